@@ -1,0 +1,315 @@
+"""Line syntax: one FlowZap line -> one plain statement object.
+
+The grammar (grammar/flowzap.lark, shipped inside the package as fz_lsp/flowzap.lark)
+parses a single line. This module runs lark on a line and turns its tree into small
+frozen dataclasses whose tokens carry code-point columns within the line. Results are
+memoised by line text, so re-analysing an edited document only parses the lines
+that changed.
+
+Pure Python: no pygls import.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional, Union
+
+import lark
+from lark import Lark
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+
+# ---------------------------------------------------------------------------
+# Tokens and statements (columns are 0-based code points within the line)
+
+
+@dataclass(frozen=True, slots=True)
+class Tok:
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Attribute:
+    key: Tok
+    op: Tok  # ":" or "="
+    value: Tok  # the quoted string as written, quotes included
+
+    @property
+    def text(self) -> str:
+        return unquote(self.value.text)
+
+
+@dataclass(frozen=True, slots=True)
+class Handle:
+    dot: Tok  # the "." before `handle`
+    keyword: Tok  # `handle`
+    direction: Optional[Tok]  # the word inside (...), None when missing
+    closed: bool  # both parentheses present
+    end: int  # column after the last token of the handle
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    lane: Optional[Tok]  # `Lane` in `Lane.nX`
+    node: Tok
+    handle: Optional[Handle]
+
+    @property
+    def start(self) -> int:
+        return (self.lane or self.node).start
+
+    @property
+    def end(self) -> int:
+        return self.handle.end if self.handle else self.node.end
+
+
+@dataclass(frozen=True, slots=True)
+class LaneOpen:
+    lane: Tok
+    brace: Tok
+    label: Optional[Tok]  # `# Display Label` as written (with the #)
+
+
+@dataclass(frozen=True, slots=True)
+class LaneClose:
+    brace: Tok
+
+
+@dataclass(frozen=True, slots=True)
+class DisplayLabel:
+    label: Tok  # `# Display Label`
+
+
+@dataclass(frozen=True, slots=True)
+class NodeDecl:
+    node: Tok
+    colon: Tok
+    shape: Tok
+    attributes: tuple[Attribute, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeStmt:
+    endpoints: tuple[Endpoint, ...]  # two, or more for a (wrong) chain
+    arrows: tuple[Tok, ...]
+    attributes: tuple[Attribute, ...]  # inside [...]
+    brackets: Optional[tuple[Tok, Tok]]
+
+
+@dataclass(frozen=True, slots=True)
+class LoopStmt:
+    keyword: Tok
+    condition: Optional[Tok]  # `[text]` with brackets
+    members: tuple[Tok, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    token: Tok
+
+
+@dataclass(frozen=True, slots=True)
+class Foreign:
+    """A Mermaid / PlantUML line such as `graph TD` or `participant A`."""
+
+    token: Tok
+
+
+@dataclass(frozen=True, slots=True)
+class Broken:
+    """A line the grammar rejects. `start`/`end` point at the offending token."""
+
+    message: str
+    start: int
+    end: int
+    first_word: Optional[Tok]  # leading identifier, used to keep partial information
+
+
+Statement = Union[
+    LaneOpen, LaneClose, DisplayLabel, NodeDecl, EdgeStmt, LoopStmt, Comment, Foreign, Broken, None
+]
+
+# ---------------------------------------------------------------------------
+# Grammar loading
+
+
+def grammar_text() -> str:
+    """The grammar source: the copy shipped in the package, else the repo's grammar/."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "flowzap.lark", here.parent / "grammar" / "flowzap.lark"):
+        if candidate.is_file():
+            return candidate.read_text(encoding="utf-8")
+    raise FileNotFoundError("flowzap.lark not found next to fz_lsp or in grammar/")
+
+
+@lru_cache(maxsize=1)
+def parser() -> Lark:
+    return Lark(grammar_text(), parser="lalr", lexer="contextual", maybe_placeholders=False)
+
+
+def unquote(raw: str) -> str:
+    """The text of a FlowZap string literal (quotes removed, \\" and \\\\ decoded)."""
+    if len(raw) >= 2 and raw[0] == '"' and raw[-1] == '"':
+        raw = raw[1:-1]
+    if "\\" in raw:
+        raw = re.sub(r"\\(.)", r"\1", raw)
+    return raw
+
+
+# ---------------------------------------------------------------------------
+# Tree -> statements
+
+
+def _tok(t: lark.Token) -> Tok:
+    return Tok(str(t), t.column - 1, t.end_column - 1)
+
+
+def _attribute(tree: lark.Tree) -> Attribute:
+    key, op_tree, value = tree.children
+    return Attribute(_tok(key), _tok(op_tree.children[0]), _tok(value))
+
+
+def _handle(tree: lark.Tree) -> Handle:
+    kids = tree.children
+    dot, kw = _tok(kids[0]), _tok(kids[1])
+    direction = None
+    has_open = has_close = False
+    end = kw.end
+    for k in kids[2:]:
+        end = k.end_column - 1
+        if k.type == "LPAR":
+            has_open = True
+        elif k.type == "RPAR":
+            has_close = True
+        elif k.type == "NAME":
+            direction = _tok(k)
+    return Handle(dot, kw, direction, has_open and has_close, end)
+
+
+def _endpoint(tree: lark.Tree) -> Endpoint:
+    names = [c for c in tree.children if isinstance(c, lark.Token) and c.type == "NAME"]
+    handle = next((_handle(c) for c in tree.children if isinstance(c, lark.Tree)), None)
+    if len(names) == 2:
+        return Endpoint(_tok(names[0]), _tok(names[1]), handle)
+    return Endpoint(None, _tok(names[0]), handle)
+
+
+def _statement(tree: lark.Tree) -> Statement:
+    kind = tree.data
+    kids = tree.children
+    if kind == "lane_open":
+        label = _tok(kids[2]) if len(kids) > 2 else None
+        return LaneOpen(_tok(kids[0]), _tok(kids[1]), label)
+    if kind == "lane_close":
+        return LaneClose(_tok(kids[0]))
+    if kind == "display_label":
+        return DisplayLabel(_tok(kids[0]))
+    if kind == "node_decl":
+        return NodeDecl(_tok(kids[0]), _tok(kids[1]), _tok(kids[2]), tuple(_attribute(a) for a in kids[3:]))
+    if kind == "edge":
+        endpoints, arrows, attrs, brackets = [], [], (), None
+        for k in kids:
+            if k.data == "endpoint":
+                endpoints.append(_endpoint(k))
+            elif k.data == "arrow":
+                arrows.append(_tok(k.children[0]))
+            else:  # edge_attributes
+                toks = [c for c in k.children if isinstance(c, lark.Token)]
+                brackets = (_tok(toks[0]), _tok(toks[-1]))
+                attrs = tuple(_attribute(c) for c in k.children if isinstance(c, lark.Tree))
+        return EdgeStmt(tuple(endpoints), tuple(arrows), attrs, brackets)
+    if kind == "loop":
+        cond = next((_tok(k) for k in kids if k.type == "LOOP_TEXT"), None)
+        members = tuple(_tok(k) for k in kids if k.type == "NAME")
+        return LoopStmt(_tok(kids[0]), cond, members)
+    if kind == "comment":
+        return Comment(_tok(kids[0]))
+    if kind == "foreign":
+        return Foreign(_tok(kids[0]))
+    raise AssertionError(f"unexpected rule {kind}")  # pragma: no cover - grammar and code disagree
+
+
+_FIRST_WORD = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_]*)")
+
+_EXPECTED_NAMES = {
+    "NAME": "a name",
+    "STRING": 'a "quoted string"',
+    "ARROW": "`->`",
+    "LPAR": "`(`",
+    "RPAR": "`)`",
+    "LSQB": "`[`",
+    "RSQB": "`]`",
+    "COLON": "`:`",
+    "EQUAL": "`=`",
+    "DOT": "`.`",
+    "LBRACE": "`{`",
+    "RBRACE": "`}`",
+    "HANDLE_KW": "`handle`",
+    "LANE_LABEL": "`# label`",
+    "LOOP_TEXT": "`[condition]`",
+}
+
+
+def _describe_expected(expected: set[str]) -> str:
+    names = sorted({_EXPECTED_NAMES.get(e, e) for e in expected if e in _EXPECTED_NAMES})
+    if not names:
+        return ""
+    if len(names) > 4:
+        names = names[:4] + ["..."]
+    return " (expected " + ", ".join(names) + ")"
+
+
+def _broken(line: str, err: UnexpectedInput) -> Broken:
+    m = _FIRST_WORD.match(line)
+    first = Tok(m.group(1), m.start(1), m.end(1)) if m else None
+    if isinstance(err, UnexpectedCharacters):
+        col = err.column - 1
+        ch = line[col] if col < len(line) else ""
+        if ch == '"':
+            return Broken("Unterminated string: add the closing `\"`", col, len(line), first)
+        return Broken(f"Unexpected character {ch!r}", col, col + 1, first)
+    assert isinstance(err, UnexpectedToken)
+    tok = err.token
+    expected = _describe_expected(set(err.expected))
+    if tok.type == "$END":
+        end = len(line.rstrip())
+        start = max(0, end - 1)
+        # point at the last word of the unfinished statement
+        tail = re.search(r"[^ \t]+$", line[:end])
+        if tail:
+            start = tail.start()
+        return Broken("Unfinished statement" + expected, start, end, first)
+    start = tok.column - 1
+    return Broken(f"Unexpected {str(tok)!r}" + expected, start, tok.end_column - 1, first)
+
+
+_cache: dict[str, Statement] = {}
+_CACHE_LIMIT = 500_000
+parse_count = 0  # number of lines actually handed to lark (for incrementality tests)
+
+
+def parse_line(line: str) -> Statement:
+    """Parse one line (no terminator). Memoised by text."""
+    try:
+        return _cache[line]
+    except KeyError:
+        pass
+    global parse_count
+    parse_count += 1
+    if not line or line.isspace():
+        result: Statement = None
+    else:
+        try:
+            tree = parser().parse(line)
+        except UnexpectedInput as err:
+            result = _broken(line, err)
+        else:
+            result = _statement(tree) if isinstance(tree, lark.Tree) else None
+    if len(_cache) >= _CACHE_LIMIT:
+        _cache.clear()
+    _cache[line] = result
+    return result
