@@ -145,6 +145,7 @@ class Edge:
     statement: syntax.EdgeStmt
     label: Optional[str] = None
     label_span: Optional[Span] = None  # the quoted value
+    chained: list[Ref] = field(default_factory=list)  # targets after the second (a chain mistake)
 
     @property
     def arrow_span(self) -> Span:
@@ -273,11 +274,11 @@ def build_model(lines: Sequence[str], statements: Sequence[Statement]) -> Model:
             eps = st.endpoints
             src = _ref(eps[0], "source", i, current)
             tgt = _ref(eps[1], "target", i, current)
+            edge = Edge(len(m.edges), i, current, src, tgt, st)
+            edge.chained = [_ref(extra, "target", i, current) for extra in eps[2:]]
             m.refs.append(src)
             m.refs.append(tgt)
-            for extra in eps[2:]:  # a chained edge: keep the references resolvable
-                m.refs.append(_ref(extra, "target", i, current))
-            edge = Edge(len(m.edges), i, current, src, tgt, st)
+            m.refs.extend(edge.chained)
             for a in st.attributes:
                 if a.key.text == "label" and edge.label is None:
                     edge.label = a.text

@@ -1,0 +1,571 @@
+"""Diagnostics: every mistake the FlowZap docs warn about, on the exact token.
+
+`check(document, settings)` returns plain `Diagnostic` values (code-point spans). Codes
+are stable kebab-case strings documented in the README; `data` carries what a quick fix
+needs. The protocol layer converts spans to the client's position encoding.
+
+Pure Python: no pygls import.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Optional
+
+from fz_lsp import syntax
+from fz_lsp.model import (
+    CANONICAL_ID,
+    DIRECTIONS,
+    EDGE_ATTRIBUTES,
+    NODE_ATTRIBUTES,
+    SHAPES,
+    Model,
+    Ref,
+    Span,
+)
+from fz_lsp.settings import Settings
+
+if TYPE_CHECKING:
+    from fz_lsp.document import Document
+
+ERROR, WARNING, INFORMATION, HINT = 1, 2, 3, 4
+
+FLOWZAP_CHAR_LIMIT = 50_000
+
+
+@dataclass(frozen=True)
+class Related:
+    span: Span
+    message: str
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    severity: int
+    message: str
+    span: Span
+    related: tuple[Related, ...] = ()
+    data: Optional[dict[str, Any]] = None
+    unnecessary: bool = False  # rendered faded (e.g. a redundant prefix)
+
+    def sort_key(self) -> tuple:
+        return (self.span.line, self.span.start, self.span.end, self.code)
+
+
+# code -> (severity, one-line summary) ; the README table is checked against this
+CODES: dict[str, tuple[int, str]] = {
+    "syntax-error": (ERROR, "A line the grammar cannot read"),
+    "not-flowzap": (ERROR, "Mermaid / PlantUML syntax mixed into FlowZap Code"),
+    "undefined-node": (ERROR, "An edge or loop names a node declared nowhere"),
+    "undefined-lane": (ERROR, "A `Lane.` prefix names no lane"),
+    "wrong-lane": (ERROR, "A `Lane.` prefix names a lane that does not hold the node"),
+    "missing-lane-prefix": (ERROR, "A target in another lane lacks its `Lane.` prefix"),
+    "bad-handle": (ERROR, "Unknown or malformed handle direction"),
+    "missing-handle": (ERROR, "An edge endpoint without `.handle(direction)`"),
+    "chained-edge": (ERROR, "More than one `->` on a line"),
+    "unclosed-lane": (ERROR, "A lane whose `}` is missing"),
+    "unmatched-brace": (ERROR, "A `}` with no open lane"),
+    "duplicate-node": (ERROR, "A node id declared twice"),
+    "duplicate-lane": (ERROR, "A lane id declared twice"),
+    "unknown-shape": (ERROR, "A shape other than circle, rectangle, diamond, taskbox"),
+    "unknown-attribute": (ERROR, "An attribute other than label, owner, description, system"),
+    "label-operator": (ERROR, "`=` on a node attribute or `:` in an edge label"),
+    "outside-lane": (ERROR, "A node, edge or loop outside any lane"),
+    "edge-outside-source-lane": (ERROR, "An edge written outside the lane of its source node"),
+    "stray-display-label": (ERROR, "A `# label` line that is not right after a lane's `{`"),
+    "missing-label": (WARNING, "A circle, rectangle or diamond without a label"),
+    "duplicate-attribute": (WARNING, "The same attribute given twice"),
+    "id-gap": (WARNING, "Node ids do not run n1..nN without gaps"),
+    "non-canonical-id": (WARNING, "A node id not of the form n<number>"),
+    "long-label": (WARNING, "A label longer than the docs' 50 characters"),
+    "orphan-node": (WARNING, "A node no edge or loop touches"),
+    "loop-too-short": (WARNING, "A loop with fewer than two nodes"),
+    "prefixed-source": (WARNING, "An edge source with a `Lane.` prefix"),
+    "duplicate-edge": (WARNING, "The same edge written twice"),
+    "too-large": (WARNING, "More than FlowZap's 50,000 characters"),
+    "missing-reply": (WARNING, "Sequence rule (opt-in): a cross-lane request with no reply"),
+    "ping-pong": (WARNING, "Sequence rule (opt-in): two requests in a row without a reply"),
+    "display-label-own-line": (HINT, "Old style: the display label on its own line"),
+    "redundant-lane-prefix": (HINT, "A `Lane.` prefix naming the node's own lane"),
+    "comment": (HINT, "A `//` line: the FlowZap editor ignores it, the guidelines forbid it"),
+}
+
+
+def nearest(word: str, choices: tuple[str, ...]) -> Optional[str]:
+    """The choice closest to `word` (prefix match first, then edit similarity)."""
+    low = word.lower()
+    for c in choices:
+        if c == low:
+            return c
+    prefixed = [c for c in choices if low and (c.startswith(low) or low.startswith(c))]
+    if prefixed:
+        return prefixed[0]
+    close = difflib.get_close_matches(low, choices, n=1, cutoff=0.4)
+    return close[0] if close else None
+
+
+def _choices(words: tuple[str, ...]) -> str:
+    return ", ".join(f"`{w}`" for w in words[:-1]) + f" or `{words[-1]}`"
+
+
+class _Checker:
+    def __init__(self, doc: "Document", settings: Settings) -> None:
+        self.doc = doc
+        self.model: Model = doc.model
+        self.settings = settings
+        self.out: list[Diagnostic] = []
+        self.foreign_lines: set[int] = set()
+
+    def add(self, code: str, span: Span, message: str, **extra: Any) -> None:
+        self.out.append(Diagnostic(code, CODES[code][0], message, span, **extra))
+
+    # -- per-line syntax ----------------------------------------------------
+
+    def lines(self) -> None:
+        for i, st in enumerate(self.model.statements):
+            kind = type(st)
+            if kind is syntax.Broken:
+                self.broken(i, st)
+            elif kind is syntax.Foreign:
+                self.foreign_lines.add(i)
+                self.add(
+                    "not-flowzap",
+                    Span.of(i, st.token),
+                    f"`{st.token.text.split()[0]}` is Mermaid/PlantUML syntax, not FlowZap Code. "
+                    "FlowZap uses lanes (`Lane { # Label`), nodes (`n1: rectangle label:\"...\"`) "
+                    "and edges (`n1.handle(right) -> n2.handle(left)`).",
+                )
+            elif kind is syntax.Comment:
+                self.add(
+                    "comment",
+                    Span.of(i, st.token),
+                    "`//` lines are ignored by the FlowZap editor but are not part of FlowZap Code; "
+                    "other tools may reject them",
+                )
+            elif kind is syntax.NodeDecl:
+                self.node_syntax(i, st)
+            elif kind is syntax.EdgeStmt:
+                self.edge_syntax(i, st)
+
+    def broken(self, i: int, st: syntax.Broken) -> None:
+        line = self.model.lines[i]
+        end = min(max(st.end, st.start + 1), len(line))
+        self.add("syntax-error", Span(i, min(st.start, end), end), st.message)
+
+    def node_syntax(self, i: int, st: syntax.NodeDecl) -> None:
+        shape = st.shape.text
+        if shape not in SHAPES:
+            guess = nearest(shape, SHAPES)
+            hint = f" Did you mean `{guess}`?" if guess else ""
+            self.add(
+                "unknown-shape",
+                Span.of(i, st.shape),
+                f"Unknown shape `{shape}`.{hint} Shapes are {_choices(SHAPES)}.",
+                data={"replacement": guess} if guess else None,
+            )
+        seen: dict[str, syntax.Attribute] = {}
+        for a in st.attributes:
+            key = a.key.text
+            if key not in NODE_ATTRIBUTES:
+                guess = nearest(key, NODE_ATTRIBUTES)
+                hint = f" Did you mean `{guess}`?" if guess else ""
+                self.add(
+                    "unknown-attribute",
+                    Span.of(i, a.key),
+                    f"Unknown node attribute `{key}`.{hint} Nodes take {_choices(NODE_ATTRIBUTES)}.",
+                    data={"replacement": guess} if guess else None,
+                )
+            if a.op.text != ":":
+                self.add(
+                    "label-operator",
+                    Span.of(i, a.op),
+                    f'Node attributes use a colon: write `{key}:"…"`, not `{key}="…"`',
+                    data={"replacement": ":"},
+                )
+            if key in seen:
+                first = seen[key]
+                self.add(
+                    "duplicate-attribute",
+                    Span.of(i, a.key),
+                    f"`{key}` is given twice; FlowZap uses the first one",
+                    related=(Related(Span.of(i, first.key), f"first `{key}`"),),
+                )
+            else:
+                seen[key] = a
+            self.check_length(i, a)
+        if shape in ("circle", "rectangle", "diamond") and "label" not in seen:
+            self.add(
+                "missing-label",
+                Span.of(i, st.node),
+                f'`{st.node.text}` ({shape}) has no label; add `label:"…"`',
+            )
+        elif shape == "taskbox" and not seen:
+            self.add(
+                "missing-label",
+                Span.of(i, st.node),
+                f'`{st.node.text}` (taskbox) has no text; add `label:"…"` or owner/description/system',
+            )
+
+    def check_length(self, i: int, a: syntax.Attribute) -> None:
+        limit = self.settings.max_label_length
+        n = len(a.text)
+        if a.key.text in ("label", "description") and limit and n > limit:
+            self.add(
+                "long-label",
+                Span.of(i, a.value),
+                f"This {a.key.text} has {n} characters; FlowZap recommends at most {limit}",
+            )
+
+    def edge_syntax(self, i: int, st: syntax.EdgeStmt) -> None:
+        foreign = [t for t in st.arrows if t.text != "->"]
+        for t in foreign:
+            self.foreign_lines.add(i)
+            self.add(
+                "not-flowzap",
+                Span.of(i, t),
+                f"`{t.text}` is a Mermaid/PlantUML arrow; FlowZap edges use `->` between handles: "
+                "`n1.handle(right) -> n2.handle(left)`",
+                data={"replacement": "->"},
+            )
+        if foreign:
+            return
+        if len(st.endpoints) > 2:
+            second = st.arrows[1]
+            self.add(
+                "chained-edge",
+                Span(i, second.start, st.endpoints[-1].end),
+                "FlowZap allows one `->` per line: split `a -> b -> c` into two edges",
+            )
+        for ep in st.endpoints:
+            self.handle_syntax(i, ep, ep is st.endpoints[0])
+        if st.brackets is not None and not st.attributes:
+            self.add(
+                "missing-label",
+                Span(i, st.brackets[0].start, st.brackets[1].end),
+                'Empty `[]`: write `[label="…"]` or remove the brackets',
+            )
+        seen = False
+        for a in st.attributes:
+            key = a.key.text
+            if key not in EDGE_ATTRIBUTES:
+                guess = "label"
+                self.add(
+                    "unknown-attribute",
+                    Span.of(i, a.key),
+                    f"Edges take only `label`, not `{key}`",
+                    data={"replacement": guess},
+                )
+            if a.op.text != "=":
+                self.add(
+                    "label-operator",
+                    Span.of(i, a.op),
+                    f'Edge labels use `=`: write `[{key}="…"]`, not `[{key}:"…"]`',
+                    data={"replacement": "="},
+                )
+            if key == "label":
+                if seen:
+                    self.add("duplicate-attribute", Span.of(i, a.key), "The edge has two labels; FlowZap uses the first")
+                seen = True
+                self.check_length(i, a)
+
+    def handle_syntax(self, i: int, ep: syntax.Endpoint, is_source: bool) -> None:
+        h = ep.handle
+        default = "right" if is_source else "left"
+        if h is None:
+            self.add(
+                "missing-handle",
+                Span(i, ep.start, ep.end),
+                f"`{ep.node.text}` needs a handle: write `{ep.node.text}.handle({default})` "
+                f"(directions: {_choices(DIRECTIONS)})",
+                data={"insert": f".handle({default})", "at": ep.end},
+            )
+            return
+        if h.direction is None or not h.closed:
+            self.add(
+                "bad-handle",
+                Span(i, h.dot.start, h.end),
+                f"Malformed handle: write `.handle(direction)` with one of {_choices(DIRECTIONS)}",
+                data={"replacement": f".handle({h.direction.text if h.direction and h.direction.text in DIRECTIONS else default})"},
+            )
+            return
+        word = h.direction.text
+        if word not in DIRECTIONS:
+            guess = nearest(word, DIRECTIONS)
+            hint = f"did you mean `{guess}`? " if guess else ""
+            self.add(
+                "bad-handle",
+                Span.of(i, h.direction),
+                f"Unknown handle direction `{word}`: {hint}Use {_choices(DIRECTIONS)}.",
+                data={"replacement": guess} if guess else None,
+            )
+
+    # -- lanes and structure --------------------------------------------------
+
+    def structure(self) -> None:
+        m = self.model
+        for issue in m.structure_issues:
+            if issue.code == "unclosed-lane":
+                lane = issue.lane
+                assert lane is not None
+                self.add(
+                    "unclosed-lane",
+                    issue.span,
+                    f"Lane `{lane.id}` is never closed: add `}}` after its last statement",
+                    data={"insert_line": lane.last_line + 1},
+                )
+            elif issue.code == "unmatched-brace":
+                self.add("unmatched-brace", issue.span, "This `}` closes no lane")
+            elif issue.code == "outside-lane":
+                self.add(
+                    "outside-lane",
+                    issue.span,
+                    "Statements must be inside a lane: `Lane { # Label` … `}`",
+                )
+            elif issue.code == "stray-display-label":
+                self.add(
+                    "stray-display-label",
+                    issue.span,
+                    "A `# label` line is only read right after a lane's `{`; put it on the `{` line",
+                )
+        first_lane: dict[str, Any] = {}
+        for lane in m.lanes:
+            if lane.label_own_line and lane.label_span is not None:
+                self.add(
+                    "display-label-own-line",
+                    lane.label_span,
+                    f"Write the display label on the `{{` line: `{lane.id} {{ # {lane.label}`",
+                    data={"header_line": lane.header_line},
+                )
+            prev = first_lane.get(lane.id)
+            if prev is None:
+                first_lane[lane.id] = lane
+            else:
+                self.add(
+                    "duplicate-lane",
+                    lane.id_span,
+                    f"Lane `{lane.id}` is already declared on line {prev.header_line + 1}",
+                    related=(Related(prev.id_span, f"first declaration of `{lane.id}`"),),
+                )
+
+    # -- nodes ------------------------------------------------------------------
+
+    def nodes(self) -> None:
+        m = self.model
+        numbers: dict[int, Any] = {}
+        for node in m.nodes:
+            first = m.node_by_id.get(node.id)
+            if first is not node and first is not None:
+                self.add(
+                    "duplicate-node",
+                    node.span,
+                    f"`{node.id}` is already declared on line {first.line + 1}"
+                    + (f" (lane {first.lane.id})" if first.lane else "")
+                    + "; node ids are unique across the whole document",
+                    related=(Related(first.span, f"first declaration of `{node.id}`"),),
+                )
+                continue
+            if CANONICAL_ID.match(node.id):
+                numbers[int(node.id[1:])] = node
+            else:
+                self.add(
+                    "non-canonical-id",
+                    node.span,
+                    f"Node ids have the form n1, n2, …; `{node.id}` may not be accepted by FlowZap",
+                )
+        if numbers:
+            self.id_gaps(numbers)
+        if len(m.nodes) > 1:
+            for node in m.nodes:
+                if m.node_by_id.get(node.id) is node and not node.incoming and not node.outgoing and not node.loops:
+                    self.add(
+                        "orphan-node",
+                        node.span,
+                        f"`{node.id}` is not connected: no edge starts or ends at it",
+                    )
+
+    def id_gaps(self, numbers: dict[int, Any]) -> None:
+        present = sorted(numbers)
+        expected = 1
+        for k in present:
+            if k > expected:
+                missing = f"n{expected}" if k - expected == 1 else f"n{expected}..n{k - 1}"
+                self.add(
+                    "id-gap",
+                    numbers[k].span,
+                    f"Node ids skip {missing}: FlowZap expects n1..n{present[-1]} without gaps "
+                    "(the source action “Renumber nodes” closes them)",
+                    data={"missing": [f"n{j}" for j in range(expected, min(k, expected + 50))]},
+                )
+            expected = k + 1
+
+    # -- references ---------------------------------------------------------------
+
+    def references(self) -> None:
+        m = self.model
+        for edge in m.edges:
+            if edge.line in self.foreign_lines:
+                continue
+            src = edge.source
+            if src.prefix is not None:
+                self.add(
+                    "prefixed-source",
+                    src.prefix_span,
+                    "An edge source carries no `Lane.` prefix: the edge belongs in the source's lane",
+                    data={"remove": [src.prefix_span.start, src.span.start]},
+                )
+            self.resolve(src)
+            if src.node is not None and src.node.lane is not None and edge.lane is not None and src.node.lane is not edge.lane:
+                self.add(
+                    "edge-outside-source-lane",
+                    src.span,
+                    f"This edge starts at `{src.name}` of lane `{src.node.lane.id}` but is written in lane "
+                    f"`{edge.lane.id}`; move it into lane `{src.node.lane.id}`",
+                    related=(Related(src.node.span, f"`{src.name}` is declared here"),),
+                )
+            self.resolve(edge.target)
+            for extra in edge.chained:
+                self.resolve(extra)
+        for loop in m.loops:
+            if len(loop.members) < 2:
+                span = loop.members[0].span if loop.members else loop.keyword_span
+                if loop.condition_span and not loop.members:
+                    span = Span(loop.line, loop.keyword_span.start, loop.condition_span.end)
+                self.add(
+                    "loop-too-short",
+                    span,
+                    "A loop frames at least two nodes: `loop [condition] n1 n2`",
+                )
+            for ref in loop.members:
+                self.resolve(ref)
+        self.duplicate_edges()
+
+    def resolve(self, ref: Ref) -> None:
+        m = self.model
+        if ref.prefix is not None:
+            if ref.prefix_lane is None:
+                guess = nearest(ref.prefix, tuple(m.lane_by_id)) if m.lane_by_id else None
+                target_lane = ref.node.lane.id if ref.node and ref.node.lane else None
+                hint = f" `{ref.name}` is in lane `{target_lane}`." if target_lane else (
+                    f" Did you mean `{guess}`?" if guess else "")
+                self.add(
+                    "undefined-lane",
+                    ref.prefix_span,
+                    f"There is no lane `{ref.prefix}`.{hint}",
+                    data={"replacement": target_lane or guess} if (target_lane or guess) else None,
+                )
+                if ref.node is None:
+                    self.add("undefined-node", ref.span, f"Node `{ref.name}` is not declared anywhere",
+                             data={"node": ref.name, "lane": None})
+                return
+        if ref.node is None:
+            lane = ref.prefix_lane.id if ref.prefix_lane else None
+            where = f" in lane `{lane}`" if lane else ""
+            self.add(
+                "undefined-node",
+                ref.span,
+                f"Node `{ref.name}` is not declared anywhere" + (f" (expected{where})" if where else ""),
+                data={"node": ref.name, "lane": lane or (ref.context_lane.id if ref.context_lane else None)},
+            )
+            return
+        node_lane = ref.node.lane
+        if ref.prefix is not None:
+            assert ref.prefix_lane is not None
+            if node_lane is not None and ref.prefix_lane is not node_lane:
+                self.add(
+                    "wrong-lane",
+                    ref.prefix_span,
+                    f"`{ref.name}` is in lane `{node_lane.id}`, not `{ref.prefix}`",
+                    related=(Related(ref.node.span, f"`{ref.name}` is declared here"),),
+                    data={"replacement": node_lane.id},
+                )
+            elif node_lane is not None and node_lane is ref.context_lane and ref.role == "target":
+                self.add(
+                    "redundant-lane-prefix",
+                    Span(ref.line, ref.prefix_span.start, ref.span.start),
+                    f"`{ref.name}` is in this lane; the `{ref.prefix}.` prefix is not needed",
+                    data={"remove": [ref.prefix_span.start, ref.span.start]},
+                    unnecessary=True,
+                )
+            return
+        if ref.role == "target" and node_lane is not None and ref.context_lane is not None and node_lane is not ref.context_lane:
+            self.add(
+                "missing-lane-prefix",
+                ref.span,
+                f"`{ref.name}` is in lane `{node_lane.id}`: write `{node_lane.id}.{ref.name}`",
+                related=(Related(ref.node.span, f"`{ref.name}` is declared here"),),
+                data={"insert": f"{node_lane.id}.", "at": ref.span.start},
+            )
+
+    def duplicate_edges(self) -> None:
+        seen: dict[tuple, Any] = {}
+        for edge in self.model.edges:
+            key = (edge.source.name, edge.source.direction, edge.target.name, edge.target.direction)
+            first = seen.get(key)
+            if first is None:
+                seen[key] = edge
+                continue
+            self.add(
+                "duplicate-edge",
+                edge.span,
+                f"This edge repeats the one on line {first.line + 1}",
+                related=(Related(first.span, "first occurrence"),),
+                data={"delete_line": edge.line},
+            )
+
+    # -- sequence rules (opt-in) ----------------------------------------------------
+
+    def sequence_rules(self) -> None:
+        crossing = [
+            e
+            for e in self.model.edges
+            if e.source.node and e.target.node and e.source.node.lane and e.target.node.lane
+            and e.source.node.lane is not e.target.node.lane
+        ]
+        pairs = {(e.source.node.lane.id, e.target.node.lane.id) for e in crossing}
+        for e in crossing:
+            a, b = e.source.node.lane.id, e.target.node.lane.id
+            if (b, a) not in pairs:
+                self.add(
+                    "missing-reply",
+                    e.arrow_span,
+                    f"Request from `{a}` to `{b}` has no reply: add an edge from lane `{b}` back to `{a}`",
+                )
+        for prev, cur in zip(crossing, crossing[1:]):
+            p = (prev.source.node.lane.id, prev.target.node.lane.id)
+            c = (cur.source.node.lane.id, cur.target.node.lane.id)
+            if p == c:
+                self.add(
+                    "ping-pong",
+                    cur.arrow_span,
+                    f"Two messages from `{c[0]}` to `{c[1]}` in a row; a request is followed by its reply "
+                    "in the sequence view",
+                    related=(Related(prev.arrow_span, "previous message"),),
+                )
+
+    # -- document -------------------------------------------------------------------
+
+    def size(self) -> None:
+        total = len(self.doc.source)
+        if total > FLOWZAP_CHAR_LIMIT:
+            first_line = next((i for i, l in enumerate(self.model.lines) if l.strip()), 0)
+            line = self.model.lines[first_line]
+            self.add(
+                "too-large",
+                Span(first_line, 0, len(line)),
+                f"This diagram has {total:,} characters; FlowZap accepts at most {FLOWZAP_CHAR_LIMIT:,}",
+            )
+
+
+def check(doc: "Document", settings: Optional[Settings] = None) -> list[Diagnostic]:
+    """All diagnostics for the document, sorted by position."""
+    c = _Checker(doc, settings or Settings())
+    c.lines()
+    c.structure()
+    c.nodes()
+    c.references()
+    if c.settings.sequence_rules:
+        c.sequence_rules()
+    c.size()
+    return sorted(c.out, key=Diagnostic.sort_key)

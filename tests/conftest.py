@@ -1,0 +1,106 @@
+"""Shared test fixtures: paths, corpus access, and a real fz-lsp server process."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+EXAMPLES = ROOT / "examples"
+
+SERVER_COMMAND = [sys.executable, "-m", "fz_lsp", "--stdio"]
+SERVER_ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def corpus_files(pattern: str = "*.fz") -> list[Path]:
+    files = sorted(CORPUS.glob(pattern))
+    assert files, f"the FlowZap corpus is missing at {CORPUS}"
+    return files
+
+
+def read_exact(path: Path) -> str:
+    """File text with line endings untouched (CRLF stays CRLF)."""
+    with open(path, encoding="utf-8", newline="") as f:
+        return f.read()
+
+
+def initialize_params(encodings=None, options=None) -> types.InitializeParams:
+    general = types.GeneralClientCapabilities(position_encodings=encodings) if encodings else None
+    return types.InitializeParams(
+        capabilities=types.ClientCapabilities(
+            general=general,
+            workspace=types.WorkspaceClientCapabilities(configuration=False),
+            text_document=types.TextDocumentClientCapabilities(
+                publish_diagnostics=types.PublishDiagnosticsClientCapabilities(related_information=True, version_support=True),
+            ),
+        ),
+        initialization_options=options if options is not None else {"flowzap": {"diagnostics": {"delayMs": 0}}},
+        root_uri=ROOT.as_uri(),
+    )
+
+
+@pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=SERVER_COMMAND, server_env=SERVER_ENV))
+async def client(lsp_client: LanguageClient):
+    """One real server per test module (UTF-16, the LSP default)."""
+    await lsp_client.initialize_session(initialize_params())
+    yield
+    await lsp_client.shutdown_session()
+
+
+class Session:
+    """Open documents in a real server and wait for their diagnostics."""
+
+    def __init__(self, client: LanguageClient) -> None:
+        self.client = client
+        self.counter = 0
+
+    async def open(self, text: str, name: str = "doc") -> str:
+        self.counter += 1
+        uri = f"file:///tmp/fz-tests/{name}-{self.counter}.fz"
+        self.client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(uri=uri, language_id="flowzap", version=1, text=text)
+            )
+        )
+        await self.wait_for(uri, 1)
+        return uri
+
+    async def wait_for(self, uri: str, version: int) -> list[types.Diagnostic]:
+        for _ in range(200):
+            params = await self.client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+            if params.uri == uri and params.version == version:
+                return list(params.diagnostics)
+        raise AssertionError(f"no diagnostics for {uri} version {version}")
+
+    def diagnostics(self, uri: str) -> list[types.Diagnostic]:
+        return list(self.client.diagnostics.get(uri, ()))
+
+    async def change(self, uri: str, version: int, start: tuple[int, int], end: tuple[int, int], text: str):
+        self.client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                content_changes=[
+                    types.TextDocumentContentChangePartial(
+                        range=types.Range(start=types.Position(*start), end=types.Position(*end)), text=text
+                    )
+                ],
+            )
+        )
+        return await self.wait_for(uri, version)
+
+    def close(self, uri: str) -> None:
+        self.client.text_document_did_close(
+            types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+        )
+
+
+@pytest.fixture
+def session(client: LanguageClient) -> Session:
+    return Session(client)
