@@ -86,8 +86,8 @@ def occurrences(model: Model, symbol: Symbol, include_declaration: bool = True) 
 
 
 def _nodes_on_line(model: Model, line: int) -> list[Node]:
-    return [n for n in model.nodes if n.span.line == line]
+    return model.line_nodes.get(line, [])
 
 
 def _refs_on_line(model: Model, line: int) -> list[Ref]:
-    return [r for r in model.refs if r.line == line]
+    return model.line_refs.get(line, [])

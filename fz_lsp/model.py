@@ -194,6 +194,8 @@ class Model:
     refs: list[Ref] = field(default_factory=list)
     line_lane: list[Optional[Lane]] = field(default_factory=list)  # lane each line is inside
     structure_issues: list[StructureIssue] = field(default_factory=list)
+    line_nodes: dict[int, list[Node]] = field(default_factory=dict)  # declarations per line
+    line_refs: dict[int, list[Ref]] = field(default_factory=dict)  # references per line
 
     def lane_at(self, line: int) -> Optional[Lane]:
         if 0 <= line < len(self.line_lane):
@@ -302,8 +304,11 @@ def build_model(lines: Sequence[str], statements: Sequence[Statement]) -> Model:
         close_open_lane(len(statements) - 1)
     m.line_lane = line_lane
 
+    for node in m.nodes:
+        m.line_nodes.setdefault(node.line, []).append(node)
     # resolve references
     for ref in m.refs:
+        m.line_refs.setdefault(ref.line, []).append(ref)
         ref.node = m.node_by_id.get(ref.name)
         if ref.prefix is not None:
             ref.prefix_lane = m.lane_by_id.get(ref.prefix)

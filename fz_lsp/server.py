@@ -183,3 +183,12 @@ def on_close(ls: FlowZapServer, params: types.DidCloseTextDocumentParams) -> Non
         pending.cancel()
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
+
+
+# === language features: completion, hover, inlay hints, semantic tokens ===
+
+
+# === navigation, rename, formatting, code actions ===
+
+
+# === preview ===
