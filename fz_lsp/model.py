@@ -57,7 +57,7 @@ class Lane:
     label_own_line: bool = False  # old style: label on the line after `{`
     close_line: Optional[int] = None  # line of the closing `}`; None when unclosed
     last_line: int = 0  # last line that belongs to the lane (close line, or last line before the next lane)
-    nodes: list["Node"] = field(default_factory=list)
+    nodes: list["Node"] = field(default_factory=list, repr=False)
     index: int = 0
 
     @property
@@ -69,14 +69,14 @@ class Lane:
 class Node:
     id: str
     span: Span  # the id at the declaration
-    lane: Optional[Lane]
+    lane: Optional[Lane] = field(repr=False)
     shape: str
     shape_span: Span
-    attributes: dict[str, tuple[Attribute, Span]]  # key -> (attribute, span of the value)
-    statement: syntax.NodeDecl
-    incoming: list["Edge"] = field(default_factory=list)
-    outgoing: list["Edge"] = field(default_factory=list)
-    loops: list["Loop"] = field(default_factory=list)
+    attributes: dict[str, tuple[Attribute, Span]] = field(repr=False)  # key -> (attribute, value span)
+    statement: syntax.NodeDecl = field(repr=False)
+    incoming: list["Edge"] = field(default_factory=list, repr=False)
+    outgoing: list["Edge"] = field(default_factory=list, repr=False)
+    loops: list["Loop"] = field(default_factory=list, repr=False)
 
     @property
     def line(self) -> int:
@@ -111,9 +111,9 @@ class Ref:
     prefix: Optional[str] = None  # `Lane` of `Lane.nX`
     prefix_span: Optional[Span] = None
     handle: Optional[Handle] = None  # columns relative to `line`
-    node: Optional[Node] = None  # resolved declaration
-    prefix_lane: Optional[Lane] = None  # resolved lane of the prefix
-    context_lane: Optional[Lane] = None  # the lane the statement is written in
+    node: Optional[Node] = field(default=None, repr=False)  # resolved declaration
+    prefix_lane: Optional[Lane] = field(default=None, repr=False)  # resolved lane of the prefix
+    context_lane: Optional[Lane] = field(default=None, repr=False)  # lane the statement is in
 
     @property
     def direction(self) -> Optional[str]:
@@ -139,10 +139,10 @@ class Ref:
 class Edge:
     index: int  # position in document order (0-based)
     line: int
-    lane: Optional[Lane]  # lane the edge is written in
+    lane: Optional[Lane] = field(repr=False)  # lane the edge is written in
     source: Ref
     target: Ref
-    statement: syntax.EdgeStmt
+    statement: syntax.EdgeStmt = field(repr=False)
     label: Optional[str] = None
     label_span: Optional[Span] = None  # the quoted value
     chained: list[Ref] = field(default_factory=list)  # targets after the second (a chain mistake)
@@ -161,8 +161,8 @@ class Edge:
 @dataclass(eq=False)
 class Loop:
     line: int
-    lane: Optional[Lane]
-    statement: syntax.LoopStmt
+    lane: Optional[Lane] = field(repr=False)
+    statement: syntax.LoopStmt = field(repr=False)
     condition: Optional[str]  # text inside [...]
     condition_span: Optional[Span]  # `[...]` with brackets
     members: list[Ref] = field(default_factory=list)
@@ -178,10 +178,10 @@ class StructureIssue:
 
     code: str  # "unclosed-lane" | "unmatched-brace" | "outside-lane" | "stray-display-label"
     span: Span
-    lane: Optional[Lane] = None
+    lane: Optional[Lane] = field(default=None, repr=False)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Model:
     lines: Sequence[str]
     statements: Sequence[Statement]
