@@ -187,8 +187,297 @@ def on_close(ls: FlowZapServer, params: types.DidCloseTextDocumentParams) -> Non
 
 # === language features: completion, hover, inlay hints, semantic tokens ===
 
+from fz_lsp import completion as fz_completion  # noqa: E402
+from fz_lsp import hover as fz_hover  # noqa: E402
+from fz_lsp import inlay_hints as fz_inlay_hints  # noqa: E402
+from fz_lsp import semantic_tokens as fz_semantic_tokens  # noqa: E402
+
+_COMPLETION_KINDS = {
+    fz_completion.NODE: types.CompletionItemKind.Variable,
+    fz_completion.LANE: types.CompletionItemKind.Module,
+    fz_completion.DIRECTION: types.CompletionItemKind.EnumMember,
+    fz_completion.SHAPE: types.CompletionItemKind.Class,
+    fz_completion.ATTRIBUTE: types.CompletionItemKind.Property,
+    fz_completion.KEYWORD: types.CompletionItemKind.Keyword,
+    fz_completion.SNIPPET: types.CompletionItemKind.Snippet,
+    fz_completion.OPERATOR: types.CompletionItemKind.Operator,
+}
+
+SEMANTIC_TOKENS_LEGEND = types.SemanticTokensLegend(
+    token_types=list(fz_semantic_tokens.TOKEN_TYPES), token_modifiers=list(fz_semantic_tokens.TOKEN_MODIFIERS)
+)
+
+
+def _completion_caps(ls: FlowZapServer):
+    td = ls.client_capabilities.text_document
+    completion = td.completion if td else None
+    return completion.completion_item if completion else None
+
+
+def _markup(text: str, formats):
+    """Markdown when the client lists it among its formats; else plain text (a bare
+    string when the client names no format at all, which every client accepts)."""
+    if formats and types.MarkupKind.Markdown in formats:
+        return types.MarkupContent(kind=types.MarkupKind.Markdown, value=text)
+    plain = fz_hover.markdown_to_plain(text)
+    if formats:
+        return types.MarkupContent(kind=types.MarkupKind.PlainText, value=plain)
+    return plain
+
+
+def _lsp_completion_item(conv: Converter, item: fz_completion.CompletionItem, doc_formats) -> types.CompletionItem:
+    return types.CompletionItem(
+        label=item.label,
+        kind=_COMPLETION_KINDS[item.kind],
+        detail=item.detail,
+        documentation=_markup(item.documentation, doc_formats) if item.documentation else None,
+        sort_text=item.sort_text,
+        filter_text=item.filter_text,
+        insert_text_format=types.InsertTextFormat.Snippet if item.snippet else types.InsertTextFormat.PlainText,
+        text_edit=types.TextEdit(range=conv.range(item.replace), new_text=item.insert_text),
+        command=types.Command(title="Suggest", command="editor.action.triggerSuggest") if item.retrigger else None,
+    )
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_COMPLETION,
+    types.CompletionOptions(trigger_characters=list(fz_completion.TRIGGER_CHARACTERS)),
+)
+def on_completion(ls: FlowZapServer, params: types.CompletionParams) -> types.CompletionList:
+    doc = ls.document(params.text_document.uri)
+    if not 0 <= params.position.line < len(doc.lines):
+        return types.CompletionList(is_incomplete=False, items=[])
+    conv = ls.converter(doc)
+    line, col = conv.code_point(params.position)
+    caps = _completion_caps(ls)
+    items = fz_completion.complete(doc, line, col, snippets=bool(caps and caps.snippet_support))
+    doc_formats = caps.documentation_format if caps else None
+    return types.CompletionList(
+        is_incomplete=False, items=[_lsp_completion_item(conv, it, doc_formats) for it in items]
+    )
+
+
+@server.feature(types.TEXT_DOCUMENT_HOVER)
+def on_hover(ls: FlowZapServer, params: types.HoverParams):
+    doc = ls.document(params.text_document.uri)
+    pos = params.position
+    if not 0 <= pos.line < len(doc.lines):
+        return None
+    conv = ls.converter(doc)
+    if pos.character > conv.position(pos.line, len(doc.lines[pos.line])).character:
+        return None  # past the end of the line
+    line, col = conv.code_point(pos)
+    found = fz_hover.hover(doc, line, col)
+    if found is None:
+        return None
+    td = ls.client_capabilities.text_document
+    formats = td.hover.content_format if td and td.hover else None
+    return types.Hover(contents=_markup(found.markdown, formats), range=conv.range(found.span))
+
+
+@server.feature(types.TEXT_DOCUMENT_INLAY_HINT, types.InlayHintOptions(resolve_provider=False))
+def on_inlay_hint(ls: FlowZapServer, params: types.InlayHintParams) -> list[types.InlayHint]:
+    doc = ls.document(params.text_document.uri)
+    if not ls.settings.inlay_hint_labels:
+        return []
+    conv = ls.converter(doc)
+    start, end = conv.code_point(params.range.start), conv.code_point(params.range.end)
+    return [
+        types.InlayHint(position=conv.position(h.line, h.col), label=h.label, padding_left=True, tooltip=h.tooltip)
+        for h in fz_inlay_hints.label_hints(doc, start, end)
+    ]
+
+
+def _encode_tokens(ls: FlowZapServer, doc: Document, first: int = 0, last=None) -> types.SemanticTokens:
+    conv = ls.converter(doc)
+    tokens = fz_semantic_tokens.semantic_tokens(doc, first, last)
+    data = fz_semantic_tokens.encode(tokens, lambda line, col: conv.position(line, col).character)
+    return types.SemanticTokens(data=data)
+
+
+@server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, SEMANTIC_TOKENS_LEGEND)
+def on_semantic_tokens_full(ls: FlowZapServer, params: types.SemanticTokensParams) -> types.SemanticTokens:
+    return _encode_tokens(ls, ls.document(params.text_document.uri))
+
+
+@server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE, SEMANTIC_TOKENS_LEGEND)
+def on_semantic_tokens_range(ls: FlowZapServer, params: types.SemanticTokensRangeParams) -> types.SemanticTokens:
+    doc = ls.document(params.text_document.uri)
+    return _encode_tokens(ls, doc, params.range.start.line, params.range.end.line)
+
+
 
 # === navigation, rename, formatting, code actions ===
+
+from pygls.exceptions import JsonRpcException  # noqa: E402
+
+from fz_lsp import code_actions as fz_code_actions  # noqa: E402
+from fz_lsp import formatting as fz_formatting  # noqa: E402
+from fz_lsp import navigation as fz_navigation  # noqa: E402
+from fz_lsp import rename as fz_rename  # noqa: E402
+from fz_lsp.edits import Region, TextEdit as FzTextEdit  # noqa: E402
+from fz_lsp.model import Span  # noqa: E402
+
+
+def _range_of(conv: Converter, region: Region) -> types.Range:
+    return conv.line_range(region.start_line, region.start_col, region.end_line, region.end_col)
+
+
+def _text_edits(conv: Converter, edits: list[FzTextEdit]) -> list[types.TextEdit]:
+    return [types.TextEdit(range=_range_of(conv, e.region), new_text=e.new_text) for e in edits]
+
+
+def _workspace_edit(ls: FlowZapServer, doc: Document, edits: list[FzTextEdit]) -> types.WorkspaceEdit:
+    """`documentChanges` (with the document version) when the client supports it, else `changes`."""
+    text_edits = _text_edits(ls.converter(doc), edits)
+    workspace = ls.client_capabilities.workspace
+    caps = workspace.workspace_edit if workspace else None
+    if caps is not None and caps.document_changes:
+        return types.WorkspaceEdit(
+            document_changes=[
+                types.TextDocumentEdit(
+                    text_document=types.OptionalVersionedTextDocumentIdentifier(uri=doc.uri, version=doc.version),
+                    edits=text_edits,
+                )
+            ]
+        )
+    return types.WorkspaceEdit(changes={doc.uri: text_edits})
+
+
+def _at(ls: FlowZapServer, uri: str, position: types.Position) -> tuple[Document, Converter, int, int]:
+    doc = ls.document(uri)
+    conv = ls.converter(doc)
+    line, col = conv.code_point(position)
+    return doc, conv, line, col
+
+
+@server.feature(types.TEXT_DOCUMENT_DEFINITION)
+def on_definition(ls: FlowZapServer, params: types.DefinitionParams):
+    doc, conv, line, col = _at(ls, params.text_document.uri, params.position)
+    spans = fz_navigation.definition(doc.model, line, col)
+    return [conv.location(s) for s in spans] or None
+
+
+@server.feature(types.TEXT_DOCUMENT_REFERENCES)
+def on_references(ls: FlowZapServer, params: types.ReferenceParams):
+    doc, conv, line, col = _at(ls, params.text_document.uri, params.position)
+    spans = fz_navigation.references(doc.model, line, col, params.context.include_declaration)
+    return [conv.location(s) for s in spans] or None
+
+
+@server.feature(types.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
+def on_document_highlight(ls: FlowZapServer, params: types.DocumentHighlightParams):
+    doc, conv, line, col = _at(ls, params.text_document.uri, params.position)
+    found = fz_navigation.highlights(doc.model, line, col)
+    return [types.DocumentHighlight(range=conv.range(h.span), kind=types.DocumentHighlightKind(h.kind)) for h in found] or None
+
+
+def _document_symbol(conv: Converter, sym: fz_navigation.DocumentSymbol) -> types.DocumentSymbol:
+    return types.DocumentSymbol(
+        name=sym.name,
+        kind=types.SymbolKind.Namespace if sym.kind == fz_navigation.LANE else types.SymbolKind.Object,
+        detail=sym.detail,
+        range=_range_of(conv, sym.region),
+        selection_range=conv.range(sym.selection),
+        children=[_document_symbol(conv, c) for c in sym.children] if sym.kind == fz_navigation.LANE else None,
+    )
+
+
+@server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+def on_document_symbol(ls: FlowZapServer, params: types.DocumentSymbolParams):
+    doc = ls.document(params.text_document.uri)
+    conv = ls.converter(doc)
+    return [_document_symbol(conv, s) for s in fz_navigation.document_symbols(doc.model)]
+
+
+@server.feature(types.TEXT_DOCUMENT_FOLDING_RANGE)
+def on_folding_range(ls: FlowZapServer, params: types.FoldingRangeParams):
+    doc = ls.document(params.text_document.uri)
+    return [
+        types.FoldingRange(start_line=f.start_line, end_line=f.end_line, kind=types.FoldingRangeKind.Region)
+        for f in fz_navigation.folding_ranges(doc.model)
+    ]
+
+
+@server.feature(types.TEXT_DOCUMENT_SELECTION_RANGE)
+def on_selection_range(ls: FlowZapServer, params: types.SelectionRangeParams):
+    doc = ls.document(params.text_document.uri)
+    conv = ls.converter(doc)
+    out = []
+    for position in params.positions:
+        line, col = conv.code_point(position)
+        chain = fz_navigation.selection_range(doc.model, line, col)
+        parent = None
+        for region in reversed(chain):
+            parent = types.SelectionRange(range=_range_of(conv, region), parent=parent)
+        if parent is None:  # cannot happen (the document always contains the position)
+            parent = types.SelectionRange(range=types.Range(start=position, end=position))
+        out.append(parent)
+    return out
+
+
+@server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
+def on_prepare_rename(ls: FlowZapServer, params: types.PrepareRenameParams):
+    doc, conv, line, col = _at(ls, params.text_document.uri, params.position)
+    found = fz_rename.prepare_rename(doc.model, line, col)
+    if found is None:
+        return None
+    span, placeholder = found
+    return types.PrepareRenamePlaceholder(range=conv.range(span), placeholder=placeholder)
+
+
+@server.feature(types.TEXT_DOCUMENT_RENAME)
+def on_rename(ls: FlowZapServer, params: types.RenameParams):
+    doc, conv, line, col = _at(ls, params.text_document.uri, params.position)
+    try:
+        edits = fz_rename.rename(doc.model, line, col, params.new_name)
+    except fz_rename.RenameError as err:
+        raise JsonRpcException(message=str(err), code=types.LSPErrorCodes.RequestFailed.value) from None
+    return _workspace_edit(ls, doc, edits)
+
+
+@server.feature(types.TEXT_DOCUMENT_FORMATTING)
+def on_formatting(ls: FlowZapServer, params: types.DocumentFormattingParams):
+    doc = ls.document(params.text_document.uri)
+    edits = fz_formatting.format_edits(doc.model, ls.settings.format_indent)
+    return _text_edits(ls.converter(doc), edits)
+
+
+@server.feature(types.TEXT_DOCUMENT_RANGE_FORMATTING)
+def on_range_formatting(ls: FlowZapServer, params: types.DocumentRangeFormattingParams):
+    doc = ls.document(params.text_document.uri)
+    conv = ls.converter(doc)
+    lines = fz_formatting.range_lines(conv.code_point(params.range.start), conv.code_point(params.range.end))
+    edits = fz_formatting.format_edits(doc.model, ls.settings.format_indent, lines)
+    return _text_edits(conv, edits)
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_CODE_ACTION,
+    types.CodeActionOptions(
+        code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.Source, fz_code_actions.RENUMBER]
+    ),
+)
+def on_code_action(ls: FlowZapServer, params: types.CodeActionParams):
+    doc = ls.document(params.text_document.uri)
+    conv = ls.converter(doc)
+    requested: list[tuple] = []
+    for d in params.context.diagnostics:
+        (sl, sc), (el, ec) = conv.code_point(d.range.start), conv.code_point(d.range.end)
+        span = Span(sl, sc, ec) if sl == el and d.range.start.line == d.range.end.line else None
+        requested.append((str(d.code) if d.code is not None else None, span))
+    only = [getattr(k, "value", k) for k in params.context.only] if params.context.only else None
+    actions = fz_code_actions.code_actions(doc, ls.settings, requested, only)
+    return [
+        types.CodeAction(
+            title=a.title,
+            kind=a.kind,
+            diagnostics=[params.context.diagnostics[a.request_index]] if a.request_index is not None else None,
+            is_preferred=True if a.preferred else None,
+            edit=_workspace_edit(ls, doc, a.edits),
+        )
+        for a in actions
+    ]
 
 
 # === preview ===

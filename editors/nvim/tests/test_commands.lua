@@ -1,0 +1,164 @@
+-- :FlowZapPreview (flowzap.openBrowserPreview -> window/showDocument external http URL reaches
+-- the plugin's handler / open_url) and :FlowZapRenumber (source.renumberNodes code action).
+local H = dofile(vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":p:h") .. "/helpers.lua")
+
+--- Minimal HTTP GET over libuv; returns the status line (or an error string).
+local function http_status(url)
+  local host, port, path = url:match("^http://([%d%.]+):(%d+)(/?.*)$")
+  if not host then
+    return "not an http://IP:port URL: " .. url
+  end
+  if path == "" then
+    path = "/"
+  end
+  local tcp = vim.loop.new_tcp()
+  local buf, done, failure = "", false, nil
+  tcp:connect(host, tonumber(port), function(err)
+    if err then
+      failure, done = "connect: " .. err, true
+      return
+    end
+    tcp:write("GET " .. path .. " HTTP/1.0\r\nHost: " .. host .. "\r\n\r\n")
+    tcp:read_start(function(rerr, chunk)
+      if rerr then
+        failure, done = "read: " .. rerr, true
+      elseif chunk then
+        buf = buf .. chunk
+        if buf:find("\r\n") then
+          done = true
+        end
+      else
+        done = true
+      end
+    end)
+  end)
+  vim.wait(5000, function()
+    return done
+  end, 20)
+  pcall(function()
+    tcp:read_stop()
+    tcp:close()
+  end)
+  if failure then
+    return failure
+  end
+  return buf:match("^([^\r\n]*)") or ("no response: " .. buf)
+end
+
+local function failed(notes)
+  for _, n in ipairs(notes) do
+    if n:find("preview failed", 1, true) then
+      return true
+    end
+  end
+  return false
+end
+
+H.run("commands", function()
+  H.setup_plugin()
+  local original = H.corpus("gitops-deployment.fz")
+  local dir = H.scratch("commands")
+
+  H.eq(vim.fn.exists(":FlowZapPreview"), 2, ":FlowZapPreview is defined")
+  H.eq(vim.fn.exists(":FlowZapRenumber"), 2, ":FlowZapRenumber is defined")
+
+  -- Preview.
+  local bufnr, client = H.open(H.write_file(dir .. "/gitops-deployment.fz", original))
+  local fz = require("fz_lsp")
+
+  -- The plugin's window/showDocument handler, on its own (no server involved).
+  H.check(client.handlers["window/showDocument"] == fz.show_document_handler, "client uses the plugin's window/showDocument handler", "fz_lsp.show_document_handler", client.handlers["window/showDocument"])
+  local caps = client.config.capabilities or {}
+  H.eq(caps.window and caps.window.showDocument and caps.window.showDocument.support, true, "client advertises window.showDocument.support")
+  local res = fz.show_document_handler(nil, { uri = "http://127.0.0.1:9/unit", external = true }, { method = "window/showDocument", client_id = client.id }, {})
+  H.eq(res, { success = true }, "handler result for an external URL")
+  H.eq(H.opened_urls[1] and H.opened_urls[1].url, "http://127.0.0.1:9/unit", "open_url got the external URL")
+  local other = H.write_file(dir .. "/other.fz", original)
+  res = fz.show_document_handler(nil, {
+    uri = vim.uri_from_fname(other),
+    takeFocus = true,
+    selection = { start = { line = 2, character = 4 }, ["end"] = { line = 2, character = 6 } },
+  }, { method = "window/showDocument", client_id = client.id }, {})
+  H.eq(res, { success = true }, "handler result for a file URI")
+  H.eq({ vim.api.nvim_buf_get_name(0), vim.api.nvim_win_get_cursor(0) }, { other, { 3, 4 } }, "file URI opened at the selection {name, cursor}")
+  vim.cmd("buffer " .. bufnr)
+  H.opened_urls = {}
+  local notes = {}
+  local orig_notify = vim.notify
+  vim.notify = function(msg, level, opts)
+    table.insert(notes, tostring(msg))
+    return orig_notify(msg, level, opts)
+  end
+  local why = H.unsupported(bufnr, "workspace/executeCommand")
+  H.check(why == nil, "server advertises workspace/executeCommand", "executeCommandProvider", why)
+  local commands = vim.tbl_get and vim.tbl_get(require("fz_lsp").get_client(bufnr).server_capabilities, "executeCommandProvider", "commands")
+    or ((require("fz_lsp").get_client(bufnr).server_capabilities.executeCommandProvider or {}).commands)
+  H.check(
+    commands and vim.tbl_contains(commands, "flowzap.openBrowserPreview"),
+    "server lists flowzap.openBrowserPreview",
+    "flowzap.openBrowserPreview in executeCommandProvider.commands",
+    commands
+  )
+  if not why then
+    vim.cmd("FlowZapPreview")
+    vim.wait(10000, function()
+      return #H.opened_urls > 0 or failed(notes)
+    end, 20)
+  end
+  local shown = H.opened_urls[1]
+  H.check(shown ~= nil, "window/showDocument reached the handler (open_url called)", "one call", H.opened_urls)
+  if shown then
+    H.check(shown.url:match("^http://127%.0%.0%.1:%d+/") ~= nil, "preview URL is http://127.0.0.1:<port>/...", "http://127.0.0.1:<port>/...", shown.url)
+    H.eq(shown.params and shown.params.external, true, "showDocument external flag")
+    local status = http_status(shown.url)
+    H.check(status:match("^HTTP/1%.[01] 200") ~= nil, "preview URL answers 200", "HTTP/1.x 200 ...", status)
+  end
+  local url_note
+  vim.wait(3000, function()
+    if failed(notes) then
+      return true
+    end
+    for _, n in ipairs(notes) do
+      url_note = n:match("preview at (%S+)")
+      if url_note then
+        return true
+      end
+    end
+    return false
+  end, 20)
+  H.check(url_note ~= nil and url_note:match("^http://127%.0%.0%.1:%d+") ~= nil, "executeCommand result {url} reported to the user", "[fz-lsp] preview at http://127.0.0.1:...", notes)
+  vim.notify = orig_notify
+
+  -- Renumber: ids with gaps (n1,n3,n5,...,n37 in declaration order) become n1..n19.
+  local gapped = original:gsub("%f[%w]n(%d+)%f[^%w]", function(k)
+    return "n" .. tostring(2 * tonumber(k) - 1)
+  end)
+  local rbuf = H.open(H.write_file(dir .. "/gapped.fz", gapped))
+  H.check(H.buf_text(rbuf) ~= original, "fixture has gaps", "gapped ids", "n1..n19")
+  local before = H.buf_text(rbuf)
+  why = H.unsupported(rbuf, "textDocument/codeAction")
+  H.check(why == nil, "server advertises code actions", "codeActionProvider", why)
+  if not why then
+    vim.cmd("FlowZapRenumber")
+    H.check(H.wait_change(rbuf, before), ":FlowZapRenumber changed the buffer", "changed buffer", "unchanged after 5 s")
+  end
+  H.check_text(rbuf, original, "buffer after :FlowZapRenumber")
+
+  -- The action's kind and title, through the raw request on the gapped text again.
+  vim.api.nvim_buf_set_lines(rbuf, 0, -1, false, H.lines(gapped))
+  local result, err = H.request(rbuf, "textDocument/codeAction", {
+    textDocument = { uri = vim.uri_from_bufnr(rbuf) },
+    range = { start = { line = 0, character = 0 }, ["end"] = { line = 0, character = 0 } },
+    context = { diagnostics = {}, only = { "source.renumberNodes" } },
+  })
+  local titles = {}
+  for _, a in ipairs(result or {}) do
+    table.insert(titles, { title = a.title, kind = a.kind })
+  end
+  H.check(
+    #titles > 0 and titles[1].kind == "source.renumberNodes" and tostring(titles[1].title):match("^Renumber nodes n1%.%.n[N%d]+$") ~= nil,
+    "source.renumberNodes action title",
+    { { title = "Renumber nodes n1..nN", kind = "source.renumberNodes" } },
+    err or titles
+  )
+end)

@@ -1,0 +1,58 @@
+"""Start the FlowZap language server bundled with the VS Code extension.
+
+The extension runs `<python> bundled/tool/server.py`. This file puts `bundled/libs` (the
+fz-lsp wheel and its pure-Python dependencies, installed there at build time) first on
+`sys.path`, so the server never depends on what the chosen interpreter has installed, then
+runs fz-lsp's command-line entry point in stdio mode.
+
+It must stay importable by old Pythons so that it can say clearly that they are too old.
+"""
+
+import os
+import sys
+
+MIN_PYTHON = (3, 10)
+
+
+def _fail(message):
+    sys.stderr.write("fz-lsp: " + message + "\n")
+    sys.stderr.flush()
+    sys.exit(2)
+
+
+def main():
+    if sys.version_info[:2] < MIN_PYTHON:
+        _fail(
+            "Python %d.%d or newer is required, but %s is Python %d.%d.%d. "
+            "Set the VS Code setting flowzap.python.path to a newer interpreter."
+            % (MIN_PYTHON + (sys.executable,) + tuple(sys.version_info[:3]))
+        )
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    libs = os.path.normpath(os.path.join(here, os.pardir, "libs"))
+    if os.path.isdir(os.path.join(libs, "fz_lsp")):
+        sys.path.insert(0, libs)
+        origin = "bundled libraries in " + libs
+    else:
+        origin = "the interpreter's own packages (no bundled libraries found in %s)" % libs
+
+    try:
+        from fz_lsp.cli import main as fz_main
+    except ImportError as exc:
+        _fail("cannot import fz_lsp from %s: %s" % (origin, exc))
+
+    import fz_lsp
+
+    sys.stderr.write(
+        "fz-lsp %s: Python %s (%s), using %s\n"
+        % (getattr(fz_lsp, "__version__", "?"), sys.version.split()[0], sys.executable, origin)
+    )
+    sys.stderr.flush()
+
+    # Run exactly like `fz-lsp --stdio`, passing through any extra arguments.
+    sys.argv = ["fz-lsp", "--stdio"] + [a for a in sys.argv[1:] if a != "--stdio"]
+    sys.exit(fz_main())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+// Bundles the extension with esbuild, and compiles the vscode-free modules that the
+// tests load under plain Node (out/launch.cjs, out/template.cjs).
+//   node scripts/build.mjs         production bundle (minified, no source maps)
+//   node scripts/build.mjs --dev   unminified with source maps
+import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dev = process.argv.includes('--dev');
+
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+rmSync(join(root, 'out'), { recursive: true, force: true });
+
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node18',
+  logLevel: 'warning',
+};
+
+const started = Date.now();
+await build({
+  ...common,
+  entryPoints: ['src/extension.ts'],
+  outfile: 'dist/extension.js',
+  external: ['vscode'],
+  minify: !dev,
+  sourcemap: dev,
+  metafile: false,
+});
+
+// Test builds: same sources, no `vscode` anywhere (the build fails if one sneaks in).
+await build({
+  ...common,
+  entryPoints: { launch: 'src/launch.ts', template: 'src/template.ts' },
+  outdir: 'out',
+  outExtension: { '.js': '.cjs' },
+  external: [],
+  plugins: [{
+    name: 'no-vscode',
+    setup(b) {
+      b.onResolve({ filter: /^vscode$/ }, (args) => ({
+        errors: [{ text: `${args.importer} imports 'vscode'; the launch and template modules must stay vscode-free` }],
+      }));
+    },
+  }],
+});
+// The preview manager on its own (vscode stays external) for test/preview.test.cjs,
+// which drives it with a stubbed `vscode` module and a fake language client.
+await build({
+  ...common,
+  entryPoints: { preview: 'src/preview.ts' },
+  outdir: 'out',
+  outExtension: { '.js': '.cjs' },
+  external: ['vscode'],
+});
+console.log(`build: dist/extension.js, out/launch.cjs, out/template.cjs, out/preview.cjs (${Date.now() - started} ms${dev ? ', dev' : ''})`);

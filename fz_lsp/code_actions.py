@@ -1,0 +1,362 @@
+"""Code actions: one quick fix per fixable diagnostic, and "Renumber nodes".
+
+The client sends the diagnostics it shows; each is matched (by code and range) against
+the diagnostics the server computes itself, and the fix is built from the server's own
+diagnostic and model — never from data the client sends back. Every fix is checked
+against the current document (the token it edits must still be what the diagnostic says).
+
+Quick fixes (kind `quickfix`; the single fix of a diagnostic is preferred unless noted):
+  missing-lane-prefix      insert `Lane.` before the target
+  wrong-lane               change the prefix to the node's lane (remove it when the node
+                           is in the edge's own lane)
+  undefined-lane           the same when the node exists elsewhere; otherwise change it to
+                           the nearest lane name (not preferred: a guess)
+  bad-handle               nearest direction, or `.handle(dir)` for a malformed handle
+  missing-handle           add `.handle(right)` (source) / `.handle(left)` (target)
+  unknown-shape            nearest shape (`rect` -> `rectangle`)
+  unknown-attribute        nearest attribute
+  label-operator           `=` -> `:` on nodes, `:` -> `=` on edge labels
+  display-label-own-line   move `# Label` onto the `{` line and delete its own line
+  undefined-node           declare `nK: rectangle label:"nK"` as a new line in the lane of
+                           the prefix, else of the statement; after that lane's last node
+                           declaration, else before its `}` (not preferred)
+  duplicate-edge           delete the whole line
+  prefixed-source, redundant-lane-prefix   remove the `Lane.` prefix
+  id-gap                   renumber nodes (below; not preferred)
+
+Source action `source.renumberNodes` ("Renumber nodes n1..nN"): canonical ids (n<k>)
+are renumbered in order of their current number (n1 n2 n5 n9 -> n1 n2 n3 n4), so the
+relative order users chose is kept; declarations, edge references (prefixes kept) and
+loop members change in one edit. Names referenced but declared nowhere are never
+reused (that would silently connect those references), and non-canonical ids are left
+alone. Applying it twice changes nothing the second time; it is offered only when it
+would change something.
+
+`context.only` is honoured: an action of kind K is returned when K equals an entry of
+`only` or starts with an entry followed by `.`.
+
+Pure Python: no pygls import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Optional, Sequence
+
+from fz_lsp import syntax
+from fz_lsp.diagnostics import Diagnostic
+from fz_lsp.edits import Region, TextEdit, delete_line, line_region
+from fz_lsp.model import CANONICAL_ID, DIRECTIONS, EDGE_ATTRIBUTES, NODE_ATTRIBUTES, SHAPES, Lane, Model, Ref, Span
+from fz_lsp.rename import node_spans
+from fz_lsp.settings import Settings
+
+if TYPE_CHECKING:
+    from fz_lsp.document import Document
+
+QUICKFIX = "quickfix"
+SOURCE = "source"
+RENUMBER = "source.renumberNodes"
+KINDS = (QUICKFIX, SOURCE, RENUMBER)
+
+
+@dataclass
+class Action:
+    title: str
+    kind: str
+    edits: list[TextEdit]
+    diagnostic: Optional[Diagnostic] = None
+    preferred: bool = False
+    request_index: Optional[int] = None  # which of the client's diagnostics it fixes
+
+
+def allowed(kind: str, only: Optional[Sequence[str]]) -> bool:
+    if not only:
+        return True
+    return any(kind == o or kind.startswith(o + ".") for o in only)
+
+
+# ---------------------------------------------------------------------------
+# helpers
+
+
+def _eol(doc: "Document", line: int) -> str:
+    """The terminator to use for a line inserted near `line`."""
+    ends = doc.source.ends
+    if 0 <= line < len(ends) and ends[line]:
+        return ends[line]
+    return next((e for e in ends if e), "\n")
+
+
+def _indentation(text: str) -> str:
+    return text[: len(text) - len(text.lstrip(" \t"))]
+
+
+def _ref_at(model: Model, span: Span) -> Optional[Ref]:
+    for ref in model.line_refs.get(span.line, []):
+        if ref.span == span or ref.prefix_span == span:
+            return ref
+    return None
+
+
+def _reachable(model: Model, lane: Optional[Lane]) -> bool:
+    """A `Lane.` prefix can name `lane` (not a second lane with an already used id)."""
+    return lane is not None and model.lane_by_id.get(lane.id) is lane
+
+
+def _token_is(doc: "Document", span: Span, text: Optional[str] = None) -> bool:
+    lines = doc.lines
+    if not (0 <= span.line < len(lines) and 0 <= span.start <= span.end <= len(lines[span.line])):
+        return False
+    return text is None or lines[span.line][span.start : span.end] == text
+
+
+def _replace(title: str, d: Diagnostic, span: Span, new: str, preferred: bool = True) -> Action:
+    return Action(title, QUICKFIX, [TextEdit.replace(span, new)], d, preferred)
+
+
+# ---------------------------------------------------------------------------
+# quick fixes per diagnostic code
+
+
+def _fix_prefix_to_lane(doc: "Document", d: Diagnostic, ref: Ref, lane: Lane) -> Action:
+    if ref.role == "source" or ref.context_lane is lane:
+        # a source carries no prefix; a target in the edge's own lane needs none
+        span = Span(ref.line, ref.prefix_span.start, ref.span.start)
+        return _replace(f"Remove the `{ref.prefix}.` prefix", d, span, "")
+    return _replace(f"Change the lane prefix to `{lane.id}`", d, ref.prefix_span, lane.id)
+
+
+def _fixes(doc: "Document", d: Diagnostic, settings: Settings) -> list[Action]:
+    model = doc.model
+    data = d.data if isinstance(d.data, dict) else {}
+    code, span = d.code, d.span
+    if not _token_is(doc, span):
+        return []
+    line_text = doc.lines[span.line]
+
+    if code == "missing-lane-prefix":
+        ref = _ref_at(model, span)
+        if ref is None or ref.node is None or not _reachable(model, ref.node.lane) or ref.prefix is not None:
+            return []
+        lane = ref.node.lane.id
+        return [Action(f"Add the lane prefix `{lane}.`", QUICKFIX, [TextEdit.insert(span.line, span.start, lane + ".")], d, True)]
+
+    if code in ("wrong-lane", "undefined-lane"):
+        ref = _ref_at(model, span)
+        if ref is None or ref.prefix_span != span:
+            return []
+        if ref.node is not None and ref.node.lane is not None:
+            if not _reachable(model, ref.node.lane):
+                return []
+            return [_fix_prefix_to_lane(doc, d, ref, ref.node.lane)]
+        guess = data.get("replacement")
+        if code == "undefined-lane" and isinstance(guess, str) and guess in model.lane_by_id and guess != ref.prefix:
+            return [_replace(f"Change the lane prefix to `{guess}`", d, span, guess, preferred=False)]
+        return []
+
+    if code == "bad-handle":
+        new = data.get("replacement")
+        if new in DIRECTIONS:
+            return [_replace(f"Change the direction to `{new}`", d, span, new)]
+        if new in {f".handle({x})" for x in DIRECTIONS} and line_text[span.start : span.start + 1] == ".":
+            return [_replace(f"Replace with `{new}`", d, span, new)]
+        return []
+
+    if code == "missing-handle":
+        new, at = data.get("insert"), data.get("at")
+        if new in {f".handle({x})" for x in DIRECTIONS} and at == span.end:
+            return [Action(f"Add `{new}`", QUICKFIX, [TextEdit.insert(span.line, at, new)], d, True)]
+        return []
+
+    if code == "unknown-shape":
+        new = data.get("replacement")
+        if new in SHAPES:
+            return [_replace(f"Change the shape to `{new}`", d, span, new)]
+        return []
+
+    if code == "unknown-attribute":
+        new = data.get("replacement")
+        st = model.statements[span.line]
+        choices = NODE_ATTRIBUTES if isinstance(st, syntax.NodeDecl) else EDGE_ATTRIBUTES
+        if new in choices:
+            return [_replace(f"Change the attribute to `{new}`", d, span, new)]
+        return []
+
+    if code == "label-operator":
+        new = data.get("replacement")
+        if new in (":", "=") and line_text[span.start : span.end] in (":", "="):
+            what = "a colon" if new == ":" else "`=`"
+            return [_replace(f"Use {what}: `{new}`", d, span, new)]
+        return []
+
+    if code == "display-label-own-line":
+        return _move_display_label(doc, d)
+
+    if code == "undefined-node":
+        return _declare_node(doc, d, settings)
+
+    if code == "duplicate-edge":
+        line = data.get("delete_line")
+        if line == span.line and isinstance(model.statements[line], syntax.EdgeStmt):
+            return [Action("Remove the duplicate edge", QUICKFIX, [delete_line(doc.lines, line)], d, True)]
+        return []
+
+    if code in ("prefixed-source", "redundant-lane-prefix"):
+        ref = _ref_at(model, Span(span.line, span.start, span.start + len(_prefix_word(line_text, span.start))))
+        if ref is None or ref.prefix_span is None:
+            return []
+        remove = Span(span.line, ref.prefix_span.start, ref.span.start)
+        if data.get("remove") != [remove.start, remove.end]:
+            return []
+        return [_replace(f"Remove the `{ref.prefix}.` prefix", d, remove, "")]
+
+    if code == "id-gap":
+        action = renumber_action(doc)
+        if action is None:
+            return []
+        return [Action(action.title, QUICKFIX, action.edits, d, False)]
+    return []
+
+
+def _prefix_word(text: str, start: int) -> str:
+    end = start
+    while end < len(text) and (text[end].isalnum() or text[end] == "_"):
+        end += 1
+    return text[start:end]
+
+
+def _move_display_label(doc: "Document", d: Diagnostic) -> list[Action]:
+    model = doc.model
+    header = (d.data or {}).get("header_line")
+    lane = next((l for l in model.lanes if l.header_line == header), None)
+    st = model.statements[header] if isinstance(header, int) and 0 <= header < len(model.statements) else None
+    if lane is None or not lane.label_own_line or lane.label_span != d.span or not isinstance(st, syntax.LaneOpen):
+        return []
+    label_line = d.span.line
+    text = " # " + lane.label if lane.label else " #"
+    head = Region(header, st.brace.end, header, len(doc.lines[header]))
+    gone = line_region(doc.lines, label_line)
+    if gone.start <= head.end:  # the label line is the last line, right after the header
+        edits = [TextEdit(Region(header, st.brace.end, gone.end_line, gone.end_col), text)]
+    else:
+        edits = [TextEdit(head, text), TextEdit(gone, "")]
+    return [Action("Move the display label onto the `{` line", QUICKFIX, edits, d, True)]
+
+
+def _declare_node(doc: "Document", d: Diagnostic, settings: Settings) -> list[Action]:
+    model = doc.model
+    ref = _ref_at(model, d.span)
+    if ref is None or ref.span != d.span or ref.node is not None:
+        return []
+    if ref.prefix is not None:
+        lane = ref.prefix_lane
+    else:
+        lane = ref.context_lane
+    if lane is None:
+        return []
+    name = ref.name
+    decl = f'{name}: rectangle label:"{name}"'
+    lines = doc.lines
+    if lane.nodes:
+        anchor = lane.nodes[-1].line
+        indent = _indentation(lines[anchor])
+        edit = _insert_after(doc, anchor, indent + decl)
+    else:
+        inside = [
+            i for i in range(lane.header_line + 1, (lane.close_line if lane.close_line is not None else lane.last_line + 1))
+            if lines[i].strip(" \t")
+        ]
+        indent = _indentation(lines[inside[0]]) if inside else " " * settings.format_indent
+        if lane.close_line is not None:
+            edit = TextEdit.insert(lane.close_line, 0, indent + decl + _eol(doc, lane.close_line - 1))
+        else:
+            anchor = inside[-1] if inside else lane.header_line
+            edit = _insert_after(doc, anchor, indent + decl)
+    return [Action(f"Declare `{name}` in lane `{lane.id}`", QUICKFIX, [edit], d, False)]
+
+
+def _insert_after(doc: "Document", line: int, text: str) -> TextEdit:
+    """Insert `text` as a new line right after `line`."""
+    if doc.source.ends[line]:
+        return TextEdit.insert(line + 1, 0, text + doc.source.ends[line])
+    return TextEdit.insert(line, len(doc.lines[line]), _eol(doc, line) + text)
+
+
+# ---------------------------------------------------------------------------
+# renumbering
+
+
+def renumber_mapping(model: Model) -> dict[str, str]:
+    """old id -> new id for every canonical id that changes."""
+    declared = sorted((n for n in model.node_by_id if CANONICAL_ID.match(n)), key=lambda n: int(n[1:]))
+    blocked = {r.name for r in model.refs if r.node is None and CANONICAL_ID.match(r.name)}
+    mapping: dict[str, str] = {}
+    k = 1
+    for old in declared:
+        while f"n{k}" in blocked:
+            k += 1
+        new = f"n{k}"
+        if new != old:
+            mapping[old] = new
+        k += 1
+    return mapping
+
+
+def renumber_action(doc: "Document") -> Optional[Action]:
+    model = doc.model
+    mapping = renumber_mapping(model)
+    if not mapping:
+        return None
+    edits = [TextEdit.replace(s, new) for old, new in mapping.items() for s in node_spans(model, old)]
+    edits.sort(key=lambda e: e.region)
+    top = max(
+        [int(n[1:]) for n in model.node_by_id if CANONICAL_ID.match(n) and n not in mapping]
+        + [int(v[1:]) for v in mapping.values()]
+    )
+    return Action(f"Renumber nodes n1..n{top}", RENUMBER, edits)
+
+
+# ---------------------------------------------------------------------------
+# entry point
+
+
+def _changes_text(doc: "Document", edits: list[TextEdit]) -> bool:
+    for e in edits:
+        r = e.region
+        if r.start_line != r.end_line or e.new_text != doc.lines[r.start_line][r.start_col : r.end_col]:
+            return True
+    return False
+
+
+def match(diagnostics: Sequence[Diagnostic], code: str, span: Span) -> Optional[Diagnostic]:
+    """The server's own diagnostic with this code and range."""
+    return next((d for d in diagnostics if d.code == code and d.span == span), None)
+
+
+def code_actions(
+    doc: "Document",
+    settings: Settings,
+    requested: Sequence[tuple[Optional[str], Optional[Span]]],
+    only: Optional[Sequence[str]] = None,
+) -> list[Action]:
+    """Quick fixes for the client's diagnostics (code, code-point span; a span of None
+    never matches) and the source actions, filtered by `only`."""
+    out: list[Action] = []
+    if allowed(QUICKFIX, only):
+        ours = doc.diagnostics(settings)
+        for index, (code, span) in enumerate(requested):
+            if code is None or span is None:
+                continue
+            d = match(ours, code, span)
+            if d is None:
+                continue
+            for action in _fixes(doc, d, settings):
+                if not _changes_text(doc, action.edits):
+                    continue  # e.g. a prefix "corrected" to the same name (duplicate lanes)
+                action.request_index = index
+                out.append(action)
+    if allowed(RENUMBER, only):
+        action = renumber_action(doc)
+        if action is not None:
+            out.append(action)
+    return out

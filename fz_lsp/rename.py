@@ -1,0 +1,148 @@
+"""Rename a node or a lane across the whole document.
+
+A node rename edits its declaration(s) and every reference by name in every lane: edge
+sources and targets (only the id of `Lane.nX`: the prefix stays), chained targets and
+loop members. A lane rename edits its header(s) and every `Lane.` prefix naming it.
+References are matched by name, so unresolved ones (a node declared on a broken line,
+a prefix naming no lane) are renamed too; on a line the grammar cannot read, the
+leading id is renamed when it is plainly the same node (`n18.h…`, `n18: …`) or lane
+(`Lane {…`).
+
+A new name is refused (RenameError, no edit) when it is not an id (model.ID_PATTERN), is
+a reserved word (`loop`, `handle`), is already the id of another node (for a node) or
+lane (for a lane; node ids and lane ids are separate namespaces), or would change how a
+renamed line is read (e.g. a lane called `participant` reads as PlantUML).
+
+Pure Python: no pygls import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from fz_lsp import lookup, syntax
+from fz_lsp.edits import TextEdit
+from fz_lsp.lookup import LaneSymbol, NodeSymbol
+from fz_lsp.model import ID_PATTERN, Model, Span
+
+RESERVED = ("loop", "handle")
+
+
+class RenameError(Exception):
+    """A rename the server refuses; the message is shown to the user."""
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str  # "node" | "lane"
+    name: str
+    span: Span  # the token under the cursor
+
+
+def target_at(model: Model, line: int, col: int) -> Optional[Target]:
+    sym = lookup.symbol_at(model, line, col)
+    if isinstance(sym, NodeSymbol):
+        return Target("node", sym.node.id if sym.node else sym.name, sym.span)
+    if isinstance(sym, LaneSymbol):
+        return Target("lane", sym.lane.id if sym.lane else sym.name, sym.span)
+    return None
+
+
+def prepare_rename(model: Model, line: int, col: int) -> Optional[tuple[Span, str]]:
+    """The token to rename and its current text, or None when nothing renameable is there."""
+    t = target_at(model, line, col)
+    if t is None:
+        return None
+    return t.span, model.lines[t.span.line][t.span.start : t.span.end]
+
+
+def _broken_leading(model: Model, name: str, follow: str) -> list[Span]:
+    """Leading ids of broken lines equal to `name` and followed by one of `follow`."""
+    spans = []
+    for i, st in enumerate(model.statements):
+        if isinstance(st, syntax.Broken) and st.first_word is not None and st.first_word.text == name:
+            rest = model.lines[i][st.first_word.end :].lstrip(" \t")
+            if rest[:1] and rest[:1] in follow:
+                spans.append(Span(i, st.first_word.start, st.first_word.end))
+    return spans
+
+
+def node_spans(model: Model, name: str) -> list[Span]:
+    """Every token naming node `name`: declarations, references, broken lines' lead ids."""
+    spans = [n.span for n in model.nodes if n.id == name]
+    spans += [r.span for r in model.refs if r.name == name]
+    spans += _broken_leading(model, name, ".:")
+    return _unique(spans)
+
+
+def lane_spans(model: Model, name: str) -> list[Span]:
+    """Every token naming lane `name`: headers, `Lane.` prefixes, broken headers."""
+    spans = [lane.id_span for lane in model.lanes if lane.id == name]
+    spans += [r.prefix_span for r in model.refs if r.prefix == name and r.prefix_span is not None]
+    spans += _broken_leading(model, name, "{")
+    return _unique(spans)
+
+
+def _unique(spans: list[Span]) -> list[Span]:
+    return sorted(set(spans), key=lambda s: (s.line, s.start, s.end))
+
+
+def check_name(model: Model, kind: str, old: str, new: str) -> None:
+    """Raise RenameError when `new` cannot replace `old`."""
+    if not ID_PATTERN.match(new):
+        what = "A node id" if kind == "node" else "A lane id"
+        raise RenameError(
+            f"`{new}` is not a valid id: {what} starts with a letter or `_` and continues with "
+            "letters, digits or `_` (node ids are usually n1, n2, …)"
+        )
+    if new in RESERVED:
+        raise RenameError(f"`{new}` is a reserved word in FlowZap Code and cannot be used as an id")
+    if new == old:
+        return
+    if kind == "node":
+        existing = next((n for n in model.nodes if n.id == new), None)
+        if existing is not None:
+            where = f" in lane `{existing.lane.id}`" if existing.lane else ""
+            raise RenameError(f"A node `{new}` already exists (line {existing.line + 1}{where}); node ids must be unique")
+    else:
+        lane = next((l for l in model.lanes if l.id == new), None)
+        if lane is not None:
+            raise RenameError(f"A lane `{new}` already exists (line {lane.header_line + 1})")
+
+
+def edits_for(model: Model, kind: str, old: str, new: str) -> list[TextEdit]:
+    """The edits renaming every occurrence of `old`; checks every changed line still reads
+    the same way."""
+    spans = node_spans(model, old) if kind == "node" else lane_spans(model, old)
+    edits = [TextEdit.replace(s, new) for s in spans]
+    _check_lines(model, spans, new)
+    return edits
+
+
+def rename(model: Model, line: int, col: int, new_name: str) -> list[TextEdit]:
+    """The edits for renaming the node or lane at (line, col) to `new_name`."""
+    t = target_at(model, line, col)
+    if t is None:
+        raise RenameError("Only node ids and lane ids can be renamed; there is none at this position")
+    new_name = new_name.strip()
+    check_name(model, t.kind, t.name, new_name)
+    if new_name == t.name:
+        return []
+    return edits_for(model, t.kind, t.name, new_name)
+
+
+def _check_lines(model: Model, spans: list[Span], new: str) -> None:
+    by_line: dict[int, list[Span]] = {}
+    for s in spans:
+        by_line.setdefault(s.line, []).append(s)
+    for line, ss in by_line.items():
+        text = model.lines[line]
+        for s in sorted(ss, key=lambda s: s.start, reverse=True):
+            text = text[: s.start] + new + text[s.end :]
+        before, after = model.statements[line], syntax.parse_line(text)
+        if type(before) is not type(after):
+            raise RenameError(
+                f"`{new}` cannot be used here: line {line + 1} would no longer read as the same statement"
+            )
+

@@ -1,0 +1,113 @@
+"""Diagram rendering: the workflow and sequence views of a FlowZap model as SVG or HTML.
+
+Everything runs in-process in pure Python (no external binary, no network):
+
+- `render_svg(model, view, theme)`: the diagram as an SVG document;
+- `render_html(model, view, theme, title, live_events_url)`: a standalone page around it;
+- `layout_workflow(model)` / `layout_sequence(model)`: the geometry as plain data;
+- `render_command(path, out, view, theme)`: the `fz-lsp render` command.
+
+Any model renders, broken ones included: what resolves is drawn, an edge with one
+unresolved end is a dashed stub, an edge with none is left out.
+
+Pure Python: no pygls import.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+from fz_lsp.document import analyse
+from fz_lsp.model import Model
+from fz_lsp.render.html import html_page
+from fz_lsp.render.sequence import SequenceLayout, layout_sequence
+from fz_lsp.render.svg import THEMES, sequence_svg, workflow_svg
+from fz_lsp.render.workflow import WorkflowLayout, layout_workflow
+
+VIEWS = ("workflow", "sequence")
+
+__all__ = [
+    "THEMES",
+    "VIEWS",
+    "SequenceLayout",
+    "WorkflowLayout",
+    "layout_sequence",
+    "layout_workflow",
+    "render_command",
+    "render_html",
+    "render_svg",
+]
+
+
+def render_svg(model: Model, view: str = "workflow", theme: str = "light") -> str:
+    """The diagram of `model` as an SVG document (no XML declaration)."""
+    if view == "workflow":
+        return workflow_svg(layout_workflow(model), theme)
+    if view == "sequence":
+        return sequence_svg(layout_sequence(model), theme)
+    raise ValueError(f"unknown view {view!r} (expected one of {', '.join(VIEWS)})")
+
+
+def render_html(
+    model: Model,
+    view: str = "workflow",
+    theme: str = "light",
+    title: str = "FlowZap diagram",
+    live_events_url: Optional[str] = None,
+) -> str:
+    """A standalone HTML page showing the diagram; live when `live_events_url` is given."""
+    return html_page(render_svg(model, view, theme), title, theme, live_events_url)
+
+
+def _read_error(error: Exception) -> str:
+    if isinstance(error, UnicodeDecodeError):
+        return f"not valid UTF-8 (byte 0x{error.object[error.start]:02x} at offset {error.start})"
+    if isinstance(error, IsADirectoryError):
+        return "is a directory"
+    if isinstance(error, FileNotFoundError):
+        return "no such file or directory"
+    if isinstance(error, PermissionError):
+        return "permission denied"
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror.lower()
+    return str(error)
+
+
+def _say(message: str) -> None:
+    print(f"fz-lsp: {message}", file=sys.stderr)
+
+
+def render_command(path: str, out: Optional[str], view: str = "workflow", theme: str = "light") -> int:
+    """Render the .fz file at `path`: SVG to `out`, HTML when `out` ends in .html/.htm,
+    SVG on standard output when `out` is None or "-". Returns the exit status."""
+    if view not in VIEWS:
+        _say(f"unknown view {view!r} (expected one of {', '.join(VIEWS)})")
+        return 2
+    if theme not in THEMES:
+        _say(f"unknown theme {theme!r} (expected one of {', '.join(THEMES)})")
+        return 2
+    source = Path(path)
+    try:
+        text = source.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        _say(f"cannot read {path}: {_read_error(error)}")
+        return 1
+    model = analyse(text, uri=source.resolve().as_uri()).model
+    if out is None or out == "-":
+        try:
+            sys.stdout.buffer.write(render_svg(model, view, theme).encode("utf-8") + b"\n")
+            sys.stdout.flush()
+        except OSError as error:
+            _say(f"cannot write to standard output: {_read_error(error)}")
+            return 1
+        return 0
+    is_html = out.lower().endswith((".html", ".htm"))
+    document = render_html(model, view, theme, title=source.name) if is_html else render_svg(model, view, theme)
+    try:
+        Path(out).write_text(document, encoding="utf-8")
+    except (OSError, ValueError) as error:
+        _say(f"cannot write {out}: {_read_error(error)}")
+        return 1
+    return 0

@@ -1,0 +1,324 @@
+"""SVG writer for laid-out diagrams (workflow and sequence views).
+
+Every piece of text and every attribute value goes through `escape`, so a label such as
+`<script>` or `a & b` is text, never markup, and characters XML forbids are replaced.
+Colours come from CSS classes in an embedded stylesheet that holds both themes; the root
+element carries `fz-theme-light` or `fz-theme-dark`, so a host page can switch or
+restyle without re-rendering. Nodes carry `data-node` and `data-line` (0-based source
+line), edges `data-edge` (index in document order) and `data-line`, lanes `data-lane`.
+
+Pure Python: no pygls import.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional, Sequence
+
+from fz_lsp.model import Lane
+from fz_lsp.render.sequence import MessageLayout, ParticipantLayout, SequenceLayout
+from fz_lsp.render.textmeasure import FONT_FAMILY
+from fz_lsp.render.workflow import (
+    FONT_SIZE,
+    BandLayout,
+    Box,
+    EdgeLayout,
+    LoopLayout,
+    NodeLayout,
+    Point,
+    TextBlock,
+    WorkflowLayout,
+)
+
+THEMES = ("light", "dark")
+
+_PALETTES: dict[str, dict[str, str]] = {
+    "light": {
+        "bg": "#ffffff",
+        "lane-a": "#f8fafc",
+        "lane-b": "#f1f5f9",
+        "lane-stroke": "#cbd5e1",
+        "title-bg": "#e2e8f0",
+        "title-text": "#0f172a",
+        "text": "#0f172a",
+        "muted": "#475569",
+        "node-fill": "#ffffff",
+        "node-stroke": "#475569",
+        "circle-fill": "#ecfdf5",
+        "circle-stroke": "#059669",
+        "diamond-fill": "#fffbeb",
+        "diamond-stroke": "#d97706",
+        "task-fill": "#eff6ff",
+        "task-stroke": "#2563eb",
+        "edge": "#64748b",
+        "edge-text": "#334155",
+        "label-bg": "#ffffff",
+        "loop": "#7c3aed",
+        "loop-bg": "#ede9fe",
+        "loop-text": "#5b21b6",
+        "error": "#dc2626",
+        "lifeline": "#94a3b8",
+    },
+    "dark": {
+        "bg": "#1e1e1e",
+        "lane-a": "#252526",
+        "lane-b": "#2b2b2e",
+        "lane-stroke": "#3f3f46",
+        "title-bg": "#333337",
+        "title-text": "#e5e7eb",
+        "text": "#e5e7eb",
+        "muted": "#cbd5e1",
+        "node-fill": "#2d2d30",
+        "node-stroke": "#a1a1aa",
+        "circle-fill": "#113527",
+        "circle-stroke": "#34d399",
+        "diamond-fill": "#3b2a0b",
+        "diamond-stroke": "#fbbf24",
+        "task-fill": "#172554",
+        "task-stroke": "#60a5fa",
+        "edge": "#9ca3af",
+        "edge-text": "#d1d5db",
+        "label-bg": "#1e1e1e",
+        "loop": "#a78bfa",
+        "loop-bg": "#2e1065",
+        "loop-text": "#ddd6fe",
+        "error": "#f87171",
+        "lifeline": "#6b7280",
+    },
+}
+
+# selector (inside the themed root) -> {css property: palette colour}
+_THEMED_RULES: tuple[tuple[str, dict[str, str]], ...] = (
+    (".fz-bg", {"fill": "bg"}),
+    (".fz-lane-even .fz-lane-band", {"fill": "lane-a", "stroke": "lane-stroke"}),
+    (".fz-lane-odd .fz-lane-band", {"fill": "lane-b", "stroke": "lane-stroke"}),
+    (".fz-lane-title-bg", {"fill": "title-bg", "stroke": "lane-stroke"}),
+    (".fz-lane-title", {"fill": "title-text"}),
+    (".fz-participant-header", {"fill": "title-bg", "stroke": "lane-stroke"}),
+    (".fz-lifeline", {"stroke": "lifeline"}),
+    (".fz-text", {"fill": "text"}),
+    (".fz-node-shape", {"fill": "node-fill", "stroke": "node-stroke"}),
+    (".fz-shape-circle .fz-node-shape", {"fill": "circle-fill", "stroke": "circle-stroke"}),
+    (".fz-shape-diamond .fz-node-shape", {"fill": "diamond-fill", "stroke": "diamond-stroke"}),
+    (".fz-shape-taskbox .fz-node-shape", {"fill": "task-fill", "stroke": "task-stroke"}),
+    (".fz-shape-unknown .fz-node-shape", {"stroke": "error"}),
+    (".fz-task-accent", {"fill": "task-stroke"}),
+    (".fz-task-icon", {"stroke": "muted"}),
+    (".fz-task-description, .fz-task-owner, .fz-task-system", {"fill": "muted"}),
+    (".fz-edge-line", {"stroke": "edge"}),
+    (".fz-arrowhead", {"fill": "edge"}),
+    (".fz-edge-label", {"fill": "edge-text"}),
+    (".fz-edge-label-bg", {"fill": "label-bg"}),
+    (".fz-edge-source-only .fz-edge-line, .fz-edge-target-only .fz-edge-line", {"stroke": "error"}),
+    (".fz-dangling-end", {"stroke": "error", "fill": "bg"}),
+    (".fz-loop-frame", {"stroke": "loop"}),
+    (".fz-loop-tab", {"fill": "loop-bg", "stroke": "loop"}),
+    (".fz-loop-label", {"fill": "loop-text"}),
+)
+
+_PLAIN_RULES = (
+    ".fz-diagram text{dominant-baseline:central}"
+    ".fz-diagram .fz-node-shape,.fz-diagram .fz-lane-band,.fz-diagram .fz-lane-title-bg{stroke-width:1.5}"
+    ".fz-diagram .fz-shape-unknown .fz-node-shape{stroke-dasharray:5 3}"
+    ".fz-diagram .fz-edge-line{fill:none;stroke-width:1.5}"
+    ".fz-diagram .fz-edge-source-only .fz-edge-line,.fz-diagram .fz-edge-target-only .fz-edge-line"
+    "{stroke-dasharray:5 4}"
+    ".fz-diagram .fz-edge-label-bg{opacity:0.92}"
+    ".fz-diagram .fz-task-icon{fill:none;stroke-width:1.2}"
+    ".fz-diagram .fz-lifeline{stroke-width:1.2;stroke-dasharray:6 4}"
+    ".fz-diagram .fz-loop-frame{fill:none;stroke-width:1.5;stroke-dasharray:7 4}"
+    ".fz-diagram .fz-loop-tab{stroke-width:1.2}"
+    ".fz-diagram .fz-dangling-end{stroke-width:1.5}"
+)
+
+
+def _stylesheet() -> str:
+    rules = [_PLAIN_RULES]
+    for theme, palette in _PALETTES.items():
+        for selector, props in _THEMED_RULES:
+            scoped = ",".join(f".fz-theme-{theme} {part.strip()}" for part in selector.split(","))
+            body = ";".join(f"{prop}:{palette[colour]}" for prop, colour in props.items())
+            rules.append(f"{scoped}{{{body}}}")
+    return "".join(rules)
+
+
+STYLESHEET = _stylesheet()
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def escape(text: str) -> str:
+    """`text` made safe as XML character data and as a double- or single-quoted attribute."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace('"', "&quot;").replace("'", "&#39;").replace("\r", "&#13;").replace("\n", "&#10;")
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def _n(value: float) -> str:
+    """A coordinate with at most one decimal."""
+    rounded = round(value, 1)
+    return str(int(rounded)) if rounded == int(rounded) else str(rounded)
+
+
+def _points(points: Sequence[Point]) -> str:
+    return "M" + " L".join(f"{_n(x)} {_n(y)}" for x, y in points)
+
+
+def _open(view: str, theme: str, width: float, height: float) -> list[str]:
+    if theme not in THEMES:
+        raise ValueError(f"unknown theme {theme!r} (expected one of {', '.join(THEMES)})")
+    w, h = _n(width), _n(height)
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="fz-diagram fz-{view} fz-theme-{theme}" '
+        f'width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="{escape(FONT_FAMILY)}" '
+        f'font-size="{FONT_SIZE}">',
+        f"<style>{STYLESHEET}</style>",
+        '<defs><marker id="fz-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="10" '
+        'markerHeight="10" markerUnits="userSpaceOnUse" orient="auto">'
+        '<path class="fz-arrowhead" d="M0 0 L10 5 L0 10 Z"/></marker></defs>',
+        f'<rect class="fz-bg" x="0" y="0" width="{w}" height="{h}"/>',
+    ]
+
+
+def _text(block: TextBlock) -> str:
+    weight = ' font-weight="bold"' if block.bold else ""
+    x = _n(block.x)
+    spans = "".join(
+        f'<tspan x="{x}" y="{_n(block.y + (i + 0.5) * block.line_height)}">{escape(line)}</tspan>'
+        for i, line in enumerate(block.lines)
+    )
+    return (
+        f'<text class="fz-text fz-{block.role}" text-anchor="{block.anchor}" '
+        f'font-size="{_n(block.size)}"{weight}>{spans}</text>'
+    )
+
+
+def _rect(css: str, box: Box, radius: float = 0) -> str:
+    corner = f' rx="{_n(radius)}"' if radius else ""
+    return f'<rect class="{css}" x="{_n(box.x)}" y="{_n(box.y)}" width="{_n(box.w)}" height="{_n(box.h)}"{corner}/>'
+
+
+def _node(node: NodeLayout) -> str:
+    box = node.box
+    parts = [
+        f'<g class="fz-node fz-shape-{node.shape}" data-node="{escape(node.node.id)}" data-line="{node.node.line}">'
+    ]
+    if node.shape == "circle":
+        parts.append(f'<circle class="fz-node-shape" cx="{_n(box.cx)}" cy="{_n(box.cy)}" r="{_n(box.w / 2)}"/>')
+    elif node.shape == "diamond":
+        corners = ((box.cx, box.y), (box.right, box.cy), (box.cx, box.bottom), (box.x, box.cy))
+        parts.append(f'<polygon class="fz-node-shape" points="{" ".join(f"{_n(x)},{_n(y)}" for x, y in corners)}"/>')
+    elif node.shape == "taskbox":
+        parts.append(_rect("fz-node-shape", box, 6))
+        parts.append(_rect("fz-task-accent", Box(box.x + 3, box.y + 6, 4, box.h - 12), 2))
+        parts.extend(_task_icon(block) for block in node.blocks if block.role in ("task-owner", "task-system"))
+    else:
+        parts.append(_rect("fz-node-shape", box, 8 if node.shape == "rectangle" else 2))
+    parts.extend(_text(block) for block in node.blocks)
+    parts.append("</g>")
+    return "".join(parts)
+
+
+def _task_icon(block: TextBlock) -> str:
+    """A person (owner) or a screen (system) left of the block's first line."""
+    x, y = block.x - 10, block.y + block.line_height / 2
+    if block.role == "task-owner":
+        return (
+            f'<circle class="fz-task-icon" cx="{_n(x)}" cy="{_n(y - 2.5)}" r="2.5"/>'
+            f'<path class="fz-task-icon" d="M{_n(x - 4.5)} {_n(y + 5)} Q{_n(x)} {_n(y - 1)} {_n(x + 4.5)} {_n(y + 5)}"/>'
+        )
+    return (
+        f'<rect class="fz-task-icon" x="{_n(x - 5)}" y="{_n(y - 4.5)}" width="10" height="7" rx="1"/>'
+        f'<path class="fz-task-icon" d="M{_n(x - 3)} {_n(y + 5)} H{_n(x + 3)}"/>'
+    )
+
+
+def _label(block: Optional[TextBlock]) -> str:
+    if block is None:
+        return ""
+    box = block.box
+    return _rect("fz-edge-label-bg", Box(box.x - 3, box.y - 1, box.w + 6, box.h + 2), 3) + _text(block)
+
+
+def _edge(layout: EdgeLayout | MessageLayout, css: str) -> str:
+    edge = layout.edge
+    kind = layout.kind
+    marker = "" if kind == "source-only" else ' marker-end="url(#fz-arrow)"'
+    classes = f"{css} fz-edge-{kind}"
+    if isinstance(layout, EdgeLayout) and layout.backward:
+        classes += " fz-edge-backward"
+    parts = [
+        f'<g class="{classes}" data-edge="{edge.index}" data-line="{edge.line}">',
+        f'<path class="fz-edge-line" d="{_points(layout.points)}"{marker}/>',
+    ]
+    if kind == "source-only":
+        x, y = layout.points[-1]
+        parts.append(f'<circle class="fz-dangling-end" cx="{_n(x)}" cy="{_n(y)}" r="3.5"/>')
+    parts.append(_label(layout.label))
+    parts.append("</g>")
+    return "".join(parts)
+
+
+def _loop(loop: LoopLayout) -> str:
+    tab = loop.tab
+    notch = min(6.0, tab.h / 2)
+    tab_path = (
+        f"M{_n(tab.x)} {_n(tab.y)} H{_n(tab.right)} V{_n(tab.bottom - notch)} "
+        f"L{_n(tab.right - notch)} {_n(tab.bottom)} H{_n(tab.x)} Z"
+    )
+    return (
+        f'<g class="fz-loop" data-line="{loop.loop.line}">'
+        f"{_rect('fz-loop-frame', loop.box, 4)}"
+        f'<path class="fz-loop-tab" d="{tab_path}"/>{_text(loop.label)}</g>'
+    )
+
+
+def _lane_attributes(lane: Optional[Lane]) -> str:
+    if lane is None:
+        return ""
+    return f' data-lane="{escape(lane.id)}" data-line="{lane.header_line}"'
+
+
+def _band(index: int, band: BandLayout) -> str:
+    parity = "even" if index % 2 == 0 else "odd"
+    return (
+        f'<g class="fz-lane fz-lane-{parity}"{_lane_attributes(band.lane)}>'
+        f"{_rect('fz-lane-band', band.box)}{_rect('fz-lane-title-bg', band.title_box)}{_text(band.title_block)}</g>"
+    )
+
+
+def _participant(participant: ParticipantLayout, top: float, bottom: float) -> str:
+    x = _n(participant.x)
+    return (
+        f'<g class="fz-participant"{_lane_attributes(participant.lane)}>'
+        f'<line class="fz-lifeline" x1="{x}" y1="{_n(top)}" x2="{x}" y2="{_n(bottom)}"/>'
+        f"{_rect('fz-participant-header', participant.header, 6)}{_text(participant.title_block)}</g>"
+    )
+
+
+def workflow_svg(layout: WorkflowLayout, theme: str = "light") -> str:
+    out = _open("workflow", theme, layout.width, layout.height)
+    out.append('<g class="fz-lanes">')
+    out.extend(_band(i, band) for i, band in enumerate(layout.bands))
+    out.append('</g><g class="fz-loops">')
+    out.extend(_loop(loop) for loop in layout.loops)
+    out.append('</g><g class="fz-edges">')
+    out.extend(_edge(edge, "fz-edge") for edge in layout.edges)
+    out.append('</g><g class="fz-nodes">')
+    out.extend(_node(node) for node in layout.nodes)
+    out.append("</g></svg>")
+    return "\n".join(out)
+
+
+def sequence_svg(layout: SequenceLayout, theme: str = "light") -> str:
+    out = _open("sequence", theme, layout.width, layout.height)
+    out.append('<g class="fz-participants">')
+    out.extend(_participant(p, layout.lifeline_top, layout.lifeline_bottom) for p in layout.participants)
+    out.append('</g><g class="fz-loops">')
+    out.extend(_loop(loop) for loop in layout.loops)
+    out.append('</g><g class="fz-messages">')
+    out.extend(_edge(message, "fz-edge fz-message") for message in layout.messages)
+    out.append('</g><g class="fz-nodes">')
+    out.extend(_node(node) for node in layout.nodes)
+    out.append("</g></svg>")
+    return "\n".join(out)

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# fz-lsp developer entry point. Each command installs what it needs, then runs.
+#
+#   bash scripts/dev.sh example   set up, check and render the bundled example
+#   bash scripts/dev.sh test      set up everything and run the whole test suite
+#   bash scripts/dev.sh bench     run the benchmarks and update benchmarks/RESULTS.md
+#
+# Needs: Debian 12 (root, for apt-get), Python >= 3.10, Node 20 (for the VS Code extension).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+VENV="$ROOT/.venv"
+PY="$VENV/bin/python"
+
+log() { printf '\n==> %s\n' "$*"; }
+
+setup_python() {
+  local extra="${1:-}"
+  if [ ! -x "$PY" ]; then
+    log "creating virtualenv .venv"
+    python3 -m venv "$VENV"
+  fi
+  log "installing fz-lsp${extra:+[$extra]} into .venv"
+  "$PY" -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null 2>&1 || true
+  "$PY" -m pip install --quiet --disable-pip-version-check -e ".${extra:+[$extra]}" 2>&1 \
+    | grep -v "is ignored: it is neither a file nor a directory" || true
+  "$PY" -c "import fz_lsp.server" || { echo "fz-lsp failed to install" >&2; exit 1; }
+}
+
+# apt-get install the Debian packages whose commands are missing (command:package pairs)
+setup_apt() {
+  local missing=()
+  for pair in "$@"; do
+    command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair##*:}")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" != 0 ]; then
+    echo "missing ${missing[*]}: run as root or install them (apt-get install ${missing[*]})" >&2
+    exit 1
+  fi
+  log "apt-get install ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+cmd_example() {
+  setup_python ""
+  local out="$ROOT/examples/out"
+  mkdir -p "$out"
+  log "fz-lsp check examples/gitops.fz"
+  "$VENV/bin/fz-lsp" check examples/gitops.fz
+  echo "no problems found"
+  log "fz-lsp check examples/broken.fz (a file with one of each mistake; exits 1)"
+  "$VENV/bin/fz-lsp" check examples/broken.fz || [ $? -eq 1 ]
+  log "fz-lsp render examples/gitops.fz"
+  "$VENV/bin/fz-lsp" render examples/gitops.fz -o "$out/gitops.svg"
+  "$VENV/bin/fz-lsp" render examples/gitops.fz -o "$out/gitops-sequence.html" --view sequence
+  echo "wrote $out/gitops.svg and $out/gitops-sequence.html"
+}
+
+cmd_test() {
+  setup_python "test"
+  setup_apt nvim:neovim chromium:chromium dot:graphviz
+  local status=0
+  if [ -d editors/vscode ]; then
+    log "VS Code extension: build, package, node tests"
+    FZ_PYTHON="$PY" bash editors/vscode/scripts/ci.sh || status=1
+  fi
+  log "pytest (server, features, preview, Neovim, Chromium)"
+  "$PY" -m pytest -q -p no:cacheprovider "$@" || status=$?
+  return $status
+}
+
+cmd_bench() {
+  setup_python "test"
+  setup_apt dot:graphviz
+  "$PY" benchmarks/run.py "$@"
+}
+
+case "${1:-}" in
+  example) shift; cmd_example "$@" ;;
+  test) shift; cmd_test "$@" ;;
+  bench) shift; cmd_bench "$@" ;;
+  *) echo "usage: bash scripts/dev.sh example|test|bench" >&2; exit 2 ;;
+esac

@@ -1,0 +1,520 @@
+"""Quick fixes and the "Renumber nodes" source action.
+
+Unit tests on fz_lsp/code_actions.py (every fix applied to the text and compared in
+full) and end-to-end tests through the server with the diagnostics it published.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import CORPUS, corpus_files, read_exact
+from lsprotocol import types
+from lsprotocol.converters import get_converter
+
+from fz_lsp import code_actions
+from fz_lsp.code_actions import QUICKFIX, RENUMBER
+from fz_lsp.document import Document
+from fz_lsp.edits import Region, TextEdit, apply_client_edits, apply_edits, check_edits
+from fz_lsp.model import Span
+from fz_lsp.rename import rename
+from fz_lsp.settings import Settings
+
+pytestmark = [
+    pytest.mark.asyncio(loop_scope="module"),
+    pytest.mark.filterwarnings("ignore:The test <Function .* is marked with '@pytest.mark.asyncio'"),
+]
+
+GITOPS = read_exact(CORPUS / "gitops-deployment.fz")
+TRUNCATED = sorted((CORPUS / "truncated").glob("*.partial"))
+
+BROKEN = (
+    "A {\n"  # 0
+    "  # Old label\n"  # 1
+    '  n1: circle label:"Start"\n'  # 2
+    '  n2: rect lable="Step"\n'  # 3
+    "  n1.handle(rigth) -> n2.handle(left)\n"  # 4
+    '  n2.handle(right) -> n3.handle(left) [label:"x"]\n'  # 5
+    "  n2.handle(bottom) -> B.n4.handle(top)\n"  # 6
+    "  n1.handle(bottom) -> n6\n"  # 7
+    "  n1.handle(bottom) -> n6\n"  # 8
+    "  n2.handle(top) -> n6.handle(left)\n"  # 9
+    "  n2.handle(left) -> C.n6.handle(left)\n"  # 10
+    "  A.n1.handle(top) -> A.n2.handle(top)\n"  # 11
+    "  n2.handle(right) -> B.n1.handle(top)\n"  # 12
+    "  loop [x] n1 n9\n"  # 13
+    "  n1.handle(right) -> n2.handle\n"  # 14
+    "}\n"  # 15
+    "B { # B\n"  # 16
+    '  n6: rectangle label:"Six"\n'  # 17
+    '  n8: rectangle label:"Eight"\n'  # 18
+    "  n6.handle(left) -> n8.handle(left)\n"  # 19
+    "}\n"  # 20
+)
+
+
+def replace_line(text: str, line: int, old: str, new: str) -> str:
+    lines = text.split("\n")
+    assert lines[line].count(old) == 1, (lines[line], old)
+    lines[line] = lines[line].replace(old, new)
+    return "\n".join(lines)
+
+
+def insert_line(text: str, at: int, new: str) -> str:
+    lines = text.split("\n")
+    lines.insert(at, new)
+    return "\n".join(lines)
+
+
+def delete_lines(text: str, *at: int) -> str:
+    lines = text.split("\n")
+    return "\n".join(l for i, l in enumerate(lines) if i not in at)
+
+
+def fixes(text: str, code: str, line: int, **kw) -> list[code_actions.Action]:
+    """Quick fixes for the (single) diagnostic `code` on `line`."""
+    doc = Document(text)
+    found = [d for d in doc.diagnostics() if d.code == code and d.span.line == line]
+    assert len(found) == 1, found
+    return code_actions.code_actions(doc, Settings(**kw), [(code, found[0].span)], [QUICKFIX])
+
+
+def only_fix(text: str, code: str, line: int, **kw) -> code_actions.Action:
+    (action,) = fixes(text, code, line, **kw)
+    assert action.kind == QUICKFIX and action.diagnostic.code == code and action.request_index == 0
+    return action
+
+
+# ---------------------------------------------------------------------------
+# unit: one fix per diagnostic, applied
+
+
+@pytest.mark.parametrize(
+    "code, line, title, preferred, expected",
+    [
+        ("unknown-shape", 3, "Change the shape to `rectangle`", True, lambda t: replace_line(t, 3, "rect ", "rectangle ")),
+        ("unknown-attribute", 3, "Change the attribute to `label`", True, lambda t: replace_line(t, 3, "lable", "label")),
+        ("label-operator", 3, "Use a colon: `:`", True, lambda t: replace_line(t, 3, '="Step"', ':"Step"')),
+        ("label-operator", 5, "Use `=`: `=`", True, lambda t: replace_line(t, 5, 'label:"x"', 'label="x"')),
+        ("bad-handle", 4, "Change the direction to `right`", True, lambda t: replace_line(t, 4, "rigth", "right")),
+        ("bad-handle", 14, "Replace with `.handle(left)`", True, lambda t: replace_line(t, 14, "n2.handle", "n2.handle(left)")),
+        ("missing-lane-prefix", 9, "Add the lane prefix `B.`", True, lambda t: replace_line(t, 9, "-> n6", "-> B.n6")),
+        ("undefined-lane", 10, "Change the lane prefix to `B`", True, lambda t: replace_line(t, 10, "C.n6", "B.n6")),
+        ("wrong-lane", 12, "Remove the `B.` prefix", True, lambda t: replace_line(t, 12, "B.n1", "n1")),
+        ("prefixed-source", 11, "Remove the `A.` prefix", True, lambda t: replace_line(t, 11, "  A.n1", "  n1")),
+        ("redundant-lane-prefix", 11, "Remove the `A.` prefix", True, lambda t: replace_line(t, 11, "A.n2", "n2")),
+        ("duplicate-edge", 8, "Remove the duplicate edge", True, lambda t: delete_lines(t, 8)),
+        (
+            "display-label-own-line",
+            1,
+            "Move the display label onto the `{` line",
+            True,
+            lambda t: delete_lines(replace_line(t, 0, "A {", "A { # Old label"), 1),
+        ),
+        ("undefined-node", 5, "Declare `n3` in lane `A`", False, lambda t: insert_line(t, 4, '  n3: rectangle label:"n3"')),
+        ("undefined-node", 6, "Declare `n4` in lane `B`", False, lambda t: insert_line(t, 19, '  n4: rectangle label:"n4"')),
+        ("undefined-node", 13, "Declare `n9` in lane `A`", False, lambda t: insert_line(t, 4, '  n9: rectangle label:"n9"')),
+    ],
+)
+def test_quick_fix(code, line, title, preferred, expected):
+    action = only_fix(BROKEN, code, line)
+    assert (action.title, action.preferred) == (title, preferred)
+    assert apply_edits(BROKEN, action.edits) == expected(BROKEN)
+
+
+def test_missing_handle_offers_the_handle_and_undefined_node_separately():
+    # line 7: `n1.handle(bottom) -> n6` in lane A; n6 lives in lane B
+    text = BROKEN
+    (action,) = fixes(text, "missing-handle", 7)
+    assert (action.title, action.preferred) == ("Add `.handle(left)`", True)
+    assert apply_edits(text, action.edits) == replace_line(text, 7, "-> n6", "-> n6.handle(left)")
+    source = "A { # A\nn1\n}\n"
+    assert Document(source).diagnostics()[0].code != "missing-handle"  # a bare id is a syntax error
+
+
+def test_wrong_lane_to_another_lane_changes_the_prefix():
+    text = "A { # A\nn1: circle label:\"a\"\nn1.handle(right) -> B.n3.handle(left)\n}\nB { # B\nn2: circle label:\"b\"\n}\nC { # C\nn3: circle label:\"c\"\n}\n"
+    action = only_fix(text, "wrong-lane", 2)
+    assert action.title == "Change the lane prefix to `C`"
+    assert apply_edits(text, action.edits) == text.replace("B.n3", "C.n3")
+
+
+def test_undefined_lane_for_an_undefined_node_guesses_without_preference():
+    text = "Alpha { # A\nn1: circle label:\"a\"\nn1.handle(right) -> Alpah.n7.handle(left)\n}\n"
+    doc = Document(text)
+    span = next(d.span for d in doc.diagnostics() if d.code == "undefined-lane")
+    (action,) = code_actions.code_actions(doc, Settings(), [("undefined-lane", span)], None)
+    assert (action.title, action.preferred) == ("Change the lane prefix to `Alpha`", False)
+    # the node is undeclared and its prefix names no lane: no lane to declare it in
+    span = next(d.span for d in doc.diagnostics() if d.code == "undefined-node")
+    assert code_actions.code_actions(doc, Settings(), [("undefined-node", span)], None) == []
+
+
+def test_display_label_fix_when_the_label_line_is_last_and_unterminated():
+    text = "A {\r\n  # Label"
+    action = only_fix(text, "display-label-own-line", 1)
+    assert action.edits == [TextEdit(Region(0, 3, 1, 9), " # Label")]
+    assert apply_edits(text, action.edits) == "A { # Label"
+    # with blank and comment lines between, CRLF kept
+    text = "A {\r\n\r\n// c\r\n# Label\r\nn1: circle label:\"x\"\r\n}\r\n"
+    action = only_fix(text, "display-label-own-line", 3)
+    assert apply_edits(text, action.edits) == "A { # Label\r\n\r\n// c\r\nn1: circle label:\"x\"\r\n}\r\n"
+
+
+def test_declare_node_in_lane_without_nodes_goes_before_the_brace_with_its_eol():
+    text = "A { # A\r\n  n1: circle label:\"a\"\r\n  n1.handle(bottom) -> B.n2.handle(top)\r\n}\r\nB { # B\r\n}\r\n"
+    action = only_fix(text, "undefined-node", 2, format_indent=4)
+    assert action.edits == [TextEdit(Region(5, 0, 5, 0), '    n2: rectangle label:"n2"\r\n')]
+    assert apply_edits(text, action.edits) == text.replace("B { # B\r\n}", 'B { # B\r\n    n2: rectangle label:"n2"\r\n}')
+
+
+def test_declare_node_in_unclosed_lane_without_final_newline():
+    text = "A { # A\n\tn1: circle label:\"a\"\n\tn1.handle(right) -> n2.handle(left)\n\tn3: circle label:\"c\""
+    action = only_fix(text, "undefined-node", 2)
+    assert action.edits == [TextEdit(Region(3, 21, 3, 21), '\n\tn2: rectangle label:"n2"')]
+    assert apply_edits(text, action.edits) == text + '\n\tn2: rectangle label:"n2"'
+
+
+def test_duplicate_edge_on_the_last_line_without_newline():
+    text = "A { # A\nn1: circle label:\"a\"\nn2: circle label:\"b\"\nn1.handle(right) -> n2.handle(left)\nn1.handle(right) -> n2.handle(left)"
+    action = only_fix(text, "duplicate-edge", 4)
+    assert apply_edits(text, action.edits) == text.rsplit("\n", 1)[0]
+
+
+def test_client_diagnostics_must_match_ours():
+    doc = Document(BROKEN)
+    assert code_actions.code_actions(doc, Settings(), [("unknown-shape", Span(3, 6, 9))], [QUICKFIX]) == []
+    assert code_actions.code_actions(doc, Settings(), [("bad-handle", Span(3, 6, 10))], [QUICKFIX]) == []
+    assert code_actions.code_actions(doc, Settings(), [(None, None), ("unknown-shape", None)], [QUICKFIX]) == []
+    # a matching one among unknown ones keeps its index
+    (a,) = code_actions.code_actions(
+        doc, Settings(), [("x", Span(0, 0, 1)), ("unknown-shape", Span(3, 6, 10))], [QUICKFIX]
+    )
+    assert a.request_index == 1
+
+
+def test_every_fix_on_every_diagnostic_applies_cleanly():
+    texts = [BROKEN] + [read_exact(p) for p in corpus_files() + TRUNCATED]
+    for text in texts:
+        doc = Document(text)
+        diags = doc.diagnostics()
+        actions = code_actions.code_actions(doc, Settings(), [(d.code, d.span) for d in diags], None)
+        for a in actions:
+            assert a.edits
+            check_edits(a.edits)
+            out = apply_edits(text, a.edits)
+            assert out != text
+            Document(out).diagnostics()  # the result analyses fine
+
+
+# ---------------------------------------------------------------------------
+# unit: renumbering
+
+
+GAPPY = (
+    "User { # User\n"
+    'n1: circle label:"Start"\n'
+    'n4: rectangle label:"Two"\n'
+    "n1.handle(right) -> n4.handle(left)\n"
+    "n4.handle(bottom) -> App.n9.handle(top)\n"
+    "loop [again] n4 n9 n12\n"
+    "}\n"
+    "App { # App\n"
+    'n12: rectangle label:"Four"\n'
+    'n9: rectangle label:"Three"\n'
+    'start: circle label:"odd id"\n'
+    "n9.handle(right) -> n12.handle(left)\n"
+    "n12.handle(top) -> User.n4.handle(bottom)\n"
+    "start.handle(right) -> n9.handle(left)\n"
+    "}\n"
+)
+
+GAPPY_RENUMBERED = (
+    GAPPY.replace("n4", "n2").replace("n9", "n3").replace("n12", "n4")
+)
+
+
+def test_renumber_by_current_number_everywhere():
+    doc = Document(GAPPY)
+    assert code_actions.renumber_mapping(doc.model) == {"n4": "n2", "n9": "n3", "n12": "n4"}
+    action = code_actions.renumber_action(doc)
+    assert (action.title, action.kind, action.diagnostic) == ("Renumber nodes n1..n4", RENUMBER, None)
+    out = apply_edits(GAPPY, action.edits)
+    assert out == GAPPY_RENUMBERED
+    assert [d.code for d in Document(out).diagnostics()] == ["non-canonical-id"]
+    assert code_actions.renumber_action(Document(out)) is None  # idempotent
+
+
+def test_renumber_never_reuses_undeclared_names_and_skips_duplicates_consistently():
+    text = (
+        "A { # A\n"
+        'n1: circle label:"a"\n'
+        'n5: circle label:"b"\n'
+        'n5: circle label:"dup"\n'
+        "n1.handle(right) -> n2.handle(left)\n"
+        "n5.handle(right) -> n1.handle(left)\n"
+        "}\n"
+    )
+    doc = Document(text)
+    assert code_actions.renumber_mapping(doc.model) == {"n5": "n3"}
+    out = apply_edits(text, code_actions.renumber_action(doc).edits)
+    assert out == text.replace("n5", "n3")
+
+
+def test_renumber_quick_fix_on_id_gap_and_only_filter():
+    doc = Document(GAPPY)
+    gaps = [d for d in doc.diagnostics() if d.code == "id-gap"]
+    assert [d.span for d in gaps] == [Span(2, 0, 2), Span(8, 0, 3), Span(9, 0, 2)]
+    requested = [(d.code, d.span) for d in gaps[:1]]
+    actions = code_actions.code_actions(doc, Settings(), requested, None)
+    assert [(a.title, a.kind, a.preferred, a.request_index) for a in actions] == [
+        ("Renumber nodes n1..n4", QUICKFIX, False, 0),
+        ("Renumber nodes n1..n4", RENUMBER, False, None),
+    ]
+    assert all(apply_edits(GAPPY, a.edits) == GAPPY_RENUMBERED for a in actions)
+    kinds = lambda only: [a.kind for a in code_actions.code_actions(doc, Settings(), requested, only)]  # noqa: E731
+    assert kinds([QUICKFIX]) == [QUICKFIX]
+    assert kinds(["source"]) == [RENUMBER]
+    assert kinds([RENUMBER]) == [RENUMBER]
+    assert kinds(["source.fixAll"]) == []
+    assert kinds(["refactor"]) == []
+    assert kinds(["quick"]) == []
+
+
+def test_renumber_round_trip_on_truncated_file():
+    # n18 is the largest id; it appears in a declaration, an edge and the broken last line
+    text = read_exact(CORPUS / "truncated" / "api-gateway-workflow.fz.partial")
+    doc = Document(text)
+    shifted = apply_edits(text, rename(doc.model, 36, 1, "n30"))
+    assert shifted.endswith("\nn30.h") and shifted.count("n30") == 3
+    action = code_actions.renumber_action(Document(shifted))
+    assert action.title == "Renumber nodes n1..n18"
+    assert apply_edits(shifted, action.edits) == text
+
+
+# ---------------------------------------------------------------------------
+# end to end
+
+
+def wire(value):
+    return get_converter().unstructure(value)
+
+
+def R(sl, sc, el, ec) -> types.Range:
+    return types.Range(start=types.Position(sl, sc), end=types.Position(el, ec))
+
+
+def edits_of(action: types.CodeAction, uri: str) -> list[tuple]:
+    assert action.edit.document_changes is None
+    return [
+        (e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character, e.new_text)
+        for e in action.edit.changes[uri]
+    ]
+
+
+async def request(client, uri, rng, diagnostics, only=None):
+    return await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=rng,
+            context=types.CodeActionContext(diagnostics=diagnostics, only=only),
+        )
+    )
+
+
+async def test_e2e_quick_fixes_for_every_published_diagnostic(client, session):
+    uri = await session.open(BROKEN, "ca")
+    published = session.diagnostics(uri)
+    fixed = {}
+    for d in published:
+        actions = await request(client, uri, d.range, [d], [types.CodeActionKind.QuickFix])
+        for a in actions:
+            assert a.kind == types.CodeActionKind.QuickFix
+            assert wire(a.diagnostics) == wire([d])
+            key = (d.code, d.range.start.line)
+            fixed.setdefault(key, []).append((a.title, apply_client_edits(BROKEN, edits_of(a, uri))))
+    assert fixed["unknown-shape", 3] == [("Change the shape to `rectangle`", replace_line(BROKEN, 3, "rect ", "rectangle "))]
+    assert fixed["missing-lane-prefix", 9] == [("Add the lane prefix `B.`", replace_line(BROKEN, 9, "-> n6", "-> B.n6"))]
+    assert fixed["duplicate-edge", 8] == [("Remove the duplicate edge", delete_lines(BROKEN, 8))]
+    assert fixed["display-label-own-line", 1] == [
+        ("Move the display label onto the `{` line", delete_lines(replace_line(BROKEN, 0, "A {", "A { # Old label"), 1))
+    ]
+    assert fixed["undefined-node", 13] == [("Declare `n9` in lane `A`", insert_line(BROKEN, 4, '  n9: rectangle label:"n9"'))]
+    assert sorted({code for code, _ in fixed}) == sorted(
+        {
+            "bad-handle", "display-label-own-line", "duplicate-edge", "id-gap", "label-operator",
+            "missing-handle", "missing-lane-prefix", "prefixed-source", "redundant-lane-prefix",
+            "undefined-lane", "undefined-node", "unknown-attribute", "unknown-shape", "wrong-lane",
+        }
+    )
+
+
+async def test_e2e_exact_action_for_bad_handle(client, session):
+    uri = await session.open(BROKEN, "ca")
+    (d,) = [d for d in session.diagnostics(uri) if d.code == "bad-handle" and d.range.start.line == 4]
+    assert d.range == R(4, 12, 4, 17)
+    actions = await request(client, uri, R(4, 13, 4, 13), [d])
+    assert wire(actions) == wire(
+        [
+            types.CodeAction(
+                title="Change the direction to `right`",
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[d],
+                is_preferred=True,
+                edit=types.WorkspaceEdit(changes={uri: [types.TextEdit(range=R(4, 12, 4, 17), new_text="right")]}),
+            ),
+            types.CodeAction(
+                title="Renumber nodes n1..n6",
+                kind=RENUMBER,
+                edit=types.WorkspaceEdit(
+                    changes={
+                        uri: [
+                            types.TextEdit(range=R(*pos), new_text=new)
+                            for *pos, new in [
+                                (7, 23, 7, 25, "n5"),
+                                (8, 23, 8, 25, "n5"),
+                                (9, 20, 9, 22, "n5"),
+                                (10, 23, 10, 25, "n5"),
+                                (17, 2, 17, 4, "n5"),
+                                (18, 2, 18, 4, "n6"),
+                                (19, 2, 19, 4, "n5"),
+                                (19, 21, 19, 23, "n6"),
+                            ]
+                        ]
+                    }
+                ),
+            ),
+        ]
+    )
+
+
+async def test_e2e_client_data_and_stale_ranges_are_not_trusted(client, session):
+    uri = await session.open(BROKEN, "ca")
+    (d,) = [d for d in session.diagnostics(uri) if d.code == "unknown-shape"]
+    forged = types.Diagnostic(range=d.range, message=d.message, code=d.code, data={"replacement": "diamond"})
+    actions = await request(client, uri, d.range, [forged], [types.CodeActionKind.QuickFix])
+    assert [a.edit.changes[uri][0].new_text for a in actions] == ["rectangle"]
+    moved = types.Diagnostic(range=R(3, 5, 3, 10), message=d.message, code=d.code, data=d.data)
+    assert list(await request(client, uri, d.range, [moved], [types.CodeActionKind.QuickFix])) == []
+
+
+async def test_e2e_only_is_honoured(client, session):
+    uri = await session.open(BROKEN, "ca")
+    published = session.diagnostics(uri)
+    everything = R(0, 0, 21, 0)
+    kinds = lambda actions: sorted({str(getattr(a.kind, "value", a.kind)) for a in actions})  # noqa: E731
+    assert kinds(await request(client, uri, everything, published)) == ["quickfix", RENUMBER]
+    assert kinds(await request(client, uri, everything, published, [types.CodeActionKind.QuickFix])) == ["quickfix"]
+    assert kinds(await request(client, uri, everything, published, [types.CodeActionKind.Source])) == [RENUMBER]
+    assert kinds(await request(client, uri, everything, published, [RENUMBER])) == [RENUMBER]
+    assert kinds(await request(client, uri, everything, published, [types.CodeActionKind.Refactor])) == []
+
+
+async def test_e2e_renumber_source_action(client, session):
+    uri = await session.open(GAPPY, "ca")
+    actions = await request(client, uri, R(0, 0, 0, 0), [], [types.CodeActionKind.Source])
+    (a,) = actions
+    assert (a.title, a.kind, a.diagnostics, a.is_preferred) == ("Renumber nodes n1..n4", RENUMBER, None, None)
+    assert apply_client_edits(GAPPY, edits_of(a, uri)) == GAPPY_RENUMBERED
+    uri2 = await session.open(GAPPY_RENUMBERED, "ca")
+    assert list(await request(client, uri2, R(0, 0, 0, 0), [], [types.CodeActionKind.Source])) == []
+
+
+async def test_e2e_fixes_in_truncated_file(client, session):
+    # make the truncated MFA lane (unclosed, last line broken) reference an undeclared node
+    original = read_exact(CORPUS / "truncated" / "fr-authentication-flow-workflow.fz.partial")
+    text = replace_line(original, 41, "-> n17.", "-> n20.")
+    uri = await session.open(text, "ca")
+    (d,) = [d for d in session.diagnostics(uri) if d.code == "undefined-node"]
+    assert d.range == R(41, 21, 41, 24)
+    (a,) = await request(client, uri, d.range, [d], [types.CodeActionKind.QuickFix])
+    assert a.title == "Declare `n20` in lane `MFA`"
+    assert edits_of(a, uri) == [(41, 0, 41, 0, 'n20: rectangle label:"n20"\n')]
+    assert apply_client_edits(text, edits_of(a, uri)) == insert_line(text, 41, 'n20: rectangle label:"n20"')
+
+
+async def test_e2e_fixes_use_utf16_columns(client, session):
+    text = 'A { # A\nn1: circle label:"🎉"\nn2: rect label:"x"\nn1.handle(right) -> n2.handle(left) [label:"🎉"]\n}\n'
+    uri = await session.open(text, "ca")
+    (d,) = [d for d in session.diagnostics(uri) if d.code == "label-operator"]
+    assert d.range == R(3, 42, 3, 43)  # no emoji before it: code points and UTF-16 agree
+    (a,) = await request(client, uri, d.range, [d], [types.CodeActionKind.QuickFix])
+    assert apply_client_edits(text, edits_of(a, uri)) == text.replace('[label:"🎉"]', '[label="🎉"]')
+    text2 = 'A { # A\nn1: circle label:"🎉" owner="me"\n}\n'
+    uri2 = await session.open(text2, "ca")
+    (d,) = [d for d in session.diagnostics(uri2) if d.code == "label-operator"]
+    assert d.range == R(1, 27, 1, 28)  # code point 26, one emoji (two UTF-16 units) before it
+    (a,) = await request(client, uri2, d.range, [d], [types.CodeActionKind.QuickFix])
+    assert edits_of(a, uri2) == [(1, 27, 1, 28, ":")]
+    assert apply_client_edits(text2, edits_of(a, uri2)) == text2.replace('owner="me"', 'owner:"me"')
+
+
+# ---------------------------------------------------------------------------
+# fuzz: any document, every diagnostic, every feature at any position
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from fz_lsp import formatting, navigation  # noqa: E402
+from fz_lsp import rename as rename_mod  # noqa: E402
+
+FRAGMENTS = [
+    "A {", "B { # Bee", "A { # dup", "}", "  # own label", "// note", "graph TD",
+    'n1: circle label:"a"', 'n2: rect lable="b"', 'n3: taskbox owner:"o"', "n9: diamond", 'start: circle label:"s"',
+    "n1.handle(right) -> n2.handle(left)", "n2.handle(rigth) -> B.n3.handle(top)", "A.n3.handle(top) -> A.n1.handle(left)",
+    "n1.handle(right) -> n2.handle(left)", "n3.handle -> C.n7.handle(left) [label:\"x\"]", "n1 -> n2 -> n3",
+    "n2.handle(bottom) -> n5", "loop [again] n1 n9", "loop n2", 'n4: circle label:"🎉 unterminated', "n1.h", "",
+    "n3.handle(top) --> n1.handle(left)", "\tn12: rectangle label:\"x\"", "n12.handle(left) -> A.n12.handle(right)",
+]
+
+
+@st.composite
+def documents(draw):
+    lines = draw(st.lists(st.sampled_from(FRAGMENTS), max_size=14))
+    eol = draw(st.sampled_from(["\n", "\r\n", "\r"]))
+    return eol.join(lines) + draw(st.sampled_from(["", eol]))
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=documents(), data=st.data())
+def test_fuzz_features_never_fail_and_edits_apply(text, data):
+    doc = Document(text)
+    m = doc.model
+    diags = doc.diagnostics()
+    for a in code_actions.code_actions(doc, Settings(), [(d.code, d.span) for d in diags], None):
+        assert a.edits
+        out = apply_edits(text, a.edits)
+        after = Document(out).diagnostics()
+        if a.diagnostic is not None and a.diagnostic.code != "id-gap":
+            # the fix removes (at least) the diagnostic it was offered for
+            code = a.diagnostic.code
+            assert sum(d.code == code for d in after) < sum(d.code == code for d in diags), (a, out)
+    once = formatting.format_text(text, 2)
+    assert formatting.format_text(once, 2) == once
+    navigation.document_symbols(m)
+    navigation.folding_ranges(m)
+    for _ in range(5):
+        line = data.draw(st.integers(0, len(m.lines)))
+        col = data.draw(st.integers(0, 60))
+        navigation.definition(m, line, col)
+        navigation.references(m, line, col)
+        navigation.highlights(m, line, col)
+        chain = navigation.selection_range(m, line, col)
+        for inner, outer in zip(chain, chain[1:]):
+            assert outer.contains(inner)
+        found = rename_mod.prepare_rename(m, line, col)
+        new = data.draw(st.sampled_from(["n1", "n40", "B", "Zed", "loop", "9", "participant", "x_y"]))
+        try:
+            edits = rename_mod.rename(m, line, col, new)
+        except rename_mod.RenameError:
+            continue
+        assert found is not None
+        after = Document(apply_edits(text, edits))
+        # every line still reads as the same kind of statement; the new name is where the old was
+        assert [type(s) for s in after.statements] == [type(s) for s in doc.statements]
+        t = rename_mod.target_at(m, line, col)
+        spans = rename_mod.node_spans if t.kind == "node" else rename_mod.lane_spans
+        if edits:
+            assert len(edits) == len(spans(m, t.name))
+            assert spans(after.model, t.name) == []
+            assert len(spans(after.model, new)) == len(spans(m, new)) + len(edits)

@@ -1,0 +1,426 @@
+"""Completion: unit tests of fz_lsp/completion.py and end-to-end tests through a real server.
+
+The end-to-end tests run two servers: `client` (overriding conftest's) declares snippet
+support, as editors do; `plain_client` declares none and must get plain-text items.
+"""
+
+from __future__ import annotations
+
+import pytest
+import pytest_lsp
+from conftest import CORPUS, SERVER_COMMAND, SERVER_ENV, Session, initialize_params, read_exact
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+from fz_lsp.completion import complete, next_free_id, node_sort_key
+from fz_lsp.document import Document
+from fz_lsp.model import SHAPE_DESCRIPTIONS, Span
+
+pytestmark = [
+    pytest.mark.asyncio(loop_scope="module"),
+    pytest.mark.filterwarnings("ignore:The test <Function .* is marked with '@pytest.mark.asyncio'"),
+]
+
+GITOPS = read_exact(CORPUS / "gitops-deployment.fz")
+TRUNCATED = CORPUS / "truncated"
+CICD_LABELS = ["Run Tests and Lint", "Build Container Image", "Push to Registry", "Update Manifest in Git"]
+
+
+def with_line(text: str, index: int, new: str) -> str:
+    lines = text.split("\n")
+    lines[index] = new
+    return "\n".join(lines)
+
+
+def at_end(text: str, line: int, **kw):
+    doc = Document(text)
+    return complete(doc, line, len(doc.lines[line]), **kw)
+
+
+def labels(items) -> list[str]:
+    return [i.label for i in items]
+
+
+# ---------------------------------------------------------------------------
+# unit: edge targets
+
+
+def test_after_lane_prefix_lists_exactly_that_lanes_nodes_while_the_line_is_broken():
+    text = with_line(GITOPS, 8, "n4.handle(bottom) -> CICD.")
+    doc = Document(text)
+    assert type(doc.statements[8]).__name__ == "Broken"
+    items = complete(doc, 8, 26)
+    assert labels(items) == ["n5", "n6", "n7", "n8"]
+    assert [i.detail for i in items] == CICD_LABELS
+    assert all(i.replace == Span(8, 26, 26) for i in items)
+    assert items[0].insert_text == "n5.handle($1)" and items[0].snippet and items[0].retrigger
+    assert items[0].documentation == "`rectangle` · lane **CI/CD Pipeline** (`CICD`)"
+
+
+def test_lane_nodes_are_in_numeric_id_order():
+    text = "A { # A\nn10: circle label:\"ten\"\nn2: circle label:\"two\"\nn1: circle label:\"one\"\n}\nB { # B\nn3: circle label:\"x\"\nn3.handle(right) -> A.\n}"
+    assert labels(at_end(text, 7)) == ["n1", "n2", "n10"]
+    assert sorted(["n10", "n9", "n1", "x", "n100"], key=node_sort_key) == ["n1", "n9", "n10", "n100", "x"]
+
+
+def test_partial_node_id_after_prefix_is_replaced():
+    text = with_line(GITOPS, 8, "n4.handle(bottom) -> CICD.n")
+    items = at_end(text, 8)
+    assert labels(items) == ["n5", "n6", "n7", "n8"]
+    assert items[0].replace == Span(8, 26, 27)
+
+
+def test_node_completion_before_an_existing_handle_inserts_only_the_id():
+    # cursor right after `CICD.` on the intact line: the whole `n5` is replaced, `.handle` stays
+    items = complete(Document(GITOPS), 8, 26)
+    assert labels(items) == ["n5", "n6", "n7", "n8"]
+    assert items[1].insert_text == "n6" and not items[1].snippet and not items[1].retrigger
+    assert items[1].replace == Span(8, 26, 28)
+
+
+def test_target_position_offers_same_lane_nodes_then_other_lanes():
+    text = with_line(GITOPS, 8, "n4.handle(bottom) -> ")
+    items = at_end(text, 8)
+    assert labels(items) == ["n1", "n2", "n3", "n4", "CICD.", "GitOps.", "Cluster."]
+    lanes = items[4:]
+    assert [i.detail for i in lanes] == ["CI/CD Pipeline", "GitOps Controller (ArgoCD/Flux)", "Kubernetes Cluster"]
+    assert [i.insert_text for i in lanes] == ["CICD.", "GitOps.", "Cluster."]
+    assert all(i.retrigger and i.kind == "lane" for i in lanes)
+    assert items[0].insert_text == "n1.handle($1)"
+
+
+def test_target_prefix_partially_typed_is_replaced_whole():
+    text = with_line(GITOPS, 8, "n4.handle(bottom) -> CI")
+    items = at_end(text, 8)
+    assert all(i.replace == Span(8, 21, 23) for i in items)
+    assert "CICD." in labels(items)
+
+
+def test_handle_after_node_and_after_prefixed_target():
+    items = at_end(with_line(GITOPS, 8, "n4."), 8)
+    assert labels(items) == ["handle"]
+    assert items[0].insert_text == "handle($1)" and items[0].snippet and items[0].retrigger
+    assert labels(at_end(with_line(GITOPS, 8, "n4.handle(bottom) -> CICD.n5."), 8)) == ["handle"]
+    assert labels(at_end(with_line(GITOPS, 8, "n4.handle(bottom) -> n3."), 8)) == ["handle"]
+    # a lane id at the source position is not a node: nothing
+    assert at_end(with_line(GITOPS, 8, "Developer."), 8) == []
+
+
+def test_directions_inside_handle():
+    items = at_end(with_line(GITOPS, 8, "n4.handle("), 8)
+    assert labels(items) == ["left", "right", "top", "bottom"]
+    assert [i.insert_text for i in items] == ["left)", "right)", "top)", "bottom)"]
+    assert items[3].detail == "the middle of its bottom side"
+    # mid-line with `)` already there: replace the word only
+    items = complete(Document(GITOPS), 8, 37)
+    assert items[0].replace == Span(8, 36, 39) and items[0].insert_text == "left"
+    assert "enters the target" in items[0].documentation
+
+
+def test_arrow_after_a_complete_source():
+    items = at_end(with_line(GITOPS, 8, "n4.handle(bottom) "), 8)
+    assert [(i.label, i.insert_text, i.retrigger) for i in items] == [("->", "-> ", True)]
+
+
+# ---------------------------------------------------------------------------
+# unit: edge labels
+
+
+def test_edge_label_after_target_and_inside_brackets():
+    items = at_end(with_line(GITOPS, 8, "n4.handle(bottom) -> CICD.n5.handle(top) "), 8)
+    assert [(i.label, i.insert_text, i.snippet) for i in items] == [('[label="…"]', '[label="$1"]', True)]
+    items = at_end(with_line(GITOPS, 8, "n4.handle(bottom) -> CICD.n5.handle(top) ["), 8)
+    assert [(i.label, i.insert_text, i.replace) for i in items] == [("label", 'label="$1"', Span(8, 42, 42))]
+    assert at_end(with_line(GITOPS, 8, 'n4.handle(bottom) -> CICD.n5.handle(top) [label="x" '), 8) == []
+    # an existing bracket after the cursor: no second one
+    assert complete(Document(GITOPS), 8, 41) == []
+
+
+# ---------------------------------------------------------------------------
+# unit: node declarations
+
+
+def test_shapes_after_colon():
+    items = at_end(with_line(GITOPS, 8, "n20: "), 8)
+    assert labels(items) == ["circle", "rectangle", "diamond", "taskbox"]
+    assert [i.detail for i in items] == [SHAPE_DESCRIPTIONS[s] for s in labels(items)]
+    assert items[1].insert_text == "rectangle" and items[1].replace == Span(8, 5, 5)
+    # right after the colon (the `:` trigger): a space is inserted too
+    items = at_end(with_line(GITOPS, 8, "n20:"), 8)
+    assert items[0].insert_text == " circle" and items[0].filter_text == "circle"
+    items = at_end(with_line(GITOPS, 8, "n20: rect"), 8)
+    assert items[1].replace == Span(8, 5, 9)
+
+
+def test_attributes_not_yet_used_with_cursor_inside_quotes():
+    items = at_end(with_line(GITOPS, 8, "n20: rectangle "), 8)
+    assert labels(items) == ["label", "owner", "description", "system"]
+    assert items[0].insert_text == 'label:"$1"' and items[0].snippet
+    items = at_end(with_line(GITOPS, 8, 'n20: rectangle label:"x y" '), 8)
+    assert labels(items) == ["owner", "description", "system"]
+    items = at_end(with_line(GITOPS, 8, 'n20: taskbox owner:"Al" '), 8)
+    assert labels(items) == ["description", "system", "label"]
+    # keys written after the cursor count as used
+    doc = Document(with_line(GITOPS, 8, 'n20: rectangle  label:"x"'))
+    assert labels(complete(doc, 8, 15)) == ["owner", "description", "system"]
+
+
+def test_nothing_inside_strings_labels_and_comments():
+    assert at_end(with_line(GITOPS, 8, 'n20: rectangle label:"Run '), 8) == []
+    assert complete(Document(GITOPS), 10, 12) == []  # inside `# CI/CD Pipeline`
+    assert at_end(with_line(GITOPS, 8, "// n4.handle("), 8) == []
+    assert at_end(with_line(GITOPS, 8, "loop [until n"), 8) == []
+
+
+# ---------------------------------------------------------------------------
+# unit: line starts, loops
+
+
+def test_line_start_inside_a_lane():
+    text = with_line(GITOPS, 8, "")
+    items = at_end(text, 8)
+    assert labels(items) == ["n20:", "n1.handle(…) ->", "n2.handle(…) ->", "n3.handle(…) ->", "n4.handle(…) ->", "loop"]
+    assert items[0].insert_text == 'n20: ${1|rectangle,circle,diamond,taskbox|} label:"$2"'
+    assert items[1].insert_text == "n1.handle(${1|right,bottom,left,top|}) -> "
+    assert items[1].filter_text == "n1" and items[1].detail == "Code Change"
+    assert items[5].insert_text == "loop [${1:condition}] $0"
+    # a partial word is replaced
+    items = at_end(with_line(GITOPS, 8, "  n"), 8)
+    assert items[0].replace == Span(8, 2, 3)
+
+
+def test_next_free_id_is_the_first_gap():
+    assert next_free_id(Document("A {\nn1: circle\nn3: circle\n}").model) == "n2"
+    assert next_free_id(Document("A {\nn1: circle\nn2: circle\n}").model) == "n3"
+    assert next_free_id(Document("").model) == "n1"
+    # the skeleton references n2 without declaring it: n2 is offered
+    skeleton = read_exact(CORPUS / "mcp-syntax-v1-0-2-skeleton-placeholder.fz")
+    assert next_free_id(Document(skeleton).model) == "n2"
+
+
+def test_line_start_at_top_level_offers_a_lane():
+    assert Document(GITOPS).lines[44:] == ["}", ""]
+    items = at_end(GITOPS, 45)  # the empty line after the last `}`
+    assert [(i.label, i.insert_text) for i in items] == [("Lane { # Label }", "${1:Lane} { # ${2:Label}\n$0\n}")]
+    items = at_end(GITOPS + "Audit", 45)
+    assert [(i.label, i.insert_text, i.replace) for i in items] == [
+        ("Audit { # … }", "Audit { # ${1:Audit}\n$0\n}", Span(45, 0, 5))
+    ]
+    assert labels(complete(Document(""), 0, 0)) == ["Lane { # Label }"]
+
+
+def test_line_start_with_text_after_the_cursor_offers_nothing():
+    assert complete(Document(GITOPS), 9, 0) == []  # before `}`
+
+
+def test_loop_members_not_yet_in_the_loop():
+    text = read_exact(CORPUS / "guidelines-simple-loop.fz")
+    text = with_line(text, 4, "loop [retry until valid] n1 ")
+    items = at_end(text, 4)
+    assert labels(items) == ["n2"]
+    assert items[0].detail == "Valid?" and items[0].insert_text == "n2"
+    # same-lane nodes first, then the other lanes' nodes, each in id order
+    auth = read_exact(CORPUS / "skill-ref-auth-three-lane-loop-spaced.fz")
+    auth = with_line(auth, 10, "loop [retry until valid format] n2 n3 ")
+    assert labels(at_end(auth, 10)) == [
+        "n1", "n4", "n5", "n6", "n7", "n8", "n9", "n10", "n11", "n12", "n13", "n14"
+    ]
+
+
+# ---------------------------------------------------------------------------
+# unit: truncated files, plain text, robustness
+
+
+def test_truncated_files_complete_at_the_cut():
+    doc = Document(read_exact(TRUNCATED / "api-gateway-workflow.fz.partial"))
+    last = len(doc.lines) - 1
+    items = complete(doc, last, len(doc.lines[last]))  # `n18.h`
+    assert [(i.label, i.replace) for i in items] == [("handle", Span(last, 4, 5))]
+    doc = Document(read_exact(TRUNCATED / "fr-support-ticket-workflow.fz.partial"))
+    last = len(doc.lines) - 1
+    assert labels(complete(doc, last, len(doc.lines[last]))) == ["handle"]  # `... -> n15.`
+    doc = Document(read_exact(TRUNCATED / "microservices-api-gateway-architecture.fz.partial"))
+    last = len(doc.lines) - 1
+    assert labels(complete(doc, last, len(doc.lines[last]))) == ["label", "owner", "description", "system"]
+    doc = Document(read_exact(TRUNCATED / "fr-in-app-message-workflow.fz.partial"))
+    last = len(doc.lines) - 1
+    assert complete(doc, last, len(doc.lines[last])) == []  # inside the cut string
+
+
+def test_plain_text_items_for_clients_without_snippets():
+    items = at_end(with_line(GITOPS, 8, "n4.handle(bottom) -> CICD."), 8, snippets=False)
+    assert [(i.insert_text, i.snippet, i.retrigger) for i in items] == [(f"n{k}", False, False) for k in (5, 6, 7, 8)]
+    items = at_end(with_line(GITOPS, 8, "n20: rectangle "), 8, snippets=False)
+    assert items[0].insert_text == 'label:"' and not items[0].snippet
+    items = at_end(with_line(GITOPS, 8, ""), 8, snippets=False)
+    assert [i.insert_text for i in items][:2] == ["n20: ", "n1.handle("]
+    assert not any(i.snippet for i in items)
+
+
+def test_positions_out_of_range_and_past_line_end():
+    doc = Document(GITOPS)
+    assert complete(doc, 500, 0) == []
+    assert complete(doc, -1, 0) == []
+    assert complete(doc, 8, 10_000) == complete(doc, 8, len(doc.lines[8]))
+
+
+def test_every_prefix_of_every_corpus_line_completes_without_error():
+    for path in sorted(CORPUS.glob("*.fz")) + sorted(TRUNCATED.glob("*.partial")):
+        doc = Document(read_exact(path))
+        for i, line in enumerate(doc.lines):
+            for col in range(len(line) + 1):
+                for item in complete(doc, i, col):
+                    assert item.replace.line == i and item.replace.start <= col <= item.replace.end
+
+
+FZ_PIECES = st.sampled_from(
+    ["n1", "n12", "CICD", ".", "handle", "(", ")", "->", " ", ":", "=", '"', "[", "]", "{", "}", "#", "loop", "label", "rectangle", "x", "😀", "\t"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(FZ_PIECES, max_size=12).map("".join), min_size=1, max_size=6), st.integers(0, 5), st.integers(0, 40))
+def test_random_input_never_crashes(lines, line, col):
+    doc = Document("CICD { # c\nn5: circle label:\"a\"\n}\n" + "\n".join(lines))
+    line = min(line + 3, len(doc.lines) - 1)
+    for item in complete(doc, line, col):
+        assert 0 <= item.replace.start <= item.replace.end <= len(doc.lines[line])
+
+
+# ---------------------------------------------------------------------------
+# end to end
+
+
+def snippet_params() -> types.InitializeParams:
+    params = initialize_params()
+    params.capabilities.text_document.completion = types.CompletionClientCapabilities(
+        completion_item=types.ClientCompletionItemOptions(
+            snippet_support=True, documentation_format=[types.MarkupKind.Markdown, types.MarkupKind.PlainText]
+        )
+    )
+    return params
+
+
+CONFIG = ClientServerConfig(server_command=SERVER_COMMAND, server_env=SERVER_ENV)
+
+
+SERVER_CAPABILITIES: list[types.ServerCapabilities] = []
+
+
+@pytest_lsp.fixture(scope="module", config=CONFIG)
+async def client(lsp_client: LanguageClient):
+    result = await lsp_client.initialize_session(snippet_params())
+    SERVER_CAPABILITIES.append(result.capabilities)
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(scope="module", config=CONFIG)
+async def plain_client(lsp_client: LanguageClient):
+    await lsp_client.initialize_session(initialize_params())
+    yield
+    await lsp_client.shutdown_session()
+
+
+def R(sl, sc, el, ec) -> types.Range:
+    return types.Range(start=types.Position(sl, sc), end=types.Position(el, ec))
+
+
+async def request(client: LanguageClient, uri: str, line: int, character: int) -> types.CompletionList:
+    result = await client.text_document_completion_async(
+        types.CompletionParams(text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line, character))
+    )
+    assert isinstance(result, types.CompletionList)
+    return result
+
+
+async def test_e2e_lane_prefix_on_gitops(session: Session, client: LanguageClient):
+    uri = await session.open(with_line(GITOPS, 8, "n4.handle(bottom) -> CICD."))
+    result = await request(client, uri, 8, 26)
+    assert [(i.label, i.detail) for i in result.items] == list(zip(["n5", "n6", "n7", "n8"], CICD_LABELS))
+    first = result.items[0]
+    assert first.text_edit == types.TextEdit(range=R(8, 26, 8, 26), new_text="n5.handle($1)")
+    assert first.insert_text_format == types.InsertTextFormat.Snippet
+    assert first.kind == types.CompletionItemKind.Variable
+    assert first.command == types.Command(title="Suggest", command="editor.action.triggerSuggest")
+    assert first.documentation == types.MarkupContent(
+        kind=types.MarkupKind.Markdown, value="`rectangle` · lane **CI/CD Pipeline** (`CICD`)"
+    )
+    assert [i.sort_text for i in result.items] == sorted(i.sort_text for i in result.items)
+
+
+async def test_e2e_capabilities_declare_trigger_characters(client: LanguageClient):
+    provider = SERVER_CAPABILITIES[-1].completion_provider
+    assert provider is not None
+    assert list(provider.trigger_characters) == [".", "(", ":", "[", " "]
+    assert provider.resolve_provider in (None, False)
+
+
+async def test_e2e_target_and_directions_and_attributes(session: Session, client: LanguageClient):
+    uri = await session.open(with_line(GITOPS, 8, "n4.handle(bottom) -> "))
+    result = await request(client, uri, 8, 21)
+    assert [i.label for i in result.items] == ["n1", "n2", "n3", "n4", "CICD.", "GitOps.", "Cluster."]
+    cicd = result.items[4]
+    assert cicd.kind == types.CompletionItemKind.Module and cicd.detail == "CI/CD Pipeline"
+    assert cicd.text_edit == types.TextEdit(range=R(8, 21, 8, 21), new_text="CICD.")
+    assert cicd.insert_text_format == types.InsertTextFormat.PlainText
+    assert cicd.command is not None and cicd.command.command == "editor.action.triggerSuggest"
+
+    uri = await session.open(GITOPS)
+    result = await request(client, uri, 8, 37)  # inside `top` of CICD.n5.handle(top)
+    assert [i.label for i in result.items] == ["left", "right", "top", "bottom"]
+    assert result.items[0].text_edit == types.TextEdit(range=R(8, 36, 8, 39), new_text="left")
+    assert result.items[0].kind == types.CompletionItemKind.EnumMember
+
+    uri = await session.open(with_line(GITOPS, 8, 'n20: rectangle label:"Deploy" '))
+    result = await request(client, uri, 8, 30)
+    assert [(i.label, i.text_edit.new_text) for i in result.items] == [
+        ("owner", 'owner:"$1"'),
+        ("description", 'description:"$1"'),
+        ("system", 'system:"$1"'),
+    ]
+    assert all(i.insert_text_format == types.InsertTextFormat.Snippet for i in result.items)
+
+
+async def test_e2e_truncated_file(session: Session, client: LanguageClient):
+    text = read_exact(TRUNCATED / "api-gateway-workflow.fz.partial")
+    uri = await session.open(text, name="truncated")
+    last = text.count("\n")
+    result = await request(client, uri, last, 5)  # end of `n18.h`
+    assert [(i.label, i.text_edit) for i in result.items] == [
+        ("handle", types.TextEdit(range=R(last, 4, last, 5), new_text="handle($1)"))
+    ]
+    # past the end of the document and past the end of a line: no error
+    assert list((await request(client, uri, last + 10, 0)).items) == []
+    result = await request(client, uri, last, 500)
+    assert [i.label for i in result.items] == ["handle"]
+
+
+async def test_e2e_utf16_ranges_after_cjk_and_emoji(session: Session, client: LanguageClient):
+    line = 'n20: rectangle label:"部署 🚀" '
+    uri = await session.open(with_line(GITOPS, 8, line))
+    end16 = len(line.encode("utf-16-le")) // 2
+    assert end16 == len(line) + 1  # the rocket is two UTF-16 units
+    result = await request(client, uri, 8, end16)
+    assert [i.label for i in result.items] == ["owner", "description", "system"]
+    assert result.items[0].text_edit.range == R(8, end16, 8, end16)
+
+    line = "loop [重试 🚀 until green] n1 n"
+    uri = await session.open(with_line(GITOPS, 8, line))
+    end16 = len(line.encode("utf-16-le")) // 2
+    result = await request(client, uri, 8, end16)
+    assert [i.label for i in result.items][:3] == ["n2", "n3", "n4"]
+    assert result.items[0].text_edit == types.TextEdit(range=R(8, end16 - 1, 8, end16), new_text="n2")
+
+
+async def test_e2e_plain_client_gets_plain_text(plain_client: LanguageClient):
+    session = Session(plain_client)
+    uri = await session.open(with_line(GITOPS, 8, "n4.handle(bottom) -> CICD."))
+    result = await request(plain_client, uri, 8, 26)
+    assert [(i.label, i.text_edit.new_text, i.insert_text_format, i.command) for i in result.items] == [
+        (f"n{k}", f"n{k}", types.InsertTextFormat.PlainText, None) for k in (5, 6, 7, 8)
+    ]
+    # no documentation format declared: documentation is plain text
+    assert result.items[0].documentation == "rectangle · lane CI/CD Pipeline (CICD)"

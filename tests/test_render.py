@@ -1,0 +1,660 @@
+"""Renderer acceptance tests: geometry of both views, SVG/HTML output, CLI, live preview server.
+
+The geometry checks rebuild every expectation from the document model (sides, columns,
+texts), never from the renderer's own helpers, over every real corpus file and over
+generated documents.
+"""
+
+from __future__ import annotations
+
+import http.client
+import re
+import socket
+import time
+import unicodedata
+import xml.etree.ElementTree as ET
+from collections import Counter, deque
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fz_lsp.browser_preview import BrowserPreviewServer
+from fz_lsp.document import analyse
+from fz_lsp.model import Model, Node
+from fz_lsp.render import layout_sequence, layout_workflow, render_command, render_html, render_svg
+from fz_lsp.render.textmeasure import clusters, text_width, wrap
+from fz_lsp.render.workflow import OUTSIDE_LANES_TITLE, Box
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+CORPUS_FILES = sorted(CORPUS.glob("*.fz")) + sorted((CORPUS / "truncated").glob("*.partial"))
+EXAMPLES = sorted((REPO / "examples").glob("*.fz"))
+SVG_NS = "{http://www.w3.org/2000/svg}"
+SIDES = ("left", "right", "top", "bottom")
+NORMAL = {"left": (-1, 0), "right": (1, 0), "top": (0, -1), "bottom": (0, 1)}
+
+
+def read_model(path: Path) -> Model:
+    return analyse(path.read_bytes().decode("utf-8")).model
+
+
+def squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def side_or(direction: str | None, default: str) -> str:
+    return direction if direction in SIDES else default
+
+
+def expected_node_texts(node: Node) -> list[str]:
+    if node.shape == "taskbox":
+        fields = [node.label, node.attribute("description"), node.attribute("owner"), node.attribute("system")]
+        present = [f for f in fields if f and f.strip()]
+        if present:
+            return present
+    return [node.display_text] if node.display_text.strip() else []
+
+
+def expected_texts(model: Model) -> Counter:
+    """Every text the diagram must show, once each (whitespace ignored)."""
+    texts = [lane.label or lane.id for lane in model.lanes]
+    if any(node.lane is None for node in model.nodes):
+        texts.append(OUTSIDE_LANES_TITLE)
+    for node in model.nodes:
+        texts.extend(expected_node_texts(node))
+    for edge in model.edges:
+        drawn = edge.source.node is not None or edge.target.node is not None
+        if drawn and edge.label and edge.label.strip():
+            texts.append(edge.label)
+    for loop in model.loops:
+        if any(ref.node is not None for ref in loop.members):
+            texts.append("loop" if loop.condition is None else f"loop [{loop.condition}]")
+    return Counter(squash(t) for t in texts)
+
+
+def svg_texts(root: ET.Element) -> Counter:
+    return Counter(squash("".join(el.itertext())) for el in root.iter(f"{SVG_NS}text"))
+
+
+def overlapping_pairs(boxes: list[Box]) -> list[tuple[Box, Box]]:
+    """Pairs of boxes whose interiors intersect (sweep over x)."""
+    ordered = sorted(boxes, key=lambda b: b.x)
+    found = []
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1 :]:
+            if b.x >= a.right:
+                break
+            if a.overlaps(b):
+                found.append((a, b))
+    return found
+
+
+def reaches(model: Model, start: Node, goal: Node, skipped: set[int]) -> bool:
+    """A path start -> goal along resolved edges not in `skipped`."""
+    seen, todo = {id(start)}, deque([start])
+    while todo:
+        node = todo.popleft()
+        if node is goal:
+            return True
+        for edge in node.outgoing:
+            nxt = edge.target.node
+            if edge.index not in skipped and nxt is not None and id(nxt) not in seen:
+                seen.add(id(nxt))
+                todo.append(nxt)
+    return False
+
+
+def check_orthogonal_route(points, s_box: Box, s_side: str, t_box: Box, t_side: str) -> None:
+    assert len(points) >= 2
+    assert points[0] == pytest.approx(s_box.side_midpoint(s_side))
+    assert points[-1] == pytest.approx(t_box.side_midpoint(t_side))
+    for a, b in zip(points, points[1:]):
+        assert a != b and (a[0] == b[0] or a[1] == b[1]), f"not orthogonal: {points}"
+    (x0, y0), (x1, y1) = points[0], points[1]
+    nx, ny = NORMAL[s_side]
+    assert (x1 - x0) * nx + (y1 - y0) * ny > 0 and (x1 - x0) * ny == (y1 - y0) * nx, "must leave outwards"
+    (xa, ya), (xb, yb) = points[-2], points[-1]
+    nx, ny = NORMAL[t_side]
+    assert (xa - xb) * nx + (ya - yb) * ny > 0 and (xa - xb) * ny == (ya - yb) * nx, "must enter from outside"
+
+
+def check_text_fits(shape: str, box: Box, text: Box) -> None:
+    assert box.contains(text), (shape, box, text)
+    if shape == "circle":
+        r = box.w / 2
+        corners = [(text.x, text.y), (text.right, text.y), (text.x, text.bottom), (text.right, text.bottom)]
+        assert all((x - box.cx) ** 2 + (y - box.cy) ** 2 <= r * r + 1e-6 for x, y in corners)
+    if shape == "diamond":
+        a, b = box.w / 2, box.h / 2
+        assert abs(text.x - box.cx) / a + abs(text.y - box.cy) / b <= 1 + 1e-9
+        assert abs(text.right - box.cx) / a + abs(text.bottom - box.cy) / b <= 1 + 1e-9
+
+
+def check_workflow(model: Model) -> None:
+    layout = layout_workflow(model)
+    # every node once, in its lane's band, no overlaps, text inside the shape
+    assert [n.node for n in layout.nodes] == model.nodes
+    assert [b.lane for b in layout.bands][: len(model.lanes)] == model.lanes
+    for n in layout.nodes:
+        band = layout.bands[n.band]
+        assert band.lane is n.node.lane
+        assert band.box.contains(n.box) and n.box.x >= band.title_box.right
+        for block in n.blocks:
+            check_text_fits(n.shape, n.box, block.box)
+    assert overlapping_pairs([n.box for n in layout.nodes]) == []
+    for upper, lower in zip(layout.bands, layout.bands[1:]):
+        assert upper.box.bottom <= lower.box.y
+
+    box_of = {id(n.node): n for n in layout.nodes}
+    drawn = {id(e.edge): e for e in layout.edges}
+    backward = {e.edge.index for e in layout.edges if e.backward}
+    for edge in model.edges:
+        s_node, t_node = edge.source.node, edge.target.node
+        s_side = side_or(edge.source.direction, "right")
+        t_side = side_or(edge.target.direction, "left")
+        if s_node is None and t_node is None:
+            assert id(edge) not in drawn
+            continue
+        e = drawn[id(edge)]
+        if s_node is None or t_node is None:  # dashed stub at the resolved end
+            assert e.kind == ("source-only" if t_node is None else "target-only")
+            end = e.points[0] if t_node is None else e.points[-1]
+            node, side = (s_node, s_side) if t_node is None else (t_node, t_side)
+            assert end == pytest.approx(box_of[id(node)].box.side_midpoint(side))
+            continue
+        s, t = box_of[id(s_node)], box_of[id(t_node)]
+        check_orthogonal_route(e.points, s.box, s_side, t.box, t_side)
+        if s_node is t_node:
+            assert e.kind == "self"
+            continue
+        if e.backward:  # only an edge that closes a cycle may go against the flow
+            assert reaches(model, t_node, s_node, backward)
+            continue
+        if s_node.lane is not t_node.lane:
+            assert t.box.cx >= s.box.cx - 1e-6, f"cross-lane edge {edge.index} goes left"
+        elif t_side == "left":
+            assert t.box.x >= s.box.right, f"right -> left edge {edge.index} does not move right"
+        elif t_side == "top" and s_side == "bottom":
+            assert t.box.y >= s.box.bottom, f"bottom -> top branch {edge.index} not on a row below"
+    for lp in layout.loops:
+        for ref in lp.loop.members:
+            if ref.node is not None:
+                assert lp.box.contains(box_of[id(ref.node)].box)
+
+    svg = render_svg(model, "workflow")
+    root = ET.fromstring(svg)
+    check_svg_elements(model, root)
+    assert svg_texts(root) == expected_texts(model)
+
+
+def check_svg_elements(model: Model, root: ET.Element) -> None:
+    nodes = [el for el in root.iter() if "data-node" in el.attrib]
+    assert Counter((el.get("data-node"), int(el.get("data-line"))) for el in nodes) == Counter(
+        (n.id, n.line) for n in model.nodes
+    )
+    edges = {int(el.get("data-edge")): int(el.get("data-line")) for el in root.iter() if "data-edge" in el.attrib}
+    for edge in model.edges:
+        if edge.source.node is not None or edge.target.node is not None:
+            assert edges.pop(edge.index) == edge.line
+    assert edges == {}
+
+
+def check_sequence(model: Model) -> None:
+    layout = layout_sequence(model)
+    lifeline = [p.x for p in layout.participants]
+    assert [p.lane for p in layout.participants][: len(model.lanes)] == model.lanes
+    assert lifeline == sorted(lifeline)
+    assert sorted((n.node for n in layout.nodes), key=model.nodes.index) == model.nodes
+    assert overlapping_pairs([n.box for n in layout.nodes]) == []
+    x_of = {}
+    for n in layout.nodes:
+        assert layout.participants[n.band].lane is n.node.lane
+        assert n.box.cx == pytest.approx(lifeline[n.band])
+        assert n.box.y >= layout.lifeline_top
+        x_of[id(n.node)] = lifeline[n.band]
+    drawn = [m for m in layout.messages]
+    assert [m.edge.index for m in drawn] == sorted(m.edge.index for m in drawn)
+    tops = [min(y for _, y in m.points) for m in drawn]
+    assert tops == sorted(tops) and len(set(tops)) == len(tops), "messages must run down in document order"
+    for m in drawn:
+        s, t = m.edge.source.node, m.edge.target.node
+        if s is not None and t is not None:
+            assert m.points[0][0] == pytest.approx(x_of[id(s)])
+            assert m.points[-1][0] == pytest.approx(x_of[id(t)])
+            assert m.kind == ("self" if s.lane is t.lane else "full")
+    for lp in layout.loops:
+        for ref in lp.loop.members:
+            if ref.node is not None:
+                assert any(lp.box.contains(n.box) for n in layout.nodes if n.node is ref.node)
+    root = ET.fromstring(render_svg(model, "sequence"))
+    check_svg_elements(model, root)
+    assert svg_texts(root) == expected_texts(model)
+
+
+# ---------------------------------------------------------------------------
+# The real corpus
+
+
+def test_corpus_is_present() -> None:
+    assert CORPUS.is_dir(), f"the shared corpus is missing: {CORPUS}"
+    assert len(CORPUS_FILES) >= 20
+
+
+@pytest.mark.parametrize("path", CORPUS_FILES + EXAMPLES, ids=lambda p: p.name)
+def test_workflow_geometry_on_real_files(path: Path) -> None:
+    check_workflow(read_model(path))
+
+
+@pytest.mark.parametrize("path", CORPUS_FILES + EXAMPLES, ids=lambda p: p.name)
+def test_sequence_geometry_on_real_files(path: Path) -> None:
+    check_sequence(read_model(path))
+
+
+def test_gitops_layout_follows_the_flow() -> None:
+    layout = layout_workflow(read_model(CORPUS / "gitops-deployment.fz"))
+    at = {n.node.id: n for n in layout.nodes}
+    assert [b.title for b in layout.bands] == ["Developer", "CI/CD Pipeline", "GitOps Controller (ArgoCD/Flux)", "Kubernetes Cluster"]
+    developer = [at[f"n{i}"] for i in range(1, 5)]
+    assert [n.column for n in developer] == [0, 1, 2, 3] and {n.row for n in developer} == {0}
+    assert at["n5"].column == at["n4"].column  # bottom -> top hand-over keeps the column
+    assert at["n13"].row == at["n11"].row + 1 and at["n13"].column == at["n11"].column  # the "No" branch
+    straight = {e.edge.index: e.points for e in layout.edges if len(e.points) == 2}
+    assert set(straight) == set(range(18)), "every gitops edge is a straight line"
+
+
+# ---------------------------------------------------------------------------
+# Generated documents
+
+DIRECTIONS = st.sampled_from(["left", "right", "top", "bottom", "rigth", None])
+LABEL_CHARS = st.characters(
+    blacklist_categories=("Cs", "Cc", "Zl", "Zp", "Co", "Cn"), blacklist_characters='"\\'
+)
+LABELS = st.one_of(
+    st.text(LABEL_CHARS, max_size=40),
+    st.sampled_from(
+        [
+            "<script>alert(1)</script> & Co",
+            "注文を受け付ける",
+            "🚀 Deploy 👩‍💻 to prod 🇫🇷",
+            "Supercalifragilisticexpialidocious-and-then-some-more-text",
+            "a]&amp;[b",
+        ]
+    ),
+)
+
+
+@st.composite
+def documents(draw) -> str:
+    lane_count = draw(st.integers(0, 4))
+    lanes = [f"L{i}" for i in range(lane_count)]
+    if lanes and draw(st.booleans()):
+        lanes.append(lanes[0])  # duplicate lane id
+    node_count = draw(st.integers(0, 14))
+    ids = [f"n{draw(st.integers(1, node_count + 2))}" for _ in range(node_count)]  # duplicates happen
+    placement = [draw(st.integers(-1, len(lanes) - 1)) for _ in ids]  # -1: outside any lane
+    body: dict[int, list[str]] = {i: [] for i in range(-1, len(lanes))}
+    for node_id, lane in zip(ids, placement):
+        shape = draw(st.sampled_from(["circle", "rectangle", "diamond", "taskbox", "rect"]))
+        if shape == "taskbox" and draw(st.booleans()):
+            fields = " ".join(f'{key}:"{draw(LABELS)}"' for key in ("owner", "description", "system") if draw(st.booleans()))
+            body[lane].append(f"{node_id}: taskbox {fields}")
+        else:
+            body[lane].append(f'{node_id}: {shape} label:"{draw(LABELS)}"')
+    known = ids + ["n99"]  # n99 is never declared
+    for _ in range(draw(st.integers(0, 20))):
+        src, tgt = draw(st.sampled_from(known)), draw(st.sampled_from(known))
+        ends = []
+        for name, direction in ((src, draw(DIRECTIONS)), (tgt, draw(DIRECTIONS))):
+            ends.append(f"{name}.handle({direction or ''})")
+        label = f' [label="{draw(LABELS)}"]' if draw(st.booleans()) else ""
+        lane = placement[ids.index(src)] if src in ids else -1
+        body[lane].append(f"{ends[0]} -> {ends[1]}{label}")
+    for _ in range(draw(st.integers(0, 2))):
+        members = " ".join(draw(st.lists(st.sampled_from(known), min_size=1, max_size=4)))
+        body[draw(st.integers(-1, len(lanes) - 1))].append(f"loop [{draw(LABELS)}] {members}")
+    lines = []
+    for i, lane in enumerate(lanes):
+        lines.append(f"{lane} {{ # {draw(LABELS)}")
+        lines.extend(body[i])
+        lines.append("}")
+    lines.extend(body[-1])
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents())
+def test_workflow_geometry_on_generated_documents(text: str) -> None:
+    check_workflow(analyse(text).model)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents())
+def test_sequence_geometry_on_generated_documents(text: str) -> None:
+    check_sequence(analyse(text).model)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_renders_well_formed_svg(text: str) -> None:
+    model = analyse(text).model
+    for view in ("workflow", "sequence"):
+        for theme in ("light", "dark"):
+            ET.fromstring(render_svg(model, view, theme))
+
+
+# ---------------------------------------------------------------------------
+# Broken and hostile documents
+
+BROKEN = """\
+A { # First lane
+n1: circle label:"Start"
+n1: rectangle label:"Duplicate id"
+n2: diamond label:"Loop back?"
+n1.handle(right) -> n2.handle(left)
+n2.handle(top) -> n1.handle(bottom) [label="again"]
+n2.handle(right) -> n2.handle(right) [label="self"]
+n2.handle(rigth) -> n77.handle(left) [label="to nowhere"]
+n88.handle(right) -> n1.handle(top) [label="from nowhere"]
+n88.handle(right) -> n89.handle(left) [label="nowhere at all"]
+loop [forever] n1 n2 n404
+A { # Duplicate lane id
+n3: shapeType label:"Unknown shape"
+}
+n4: rectangle label:"Outside every lane"
+n4.handle(bottom) -> A.n3.handle(top)
+}}
+"""
+
+
+def test_broken_document_renders_what_resolves() -> None:
+    model = analyse(BROKEN).model
+    check_workflow(model)
+    check_sequence(model)
+    layout = layout_workflow(model)
+    kinds = {e.edge.label: e.kind for e in layout.edges}
+    assert kinds["to nowhere"] == "source-only" and kinds["from nowhere"] == "target-only"
+    assert kinds["self"] == "self" and "nowhere at all" not in kinds
+    assert [b.title for b in layout.bands] == ["First lane", "Duplicate lane id", OUTSIDE_LANES_TITLE]
+    svg = render_svg(model)
+    assert svg.count('data-node="n1"') == 2  # both declarations are drawn
+
+
+@pytest.mark.parametrize("view", ["workflow", "sequence"])
+def test_empty_document(view: str) -> None:
+    root = ET.fromstring(render_svg(analyse("").model, view))
+    assert [el for el in root.iter() if "data-node" in el.attrib] == []
+
+
+def test_labels_are_escaped() -> None:
+    text = 'L { # <b>Lane</b> & "co"\nn1: rectangle label:"<script>alert(1)</script> & Co"\n}\n'
+    model = analyse(text).model
+    for view in ("workflow", "sequence"):
+        svg = render_svg(model, view)
+        assert "<script" not in svg and "<b>" not in svg
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in svg
+        root = ET.fromstring(svg)  # well-formed XML
+        assert "<script>alert(1)</script>&Co" in svg_texts(root)
+        assert '<b>Lane</b>&"co"' in svg_texts(root)
+    page = render_html(model, title="<script>x</script>")
+    assert "<script>x</script>" not in page and "<script" not in page
+
+
+def test_characters_xml_forbids_are_replaced() -> None:
+    model = analyse('L {\nn1: rectangle label:"bell\x07 and \x01 nul"\n}\n').model
+    root = ET.fromstring(render_svg(model))
+    assert "bell\ufffdand\ufffdnul" in svg_texts(root)
+
+
+def test_thousands_of_nodes() -> None:
+    lines = []
+    for lane in range(10):
+        lines.append(f"L{lane} {{ # Lane {lane}")
+        for k in range(300):
+            n = lane * 300 + k + 1
+            lines.append(f'n{n}: rectangle label:"Step {n}"')
+            if k:
+                lines.append(f"n{n - 1}.handle(right) -> n{n}.handle(left)")
+        if lane:
+            lines.append(f"n{lane * 300}.handle(bottom) -> L{lane - 1}.n{lane * 300 - 299}.handle(top) [label=back]")
+        lines.append("}")
+    model = analyse("\n".join(lines)).model
+    layout = layout_workflow(model)
+    assert len(layout.nodes) == 3000 and overlapping_pairs([n.box for n in layout.nodes]) == []
+    ET.fromstring(render_svg(model))
+    ET.fromstring(render_svg(model, "sequence"))
+
+
+def test_themes_and_views() -> None:
+    model = read_model(CORPUS / "gitops-deployment.fz")
+    for view in ("workflow", "sequence"):
+        for theme in ("light", "dark"):
+            root = ET.fromstring(render_svg(model, view, theme))
+            assert root.get("class").split() == ["fz-diagram", f"fz-{view}", f"fz-theme-{theme}"]
+    with pytest.raises(ValueError):
+        render_svg(model, "gantt")
+    with pytest.raises(ValueError):
+        render_svg(model, "workflow", "sepia")
+
+
+# ---------------------------------------------------------------------------
+# Text measuring
+
+
+@settings(max_examples=300)
+@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=120), st.integers(20, 200))
+def test_wrap_keeps_every_character_and_fits(text: str, width: int) -> None:
+    lines = wrap(text, width, 13)
+    assert squash("".join(lines)) == squash(text)
+    for line in lines:
+        assert text_width(line, 13) <= width or len(clusters(line)) == 1
+
+
+def test_wide_characters_measure_a_full_em() -> None:
+    assert text_width("注文", 10) == pytest.approx(20)
+    assert text_width("e\u0301", 10) == pytest.approx(text_width("e", 10))
+    assert clusters("👩‍💻🇫🇷x") == ["👩‍💻", "🇫🇷", "x"]
+    assert wrap("注文を受け付ける", 35, 10) == ["注文を", "受け付", "ける"]
+    assert all(unicodedata.east_asian_width(c[0]) == "W" for c in clusters("注文"))
+
+
+# ---------------------------------------------------------------------------
+# HTML page and CLI
+
+
+def test_static_html_page_is_self_contained() -> None:
+    page = render_html(read_model(EXAMPLES[0]), "workflow", "dark", "gitops.fz")
+    assert "default-src 'none'; style-src 'unsafe-inline'" in page
+    assert "<script" not in page
+    assert re.findall(r"https?://[^\s\"'<>]+", page) == ["http://www.w3.org/2000/svg"]
+    assert 'class="fz-page fz-page-dark"' in page and "fz-theme-dark" in page
+
+
+def test_live_html_page_script_is_allowed_by_nonce() -> None:
+    page = render_html(read_model(EXAMPLES[0]), live_events_url="/p/tok/events?since=1")
+    nonce = re.search(r"script-src 'nonce-([^']+)'", page).group(1)
+    assert f'<script nonce="{nonce}">' in page and page.count("<script") == 1
+    assert "connect-src 'self'" in page and 'data-events="/p/tok/events?since=1"' in page
+    assert "EventSource" in page and "location.reload" not in page
+
+
+def test_render_command_writes_svg_and_html(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    source = EXAMPLES[0]
+    assert render_command(str(source), str(tmp_path / "out.svg"), "workflow", "light") == 0
+    ET.fromstring((tmp_path / "out.svg").read_text(encoding="utf-8"))
+    assert render_command(str(source), str(tmp_path / "out.HTML"), "sequence", "dark") == 0
+    assert (tmp_path / "out.HTML").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert render_command(str(source), None, "workflow", "light") == 0
+    out = capsys.readouterr()
+    assert out.err == ""
+    ET.fromstring(out.out)
+
+
+@pytest.mark.parametrize(
+    "make, reason",
+    [
+        (lambda d: d / "missing.fz", "no such file or directory"),
+        (lambda d: d, "is a directory"),
+        (lambda d: (d / "latin1.fz").write_bytes(b"L { # Caf\xe9\n}\n") and d / "latin1.fz", "not valid UTF-8"),
+    ],
+    ids=["missing", "directory", "invalid-utf8"],
+)
+def test_render_command_reports_unreadable_files(tmp_path: Path, capsys: pytest.CaptureFixture, make, reason: str) -> None:
+    path = make(tmp_path)
+    assert render_command(str(path), None, "workflow", "light") == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"fz-lsp: cannot read {path}: {reason}")
+
+
+def test_render_command_reports_unwritable_output(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    target = tmp_path / "no-such-dir" / "out.svg"
+    assert render_command(str(EXAMPLES[0]), str(target), "workflow", "light") == 1
+    assert capsys.readouterr().err.strip() == f"fz-lsp: cannot write {target}: no such file or directory"
+
+
+# ---------------------------------------------------------------------------
+# Live preview server (Server-Sent Events, no browser)
+
+
+class Workspace:
+    def __init__(self) -> None:
+        self.texts = {"file:///gitops.fz": EXAMPLES[0].read_text(encoding="utf-8")}
+        self.renders = 0
+        self.render_seconds = 0.0
+
+    def render(self, uri: str, view: str):
+        if uri not in self.texts:
+            return None
+        started = time.monotonic()
+        self.renders += 1
+        svg = render_svg(analyse(self.texts[uri]).model, view)
+        self.render_seconds += time.monotonic() - started
+        return svg, uri.rsplit("/", 1)[-1]
+
+
+def get(url: str, host: str | None = None) -> tuple[int, dict, bytes]:
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    conn.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""), headers={"Host": host} if host else {})
+    response = conn.getresponse()
+    return response.status, dict(response.getheaders()), response.read()
+
+
+def open_events(server: BrowserPreviewServer, page_url: str) -> http.client.HTTPResponse:
+    before = server.client_count()
+    body = get(page_url)[2].decode("utf-8")
+    events = re.search(r'data-events="([^"]+)"', body).group(1).replace("&amp;", "&")
+    parts = urlsplit(page_url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    conn.request("GET", events)
+    response = conn.getresponse()
+    assert response.status == 200 and response.getheader("Content-Type").startswith("text/event-stream")
+    deadline = time.monotonic() + 5
+    while server.client_count() == before and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert server.client_count() == before + 1
+    return response
+
+
+def read_event(response: http.client.HTTPResponse) -> tuple[str, str]:
+    name, data = "", []
+    while True:
+        line = response.fp.readline().decode("utf-8")
+        assert line, "stream closed"
+        line = line.rstrip("\n")
+        if line.startswith("event: "):
+            name = line[7:]
+        elif line.startswith("data: "):
+            data.append(line[6:])
+        elif line == "" and name:
+            return name, "\n".join(data)
+
+
+@pytest.fixture
+def preview():
+    workspace = Workspace()
+    server = BrowserPreviewServer(render=workspace.render, send_timeout=1.0, max_clients=2)
+    yield server, workspace
+    server.stop()
+
+
+def test_preview_page_is_served_with_csp(preview) -> None:
+    server, _ = preview
+    url = server.open("file:///gitops.fz", "workflow")
+    assert url.startswith("http://127.0.0.1:")
+    status, headers, body = get(url)
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    nonce = re.search(r"'nonce-([^']+)'", headers["Content-Security-Policy"]).group(1)
+    assert f'<script nonce="{nonce}">' in body.decode("utf-8")
+    assert body.decode("utf-8").count('data-node="') == 19
+    assert get(url, host="evil.example:80")[0] == 403
+    assert get(url.rsplit("/", 1)[0] + "/not-a-token")[0] == 404
+
+
+def test_document_changed_pushes_the_new_svg(preview) -> None:
+    server, workspace = preview
+    uri = "file:///gitops.fz"
+    stream = open_events(server, server.open(uri, "workflow"))
+    workspace.texts[uri] = workspace.texts[uri].replace("Code Change", "Edited <live> & well")
+    started = time.monotonic()
+    server.document_changed(uri)
+    assert time.monotonic() - started < 1.0
+    name, data = read_event(stream)
+    assert name == "svg"
+    root = ET.fromstring(data)
+    assert "Edited<live>&well" in svg_texts(root)
+    assert read_event(stream) == ("title", "gitops.fz")
+    renders = workspace.renders
+    server.document_changed(uri)  # same text: rendered again but nothing new to push
+    assert workspace.renders == renders + 1
+    server.close(uri)
+    assert stream.fp.readline() == b"", "closing the document ends its streams"
+
+
+def test_slow_browser_never_blocks_and_is_dropped(preview) -> None:
+    server, workspace = preview
+    uri = "file:///gitops.fz"
+    url = server.open(uri, "workflow")
+    body = get(url)[2].decode("utf-8")
+    events = re.search(r'data-events="([^"]+)"', body).group(1).replace("&amp;", "&")
+    parts = urlsplit(url)
+    sleeper = socket.create_connection((parts.hostname, parts.port))
+    sleeper.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sleeper.sendall(f"GET {events} HTTP/1.1\r\nHost: 127.0.0.1:{parts.port}\r\n\r\n".encode())
+    deadline = time.monotonic() + 5
+    while server.client_count(uri) == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert server.client_count(uri) == 1
+    extra = "".join(f'X{i} {{ # lane {i}\nn{100 + i}: rectangle label:"{"y" * 40}"\n}}\n' for i in range(150))
+    base = workspace.texts[uri] + extra
+    started = time.monotonic()
+    for k in range(30):  # ~150 kB each, never read by the browser
+        workspace.texts[uri] = base.replace("Code Change", f"Version {k}")
+        server.document_changed(uri)
+    pushing = time.monotonic() - started - workspace.render_seconds
+    assert pushing < 0.5, f"document_changed waited {pushing:.2f}s for a browser"
+    deadline = time.monotonic() + 10
+    while server.client_count(uri) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.client_count(uri) == 0, "a browser that stopped reading must be dropped"
+    sleeper.close()
+
+
+def test_connection_limit_and_stop(preview) -> None:
+    server, _ = preview
+    url = server.open("file:///gitops.fz", "sequence")
+    first = open_events(server, url)
+    second = open_events(server, url)
+    assert server.client_count() == 2
+    events = re.search(r'data-events="([^"]+)"', get(url)[2].decode()).group(1).replace("&amp;", "&")
+    assert get(f"{url.split('/p/')[0]}{events}")[0] == 503
+    server.stop()
+    for stream in (first, second):
+        while stream.fp.readline():
+            pass  # ends: the server closed the stream
+    with pytest.raises(OSError):
+        get(url)
