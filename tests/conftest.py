@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 from pathlib import Path
@@ -54,16 +55,45 @@ async def client(lsp_client: LanguageClient):
     await lsp_client.shutdown_session()
 
 
+def record_publications(client: LanguageClient) -> dict[str, list[types.PublishDiagnosticsParams]]:
+    """Keep every publishDiagnostics the client receives, per URI (idempotent).
+
+    pytest-lsp keeps only the latest diagnostics per URI and `wait_for_notification`
+    can miss a notification that arrives in the same read as another, so tests wait
+    on this record instead.
+    """
+    record = getattr(client, "published", None)
+    if record is not None:
+        return record
+    record = client.published = {}
+    features = client.protocol.fm.features
+    original = features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
+
+    def publish(params: types.PublishDiagnosticsParams):
+        record.setdefault(params.uri, []).append(params)
+        return original(client, params) if _takes_client(original) else original(params)
+
+    features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = publish
+    return record
+
+
+def _takes_client(func) -> bool:
+    import inspect
+
+    return len(inspect.signature(func).parameters) == 2
+
+
 class Session:
     """Open documents in a real server and wait for their diagnostics."""
 
     def __init__(self, client: LanguageClient) -> None:
         self.client = client
+        self.published = record_publications(client)
         self.counter = 0
 
     async def open(self, text: str, name: str = "doc") -> str:
         self.counter += 1
-        uri = f"file:///tmp/fz-tests/{name}-{self.counter}.fz"
+        uri = f"file:///tmp/fz-tests/{name}-{id(self)}-{self.counter}.fz"
         self.client.text_document_did_open(
             types.DidOpenTextDocumentParams(
                 text_document=types.TextDocumentItem(uri=uri, language_id="flowzap", version=1, text=text)
@@ -72,12 +102,19 @@ class Session:
         await self.wait_for(uri, 1)
         return uri
 
-    async def wait_for(self, uri: str, version: int) -> list[types.Diagnostic]:
-        for _ in range(200):
-            params = await self.client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-            if params.uri == uri and params.version == version:
-                return list(params.diagnostics)
-        raise AssertionError(f"no diagnostics for {uri} version {version}")
+    async def wait_for(self, uri: str, version: int | None, timeout: float = 15) -> list[types.Diagnostic]:
+        """The diagnostics published for `uri` at `version` (fails after `timeout` seconds)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        seen = 0
+        while loop.time() < deadline:
+            found = self.published.get(uri, [])
+            for params in found[seen:]:
+                if params.version == version:
+                    return list(params.diagnostics)
+            seen = len(found)
+            await asyncio.sleep(0.005)
+        raise AssertionError(f"no diagnostics for {uri} version {version} within {timeout}s")
 
     def diagnostics(self, uri: str) -> list[types.Diagnostic]:
         return list(self.client.diagnostics.get(uri, ()))

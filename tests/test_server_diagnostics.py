@@ -159,11 +159,7 @@ async def test_close_clears_diagnostics(session: Session, client: LanguageClient
     uri = await session.open('A { # A\nn1: rect label:"a"\n}\n')
     assert session.diagnostics(uri)
     session.close(uri)
-    for _ in range(50):
-        params = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-        if params.uri == uri:
-            break
-    assert list(params.diagnostics) == []
+    assert await session.wait_for(uri, None) == []
 
 
 async def test_related_information_points_at_first_declaration(session: Session):
