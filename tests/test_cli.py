@@ -1,0 +1,154 @@
+"""The command line: exit codes, output formats, clear errors, and an installed wheel."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS, EXAMPLES, ROOT, corpus_files
+from fz_lsp.diagnostics import CODES
+from test_server_diagnostics import VALID
+
+CLI = [sys.executable, "-m", "fz_lsp"]
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def run(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([*CLI, *args], input=stdin, capture_output=True, env=ENV, cwd=cwd, timeout=60)
+
+
+def test_valid_corpus_exits_zero():
+    result = run("check", "--no-hints", *(str(CORPUS / name) for name in VALID))
+    assert result.returncode == 0, result.stdout.decode()
+    # only the docs' own anti-example has something to say (a warning)
+    assert result.stdout.decode().splitlines() == [
+        f"{CORPUS / 'guidelines-sequence-orphan-dont.fz'}:3:1: warning[orphan-node] "
+        "`n2` is not connected: no edge starts or ends at it"
+    ]
+
+
+def test_broken_example_exits_one_and_lists_every_code():
+    result = run("check", "--sequence-rules", str(EXAMPLES / "broken.fz"))
+    assert result.returncode == 1
+    out = result.stdout.decode()
+    missing = [code for code in CODES if f"[{code}]" not in out and code != "too-large"]
+    assert missing == []
+    assert f"{EXAMPLES / 'broken.fz'}:13:11: error[bad-handle] Unknown handle direction `rigth`: did you mean `right`?" in out
+
+
+def test_json_format():
+    result = run("check", "--format", "json", str(CORPUS / "mcp-syntax-v1-0-2-skeleton-placeholder.fz"))
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert [(r["line"], r["column"], r["endColumn"], r["severity"], r["code"]) for r in report] == [
+        (2, 3, 22, "hint", "display-label-own-line"),
+        (3, 7, 16, "error", "unknown-shape"),
+        (4, 23, 25, "error", "undefined-node"),
+    ]
+
+
+def test_stdin():
+    result = run("check", "-", stdin=b'A { # A\nn1: rect label:"x"\n}\n')
+    assert result.returncode == 1
+    assert result.stdout.decode() == (
+        "<stdin>:2:5: error[unknown-shape] Unknown shape `rect`. Did you mean `rectangle`? "
+        "Shapes are `circle`, `rectangle`, `diamond` or `taskbox`.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "make, reason",
+    [
+        (lambda tmp: tmp / "missing.fz", "no such file"),
+        (lambda tmp: tmp, "is a directory"),
+        (lambda tmp: _write(tmp / "bin.fz", b"\x00\x01\x02"), "binary file"),
+        (lambda tmp: _write(tmp / "latin1.fz", b'A { # Caf\xe9\n}\n'), "not valid UTF-8"),
+    ],
+    ids=["missing", "directory", "binary", "invalid-utf8"],
+)
+def test_unreadable_input_is_one_clear_line(tmp_path: Path, make, reason: str):
+    path = make(tmp_path)
+    result = run("check", str(path))
+    assert result.returncode == 2
+    err = result.stderr.decode()
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith(f"fz-lsp: cannot read {path}: {reason}")
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def test_usage_errors_exit_two():
+    for args in (["check"], ["frobnicate"], ["--tcp", "nonsense"]):
+        result = run(*args)
+        assert result.returncode == 2, args
+        assert "Traceback" not in result.stderr.decode()
+
+
+def test_version():
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.decode().strip() == "fz-lsp 0.1.0"
+
+
+def test_crlf_and_bom_are_read():
+    result = run("check", "-", stdin='\ufeffA { # A\r\nn1: circle label:"x"\r\n}\r\n'.encode())
+    assert result.returncode == 0, result.stdout
+    assert result.stdout == b""
+
+
+def test_wheel_works_outside_the_repo(tmp_path: Path):
+    """Build the wheel, install it into a fresh venv, run it from another folder."""
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(wheels), str(ROOT)],
+        check=True, capture_output=True, timeout=300,
+    )
+    (wheel,) = wheels.glob("fz_lsp-*.whl")
+    import zipfile
+
+    assert "fz_lsp/flowzap.lark" in zipfile.ZipFile(wheel).namelist()
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=False, system_site_packages=False).create(env_dir)
+    # reuse this interpreter's installed dependencies via a .pth, install only the wheel itself
+    site = next((env_dir / "lib").glob("python3*/site-packages"))
+    import lark, lsprotocol, pygls  # noqa: E401
+
+    deps = {str(Path(m.__file__).resolve().parents[1]) for m in (lark, lsprotocol, pygls)}
+    (site / "deps.pth").write_text("\n".join(sorted(deps)) + "\n")
+    zipfile.ZipFile(wheel).extractall(site)
+    py = env_dir / "bin" / "python"
+    clean_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    result = subprocess.run(
+        [str(py), "-m", "fz_lsp", "check", str(CORPUS / "gitops-deployment.fz")],
+        capture_output=True, cwd=tmp_path, env=clean_env, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    where = subprocess.run(
+        [str(py), "-c", "import fz_lsp, fz_lsp.syntax as s; s.parser(); print(fz_lsp.__file__)"],
+        capture_output=True, cwd=tmp_path, env=clean_env, timeout=60,
+    )
+    assert str(site) in where.stdout.decode(), where
+
+
+def test_readme_documents_every_code():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = [line for line in readme.splitlines() if line.startswith("| `")]
+    documented = {line.split("`")[1] for line in table}
+    assert set(CODES) <= documented
+
+
+def test_every_corpus_file_is_checked_without_crashing():
+    files = [str(p) for p in corpus_files("*.fz") + corpus_files("truncated/*.partial")]
+    result = run("check", "--format", "json", *files)
+    assert result.returncode == 1  # the skeleton placeholder and the truncated files have errors
+    assert "Traceback" not in result.stderr.decode()
+    json.loads(result.stdout)

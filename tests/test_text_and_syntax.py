@@ -1,0 +1,200 @@
+"""Pure layers: line splitting and edits, position encodings, the line grammar, the model."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from conftest import corpus_files, read_exact
+from fz_lsp import positions, syntax
+from fz_lsp.document import Document
+from fz_lsp.model import Span
+from fz_lsp.source import SourceText, split_lines
+
+# -- lines and edits ---------------------------------------------------------------
+
+
+def test_split_lines_follows_lsp():
+    assert split_lines("a\r\nb\rc\nd") == (["a", "b", "c", "d"], ["\r\n", "\r", "\n", ""])
+    assert split_lines("a\n") == (["a", ""], ["\n", ""])
+    assert split_lines("") == ([""], [""])
+    # U+2028, form feed and NEL are not line breaks in LSP
+    assert split_lines("a\u2028b\x0cc\x85d") == (["a\u2028b\x0cc\x85d"], [""])
+
+
+texts = st.text(alphabet=st.sampled_from("ab \r\n\u00e9\U0001f680"), max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts, st.lists(st.tuples(st.integers(0, 8), st.integers(0, 8), st.integers(0, 8), st.integers(0, 8), texts), max_size=6))
+def test_replace_equals_string_splice(text, edits):
+    src = SourceText(text)
+    for l1, c1, l2, c2, new in edits:
+        def offset(line, col):
+            line, col = src.clamp(line, col)
+            return sum(len(x) + len(e) for x, e in zip(src.lines[:line], src.ends[:line])) + col
+
+        before = src.text
+        a, b = sorted((offset(l1, c1), offset(l2, c2)))
+        src.replace((l1, c1), (l2, c2), new)
+        expected = before[:a] + new + before[b:]
+        assert src.text == expected
+        assert (src.lines, src.ends) == split_lines(expected)
+
+
+# -- position encodings --------------------------------------------------------------
+
+
+def test_to_client_units():
+    line = 'n1: circle label:"开始 🎉" x'
+    col = line.index("x")
+    assert positions.to_client(line, col, "utf-32") == col
+    assert positions.to_client(line, col, "utf-16") == col + 1  # 🎉 is a surrogate pair
+    assert positions.to_client(line, col, "utf-8") == col + 2 * 2 + 3  # 开始: 3 bytes each, 🎉: 4
+
+
+@given(st.text(alphabet=st.sampled_from("a\u00e9\u4e2d\U0001f680"), max_size=20), st.sampled_from(["utf-8", "utf-16", "utf-32"]))
+def test_round_trip(line, encoding):
+    for col in range(len(line) + 1):
+        assert positions.from_client(line, positions.to_client(line, col, encoding), encoding) == col
+
+
+def test_from_client_clamps_and_snaps():
+    assert positions.from_client("ab", 99, "utf-16") == 2
+    assert positions.from_client("🎉b", 1, "utf-16") == 0  # inside the surrogate pair
+    assert positions.from_client("🎉b", -3, "utf-16") == 0
+
+
+# -- the line grammar ------------------------------------------------------------------
+
+
+def test_edge_tokens_have_exact_columns():
+    st_ = syntax.parse_line('  n4.handle(bottom) -> CICD.n5.handle(top) [label="Trigger"]')
+    assert isinstance(st_, syntax.EdgeStmt)
+    src, tgt = st_.endpoints
+    assert (src.node.text, src.node.start, src.node.end) == ("n4", 2, 4)
+    assert (src.handle.direction.text, src.handle.direction.start) == ("bottom", 12)
+    assert (tgt.lane.text, tgt.lane.start, tgt.lane.end) == ("CICD", 23, 27)
+    assert (tgt.node.start, tgt.handle.direction.text) == (28, "top")
+    (label,) = st_.attributes
+    assert (label.key.text, label.op.text, label.text, label.value.start) == ("label", "=", "Trigger", 50)
+
+
+def test_lane_header_label_keeps_braces_as_text():
+    st_ = syntax.parse_line("Ops { # Deploy {prod}")
+    assert isinstance(st_, syntax.LaneOpen)
+    assert st_.label.text == "# Deploy {prod}"
+
+
+def test_loop_tokens():
+    st_ = syntax.parse_line("loop [retry until valid] n1 n2 n7")
+    assert isinstance(st_, syntax.LoopStmt)
+    assert st_.condition.text == "[retry until valid]"
+    assert [m.text for m in st_.members] == ["n1", "n2", "n7"]
+
+
+@pytest.mark.parametrize(
+    "line, kind",
+    [
+        ("", type(None)),
+        ("   \t", type(None)),
+        ("}", syntax.LaneClose),
+        ("  # Sales Team", syntax.DisplayLabel),
+        ("// note", syntax.Comment),
+        ("graph TD", syntax.Foreign),
+        ("participant Alice", syntax.Foreign),
+        ("n1: taskbox owner:\"A\" description:\"B\" system:\"C\"", syntax.NodeDecl),
+        ("n1 -> n2", syntax.EdgeStmt),
+        ("n1.handle(right) -> n2.handle(left) -> n3.handle(left)", syntax.EdgeStmt),
+        ('n1: circle label:"unterminated', syntax.Broken),
+        ("n18.h", syntax.Broken),
+        ("n1 n2 n3", syntax.Broken),
+    ],
+)
+def test_line_kinds(line, kind):
+    assert type(syntax.parse_line(line)) is kind
+
+
+def test_broken_line_points_at_the_offending_token():
+    st_ = syntax.parse_line("n1.handle(right) -> ->")
+    assert isinstance(st_, syntax.Broken)
+    assert (st_.start, st_.end) == (20, 22)
+
+
+def test_grammar_ships_with_the_package():
+    from pathlib import Path
+
+    import fz_lsp
+
+    text = syntax.grammar_text()
+    assert text == (Path(fz_lsp.__file__).parents[1] / "grammar" / "flowzap.lark").read_text(encoding="utf-8")
+
+
+# -- model ------------------------------------------------------------------------------
+
+
+def test_gitops_model():
+    (path,) = [p for p in corpus_files() if p.name == "gitops-deployment.fz"]
+    m = Document(read_exact(path)).model
+    assert [(lane.id, lane.label, len(lane.nodes)) for lane in m.lanes] == [
+        ("Developer", "Developer", 4),
+        ("CICD", "CI/CD Pipeline", 4),
+        ("GitOps", "GitOps Controller (ArgoCD/Flux)", 6),
+        ("Cluster", "Kubernetes Cluster", 5),
+    ]
+    assert len(m.edges) == 18
+    trigger = m.edges[3]
+    assert (trigger.source.name, trigger.target.prefix, trigger.target.name, trigger.label) == ("n4", "CICD", "n5", "Trigger")
+    assert trigger.target.node is m.node_by_id["n5"]
+    assert trigger.target.prefix_lane is m.lane_by_id["CICD"]
+    assert trigger.target.prefix_span == Span(8, 21, 25)
+    assert m.node_by_id["n5"].incoming == [trigger]
+
+
+def test_loop_members_resolve_across_lanes():
+    (path,) = [p for p in corpus_files() if p.name == "skill-ref-auth-three-lane-loop-spaced.fz"]
+    m = Document(read_exact(path)).model
+    (loop,) = m.loops
+    assert loop.condition == "retry until valid format"
+    assert [(r.name, r.node.lane.id) for r in loop.members] == [
+        ("n2", "User"), ("n3", "User"), ("n7", "Application"), ("n8", "Application"),
+    ]
+
+
+# -- incremental re-parsing ---------------------------------------------------------------
+
+
+def summary(doc: Document):
+    return doc.statements, [(l.id, l.label, l.close_line) for l in doc.model.lanes], [
+        (e.source.name, e.target.name, e.label) for e in doc.model.edges
+    ]
+
+
+def test_one_line_edit_reparses_one_line():
+    (path,) = [p for p in corpus_files() if p.name == "gitops-deployment.fz"]
+    doc = Document(read_exact(path))
+    before = syntax.parse_count
+    doc.replace((12, 20), (12, 20), "X")
+    assert doc.lines_parsed_last_edit == 1
+    assert syntax.parse_count - before <= 1
+    assert summary(doc) == summary(Document(doc.text))
+
+
+corpus_texts = [read_exact(p) for p in corpus_files("*.fz")]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(corpus_texts),
+    st.lists(
+        st.tuples(st.integers(0, 60), st.integers(0, 80), st.integers(0, 60), st.integers(0, 80),
+                  st.sampled_from(["", "x", "\n", "}\n", "n1.handle(", '"', "->", "\r\n", "Lane { # L\n", "🎉"])),
+        max_size=8,
+    ),
+)
+def test_incremental_model_equals_fresh_parse(text, edits):
+    doc = Document(text)
+    for l1, c1, l2, c2, new in edits:
+        doc.replace((l1, c1), (l2, c2), new)
+        assert doc.lines_parsed_last_edit <= new.count("\n") + new.count("\r") + 2
+    assert summary(doc) == summary(Document(doc.text))
