@@ -138,6 +138,16 @@ class Session:
         )
 
 
+async def eventually(condition, timeout: float = 10, message: str = "condition") -> None:
+    """Wait until `condition()` is true (fails after `timeout` seconds)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {message}")
+        await asyncio.sleep(0.01)
+
+
 @pytest.fixture
 def session(client: LanguageClient) -> Session:
     return Session(client)
