@@ -115,24 +115,25 @@ class BrowserPreviewServer:
 
     def start(self) -> None:
         """Bind 127.0.0.1 on a free port and serve from a daemon thread (idempotent)."""
-        if self._httpd is not None:
-            return
-        httpd = _QuietServer(("127.0.0.1", 0), _handler_class(self))
-        self._port = httpd.server_address[1]
-        self._httpd = httpd
-        self._thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
-        self._thread.name = "fz-lsp-browser-preview"
-        self._thread.start()
+        with self._lock:
+            if self._httpd is not None:
+                return
+            httpd = _QuietServer(("127.0.0.1", 0), _handler_class(self))
+            thread = threading.Thread(
+                target=httpd.serve_forever, kwargs={"poll_interval": 0.2}, name="fz-lsp-browser-preview", daemon=True
+            )
+            self._httpd, self._port, self._thread = httpd, httpd.server_address[1], thread
+        thread.start()
 
     def stop(self) -> None:
         """Close every event stream and the listening socket."""
-        httpd, thread = self._httpd, self._thread
+        with self._lock:  # from here on no stream can attach (_subscribe checks _httpd)
+            httpd, thread = self._httpd, self._thread
+            self._httpd = self._thread = None
+            clients = [c for page in self._pages.values() for c in page.clients]
         if httpd is None:
             return
-        self._httpd = self._thread = None
         httpd.shutdown()
-        with self._lock:
-            clients = [c for page in self._pages.values() for c in page.clients]
         for client in clients:
             client.close()
         httpd.server_close()
@@ -213,11 +214,11 @@ class BrowserPreviewServer:
             return (page.svg, page.title, page.version) if page is not None else None
 
     def _subscribe(self, token: str, client: _Client, since: int) -> Optional[bool]:
-        """Attach a stream; None: no such page; False: too many clients; True: attached
+        """Attach a stream; None: no such page (or stopping); False: too many clients; True: attached
         (and the current SVG queued when the page is newer than version `since`)."""
         with self._lock:
             page = self._by_token.get(token)
-            if page is None:
+            if page is None or self._httpd is None:
                 return None
             if sum(len(p.clients) for p in self._pages.values()) >= self._max_clients:
                 return False

@@ -41,13 +41,13 @@ Pure Python: no pygls import.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
 from fz_lsp import syntax
 from fz_lsp.diagnostics import Diagnostic
 from fz_lsp.edits import Region, TextEdit, delete_line, line_region
 from fz_lsp.model import CANONICAL_ID, DIRECTIONS, EDGE_ATTRIBUTES, NODE_ATTRIBUTES, SHAPES, Lane, Model, Ref, Span
-from fz_lsp.rename import node_spans
+from fz_lsp.rename import node_spans_by_name
 from fz_lsp.settings import Settings
 
 if TYPE_CHECKING:
@@ -103,11 +103,9 @@ def _reachable(model: Model, lane: Optional[Lane]) -> bool:
     return lane is not None and model.lane_by_id.get(lane.id) is lane
 
 
-def _token_is(doc: "Document", span: Span, text: Optional[str] = None) -> bool:
+def _inside(doc: "Document", span: Span) -> bool:
     lines = doc.lines
-    if not (0 <= span.line < len(lines) and 0 <= span.start <= span.end <= len(lines[span.line])):
-        return False
-    return text is None or lines[span.line][span.start : span.end] == text
+    return 0 <= span.line < len(lines) and 0 <= span.start <= span.end <= len(lines[span.line])
 
 
 def _replace(title: str, d: Diagnostic, span: Span, new: str, preferred: bool = True) -> Action:
@@ -118,7 +116,7 @@ def _replace(title: str, d: Diagnostic, span: Span, new: str, preferred: bool = 
 # quick fixes per diagnostic code
 
 
-def _fix_prefix_to_lane(doc: "Document", d: Diagnostic, ref: Ref, lane: Lane) -> Action:
+def _fix_prefix_to_lane(d: Diagnostic, ref: Ref, lane: Lane) -> Action:
     if ref.role == "source" or ref.context_lane is lane:
         # a source carries no prefix; a target in the edge's own lane needs none
         span = Span(ref.line, ref.prefix_span.start, ref.span.start)
@@ -126,11 +124,13 @@ def _fix_prefix_to_lane(doc: "Document", d: Diagnostic, ref: Ref, lane: Lane) ->
     return _replace(f"Change the lane prefix to `{lane.id}`", d, ref.prefix_span, lane.id)
 
 
-def _fixes(doc: "Document", d: Diagnostic, settings: Settings) -> list[Action]:
+def _fixes(
+    doc: "Document", d: Diagnostic, settings: Settings, renumbered: Callable[[], Optional[Action]]
+) -> list[Action]:
     model = doc.model
     data = d.data if isinstance(d.data, dict) else {}
     code, span = d.code, d.span
-    if not _token_is(doc, span):
+    if not _inside(doc, span):
         return []
     line_text = doc.lines[span.line]
 
@@ -148,7 +148,7 @@ def _fixes(doc: "Document", d: Diagnostic, settings: Settings) -> list[Action]:
         if ref.node is not None and ref.node.lane is not None:
             if not _reachable(model, ref.node.lane):
                 return []
-            return [_fix_prefix_to_lane(doc, d, ref, ref.node.lane)]
+            return [_fix_prefix_to_lane(d, ref, ref.node.lane)]
         guess = data.get("replacement")
         if code == "undefined-lane" and isinstance(guess, str) and guess in model.lane_by_id and guess != ref.prefix:
             return [_replace(f"Change the lane prefix to `{guess}`", d, span, guess, preferred=False)]
@@ -211,7 +211,7 @@ def _fixes(doc: "Document", d: Diagnostic, settings: Settings) -> list[Action]:
         return [_replace(f"Remove the `{ref.prefix}.` prefix", d, remove, "")]
 
     if code == "id-gap":
-        action = renumber_action(doc)
+        action = renumbered()
         if action is None:
             return []
         return [Action(action.title, QUICKFIX, action.edits, d, False)]
@@ -307,7 +307,8 @@ def renumber_action(doc: "Document") -> Optional[Action]:
     mapping = renumber_mapping(model)
     if not mapping:
         return None
-    edits = [TextEdit.replace(s, new) for old, new in mapping.items() for s in node_spans(model, old)]
+    spans = node_spans_by_name(model, mapping.keys())
+    edits = [TextEdit.replace(s, mapping[old]) for old, found in spans.items() for s in found]
     edits.sort(key=lambda e: e.region)
     top = max(
         [int(n[1:]) for n in model.node_by_id if CANONICAL_ID.match(n) and n not in mapping]
@@ -342,6 +343,13 @@ def code_actions(
     """Quick fixes for the client's diagnostics (code, code-point span; a span of None
     never matches) and the source actions, filtered by `only`."""
     out: list[Action] = []
+    renumber: list[Optional[Action]] = []  # computed at most once per request
+
+    def renumbered() -> Optional[Action]:
+        if not renumber:
+            renumber.append(renumber_action(doc))
+        return renumber[0]
+
     if allowed(QUICKFIX, only):
         ours = doc.diagnostics(settings)
         for index, (code, span) in enumerate(requested):
@@ -350,13 +358,13 @@ def code_actions(
             d = match(ours, code, span)
             if d is None:
                 continue
-            for action in _fixes(doc, d, settings):
+            for action in _fixes(doc, d, settings, renumbered):
                 if not _changes_text(doc, action.edits):
                     continue  # e.g. a prefix "corrected" to the same name (duplicate lanes)
                 action.request_index = index
                 out.append(action)
     if allowed(RENUMBER, only):
-        action = renumber_action(doc)
+        action = renumbered()
         if action is not None:
             out.append(action)
     return out

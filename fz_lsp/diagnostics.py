@@ -17,6 +17,7 @@ from fz_lsp import syntax
 from fz_lsp.model import (
     CANONICAL_ID,
     DIRECTIONS,
+    LineAnchor,
     EDGE_ATTRIBUTES,
     NODE_ATTRIBUTES,
     SHAPES,
@@ -116,20 +117,31 @@ class _Checker:
         self.model: Model = doc.model
         self.settings = settings
         self.out: list[Diagnostic] = []
-        self.foreign_lines: set[int] = set()
 
     def add(self, code: str, span: Span, message: str, **extra: Any) -> None:
         self.out.append(Diagnostic(code, CODES[code][0], message, span, **extra))
 
-    # -- per-line syntax ----------------------------------------------------
+    # -- per-line syntax (cached per line in LineFacts) ----------------------------
 
     def lines(self) -> None:
-        for i, st in enumerate(self.model.statements):
+        settings = self.settings
+        for f in self.model.facts:
+            cached = f.local_diagnostics
+            if cached is None or (cached[0] is not settings and cached[0] != settings):
+                cached = f.local_diagnostics = (settings, self.local(f.anchor, f.statement))
+            if cached[1]:
+                self.out.extend(cached[1])
+
+    def local(self, i: LineAnchor, st: syntax.Statement) -> tuple[Diagnostic, ...]:
+        """The diagnostics that depend on this line alone (spans anchored to the line)."""
+        if st is None:
+            return ()
+        outer, self.out = self.out, []
+        try:
             kind = type(st)
             if kind is syntax.Broken:
                 self.broken(i, st)
             elif kind is syntax.Foreign:
-                self.foreign_lines.add(i)
                 self.add(
                     "not-flowzap",
                     Span.of(i, st.token),
@@ -148,13 +160,16 @@ class _Checker:
                 self.node_syntax(i, st)
             elif kind is syntax.EdgeStmt:
                 self.edge_syntax(i, st)
+            return tuple(self.out)
+        finally:
+            self.out = outer
 
-    def broken(self, i: int, st: syntax.Broken) -> None:
-        line = self.model.lines[i]
+    def broken(self, i: LineAnchor, st: syntax.Broken) -> None:
+        line = self.model.lines[i.line]
         end = min(max(st.end, st.start + 1), len(line))
         self.add("syntax-error", Span(i, min(st.start, end), end), st.message)
 
-    def node_syntax(self, i: int, st: syntax.NodeDecl) -> None:
+    def node_syntax(self, i: LineAnchor, st: syntax.NodeDecl) -> None:
         shape = st.shape.text
         if shape not in SHAPES:
             guess = nearest(shape, SHAPES)
@@ -208,7 +223,7 @@ class _Checker:
                 f'`{st.node.text}` (taskbox) has no text; add `label:"…"` or owner/description/system',
             )
 
-    def check_length(self, i: int, a: syntax.Attribute) -> None:
+    def check_length(self, i: LineAnchor, a: syntax.Attribute) -> None:
         limit = self.settings.max_label_length
         n = len(a.text)
         if a.key.text in ("label", "description") and limit and n > limit:
@@ -218,10 +233,9 @@ class _Checker:
                 f"This {a.key.text} has {n} characters; FlowZap recommends at most {limit}",
             )
 
-    def edge_syntax(self, i: int, st: syntax.EdgeStmt) -> None:
+    def edge_syntax(self, i: LineAnchor, st: syntax.EdgeStmt) -> None:
         foreign = [t for t in st.arrows if t.text != "->"]
         for t in foreign:
-            self.foreign_lines.add(i)
             self.add(
                 "not-flowzap",
                 Span.of(i, t),
@@ -270,7 +284,7 @@ class _Checker:
                 seen = True
                 self.check_length(i, a)
 
-    def handle_syntax(self, i: int, ep: syntax.Endpoint, is_source: bool) -> None:
+    def handle_syntax(self, i: LineAnchor, ep: syntax.Endpoint, is_source: bool) -> None:
         h = ep.handle
         default = "right" if is_source else "left"
         if h is None:
@@ -366,8 +380,8 @@ class _Checker:
                     related=(Related(first.span, f"first declaration of `{node.id}`"),),
                 )
                 continue
-            if CANONICAL_ID.match(node.id):
-                numbers[int(node.id[1:])] = node
+            if node.number is not None:
+                numbers[node.number] = node
             else:
                 self.add(
                     "non-canonical-id",
@@ -405,9 +419,20 @@ class _Checker:
     def references(self) -> None:
         m = self.model
         for edge in m.edges:
-            if edge.line in self.foreign_lines:
+            src, tgt = edge.source, edge.target
+            lane = edge.lane
+            if (
+                # the common case, with nothing to report: a resolved source of this lane,
+                # and a resolved target in this lane without prefix or in its prefix's lane
+                src.prefix is None and src.node is not None and src.node.lane is lane
+                and tgt.node is not None and not edge.chained
+                and ((tgt.prefix is None and tgt.node.lane is lane)
+                     or (tgt.prefix is not None and tgt.prefix_lane is tgt.node.lane and tgt.node.lane is not lane))
+                and len(edge.statement.arrows) == 1 and edge.statement.arrows[0].text == "->"
+            ):
                 continue
-            src = edge.source
+            if any(t.text != "->" for t in edge.statement.arrows):
+                continue  # a Mermaid edge: reported once as not-flowzap
             if src.prefix is not None:
                 self.add(
                     "prefixed-source",
@@ -501,7 +526,7 @@ class _Checker:
     def duplicate_edges(self) -> None:
         seen: dict[tuple, Any] = {}
         for edge in self.model.edges:
-            key = (edge.source.name, edge.source.direction, edge.target.name, edge.target.direction)
+            key = edge.key
             first = seen.get(key)
             if first is None:
                 seen[key] = edge

@@ -1,9 +1,12 @@
 """An analysed document: text, per-line statements, model and diagnostics.
 
-`Document` is what every feature receives. It keeps the source as lines and one parsed
-statement per line; an edit re-parses only the lines it touched (syntax.parse_line is
-memoised by line text, and unchanged lines keep their statements). The model and the
-diagnostics are rebuilt lazily, once per version, the first time a feature asks.
+`Document` is what every feature receives. It keeps the source as lines, one parsed
+statement per line and one `LineFacts` per line (the nodes, edges and loops the line
+declares, and its own diagnostics). An edit re-parses only the lines it touched
+(syntax.parse_line is memoised by line text) and rebuilds only their facts; lines below
+an insertion keep their facts, whose spans follow their LineAnchor. The model (one
+relinking pass over the facts) and the diagnostics are rebuilt lazily, once per
+version, the first time a feature asks.
 
 Pure Python: no pygls import.
 """
@@ -13,7 +16,7 @@ from __future__ import annotations
 from typing import Optional
 
 from fz_lsp import syntax
-from fz_lsp.model import Model, build_model
+from fz_lsp.model import LineAnchor, LineFacts, Model, build_model, line_facts
 from fz_lsp.settings import Settings
 from fz_lsp.source import SourceText
 
@@ -22,11 +25,9 @@ class Document:
     def __init__(self, text: str, uri: str = "untitled:document", version: Optional[int] = None) -> None:
         self.uri = uri
         self.version = version
-        self.source = SourceText(text)
-        self.statements: list[syntax.Statement] = [syntax.parse_line(line) for line in self.source.lines]
-        self.lines_parsed_last_edit = len(self.statements)
         self._model: Optional[Model] = None
         self._diagnostics: dict[Settings, list] = {}
+        self.set_text(text)
 
     # -- text ---------------------------------------------------------------
 
@@ -41,15 +42,21 @@ class Document:
     def replace(self, start: tuple[int, int], end: tuple[int, int], new_text: str) -> None:
         """Apply one edit given in code-point positions; re-parse only the touched lines."""
         splice = self.source.replace(start, end, new_text)
-        first, added = splice.first, splice.added
+        first, added, removed = splice.first, splice.added, splice.removed
         fresh = [syntax.parse_line(line) for line in self.source.lines[first : first + added]]
-        self.statements[first : first + splice.removed] = fresh
+        self.statements[first : first + removed] = fresh
+        self.facts[first : first + removed] = [LineFacts(LineAnchor(first + k), st) for k, st in enumerate(fresh)]
+        if added != removed:  # lines below moved: renumber their anchors
+            facts = self.facts
+            for i in range(first + added, len(facts)):
+                facts[i].anchor.line = i
         self.lines_parsed_last_edit = added
         self._invalidate()
 
     def set_text(self, text: str) -> None:
         self.source = SourceText(text)
-        self.statements = [syntax.parse_line(line) for line in self.source.lines]
+        self.statements: list[syntax.Statement] = [syntax.parse_line(line) for line in self.source.lines]
+        self.facts: list[LineFacts] = line_facts(self.statements)
         self.lines_parsed_last_edit = len(self.statements)
         self._invalidate()
 
@@ -62,7 +69,7 @@ class Document:
     @property
     def model(self) -> Model:
         if self._model is None:
-            self._model = build_model(self.source.lines, self.statements)
+            self._model = build_model(self.source.lines, self.statements, self.facts, self.source.ends)
         return self._model
 
     def diagnostics(self, settings: Optional[Settings] = None) -> list:

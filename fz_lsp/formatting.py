@@ -11,9 +11,10 @@ matching on the raw text:
 
 Indentation: lane headers and `}` in column 0; every other non-blank line inside a lane
 is indented by `indent` spaces (the `flowzap.format.indent` setting; 0, the default and
-the style of the FlowZap docs, means no indentation); lines outside lanes are in column
-0. The editor's FormattingOptions (tab size, insert spaces) are not used: FlowZap's own
-style is unindented and the setting alone decides.
+the style of the FlowZap docs, means no indentation; values above 32 count as 32); lines
+outside lanes are in column 0. The editor's FormattingOptions (tab size, insert spaces)
+are not used: FlowZap's own style is unindented, and since an unset setting cannot be
+told from 0, the setting alone decides.
 
 What is kept: blank lines (whitespace-only lines become empty; runs are not collapsed),
 line terminators (LF, CRLF, CR and a missing final newline: edits never touch them),
@@ -35,6 +36,9 @@ from typing import Optional
 from fz_lsp import syntax
 from fz_lsp.edits import Region, TextEdit
 from fz_lsp.model import Model
+
+
+MAX_INDENT = 32  # a larger flowzap.format.indent is treated as 32
 
 
 def _label(tok: syntax.Tok) -> str:
@@ -136,8 +140,10 @@ def format_line(model: Model, line: int, indent: int) -> str:
     if st is None:
         return ""
     content = canonical(st)
-    if content is None or signature(syntax.parse_line(content)) != signature(st):
-        content = text.lstrip(" \t")
+    kept = text.lstrip(" \t")
+    # indentation never changes how a line reads; anything else is verified by parsing back
+    if content is None or (content != kept and signature(syntax.parse_line(content)) != signature(st)):
+        content = kept
     return " " * (indent * _indent_level(model, line)) + content
 
 
@@ -155,13 +161,15 @@ def _minimal(line: int, old: str, new: str) -> TextEdit:
 
 def format_edits(model: Model, indent: int = 0, lines: Optional[tuple[int, int]] = None) -> list[TextEdit]:
     """Edits formatting the whole document, or only lines first..last (inclusive)."""
-    indent = max(0, indent)
+    indent = max(0, min(indent, MAX_INDENT))
     n = len(model.lines)
     first, last = (0, n - 1) if lines is None else (max(0, lines[0]), min(n - 1, lines[1]))
     edits = []
     for i in range(first, last + 1):
         old = model.lines[i]
         new = format_line(model, i, indent)
+        if not new and i > 0 and model.ends is not None and model.ends[i - 1] == "\r" and model.ends[i] == "\n":
+            continue  # emptying this line would join the CR before it and the LF after it into one CRLF
         if new != old:
             edits.append(_minimal(i, old, new))
     return edits

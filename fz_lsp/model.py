@@ -31,20 +31,60 @@ CANONICAL_ID = re.compile(r"n[1-9][0-9]*\Z")
 ID_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A single-line source range in code points: [start, end) on `line`."""
+class LineAnchor:
+    """A line number that moves with its line.
 
-    line: int
-    start: int
-    end: int
+    The document keeps one anchor per line and renumbers the anchors after an edit that
+    inserts or removes lines, so spans of untouched lines stay correct without rebuilding
+    the objects that hold them.
+    """
+
+    __slots__ = ("line",)
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+    def __repr__(self) -> str:
+        return f"LineAnchor({self.line})"
+
+
+class Span:
+    """A single-line source range in code points: [start, end) on `line`.
+
+    `line` is an int, or a LineAnchor for spans that live across edits; either way
+    `span.line` reads as an int, and equality and hashing use the current line.
+    """
+
+    __slots__ = ("_line", "start", "end")
+
+    def __init__(self, line: "int | LineAnchor", start: int, end: int) -> None:
+        self._line = line
+        self.start = start
+        self.end = end
+
+    @property
+    def line(self) -> int:
+        line = self._line
+        return line if line.__class__ is int else line.line  # type: ignore[union-attr]
 
     @staticmethod
-    def of(line: int, tok: Tok) -> "Span":
+    def of(line: "int | LineAnchor", tok: Tok) -> "Span":
         return Span(line, tok.start, tok.end)
 
     def contains(self, line: int, col: int) -> bool:
         return line == self.line and self.start <= col <= self.end
+
+    def _key(self) -> tuple[int, int, int]:
+        return (self.line, self.start, self.end)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Span) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Span(line={self.line}, start={self.start}, end={self.end})"
 
 
 @dataclass(eq=False)
@@ -77,6 +117,7 @@ class Node:
     incoming: list["Edge"] = field(default_factory=list, repr=False)
     outgoing: list["Edge"] = field(default_factory=list, repr=False)
     loops: list["Loop"] = field(default_factory=list, repr=False)
+    number: Optional[int] = field(default=None, repr=False)  # k of a canonical id `nk`
 
     @property
     def line(self) -> int:
@@ -107,13 +148,16 @@ class Ref:
     name: str
     span: Span  # the node id token
     role: str  # "source" | "target" | "loop"
-    line: int
     prefix: Optional[str] = None  # `Lane` of `Lane.nX`
     prefix_span: Optional[Span] = None
-    handle: Optional[Handle] = None  # columns relative to `line`
+    handle: Optional[Handle] = None  # columns within the line
     node: Optional[Node] = field(default=None, repr=False)  # resolved declaration
     prefix_lane: Optional[Lane] = field(default=None, repr=False)  # resolved lane of the prefix
     context_lane: Optional[Lane] = field(default=None, repr=False)  # lane the statement is in
+
+    @property
+    def line(self) -> int:
+        return self.span.line
 
     @property
     def direction(self) -> Optional[str]:
@@ -124,7 +168,7 @@ class Ref:
     @property
     def direction_span(self) -> Optional[Span]:
         if self.handle and self.handle.direction:
-            return Span.of(self.line, self.handle.direction)
+            return Span(self.span._line, self.handle.direction.start, self.handle.direction.end)
         return None
 
     @property
@@ -132,44 +176,53 @@ class Ref:
         """From the prefix (or id) to the end of the handle."""
         start = self.prefix_span.start if self.prefix_span else self.span.start
         end = self.handle.end if self.handle else self.span.end
-        return Span(self.line, start, end)
+        return Span(self.span._line, start, end)
 
 
 @dataclass(eq=False)
 class Edge:
-    index: int  # position in document order (0-based)
-    line: int
-    lane: Optional[Lane] = field(repr=False)  # lane the edge is written in
     source: Ref
     target: Ref
     statement: syntax.EdgeStmt = field(repr=False)
     label: Optional[str] = None
     label_span: Optional[Span] = None  # the quoted value
     chained: list[Ref] = field(default_factory=list)  # targets after the second (a chain mistake)
+    index: int = 0  # position in document order (0-based), set when the model is assembled
+    lane: Optional[Lane] = field(default=None, repr=False)  # lane the edge is written in
+
+    @property
+    def key(self) -> tuple:
+        """What makes two edges the same: endpoints and handle directions."""
+        return (self.source.name, self.source.direction, self.target.name, self.target.direction)
+
+    @property
+    def line(self) -> int:
+        return self.source.span.line
 
     @property
     def arrow_span(self) -> Span:
-        return Span.of(self.line, self.statement.arrows[0])
+        arrow = self.statement.arrows[0]
+        return Span(self.source.span._line, arrow.start, arrow.end)
 
     @property
     def span(self) -> Span:
         st = self.statement
         end = st.brackets[1].end if st.brackets else st.endpoints[-1].end
-        return Span(self.line, st.endpoints[0].start, end)
+        return Span(self.source.span._line, st.endpoints[0].start, end)
 
 
 @dataclass(eq=False)
 class Loop:
-    line: int
-    lane: Optional[Lane] = field(repr=False)
+    keyword_span: Span
     statement: syntax.LoopStmt = field(repr=False)
     condition: Optional[str]  # text inside [...]
     condition_span: Optional[Span]  # `[...]` with brackets
     members: list[Ref] = field(default_factory=list)
+    lane: Optional[Lane] = field(default=None, repr=False)
 
     @property
-    def keyword_span(self) -> Span:
-        return Span.of(self.line, self.statement.keyword)
+    def line(self) -> int:
+        return self.keyword_span.line
 
 
 @dataclass
@@ -181,21 +234,102 @@ class StructureIssue:
     lane: Optional[Lane] = field(default=None, repr=False)
 
 
-@dataclass(eq=False, repr=False)
+class LineFacts:
+    """What one line contributes to the model, kept across edits while the line is unchanged.
+
+    Its objects carry spans anchored to the line (LineAnchor), so they stay valid when
+    lines are inserted or removed above. `assemble` relinks them (lanes, resolution) on
+    every version without creating them again; `local_diagnostics` caches the checks that
+    depend on this line alone.
+    """
+
+    __slots__ = ("anchor", "statement", "node", "edge", "loop", "refs", "local_diagnostics")
+
+    def __init__(self, anchor: LineAnchor, st: Statement) -> None:
+        self.anchor = anchor
+        self.statement = st
+        self.node: Optional[Node] = None
+        self.edge: Optional[Edge] = None
+        self.loop: Optional[Loop] = None
+        self.refs: tuple[Ref, ...] = ()
+        self.local_diagnostics: Optional[tuple] = None  # (settings, diagnostics)
+        kind = type(st)
+        if kind is syntax.NodeDecl:
+            attrs: dict[str, tuple[Attribute, Span]] = {}
+            for a in st.attributes:
+                attrs.setdefault(a.key.text, (a, Span.of(anchor, a.value)))
+            node_id = st.node.text
+            self.node = Node(node_id, Span.of(anchor, st.node), None, st.shape.text, Span.of(anchor, st.shape), attrs, st)
+            if CANONICAL_ID.match(node_id):
+                self.node.number = int(node_id[1:])
+        elif kind is syntax.EdgeStmt:
+            eps = st.endpoints
+            edge = Edge(_ref(eps[0], "source", anchor), _ref(eps[1], "target", anchor), st)
+            edge.chained = [_ref(extra, "target", anchor) for extra in eps[2:]]
+            for a in st.attributes:
+                if a.key.text == "label" and edge.label is None:
+                    edge.label = a.text
+                    edge.label_span = Span.of(anchor, a.value)
+            self.edge = edge
+            self.refs = (edge.source, edge.target, *edge.chained)
+        elif kind is syntax.LoopStmt:
+            cond = st.condition
+            loop = Loop(
+                Span.of(anchor, st.keyword),
+                st,
+                cond.text[1:-1].strip() if cond else None,
+                Span.of(anchor, cond) if cond else None,
+            )
+            loop.members = [Ref(tok.text, Span.of(anchor, tok), "loop") for tok in st.members]
+            self.loop = loop
+            self.refs = tuple(loop.members)
+
+
+class _LineIndex:
+    """`model.line_nodes.get(line, [])` / `model.line_refs.get(line, [])`, read from the facts."""
+
+    __slots__ = ("_facts", "_nodes")
+
+    def __init__(self, facts: Sequence[LineFacts], nodes: bool) -> None:
+        self._facts = facts
+        self._nodes = nodes
+
+    def get(self, line: int, default=None):
+        if 0 <= line < len(self._facts):
+            f = self._facts[line]
+            if self._nodes:
+                if f.node is not None:
+                    return [f.node]
+            elif f.refs:
+                return list(f.refs)
+        return default
+
+
 class Model:
-    lines: Sequence[str]
-    statements: Sequence[Statement]
-    lanes: list[Lane] = field(default_factory=list)
-    lane_by_id: dict[str, Lane] = field(default_factory=dict)  # first declaration wins
-    nodes: list[Node] = field(default_factory=list)
-    node_by_id: dict[str, Node] = field(default_factory=dict)  # first declaration wins
-    edges: list[Edge] = field(default_factory=list)
-    loops: list[Loop] = field(default_factory=list)
-    refs: list[Ref] = field(default_factory=list)
-    line_lane: list[Optional[Lane]] = field(default_factory=list)  # lane each line is inside
-    structure_issues: list[StructureIssue] = field(default_factory=list)
-    line_nodes: dict[int, list[Node]] = field(default_factory=dict)  # declarations per line
-    line_refs: dict[int, list[Ref]] = field(default_factory=dict)  # references per line
+    """Lanes, nodes, edges, loops and resolved references of one document version."""
+
+    def __init__(
+        self,
+        lines: Sequence[str],
+        statements: Sequence[Statement],
+        facts: Sequence[LineFacts],
+        ends: Optional[Sequence[str]] = None,
+    ) -> None:
+        self.lines = lines
+        self.ends = ends  # line terminators ("\n", "\r\n", "\r", "" for the last line), when known
+        self.statements = statements
+        self.facts = facts
+        self.lanes: list[Lane] = []
+        self.lane_by_id: dict[str, Lane] = {}  # first declaration wins
+        self.nodes: list[Node] = []
+        self.node_by_id: dict[str, Node] = {}  # first declaration wins
+        self.edges: list[Edge] = []
+        self.loops: list[Loop] = []
+        self.refs: list[Ref] = []
+        self.line_lane: list[Optional[Lane]] = []  # lane each line is inside
+        self.structure_issues: list[StructureIssue] = []
+        self.line_nodes = _LineIndex(facts, nodes=True)  # declarations per line
+        self.line_refs = _LineIndex(facts, nodes=False)  # references per line
 
     def lane_at(self, line: int) -> Optional[Lane]:
         if 0 <= line < len(self.line_lane):
@@ -210,27 +344,87 @@ def _label_text(tok: Tok) -> str:
     return tok.text[1:].strip()
 
 
-def build_model(lines: Sequence[str], statements: Sequence[Statement]) -> Model:
-    """Assemble lanes from statements and resolve every reference."""
-    m = Model(lines=lines, statements=statements)
-    line_lane: list[Optional[Lane]] = [None] * len(statements)
+def line_facts(statements: Sequence[Statement]) -> list[LineFacts]:
+    """Fresh facts for every line (each with its own anchor)."""
+    return [LineFacts(LineAnchor(i), st) for i, st in enumerate(statements)]
+
+
+def build_model(
+    lines: Sequence[str],
+    statements: Sequence[Statement],
+    facts: Optional[Sequence[LineFacts]] = None,
+    ends: Optional[Sequence[str]] = None,
+) -> Model:
+    """Assemble lanes from the per-line facts and resolve every reference.
+
+    With `facts` from a previous version (see Document), nothing per line is rebuilt:
+    this pass only relinks, in one loop over the lines.
+    """
+    if facts is None:
+        facts = line_facts(statements)
+    m = Model(lines, statements, facts, ends)
+    line_lane: list[Optional[Lane]] = [None] * len(facts)
+    nodes, refs, edges, loops = m.nodes, m.refs, m.edges, m.loops
+    node_by_id = m.node_by_id
     current: Optional[Lane] = None
     first_in_lane = False  # no statement yet after the current lane's `{`
+    LaneOpen, LaneClose, DisplayLabel = syntax.LaneOpen, syntax.LaneClose, syntax.DisplayLabel
+    Comment = syntax.Comment
 
-    def close_open_lane(at_line: int) -> None:
-        nonlocal current
-        if current is not None:
-            current.last_line = at_line
-            m.structure_issues.append(StructureIssue("unclosed-lane", current.id_span, current))
-            current = None
-
-    for i, st in enumerate(statements):
-        if st is None or type(st) is syntax.Comment:
+    for i, f in enumerate(facts):
+        st = f.statement
+        if st is None:
             line_lane[i] = current
             continue
         kind = type(st)
-        if kind is syntax.LaneOpen:
-            close_open_lane(i - 1)
+        node = f.node
+        if node is not None:
+            line_lane[i] = current
+            first_in_lane = False
+            node.lane = current
+            node.incoming = []
+            node.outgoing = []
+            node.loops = []
+            nodes.append(node)
+            if node.id not in node_by_id:
+                node_by_id[node.id] = node
+            if current is not None:
+                current.nodes.append(node)
+            else:
+                m.structure_issues.append(StructureIssue("outside-lane", Span(i, *_statement_extent(st))))
+            continue
+        edge = f.edge
+        if edge is not None:
+            line_lane[i] = current
+            first_in_lane = False
+            edge.lane = current
+            edge.index = len(edges)
+            edges.append(edge)
+            for r in f.refs:
+                r.context_lane = current
+                refs.append(r)
+            if current is None:
+                m.structure_issues.append(StructureIssue("outside-lane", Span(i, *_statement_extent(st))))
+            continue
+        loop = f.loop
+        if loop is not None:
+            line_lane[i] = current
+            first_in_lane = False
+            loop.lane = current
+            loops.append(loop)
+            for r in f.refs:
+                r.context_lane = current
+                refs.append(r)
+            if current is None:
+                m.structure_issues.append(StructureIssue("outside-lane", Span(i, *_statement_extent(st))))
+            continue
+        if kind is Comment:
+            line_lane[i] = current
+            continue
+        if kind is LaneOpen:
+            if current is not None:
+                current.last_line = i - 1
+                m.structure_issues.append(StructureIssue("unclosed-lane", current.id_span, current))
             lane = Lane(st.lane.text, Span.of(i, st.lane), i, index=len(m.lanes))
             if st.label is not None:
                 lane.label = _label_text(st.label)
@@ -240,17 +434,15 @@ def build_model(lines: Sequence[str], statements: Sequence[Statement]) -> Model:
             current = lane
             first_in_lane = True
             line_lane[i] = lane
-            continue
-        if kind is syntax.LaneClose:
+        elif kind is LaneClose:
             if current is None:
                 m.structure_issues.append(StructureIssue("unmatched-brace", Span.of(i, st.brace)))
             else:
                 current.close_line = current.last_line = i
                 line_lane[i] = current
                 current = None
-            continue
-        line_lane[i] = current
-        if kind is syntax.DisplayLabel:
+        elif kind is DisplayLabel:
+            line_lane[i] = current
             if current is not None and first_in_lane and current.label is None:
                 current.label = _label_text(st.label)
                 current.label_span = Span.of(i, st.label)
@@ -258,82 +450,41 @@ def build_model(lines: Sequence[str], statements: Sequence[Statement]) -> Model:
             else:
                 m.structure_issues.append(StructureIssue("stray-display-label", Span.of(i, st.label), current))
             first_in_lane = False
-            continue
-        first_in_lane = False
-        if current is None and kind in (syntax.NodeDecl, syntax.EdgeStmt, syntax.LoopStmt):
-            start, end = _statement_extent(st)
-            m.structure_issues.append(StructureIssue("outside-lane", Span(i, start, end)))
-        if kind is syntax.NodeDecl:
-            attrs: dict[str, tuple[Attribute, Span]] = {}
-            for a in st.attributes:
-                attrs.setdefault(a.key.text, (a, Span.of(i, a.value)))
-            node = Node(st.node.text, Span.of(i, st.node), current, st.shape.text, Span.of(i, st.shape), attrs, st)
-            m.nodes.append(node)
-            m.node_by_id.setdefault(node.id, node)
-            if current is not None:
-                current.nodes.append(node)
-        elif kind is syntax.EdgeStmt:
-            eps = st.endpoints
-            src = _ref(eps[0], "source", i, current)
-            tgt = _ref(eps[1], "target", i, current)
-            edge = Edge(len(m.edges), i, current, src, tgt, st)
-            edge.chained = [_ref(extra, "target", i, current) for extra in eps[2:]]
-            m.refs.append(src)
-            m.refs.append(tgt)
-            m.refs.extend(edge.chained)
-            for a in st.attributes:
-                if a.key.text == "label" and edge.label is None:
-                    edge.label = a.text
-                    edge.label_span = Span.of(i, a.value)
-            m.edges.append(edge)
-        elif kind is syntax.LoopStmt:
-            cond = st.condition
-            loop = Loop(
-                i,
-                current,
-                st,
-                cond.text[1:-1].strip() if cond else None,
-                Span.of(i, cond) if cond else None,
-            )
-            for tok in st.members:
-                ref = Ref(tok.text, Span.of(i, tok), "loop", i, context_lane=current)
-                loop.members.append(ref)
-                m.refs.append(ref)
-            m.loops.append(loop)
+        else:  # Broken or Foreign
+            line_lane[i] = current
+            first_in_lane = False
     if current is not None:
-        close_open_lane(len(statements) - 1)
+        current.last_line = len(facts) - 1
+        m.structure_issues.append(StructureIssue("unclosed-lane", current.id_span, current))
     m.line_lane = line_lane
 
-    for node in m.nodes:
-        m.line_nodes.setdefault(node.line, []).append(node)
     # resolve references
-    for ref in m.refs:
-        m.line_refs.setdefault(ref.line, []).append(ref)
-        ref.node = m.node_by_id.get(ref.name)
-        if ref.prefix is not None:
-            ref.prefix_lane = m.lane_by_id.get(ref.prefix)
-    for edge in m.edges:
-        if edge.source.node is not None:
-            edge.source.node.outgoing.append(edge)
-        if edge.target.node is not None:
-            edge.target.node.incoming.append(edge)
-    for loop in m.loops:
+    lane_by_id = m.lane_by_id
+    for ref in refs:
+        ref.node = node_by_id.get(ref.name)
+        ref.prefix_lane = lane_by_id.get(ref.prefix) if ref.prefix is not None else None
+    for edge in edges:
+        src, tgt = edge.source.node, edge.target.node
+        if src is not None:
+            src.outgoing.append(edge)
+        if tgt is not None:
+            tgt.incoming.append(edge)
+    for loop in loops:
         for ref in loop.members:
-            if ref.node is not None and loop not in ref.node.loops:
-                ref.node.loops.append(loop)
+            node = ref.node
+            if node is not None and loop not in node.loops:
+                node.loops.append(loop)
     return m
 
 
-def _ref(ep: syntax.Endpoint, role: str, line: int, lane: Optional[Lane]) -> Ref:
+def _ref(ep: syntax.Endpoint, role: str, anchor: LineAnchor) -> Ref:
     return Ref(
         ep.node.text,
-        Span.of(line, ep.node),
+        Span.of(anchor, ep.node),
         role,
-        line,
         prefix=ep.lane.text if ep.lane else None,
-        prefix_span=Span.of(line, ep.lane) if ep.lane else None,
+        prefix_span=Span.of(anchor, ep.lane) if ep.lane else None,
         handle=ep.handle,
-        context_lane=lane,
     )
 
 

@@ -130,7 +130,10 @@ def statement_region(lines: Sequence[str], line: int) -> Optional[Region]:
 
 def node_symbol(model: Model, node: Node) -> DocumentSymbol:
     region = statement_region(model.lines, node.line) or Region.of(node.span)
-    label = node.display_text if node.display_text != node.id else None
+    if node.label is not None:
+        label: Optional[str] = node.label
+    else:
+        label = node.display_text if node.display_text != node.id else None
     return DocumentSymbol(node.id, NODE, label, region, node.span)
 
 

@@ -11,7 +11,9 @@ leading id is renamed when it is plainly the same node (`n18.h…`, `n18: …`) 
 A new name is refused (RenameError, no edit) when it is not an id (model.ID_PATTERN), is
 a reserved word (`loop`, `handle`), is already the id of another node (for a node) or
 lane (for a lane; node ids and lane ids are separate namespaces), or would change how a
-renamed line is read (e.g. a lane called `participant` reads as PlantUML).
+renamed line is read (e.g. a lane called `participant` reads as PlantUML). A name used
+only by unresolved references is accepted: those references then name the renamed node
+(the usual way to repair them). Renaming to the current name is no edit.
 
 Pure Python: no pygls import.
 """
@@ -19,7 +21,7 @@ Pure Python: no pygls import.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Collection, Optional
 
 from fz_lsp import lookup, syntax
 from fz_lsp.edits import TextEdit
@@ -57,30 +59,41 @@ def prepare_rename(model: Model, line: int, col: int) -> Optional[tuple[Span, st
     return t.span, model.lines[t.span.line][t.span.start : t.span.end]
 
 
-def _broken_leading(model: Model, name: str, follow: str) -> list[Span]:
-    """Leading ids of broken lines equal to `name` and followed by one of `follow`."""
-    spans = []
+def _broken_leading(model: Model, names: Collection[str], follow: str) -> list[tuple[str, Span]]:
+    """Leading ids of broken lines that are in `names` and followed by one of `follow`."""
+    found = []
     for i, st in enumerate(model.statements):
-        if isinstance(st, syntax.Broken) and st.first_word is not None and st.first_word.text == name:
+        if isinstance(st, syntax.Broken) and st.first_word is not None and st.first_word.text in names:
             rest = model.lines[i][st.first_word.end :].lstrip(" \t")
             if rest[:1] and rest[:1] in follow:
-                spans.append(Span(i, st.first_word.start, st.first_word.end))
-    return spans
+                found.append((st.first_word.text, Span(i, st.first_word.start, st.first_word.end)))
+    return found
 
 
 def node_spans(model: Model, name: str) -> list[Span]:
     """Every token naming node `name`: declarations, references, broken lines' lead ids."""
-    spans = [n.span for n in model.nodes if n.id == name]
-    spans += [r.span for r in model.refs if r.name == name]
-    spans += _broken_leading(model, name, ".:")
-    return _unique(spans)
+    return node_spans_by_name(model, {name}).get(name, [])
+
+
+def node_spans_by_name(model: Model, names: Collection[str]) -> dict[str, list[Span]]:
+    """node_spans for several names in one pass over the document."""
+    found: dict[str, list[Span]] = {}
+    for n in model.nodes:
+        if n.id in names:
+            found.setdefault(n.id, []).append(n.span)
+    for r in model.refs:
+        if r.name in names:
+            found.setdefault(r.name, []).append(r.span)
+    for name, span in _broken_leading(model, names, ".:"):
+        found.setdefault(name, []).append(span)
+    return {name: _unique(spans) for name, spans in found.items()}
 
 
 def lane_spans(model: Model, name: str) -> list[Span]:
     """Every token naming lane `name`: headers, `Lane.` prefixes, broken headers."""
     spans = [lane.id_span for lane in model.lanes if lane.id == name]
     spans += [r.prefix_span for r in model.refs if r.prefix == name and r.prefix_span is not None]
-    spans += _broken_leading(model, name, "{")
+    spans += [span for _, span in _broken_leading(model, {name}, "{")]
     return _unique(spans)
 
 

@@ -16,6 +16,18 @@ import re
 from dataclasses import dataclass
 
 _TERMINATOR = re.compile(r"\r\n|\r|\n")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def pair_surrogates(text: str) -> str:
+    """Join a high and a low surrogate that ended up next to each other into one character.
+
+    Clients count in UTF-16: an edit may deliver the two halves of an astral character
+    separately (as lone `\\uXXXX` escapes); the client's text then holds the character,
+    and so must ours. Lone surrogates that do not pair stay as they are."""
+    if _SURROGATE.search(text) is None:
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
 
 
 def split_lines(text: str) -> tuple[list[str], list[str]]:
@@ -48,15 +60,17 @@ class SourceText:
     """A document's text held as lines, edited in place."""
 
     def __init__(self, text: str) -> None:
+        text = pair_surrogates(text)
         self.lines, self.ends = split_lines(text)
+        self._length = len(text)
 
     @property
     def text(self) -> str:
         return "".join(line + end for line, end in zip(self.lines, self.ends))
 
     def __len__(self) -> int:
-        """Number of code points in the whole text."""
-        return sum(len(line) + len(end) for line, end in zip(self.lines, self.ends))
+        """Number of code points in the whole text (kept up to date by `replace`)."""
+        return self._length
 
     def clamp(self, line: int, col: int) -> tuple[int, int]:
         """The nearest real position (code points) to (line, col)."""
@@ -78,11 +92,13 @@ class SourceText:
         if first > 0 and self.ends[first - 1] == "\r" and chunk.startswith("\n"):
             first -= 1
             chunk = self.lines[first] + "\r" + chunk
-        new_lines, new_ends = split_lines(chunk)
+        new_lines, new_ends = split_lines(pair_surrogates(chunk))
         if self.ends[el]:
             # the chunk ends with line el's terminator: its empty tail belongs to line el+1
             new_lines.pop()
             new_ends.pop()
+        old = sum(len(x) + len(e) for x, e in zip(self.lines[first : el + 1], self.ends[first : el + 1]))
+        self._length += sum(len(x) + len(e) for x, e in zip(new_lines, new_ends)) - old
         self.lines[first : el + 1] = new_lines
         self.ends[first : el + 1] = new_ends
         return Splice(first, el + 1 - first, len(new_lines))

@@ -518,3 +518,82 @@ def test_fuzz_features_never_fail_and_edits_apply(text, data):
             assert len(edits) == len(spans(m, t.name))
             assert spans(after.model, t.name) == []
             assert len(spans(after.model, new)) == len(spans(m, new)) + len(edits)
+
+
+async def test_e2e_every_feature_on_empty_broken_and_out_of_range_input(client, session):
+    doc_ids = []
+    for text in ["", "\n\n", "}\n{\n  n1.handle(", read_exact(TRUNCATED[2])]:
+        doc_ids.append((text, await session.open(text, "ca-any")))
+    far = [types.Position(0, 0), types.Position(0, 500), types.Position(3, 2), types.Position(900, 900)]
+    for text, uri in doc_ids:
+        tid = types.TextDocumentIdentifier(uri=uri)
+        for pos in far:
+            await client.text_document_definition_async(types.DefinitionParams(text_document=tid, position=pos))
+            await client.text_document_references_async(
+                types.ReferenceParams(text_document=tid, position=pos, context=types.ReferenceContext(include_declaration=True))
+            )
+            await client.text_document_document_highlight_async(types.DocumentHighlightParams(text_document=tid, position=pos))
+            await client.text_document_prepare_rename_async(types.PrepareRenameParams(text_document=tid, position=pos))
+        (sel,) = await client.text_document_selection_range_async(
+            types.SelectionRangeParams(text_document=tid, positions=[types.Position(900, 900)])
+        )
+        while sel.parent is not None:
+            assert sel.parent.range.start <= sel.range.start  # parents contain children
+            sel = sel.parent
+        assert sel.range.start == types.Position(0, 0)  # the outermost range is the document
+        await client.text_document_document_symbol_async(types.DocumentSymbolParams(text_document=tid))
+        await client.text_document_folding_range_async(types.FoldingRangeParams(text_document=tid))
+        edits = await client.text_document_formatting_async(
+            types.DocumentFormattingParams(text_document=tid, options=types.FormattingOptions(tab_size=2, insert_spaces=True))
+        )
+        out = apply_client_edits(text, [
+            (e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character, e.new_text) for e in edits
+        ])
+        assert out == formatting.format_text(text, 0)
+        await client.text_document_range_formatting_async(
+            types.DocumentRangeFormattingParams(
+                text_document=tid, range=R(5, 0, 900, 3), options=types.FormattingOptions(tab_size=2, insert_spaces=True)
+            )
+        )
+        bogus = [
+            types.Diagnostic(range=R(0, 0, 3, 0), message="multi-line", code="unknown-shape"),
+            types.Diagnostic(range=R(800, 1, 800, 2), message="far away", code=42),
+            types.Diagnostic(range=R(0, 0, 0, 0), message="no code"),
+        ]
+        actions = await request(client, uri, R(900, 0, 900, 1), bogus)
+        assert all(a.diagnostics is None for a in actions)  # only the source action, if any
+    # a document that is not open is an error response, not a crash
+    with pytest.raises(Exception) as err:
+        await request(client, "file:///tmp/fz-tests/not-open.fz", R(0, 0, 0, 0), [])
+    assert "not open" in str(err.value)
+    # and the server still answers
+    (text, uri) = doc_ids[-1]
+    symbols = await client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+    assert [s.name for s in symbols] == ["n8nTrigger", "Segmentation", "Delivery"]
+
+
+async def test_e2e_fixing_a_damaged_gitops_restores_the_corpus_file(client, session):
+    damaged = replace_line(GITOPS, 8, "-> CICD.n5.handle(top)", "-> n5.handle(top)")  # missing prefix
+    damaged = replace_line(damaged, 18, "GitOps.n9", "Git.n9")  # lane that does not exist
+    damaged = replace_line(damaged, 27, "n9.handle(right)", "n9.handle(rihgt)")  # bad handle
+    damaged = replace_line(damaged, 23, "n11: diamond", "n11: diamon")  # unknown shape
+    damaged = replace_line(damaged, 37, 'label:"Old', 'label="Old')  # wrong operator
+    uri = await session.open(damaged, "ca")
+    text = damaged
+    published = session.diagnostics(uri)
+    assert sorted((d.code, d.range.start.line) for d in published) == [
+        ("bad-handle", 27),
+        ("label-operator", 37),
+        ("missing-lane-prefix", 8),
+        ("undefined-lane", 18),
+        ("unknown-shape", 23),
+    ]
+    for d in published:
+        (a,) = await request(client, uri, d.range, [d], [types.CodeActionKind.QuickFix])
+        assert a.is_preferred is True
+        (edit,) = a.edit.changes[uri]
+        assert edit.range.start.line == d.range.start.line
+        text = apply_client_edits(text, edits_of(a, uri))  # one-token edits on distinct lines
+    assert text == GITOPS

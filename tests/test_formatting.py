@@ -6,6 +6,7 @@ through the server applying the returned edits to the text.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 
 import pytest
@@ -334,6 +335,20 @@ async def test_e2e_formatting_exact_edits_and_utf16(client, session):
     )
 
 
+async def configure_indent(client, session, uri: str, indent: int) -> None:
+    """Change flowzap.format.indent and wait until the server has taken it (it republishes
+    the diagnostics of open documents once the new settings are in)."""
+    before = len(session.published.get(uri, []))
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"flowzap": {"format": {"indent": indent}}})
+    )
+    for _ in range(3000):
+        if len(session.published.get(uri, [])) > before:
+            return
+        await asyncio.sleep(0.005)
+    raise AssertionError("the server did not republish after the configuration change")
+
+
 async def test_e2e_crlf_file_and_indent_setting(client, session):
     text = read_exact(CORPUS / "wedding-readme-indented.fz")
     uri = await session.open(text, "fmt")
@@ -342,19 +357,13 @@ async def test_e2e_crlf_file_and_indent_setting(client, session):
     assert out == "\r\n".join(line.removeprefix("  ") for line in text.split("\r\n"))
     assert all(e.range.start.line == e.range.end.line and e.new_text == "" for e in edits)
     try:
-        client.workspace_did_change_configuration(
-            types.DidChangeConfigurationParams(settings={"flowzap": {"format": {"indent": 2}}})
-        )
-        await session.wait_for(uri, 1)  # diagnostics are republished once the setting is in
+        await configure_indent(client, session, uri, 2)
         assert list(await format_via(client, uri)) == []
         uri2 = await session.open(out, "fmt")
         edits = await format_via(client, uri2)
         assert apply_client_edits(out, client_edits(edits)) == text
     finally:
-        client.workspace_did_change_configuration(
-            types.DidChangeConfigurationParams(settings={"flowzap": {"format": {"indent": 0}}})
-        )
-        await session.wait_for(uri, 1)
+        await configure_indent(client, session, uri, 0)
 
 
 async def test_e2e_range_formatting(client, session):
@@ -378,3 +387,29 @@ async def test_e2e_truncated_file(client, session):
     out = apply_client_edits(text, client_edits(edits))
     assert out == "\n".join(line.removeprefix("  ") for line in text.split("\n"))
     assert out.endswith('\nn15: diamond label:"Delivery s')  # the broken last line is kept
+
+
+def test_huge_indent_setting_is_capped():
+    text = 'A { # A\nn1: circle label:"x"\n}\n'
+    assert fmt(text, 100_000) == fmt(text, formatting.MAX_INDENT) == 'A { # A\n' + " " * 32 + 'n1: circle label:"x"\n}\n'
+
+
+async def test_e2e_messy_gitops_formats_back_to_the_corpus_file(client, session):
+    text = read_exact(CORPUS / "gitops-deployment.fz")
+    messy = []
+    for i, line in enumerate(text.split("\n")):
+        if " { # " in line:
+            line = line.replace(" { # ", "{   #  ") + "  "
+        elif line.startswith("n") and ": " in line and "->" not in line:
+            line = ("\t" if i % 2 else "    ") + line.replace(": ", " :  ", 1).replace(' label:"', '\tlabel :"', 1)
+        elif " -> " in line:
+            line = "  " + line.replace(" -> ", "->").replace(".handle(", " . handle ( ").replace(" [label=", "[ label= ")
+        elif line == "}":
+            line = "  }\t"
+        messy.append(line)
+    messy_text = "\n".join(messy)
+    assert messy_text != text and summary(messy_text)["edges"] == summary(text)["edges"]
+    uri = await session.open(messy_text, "fmt")
+    edits = await format_via(client, uri)
+    assert apply_client_edits(messy_text, client_edits(edits)) == text
+    assert len(edits) == sum(1 for a, b in zip(messy, text.split("\n")) if a != b)  # one edit per changed line

@@ -39,6 +39,7 @@ def test_replace_equals_string_splice(text, edits):
         src.replace((l1, c1), (l2, c2), new)
         expected = before[:a] + new + before[b:]
         assert src.text == expected
+        assert len(src) == len(expected)
         assert (src.lines, src.ends) == split_lines(expected)
 
 

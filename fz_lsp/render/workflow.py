@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from typing import Optional, Sequence
 
@@ -58,6 +58,7 @@ DANGLING_LENGTH = 36  # length of the dashed stub drawn for a half-resolved edge
 CLEARANCE = 4  # how close a straight edge may pass another node
 EDGE_LABEL_WRAP = 150
 EDGE_LABEL_ROOM = 14  # free space each side of a label sitting in a column gap
+LABEL_HALO = 3  # background margin around an edge label
 LOOP_PAD = 10
 LOOP_LABEL_WRAP = 240
 
@@ -106,9 +107,6 @@ class Box:
     def overlaps(self, other: "Box") -> bool:
         """True when the interiors intersect (touching edges do not count)."""
         return self.x < other.right and other.x < self.right and self.y < other.bottom and other.y < self.bottom
-
-    def moved(self, dx: float, dy: float) -> "Box":
-        return Box(self.x + dx, self.y + dy, self.w, self.h)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +181,7 @@ class EdgeLayout:
     target_side: str
     kind: str  # "full" | "self" | "source-only" | "target-only" (the other end does not resolve)
     backward: bool  # closes a cycle: ignored when placing nodes
-    label: Optional[TextBlock]
+    label: Optional[TextBlock]  # placed on the path by _place_labels
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,9 +334,8 @@ def _links(model: Model) -> list[Optional[_Link]]:
         if s is None or t is None:
             links.append(None)
             continue
-        links.append(
-            _Link(edge, index[id(s)], index[id(t)], source_side(edge.source.direction), target_side(edge.target.direction))
-        )
+        sides = source_side(edge.source.direction), target_side(edge.target.direction)
+        links.append(_Link(edge, index[id(s)], index[id(t)], *sides))
     return links
 
 
@@ -479,11 +476,13 @@ class _Grid:
             (top, top + height, (b, r)) for b, band in enumerate(bands) for r, (top, height) in enumerate(band.rows)
         )
         self.row_tops = [span[0] for span in self.row_spans]
-        self.in_row: dict[tuple[int, int], list[Box]] = {}
-        self.in_column: dict[int, list[Box]] = {}
+        in_row: dict[tuple[int, int], list[Box]] = {}
+        in_column: dict[int, list[Box]] = {}
         for n in nodes:
-            self.in_row.setdefault((n.band, n.row), []).append(n.box)
-            self.in_column.setdefault(n.column, []).append(n.box)
+            in_row.setdefault((n.band, n.row), []).append(n.box)
+            in_column.setdefault(n.column, []).append(n.box)
+        self.in_row = {key: _Line(boxes, horizontal=True) for key, boxes in in_row.items()}
+        self.in_column = {key: _Line(boxes, horizontal=False) for key, boxes in in_column.items()}
 
     def vertical_gutter(self, column: int, side: str) -> float:
         """x of the free line left or right of a column."""
@@ -515,17 +514,32 @@ class _Grid:
         if a[1] == b[1]:
             lo, hi = sorted((a[0], b[0]))
             seg = Box(lo, a[1] - CLEARANCE, hi - lo, 2 * CLEARANCE)
-            k = bisect_right(self.row_tops, a[1] + CLEARANCE) - 1
-            candidates = []
-            while k >= 0 and self.row_spans[k][1] >= a[1] - CLEARANCE:
-                candidates.extend(self.in_row.get(self.row_spans[k][2], ()))
+            k = bisect_right(self.row_tops, seg.bottom) - 1
+            lines = []
+            while k >= 0 and self.row_spans[k][1] >= seg.y:
+                lines.append(self.in_row[self.row_spans[k][2]])
                 k -= 1
         else:
             lo, hi = sorted((a[1], b[1]))
             seg = Box(a[0] - CLEARANCE, lo, 2 * CLEARANCE, hi - lo)
             column = bisect_right(self.column_left, a[0]) - 1
-            candidates = self.in_column.get(column, []) if column >= 0 else []
-        return not any(box.overlaps(seg) for box in candidates if box not in ignore)
+            lines = [self.in_column[column]] if column in self.in_column else []
+        return not any(box.overlaps(seg) for line in lines for box in line.near(seg) if box not in ignore)
+
+
+class _Line:
+    """The node boxes of one row (or column), sorted along it: they never overlap there."""
+
+    def __init__(self, boxes: list[Box], horizontal: bool) -> None:
+        self.horizontal = horizontal
+        self.boxes = sorted(boxes, key=(lambda b: b.x) if horizontal else (lambda b: b.y))
+        self.starts = [b.x if horizontal else b.y for b in self.boxes]
+        self.ends = [b.right if horizontal else b.bottom for b in self.boxes]
+
+    def near(self, seg: Box) -> list[Box]:
+        """The boxes whose extent along the line meets the segment's."""
+        lo, hi = (seg.x, seg.right) if self.horizontal else (seg.y, seg.bottom)
+        return self.boxes[bisect_right(self.ends, lo) : bisect_left(self.starts, hi)]
 
 
 def _dot(p: Point, n: Point) -> float:
@@ -589,15 +603,59 @@ def _simplify(points: list[Point]) -> tuple[Point, ...]:
     return tuple(out)
 
 
-def label_anchor(points: Sequence[Point]) -> Point:
-    """Middle of the longest segment of a polyline."""
-    best, best_len = (points[0], points[-1]), -1.0
-    for a, b in zip(points, points[1:]):
-        length = abs(b[0] - a[0]) + abs(b[1] - a[1])
-        if length > best_len:
-            best, best_len = (a, b), length
-    (ax, ay), (bx, by) = best
-    return ((ax + bx) / 2, (ay + by) / 2)
+def _label_spots(points: Sequence[Point]) -> list[Point]:
+    """Where a label may sit on a polyline, best first: along its segments, longest first."""
+    segments = sorted(zip(points, points[1:]), key=lambda ab: -abs(ab[1][0] - ab[0][0]) - abs(ab[1][1] - ab[0][1]))
+    return [(ax + (bx - ax) * f, ay + (by - ay) * f) for (ax, ay), (bx, by) in segments for f in (0.5, 0.3, 0.7)]
+
+
+class _Taken:
+    """Boxes already drawn, bucketed on a coarse grid for quick overlap tests."""
+
+    CELL = 128.0
+
+    def __init__(self, boxes: Sequence[Box]) -> None:
+        self._cells: dict[tuple[int, int], list[Box]] = {}
+        for box in boxes:
+            self.add(box)
+
+    def _keys(self, box: Box) -> list[tuple[int, int]]:
+        xs = range(int(box.x // self.CELL), int(box.right // self.CELL) + 1)
+        ys = range(int(box.y // self.CELL), int(box.bottom // self.CELL) + 1)
+        return [(x, y) for x in xs for y in ys]
+
+    def add(self, box: Box) -> None:
+        for key in self._keys(box):
+            self._cells.setdefault(key, []).append(box)
+
+    def is_free(self, box: Box) -> bool:
+        return not any(other.overlaps(box) for key in self._keys(box) for other in self._cells.get(key, ()))
+
+
+def _halo(block: TextBlock) -> Box:
+    box = block.box
+    return Box(box.x - LABEL_HALO, box.y - LABEL_HALO, box.w + 2 * LABEL_HALO, box.h + 2 * LABEL_HALO)
+
+
+def _place_labels(edges: Sequence[EdgeLayout], nodes: Sequence[NodeLayout]) -> tuple[EdgeLayout, ...]:
+    """Put each edge label on its own path, clear of nodes and of earlier labels when possible."""
+    taken = _Taken([n.box for n in nodes])
+    placed = []
+    for edge in edges:
+        label = edge.label
+        if label is None:
+            placed.append(edge)
+            continue
+        if edge.kind in ("full", "self"):
+            spots = _label_spots(edge.points)
+        else:
+            far = edge.points[-1] if edge.kind == "source-only" else edge.points[0]
+            spots = [(far[0], far[1] - label.height / 2 - LABEL_HALO)]
+        choices = [label.centred_at(x, y) for x, y in spots]
+        chosen = next((c for c in choices if taken.is_free(_halo(c))), choices[0])
+        taken.add(_halo(chosen))
+        placed.append(replace(edge, label=chosen))
+    return tuple(placed)
 
 
 # ---------------------------------------------------------------------------
@@ -658,7 +716,7 @@ def layout_workflow(model: Model) -> WorkflowLayout:
         _edge_layout(edge, link, labels[i], i in closing, node_layouts, index, grid)
         for i, (edge, link) in enumerate(zip(model.edges, links))
     ]
-    edges = tuple(e for e in edge_layouts if e is not None)
+    edges = _place_labels([e for e in edge_layouts if e is not None], node_layouts)
     loops = tuple(lp for lp in (_loop_layout(loop, node_layouts, index) for loop in model.loops) if lp is not None)
 
     drawn = [b.box for b in band_layouts] + [lp.box for lp in loops] + [lp.tab for lp in loops]
@@ -752,12 +810,6 @@ def _edge_layout(
         kind = "target-only"
     else:
         return None
-    if label is not None:
-        if kind == "full" or kind == "self":
-            label = label.centred_at(*label_anchor(points))
-        else:
-            far = points[-1] if kind == "source-only" else points[0]
-            label = label.centred_at(far[0], far[1] - label.height / 2 - 2)
     return EdgeLayout(edge, points, s_side, t_side, kind, backward, label)
 
 

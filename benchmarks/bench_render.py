@@ -1,0 +1,201 @@
+"""Rendering benchmark: fz-lsp's in-process SVG renderer against Graphviz `dot -Tsvg`.
+
+Generates a 500-node, 20-lane FlowZap document (a flow per lane with decision branches,
+hand-overs and replies between lanes), times `render_svg` on its model (median of N
+runs, analysis excluded and reported apart), and renders the equivalent graph (one
+cluster per lane, same labels, shapes and edges) with `dot -Tsvg` in the same run.
+Prints a markdown table and writes it to the "## Rendering" section of
+benchmarks/RESULTS.md (replaced if present, appended otherwise).
+
+    .venv/bin/python benchmarks/bench_render.py [--runs 21] [--dot-runs 5] [--no-write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from fz_lsp.document import analyse  # noqa: E402 - after the path set-up
+from fz_lsp.model import Model  # noqa: E402
+from fz_lsp.render import render_svg  # noqa: E402
+from fz_lsp.render.textmeasure import char_em, text_width  # noqa: E402
+
+RESULTS = REPO / "benchmarks" / "RESULTS.md"
+SECTION = "## Rendering"
+GOAL_MS = 200.0
+
+
+def benchmark_document(lanes: int = 20, per_lane: int = 25) -> str:
+    """A realistic large diagram: chains, decisions with `No` branches, hand-overs, replies."""
+    lines = []
+    for lane in range(lanes):
+        first = lane * per_lane + 1
+        lines.append(f"Lane{lane} {{ # Team {lane}: service owners")
+        for k in range(per_lane):
+            n = first + k
+            if k == 0 or k == per_lane - 1:
+                lines.append(f'n{n}: circle label:"{"Start" if k == 0 else "Done"} {lane}"')
+            elif k % 6 == 3:
+                lines.append(f'n{n}: diamond label:"Check {n} passed?"')
+            else:
+                lines.append(f'n{n}: rectangle label:"Process step {n} of team {lane}"')
+        for k in range(per_lane - 1):
+            n = first + k
+            label = ' [label="Yes"]' if k % 6 == 3 else ""
+            lines.append(f"n{n}.handle(right) -> n{n + 1}.handle(left){label}")
+            if k % 6 == 3 and k + 2 < per_lane:
+                lines.append(f'n{n}.handle(bottom) -> n{n + 2}.handle(top) [label="No"]')
+        if lane + 1 < lanes:
+            nxt = first + per_lane
+            lines.append(f'n{first + 10}.handle(bottom) -> Lane{lane + 1}.n{nxt}.handle(top) [label="Hand over"]')
+        if lane > 0:
+            lines.append(f'n{first + 12}.handle(top) -> Lane{lane - 1}.n{first - per_lane + 14}.handle(bottom) [label="Reply"]')
+        lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def dot_source(model: Model) -> str:
+    """The same graph for Graphviz: one cluster per lane, same shapes, labels and edges."""
+    shapes = {"circle": "circle", "diamond": "diamond", "taskbox": "note"}
+
+    def quote(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    out = ["digraph flowzap {", "rankdir=LR;", 'node [fontname="DejaVu Sans" fontsize=13];', 'edge [fontsize=11];']
+    for i, lane in enumerate(model.lanes):
+        out.append(f"subgraph cluster_{i} {{ label={quote(lane.title)};")
+        for node in lane.nodes:
+            out.append(f"{node.id} [label={quote(node.display_text)} shape={shapes.get(node.shape, 'box')}];")
+        out.append("}")
+    for edge in model.edges:
+        if edge.source.node is not None and edge.target.node is not None:
+            label = f" [label={quote(edge.label)}]" if edge.label else ""
+            out.append(f"{edge.source.node.id} -> {edge.target.node.id}{label};")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def median_ms(action: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def _render_cold(model: Model) -> str:
+    text_width.cache_clear()
+    char_em.cache_clear()
+    return render_svg(model, "workflow")
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def run_dot(dot: str, source: Path) -> None:
+    subprocess.run([dot, "-Tsvg", str(source), "-o", os.devnull], check=True, timeout=600)
+
+
+def update_results(section: str) -> None:
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+    start = text.find(SECTION + "\n")
+    if start == -1:
+        text = text.rstrip("\n") + "\n\n" + section
+    else:
+        end = text.find("\n## ", start + len(SECTION))
+        text = text[:start] + section + ("\n" + text[end + 1 :] if end != -1 else "")
+    RESULTS.write_text(text, encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=21, help="timed runs of each fz-lsp rendering")
+    parser.add_argument("--dot-runs", type=int, default=5, help="timed runs of dot")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md alone")
+    args = parser.parse_args()
+
+    text = benchmark_document()
+    model = analyse(text).model
+    render_svg(model)  # warm-up: text measuring caches, imports
+    analysis = median_ms(lambda: analyse(text).model, args.runs)
+    workflow = median_ms(lambda: render_svg(model, "workflow"), args.runs)
+    workflow_cold = median_ms(lambda: _render_cold(model), args.runs)
+    sequence = median_ms(lambda: render_svg(model, "sequence"), args.runs)
+
+    dot = shutil.which("dot")
+    if dot is None:
+        print("fz-lsp bench: Graphviz `dot` not found (apt-get install -y graphviz)", file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory() as tmp:
+        graph, empty = Path(tmp) / "graph.dot", Path(tmp) / "empty.dot"
+        graph.write_text(dot_source(model), encoding="utf-8")
+        empty.write_text("digraph empty {}\n", encoding="utf-8")
+        dot_ms = median_ms(lambda: run_dot(dot, graph), args.dot_runs)
+        dot_start_ms = median_ms(lambda: run_dot(dot, empty), args.dot_runs)
+    dot_version = subprocess.run([dot, "-V"], capture_output=True, text=True).stderr.strip()
+
+    edges = sum(1 for e in model.edges if e.source.node is not None and e.target.node is not None)
+    rows = [
+        ("fz-lsp `render_svg`, workflow view (in-process)", workflow, args.runs),
+        ("fz-lsp `render_svg`, workflow view, text-width caches emptied first", workflow_cold, args.runs),
+        ("fz-lsp `render_svg`, sequence view (in-process)", sequence, args.runs),
+        ("fz-lsp analysis (model from memoised lines), not included above", analysis, args.runs),
+        (f"Graphviz `dot -Tsvg` ({dot_version.replace('dot - ', '')}), whole process", dot_ms, args.dot_runs),
+        ("Graphviz `dot -Tsvg` on an empty graph (process start-up)", dot_start_ms, args.dot_runs),
+    ]
+    table = ["| renderer | median (ms) | runs |", "|---|---:|---:|"]
+    table += [f"| {name} | {ms:.1f} | {runs} |" for name, ms, runs in rows]
+    ratio = dot_ms / workflow
+    verdict = (
+        f"fz-lsp's workflow rendering is **{ratio:.1f}x faster** than `dot`"
+        if ratio > 1
+        else f"fz-lsp's workflow rendering is **{1 / ratio:.1f}x slower** than `dot`"
+    )
+    goal = "met" if max(workflow, workflow_cold) < GOAL_MS and ratio > 1 else "NOT met"
+    section = "\n".join(
+        [
+            SECTION,
+            "",
+            f"Run on {datetime.date.today().isoformat()} with `benchmarks/bench_render.py`; "
+            f"machine: {os.cpu_count()} CPUs (`nproc`), {cpu_model()}, Python {platform.python_version()}.",
+            "",
+            f"Document: {len(model.lanes)} lanes, {len(model.nodes)} nodes, {edges} edges "
+            f"({len(text):,} characters); Graphviz gets the same graph with one cluster per lane.",
+            "",
+            *table,
+            "",
+            f"{verdict} (ratio {ratio:.1f}, process start-up included; {dot_ms - dot_start_ms:.1f} ms without it). "
+            f"Goal (faster than dot and under {GOAL_MS:.0f} ms): {goal}.",
+            "",
+        ]
+    )
+    print(section)
+    if not args.no_write:
+        update_results(section)
+        print(f"(written to {RESULTS.relative_to(REPO)})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,355 @@
+"""The HTML preview in a real browser: headless Chromium draws it, every node is visible,
+and the live page updates in place when the document changes.
+
+Chromium is expected at /usr/bin/chromium (or $FZ_CHROMIUM). When it is missing these
+tests fail, unless FZ_SKIP_BROWSER=1. Screenshots are kept in test-artifacts/.
+Chromium is driven over --remote-debugging-pipe with a few Chrome DevTools Protocol
+calls (stdlib only), every wait bounded by a timeout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import struct
+import subprocess
+import threading
+import time
+import zlib
+from collections import Counter
+from pathlib import Path
+from typing import Any, Optional
+
+import pytest
+
+from fz_lsp.browser_preview import BrowserPreviewServer
+from fz_lsp.document import analyse
+from fz_lsp.render import render_html, render_svg
+
+REPO = Path(__file__).resolve().parents[1]
+GITOPS = REPO / "examples" / "gitops.fz"
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--mute-audio",
+]
+TIMEOUT = 60.0
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    if os.environ.get("FZ_SKIP_BROWSER") == "1":
+        pytest.skip("FZ_SKIP_BROWSER=1")
+    candidates = [os.environ.get("FZ_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")]
+    found = next((c for c in candidates if c and Path(c).is_file()), None)
+    if found is None:
+        pytest.fail("Chromium not found at /usr/bin/chromium (apt-get install chromium, or set FZ_SKIP_BROWSER=1)")
+    return found
+
+
+# ---------------------------------------------------------------------------
+# PNG decoding (stdlib zlib, no Pillow)
+
+
+def decode_png(data: bytes) -> tuple[int, int, list[bytes]]:
+    """(width, height, rows of RGB bytes) of an 8-bit, non-interlaced RGB or RGBA PNG."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    pos, idat = 8, []
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind, chunk = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
+        pos += 12 + length
+        if kind == b"IHDR":
+            width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", chunk)
+            assert depth == 8 and colour in (2, 6) and interlace == 0, (depth, colour, interlace)
+            channels = 3 if colour == 2 else 4
+        elif kind == b"IDAT":
+            idat.append(chunk)
+        elif kind == b"IEND":
+            break
+    raw = zlib.decompress(b"".join(idat))
+    stride = width * channels
+    rows: list[bytes] = []
+    previous = bytes(stride)
+    for y in range(height):
+        start = y * (stride + 1)
+        row = _unfilter(raw[start], bytearray(raw[start + 1 : start + 1 + stride]), previous, channels)
+        rows.append(row)
+        previous = row
+    return width, height, [_rgb(r, channels) for r in rows]
+
+
+def _rgb(row: bytes, channels: int) -> bytes:
+    if channels == 3:
+        return row
+    out = bytearray(len(row) // 4 * 3)
+    out[0::3], out[1::3], out[2::3] = row[0::4], row[1::4], row[2::4]
+    return bytes(out)
+
+
+def _unfilter(kind: int, row: bytearray, above: bytes, bpp: int) -> bytes:
+    if kind == 1:
+        for i in range(bpp, len(row)):
+            row[i] = (row[i] + row[i - bpp]) & 0xFF
+    elif kind == 2:
+        for i in range(len(row)):
+            row[i] = (row[i] + above[i]) & 0xFF
+    elif kind == 3:
+        for i in range(len(row)):
+            left = row[i - bpp] if i >= bpp else 0
+            row[i] = (row[i] + ((left + above[i]) >> 1)) & 0xFF
+    elif kind == 4:
+        for i in range(len(row)):
+            a = row[i - bpp] if i >= bpp else 0
+            b = above[i]
+            c = above[i - bpp] if i >= bpp else 0
+            p = a + b - c
+            pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+            predictor = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
+            row[i] = (row[i] + predictor) & 0xFF
+    return bytes(row)
+
+
+# ---------------------------------------------------------------------------
+# A minimal Chrome DevTools Protocol client over --remote-debugging-pipe
+
+
+class Browser:
+    def __init__(self, chromium: str, profile: Path, width: int, height: int) -> None:
+        to_browser_r, self._to_browser = os.pipe()
+        self._from_browser, from_browser_w = os.pipe()
+
+        def wire_pipes() -> None:  # in the child: commands on fd 3, replies on fd 4
+            commands, replies = os.dup(to_browser_r), os.dup(from_browser_w)
+            os.dup2(commands, 3)
+            os.dup2(replies, 4)
+
+        self.process = subprocess.Popen(
+            [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--remote-debugging-pipe", "about:blank"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            close_fds=False,
+            preexec_fn=wire_pipes,
+        )
+        os.close(to_browser_r)
+        os.close(from_browser_w)
+        self._next_id = 0
+        self._replies: dict[int, dict] = {}
+        self._arrived = threading.Condition()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+        self.session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+            self.session,
+        )
+
+    def _read(self) -> None:
+        buffer = b""
+        while True:
+            try:
+                chunk = os.read(self._from_browser, 1 << 16)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                with self._arrived:
+                    self._replies[-1] = {"error": {"message": "browser closed the pipe"}}
+                    self._arrived.notify_all()
+                return
+            buffer += chunk
+            *messages, buffer = buffer.split(b"\0")
+            for raw in messages:
+                message = json.loads(raw)
+                if "id" in message:
+                    with self._arrived:
+                        self._replies[message["id"]] = message
+                        self._arrived.notify_all()
+
+    def call(self, method: str, params: Optional[dict] = None, session: Optional[str] = None) -> dict:
+        self._next_id += 1
+        request: dict[str, Any] = {"id": self._next_id, "method": method, "params": params or {}}
+        if session:
+            request["sessionId"] = session
+        os.write(self._to_browser, json.dumps(request).encode("utf-8") + b"\0")
+        deadline = time.monotonic() + TIMEOUT
+        with self._arrived:
+            while self._next_id not in self._replies and -1 not in self._replies:
+                remaining = deadline - time.monotonic()
+                assert remaining > 0, f"no reply to {method} within {TIMEOUT}s"
+                self._arrived.wait(remaining)
+            reply = self._replies.pop(self._next_id, None) or self._replies[-1]
+        assert "error" not in reply, f"{method}: {reply['error']}"
+        return reply["result"]
+
+    def evaluate(self, expression: str) -> Any:
+        result = self.call(
+            "Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True}, self.session
+        )
+        assert "exceptionDetails" not in result, result["exceptionDetails"]
+        return result["result"].get("value")
+
+    def wait_for(self, expression: str, timeout: float = 15.0) -> Any:
+        deadline = time.monotonic() + timeout
+        while True:
+            value = self.evaluate(expression)
+            if value:
+                return value
+            assert time.monotonic() < deadline, f"timed out waiting for: {expression}"
+            time.sleep(0.05)
+
+    def load(self, url: str) -> None:
+        self.call("Page.navigate", {"url": url}, self.session)
+        self.wait_for(f"document.readyState === 'complete' && location.href === {json.dumps(url)}")
+
+    def close(self) -> None:
+        try:
+            os.write(self._to_browser, json.dumps({"id": 0, "method": "Browser.close"}).encode() + b"\0")
+            self.process.wait(timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            self.process.kill()
+            self.process.wait(timeout=10)
+        finally:
+            os.close(self._to_browser)
+
+
+@pytest.fixture
+def browser_factory(chromium: str, tmp_path: Path):
+    opened: list[Browser] = []
+
+    def make(width: int, height: int) -> Browser:
+        browser = Browser(chromium, tmp_path / f"profile-{len(opened)}", width, height)
+        opened.append(browser)
+        return browser
+
+    yield make
+    for browser in opened:
+        browser.close()
+
+
+# ---------------------------------------------------------------------------
+# Tests
+
+
+def test_screenshot_of_the_gitops_preview_is_not_blank(chromium: str, tmp_path: Path) -> None:
+    page = tmp_path / "gitops.html"
+    page.write_text(render_html(analyse(GITOPS.read_text(encoding="utf-8")).model, title="gitops.fz"), encoding="utf-8")
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "gitops-workflow.png"
+    shot.unlink(missing_ok=True)
+    subprocess.run(
+        [
+            chromium,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={tmp_path / 'profile'}",
+            f"--screenshot={shot}",
+            "--window-size=1200,760",
+            page.as_uri(),
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=TIMEOUT,
+        check=True,
+    )
+    width, height, rows = decode_png(shot.read_bytes())
+    assert (width, height) == (1200, 760)
+    pixels = Counter()
+    dark = 0
+    for row in rows:
+        for i in range(0, len(row), 3):
+            colour = row[i : i + 3]
+            pixels[colour] += 1
+            dark += colour[0] + colour[1] + colour[2] < 3 * 110
+    background, most = pixels.most_common(1)[0]
+    assert width * height - most > 0.2 * width * height, "the page is (almost) a single colour"
+    assert dark > 2000, f"too few dark pixels ({dark}): no text or lines drawn"
+    assert len(pixels) > 50
+
+
+def test_every_node_is_present_visible_and_its_text_fits(browser_factory, tmp_path: Path) -> None:
+    model = analyse(GITOPS.read_text(encoding="utf-8")).model
+    page = tmp_path / "gitops.html"
+    page.write_text(render_html(model, title="gitops.fz"), encoding="utf-8")
+    browser = browser_factory(3800, 900)  # the whole diagram in view
+    browser.load(page.as_uri())
+    report = browser.evaluate(
+        """(() => {
+          const rect = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+          return [...document.querySelectorAll('[data-node]')].map((el) => {
+            const shape = el.querySelector('.fz-node-shape');
+            const centre = rect(shape);
+            const hit = document.elementFromPoint((centre[0] + centre[2]) / 2, (centre[1] + centre[3]) / 2);
+            const style = getComputedStyle(el);
+            return {
+              id: el.dataset.node, line: Number(el.dataset.line), box: rect(el), shape: centre,
+              texts: [...el.querySelectorAll('text')].map(rect),
+              hit: hit && hit.closest('[data-node]') ? hit.closest('[data-node]').dataset.node : null,
+              visible: style.visibility === 'visible' && style.display !== 'none' && Number(style.opacity) > 0,
+              fill: getComputedStyle(shape).fill,
+            };
+          });
+        })()"""
+    )
+    assert sorted((n["id"], n["line"]) for n in report) == sorted((n.id, n.line) for n in model.nodes)
+    viewport = browser.evaluate("[innerWidth, innerHeight]")
+    for node in report:
+        left, top, right, bottom = node["box"]
+        assert right - left > 20 and bottom - top > 20, node
+        assert 0 <= left and right <= viewport[0] and 0 <= top and bottom <= viewport[1], node
+        assert node["visible"] and node["fill"] not in ("none", "rgba(0, 0, 0, 0)"), node
+        assert node["hit"] == node["id"], f"{node['id']} is covered by {node['hit']}"
+        s_left, s_top, s_right, s_bottom = node["shape"]
+        for t_left, t_top, t_right, t_bottom in node["texts"]:
+            assert s_left - 0.5 <= t_left and t_right <= s_right + 0.5, f"text overflows {node['id']} sideways"
+            assert s_top - 0.5 <= t_top and t_bottom <= s_bottom + 0.5, f"text overflows {node['id']} vertically"
+
+
+def test_live_page_updates_in_place(browser_factory) -> None:
+    texts = {"file:///gitops.fz": GITOPS.read_text(encoding="utf-8")}
+    server = BrowserPreviewServer(render=lambda uri, view: (render_svg(analyse(texts[uri]).model, view), "gitops.fz"))
+    try:
+        url = server.open("file:///gitops.fz", "workflow")
+        browser = browser_factory(900, 500)
+        browser.load(url)
+        browser.wait_for("document.getElementById('fz-diagram').dataset.live === 'open'")
+        assert server.client_count("file:///gitops.fz") == 1
+        before = browser.evaluate(
+            """(() => {
+              window.fzMarker = 42;
+              document.dispatchEvent(new KeyboardEvent('keydown', {key: '+'}));
+              window.scrollTo(300, 120);
+              return {x: scrollX, y: scrollY};
+            })()"""
+        )
+        assert before["x"] == 300 and before["y"] == 120
+        texts["file:///gitops.fz"] = texts["file:///gitops.fz"].replace("Code Change", "Live edit <ok> & 更新")
+        server.document_changed("file:///gitops.fz")
+        browser.wait_for("document.getElementById('fz-diagram').dataset.updates === '1'")
+        after = browser.evaluate(
+            """(() => {
+              const svg = document.querySelector('#fz-diagram svg');
+              const label = document.querySelector('[data-node="n1"] text').textContent;
+              return {marker: window.fzMarker, x: scrollX, y: scrollY,
+                      scale: parseFloat(svg.style.width) / parseFloat(svg.getAttribute('width')),
+                      zoom: document.getElementById('fz-diagram').dataset.zoom, label: label,
+                      nodes: document.querySelectorAll('[data-node]').length, title: document.title};
+            })()"""
+        )
+        assert after["marker"] == 42, "the page reloaded instead of updating in place"
+        assert (after["x"], after["y"]) == (300, 120), "scroll position lost"
+        assert after["zoom"] == "1.25" and after["scale"] == pytest.approx(1.25), "zoom lost"
+        assert "".join(after["label"].split()) == "Liveedit<ok>&更新"
+        assert after["nodes"] == 19 and after["title"] == "gitops.fz"
+    finally:
+        server.stop()
