@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any, Optional
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.protocol.language_server import LanguageServerProtocol, lsp_method
 
@@ -68,6 +70,7 @@ class FlowZapServer(LanguageServer):
         self.settings = Settings()
         self.encoding = types.PositionEncodingKind.Utf16.value
         self._pending: dict[str, asyncio.Task] = {}
+        self._browser = None  # BrowserPreviewServer, started by the first browser preview
 
     # -- helpers used by every handler ---------------------------------------
 
@@ -78,10 +81,26 @@ class FlowZapServer(LanguageServer):
         """The open document, or a JSON-RPC error the client can show."""
         doc = self.documents.get(uri)
         if doc is None:
-            from pygls.exceptions import JsonRpcInvalidParams
-
             raise JsonRpcInvalidParams(f"fz-lsp: document is not open: {uri}")
         return doc
+
+    # -- live browser preview (clients without a webview) ---------------------
+
+    def browser_preview(self):
+        if self._browser is None:
+            from fz_lsp.browser_preview import BrowserPreviewServer
+
+            self._browser = BrowserPreviewServer(render=self._render_for_browser)
+        return self._browser
+
+    def _render_for_browser(self, uri: str, view: str) -> Optional[tuple[str, str]]:
+        from fz_lsp.render import render_svg
+
+        doc = self.documents.get(uri)
+        if doc is None:
+            return None
+        theme = "dark" if self.settings.preview_theme == "dark" else "light"
+        return render_svg(doc.model, view, theme), uri.rsplit("/", 1)[-1]
 
     # -- diagnostics -----------------------------------------------------------
 
@@ -91,6 +110,8 @@ class FlowZapServer(LanguageServer):
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=doc.uri, version=doc.version, diagnostics=diagnostics)
         )
+        if self._browser is not None:  # pages open on this document follow the same debounce
+            self._browser.document_changed(doc.uri)
 
     def schedule_diagnostics(self, uri: str, immediate: bool = False) -> None:
         """Publish diagnostics after the configured delay; a newer edit cancels older work."""
@@ -182,6 +203,8 @@ def on_close(ls: FlowZapServer, params: types.DidCloseTextDocumentParams) -> Non
     if pending is not None:
         pending.cancel()
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+    if ls._browser is not None:
+        ls._browser.close(uri)
 
 
 
@@ -481,3 +504,51 @@ def on_code_action(ls: FlowZapServer, params: types.CodeActionParams):
 
 
 # === preview ===
+
+PREVIEW_VIEWS = ("workflow", "sequence")
+
+
+def _preview_options(ls: FlowZapServer, options: Any) -> tuple[Document, str, str]:
+    """(document, view, theme) from `{uri, view?, theme?}` (or a bare URI string)."""
+    if isinstance(options, str):
+        options = {"uri": options}
+    if not isinstance(options, dict) or not isinstance(options.get("uri"), str):
+        raise JsonRpcInvalidParams('fz-lsp: expected arguments [{"uri": "...", "view": "workflow"|"sequence"}]')
+    view = options.get("view") or "workflow"
+    if view not in PREVIEW_VIEWS:
+        raise JsonRpcInvalidParams(f"fz-lsp: unknown view {view!r} (expected workflow or sequence)")
+    theme = options.get("theme") or ls.settings.preview_theme
+    if theme not in ("light", "dark"):
+        theme = "light"
+    return ls.document(options["uri"]), view, theme
+
+
+@server.command("flowzap.preview")
+def preview(ls: FlowZapServer, options: Any = None) -> dict:
+    """The diagram of the current (unsaved) text as SVG: {svg, view, version}."""
+    from fz_lsp.render import render_svg
+
+    doc, view, theme = _preview_options(ls, options)
+    return {"svg": render_svg(doc.model, view, theme), "view": view, "version": doc.version}
+
+
+@server.command("flowzap.openBrowserPreview")
+async def open_browser_preview(ls: FlowZapServer, options: Any = None) -> dict:
+    """Open a live preview in the user's browser (for clients without a webview)."""
+    doc, view, _ = _preview_options(ls, options)
+    url = ls.browser_preview().open(doc.uri, view)
+    caps = ls.client_capabilities.window
+    if caps is not None and caps.show_document is not None and caps.show_document.support:
+        result = await ls.window_show_document_async(types.ShowDocumentParams(uri=url, external=True))
+        if not result.success:
+            ls.window_show_message(types.ShowMessageParams(types.MessageType.Warning, f"Open the FlowZap preview at {url}"))
+    else:
+        ls.window_show_message(types.ShowMessageParams(types.MessageType.Info, f"FlowZap preview: {url}"))
+    return {"url": url}
+
+
+@server.feature(types.SHUTDOWN)
+def on_shutdown(ls: FlowZapServer, params: None) -> None:
+    if ls._browser is not None:
+        ls._browser.stop()
+        ls._browser = None
