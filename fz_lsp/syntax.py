@@ -148,7 +148,9 @@ def grammar_text() -> str:
 
 @lru_cache(maxsize=1)
 def parser() -> Lark:
-    return Lark(grammar_text(), parser="lalr", lexer="contextual", maybe_placeholders=False)
+    # cache=True keeps the built parser in the temp folder (keyed by grammar and lark
+    # version), so a new server process skips the ~150 ms grammar analysis
+    return Lark(grammar_text(), parser="lalr", lexer="contextual", maybe_placeholders=False, cache=True)
 
 
 def unquote(raw: str) -> str:
