@@ -419,19 +419,17 @@ class _Checker:
     def references(self) -> None:
         m = self.model
         for edge in m.edges:
-            src, tgt = edge.source, edge.target
-            lane = edge.lane
-            if (
-                # the common case, with nothing to report: a resolved source of this lane,
-                # and a resolved target in this lane without prefix or in its prefix's lane
-                src.prefix is None and src.node is not None and src.node.lane is lane
-                and tgt.node is not None and not edge.chained
-                and ((tgt.prefix is None and tgt.node.lane is lane)
-                     or (tgt.prefix is not None and tgt.prefix_lane is tgt.node.lane and tgt.node.lane is not lane))
-                and len(edge.statement.arrows) == 1 and edge.statement.arrows[0].text == "->"
-            ):
-                continue
-            if any(t.text != "->" for t in edge.statement.arrows):
+            src, tgt, lane = edge.source, edge.target, edge.lane
+            sn, tn = src.node, tgt.node
+            # the common case, with nothing to report: a resolved source of this lane, and a
+            # resolved target in this lane without prefix, or in its prefix's (other) lane
+            if sn is not None and tn is not None and src.prefix is None and sn.lane is lane and not edge.chained:
+                if tgt.prefix is None:
+                    if tn.lane is lane and not edge.foreign:
+                        continue
+                elif tgt.prefix_lane is tn.lane and tn.lane is not lane and not edge.foreign:
+                    continue
+            if edge.foreign:
                 continue  # a Mermaid edge: reported once as not-flowzap
             if src.prefix is not None:
                 self.add(

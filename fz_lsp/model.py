@@ -189,11 +189,8 @@ class Edge:
     chained: list[Ref] = field(default_factory=list)  # targets after the second (a chain mistake)
     index: int = 0  # position in document order (0-based), set when the model is assembled
     lane: Optional[Lane] = field(default=None, repr=False)  # lane the edge is written in
-
-    @property
-    def key(self) -> tuple:
-        """What makes two edges the same: endpoints and handle directions."""
-        return (self.source.name, self.source.direction, self.target.name, self.target.direction)
+    key: tuple = field(default=(), repr=False)  # what makes two edges the same: endpoints and handles
+    foreign: bool = field(default=False, repr=False)  # written with a Mermaid arrow such as `-->`
 
     @property
     def line(self) -> int:
@@ -266,6 +263,8 @@ class LineFacts:
             eps = st.endpoints
             edge = Edge(_ref(eps[0], "source", anchor), _ref(eps[1], "target", anchor), st)
             edge.chained = [_ref(extra, "target", anchor) for extra in eps[2:]]
+            edge.key = (edge.source.name, edge.source.direction, edge.target.name, edge.target.direction)
+            edge.foreign = any(t.text != "->" for t in st.arrows)
             for a in st.attributes:
                 if a.key.text == "label" and edge.label is None:
                     edge.label = a.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import sys
 from pathlib import Path
@@ -83,17 +84,18 @@ def _takes_client(func) -> bool:
     return len(inspect.signature(func).parameters) == 2
 
 
+_URI_NUMBERS = itertools.count(1)  # every document a test opens gets a URI of its own
+
+
 class Session:
     """Open documents in a real server and wait for their diagnostics."""
 
     def __init__(self, client: LanguageClient) -> None:
         self.client = client
         self.published = record_publications(client)
-        self.counter = 0
 
     async def open(self, text: str, name: str = "doc") -> str:
-        self.counter += 1
-        uri = f"file:///tmp/fz-tests/{name}-{id(self)}-{self.counter}.fz"
+        uri = f"file:///tmp/fz-tests/{name}-{next(_URI_NUMBERS)}.fz"
         self.client.text_document_did_open(
             types.DidOpenTextDocumentParams(
                 text_document=types.TextDocumentItem(uri=uri, language_id="flowzap", version=1, text=text)
