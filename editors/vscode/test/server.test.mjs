@@ -6,9 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { CompletionRequest, ExecuteCommandRequest, HoverRequest } from 'vscode-languageserver-protocol/node';
-import { CORPUS, fileUri, startServer, unpackVsix, withTimeout } from '../testlib/common.mjs';
+import { GITOPS, defaultServerSettings, fileUri, startServer, unpackVsix, withTimeout } from '../testlib/common.mjs';
 
-const GITOPS = join(CORPUS, 'gitops-deployment.fz');
 const gitopsText = readFileSync(GITOPS, 'utf8');
 const gitopsLines = gitopsText.split('\n');
 
@@ -28,14 +27,19 @@ after(async () => {
 test('the server runs from the unpacked vsix with the bundled libraries', () => {
   assert.equal(server.plan.bundled, true);
   assert.equal(server.plan.args.at(-1), join(unpacked.extensionPath, 'bundled', 'tool', 'server.py'));
-  assert.ok(server.stderr.includes(`using bundled libraries in ${join(unpacked.extensionPath, 'bundled', 'libs')}`), server.describe());
+  // server.py reports where fz_lsp was imported from: the unpacked bundle, not the
+  // interpreter's own site-packages (even when that has an fz-lsp installed).
+  const from = /fz_lsp from (.+?)( \(bundled\))?$/m.exec(server.stderr);
+  assert.ok(from, server.describe());
+  assert.equal(from[1], join(unpacked.extensionPath, 'bundled', 'libs', 'fz_lsp'));
+  assert.equal(from[2], ' (bundled)');
 });
 
 test('initialize advertises the contract features', () => {
   const caps = server.init.capabilities;
   assert.ok(caps.completionProvider, 'completion');
   const triggers = caps.completionProvider.triggerCharacters ?? [];
-  for (const ch of ['.', '(', ':', '[', '"', ' ']) assert.ok(triggers.includes(ch), `trigger ${JSON.stringify(ch)}`);
+  for (const ch of ['.', '(', ':', '[', ' ']) assert.ok(triggers.includes(ch), `trigger ${JSON.stringify(ch)}`);
   assert.ok(caps.hoverProvider, 'hover');
   assert.ok(caps.executeCommandProvider?.commands?.includes('flowzap.preview'), JSON.stringify(caps.executeCommandProvider));
   const kinds = caps.codeActionProvider?.codeActionKinds ?? [];
@@ -189,4 +193,25 @@ test('flowzap.preview uses the current unsaved text', async () => {
   const result = await preview(uri, 'workflow');
   assert.equal([...result.svg.matchAll(/data-node="/g)].length, 2);
   assert.ok(result.version === null || result.version === 7);
+});
+
+test('settings in the shape the extension sends them reach the server', async () => {
+  // src/extension.ts sends {flowzap: {diagnostics: {maxLabelLength: …}, …}} as
+  // initializationOptions and answers workspace/configuration for "flowzap" the same way.
+  const settings = defaultServerSettings();
+  settings.flowzap.diagnostics.maxLabelLength = 5;
+  const strict = await startServer(unpacked.extensionPath, { settings });
+  try {
+    const text = 'A { # A\nn1: circle label:"A long label"\nn2: circle label:"Ok"\nn1.handle(right) -> n2.handle(left)\n}\n';
+    const uri = fileUri('/tmp/fz-vscode-test/settings.fz');
+    await strict.open(uri, text);
+    const { diagnostics } = await strict.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'long-label'));
+    assert.deepEqual(diagnostics.filter((d) => d.code === 'long-label').map((d) => d.range.start.line), [1]);
+    // The default (50) does not flag it.
+    await server.open(uri, text);
+    const plain = await server.waitForDiagnostics(uri);
+    assert.equal(plain.diagnostics.filter((d) => d.code === 'long-label').length, 0);
+  } finally {
+    await strict.stop();
+  }
 });

@@ -13,10 +13,9 @@ import { extname, join, normalize } from 'node:path';
 import { after, before, test } from 'node:test';
 import puppeteer from 'puppeteer-core';
 import { ExecuteCommandRequest } from 'vscode-languageserver-protocol/node';
-import { ARTIFACTS, CORPUS, fileUri, loadTemplate, startServer, unpackVsix, withTimeout } from '../testlib/common.mjs';
+import { ARTIFACTS, GITOPS, fileUri, loadTemplate, startServer, unpackVsix, withTimeout } from '../testlib/common.mjs';
 
 const CHROMIUM = process.env.FZ_CHROMIUM || '/usr/bin/chromium';
-const GITOPS = join(CORPUS, 'gitops-deployment.fz');
 const gitopsLines = readFileSync(GITOPS, 'utf8').split('\n');
 const N5_LINE = gitopsLines.findIndex((l) => l.startsWith('n5:'));
 

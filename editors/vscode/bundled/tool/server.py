@@ -30,11 +30,12 @@ def main():
 
     here = os.path.dirname(os.path.abspath(__file__))
     libs = os.path.normpath(os.path.join(here, os.pardir, "libs"))
-    if os.path.isdir(os.path.join(libs, "fz_lsp")):
+    bundled = os.path.isdir(os.path.join(libs, "fz_lsp"))
+    if bundled:
         sys.path.insert(0, libs)
-        origin = "bundled libraries in " + libs
+        origin = "the bundled libraries in " + libs
     else:
-        origin = "the interpreter's own packages (no bundled libraries found in %s)" % libs
+        origin = "the interpreter's own packages (no bundled libraries in %s)" % libs
 
     try:
         from fz_lsp.cli import main as fz_main
@@ -44,8 +45,14 @@ def main():
     import fz_lsp
 
     sys.stderr.write(
-        "fz-lsp %s: Python %s (%s), using %s\n"
-        % (getattr(fz_lsp, "__version__", "?"), sys.version.split()[0], sys.executable, origin)
+        "fz-lsp %s: Python %s (%s), fz_lsp from %s%s\n"
+        % (
+            getattr(fz_lsp, "__version__", "?"),
+            sys.version.split()[0],
+            sys.executable,
+            os.path.dirname(os.path.abspath(fz_lsp.__file__)),
+            " (bundled)" if bundled else "",
+        )
     )
     sys.stderr.flush()
 
