@@ -39,7 +39,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Optional
 
-from fz_lsp.model import DIRECTIONS, NODE_ATTRIBUTES, SHAPE_DESCRIPTIONS, SHAPES, Lane, Model, Node, Span
+from fz_lsp.hover import SIDES, md
+from fz_lsp.model import DIRECTIONS, NODE_ATTRIBUTES, SHAPE_DESCRIPTIONS, SHAPES, Model, Node, Span
 
 if TYPE_CHECKING:
     from fz_lsp.document import Document
@@ -72,13 +73,6 @@ class CompletionItem:
 
 
 TRIGGER_CHARACTERS = (".", "(", ":", "[", " ")
-
-SIDE_TEXT = {
-    "left": "the middle of its left side",
-    "right": "the middle of its right side",
-    "top": "the middle of its top side",
-    "bottom": "the middle of its bottom side",
-}
 
 ATTRIBUTE_DESCRIPTIONS = {
     "label": "The text shown in the node",
@@ -156,7 +150,7 @@ def _mask_strings(text: str) -> tuple[str, bool]:
 
 
 def _node_doc(node: Node) -> str:
-    lane = f"lane **{node.lane.title}** (`{node.lane.id}`)" if node.lane else "outside any lane"
+    lane = f"lane **{md(node.lane.title)}** (`{node.lane.id}`)" if node.lane else "outside any lane"
     return f"`{node.shape}` · {lane}"
 
 
@@ -374,8 +368,8 @@ class _Builder:
                 d,
                 DIRECTION,
                 d + (")" if close else ""),
-                detail=SIDE_TEXT[d],
-                documentation=f"The edge {verb} at {SIDE_TEXT[d]}.",
+                detail=SIDES[d],
+                documentation=f"The edge {verb} at {SIDES[d]}.",
                 filter_text=d,
             )
 
@@ -396,7 +390,7 @@ class _Builder:
                 LANE,
                 other.id + dot,
                 detail=other.title,
-                documentation=f"Lane **{other.title}** (`{other.id}`), {count} node{'s' if count != 1 else ''}",
+                documentation=f"Lane **{md(other.title)}** (`{other.id}`), {count} node{'s' if count != 1 else ''}",
                 filter_text=other.id,
                 retrigger=True,
             )

@@ -29,6 +29,10 @@ class Converter:
     def _line(self, line: int) -> str:
         return self.lines[line] if 0 <= line < len(self.lines) else ""
 
+    def column(self, line: int, col: int) -> int:
+        """Code-point column -> client column, as a bare int (for bulk use: semantic tokens)."""
+        return positions.to_client(self._line(line), col, self.encoding)
+
     def position(self, line: int, col: int) -> types.Position:
         return types.Position(line=line, character=positions.to_client(self._line(line), col, self.encoding))
 

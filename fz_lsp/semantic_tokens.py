@@ -21,6 +21,9 @@ being typed) is classified by a small lexer with neighbour rules (a name before 
 lane when such a lane exists, a node when such a node exists), so highlighting does not
 flicker while typing; a word still being typed after `nX.` is left unclassified.
 
+Tokens of a line that depend on nothing but its text are memoised by that text, so a
+request after an edit only classifies the lines that changed.
+
 `encode` produces the LSP relative 5-integer encoding; the caller passes the column
 conversion (code points -> client encoding), which is applied to both ends of every
 token, so lengths are in the client's units too.
@@ -31,8 +34,7 @@ Pure Python: no pygls/lsprotocol import.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Container, Iterable, Optional
+from typing import TYPE_CHECKING, Callable, Container, Iterable, NamedTuple, Optional
 
 from fz_lsp import syntax
 from fz_lsp.model import DIRECTIONS
@@ -51,8 +53,7 @@ DECL = ("declaration",)
 DOC = ("documentation",)
 
 
-@dataclass(frozen=True)
-class SemanticToken:
+class SemanticToken(NamedTuple):
     line: int
     start: int  # code points
     end: int
@@ -212,17 +213,43 @@ def _lex_tokens(
 # -- public API ---------------------------------------------------------------------
 
 
+_new = tuple.__new__  # builds a SemanticToken without NamedTuple's argument handling
+_line_cache: dict[str, tuple[SemanticToken, ...]] = {}  # line text -> tokens (line 0) of model-independent lines
+_CACHE_LIMIT = 200_000
+
+
+def _model_dependent(st: syntax.Statement) -> bool:
+    """Whether the tokens of `st` depend on the document's lane/node ids, not only on the line."""
+    if type(st) is syntax.Broken:
+        return True
+    if type(st) is syntax.EdgeStmt:
+        return any(ep.lane is not None and ep.handle is None for ep in st.endpoints)
+    return False
+
+
 def semantic_tokens(doc: "Document", first_line: int = 0, last_line: Optional[int] = None) -> list[SemanticToken]:
     """Tokens of lines first_line..last_line (inclusive; default: the whole document), in order."""
     lines = doc.lines
     last = len(lines) - 1 if last_line is None else min(last_line, len(lines) - 1)
     out: list[SemanticToken] = []
     statements = doc.statements
-    model = doc.model
+    model = None
     for i in range(max(first_line, 0), last + 1):
         st = statements[i]
-        if st is not None:
-            out.extend(_statement_tokens(i, st, lines[i], model.lane_by_id, model.node_by_id))
+        if st is None:
+            continue
+        text = lines[i]
+        if _model_dependent(st):
+            if model is None:
+                model = doc.model
+            out.extend(_statement_tokens(i, st, text, model.lane_by_id, model.node_by_id))
+            continue
+        cached = _line_cache.get(text)
+        if cached is None:
+            if len(_line_cache) >= _CACHE_LIMIT:
+                _line_cache.clear()
+            cached = _line_cache[text] = tuple(_statement_tokens(0, st, text, (), ()))
+        out.extend(_new(SemanticToken, (i, *t[1:])) for t in cached)
     return out
 
 

@@ -424,3 +424,22 @@ async def test_e2e_plain_client_gets_plain_text(plain_client: LanguageClient):
     ]
     # no documentation format declared: documentation is plain text
     assert result.items[0].documentation == "rectangle · lane CI/CD Pipeline (CICD)"
+
+
+async def test_e2e_completion_while_typing_through_incremental_edits(session: Session, client: LanguageClient):
+    uri = await session.open(GITOPS)
+    # delete `n5.handle(top) [label="Trigger"]` from line 8, leaving `n4.handle(bottom) -> CICD.`
+    await session.change(uri, 2, (8, 26), (8, 58), "")
+    result = await request(client, uri, 8, 26)
+    assert [(i.label, i.detail) for i in result.items] == list(zip(["n5", "n6", "n7", "n8"], CICD_LABELS))
+    # insert a new line in the Developer lane and type a declaration there
+    await session.change(uri, 3, (5, 0), (5, 0), "n20: \n")
+    result = await request(client, uri, 5, 5)
+    assert [i.label for i in result.items] == ["circle", "rectangle", "diamond", "taskbox"]
+    # the lines below moved: completion after `CICD.` is now on line 9
+    result = await request(client, uri, 9, 26)
+    assert [i.label for i in result.items] == ["n5", "n6", "n7", "n8"]
+    await session.change(uri, 4, (5, 5), (5, 5), "rectangle ")
+    result = await request(client, uri, 5, 15)
+    assert [i.label for i in result.items] == ["label", "owner", "description", "system"]
+    assert result.items[0].text_edit == types.TextEdit(range=R(5, 15, 5, 15), new_text='label:"$1"')

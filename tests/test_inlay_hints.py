@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
-from conftest import CORPUS, Session, read_exact
+import pytest_lsp
+from conftest import CORPUS, SERVER_COMMAND, SERVER_ENV, Session, initialize_params, read_exact
 from lsprotocol import types
-from pytest_lsp import LanguageClient
+from pytest_lsp import ClientServerConfig, LanguageClient
 
 from fz_lsp.document import Document
 from fz_lsp.inlay_hints import LabelHint, label_hints, truncate
@@ -160,3 +163,36 @@ async def test_e2e_utf16_positions_after_emoji(session: Session, client: Languag
         (types.Position(4, 15), "Validate"),
         (types.Position(4, 18), "Valid?"),
     ]
+
+
+# a client that supports workspace/inlayHint/refresh: a settings change asks it to refresh
+
+REFRESHES: list[object] = []
+
+
+@pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=SERVER_COMMAND, server_env=SERVER_ENV))
+async def refresh_client(lsp_client: LanguageClient):
+    @lsp_client.feature(types.WORKSPACE_INLAY_HINT_REFRESH)
+    def on_refresh(params):
+        REFRESHES.append(params)
+
+    params = initialize_params()
+    params.capabilities.workspace.inlay_hint = types.InlayHintWorkspaceClientCapabilities(refresh_support=True)
+    await lsp_client.initialize_session(params)
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_e2e_settings_change_refreshes_hints(refresh_client: LanguageClient):
+    session = Session(refresh_client)
+    uri = await session.open(GITOPS)
+    assert REFRESHES == []
+    refresh_client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"flowzap": {"inlayHints": {"labels": False}}})
+    )
+    for _ in range(100):
+        if REFRESHES:
+            break
+        await asyncio.sleep(0.05)
+    assert REFRESHES == [None]
+    assert await request(refresh_client, uri, R(0, 0, 46, 0)) == []

@@ -190,6 +190,13 @@ def test_random_lines_never_crash_and_stay_ordered(lines):
     encode(tokens, lambda n, c: positions.to_client(doc.lines[n], c, positions.UTF16))
 
 
+def test_identical_lines_get_their_own_line_numbers():
+    doc = Document('A {\nn1: circle label:"a"\nn1: circle label:"a"\n}')
+    first, second = semantic_tokens(doc, 1, 1), semantic_tokens(doc, 2, 2)
+    assert [t.line for t in first] == [1] * 4 and [t.line for t in second] == [2] * 4
+    assert [t[1:] for t in first] == [t[1:] for t in second]
+
+
 def test_empty_document_and_ranges():
     assert semantic_tokens(Document("")) == []
     doc = Document(GITOPS)

@@ -18,7 +18,8 @@ local function http_status(url)
       failure, done = "connect: " .. err, true
       return
     end
-    tcp:write("GET " .. path .. " HTTP/1.0\r\nHost: " .. host .. "\r\n\r\n")
+    -- Host with the port, as a browser sends it (the server rejects other hosts).
+    tcp:write("GET " .. path .. " HTTP/1.0\r\nHost: " .. host .. ":" .. port .. "\r\n\r\n")
     tcp:read_start(function(rerr, chunk)
       if rerr then
         failure, done = "read: " .. rerr, true
