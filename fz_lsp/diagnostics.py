@@ -531,7 +531,7 @@ class _Checker:
                 continue
             self.add(
                 "duplicate-edge",
-                edge.span,
+                Span(edge.source.span._line, edge.statement.endpoints[0].start, edge.statement.endpoints[-1].end),
                 f"This edge repeats the one on line {first.line + 1}",
                 related=(Related(first.span, "first occurrence"),),
                 data={"delete_line": edge.line},
@@ -583,12 +583,26 @@ class _Checker:
 
 def check(doc: "Document", settings: Optional[Settings] = None) -> list[Diagnostic]:
     """All diagnostics for the document, sorted by position."""
+    return check_parts(doc, settings)[0]
+
+
+def check_parts(
+    doc: "Document", settings: Optional[Settings] = None, document_wide: Optional[list[Diagnostic]] = None
+) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """(all diagnostics sorted by position, the document-wide ones).
+
+    Document-wide diagnostics (lanes, ids, references, duplicates, sequence rules) depend
+    on the model's links only; pass the previous list to reuse it when an edit kept them
+    (Document does). Per-line diagnostics come from each line's cache.
+    """
     c = _Checker(doc, settings or Settings())
+    if document_wide is None:
+        c.structure()
+        c.nodes()
+        c.references()
+        if c.settings.sequence_rules:
+            c.sequence_rules()
+        document_wide, c.out = c.out, []
     c.lines()
-    c.structure()
-    c.nodes()
-    c.references()
-    if c.settings.sequence_rules:
-        c.sequence_rules()
     c.size()
-    return sorted(c.out, key=Diagnostic.sort_key)
+    return sorted(document_wide + c.out, key=Diagnostic.sort_key), document_wide

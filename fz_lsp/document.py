@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Optional
 
 from fz_lsp import syntax
-from fz_lsp.model import LineAnchor, LineFacts, Model, build_model, line_facts
+from fz_lsp.model import LineAnchor, LineFacts, Model, build_model, line_facts, link_signature
 from fz_lsp.settings import Settings
 from fz_lsp.source import SourceText
 
@@ -27,6 +27,8 @@ class Document:
         self.version = version
         self._model: Optional[Model] = None
         self._diagnostics: dict[Settings, list] = {}
+        self._document_wide: dict[Settings, list] = {}  # diagnostics that need the whole model
+        self.in_place_edits = 0  # edits that kept the model (for tests and benchmarks)
         self.set_text(text)
 
     # -- text ---------------------------------------------------------------
@@ -44,14 +46,36 @@ class Document:
         splice = self.source.replace(start, end, new_text)
         first, added, removed = splice.first, splice.added, splice.removed
         fresh = [syntax.parse_line(line) for line in self.source.lines[first : first + added]]
+        self.lines_parsed_last_edit = added
+        if self._edit_in_place(first, removed, fresh):
+            return
         self.statements[first : first + removed] = fresh
         self.facts[first : first + removed] = [LineFacts(LineAnchor(first + k), st) for k, st in enumerate(fresh)]
         if added != removed:  # lines below moved: renumber their anchors
             facts = self.facts
             for i in range(first + added, len(facts)):
                 facts[i].anchor.line = i
-        self.lines_parsed_last_edit = added
         self._invalidate()
+
+    def _edit_in_place(self, first: int, removed: int, fresh: list[syntax.Statement]) -> bool:
+        """Keep the model when the edit changes no link: same number of lines, each with the
+        same link signature, all inside lanes. Only the lines' own objects and diagnostics
+        are updated; the document-wide diagnostics stay valid."""
+        model = self._model
+        if model is None or removed != len(fresh):
+            return False
+        for k, st in enumerate(fresh):
+            i = first + k
+            if model.line_lane[i] is None or link_signature(self.facts[i].statement) != link_signature(st):
+                return False
+        for k, st in enumerate(fresh):
+            i = first + k
+            fact = self.facts[i]
+            fact.take_content(LineFacts(fact.anchor, st))
+            self.statements[i] = st
+        self.in_place_edits += 1
+        self._diagnostics.clear()
+        return True
 
     def set_text(self, text: str) -> None:
         self.source = SourceText(text)
@@ -63,6 +87,7 @@ class Document:
     def _invalidate(self) -> None:
         self._model = None
         self._diagnostics.clear()
+        self._document_wide.clear()
 
     # -- analysis -----------------------------------------------------------
 
@@ -73,12 +98,15 @@ class Document:
         return self._model
 
     def diagnostics(self, settings: Optional[Settings] = None) -> list:
-        from fz_lsp.diagnostics import check
+        from fz_lsp.diagnostics import check_parts
 
         settings = settings or Settings()
         found = self._diagnostics.get(settings)
         if found is None:
-            found = self._diagnostics[settings] = check(self, settings)
+            wide = self._document_wide.get(settings)
+            found, wide = check_parts(self, settings, wide)
+            self._document_wide[settings] = wide
+            self._diagnostics[settings] = found
         return found
 
 

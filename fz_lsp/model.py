@@ -11,7 +11,7 @@ Pure Python: no pygls import.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Optional, Sequence
 
 from fz_lsp import syntax
@@ -282,6 +282,73 @@ class LineFacts:
             loop.members = [Ref(tok.text, Span.of(anchor, tok), "loop") for tok in st.members]
             self.loop = loop
             self.refs = tuple(loop.members)
+
+    def take_content(self, new: "LineFacts") -> None:
+        """Become `new` (same link signature) while keeping this line's objects, and so
+        every link the model holds to them."""
+        self.statement = new.statement
+        self.local_diagnostics = None
+        if self.node is not None and new.node is not None:
+            _take_fields(self.node, new.node)
+        if self.edge is not None and new.edge is not None:
+            _take_fields(self.edge, new.edge)
+        if self.loop is not None and new.loop is not None:
+            _take_fields(self.loop, new.loop)
+        for old_ref, new_ref in zip(self.refs, new.refs):
+            _take_fields(old_ref, new_ref)
+
+
+def link_signature(st: Statement) -> tuple:
+    """What a line's statement contributes to the model's links and to the document-wide
+    diagnostics: lane structure, declared ids, referenced names and prefixes, handle
+    directions, arrows, and the columns of the tokens those diagnostics point at.
+
+    Two statements with equal signatures on the same line give the same model links, so
+    an edit that keeps the signature (typing in a node label, a loop condition, an
+    attribute) can update the line's objects in place (see `LineFacts.take_content`).
+    """
+    kind = type(st)
+    if st is None or kind is syntax.Comment:
+        return ("quiet",)  # neither ends a lane's first-line window nor declares anything
+    if kind is syntax.Broken or kind is syntax.Foreign:
+        return ("inert",)
+    if kind is syntax.NodeDecl:
+        return ("node", st.node.text, st.node.start, st.node.end)
+    if kind is syntax.EdgeStmt:
+        return (
+            "edge",
+            tuple(
+                (
+                    (ep.lane.text, ep.lane.start, ep.lane.end) if ep.lane else None,
+                    (ep.node.text, ep.node.start, ep.node.end),
+                    ep.handle.direction.text if ep.handle and ep.handle.direction else None,
+                )
+                for ep in st.endpoints
+            ),
+            tuple((t.text, t.start, t.end) for t in st.arrows),
+        )
+    if kind is syntax.LoopStmt:
+        return (
+            "loop",
+            st.keyword.start,
+            st.keyword.end,
+            tuple((t.text, t.start, t.end) for t in st.members),
+            None if st.members or st.condition is None else st.condition.end,
+        )
+    return ("structure", id(st))  # lane open/close and display labels: never edited in place
+
+
+_LINK_FIELDS = frozenset(
+    {"lane", "incoming", "outgoing", "loops", "node", "prefix_lane", "context_lane", "index",
+     "source", "target", "chained", "members"}
+)
+
+
+def _take_fields(old: object, new: object) -> None:
+    """Copy every field but the links (resolution, lane, edges) from `new` into `old`."""
+    for f in fields(old):  # type: ignore[arg-type]
+        if f.name not in _LINK_FIELDS:
+            setattr(old, f.name, getattr(new, f.name))
 
 
 class _LineIndex:

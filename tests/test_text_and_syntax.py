@@ -199,3 +199,61 @@ def test_incremental_model_equals_fresh_parse(text, edits):
         doc.replace((l1, c1), (l2, c2), new)
         assert doc.lines_parsed_last_edit <= new.count("\n") + new.count("\r") + 2
     assert summary(doc) == summary(Document(doc.text))
+
+
+def diagnostic_summary(doc: Document):
+    return [
+        (d.code, d.severity, d.message, d.span.line, d.span.start, d.span.end,
+         tuple((r.span.line, r.span.start, r.span.end, r.message) for r in d.related), d.data)
+        for d in doc.diagnostics()
+    ]
+
+
+def model_summary(doc: Document):
+    m = doc.model
+    return (
+        [(l.id, l.label, l.header_line, l.close_line, [n.id for n in l.nodes]) for l in m.lanes],
+        [(n.id, n.span.line, n.span.start, n.shape, n.label, n.display_text, [e.index for e in n.incoming],
+          [e.index for e in n.outgoing], n.lane.id if n.lane else None) for n in m.nodes],
+        [(e.index, e.line, e.source.name, e.target.name, e.label, e.key, e.source.direction_span and
+          (e.source.direction_span.line, e.source.direction_span.start), e.target.node.id if e.target.node else None)
+         for e in m.edges],
+        [(l.line, l.condition, [r.name for r in l.members]) for l in m.loops],
+    )
+
+
+def test_typing_in_a_label_keeps_the_model():
+    (path,) = [p for p in corpus_files() if p.name == "gitops-deployment.fz"]
+    doc = Document(read_exact(path))
+    model = doc.model
+    doc.diagnostics()
+    doc.replace((12, 42), (12, 42), " now")  # n6: rectangle label:"Build Container Image now"
+    assert doc.model is model and doc.in_place_edits == 1
+    assert doc.model.node_by_id["n6"].label == "Build Container Image now"
+    assert model_summary(doc) == model_summary(Document(doc.text))
+    doc.replace((12, 4), (12, 13), "rect")  # an unknown shape: still in place, new local diagnostic
+    assert doc.model is model
+    assert [d.code for d in doc.diagnostics()] == ["unknown-shape"]
+    doc.replace((12, 0), (12, 2), "n60")  # a new id changes links: the model is rebuilt
+    assert doc.model is not model
+
+
+edit_texts = st.sampled_from(["", "x", "é", "🎉", " ", "\n", '"', "->", "}", "{", "rect", "n2", "Lane.",
+                              "label:\"y\" ", "(rigth)", "loop [a] n1 n2\n", "\r\n", "// c\n"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from(corpus_texts),
+    st.lists(st.tuples(st.integers(0, 40), st.integers(0, 70), st.integers(0, 3), edit_texts), min_size=1, max_size=12),
+)
+def test_incremental_diagnostics_equal_fresh_analysis(text, edits):
+    """Whatever path an edit takes (in place or relinked), the model and the diagnostics
+    equal those of the same text analysed from scratch."""
+    doc = Document(text)
+    for line, col, length, new in edits:
+        doc.diagnostics()  # analyse between edits, as the server does
+        doc.replace((line, col), (line, col + length), new)
+        fresh = Document(doc.text)
+        assert model_summary(doc) == model_summary(fresh)
+        assert diagnostic_summary(doc) == diagnostic_summary(fresh)
