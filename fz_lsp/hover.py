@@ -141,7 +141,7 @@ def _node_markdown(model: Model, sym: NodeSymbol) -> str:
             parts.append("Sub-items: " + " · ".join(md(s) for s in items))
         for key, value in fields:
             parts.append(f"- {key}: {md(value)}")
-    count = sum(1 for n in model.nodes if n.id == node.id)
+    count = model.declaration_count(node.id)
     if count > 1:
         parts += ["", f"⚠ {_code(node.id)} is declared {count} times; the first declaration is used."]
     if node.loops:

@@ -405,6 +405,16 @@ class Model:
     def refs_to(self, node: Node) -> list[Ref]:
         return [r for r in self.refs if r.node is node]
 
+    def declaration_count(self, node_id: str) -> int:
+        """How many times `node_id` is declared (counted once per model, then looked up)."""
+        counts = self.__dict__.get("_declaration_counts")
+        if counts is None:
+            counts = {}
+            for n in self.nodes:
+                counts[n.id] = counts.get(n.id, 0) + 1
+            self._declaration_counts = counts
+        return counts.get(node_id, 0)
+
 
 def _label_text(tok: Tok) -> str:
     return tok.text[1:].strip()
