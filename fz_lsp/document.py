@@ -13,12 +13,27 @@ Pure Python: no pygls import.
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from typing import Optional
 
 from fz_lsp import syntax
 from fz_lsp.model import LineAnchor, LineFacts, Model, build_model, line_facts, link_signature
 from fz_lsp.settings import Settings
 from fz_lsp.source import SourceText
+
+
+@contextmanager
+def collector_paused():
+    """Build many long-lived objects without the garbage collector scanning them again and
+    again as they are created (it costs more than building them on large documents)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class Document:
@@ -78,9 +93,10 @@ class Document:
         return True
 
     def set_text(self, text: str) -> None:
-        self.source = SourceText(text)
-        self.statements: list[syntax.Statement] = [syntax.parse_line(line) for line in self.source.lines]
-        self.facts: list[LineFacts] = line_facts(self.statements)
+        with collector_paused():
+            self.source = SourceText(text)
+            self.statements: list[syntax.Statement] = [syntax.parse_line(line) for line in self.source.lines]
+            self.facts: list[LineFacts] = line_facts(self.statements)
         self.lines_parsed_last_edit = len(self.statements)
         self._invalidate()
 
@@ -94,7 +110,8 @@ class Document:
     @property
     def model(self) -> Model:
         if self._model is None:
-            self._model = build_model(self.source.lines, self.statements, self.facts, self.source.ends)
+            with collector_paused():
+                self._model = build_model(self.source.lines, self.statements, self.facts, self.source.ends)
         return self._model
 
     def diagnostics(self, settings: Optional[Settings] = None) -> list:

@@ -87,7 +87,7 @@ class Span:
         return f"Span(line={self.line}, start={self.start}, end={self.end})"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Lane:
     id: str
     id_span: Span
@@ -105,7 +105,7 @@ class Lane:
         return self.label or self.id
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Node:
     id: str
     span: Span  # the id at the declaration
@@ -141,7 +141,7 @@ class Node:
         return " / ".join(parts) if parts else self.id
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Ref:
     """A use of a node id: edge source/target or loop member."""
 
@@ -179,7 +179,7 @@ class Ref:
         return Span(self.span._line, start, end)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Edge:
     source: Ref
     target: Ref
@@ -208,7 +208,7 @@ class Edge:
         return Span(self.source.span._line, st.endpoints[0].start, end)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Loop:
     keyword_span: Span
     statement: syntax.LoopStmt = field(repr=False)

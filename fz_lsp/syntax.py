@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional, Union
+from typing import Callable, Optional, Union
 
 import lark
 from lark import Lark
@@ -49,7 +49,12 @@ class Handle:
     keyword: Tok  # `handle`
     direction: Optional[Tok]  # the word inside (...), None when missing
     closed: bool  # both parentheses present
-    end: int  # column after the last token of the handle
+    last: Tok  # the last token of the handle (`)`, the direction, `(` or `handle`)
+
+    @property
+    def end(self) -> int:
+        """Column after the last token of the handle."""
+        return self.last.end
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,16 +185,16 @@ def _handle(tree: lark.Tree) -> Handle:
     dot, kw = _tok(kids[0]), _tok(kids[1])
     direction = None
     has_open = has_close = False
-    end = kw.end
+    last = kw
     for k in kids[2:]:
-        end = k.end_column - 1
+        last = _tok(k)
         if k.type == "LPAR":
             has_open = True
         elif k.type == "RPAR":
             has_close = True
         elif k.type == "NAME":
-            direction = _tok(k)
-    return Handle(dot, kw, direction, has_open and has_close, end)
+            direction = last
+    return Handle(dot, kw, direction, has_open and has_close, last)
 
 
 def _endpoint(tree: lark.Tree) -> Endpoint:
@@ -289,13 +294,144 @@ def _broken(line: str, err: UnexpectedInput) -> Broken:
     return Broken(f"Unexpected {str(tok)!r}" + expected, start, tok.end_column - 1, first)
 
 
+# ---------------------------------------------------------------------------
+# Shape templates: most lines of a document share a handful of shapes
+# (`nA.handle(x) -> nB.handle(y)`, `nK: rectangle label:"…"`). A line is first cut into
+# tokens by a small scanner that mirrors the grammar's terminals; lines with the same
+# token shape (token kinds, with keywords by their text) parse to the same statement up
+# to the tokens' texts and columns. So lark parses the first line of each shape, and a
+# later line of that shape is the cached statement rebuilt with its own tokens. A shape
+# gets a template only when every token of lark's statement coincides with a scanner
+# token, which proves the two cut the line the same way; otherwise lark parses every
+# line of that shape.
+
+_SCAN = re.compile(
+    r"""(?P<ws>[ \t]+)
+      | (?P<string>"(?:\\.|[^"\\])*")
+      | (?P<comment>//[^\r\n]*)
+      | (?P<label>\#[^\r\n]*)
+      | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
+      | (?P<arrow>-->|->>|-\.->|==>|->|--)
+      | (?P<punct>[{}()\[\].:=])""",
+    re.X,
+)
+_WS, _STRING, _COMMENT, _LABEL, _NAME, _ARROW, _PUNCT = range(1, 8)  # the scanner's groups, in order
+_KEYWORDS = frozenset({"handle", "loop", "graph", "flowchart", "sequenceDiagram", "stateDiagram",
+                       "classDiagram", "participant", "actor"})
+
+
+def _scan(line: str) -> Optional[tuple[tuple, list[Tok]]]:
+    """(shape, tokens) of a line, or None when the scanner cannot cut it."""
+    shape: list = []
+    toks: list[Tok] = []
+    covered = 0
+    for m in _SCAN.finditer(line):
+        start = m.start()
+        if start != covered:
+            return None  # a character no terminal matches: let lark say what is wrong
+        covered = m.end()
+        group = m.lastindex
+        if group == _WS:
+            continue
+        text = m.group()
+        if group == _NAME:
+            if text in _KEYWORDS:
+                if text == "loop" and not toks:
+                    return _scan_loop(line)
+                shape.append(text)
+            else:
+                shape.append("name")
+        elif group >= _ARROW:  # arrows and punctuation stand for themselves
+            shape.append(text)
+        else:
+            shape.append(group)
+        toks.append(Tok(text, start, covered))
+    if covered != len(line):
+        return None
+    return tuple(shape), toks
+
+
+def _scan_loop(line: str) -> Optional[tuple[tuple, list[Tok]]]:
+    """A loop line: `loop`, an optional `[condition]` (one token), then names."""
+    m = re.match(r"([ \t]*)loop", line)
+    assert m is not None
+    shape: list = ["loop"]
+    toks = [Tok("loop", m.end(1), m.end())]
+    pos = m.end()
+    cond = re.compile(r"[ \t]*(\[[^\]\r\n]*\])").match(line, pos)
+    if cond:
+        toks.append(Tok(cond.group(1), cond.start(1), cond.end(1)))
+        shape.append("looptext")
+        pos = cond.end()
+    for name in re.finditer(r"[ \t]*([^ \t]+)", line[pos:]):
+        text = name.group(1)
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", text) or text in _KEYWORDS:
+            return None
+        toks.append(Tok(text, pos + name.start(1), pos + name.end(1)))
+        shape.append("name")
+    return tuple(shape), toks
+
+
+def _toks_of(value, out: list) -> None:
+    if type(value) is Tok:
+        out.append(value)
+    elif type(value) is tuple:
+        for v in value:
+            _toks_of(v, out)
+    elif value is not None and type(value) is not bool:
+        for f in value.__slots__:
+            _toks_of(getattr(value, f), out)
+
+
+def _builder_source(value, positions: dict[int, int]) -> str:
+    """Python source that rebuilds `value` from a token list `t`."""
+    if type(value) is Tok:
+        return f"t[{positions[id(value)]}]"
+    if type(value) is tuple:
+        return "(" + "".join(_builder_source(v, positions) + ", " for v in value) + ")"
+    if value is None or type(value) is bool:
+        return repr(value)
+    args = ", ".join(_builder_source(getattr(value, f), positions) for f in value.__slots__)
+    return f"{type(value).__name__}({args})"
+
+
+def _make_template(statement: Statement, toks: list[Tok]):
+    """A function rebuilding `statement` from another line's tokens, or None when lark's
+    tokens do not coincide with the scanner's."""
+    by_span = {(t.start, t.end, t.text): k for k, t in enumerate(toks)}
+    positions = {}
+    used: list[Tok] = []
+    _toks_of(statement, used)
+    for t in used:
+        k = by_span.get((t.start, t.end, t.text))
+        if k is None:
+            return None
+        positions[id(t)] = k
+    return eval("lambda t: " + _builder_source(statement, positions), _BUILDER_NAMES)  # noqa: S307 - our own source
+
+
+_BUILDER_NAMES = {c.__name__: c for c in (Tok, Attribute, Handle, Endpoint, LaneOpen, LaneClose, DisplayLabel,
+                                          NodeDecl, EdgeStmt, LoopStmt, Comment, Foreign)}
+
+
 _cache: dict[str, Statement] = {}
+_templates: dict[tuple, Optional[Callable[[list[Tok]], Statement]]] = {}
 _CACHE_LIMIT = 500_000
-parse_count = 0  # number of lines actually handed to lark (for incrementality tests)
+parse_count = 0  # number of lines actually parsed, by lark or from a template (for tests)
+
+
+def _lark_statement(line: str) -> Statement:
+    try:
+        tree = parser().parse(line)
+    except UnexpectedInput as err:
+        return _broken(line, err)
+    if not isinstance(tree, lark.Tree) or tree.data == "start":  # nothing but blanks
+        return None
+    return _statement(tree)
 
 
 def parse_line(line: str) -> Statement:
-    """Parse one line (no terminator). Memoised by text."""
+    """Parse one line (no terminator). Memoised by text, and by shape (see above)."""
     try:
         return _cache[line]
     except KeyError:
@@ -305,13 +441,17 @@ def parse_line(line: str) -> Statement:
     if not line or line.isspace():
         result: Statement = None
     else:
-        try:
-            tree = parser().parse(line)
-        except UnexpectedInput as err:
-            result = _broken(line, err)
+        scanned = _scan(line)
+        template = _templates.get(scanned[0]) if scanned is not None else None
+        if template is not None:
+            result = template(scanned[1])
         else:
-            result = _statement(tree) if isinstance(tree, lark.Tree) else None
+            result = _lark_statement(line)
+            if scanned is not None and scanned[0] not in _templates:
+                ok = result is not None and type(result) is not Broken
+                _templates[scanned[0]] = _make_template(result, scanned[1]) if ok else None
     if len(_cache) >= _CACHE_LIMIT:
         _cache.clear()
+        _templates.clear()
     _cache[line] = result
     return result

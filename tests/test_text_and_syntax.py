@@ -257,3 +257,29 @@ def test_incremental_diagnostics_equal_fresh_analysis(text, edits):
         fresh = Document(doc.text)
         assert model_summary(doc) == model_summary(fresh)
         assert diagnostic_summary(doc) == diagnostic_summary(fresh)
+
+
+# -- shape templates agree with lark -------------------------------------------------------
+
+line_alphabet = st.sampled_from(
+    ["n1", "n22", "Lane", "CICD", ".", "handle", "(", ")", "right", "rigth", " ", "  ", "\t", "->", "-->",
+     ":", "=", '"a b"', '"x\\"y"', "[", "]", "label", "{", "}", "# Label {", "loop", "[retry]", "//c",
+     "rectangle", "graph TD", "participant", "é", "🎉", '"', "\\"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(line_alphabet, min_size=1, max_size=14).map("".join))
+def test_template_parse_equals_lark_parse(line):
+    """A line parsed through a shape template gives exactly lark's statement."""
+    assert syntax.parse_line(line) == syntax._lark_statement(line)
+    # a second line of the same shape (names and strings changed) goes through the template
+    other = line.replace("n1", "n7").replace("CICD", "Ops").replace('"a b"', '"cd e f"')
+    syntax._cache.pop(other, None)
+    assert syntax.parse_line(other) == syntax._lark_statement(other)
+
+
+def test_corpus_lines_parse_like_lark():
+    for path in corpus_files("*.fz") + corpus_files("truncated/*.partial"):
+        for line in read_exact(path).splitlines():
+            assert syntax.parse_line(line) == syntax._lark_statement(line), line
