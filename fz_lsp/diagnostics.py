@@ -172,26 +172,12 @@ class _Checker:
     def node_syntax(self, i: LineAnchor, st: syntax.NodeDecl) -> None:
         shape = st.shape.text
         if shape not in SHAPES:
-            guess = nearest(shape, SHAPES)
-            hint = f" Did you mean `{guess}`?" if guess else ""
-            self.add(
-                "unknown-shape",
-                Span.of(i, st.shape),
-                f"Unknown shape `{shape}`.{hint} Shapes are {_choices(SHAPES)}.",
-                data={"replacement": guess} if guess else None,
-            )
+            self.unknown_word("unknown-shape", i, st.shape, SHAPES, "Unknown shape", "Shapes are")
         seen: dict[str, syntax.Attribute] = {}
         for a in st.attributes:
             key = a.key.text
             if key not in NODE_ATTRIBUTES:
-                guess = nearest(key, NODE_ATTRIBUTES)
-                hint = f" Did you mean `{guess}`?" if guess else ""
-                self.add(
-                    "unknown-attribute",
-                    Span.of(i, a.key),
-                    f"Unknown node attribute `{key}`.{hint} Nodes take {_choices(NODE_ATTRIBUTES)}.",
-                    data={"replacement": guess} if guess else None,
-                )
+                self.unknown_word("unknown-attribute", i, a.key, NODE_ATTRIBUTES, "Unknown node attribute", "Nodes take")
             if a.op.text != ":":
                 self.add(
                     "label-operator",
@@ -222,6 +208,17 @@ class _Checker:
                 Span.of(i, st.node),
                 f'`{st.node.text}` (taskbox) has no text; add `label:"…"` or owner/description/system',
             )
+
+    def unknown_word(self, code: str, i: LineAnchor, tok: syntax.Tok, choices: tuple[str, ...], what: str, allowed: str) -> None:
+        """`what` `word`. Did you mean …? `allowed` <choices>. (with the guess as quick-fix data)"""
+        guess = nearest(tok.text, choices)
+        hint = f" Did you mean `{guess}`?" if guess else ""
+        self.add(
+            code,
+            Span.of(i, tok),
+            f"{what} `{tok.text}`.{hint} {allowed} {_choices(choices)}.",
+            data={"replacement": guess} if guess else None,
+        )
 
     def check_length(self, i: LineAnchor, a: syntax.Attribute) -> None:
         limit = self.settings.max_label_length

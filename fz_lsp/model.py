@@ -469,25 +469,17 @@ def build_model(
             else:
                 m.structure_issues.append(StructureIssue("outside-lane", Span(i, *_statement_extent(st))))
             continue
-        edge = f.edge
-        if edge is not None:
+        edge, loop = f.edge, f.loop
+        if edge is not None or loop is not None:
             line_lane[i] = current
             first_in_lane = False
-            edge.lane = current
-            edge.index = len(edges)
-            edges.append(edge)
-            for r in f.refs:
-                r.context_lane = current
-                refs.append(r)
-            if current is None:
-                m.structure_issues.append(StructureIssue("outside-lane", Span(i, *_statement_extent(st))))
-            continue
-        loop = f.loop
-        if loop is not None:
-            line_lane[i] = current
-            first_in_lane = False
-            loop.lane = current
-            loops.append(loop)
+            if edge is not None:
+                edge.lane = current
+                edge.index = len(edges)
+                edges.append(edge)
+            else:
+                loop.lane = current
+                loops.append(loop)
             for r in f.refs:
                 r.context_lane = current
                 refs.append(r)
