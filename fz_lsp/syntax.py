@@ -15,11 +15,14 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Optional, Union
+from typing import TYPE_CHECKING, Callable, Optional, Union
 
-import lark
-from lark import Lark
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+if TYPE_CHECKING:
+    import lark
+    from lark import Lark
+    from lark.exceptions import UnexpectedInput
+
+# lark is imported where it is used: the server answers `initialize` before it loads it
 
 # ---------------------------------------------------------------------------
 # Tokens and statements (columns are 0-based code points within the line)
@@ -152,7 +155,9 @@ def grammar_text() -> str:
 
 
 @lru_cache(maxsize=1)
-def parser() -> Lark:
+def parser() -> "Lark":
+    from lark import Lark
+
     # cache=True keeps the built parser in the temp folder (keyed by grammar and lark
     # version), so a new server process skips the ~150 ms grammar analysis
     return Lark(grammar_text(), parser="lalr", lexer="contextual", maybe_placeholders=False, cache=True)
@@ -171,16 +176,16 @@ def unquote(raw: str) -> str:
 # Tree -> statements
 
 
-def _tok(t: lark.Token) -> Tok:
+def _tok(t: "lark.Token") -> Tok:
     return Tok(str(t), t.column - 1, t.end_column - 1)
 
 
-def _attribute(tree: lark.Tree) -> Attribute:
+def _attribute(tree: "lark.Tree") -> Attribute:
     key, op_tree, value = tree.children
     return Attribute(_tok(key), _tok(op_tree.children[0]), _tok(value))
 
 
-def _handle(tree: lark.Tree) -> Handle:
+def _handle(tree: "lark.Tree") -> Handle:
     kids = tree.children
     dot, kw = _tok(kids[0]), _tok(kids[1])
     direction = None
@@ -197,15 +202,19 @@ def _handle(tree: lark.Tree) -> Handle:
     return Handle(dot, kw, direction, has_open and has_close, last)
 
 
-def _endpoint(tree: lark.Tree) -> Endpoint:
-    names = [c for c in tree.children if isinstance(c, lark.Token) and c.type == "NAME"]
-    handle = next((_handle(c) for c in tree.children if isinstance(c, lark.Tree)), None)
+def _endpoint(tree: "lark.Tree") -> Endpoint:
+    from lark import Token, Tree
+
+    names = [c for c in tree.children if isinstance(c, Token) and c.type == "NAME"]
+    handle = next((_handle(c) for c in tree.children if isinstance(c, Tree)), None)
     if len(names) == 2:
         return Endpoint(_tok(names[0]), _tok(names[1]), handle)
     return Endpoint(None, _tok(names[0]), handle)
 
 
-def _statement(tree: lark.Tree) -> Statement:
+def _statement(tree: "lark.Tree") -> Statement:
+    from lark import Token, Tree
+
     kind = tree.data
     kids = tree.children
     if kind == "lane_open":
@@ -225,9 +234,9 @@ def _statement(tree: lark.Tree) -> Statement:
             elif k.data == "arrow":
                 arrows.append(_tok(k.children[0]))
             else:  # edge_attributes
-                toks = [c for c in k.children if isinstance(c, lark.Token)]
+                toks = [c for c in k.children if isinstance(c, Token)]
                 brackets = (_tok(toks[0]), _tok(toks[-1]))
-                attrs = tuple(_attribute(c) for c in k.children if isinstance(c, lark.Tree))
+                attrs = tuple(_attribute(c) for c in k.children if isinstance(c, Tree))
         return EdgeStmt(tuple(endpoints), tuple(arrows), attrs, brackets)
     if kind == "loop":
         cond = next((_tok(k) for k in kids if k.type == "LOOP_TEXT"), None)
@@ -270,7 +279,9 @@ def _describe_expected(expected: set[str]) -> str:
     return " (expected " + ", ".join(names) + ")"
 
 
-def _broken(line: str, err: UnexpectedInput) -> Broken:
+def _broken(line: str, err: "UnexpectedInput") -> Broken:
+    from lark.exceptions import UnexpectedCharacters, UnexpectedToken
+
     m = _FIRST_WORD.match(line)
     first = Tok(m.group(1), m.start(1), m.end(1)) if m else None
     if isinstance(err, UnexpectedCharacters):
@@ -421,11 +432,14 @@ parse_count = 0  # number of lines actually parsed, by lark or from a template (
 
 
 def _lark_statement(line: str) -> Statement:
+    from lark import Tree
+    from lark.exceptions import UnexpectedInput
+
     try:
         tree = parser().parse(line)
     except UnexpectedInput as err:
         return _broken(line, err)
-    if not isinstance(tree, lark.Tree) or tree.data == "start":  # nothing but blanks
+    if not isinstance(tree, Tree) or tree.data == "start":  # nothing but blanks
         return None
     return _statement(tree)
 
