@@ -11,11 +11,13 @@ and line splitting follows LSP (LF, CRLF, CR) exactly.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
+import sys
 from typing import Any, Optional
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams, JsonRpcInvalidRequest
 from pygls.lsp.server import LanguageServer
 from pygls.protocol.language_server import LanguageServerProtocol, lsp_method
 
@@ -26,11 +28,80 @@ from fz_lsp.settings import Settings
 
 log = logging.getLogger(__name__)
 
+LARGE_DOCUMENT_LINES = 5_000  # from here on, a model is frozen out of the garbage collector
+
+
+# Graceful degradation for very large documents (README, "Reliability").
+MAX_PUBLISHED_DIAGNOSTICS = 1000  # more are cut (errors kept first) and the user is told once
+LARGE_DOCUMENT_CHARS = 1_000_000  # above this, diagnostics wait for a pause in typing ...
+LARGE_DOCUMENT_DELAY_MS = 500  # ... of at least this long (whatever flowzap.diagnostics.delayMs says)
+
+
+def _name(uri: str) -> str:
+    return uri.rstrip("/").rsplit("/", 1)[-1] or uri
+
+
+class _Unreadable:
+    """A message whose params do not fit the LSP types (see FlowZapProtocol.structure_message)."""
+
+    def __init__(self, data: dict, reason: str) -> None:
+        msg_id = data.get("id")
+        self.is_request = "id" in data
+        self.id = msg_id if isinstance(msg_id, (int, str)) and not isinstance(msg_id, bool) else None
+        self.method = data.get("method")
+        self.reason = reason
+
+
+def _invalid_params_reason(error: BaseException) -> str:
+    cause = error.__cause__
+    try:
+        from cattrs import transform_error
+
+        return "; ".join(transform_error(cause)) if cause is not None else str(error)
+    except Exception:  # an unexpected error shape: its text is good enough
+        return str(cause or error)
+
 
 class FlowZapProtocol(LanguageServerProtocol):
-    """Document sync that keeps fz-lsp's own `Document`s instead of pygls's workspace copies."""
+    """Document sync that keeps fz-lsp's own `Document`s instead of pygls's workspace copies.
+
+    Also makes a misbehaving client's life predictable (pygls alone leaves these unanswered):
+    a request whose params do not match the LSP types gets an InvalidParams error, a
+    request after `shutdown` an InvalidRequest error, and a message that is not JSON-RPC
+    2.0 is logged and dropped (no error pop-up).
+    """
 
     _server: "FlowZapServer"
+
+    def structure_message(self, data):
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as error:
+            if isinstance(data, dict) and "method" in data:
+                return _Unreadable(data, _invalid_params_reason(error))
+            raise
+
+    def handle_message(self, message) -> None:
+        if isinstance(message, _Unreadable):
+            log.warning("invalid params for %r: %s", message.method, message.reason)
+            if message.is_request:
+                error = JsonRpcInvalidParams(f"fz-lsp: invalid params for {message.method}: {message.reason}")
+                self._send_response(message.id, error=error.to_response_error())
+            return
+        if getattr(message, "jsonrpc", None) != "2.0":
+            log.warning("ignoring a message that is not JSON-RPC 2.0: %.200r", message)
+            return
+        method = getattr(message, "method", None)
+        if self._shutdown and method is not None and method != types.EXIT and getattr(message, "id", None) is not None:
+            error = JsonRpcInvalidRequest(f"fz-lsp: the server is shutting down; {method} refused")
+            self._send_response(message.id, error=error.to_response_error())
+            return
+        super().handle_message(message)
+
+    @lsp_method(types.EXIT)
+    def lsp_exit(self, *args):
+        self._server.exit_code = 0 if self._shutdown else 1  # LSP: exit without shutdown is 1
+        yield from super().lsp_exit(*args)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
@@ -71,6 +142,14 @@ class FlowZapServer(LanguageServer):
         self.encoding = types.PositionEncodingKind.Utf16.value
         self._pending: dict[str, asyncio.Task] = {}
         self._browser = None  # BrowserPreviewServer, started by the first browser preview
+        self.large_documents: set[str] = set()  # URIs whose models were frozen out of the GC
+        self.exit_code = 0  # set by the `exit` notification
+        self._said: dict[str, set[str]] = {}  # uri -> topics already shown to the user (say_once)
+
+    def start_io(self, stdin=None, stdout=None) -> None:
+        super().start_io(stdin, stdout)
+        if self.exit_code:  # pygls swallows the SystemExit of `exit`: pass its code on
+            sys.exit(self.exit_code)
 
     # -- helpers used by every handler ---------------------------------------
 
@@ -105,13 +184,39 @@ class FlowZapServer(LanguageServer):
     # -- diagnostics -----------------------------------------------------------
 
     def publish(self, doc: Document) -> None:
+        try:
+            found = doc.diagnostics(self.settings)
+        except Exception:  # a bug in a check: keep serving everything else, say so once
+            log.exception("diagnostics failed for %s (version %s)", doc.uri, doc.version)
+            self.say_once(doc.uri, "failed", types.MessageType.Error,
+                          f"fz-lsp: could not check {_name(doc.uri)} (an internal error; see the server log). "
+                          "Other features keep working.")
+            return
+        if len(found) > MAX_PUBLISHED_DIAGNOSTICS:
+            total = len(found)
+            found = sorted(found, key=lambda d: d.severity)[:MAX_PUBLISHED_DIAGNOSTICS]  # stable: errors first
+            found.sort(key=lambda d: d.sort_key())
+            self.say_once(doc.uri, "many", types.MessageType.Warning,
+                          f"fz-lsp: {_name(doc.uri)} has {total:,} problems; only {MAX_PUBLISHED_DIAGNOSTICS:,} "
+                          "are shown (errors first).")
         conv = self.converter(doc)
-        diagnostics = [conv.diagnostic(d) for d in doc.diagnostics(self.settings)]
+        diagnostics = [conv.diagnostic(d) for d in found]
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=doc.uri, version=doc.version, diagnostics=diagnostics)
         )
         if self._browser is not None:  # pages open on this document follow the same debounce
-            self._browser.document_changed(doc.uri)
+            try:
+                self._browser.document_changed(doc.uri)
+            except Exception:
+                log.exception("browser preview update failed for %s", doc.uri)
+
+    def say_once(self, uri: str, topic: str, kind: types.MessageType, message: str) -> None:
+        """Show `message` the first time `topic` comes up for this open document."""
+        said = self._said.setdefault(uri, set())
+        if topic not in said:
+            said.add(topic)
+            log.warning("%s", message)
+            self.window_show_message(types.ShowMessageParams(type=kind, message=message))
 
     def schedule_diagnostics(self, uri: str, immediate: bool = False) -> None:
         """Publish diagnostics after the configured delay; a newer edit cancels older work."""
@@ -122,6 +227,12 @@ class FlowZapServer(LanguageServer):
         doc = self.documents.get(uri)
         if doc is None:
             return
+        if not immediate and len(doc.source) > LARGE_DOCUMENT_CHARS:
+            # a large document is re-checked only after a pause in typing, never per keystroke
+            delay = max(delay, LARGE_DOCUMENT_DELAY_MS / 1000)
+            self.say_once(uri, "large", types.MessageType.Info,
+                          f"fz-lsp: {_name(uri)} is large ({len(doc.source):,} characters); diagnostics "
+                          f"update after a {LARGE_DOCUMENT_DELAY_MS} ms pause in typing.")
         if delay <= 0:
             self.publish(doc)
             return
@@ -179,11 +290,18 @@ async def on_configuration(ls: FlowZapServer, params: types.DidChangeConfigurati
         ls.settings = Settings.from_mapping(params.settings, base=ls.settings)
     await pull_configuration(ls)
     ls.republish_all()
+    refresh_inlay_hints(ls)  # defined with the language features below
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
 def on_open(ls: FlowZapServer, params: types.DidOpenTextDocumentParams) -> None:
     ls.schedule_diagnostics(params.text_document.uri, immediate=True)
+    doc = ls.documents.get(params.text_document.uri)
+    if doc is not None and len(doc.lines) >= LARGE_DOCUMENT_LINES:
+        # a large model is long-lived: keep it out of full collections, which would
+        # otherwise scan all of its objects in the middle of later keystrokes
+        gc.freeze()
+        ls.large_documents.add(doc.uri)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -202,9 +320,16 @@ def on_close(ls: FlowZapServer, params: types.DidCloseTextDocumentParams) -> Non
     pending = ls._pending.pop(uri, None)
     if pending is not None:
         pending.cancel()
+    ls._said.pop(uri, None)
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
     if ls._browser is not None:
         ls._browser.close(uri)
+    if uri in ls.large_documents:
+        # let the closed document's model, frozen at open, be collected
+        ls.large_documents.discard(uri)
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
 
 
 
@@ -311,10 +436,19 @@ def on_inlay_hint(ls: FlowZapServer, params: types.InlayHintParams) -> list[type
     ]
 
 
+def refresh_inlay_hints(ls: FlowZapServer) -> None:
+    """Ask the client to request inlay hints again (settings such as
+    `flowzap.inlayHints.labels` may have changed), when it supports that."""
+    workspace = ls.client_capabilities.workspace
+    caps = workspace.inlay_hint if workspace else None
+    if caps is not None and caps.refresh_support:
+        ls.workspace_inlay_hint_refresh(None)
+
+
 def _encode_tokens(ls: FlowZapServer, doc: Document, first: int = 0, last=None) -> types.SemanticTokens:
     conv = ls.converter(doc)
     tokens = fz_semantic_tokens.semantic_tokens(doc, first, last)
-    data = fz_semantic_tokens.encode(tokens, lambda line, col: conv.position(line, col).character)
+    data = fz_semantic_tokens.encode(tokens, conv.column)
     return types.SemanticTokens(data=data)
 
 
