@@ -12,6 +12,7 @@ import sys
 from typing import Optional, Sequence
 
 from fz_lsp import __version__
+from fz_lsp.files import READ_ERRORS, describe_error, read_source
 
 SEVERITY_NAMES = {1: "error", 2: "warning", 3: "info", 4: "hint"}
 
@@ -23,32 +24,6 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(f"{self.prog}: {message}")
-
-
-def read_source(path: str) -> str:
-    """The text of `path` ('-' is stdin); raises OSError/UnicodeDecodeError/ValueError with a reason."""
-    if path == "-":
-        data = sys.stdin.buffer.read()
-    else:
-        with open(path, "rb") as f:
-            data = f.read()
-    if b"\x00" in data:
-        raise ValueError("binary file (contains NUL bytes)")
-    return data.decode("utf-8-sig")
-
-
-def describe_read_error(err: BaseException) -> str:
-    if isinstance(err, IsADirectoryError):
-        return "is a directory"
-    if isinstance(err, FileNotFoundError):
-        return "no such file"
-    if isinstance(err, PermissionError):
-        return "permission denied"
-    if isinstance(err, UnicodeDecodeError):
-        return f"not valid UTF-8 (byte {err.start})"
-    if isinstance(err, OSError):
-        return err.strerror or str(err)
-    return str(err)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--no-hints", action="store_true", help="do not print hint-level diagnostics")
 
     render = sub.add_parser("render", help="render a diagram to SVG or a standalone HTML page")
-    render.add_argument("file", metavar="FILE")
+    render.add_argument("file", metavar="FILE", help="the .fz file ('-' reads stdin)")
     render.add_argument("-o", "--output", metavar="OUT", help="output file (.svg or .html); stdout when omitted")
     render.add_argument("--view", choices=("workflow", "sequence"), default="workflow")
     render.add_argument("--theme", choices=("light", "dark"), default="light")
@@ -83,8 +58,8 @@ def run_check(files: Sequence[str], fmt: str, sequence_rules: bool, no_hints: bo
     for path in files:
         try:
             text = read_source(path)
-        except (OSError, UnicodeDecodeError, ValueError) as err:
-            print(f"fz-lsp: cannot read {path}: {describe_read_error(err)}", file=sys.stderr)
+        except READ_ERRORS as err:
+            print(f"fz-lsp: cannot read {path}: {describe_error(err)}", file=sys.stderr)
             return 2
         name = "<stdin>" if path == "-" else path
         for d in Document(text, name).diagnostics(settings):

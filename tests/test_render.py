@@ -504,7 +504,7 @@ def test_render_command_writes_svg_and_html(tmp_path: Path, capsys: pytest.Captu
 )
 def test_render_command_reports_unreadable_files(tmp_path: Path, capsys: pytest.CaptureFixture, make, reason: str) -> None:
     path = make(tmp_path)
-    assert render_command(str(path), None, "workflow", "light") == 1
+    assert render_command(str(path), None, "workflow", "light") == 2
     captured = capsys.readouterr()
     assert captured.out == ""
     lines = captured.err.splitlines()

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Optional
 
 from fz_lsp.document import analyse
+from fz_lsp.files import READ_ERRORS, describe_error, read_source
 from fz_lsp.model import Model
 from fz_lsp.render.html import html_page
 from fz_lsp.render.sequence import SequenceLayout, layout_sequence
@@ -61,53 +62,41 @@ def render_html(
     return html_page(render_svg(model, view, theme), title, theme, live_events_url)
 
 
-def _read_error(error: Exception) -> str:
-    if isinstance(error, UnicodeDecodeError):
-        return f"not valid UTF-8 (byte 0x{error.object[error.start]:02x} at offset {error.start})"
-    if isinstance(error, IsADirectoryError):
-        return "is a directory"
-    if isinstance(error, FileNotFoundError):
-        return "no such file or directory"
-    if isinstance(error, PermissionError):
-        return "permission denied"
-    if isinstance(error, OSError) and error.strerror:
-        return error.strerror.lower()
-    return str(error)
-
-
 def _say(message: str) -> None:
     print(f"fz-lsp: {message}", file=sys.stderr)
 
 
 def render_command(path: str, out: Optional[str], view: str = "workflow", theme: str = "light") -> int:
     """Render the .fz file at `path`: SVG to `out`, HTML when `out` ends in .html/.htm,
-    SVG on standard output when `out` is None or "-". Returns the exit status."""
+    SVG on standard output when `out` is None or "-"; `path` "-" reads standard input.
+    Returns the exit status: 0 done, 1 output not written, 2 input unreadable or bad option."""
     if view not in VIEWS:
         _say(f"unknown view {view!r} (expected one of {', '.join(VIEWS)})")
         return 2
     if theme not in THEMES:
         _say(f"unknown theme {theme!r} (expected one of {', '.join(THEMES)})")
         return 2
-    source = Path(path)
     try:
-        text = source.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        _say(f"cannot read {path}: {_read_error(error)}")
-        return 1
-    model = analyse(text, uri=source.resolve().as_uri()).model
+        text = read_source(path)
+    except READ_ERRORS as error:
+        _say(f"cannot read {path}: {describe_error(error)}")
+        return 2
+    name = "stdin.fz" if path == "-" else Path(path).name
+    uri = "untitled:stdin.fz" if path == "-" else Path(path).resolve().as_uri()
+    model = analyse(text, uri=uri).model
     if out is None or out == "-":
         try:
             sys.stdout.buffer.write(render_svg(model, view, theme).encode("utf-8") + b"\n")
             sys.stdout.flush()
         except OSError as error:
-            _say(f"cannot write to standard output: {_read_error(error)}")
+            _say(f"cannot write to standard output: {describe_error(error)}")
             return 1
         return 0
     is_html = out.lower().endswith((".html", ".htm"))
-    document = render_html(model, view, theme, title=source.name) if is_html else render_svg(model, view, theme)
+    document = render_html(model, view, theme, title=name) if is_html else render_svg(model, view, theme)
     try:
         Path(out).write_text(document, encoding="utf-8")
     except (OSError, ValueError) as error:
-        _say(f"cannot write {out}: {_read_error(error)}")
+        _say(f"cannot write {out}: {describe_error(error)}")
         return 1
     return 0
