@@ -79,6 +79,15 @@ class FlowZapProtocol(LanguageServerProtocol):
         except JsonRpcException as error:
             if isinstance(data, dict) and "method" in data:
                 return _Unreadable(data, _invalid_params_reason(error))
+            if isinstance(data, dict) and isinstance(data.get("id"), (int, str)):
+                # a malformed answer to one of our requests: fail that request instead of
+                # leaving it waiting forever
+                reason = _invalid_params_reason(error)
+                log.warning("malformed response from the client to request %r: %s", data["id"], reason)
+                return types.ResponseErrorMessage(
+                    id=data["id"],
+                    error=types.ResponseError(code=error.code, message=f"fz-lsp: malformed response from the client: {reason}"),
+                )
             raise
 
     def handle_message(self, message) -> None:
@@ -640,6 +649,8 @@ def on_code_action(ls: FlowZapServer, params: types.CodeActionParams):
 # === preview ===
 
 PREVIEW_VIEWS = ("workflow", "sequence")
+# how long to wait for the client to open the browser before telling the user the URL
+SHOW_DOCUMENT_TIMEOUT_S = 10.0
 
 
 def _preview_options(ls: FlowZapServer, options: Any) -> tuple[Document, str, str]:
@@ -673,8 +684,16 @@ async def open_browser_preview(ls: FlowZapServer, options: Any = None) -> dict:
     url = ls.browser_preview().open(doc.uri, view)
     caps = ls.client_capabilities.window
     if caps is not None and caps.show_document is not None and caps.show_document.support:
-        result = await ls.window_show_document_async(types.ShowDocumentParams(uri=url, external=True))
-        if not result.success:
+        try:
+            result = await asyncio.wait_for(
+                ls.window_show_document_async(types.ShowDocumentParams(uri=url, external=True)),
+                SHOW_DOCUMENT_TIMEOUT_S,
+            )
+            opened = bool(getattr(result, "success", False))
+        except Exception as err:  # the client failed, answered nonsense or never answered
+            log.warning("window/showDocument for the preview failed: %r", err)
+            opened = False
+        if not opened:
             ls.window_show_message(types.ShowMessageParams(types.MessageType.Warning, f"Open the FlowZap preview at {url}"))
     else:
         ls.window_show_message(types.ShowMessageParams(types.MessageType.Info, f"FlowZap preview: {url}"))
