@@ -64,7 +64,7 @@ cmd_test() {
   setup_python "test"
   setup_apt nvim:neovim chromium:chromium dot:graphviz
   local status=0
-  if [ -d editors/vscode ]; then
+  if [ -d editors/vscode ] && [ $# -eq 0 ]; then  # pytest arguments: just those tests
     log "VS Code extension: build, package, node tests"
     FZ_PYTHON="$PY" bash editors/vscode/scripts/ci.sh || status=1
   fi

@@ -13,7 +13,7 @@ For each: didOpen -> diagnostics, a keystroke -> fresh diagnostics, and every re
 prepareRename, rename, formatting, range formatting, code actions, semantic tokens full
 and range, inlay hints, preview) must answer within the bounds below; the process's
 peak RSS (VmHWM) must stay under MAX_RSS_MB. The figures measured on the reference
-machine are in docs/RELIABILITY.md; run with `-s` to print this machine's.
+machine are in the README (section Reliability); run with `-s` to print this machine's.
 
 Graceful degradation (fz_lsp/server.py): at most MAX_PUBLISHED_DIAGNOSTICS (1,000)
 diagnostics are published per document (errors first), and above LARGE_DOCUMENT_CHARS
