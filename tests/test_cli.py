@@ -62,6 +62,15 @@ def test_stdin():
     )
 
 
+def test_render_reads_stdin():
+    text = 'A { # Dev\nn1: circle label:"Start"\nn2: rectangle label:"Büild & <ship>"\nn1.handle(right) -> n2.handle(left)\n}\n'
+    result = run("render", "-", stdin=text.encode())
+    assert result.returncode == 0 and result.stderr == b""
+    svg = result.stdout.decode()
+    assert svg.startswith("<svg") and svg.count('data-node="') == 2
+    assert "Büild &amp; &lt;ship&gt;" in svg
+
+
 @pytest.mark.parametrize(
     "make, reason",
     [
