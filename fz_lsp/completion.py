@@ -73,6 +73,9 @@ class CompletionItem:
 
 
 TRIGGER_CHARACTERS = (".", "(", ":", "[", " ")
+# at most this many nodes in one answer; a lane with more is filtered by the typed prefix
+# and the answer marked incomplete (a longer list is slow to build and useless to scroll)
+MAX_NODE_ITEMS = 1000
 
 ATTRIBUTE_DESCRIPTIONS = {
     "label": "The text shown in the node",
@@ -173,6 +176,7 @@ class _Builder:
         self.after = self.text[end:]  # text after the word under the cursor
         self.replace = Span(line, start, end)
         self.items: list[CompletionItem] = []
+        self.incomplete = False  # some nodes were left out (MAX_NODE_ITEMS)
 
     # -- item helpers ------------------------------------------------------------
 
@@ -187,6 +191,20 @@ class _Builder:
             extra.pop("retrigger", None)
             item = CompletionItem(label, kind, plain, self.replace, sort_text=order, **extra)
         self.items.append(item)
+
+    def offered(self, nodes: list[Node]) -> list[Node]:
+        """`nodes` (in the order to offer them) cut to MAX_NODE_ITEMS: past that many, only
+        ids starting with the typed word, and the list is marked incomplete so the client
+        asks again as the user types."""
+        if len(nodes) <= MAX_NODE_ITEMS:
+            return nodes
+        typed = self.typed.lower()
+        if typed:
+            nodes = [n for n in nodes if n.id.lower().startswith(typed)]
+        if len(nodes) > MAX_NODE_ITEMS:
+            self.incomplete = True
+            nodes = nodes[:MAX_NODE_ITEMS]
+        return nodes
 
     def node_item(self, node: Node, insert_handle: bool = False) -> None:
         if insert_handle and not self.after.lstrip().startswith("."):
@@ -255,7 +273,7 @@ class _Builder:
         if m:
             lane = self.model.lane_by_id.get(m.group("a"))
             if lane is not None:
-                for node in sorted_nodes(lane.nodes):
+                for node in self.offered(sorted_nodes(lane.nodes)):
                     self.node_item(node, insert_handle=True)
             else:
                 self.handle_item()
@@ -341,7 +359,7 @@ class _Builder:
             documentation=f"Declares node `{new_id}`: the smallest `n<k>` no node uses yet.",
             filter_text=new_id,
         )
-        for node in sorted_nodes(lane.nodes):
+        for node in self.offered(sorted_nodes(lane.nodes)):
             self.add(
                 f"{node.id}.handle(…) ->",
                 NODE,
@@ -376,7 +394,7 @@ class _Builder:
     def targets(self) -> None:
         lane = self.model.lane_at(self.line)
         if lane is not None:
-            for node in sorted_nodes(lane.nodes):
+            for node in self.offered(sorted_nodes(lane.nodes)):
                 self.node_item(node, insert_handle=True)
         dot = "" if self.after.lstrip().startswith(".") else "."
         seen: set[str] = set()
@@ -411,9 +429,8 @@ class _Builder:
         own = [n for n in sorted_nodes(lane.nodes)] if lane is not None else []
         own_ids = {n.id for n in own}
         others = [n for n in sorted_nodes(self.model.nodes) if n.id not in own_ids]
-        for node in own + others:
-            if node.id not in members:
-                self.node_item(node)
+        for node in self.offered([n for n in own + others if n.id not in members]):
+            self.node_item(node)
 
 
 _DECL_SHAPES = ("rectangle", "circle", "diamond", "taskbox")
@@ -423,9 +440,22 @@ _EDGE_LABEL_DOC = 'The text written on the edge: `[label="…"]` (with `=`).'
 _LANE_DOC = "A lane (swimlane): `LaneId { # Display Label` … `}`."
 
 
+@dataclass(frozen=True)
+class Completions:
+    items: list[CompletionItem]
+    incomplete: bool  # nodes were left out: ask again when the typed word changes
+
+
+def completions(doc: "Document", line: int, col: int, snippets: bool = True) -> Completions:
+    """Completion items at (line, code-point column), at most MAX_NODE_ITEMS nodes."""
+    if not (0 <= line < len(doc.lines)):
+        return Completions([], False)
+    col = max(0, min(col, len(doc.lines[line])))
+    builder = _Builder(doc, line, col, snippets)
+    items = builder.run()
+    return Completions(items, builder.incomplete)
+
+
 def complete(doc: "Document", line: int, col: int, snippets: bool = True) -> list[CompletionItem]:
     """Completion items at (line, code-point column); [] where nothing fits."""
-    if not (0 <= line < len(doc.lines)):
-        return []
-    col = max(0, min(col, len(doc.lines[line])))
-    return _Builder(doc, line, col, snippets).run()
+    return completions(doc, line, col, snippets).items

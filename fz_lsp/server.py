@@ -33,7 +33,7 @@ LARGE_DOCUMENT_LINES = 5_000  # from here on, a model is frozen out of the garba
 
 # Graceful degradation for very large documents (README, "Reliability").
 MAX_PUBLISHED_DIAGNOSTICS = 1000  # more are cut (errors kept first) and the user is told once
-LARGE_DOCUMENT_CHARS = 1_000_000  # above this, diagnostics wait for a pause in typing ...
+LARGE_DOCUMENT_CHARS = 3_000_000  # above this (60x FlowZap's own limit), diagnostics wait for a pause in typing ...
 LARGE_DOCUMENT_DELAY_MS = 500  # ... of at least this long (whatever flowzap.diagnostics.delayMs says)
 
 
@@ -407,10 +407,10 @@ def on_completion(ls: FlowZapServer, params: types.CompletionParams) -> types.Co
     conv = ls.converter(doc)
     line, col = conv.code_point(params.position)
     caps = _completion_caps(ls)
-    items = fz_completion.complete(doc, line, col, snippets=bool(caps and caps.snippet_support))
+    found = fz_completion.completions(doc, line, col, snippets=bool(caps and caps.snippet_support))
     doc_formats = caps.documentation_format if caps else None
     return types.CompletionList(
-        is_incomplete=False, items=[_lsp_completion_item(conv, it, doc_formats) for it in items]
+        is_incomplete=found.incomplete, items=[_lsp_completion_item(conv, it, doc_formats) for it in found.items]
     )
 
 

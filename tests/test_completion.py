@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from fz_lsp.completion import complete, next_free_id, node_sort_key
+from fz_lsp.completion import MAX_NODE_ITEMS, complete, completions, next_free_id, node_sort_key
 from fz_lsp.document import Document
 from fz_lsp.model import SHAPE_DESCRIPTIONS, Span
 
@@ -231,6 +231,38 @@ def test_loop_members_not_yet_in_the_loop():
 
 # ---------------------------------------------------------------------------
 # unit: truncated files, plain text, robustness
+
+
+def _big_lane(count: int, last_line: str) -> str:
+    body = "".join(f'n{i}: rectangle label:"step {i}"\n' for i in range(1, count + 1))
+    return "Big { # Big lane\n" + body + last_line + "\n}\nOther { # Other\nm1: circle label:\"x\"\n}\n"
+
+
+def test_a_huge_lane_offers_at_most_max_node_items_and_says_the_list_is_incomplete():
+    count = MAX_NODE_ITEMS * 3
+    doc = Document(_big_lane(count, "n1.handle(right) -> "))
+    line = count + 1
+    found = completions(doc, line, len(doc.lines[line]))
+    nodes = [i.label for i in found.items if i.kind == "node"]
+    assert found.incomplete
+    assert nodes == [f"n{k}" for k in range(1, MAX_NODE_ITEMS + 1)]
+    assert [i.label for i in found.items if i.kind == "lane"] == ["Other."]  # lanes are never cut
+
+
+def test_a_huge_lane_is_filtered_by_the_typed_prefix():
+    count = MAX_NODE_ITEMS * 3
+    doc = Document(_big_lane(count, "n1.handle(right) -> n29"))
+    line = count + 1
+    found = completions(doc, line, len(doc.lines[line]))
+    # n29, n290..n299, n2900..n2999: 111 ids, all of them, so the answer is complete
+    assert [i.label for i in found.items if i.kind == "node"] == ["n29"] + [f"n{k}" for k in range(290, 300)] + [f"n{k}" for k in range(2900, 3000)]
+    assert not found.incomplete
+
+
+def test_a_lane_at_the_limit_is_complete():
+    doc = Document(_big_lane(MAX_NODE_ITEMS, "n1.handle(right) -> "))
+    found = completions(doc, MAX_NODE_ITEMS + 1, len("n1.handle(right) -> "))
+    assert not found.incomplete and sum(i.kind == "node" for i in found.items) == MAX_NODE_ITEMS
 
 
 def test_truncated_files_complete_at_the_cut():

@@ -17,7 +17,7 @@ machine are in the README (section Reliability); run with `-s` to print this mac
 
 Graceful degradation (fz_lsp/server.py): at most MAX_PUBLISHED_DIAGNOSTICS (1,000)
 diagnostics are published per document (errors first), and above LARGE_DOCUMENT_CHARS
-(1,000,000 characters) diagnostics wait for a 500 ms pause in typing; each is said once
+(3,000,000 characters) diagnostics wait for a 500 ms pause in typing; each is said once
 per document with window/showMessage.
 """
 
