@@ -11,12 +11,16 @@ dependency-free client in benchmarks/lsp_driver.py:
 - keystroke -> fresh diagnostics: didChange (incremental) of one character in a label in
   the middle of the document -> publishDiagnostics carrying the new version; typing five
   characters then deleting them, on a different line each round;
+- a keystroke that changes a link: `x` typed after an edge's target id (an undefined node
+  appears, the edge is relinked) then deleted, -> fresh diagnostics;
 - hover and definition on a node reference in the middle; completion at the end of an
   inserted line ending in `LaneX.`;
 - preview: workspace/executeCommand `flowzap.preview` {"uri", "view": "workflow"};
 - rename of a hub node with 1,000 references (a second document of the same size in
   which edges from many lanes target `Lane0.n2`; min(1000, lines/10) references for
   documents under 10,000 lines);
+- didOpen of another document of the same size (lark loaded, lines new: the open cost
+  without the one-time loading of lark and the grammar in a fresh process);
 - didOpen again of the same text (parse memo warm);
 - peak RSS: VmHWM of the server process at the end.
 
@@ -67,11 +71,13 @@ METRICS = {
     "baseline_symbols": ("baseline: documentSymbol on an empty document", "ms"),
     "open": ("didOpen -> first diagnostics", "ms"),
     "keystroke": ("keystroke (didChange) -> fresh diagnostics", "ms"),
+    "keystroke_id": ("keystroke in an edge's target id (relink) -> fresh diagnostics", "ms"),
     "completion": ("completion after `LaneX.`", "ms"),
     "hover": ("hover on a node reference", "ms"),
     "definition": ("definition of a node reference", "ms"),
     "rename": ("rename of a hub node", "ms"),
     "preview": ("preview (`flowzap.preview`, workflow)", "ms"),
+    "open_other": ("didOpen of another document, same size (lark loaded, lines new)", "ms"),
     "open_warm": ("didOpen of the same text again (parse memo warm)", "ms"),
     "rss": ("peak RSS (VmHWM) at the end", "MB"),
 }
@@ -218,6 +224,20 @@ def keystroke_plan(lines: list[str], count: int) -> list[tuple[int, int, str, bo
             plan.append((line, col + step, word[step], True))
         else:
             plan.append((line, col + 9 - step, "", False))
+    return plan
+
+
+def id_keystroke_plan(lines: list[str], count: int) -> list[tuple[int, int, str, bool]]:
+    """(line, column, char, insert?) for `count` keystrokes that change what an edge points
+    at: on edge lines from the middle on, type `x` after the target id (it becomes an
+    undefined node: the edge is relinked, an error appears) then delete it."""
+    mid = len(lines) // 2
+    order = list(range(mid, len(lines))) + list(range(0, mid))
+    ends = [(i, m.end(1)) for i in order for m in [EDGE_REF.match(lines[i])] if m]
+    plan = []
+    for k in range(count):
+        line, col = ends[(k // 2) % len(ends)]
+        plan.append((line, col, "x", True) if k % 2 == 0 else (line, col, "", False))
     return plan
 
 
@@ -420,6 +440,27 @@ async def run_size(nominal: int, plan: Plan, seed: int, log, profile: Optional[s
                 await client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]})
                 await client.wait_diagnostics(uri, version, timeout)
 
+        # keystrokes that change a link (the relink path), half as many
+        id_keys = id_keystroke_plan(lines, max(2, plan.keystrokes // 4 * 2))
+
+        async def id_keystroke() -> float:
+            nonlocal version
+            line, col, char, insert = id_keys[len(res.m("keystroke_id").samples)]
+            version += 1
+            change = {"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col if insert else col + 1}}, "text": char}
+            sent = await client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]})
+            note = await client.wait_diagnostics(uri, version, timeout)
+            return (note.received - sent) * 1000
+
+        m = await bench.repeat("keystroke_id", len(id_keys), id_keystroke, budget=2 * plan.budget)
+        if len(m.samples) % 2:  # end with the text as generated
+            line, col, _, _ = id_keys[len(m.samples) - 1]
+            version += 1
+            change = {"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col + 1}}, "text": ""}
+            await client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]})
+            await client.wait_diagnostics(uri, version, timeout)
+        log(f"  id keystroke -> diagnostics: p50 {fmt_ms(m.p50)} p95 {fmt_ms(m.p95)} over {len(m.samples)}")
+
         # hover and definition on a node reference in the middle
         ref_line, ref_col, ref_id = reference_position(lines)
         decl_line = next(i for i, line in enumerate(lines) if line.startswith(ref_id + ": "))
@@ -514,6 +555,23 @@ async def run_size(nominal: int, plan: Plan, seed: int, log, profile: Optional[s
         log(f"  rename ({refs} refs, {res.rename_lines} lines): p50 {fmt_ms(m.p50)} {m.error or ''}")
         await client.notify("textDocument/didClose", {"textDocument": {"uri": hub_uri}})
         client.drop_notifications()
+
+        # didOpen of a different document of the same size: the grammar is loaded by now,
+        # the lines are new (other labels and ids), so this is the open cost without the
+        # one-time cost of loading lark in a fresh process
+        other_text = generate(nominal, seed + 1)
+        other_uri = f"file:///bench/other-{nominal}.fz"
+
+        async def open_other() -> float:
+            sent = await client.notify("textDocument/didOpen", {"textDocument": {"uri": other_uri, "languageId": "flowzap", "version": 1, "text": other_text}})
+            note = await client.wait_diagnostics(other_uri, 1, timeout)
+            await client.notify("textDocument/didClose", {"textDocument": {"uri": other_uri}})
+            client.drop_notifications()
+            return (note.received - sent) * 1000
+
+        m = await bench.repeat("open_other", 1, open_other)
+        log(f"  didOpen (another document): {fmt_ms(m.p50)}")
+        del other_text
 
         # didOpen of the same text again (every line's parse is memoised by now); the
         # last one stays open for the preview
@@ -709,7 +767,7 @@ def report(results: list[SizeResult], starts: list[float], info: dict, args, ela
         "`benchmarks/lsp_driver.py`: from the client writing the message to the client having read the answer "
         "(`time.perf_counter`). A keystroke is a didChange (incremental sync) of one character in a label in the "
         "middle of the document, timed until the publishDiagnostics carrying the new version; five characters are "
-        "typed then deleted, on a different line each round. Documents come from `benchmarks/generate.py` "
+        "typed then deleted, on a different line each round. A keystroke in a target id types `x` after an edge's target id (the edge now points at an undefined node: the document is relinked and an error appears) and deletes it again, on a different edge each pair. Documents come from `benchmarks/generate.py` "
         "(lanes of decisions, branches, cross-lane hops, loops, CJK and emoji labels; no errors). "
         "Completion is requested at the end of an inserted line ending in `LaneX.`; hover and definition on an "
         "edge's target node near the middle. Rename uses a second document of the same size in which `Lane0.n2` "
@@ -783,7 +841,7 @@ def report(results: list[SizeResult], starts: list[float], info: dict, args, ela
         "(what an incremental keystroke should approach), above 1 super-linear.",
         "",
     ]
-    for key in ("open", "open_warm", "keystroke", "completion", "hover", "definition", "rename", "preview", "rss"):
+    for key in ("open", "open_other", "open_warm", "keystroke", "keystroke_id", "completion", "hover", "definition", "rename", "preview", "rss"):
         g = growth(results, key)
         if g:
             out.append(f"- {METRICS[key][0]}: " + "; ".join(g))

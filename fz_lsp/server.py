@@ -23,7 +23,7 @@ from pygls.protocol.language_server import LanguageServerProtocol, lsp_method
 
 from fz_lsp import __version__
 from fz_lsp.convert import Converter
-from fz_lsp.document import Document
+from fz_lsp.document import Document, collector_paused
 from fz_lsp.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -115,7 +115,7 @@ class FlowZapProtocol(LanguageServerProtocol):
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
         item = params.text_document
-        self._server.documents[item.uri] = Document(item.text, item.uri, item.version)
+        self._server.open_document(item.uri, item.text, item.version)
         if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_OPEN)) is not None:
             yield handler, (params,), None
 
@@ -191,6 +191,24 @@ class FlowZapServer(LanguageServer):
         return render_svg(doc.model, view, theme), uri.rsplit("/", 1)[-1]
 
     # -- diagnostics -----------------------------------------------------------
+
+    def open_document(self, uri: str, text: str, version: Optional[int]) -> Document:
+        """Analyse a newly opened document. A large one is long-lived: its model and
+        diagnostics are built with the garbage collector paused and then frozen out of its
+        sight, so neither this open nor later keystrokes pay for scanning its objects."""
+        if text.count("\n") + 1 < LARGE_DOCUMENT_LINES:
+            doc = Document(text, uri, version)
+        else:
+            with collector_paused():
+                doc = Document(text, uri, version)
+                try:
+                    doc.diagnostics(self.settings)
+                except Exception:  # reported by publish, which tries again
+                    pass
+                gc.freeze()
+            self.large_documents.add(uri)
+        self.documents[uri] = doc
+        return doc
 
     def publish(self, doc: Document) -> None:
         try:
@@ -305,12 +323,6 @@ async def on_configuration(ls: FlowZapServer, params: types.DidChangeConfigurati
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
 def on_open(ls: FlowZapServer, params: types.DidOpenTextDocumentParams) -> None:
     ls.schedule_diagnostics(params.text_document.uri, immediate=True)
-    doc = ls.documents.get(params.text_document.uri)
-    if doc is not None and len(doc.lines) >= LARGE_DOCUMENT_LINES:
-        # a large model is long-lived: keep it out of full collections, which would
-        # otherwise scan all of its objects in the middle of later keystrokes
-        gc.freeze()
-        ls.large_documents.add(doc.uri)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)

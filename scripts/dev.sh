@@ -77,6 +77,9 @@ cmd_bench() {
   setup_python "test"
   setup_apt dot:graphviz
   "$PY" benchmarks/run.py "$@"
+  if [ $# -eq 0 ]; then  # the full run: also the renderer against Graphviz dot
+    "$PY" benchmarks/bench_render.py
+  fi
 }
 
 case "${1:-}" in

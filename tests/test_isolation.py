@@ -24,7 +24,7 @@ from test_protocol_misuse import GOOD, INTERNAL_ERROR, SERVER_ENV, LspProcess, r
 
 # feature name -> (module, function) as server.py calls them
 TARGETS = {
-    "completion": [("fz_lsp.completion", "complete")],
+    "completion": [("fz_lsp.completion", "completions")],
     "hover": [("fz_lsp.hover", "hover")],
     "definition": [("fz_lsp.navigation", "definition")],
     "references": [("fz_lsp.navigation", "references")],
