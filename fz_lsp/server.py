@@ -210,6 +210,14 @@ class FlowZapServer(LanguageServer):
         self.documents[uri] = doc
         return doc
 
+    def release_frozen(self, uri: str) -> None:
+        """Let a closed large document, frozen at open, be collected."""
+        if uri in self.large_documents:
+            self.large_documents.discard(uri)
+            gc.unfreeze()
+            gc.collect()
+            gc.freeze()
+
     def publish(self, doc: Document) -> None:
         try:
             found = doc.diagnostics(self.settings)
@@ -345,12 +353,7 @@ def on_close(ls: FlowZapServer, params: types.DidCloseTextDocumentParams) -> Non
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
     if ls._browser is not None:
         ls._browser.close(uri)
-    if uri in ls.large_documents:
-        # let the closed document's model, frozen at open, be collected
-        ls.large_documents.discard(uri)
-        gc.unfreeze()
-        gc.collect()
-        gc.freeze()
+    ls.release_frozen(uri)
 
 
 
