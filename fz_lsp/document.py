@@ -46,6 +46,15 @@ class Document:
         self.in_place_edits = 0  # edits that kept the model (for tests and benchmarks)
         self.set_text(text)
 
+    def dispose(self) -> None:
+        """The document is closed: break its model's cycles so that it is freed at once
+        (see Model.dispose). It stays usable: the model is rebuilt if asked for again."""
+        if self._model is not None:
+            self._model.dispose()
+            self._model = None
+        self._diagnostics.clear()
+        self._document_wide.clear()
+
     # -- text ---------------------------------------------------------------
 
     @property

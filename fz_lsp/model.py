@@ -397,6 +397,25 @@ class Model:
         self.line_nodes = _LineIndex(facts, nodes=True)  # declarations per line
         self.line_refs = _LineIndex(facts, nodes=False)  # references per line
 
+    def dispose(self) -> None:
+        """Break the model's reference cycles (node <-> lane, node <-> edge through its
+        refs), so that once dropped it is freed by reference counting alone, with no
+        garbage collection (a large model is frozen out of the collector's sight). The
+        model and the line facts it links are unusable afterwards."""
+        for lane in self.lanes:
+            lane.nodes = []
+        for node in self.nodes:
+            node.lane = None
+            node.incoming, node.outgoing, node.loops = [], [], []
+        for ref in self.refs:
+            ref.node = ref.prefix_lane = ref.context_lane = None
+        for edge in self.edges:
+            edge.lane = None
+        for loop in self.loops:
+            loop.lane = None
+        for issue in self.structure_issues:
+            issue.lane = None
+
     def lane_at(self, line: int) -> Optional[Lane]:
         if 0 <= line < len(self.line_lane):
             return self.line_lane[line]

@@ -29,6 +29,7 @@ from fz_lsp.settings import Settings
 log = logging.getLogger(__name__)
 
 LARGE_DOCUMENT_LINES = 5_000  # from here on, a model is frozen out of the garbage collector
+RELEASE_DELAY_S = 2.0  # after closing a large document, collect it this much later
 
 
 # Graceful degradation for very large documents (README, "Reliability").
@@ -138,7 +139,9 @@ class FlowZapProtocol(LanguageServerProtocol):
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
     def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):
-        self._server.documents.pop(params.text_document.uri, None)
+        doc = self._server.documents.pop(params.text_document.uri, None)
+        if doc is not None:
+            doc.dispose()  # freed now by reference counting, even when frozen out of the GC
         if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
             yield handler, (params,), None
 
@@ -152,6 +155,7 @@ class FlowZapServer(LanguageServer):
         self._pending: dict[str, asyncio.Task] = {}
         self._browser = None  # BrowserPreviewServer, started by the first browser preview
         self.large_documents: set[str] = set()  # URIs whose models were frozen out of the GC
+        self._release_due = False  # a closed large document waits for collect_released
         self.exit_code = 0  # set by the `exit` notification
         self._said: dict[str, set[str]] = {}  # uri -> topics already shown to the user (say_once)
 
@@ -211,9 +215,25 @@ class FlowZapServer(LanguageServer):
         return doc
 
     def release_frozen(self, uri: str) -> None:
-        """Let a closed large document, frozen at open, be collected."""
-        if uri in self.large_documents:
-            self.large_documents.discard(uri)
+        """After a large document frozen at open was closed (and disposed, which frees its
+        model at once), collect what else it froze: objects of lines edited away that form
+        cycles. A full collection, run a moment later (RELEASE_DELAY_S) so that it does not
+        hold up the messages that follow a close (opening the next file), and once for
+        several closes."""
+        if uri not in self.large_documents:
+            return
+        self.large_documents.discard(uri)
+        if self._release_due:
+            return
+        self._release_due = True
+        try:
+            asyncio.get_running_loop().call_later(RELEASE_DELAY_S, self.collect_released)
+        except RuntimeError:  # no event loop (in-process use): now
+            self.collect_released()
+
+    def collect_released(self) -> None:
+        if self._release_due:
+            self._release_due = False
             gc.unfreeze()
             gc.collect()
             gc.freeze()

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import gc
 
+import pytest
+from conftest import CORPUS, EXAMPLES, read_exact
+
+from fz_lsp.document import Document
 from fz_lsp.server import LARGE_DOCUMENT_LINES, FlowZapServer
+from fz_lsp.settings import Settings
+
+CORPUS_FILES = sorted(CORPUS.rglob("*.fz")) + sorted(EXAMPLES.glob("*.fz"))
 
 
 def _lanes(lines: int) -> str:
@@ -55,3 +62,25 @@ def test_a_small_document_is_not_frozen():
     assert gc.get_freeze_count() == frozen_before
     assert server.large_documents == set() and server.documents["file:///small.fz"] is doc
     server.release_frozen("file:///small.fz")  # nothing to release: a no-op
+
+
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.name)
+def test_a_disposed_document_leaves_no_cycles_and_stays_usable(path):
+    text = read_exact(path)
+    expected = [d.message for d in Document(text).diagnostics(Settings())]  # also warms the parse memo
+    gc.collect()
+    doc = Document(text, path.as_uri())
+    assert [d.message for d in doc.diagnostics(Settings())] == expected
+    doc.dispose()
+    assert [d.message for d in doc.diagnostics(Settings())] == expected  # linked again on demand
+    doc.dispose()
+    del doc  # reference counting frees it all: nothing left for the collector
+    was = gc.get_debug()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        found = gc.collect()
+        leftovers = list(gc.garbage)
+        gc.garbage.clear()
+    finally:
+        gc.set_debug(was)
+    assert found == 0, leftovers[:10]
