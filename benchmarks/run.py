@@ -7,7 +7,8 @@ dependency-free client in benchmarks/lsp_driver.py:
 - start -> initialize result (process spawn included);
 - baselines: round trip of an unknown request (method not found) and of
   textDocument/documentSymbol on an empty document: the machine's and pygls's floor;
-- didOpen -> first publishDiagnostics (cold: first time the server sees these lines);
+- didOpen -> first publishDiagnostics (cold: first time the server sees these lines), and,
+  for the first size, in the run's first server, whose shape-template cache is empty;
 - keystroke -> fresh diagnostics: didChange (incremental) of one character in a label in
   the middle of the document -> publishDiagnostics carrying the new version; typing five
   characters then deleting them, on a different line each round;
@@ -43,6 +44,7 @@ import platform
 import re
 import statistics
 import subprocess
+import tempfile
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -69,6 +71,7 @@ METRICS = {
     "start": ("start -> initialize result", "ms"),
     "baseline_unknown": ("baseline: unknown request round trip", "ms"),
     "baseline_symbols": ("baseline: documentSymbol on an empty document", "ms"),
+    "open_first": ("didOpen -> first diagnostics, first server on the machine (no saved line shapes)", "ms"),
     "open": ("didOpen -> first diagnostics", "ms"),
     "keystroke": ("keystroke (didChange) -> fresh diagnostics", "ms"),
     "keystroke_id": ("keystroke in an edge's target id (relink) -> fresh diagnostics", "ms"),
@@ -333,10 +336,17 @@ class Bench:
         return m
 
 
+# the servers' shape-template cache (fz_lsp/shape_cache.py): empty at the start of a run,
+# filled by its first server, as on a machine where fz-lsp has never run
+SHAPE_CACHE = tempfile.mkdtemp(prefix="fz-bench-shapes-")
+
+
 def server_env() -> dict[str, str]:
-    """The server's environment: this checkout first on the path, and bytecode caching
-    allowed (as in an installed package), whatever PYTHONDONTWRITEBYTECODE says here."""
+    """The server's environment: this checkout first on the path, bytecode caching
+    allowed (as in an installed package) whatever PYTHONDONTWRITEBYTECODE says here, and
+    this run's own shape-template cache."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["FZ_LSP_CACHE_DIR"] = SHAPE_CACHE
     env["PYTHONPATH"] = str(REPO) + (os.pathsep + os.environ["PYTHONPATH"] if os.environ.get("PYTHONPATH") else "")
     return env
 
@@ -621,6 +631,23 @@ async def run_size(nominal: int, plan: Plan, seed: int, log, profile: Optional[s
     return res
 
 
+async def run_first_open(nominal: int, seed: int, timeout: float) -> float:
+    """didOpen -> diagnostics in the run's first server, whose shape cache is still empty
+    (lark is loaded and each line shape learned from it); the servers after it start
+    with the shapes it saved, as every server does after the first on a machine."""
+    text = generate(nominal, seed + 2)  # other lines than the measured documents, same shapes
+    client = await LspClient.spawn(SERVER_COMMAND, env=server_env(), cwd=str(REPO), server_requests=answer_server_request)
+    try:
+        await client.request_timed("initialize", initialize_params(), timeout=timeout)
+        await client.notify("initialized", {})
+        uri = f"file:///bench/first-{nominal}.fz"
+        sent = await client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "flowzap", "version": 1, "text": text}})
+        note = await client.wait_diagnostics(uri, 1, timeout)
+        return (note.received - sent) * 1000
+    finally:
+        await client.close()
+
+
 async def run_start_only(count: int, timeout: float) -> list[float]:
     out = []
     env = server_env()
@@ -769,6 +796,9 @@ def report(results: list[SizeResult], starts: list[float], info: dict, args, ela
         "middle of the document, timed until the publishDiagnostics carrying the new version; five characters are "
         "typed then deleted, on a different line each round. A keystroke in a target id types `x` after an edge's target id (the edge now points at an undefined node: the document is relinked and an error appears) and deletes it again, on a different edge each pair. Documents come from `benchmarks/generate.py` "
         "(lanes of decisions, branches, cross-lane hops, loops, CJK and emoji labels; no errors). "
+        "The servers of a run share a shape-template cache (`FZ_LSP_CACHE_DIR`, fz_lsp/shape_cache.py) that is empty "
+        "when the run starts: a first server, measured apart at the first size on a document with other lines, "
+        "fills it, as on any machine where fz-lsp has opened a file before. "
         "Completion is requested at the end of an inserted line ending in `LaneX.`; hover and definition on an "
         "edge's target node near the middle. Rename uses a second document of the same size in which `Lane0.n2` "
         "is the target of edges from every lane (1,000 references; lines/10 below 10,000 lines). "
@@ -841,7 +871,7 @@ def report(results: list[SizeResult], starts: list[float], info: dict, args, ela
         "(what an incremental keystroke should approach), above 1 super-linear.",
         "",
     ]
-    for key in ("open", "open_other", "open_warm", "keystroke", "keystroke_id", "completion", "hover", "definition", "rename", "preview", "rss"):
+    for key in ("open_first", "open", "open_other", "open_warm", "keystroke", "keystroke_id", "completion", "hover", "definition", "rename", "preview", "rss"):
         g = growth(results, key)
         if g:
             out.append(f"- {METRICS[key][0]}: " + "; ".join(g))
@@ -942,6 +972,9 @@ async def run(args, log) -> tuple[list[SizeResult], list[float]]:
     results = []
     starts: list[float] = []
     deadline = time.perf_counter() + args.max_minutes * 60
+    first_open = await run_first_open(sizes[0], args.seed, args.timeout) if sizes else None
+    if first_open is not None:
+        log(f"first server on the machine: didOpen -> diagnostics {fmt_ms(first_open)} ({sizes[0]} lines)")
     for nominal in sizes:
         big = nominal > 20000
         plan = Plan(
@@ -964,6 +997,8 @@ async def run(args, log) -> tuple[list[SizeResult], list[float]]:
             if not res.lines:
                 text = generate(nominal, args.seed)
                 res.lines, res.chars = text.count("\n"), len(text)
+        if first_open is not None and not results:
+            res.m("open_first").samples, res.m("open_first").planned = [first_open], 1
         starts += res.m("start").samples
         results.append(res)
     extra = args.starts if args.starts is not None else (0 if args.quick else 4)

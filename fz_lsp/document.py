@@ -106,6 +106,7 @@ class Document:
             self.source = SourceText(text)
             self.statements: list[syntax.Statement] = [syntax.parse_line(line) for line in self.source.lines]
             self.facts: list[LineFacts] = line_facts(self.statements)
+        syntax.save_templates()  # new line shapes, for the next process
         self.lines_parsed_last_edit = len(self.statements)
         self._invalidate()
 

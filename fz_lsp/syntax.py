@@ -17,6 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional, Union
 
+from fz_lsp import shape_cache
+
 if TYPE_CHECKING:
     import lark
     from lark import Lark
@@ -406,9 +408,9 @@ def _builder_source(value, positions: dict[int, int]) -> str:
     return f"{type(value).__name__}({args})"
 
 
-def _make_template(statement: Statement, toks: list[Tok]):
-    """A function rebuilding `statement` from another line's tokens, or None when lark's
-    tokens do not coincide with the scanner's."""
+def _make_template(statement: Statement, toks: list[Tok]) -> Optional[tuple[Callable[[list[Tok]], Statement], str]]:
+    """(function, its source) rebuilding `statement` from another line's tokens, or None
+    when lark's tokens do not coincide with the scanner's."""
     by_span = {(t.start, t.end, t.text): k for k, t in enumerate(toks)}
     positions = {}
     used: list[Tok] = []
@@ -418,15 +420,19 @@ def _make_template(statement: Statement, toks: list[Tok]):
         if k is None:
             return None
         positions[id(t)] = k
-    return eval("lambda t: " + _builder_source(statement, positions), _BUILDER_NAMES)  # noqa: S307 - our own source
+    source = "lambda t: " + _builder_source(statement, positions)
+    return eval(source, _BUILDER_GLOBALS), source  # noqa: S307 - our own source
 
 
 _BUILDER_NAMES = {c.__name__: c for c in (Tok, Attribute, Handle, Endpoint, LaneOpen, LaneClose, DisplayLabel,
                                           NodeDecl, EdgeStmt, LoopStmt, Comment, Foreign)}
+_BUILDER_GLOBALS = {"__builtins__": {}, **_BUILDER_NAMES}
 
 
 _cache: dict[str, Statement] = {}
 _templates: dict[tuple, Optional[Callable[[list[Tok]], Statement]]] = {}
+_template_sources: dict[tuple, str] = {}  # the source of each template (what shape_cache keeps)
+_saved = -1  # how many of _template_sources the cache file holds; -1: not loaded yet
 _CACHE_LIMIT = 500_000
 parse_count = 0  # number of lines actually parsed, by lark or from a template (for tests)
 
@@ -450,22 +456,67 @@ def parse_line(line: str) -> Statement:
         return _cache[line]
     except KeyError:
         pass
-    global parse_count
+    global parse_count, _saved
     parse_count += 1
+    if _saved < 0:
+        _load_templates()
     if not line or line.isspace():
         result: Statement = None
     else:
         scanned = _scan(line)
         template = _templates.get(scanned[0]) if scanned is not None else None
         if template is not None:
-            result = template(scanned[1])
-        else:
+            try:
+                result = template(scanned[1])
+            except Exception:  # a saved template that does not fit (a damaged cache file)
+                template = _templates[scanned[0]] = None
+                _template_sources.pop(scanned[0], None)
+        if template is None:
             result = _lark_statement(line)
             if scanned is not None and scanned[0] not in _templates:
                 ok = result is not None and type(result) is not Broken
-                _templates[scanned[0]] = _make_template(result, scanned[1]) if ok else None
+                made = _make_template(result, scanned[1]) if ok else None
+                _templates[scanned[0]] = made[0] if made is not None else None
+                if made is not None:
+                    _template_sources[scanned[0]] = made[1]
     if len(_cache) >= _CACHE_LIMIT:
         _cache.clear()
         _templates.clear()
+        _template_sources.clear()
+        _saved = -1  # take the saved ones again
     _cache[line] = result
     return result
+
+
+# ---------------------------------------------------------------------------
+# Templates kept between processes (fz_lsp/shape_cache.py)
+
+
+@lru_cache(maxsize=1)
+def _cache_key() -> str:
+    return shape_cache.cache_key(grammar_text().encode("utf-8"), Path(__file__).read_bytes())
+
+
+def _load_templates() -> None:
+    """Take the templates saved by earlier processes (once, before the first parse)."""
+    global _saved
+    _saved = 0
+    for shape, source in shape_cache.load(_cache_key(), frozenset(_BUILDER_NAMES)).items():
+        if shape in _templates:
+            continue
+        try:
+            builder = eval(source, _BUILDER_GLOBALS)  # noqa: S307 - checked by shape_cache.valid_source
+        except Exception:  # not an expression after all: leave the shape to lark
+            continue
+        _templates[shape] = builder
+        _template_sources[shape] = source
+    _saved = len(_template_sources)
+
+
+def save_templates() -> None:
+    """Keep the templates learned since the last save for later processes (a no-op when
+    there are none; called after a whole document was parsed)."""
+    global _saved
+    if 0 <= _saved < len(_template_sources) and _saved < shape_cache.MAX_SAVED:
+        # on failure (read-only home, ...) stop trying: the cache is only an optimisation
+        _saved = len(_template_sources) if shape_cache.save(_cache_key(), _template_sources) else shape_cache.MAX_SAVED

@@ -6,6 +6,7 @@ import asyncio
 import itertools
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,10 @@ from pytest_lsp import ClientServerConfig, LanguageClient
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 EXAMPLES = ROOT / "examples"
+
+# the shape-template cache (fz_lsp/shape_cache.py) of this test session, in and out of
+# process: tests neither read what an earlier run left nor write to the user's cache
+os.environ["FZ_LSP_CACHE_DIR"] = tempfile.mkdtemp(prefix="fz-lsp-test-cache-")
 
 SERVER_COMMAND = [sys.executable, "-m", "fz_lsp", "--stdio"]
 SERVER_ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
