@@ -38,6 +38,11 @@ def read_exact(path: Path) -> str:
         return f.read()
 
 
+def R(sl: int, sc: int, el: int, ec: int) -> types.Range:
+    """An LSP range, written short in expected values."""
+    return types.Range(start=types.Position(sl, sc), end=types.Position(el, ec))
+
+
 def initialize_params(encodings=None, options=None) -> types.InitializeParams:
     general = types.GeneralClientCapabilities(position_encodings=encodings) if encodings else None
     return types.InitializeParams(

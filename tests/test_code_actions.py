@@ -7,7 +7,7 @@ full) and end-to-end tests through the server with the diagnostics it published.
 from __future__ import annotations
 
 import pytest
-from conftest import CORPUS, corpus_files, read_exact
+from conftest import CORPUS, R, corpus_files, read_exact
 from lsprotocol import types
 from lsprotocol.converters import get_converter
 
@@ -297,10 +297,6 @@ def test_renumber_round_trip_on_truncated_file():
 
 def wire(value):
     return get_converter().unstructure(value)
-
-
-def R(sl, sc, el, ec) -> types.Range:
-    return types.Range(start=types.Position(sl, sc), end=types.Position(el, ec))
 
 
 def edits_of(action: types.CodeAction, uri: str) -> list[tuple]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 import pytest_lsp
-from conftest import CORPUS, SERVER_COMMAND, SERVER_ENV, Session, initialize_params, read_exact
+from conftest import CORPUS, R, SERVER_COMMAND, SERVER_ENV, Session, initialize_params, read_exact
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lsprotocol import types
@@ -354,10 +354,6 @@ async def plain_client(lsp_client: LanguageClient):
     await lsp_client.initialize_session(initialize_params())
     yield
     await lsp_client.shutdown_session()
-
-
-def R(sl, sc, el, ec) -> types.Range:
-    return types.Range(start=types.Position(sl, sc), end=types.Position(el, ec))
 
 
 async def request(client: LanguageClient, uri: str, line: int, character: int) -> types.CompletionList:

@@ -10,7 +10,7 @@ import asyncio
 import dataclasses
 
 import pytest
-from conftest import CORPUS, corpus_files, read_exact
+from conftest import CORPUS, R, corpus_files, read_exact
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lsprotocol import types
@@ -293,10 +293,6 @@ def test_arbitrary_text_formats_safely(text):
 
 def client_edits(edits) -> list[tuple]:
     return [(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character, e.new_text) for e in edits]
-
-
-def R(sl, sc, el, ec) -> types.Range:
-    return types.Range(start=types.Position(sl, sc), end=types.Position(el, ec))
 
 
 OPTIONS = types.FormattingOptions(tab_size=8, insert_spaces=False)

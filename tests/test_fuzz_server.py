@@ -54,6 +54,7 @@ from fz_lsp.document import Document
 from fz_lsp.server import MAX_PUBLISHED_DIAGNOSTICS
 from fz_lsp.settings import Settings
 from test_protocol_misuse import (
+    DOCUMENT_REQUESTS,
     INTERNAL_ERROR,
     INVALID_PARAMS,
     METHOD_NOT_FOUND,
@@ -375,25 +376,7 @@ new_names = st.one_of(
 
 valid_names = st.one_of(st.integers(1, 30).map(lambda i: f"n{i}"), st.from_regex(r"[A-Za-z][A-Za-z0-9_]{0,6}", fullmatch=True))
 
-REQUESTS = [
-    "textDocument/completion",
-    "textDocument/hover",
-    "textDocument/definition",
-    "textDocument/references",
-    "textDocument/documentHighlight",
-    "textDocument/documentSymbol",
-    "textDocument/foldingRange",
-    "textDocument/selectionRange",
-    "textDocument/prepareRename",
-    "textDocument/rename",
-    "textDocument/formatting",
-    "textDocument/rangeFormatting",
-    "textDocument/codeAction",
-    "textDocument/semanticTokens/full",
-    "textDocument/semanticTokens/range",
-    "textDocument/inlayHint",
-    "workspace/executeCommand",
-]
+REQUESTS = DOCUMENT_REQUESTS  # every request that takes a document
 
 
 SYMBOL_REQUESTS = [

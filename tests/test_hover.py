@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 import pytest_lsp
-from conftest import CORPUS, SERVER_COMMAND, SERVER_ENV, Session, initialize_params, read_exact
+from conftest import CORPUS, R, SERVER_COMMAND, SERVER_ENV, Session, initialize_params, read_exact
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
@@ -227,10 +227,6 @@ async def plain_client(lsp_client: LanguageClient):
     await lsp_client.initialize_session(initialize_params())
     yield
     await lsp_client.shutdown_session()
-
-
-def R(sl, sc, el, ec) -> types.Range:
-    return types.Range(start=types.Position(sl, sc), end=types.Position(el, ec))
 
 
 async def request(client: LanguageClient, uri: str, line: int, character: int):

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 import pytest_lsp
-from conftest import CORPUS, SERVER_COMMAND, SERVER_ENV, Session, initialize_params, read_exact
+from conftest import CORPUS, R, SERVER_COMMAND, SERVER_ENV, Session, initialize_params, read_exact
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
@@ -95,10 +95,6 @@ def test_truncated_files_and_empty_document():
 
 # ---------------------------------------------------------------------------
 # end to end
-
-
-def R(sl, sc, el, ec) -> types.Range:
-    return types.Range(start=types.Position(sl, sc), end=types.Position(el, ec))
 
 
 async def request(client: LanguageClient, uri: str, rng: types.Range) -> list[types.InlayHint]:

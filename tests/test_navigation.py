@@ -7,7 +7,7 @@ real server process asserting exact protocol ranges.
 from __future__ import annotations
 
 import pytest
-from conftest import CORPUS, corpus_files, read_exact
+from conftest import CORPUS, R, corpus_files, read_exact
 from lsprotocol import types
 
 from fz_lsp import navigation
@@ -26,10 +26,6 @@ TRUNCATED = sorted((CORPUS / "truncated").glob("*.partial"))
 
 def model(text: str):
     return Document(text).model
-
-
-def R(sl, sc, el, ec) -> types.Range:
-    return types.Range(start=types.Position(sl, sc), end=types.Position(el, ec))
 
 
 def doc_id(uri: str) -> types.TextDocumentIdentifier:

@@ -37,16 +37,8 @@ from pathlib import Path
 import pytest
 
 from test_protocol_misuse import ROOT, SERVER_ENV, LspProcess
+from test_render_chromium import CHROMIUM_FLAGS
 
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 MARK = "document.documentElement.setAttribute('data-'+'owned','yes')"  # the DOM shows data-owned="yes"
 TITLE = "document.title='PW'+'NED'"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import pytest_lsp
-from conftest import CORPUS, SERVER_COMMAND, SERVER_ENV, Session, corpus_files, initialize_params, read_exact
+from conftest import CORPUS, R, SERVER_COMMAND, SERVER_ENV, Session, corpus_files, initialize_params, read_exact
 from lsprotocol import types
 from lsprotocol.converters import get_converter
 from pygls.exceptions import JsonRpcException
@@ -210,10 +210,6 @@ def params(uri: str, line: int, col: int, new: str) -> types.RenameParams:
 def wire(value):
     """A protocol value as JSON data, for exact comparisons (lists, not tuples)."""
     return get_converter().unstructure(value)
-
-
-def R(sl, sc, el, ec) -> types.Range:
-    return types.Range(start=types.Position(sl, sc), end=types.Position(el, ec))
 
 
 def client_edits(edits) -> list[tuple]:

@@ -334,15 +334,24 @@ end
 -- ---------------------------------------------------------------------------------------
 -- commands
 
+--- The buffer named by opts.bufnr (0 or nil: the current one) and its fz-lsp client;
+--- the client is nil, after telling the user, when fz-lsp is not attached.
+local function attached_client(opts)
+  local bufnr = (opts.bufnr == nil or opts.bufnr == 0) and vim.api.nvim_get_current_buf() or opts.bufnr
+  local client = M.get_client(bufnr)
+  if not client then
+    notify("fz-lsp is not attached to this buffer", vim.log.levels.ERROR)
+  end
+  return bufnr, client
+end
+
 --- Open the live browser preview of `bufnr` (workspace/executeCommand
 --- flowzap.openBrowserPreview). The server answers with window/showDocument.
 --- opts: { bufnr = 0, view = "workflow"|"sequence", callback = function(err, result) }
 function M.preview(opts)
   opts = opts or {}
-  local bufnr = (opts.bufnr == nil or opts.bufnr == 0) and vim.api.nvim_get_current_buf() or opts.bufnr
-  local client = M.get_client(bufnr)
+  local bufnr, client = attached_client(opts)
   if not client then
-    notify("fz-lsp is not attached to this buffer", vim.log.levels.ERROR)
     return false
   end
   local params = {
@@ -431,10 +440,8 @@ end
 --- opts: { bufnr = 0, callback = function(err, action) }
 function M.renumber(opts)
   opts = opts or {}
-  local bufnr = (opts.bufnr == nil or opts.bufnr == 0) and vim.api.nvim_get_current_buf() or opts.bufnr
-  local client = M.get_client(bufnr)
+  local bufnr, client = attached_client(opts)
   if not client then
-    notify("fz-lsp is not attached to this buffer", vim.log.levels.ERROR)
     return false
   end
   local kind = "source.renumberNodes"
