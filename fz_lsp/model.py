@@ -401,7 +401,8 @@ class Model:
         """Break the model's reference cycles (node <-> lane, node <-> edge through its
         refs), so that once dropped it is freed by reference counting alone, with no
         garbage collection (a large model is frozen out of the collector's sight). The
-        model and the line facts it links are unusable afterwards."""
+        model is unusable afterwards; build_model over the same line facts links them
+        again."""
         for lane in self.lanes:
             lane.nodes = []
         for node in self.nodes:
