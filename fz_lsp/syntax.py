@@ -493,15 +493,21 @@ def parse_line(line: str) -> Statement:
 
 
 @lru_cache(maxsize=1)
-def _cache_key() -> str:
-    return shape_cache.cache_key(grammar_text().encode("utf-8"), Path(__file__).read_bytes())
+def _cache_key() -> Optional[str]:
+    """A hash of the grammar and of this module; None (no cache) when they cannot be read."""
+    try:
+        return shape_cache.cache_key(grammar_text().encode("utf-8"), Path(__file__).read_bytes())
+    except OSError:  # e.g. imported from a zip file
+        return None
 
 
 def _load_templates() -> None:
     """Take the templates saved by earlier processes (once, before the first parse)."""
     global _saved
     _saved = 0
-    for shape, source in shape_cache.load(_cache_key(), frozenset(_BUILDER_NAMES)).items():
+    key = _cache_key()
+    saved = shape_cache.load(key, frozenset(_BUILDER_NAMES)) if key is not None else {}
+    for shape, source in saved.items():
         if shape in _templates:
             continue
         try:
@@ -518,5 +524,7 @@ def save_templates() -> None:
     there are none; called after a whole document was parsed)."""
     global _saved
     if 0 <= _saved < len(_template_sources) and _saved < shape_cache.MAX_SAVED:
+        key = _cache_key()
         # on failure (read-only home, ...) stop trying: the cache is only an optimisation
-        _saved = len(_template_sources) if shape_cache.save(_cache_key(), _template_sources) else shape_cache.MAX_SAVED
+        ok = key is not None and shape_cache.save(key, _template_sources)
+        _saved = len(_template_sources) if ok else shape_cache.MAX_SAVED
