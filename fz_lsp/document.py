@@ -18,7 +18,16 @@ from contextlib import contextmanager
 from typing import Optional
 
 from fz_lsp import syntax
-from fz_lsp.model import LineAnchor, LineFacts, Model, build_model, line_facts, link_signature
+from fz_lsp.model import (
+    LineAnchor,
+    LineFacts,
+    Model,
+    build_model,
+    can_retarget,
+    line_facts,
+    link_signature,
+    retarget_edge,
+)
 from fz_lsp.settings import Settings
 from fz_lsp.source import SourceText
 
@@ -44,6 +53,7 @@ class Document:
         self._diagnostics: dict[Settings, list] = {}
         self._document_wide: dict[Settings, list] = {}  # diagnostics that need the whole model
         self.in_place_edits = 0  # edits that kept the model (for tests and benchmarks)
+        self.retargeted_edits = 0  # edits that kept the model but relinked edges
         self.set_text(text)
 
     def dispose(self) -> None:
@@ -71,7 +81,7 @@ class Document:
         first, added, removed = splice.first, splice.added, splice.removed
         fresh = [syntax.parse_line(line) for line in self.source.lines[first : first + added]]
         self.lines_parsed_last_edit = added
-        if self._edit_in_place(first, removed, fresh):
+        if self._edit_in_place(first, removed, fresh) or self._retarget_in_place(first, removed, fresh):
             return
         self.statements[first : first + removed] = fresh
         self.facts[first : first + removed] = [LineFacts(LineAnchor(first + k), st) for k, st in enumerate(fresh)]
@@ -99,6 +109,24 @@ class Document:
             self.statements[i] = st
         self.in_place_edits += 1
         self._diagnostics.clear()
+        return True
+
+    def _retarget_in_place(self, first: int, removed: int, fresh: list[syntax.Statement]) -> bool:
+        """Keep the model when the edit changes only what edges point at (an id, prefix or
+        handle typed in an edge line that stays an edge): those edges are relinked alone
+        (model.retarget_edge) instead of every line. The document-wide diagnostics are
+        computed again."""
+        model = self._model
+        if model is None or removed != len(fresh):
+            return False
+        if not all(can_retarget(model, self.facts[first + k], st) for k, st in enumerate(fresh)):
+            return False
+        for k, st in enumerate(fresh):
+            retarget_edge(model, self.facts[first + k], st)
+            self.statements[first + k] = st
+        self.retargeted_edits += 1
+        self._diagnostics.clear()
+        self._document_wide.clear()
         return True
 
     def set_text(self, text: str) -> None:

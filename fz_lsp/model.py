@@ -10,6 +10,7 @@ Pure Python: no pygls import.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field, fields
 from typing import Optional, Sequence
@@ -563,6 +564,41 @@ def build_model(
             if node is not None and loop not in node.loops:
                 node.loops.append(loop)
     return m
+
+
+def can_retarget(model: Model, fact: LineFacts, st: Statement) -> bool:
+    """Whether `st` can replace the edge of `fact` by `retarget_edge`: an edge line inside a
+    lane that stays an edge with as many endpoints. Such an edit changes only what that
+    edge points at; lanes, nodes and every other line's links stay as they are."""
+    return (
+        fact.edge is not None
+        and type(st) is syntax.EdgeStmt
+        and len(st.endpoints) == len(fact.statement.endpoints)
+        and model.line_lane[fact.anchor.line] is not None
+    )
+
+
+def _edge_index(edge: Edge) -> int:
+    return edge.index
+
+
+def retarget_edge(model: Model, fact: LineFacts, st: Statement) -> None:
+    """Give the edge of `fact` the content of `st` (see `can_retarget`) and link it exactly
+    as build_model would: its references resolved again, and the edge moved from its old
+    endpoints' incoming/outgoing lists to the new ones' (kept in edge order)."""
+    edge = fact.edge
+    if edge.source.node is not None:
+        edge.source.node.outgoing.remove(edge)
+    if edge.target.node is not None:
+        edge.target.node.incoming.remove(edge)
+    fact.take_content(LineFacts(fact.anchor, st))
+    for ref in fact.refs:
+        ref.node = model.node_by_id.get(ref.name)
+        ref.prefix_lane = model.lane_by_id.get(ref.prefix) if ref.prefix is not None else None
+    if edge.source.node is not None:
+        bisect.insort(edge.source.node.outgoing, edge, key=_edge_index)
+    if edge.target.node is not None:
+        bisect.insort(edge.target.node.incoming, edge, key=_edge_index)
 
 
 def _ref(ep: syntax.Endpoint, role: str, anchor: LineAnchor) -> Ref:

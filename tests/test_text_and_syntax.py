@@ -259,6 +259,66 @@ def test_incremental_diagnostics_equal_fresh_analysis(text, edits):
         assert diagnostic_summary(doc) == diagnostic_summary(fresh)
 
 
+def links_summary(doc: Document):
+    """Every reference's resolution and every node's edge lists, by identity-free values."""
+    m = doc.model
+    return (
+        [(r.span.line, r.span.start, r.name, r.role, r.node.span.line if r.node else None,
+          r.prefix_lane.header_line if r.prefix_lane else None, r.context_lane.header_line if r.context_lane else None)
+         for r in m.refs],
+        [([e.index for e in n.incoming], [e.index for e in n.outgoing], [lp.line for lp in n.loops]) for n in m.nodes],
+    )
+
+
+def test_typing_in_an_edge_target_relinks_only_that_edge():
+    (path,) = [p for p in corpus_files() if p.name == "gitops-deployment.fz"]
+    doc = Document(read_exact(path))
+    model = doc.model
+    doc.diagnostics()
+    line = doc.lines.index("n4.handle(bottom) -> CICD.n5.handle(top) [label=\"Trigger\"]")
+    n5, n6 = model.node_by_id["n5"], model.node_by_id["n6"]
+    edge = model.edges[3]
+    doc.replace((line, 27), (line, 28), "6")  # CICD.n5 -> CICD.n6
+    assert doc.model is model and doc.retargeted_edits == 1
+    assert edge.target.node is n6 and edge not in n5.incoming and n6.incoming[0] is edge
+    assert [e.index for e in n6.incoming] == sorted(e.index for e in n6.incoming)
+    assert model_summary(doc) == model_summary(Document(doc.text))
+    assert links_summary(doc) == links_summary(Document(doc.text))
+    doc.replace((line, 27), (line, 28), "99")  # CICD.n99: undefined
+    assert edge.target.node is None and [d.code for d in doc.diagnostics() if d.severity == 1] == ["undefined-node"]
+    assert diagnostic_summary(doc) == diagnostic_summary(Document(doc.text))
+
+
+target_edits = st.sampled_from(["", "n1", "n2", "n5", "n12", "n99", "1", "x", "CICD.", "Developer.", "GitOps.",
+                                "Nope.", ".", "right", "left", "top", "bottom", "rigth", "(", ")", "->", "[", "]"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from(corpus_texts),
+    st.lists(st.tuples(st.integers(0, 10**6), st.integers(-25, 25), st.integers(0, 4), target_edits),
+             min_size=1, max_size=12),
+)
+def test_edits_in_edge_lines_equal_fresh_analysis(text, edits):
+    """Edits aimed at edge lines around the arrow (ids, prefixes, handles): whether the edge
+    is retargeted in place or the document relinked, the links, the model and the
+    diagnostics equal those of the same text analysed from scratch."""
+    doc = Document(text)
+    for pick, offset, length, new in edits:
+        edge_lines = [f.anchor.line for f in doc.facts if f.edge is not None]
+        if not edge_lines:
+            break
+        line = edge_lines[pick % len(edge_lines)]
+        arrow = doc.lines[line].find("->")
+        col = min(max(0, arrow + offset), len(doc.lines[line]))
+        doc.diagnostics()
+        doc.replace((line, col), (line, min(col + length, len(doc.lines[line]))), new)
+        fresh = Document(doc.text)
+        assert links_summary(doc) == links_summary(fresh)
+        assert model_summary(doc) == model_summary(fresh)
+        assert diagnostic_summary(doc) == diagnostic_summary(fresh)
+
+
 # -- shape templates agree with lark -------------------------------------------------------
 
 line_alphabet = st.sampled_from(
