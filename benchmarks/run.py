@@ -74,7 +74,7 @@ METRICS = {
     "open_first": ("didOpen -> first diagnostics, first server on the machine (no saved line shapes)", "ms"),
     "open": ("didOpen -> first diagnostics", "ms"),
     "keystroke": ("keystroke (didChange) -> fresh diagnostics", "ms"),
-    "keystroke_id": ("keystroke in an edge's target id (relink) -> fresh diagnostics", "ms"),
+    "keystroke_id": ("keystroke in an edge's target id -> fresh diagnostics", "ms"),
     "completion": ("completion after `LaneX.`", "ms"),
     "hover": ("hover on a node reference", "ms"),
     "definition": ("definition of a node reference", "ms"),
@@ -794,7 +794,7 @@ def report(results: list[SizeResult], starts: list[float], info: dict, args, ela
         "`benchmarks/lsp_driver.py`: from the client writing the message to the client having read the answer "
         "(`time.perf_counter`). A keystroke is a didChange (incremental sync) of one character in a label in the "
         "middle of the document, timed until the publishDiagnostics carrying the new version; five characters are "
-        "typed then deleted, on a different line each round. A keystroke in a target id types `x` after an edge's target id (the edge now points at an undefined node: the document is relinked and an error appears) and deletes it again, on a different edge each pair. Documents come from `benchmarks/generate.py` "
+        "typed then deleted, on a different line each round. A keystroke in a target id types `x` after an edge's target id (the edge now points at an undefined node: its links change and an error appears) and deletes it again, on a different edge each pair. Documents come from `benchmarks/generate.py` "
         "(lanes of decisions, branches, cross-lane hops, loops, CJK and emoji labels; no errors). "
         "The servers of a run share a shape-template cache (`FZ_LSP_CACHE_DIR`, fz_lsp/shape_cache.py) that is empty "
         "when the run starts: a first server, measured apart at the first size on a document with other lines, "
