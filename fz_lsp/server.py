@@ -211,6 +211,9 @@ class FlowZapServer(LanguageServer):
                     pass
                 gc.freeze()
             self.large_documents.add(uri)
+        previous = self.documents.get(uri)
+        if previous is not None:  # opened again without a close: the old text is gone
+            previous.dispose()
         self.documents[uri] = doc
         return doc
 
