@@ -197,20 +197,19 @@ class FlowZapServer(LanguageServer):
     # -- diagnostics -----------------------------------------------------------
 
     def open_document(self, uri: str, text: str, version: Optional[int]) -> Document:
-        """Analyse a newly opened document. A large one is long-lived: its model and
-        diagnostics are built with the garbage collector paused and then frozen out of its
-        sight, so neither this open nor later keystrokes pay for scanning its objects."""
-        if text.count("\n") + 1 < LARGE_DOCUMENT_LINES:
+        """Analyse a newly opened document, with the garbage collector paused. A large one
+        (LARGE_DOCUMENT_LINES) is long-lived: its diagnostics are computed in the same
+        pause and all of it is frozen out of the collector's sight before it resumes, so
+        neither this open nor later keystrokes pay for scanning its objects."""
+        with collector_paused():
             doc = Document(text, uri, version)
-        else:
-            with collector_paused():
-                doc = Document(text, uri, version)
+            if len(doc.lines) >= LARGE_DOCUMENT_LINES:
                 try:
                     doc.diagnostics(self.settings)
                 except Exception:  # reported by publish, which tries again
                     pass
                 gc.freeze()
-            self.large_documents.add(uri)
+                self.large_documents.add(uri)
         previous = self.documents.get(uri)
         if previous is not None:  # opened again without a close: the old text is gone
             previous.dispose()

@@ -19,23 +19,24 @@ from fz_lsp.settings import Settings
 CORPUS_FILES = sorted(CORPUS.rglob("*.fz")) + sorted(EXAMPLES.glob("*.fz"))
 
 
-def _lanes(lines: int) -> str:
+def _lanes(lines: int, end: str = "\n") -> str:
     per_lane = 50
     out = []
     for lane in range(lines // (per_lane + 2) + 1):
         out.append(f"L{lane} {{ # Lane {lane}")
         out += [f'n{lane * per_lane + k}: rectangle label:"step {k}"' for k in range(1, per_lane + 1)]
         out.append("}")
-    return "\n".join(out) + "\n"
+    return end.join(out) + end
 
 
-def test_a_large_document_is_frozen_at_open_and_released_at_close():
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+def test_a_large_document_is_frozen_at_open_and_released_at_close(end: str):
     server = FlowZapServer()
     gc.collect()
     gc.freeze()  # everything alive now is the baseline
     base = gc.get_freeze_count()
     try:
-        doc = server.open_document("file:///big.fz", _lanes(LARGE_DOCUMENT_LINES), 1)
+        doc = server.open_document("file:///big.fz", _lanes(LARGE_DOCUMENT_LINES, end), 1)
         assert len(doc.lines) >= LARGE_DOCUMENT_LINES
         assert server.large_documents == {"file:///big.fz"}
         assert gc.isenabled()
