@@ -471,3 +471,16 @@ async def test_e2e_completion_while_typing_through_incremental_edits(session: Se
     result = await request(client, uri, 5, 15)
     assert [i.label for i in result.items] == ["label", "owner", "description", "system"]
     assert result.items[0].text_edit == types.TextEdit(range=R(5, 15, 5, 15), new_text='label:"$1"')
+
+
+async def test_e2e_a_huge_lane_answers_an_incomplete_list(session: Session, client: LanguageClient):
+    count = MAX_NODE_ITEMS + 200
+    uri = await session.open(_big_lane(count, "n1.handle(right) -> n11"))
+    line = count + 1
+    result = await request(client, uri, line, len("n1.handle(right) -> n11"))
+    nodes = [i.label for i in result.items if i.kind == types.CompletionItemKind.Variable]
+    # n11, n110..n119, n1100..n1199: 111 ids, so this list is complete
+    assert not result.is_incomplete and nodes[:3] == ["n11", "n110", "n111"] and len(nodes) == 111
+    result = await request(client, uri, line, len("n1.handle(right) -> n"))  # every id starts with n
+    nodes = [i.label for i in result.items if i.kind == types.CompletionItemKind.Variable]
+    assert result.is_incomplete and nodes == [f"n{k}" for k in range(1, MAX_NODE_ITEMS + 1)]

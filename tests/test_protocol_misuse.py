@@ -23,6 +23,8 @@ from typing import Any, Callable, Optional
 
 import pytest
 
+from fz_lsp.server import SHOW_DOCUMENT_TIMEOUT_S
+
 ROOT = Path(__file__).resolve().parents[1]
 SERVER_COMMAND = [sys.executable, "-m", "fz_lsp", "--stdio"]
 SERVER_ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -123,6 +125,8 @@ class LspProcess:
             handler = self.server_requests.get(message["method"])
             try:
                 result = handler(message) if handler else None
+                if result is NO_ANSWER:
+                    return
                 self.send({"jsonrpc": "2.0", "id": message["id"], "result": result})
             except OSError:
                 pass
@@ -358,6 +362,9 @@ n3: rectangle label:"Run Tests"
 loop [until green] n2 n3
 }
 """
+
+
+NO_ANSWER = object()  # a server_requests handler returning this leaves the request unanswered
 
 
 def assert_answer(message: dict, allowed_errors=(INVALID_PARAMS, METHOD_NOT_FOUND, REQUEST_FAILED)) -> None:
@@ -662,6 +669,18 @@ def test_malformed_configuration_answer(fresh: LspProcess, reply):
 
 @pytest.mark.parametrize("reply", [None, 42, {"success": "yes"}, {"success": False}])
 def test_malformed_show_document_answer_still_answers_the_preview(fresh: LspProcess, reply):
+    _preview_answers_its_url(fresh, reply)
+
+
+def test_unanswered_show_document_still_answers_the_preview(fresh: LspProcess):
+    started = time.monotonic()
+    _preview_answers_its_url(fresh, NO_ANSWER)  # after SHOW_DOCUMENT_TIMEOUT_S
+    assert time.monotonic() - started >= SHOW_DOCUMENT_TIMEOUT_S
+    shown = [m["params"]["message"] for m in fresh.notifications if m["method"] == "window/showMessage"]
+    assert any("Open the FlowZap preview at http://127.0.0.1:" in m for m in shown), shown
+
+
+def _preview_answers_its_url(fresh: LspProcess, reply) -> None:
     fresh.server_requests["window/showDocument"] = lambda message: reply
     fresh.initialize(capabilities={**default_capabilities(), "window": {"showDocument": {"support": True}}})
     uri = new_uri("show")

@@ -146,6 +146,20 @@ async def test_fix_typed_in_clears_the_diagnostic(session: Session):
     assert diags == []
 
 
+async def test_typing_an_id_in_an_edge_retargets_it(session: Session):
+    """An edge line that stays an edge is relinked alone (Document._retarget_in_place):
+    the diagnostics follow what it points at, keystroke by keystroke."""
+    text = 'A { # A\nn1: circle label:"a"\nn2: circle label:"b"\nn1.handle(right) -> n2.handle(left)\n}\n'
+    uri = await session.open(text)
+    diags = await session.change(uri, 2, (3, 21), (3, 22), "9")  # -> n9: undefined, n2 orphaned
+    assert [(d.code, d.range.start.line, d.range.start.character) for d in diags] == [
+        ("orphan-node", 2, 0), ("undefined-node", 3, 20)]
+    diags = await session.change(uri, 3, (3, 21), (3, 22), "1")  # -> n1: a self-edge, n2 orphaned
+    assert [d.code for d in diags] == ["orphan-node"] and diags[0].range.start.line == 2
+    diags = await session.change(uri, 4, (3, 21), (3, 22), "2")  # back to n2
+    assert diags == []
+
+
 async def test_edit_that_breaks_then_restores_a_line(session: Session):
     text = 'A { # A\nn1: circle label:"a"\nn2: circle label:"b"\nn1.handle(right) -> n2.handle(left)\n}\n'
     uri = await session.open(text)
