@@ -578,6 +578,16 @@ class _Checker:
             )
 
 
+def most_severe(found: list[Diagnostic], limit: int) -> list[Diagnostic]:
+    """At most `limit` of `found`: errors first, then warnings, infos, hints (each kind in
+    document order), returned in document order. `found` itself when it is short enough."""
+    if len(found) <= limit:
+        return found
+    kept = sorted(found, key=lambda d: (d.severity, d.sort_key()))[:limit]
+    kept.sort(key=Diagnostic.sort_key)
+    return kept
+
+
 def check(doc: "Document", settings: Optional[Settings] = None) -> list[Diagnostic]:
     """All diagnostics for the document, sorted by position."""
     return check_parts(doc, settings)[0]

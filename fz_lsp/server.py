@@ -23,6 +23,7 @@ from pygls.protocol.language_server import LanguageServerProtocol, lsp_method
 
 from fz_lsp import __version__
 from fz_lsp.convert import Converter
+from fz_lsp.diagnostics import most_severe
 from fz_lsp.document import Document, collector_paused
 from fz_lsp.settings import Settings
 
@@ -250,12 +251,10 @@ class FlowZapServer(LanguageServer):
                           "Other features keep working.")
             return
         if len(found) > MAX_PUBLISHED_DIAGNOSTICS:
-            total = len(found)
-            found = sorted(found, key=lambda d: d.severity)[:MAX_PUBLISHED_DIAGNOSTICS]  # stable: errors first
-            found.sort(key=lambda d: d.sort_key())
             self.say_once(doc.uri, "many", types.MessageType.Warning,
-                          f"fz-lsp: {_name(doc.uri)} has {total:,} problems; only {MAX_PUBLISHED_DIAGNOSTICS:,} "
+                          f"fz-lsp: {_name(doc.uri)} has {len(found):,} problems; only {MAX_PUBLISHED_DIAGNOSTICS:,} "
                           "are shown (errors first).")
+            found = most_severe(found, MAX_PUBLISHED_DIAGNOSTICS)
         conv = self.converter(doc)
         diagnostics = [conv.diagnostic(d) for d in found]
         self.text_document_publish_diagnostics(

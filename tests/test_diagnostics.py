@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from diagnostic_cases import CASES, Case
-from fz_lsp.diagnostics import CODES, check, nearest
+from fz_lsp.diagnostics import CODES, Diagnostic, check, most_severe, nearest
+from fz_lsp.model import Span
 from fz_lsp.document import Document
 from fz_lsp.settings import Settings
 
@@ -123,3 +124,13 @@ def test_forward_references_resolve():
 def test_label_of_exactly_fifty_characters_is_fine():
     assert "long-label" not in codes('A { # A\nn1: circle label:"' + "x" * 50 + '"\n}\n')
     assert "long-label" not in codes('A { # A\nn1: circle label:"' + "x" * 60 + '"\n}\n', max_label_length=0)
+
+
+def test_most_severe_keeps_errors_first_and_returns_document_order():
+    def diag(line: int, severity: int) -> Diagnostic:
+        return Diagnostic("x", severity, "m", Span(line, 0, 1))
+
+    found = [diag(0, 4), diag(1, 2), diag(2, 1), diag(3, 4), diag(4, 1), diag(5, 2)]
+    assert most_severe(found, 10) is found
+    assert [(d.span.line, d.severity) for d in most_severe(found, 3)] == [(1, 2), (2, 1), (4, 1)]
+    assert [(d.span.line, d.severity) for d in most_severe(found, 2)] == [(2, 1), (4, 1)]

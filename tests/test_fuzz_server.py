@@ -50,6 +50,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule, run_state_machine_as_test
 
 from fz_lsp.convert import Converter
+from fz_lsp.diagnostics import most_severe
 from fz_lsp.document import Document
 from fz_lsp.server import MAX_PUBLISHED_DIAGNOSTICS
 from fz_lsp.settings import Settings
@@ -288,8 +289,7 @@ def expected_diagnostics(text: str, uri: str, settings_: Optional[Settings] = No
     doc = Document(text, uri)
     conv = Converter(uri, doc.lines, Columns.encoding)
     found = doc.diagnostics(settings_ or Settings())
-    if len(found) > MAX_PUBLISHED_DIAGNOSTICS:  # the server's cap: errors first, then by position
-        found = sorted(sorted(found, key=lambda d: d.severity)[:MAX_PUBLISHED_DIAGNOSTICS], key=lambda d: d.sort_key())
+    found = most_severe(found, MAX_PUBLISHED_DIAGNOSTICS)  # the server's cap
     out = []
     for d in found:
         lsp = conv.diagnostic(d)
