@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Optional
 
 from fz_lsp.hover import SIDES, md
-from fz_lsp.model import DIRECTIONS, NODE_ATTRIBUTES, SHAPE_DESCRIPTIONS, SHAPES, Model, Node, Span
+from fz_lsp.model import DIRECTIONS, NODE_ATTRIBUTES, SHAPE_DESCRIPTIONS, SHAPES, Lane, Model, Node, Span
 
 if TYPE_CHECKING:
     from fz_lsp.document import Document
@@ -206,6 +206,15 @@ class _Builder:
             nodes = nodes[:MAX_NODE_ITEMS]
         return nodes
 
+    def lane_nodes(self, lane: Lane) -> list[Node]:
+        """The lane's nodes to offer, in id order (see `offered`); a huge lane is filtered
+        by the typed word before it is sorted."""
+        nodes = lane.nodes
+        typed = self.typed.lower()
+        if typed and len(nodes) > MAX_NODE_ITEMS:
+            nodes = [n for n in nodes if n.id.lower().startswith(typed)]
+        return self.offered(sorted_nodes(nodes))
+
     def node_item(self, node: Node, insert_handle: bool = False) -> None:
         if insert_handle and not self.after.lstrip().startswith("."):
             self.add(
@@ -273,7 +282,7 @@ class _Builder:
         if m:
             lane = self.model.lane_by_id.get(m.group("a"))
             if lane is not None:
-                for node in self.offered(sorted_nodes(lane.nodes)):
+                for node in self.lane_nodes(lane):
                     self.node_item(node, insert_handle=True)
             else:
                 self.handle_item()
@@ -359,7 +368,7 @@ class _Builder:
             documentation=f"Declares node `{new_id}`: the smallest `n<k>` no node uses yet.",
             filter_text=new_id,
         )
-        for node in self.offered(sorted_nodes(lane.nodes)):
+        for node in self.lane_nodes(lane):
             self.add(
                 f"{node.id}.handle(…) ->",
                 NODE,
@@ -394,7 +403,7 @@ class _Builder:
     def targets(self) -> None:
         lane = self.model.lane_at(self.line)
         if lane is not None:
-            for node in self.offered(sorted_nodes(lane.nodes)):
+            for node in self.lane_nodes(lane):
                 self.node_item(node, insert_handle=True)
         dot = "" if self.after.lstrip().startswith(".") else "."
         seen: set[str] = set()
