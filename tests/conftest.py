@@ -15,8 +15,31 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT.parent / "shared" / "corpus"
 EXAMPLES = ROOT / "examples"
+FIXTURES = ROOT / "tests" / "fixtures"  # the project's own .fz files: every test but the corpus suite uses these
+
+
+def _find_corpus() -> "Path | None":
+    """The real-world FlowZap corpus ($FZ_CORPUS_DIR, else ../shared/corpus beside the
+    checkout), or None when it is not there (a user's plain clone)."""
+    configured = os.environ.get("FZ_CORPUS_DIR")
+    found = Path(configured) if configured else ROOT.parent / "shared" / "corpus"
+    return found if found.is_dir() else None
+
+
+# The corpus suite: test modules named test_corpus_*.py read CORPUS_DIR. When the corpus is
+# absent they are not collected at all, and tests/test_corpus_suite.py reports that once
+# as one skipped test.
+CORPUS_DIR = _find_corpus()
+CORPUS = CORPUS_DIR if CORPUS_DIR is not None else ROOT.parent / "shared" / "corpus"  # (old name; corpus suite only)
+CORPUS_SUITE_SENTINEL = "test_corpus_suite.py"
+
+
+def pytest_ignore_collect(collection_path, config):
+    name = collection_path.name
+    if CORPUS_DIR is None and name.startswith("test_corpus_") and name != CORPUS_SUITE_SENTINEL:
+        return True
+    return None
 
 # the shape-template cache (fz_lsp/shape_cache.py) of this test session, in and out of
 # process: tests neither read what an earlier run left nor write to the user's cache
@@ -27,9 +50,17 @@ SERVER_ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
 def corpus_files(pattern: str = "*.fz") -> list[Path]:
-    files = sorted(CORPUS.glob(pattern))
-    assert files, f"the FlowZap corpus is missing at {CORPUS}"
+    """The corpus files matching `pattern` (for test_corpus_*.py modules); [] without a corpus."""
+    if CORPUS_DIR is None:
+        return []
+    files = sorted(CORPUS_DIR.glob(pattern))
+    assert files, f"the FlowZap corpus at {CORPUS_DIR} has no {pattern}"
     return files
+
+
+def fixture_files(pattern: str = "**/*.fz") -> list[Path]:
+    """The project's own fixture files matching `pattern` (under tests/fixtures)."""
+    return sorted(FIXTURES.glob(pattern))
 
 
 def read_exact(path: Path) -> str:
