@@ -88,8 +88,13 @@ def canonical(st: syntax.Statement) -> Optional[str]:
         out = "loop"
         if st.condition is not None:
             out += " [" + st.condition.text[1:-1].strip() + "]"
-        return out + "".join(" " + m.text for m in st.members)
+        return out + "".join(" " + _member(m) for m in st.members)
     return None  # Broken, Comment, Foreign
+
+
+def _member(m: syntax.Endpoint) -> str:
+    """A loop member as written canonically: `nX` or `Lane.nX`."""
+    return f"{m.lane.text}.{m.node.text}" if m.lane is not None else m.node.text
 
 
 def signature(st: syntax.Statement) -> tuple:
@@ -118,7 +123,7 @@ def signature(st: syntax.Statement) -> tuple:
         return ("edge", eps, tuple(a.text for a in st.arrows), attrs, st.brackets is not None)
     if kind is syntax.LoopStmt:
         cond = st.condition.text[1:-1].strip() if st.condition else None
-        return ("loop", cond, tuple(m.text for m in st.members))
+        return ("loop", cond, tuple(_member(m) for m in st.members))
     if kind is syntax.Comment:
         return ("comment", st.token.text)
     if kind is syntax.Foreign:

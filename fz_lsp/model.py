@@ -280,7 +280,7 @@ class LineFacts:
                 cond.text[1:-1].strip() if cond else None,
                 Span.of(anchor, cond) if cond else None,
             )
-            loop.members = [Ref(tok.text, Span.of(anchor, tok), "loop") for tok in st.members]
+            loop.members = [_ref(member, "loop", anchor) for member in st.members]
             self.loop = loop
             self.refs = tuple(loop.members)
 
@@ -333,7 +333,10 @@ def link_signature(st: Statement) -> tuple:
             "loop",
             st.keyword.start,
             st.keyword.end,
-            tuple((t.text, t.start, t.end) for t in st.members),
+            tuple(
+                ((m.lane.text, m.lane.start, m.lane.end) if m.lane else None, (m.node.text, m.node.start, m.node.end))
+                for m in st.members
+            ),
             None if st.members or st.condition is None else st.condition.end,
         )
     return ("structure", id(st))  # lane open/close and display labels: never edited in place

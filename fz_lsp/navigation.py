@@ -230,9 +230,15 @@ def _token_regions(st: syntax.Statement, line: int, col: int) -> list[Region]:
             attributes(st.attributes)
             out.append(reg(st.brackets[0].start, st.brackets[1].end))
     elif isinstance(st, syntax.LoopStmt):
-        for t in (st.keyword, st.condition, *st.members):
+        for t in (st.keyword, st.condition):
             if t is not None and hit(t.start, t.end):
                 out.append(reg(t.start, t.end))
+                return out
+        for m in st.members:
+            if m.lane is not None and hit(m.node.start, m.node.end):
+                out.append(reg(m.node.start, m.node.end))
+            if hit(m.start, m.end):
+                out.append(reg(m.start, m.end))
                 return out
     elif isinstance(st, syntax.LaneOpen):
         for t in (st.lane, st.brace, st.label):

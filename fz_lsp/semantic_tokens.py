@@ -112,7 +112,8 @@ def _statement_tokens(
         _emit(out, line, st.keyword, "keyword")
         _emit(out, line, st.condition, "string")
         for m in st.members:
-            _emit(out, line, m, "variable")
+            _emit(out, line, m.lane, "namespace")
+            _emit(out, line, m.node, "variable")
     elif kind is syntax.Comment:
         _emit(out, line, st.token, "comment")
     elif kind is syntax.Broken:

@@ -114,7 +114,7 @@ class EdgeStmt:
 class LoopStmt:
     keyword: Tok
     condition: Optional[Tok]  # `[text]` with brackets
-    members: tuple[Tok, ...]
+    members: tuple[Endpoint, ...]  # `nX` or `Lane.nX` (handle always None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,8 +241,8 @@ def _statement(tree: "lark.Tree") -> Statement:
                 attrs = tuple(_attribute(c) for c in k.children if isinstance(c, Tree))
         return EdgeStmt(tuple(endpoints), tuple(arrows), attrs, brackets)
     if kind == "loop":
-        cond = next((_tok(k) for k in kids if k.type == "LOOP_TEXT"), None)
-        members = tuple(_tok(k) for k in kids if k.type == "NAME")
+        cond = next((_tok(k) for k in kids if isinstance(k, Token) and k.type == "LOOP_TEXT"), None)
+        members = tuple(_endpoint(k) for k in kids if isinstance(k, Tree))
         return LoopStmt(_tok(kids[0]), cond, members)
     if kind == "comment":
         return Comment(_tok(kids[0]))
@@ -365,7 +365,7 @@ def _scan(line: str) -> Optional[tuple[tuple, list[Tok]]]:
 
 
 def _scan_loop(line: str) -> Optional[tuple[tuple, list[Tok]]]:
-    """A loop line: `loop`, an optional `[condition]` (one token), then names."""
+    """A loop line: `loop`, an optional `[condition]` (one token), then names or `Lane.name`s."""
     m = re.match(r"([ \t]*)loop", line)
     assert m is not None
     shape: list = ["loop"]
@@ -376,13 +376,25 @@ def _scan_loop(line: str) -> Optional[tuple[tuple, list[Tok]]]:
         toks.append(Tok(cond.group(1), cond.start(1), cond.end(1)))
         shape.append("looptext")
         pos = cond.end()
-    for name in re.finditer(r"[ \t]*([^ \t]+)", line[pos:]):
-        text = name.group(1)
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", text) or text in _KEYWORDS:
+    for member in re.finditer(r"[ \t]*([^ \t]+)", line[pos:]):
+        text = member.group(1)
+        m = _LOOP_MEMBER.fullmatch(text)
+        if m is None or m.group(1) in _KEYWORDS or m.group(2) in _KEYWORDS:
             return None
-        toks.append(Tok(text, pos + name.start(1), pos + name.end(1)))
-        shape.append("name")
+        start = pos + member.start(1)
+        if m.group(2) is None:
+            toks.append(Tok(text, start, start + len(text)))
+            shape.append("name")
+        else:
+            lane, node = m.group(1), m.group(2)
+            toks.append(Tok(lane, start, start + len(lane)))
+            toks.append(Tok(".", start + len(lane), start + len(lane) + 1))
+            toks.append(Tok(node, start + len(lane) + 1, start + len(text)))
+            shape.extend(("name", ".", "name"))
     return tuple(shape), toks
+
+
+_LOOP_MEMBER = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?")
 
 
 def _toks_of(value, out: list) -> None:

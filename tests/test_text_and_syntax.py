@@ -91,7 +91,16 @@ def test_loop_tokens():
     st_ = syntax.parse_line("loop [retry until valid] n1 n2 n7")
     assert isinstance(st_, syntax.LoopStmt)
     assert st_.condition.text == "[retry until valid]"
-    assert [m.text for m in st_.members] == ["n1", "n2", "n7"]
+    assert [m.node.text for m in st_.members] == ["n1", "n2", "n7"]
+
+
+def test_loop_members_may_carry_their_lane_prefix():
+    # FlowZap's own templates write `loop [..] planner.n1 executor.n2` (spec, top of the page)
+    st_ = syntax.parse_line("loop [Rejection] planner.n1 n2 critic_agent.n3")
+    assert isinstance(st_, syntax.LoopStmt)
+    assert [(m.lane.text if m.lane else None, m.node.text) for m in st_.members] == [
+        ("planner", "n1"), (None, "n2"), ("critic_agent", "n3")]
+    assert (st_.members[0].lane.start, st_.members[0].node.start, st_.members[0].node.end) == (17, 25, 27)
 
 
 @pytest.mark.parametrize(
