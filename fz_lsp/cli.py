@@ -102,8 +102,10 @@ def run_server(args: argparse.Namespace) -> int:
 
     if args.log_file:
         logging.basicConfig(filename=args.log_file, level=logging.INFO)
+    from fz_lsp import log_forwarding
     from fz_lsp.server import server
 
+    log_forwarding.install(server)  # log records -> window/logMessage; stderr for failures
     tune_garbage_collector()
     if args.tcp:
         host, _, port = args.tcp.rpartition(":")

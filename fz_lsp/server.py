@@ -21,7 +21,7 @@ from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams, JsonRpcInva
 from pygls.lsp.server import LanguageServer
 from pygls.protocol.language_server import LanguageServerProtocol, lsp_method
 
-from fz_lsp import __version__
+from fz_lsp import __version__, log_forwarding
 from fz_lsp.convert import Converter
 from fz_lsp.diagnostics import most_severe
 from fz_lsp.document import Document, collector_paused
@@ -315,6 +315,7 @@ server = FlowZapServer()
 def on_initialize(ls: FlowZapServer, params: types.InitializeParams) -> None:
     ls.settings = Settings.from_mapping(params.initialization_options)
     ls.encoding = str(getattr(ls.workspace.position_encoding, "value", ls.workspace.position_encoding))
+    log_forwarding.session_started(ls)
 
 
 @server.feature(types.INITIALIZED)
@@ -738,6 +739,7 @@ async def open_browser_preview(ls: FlowZapServer, options: Any = None) -> dict:
 
 @server.feature(types.SHUTDOWN)
 def on_shutdown(ls: FlowZapServer, params: None) -> None:
+    log_forwarding.session_ended(ls)
     if ls._browser is not None:
         ls._browser.stop()
         ls._browser = None

@@ -3,7 +3,11 @@
 The extension runs `<python> bundled/tool/server.py`. This file puts `bundled/libs` (the
 fz-lsp wheel and its pure-Python dependencies, installed there at build time) first on
 `sys.path`, so the server never depends on what the chosen interpreter has installed, then
-runs fz-lsp's command-line entry point in stdio mode.
+runs fz-lsp's command-line entry point in stdio mode. The server itself then logs where
+fz_lsp was imported from (a `window/logMessage` once the client has initialized).
+
+Standard error is for failures only: a client such as vscode-languageclient shows every
+line written there as an error.
 
 It must stay importable by old Pythons so that it can say clearly that they are too old.
 """
@@ -41,20 +45,6 @@ def main():
         from fz_lsp.cli import main as fz_main
     except ImportError as exc:
         _fail("cannot import fz_lsp from %s: %s" % (origin, exc))
-
-    import fz_lsp
-
-    sys.stderr.write(
-        "fz-lsp %s: Python %s (%s), fz_lsp from %s%s\n"
-        % (
-            getattr(fz_lsp, "__version__", "?"),
-            sys.version.split()[0],
-            sys.executable,
-            os.path.dirname(os.path.abspath(fz_lsp.__file__)),
-            " (bundled)" if bundled else "",
-        )
-    )
-    sys.stderr.flush()
 
     # Run exactly like `fz-lsp --stdio`, passing through any extra arguments.
     sys.argv = ["fz-lsp", "--stdio"] + [a for a in sys.argv[1:] if a != "--stdio"]
