@@ -419,9 +419,15 @@ def _markup(text: str, formats):
     return plain
 
 
-def _lsp_completion_item(conv: Converter, item: fz_completion.CompletionItem, doc_formats) -> types.CompletionItem:
+def _lsp_completion_item(
+    conv: Converter, item: fz_completion.CompletionItem, doc_formats, label_details: bool = False
+) -> types.CompletionItem:
+    """`detail` (a node's label, a shape's description, ...) is also sent as
+    `labelDetails.description` to a client that supports it: VS Code shows that on every
+    row of the list, `detail` only on the selected one."""
     return types.CompletionItem(
         label=item.label,
+        label_details=types.CompletionItemLabelDetails(description=item.detail) if label_details and item.detail else None,
         kind=_COMPLETION_KINDS[item.kind],
         detail=item.detail,
         documentation=_markup(item.documentation, doc_formats) if item.documentation else None,
@@ -446,8 +452,10 @@ def on_completion(ls: FlowZapServer, params: types.CompletionParams) -> types.Co
     caps = _completion_caps(ls)
     found = fz_completion.completions(doc, line, col, snippets=bool(caps and caps.snippet_support))
     doc_formats = caps.documentation_format if caps else None
+    label_details = bool(caps and caps.label_details_support)
     return types.CompletionList(
-        is_incomplete=found.incomplete, items=[_lsp_completion_item(conv, it, doc_formats) for it in found.items]
+        is_incomplete=found.incomplete,
+        items=[_lsp_completion_item(conv, it, doc_formats, label_details) for it in found.items],
     )
 
 
