@@ -55,42 +55,69 @@ class Diagnostic:
         return (self.span.line, self.span.start, self.span.end, self.code)
 
 
-# code -> (severity, one-line summary) ; the README table is checked against this
-CODES: dict[str, tuple[int, str]] = {
-    "syntax-error": (ERROR, "A line the grammar cannot read"),
-    "not-flowzap": (ERROR, "Mermaid / PlantUML syntax mixed into FlowZap Code"),
-    "undefined-node": (ERROR, "An edge or loop names a node declared nowhere"),
-    "undefined-lane": (ERROR, "A `Lane.` prefix names no lane"),
-    "wrong-lane": (ERROR, "A `Lane.` prefix names a lane that does not hold the node"),
-    "missing-lane-prefix": (ERROR, "A target in another lane lacks its `Lane.` prefix"),
-    "bad-handle": (ERROR, "Unknown or malformed handle direction"),
-    "missing-handle": (ERROR, "An edge endpoint without `.handle(direction)`"),
-    "chained-edge": (ERROR, "More than one `->` on a line"),
-    "unclosed-lane": (ERROR, "A lane whose `}` is missing"),
-    "unmatched-brace": (ERROR, "A `}` with no open lane"),
-    "duplicate-node": (ERROR, "A node id declared twice"),
-    "duplicate-lane": (ERROR, "A lane id declared twice"),
-    "unknown-shape": (ERROR, "A shape other than circle, rectangle, diamond, taskbox"),
-    "unknown-attribute": (ERROR, "An attribute other than label, owner, description, system"),
-    "label-operator": (ERROR, "`=` on a node attribute or `:` in an edge label"),
-    "outside-lane": (ERROR, "A node, edge or loop outside any lane"),
-    "edge-outside-source-lane": (ERROR, "An edge written outside the lane of its source node"),
-    "stray-display-label": (ERROR, "A `# label` line that is not right after a lane's `{`"),
-    "missing-label": (WARNING, "A circle, rectangle or diamond without a label"),
-    "duplicate-attribute": (WARNING, "The same attribute given twice"),
-    "id-gap": (WARNING, "Node ids do not run n1..nN without gaps"),
-    "non-canonical-id": (WARNING, "A node id not of the form n<number>"),
-    "long-label": (WARNING, "A label longer than the docs' 50 characters"),
-    "orphan-node": (WARNING, "A node no edge or loop touches"),
-    "loop-too-short": (WARNING, "A loop with fewer than two nodes"),
-    "prefixed-source": (WARNING, "An edge source with a `Lane.` prefix"),
-    "duplicate-edge": (WARNING, "The same edge written twice"),
-    "too-large": (WARNING, "More than FlowZap's 50,000 characters"),
-    "missing-reply": (WARNING, "Sequence rule (opt-in): a cross-lane request with no reply"),
-    "ping-pong": (WARNING, "Sequence rule (opt-in): two requests in a row without a reply"),
-    "display-label-own-line": (HINT, "Old style: the display label on its own line"),
-    "redundant-lane-prefix": (HINT, "A `Lane.` prefix naming the node's own lane"),
-    "comment": (HINT, "A `//` line: the FlowZap editor ignores it, the guidelines forbid it"),
+@dataclass(frozen=True)
+class CodeInfo:
+    """What a diagnostic code means and how loud it is (README, "Diagnostics").
+
+    Severity follows what FlowZap does (spec §2): an error when FlowZap cannot draw the
+    text as written; a warning when FlowZap draws it but its validator or guidelines
+    reject it (`validator`: strict mode makes those errors) or it is almost certainly a
+    slip; a hint for style."""
+
+    severity: int  # by default
+    summary: str
+    validator: bool = False  # FlowZap's validator rejects it: an error in strict mode
+
+    @property
+    def flowzap_draws(self) -> bool:
+        return self.severity != ERROR
+
+    def severity_for(self, strict: bool) -> int:
+        return ERROR if strict and self.validator else self.severity
+
+
+def _code(severity: int, summary: str, validator: bool = False) -> CodeInfo:
+    return CodeInfo(severity, summary, validator)
+
+
+# the README table is checked against this
+CODES: dict[str, CodeInfo] = {
+    "syntax-error": _code(ERROR, "A line the grammar cannot read (the slip named, with a fix where it is obvious)"),
+    "not-flowzap": _code(ERROR, "Mermaid / PlantUML syntax mixed into FlowZap Code"),
+    "undefined-node": _code(ERROR, "An edge or loop names a node declared nowhere"),
+    "undefined-lane": _code(ERROR, "A `Lane.` prefix names no lane"),
+    "wrong-lane": _code(ERROR, "A `Lane.` prefix names a lane that does not hold the node"),
+    "missing-lane-prefix": _code(ERROR, "A target in another lane lacks its `Lane.` prefix"),
+    "bad-handle": _code(ERROR, "Unknown or malformed handle direction"),
+    "missing-handle": _code(ERROR, "An edge endpoint without `.handle(direction)`"),
+    "chained-edge": _code(ERROR, "More than one `->` on a line"),
+    "unclosed-lane": _code(ERROR, "A lane whose `}` is missing"),
+    "unmatched-brace": _code(ERROR, "A `}` with no open lane"),
+    "duplicate-node": _code(ERROR, "A node id declared twice"),
+    "duplicate-lane": _code(ERROR, "A lane id declared twice"),
+    "unknown-shape": _code(ERROR, "A shape other than circle, rectangle, diamond, taskbox"),
+    "outside-lane": _code(ERROR, "A node outside every lane (it has no lane to be drawn in)"),
+    "label-operator": _code(WARNING, "`label=` on a node or `[label:…]` on an edge", validator=True),
+    "unknown-attribute": _code(WARNING, "An attribute other than label, owner, description, system", validator=True),
+    "edge-outside-source-lane": _code(WARNING, "An edge written in a lane other than its source node's", validator=True),
+    "top-level-edge": _code(WARNING, "An edge or loop outside every lane (after the last `}`)", validator=True),
+    "stray-display-label": _code(WARNING, "A `# label` line that is not right after a lane's `{`", validator=True),
+    "missing-label": _code(WARNING, "A circle, rectangle or diamond without a label", validator=True),
+    "id-gap": _code(WARNING, "Node ids do not run n1..nN without gaps", validator=True),
+    "non-canonical-id": _code(WARNING, "A node id not of the form n<number>", validator=True),
+    "long-label": _code(WARNING, "A label longer than the docs' 50 characters", validator=True),
+    "loop-too-short": _code(WARNING, "A loop with fewer than two nodes", validator=True),
+    "too-large": _code(WARNING, "More than FlowZap's 50,000 characters", validator=True),
+    "duplicate-attribute": _code(WARNING, "The same attribute given twice (FlowZap uses the first)"),
+    "orphan-node": _code(WARNING, "A node no edge or loop touches"),
+    "duplicate-edge": _code(WARNING, "The same edge written twice"),
+    "missing-reply": _code(WARNING, "Sequence rule (opt-in): a cross-lane request with no reply"),
+    "ping-pong": _code(WARNING, "Sequence rule (opt-in): two requests in a row without a reply"),
+    "prefixed-source": _code(HINT, "An edge source written with its `Lane.` prefix"),
+    "redundant-lane-prefix": _code(HINT, "A `Lane.` prefix naming the edge's own lane"),
+    "missing-display-label": _code(HINT, "A lane header without `# Display Label`"),
+    "display-label-own-line": _code(HINT, "Old style: the display label on its own line"),
+    "comment": _code(HINT, "A `//` line: the FlowZap editor ignores it, the guidelines forbid it"),
 }
 
 
@@ -119,7 +146,8 @@ class _Checker:
         self.out: list[Diagnostic] = []
 
     def add(self, code: str, span: Span, message: str, **extra: Any) -> None:
-        self.out.append(Diagnostic(code, CODES[code][0], message, span, **extra))
+        severity = CODES[code].severity_for(self.settings.strict)
+        self.out.append(Diagnostic(code, severity, message, span, **extra))
 
     # -- per-line syntax (cached per line in LineFacts) ----------------------------
 
@@ -165,9 +193,15 @@ class _Checker:
             self.out = outer
 
     def broken(self, i: LineAnchor, st: syntax.Broken) -> None:
+        """One diagnostic for the line, naming the slip; its repair (fz_lsp/recovery.py) is
+        the quick fix. What the repaired line says is checked with the rest of the
+        document, not here: one mistake, one diagnostic."""
         line = self.model.lines[i.line]
         end = min(max(st.end, st.start + 1), len(line))
-        self.add("syntax-error", Span(i, min(st.start, end), end), st.message)
+        data = None
+        if st.fixes:
+            data = {"fixes": [[f.start, f.end, f.text] for f in st.fixes], "title": st.fix_title}
+        self.add(st.code, Span(i, min(st.start, end), end), st.message, data=data)
 
     def node_syntax(self, i: LineAnchor, st: syntax.NodeDecl) -> None:
         shape = st.shape.text
@@ -293,6 +327,14 @@ class _Checker:
                 data={"insert": f".handle({default})", "at": ep.end},
             )
             return
+        if h.direction is not None and h.direction.text in DIRECTIONS and not h.closed:
+            self.add(
+                "bad-handle",
+                Span(i, h.dot.start, h.end),
+                f"The handle is not closed: write `.handle({h.direction.text})`",
+                data={"replacement": f".handle({h.direction.text})"},
+            )
+            return
         if h.direction is None or not h.closed:
             self.add(
                 "bad-handle",
@@ -332,8 +374,10 @@ class _Checker:
                 self.add(
                     "outside-lane",
                     issue.span,
-                    "Statements must be inside a lane: `Lane { # Label` … `}`",
+                    "A node must be declared inside a lane: `Lane { # Label` … `}`",
                 )
+            elif issue.code == "top-level-edge":
+                self.top_level(issue.span)
             elif issue.code == "stray-display-label":
                 self.add(
                     "stray-display-label",
@@ -342,6 +386,13 @@ class _Checker:
                 )
         first_lane: dict[str, Any] = {}
         for lane in m.lanes:
+            if lane.label is None:
+                self.add(
+                    "missing-display-label",
+                    lane.id_span,
+                    f"Lane `{lane.id}` has no display label; FlowZap shows its id. Write `{lane.id} {{ # {lane.id}`",
+                    data={"header_line": lane.header_line},
+                )
             if lane.label_own_line and lane.label_span is not None:
                 self.add(
                     "display-label-own-line",
@@ -359,6 +410,31 @@ class _Checker:
                     f"Lane `{lane.id}` is already declared on line {prev.header_line + 1}",
                     related=(Related(prev.id_span, f"first declaration of `{lane.id}`"),),
                 )
+
+    def top_level(self, span: Span) -> None:
+        """An edge or loop outside every lane: FlowZap draws it, its validator rejects it."""
+        m = self.model
+        edge = next((e for e in m.edges if e.line == span.line and e.lane is None), None)
+        if edge is not None:
+            src = edge.source.node
+            home = src.lane if src is not None else None
+            where = f"lane `{home.id}`, the lane of `{src.id}`" if home is not None else "the lane of its source"
+            self.add(
+                "top-level-edge",
+                span,
+                f"This edge is outside every lane; FlowZap draws it, but its validator wants it inside {where}",
+                data={"move_to": home.id} if home is not None else None,
+            )
+            return
+        loop = next((lp for lp in m.loops if lp.line == span.line and lp.lane is None), None)
+        home = next((r.node.lane for r in loop.members if r.node is not None and r.node.lane is not None), None) if loop else None
+        self.add(
+            "top-level-edge",
+            span,
+            "This loop is outside every lane; FlowZap draws it, but its validator wants it inside a lane"
+            + (f" (e.g. `{home.id}`, the lane of its first node)" if home is not None else ""),
+            data={"move_to": home.id} if home is not None else None,
+        )
 
     # -- nodes ------------------------------------------------------------------
 
@@ -388,8 +464,12 @@ class _Checker:
         if numbers:
             self.id_gaps(numbers)
         if len(m.nodes) > 1:
+            touched = {id(r.node) for r in m.refs if r.role == "touch" and r.node is not None}
             for node in m.nodes:
-                if m.node_by_id.get(node.id) is node and not node.incoming and not node.outgoing and not node.loops:
+                if (
+                    m.node_by_id.get(node.id) is node and not node.incoming and not node.outgoing and not node.loops
+                    and id(node) not in touched  # named by a line that does not parse: one mistake, one diagnostic
+                ):
                     self.add(
                         "orphan-node",
                         node.span,
@@ -428,21 +508,27 @@ class _Checker:
                     continue
             if edge.foreign:
                 continue  # a Mermaid edge: reported once as not-flowzap
-            if src.prefix is not None:
+            self.resolve(src)
+            if (
+                src.prefix is not None and src.node is not None and src.prefix_lane is not None
+                and src.prefix_lane is src.node.lane and edge.lane is src.node.lane
+            ):
                 self.add(
                     "prefixed-source",
-                    src.prefix_span,
-                    "An edge source carries no `Lane.` prefix: the edge belongs in the source's lane",
+                    Span(src.line, src.prefix_span.start, src.span.start),
+                    f"FlowZap draws `{src.prefix}.{src.name}` as a source, but the docs write a source without "
+                    "its lane: the edge belongs in the source's lane",
                     data={"remove": [src.prefix_span.start, src.span.start]},
+                    unnecessary=True,
                 )
-            self.resolve(src)
             if src.node is not None and src.node.lane is not None and edge.lane is not None and src.node.lane is not edge.lane:
                 self.add(
                     "edge-outside-source-lane",
                     src.span,
                     f"This edge starts at `{src.name}` of lane `{src.node.lane.id}` but is written in lane "
-                    f"`{edge.lane.id}`; move it into lane `{src.node.lane.id}`",
+                    f"`{edge.lane.id}`; FlowZap draws it, but its validator wants it in lane `{src.node.lane.id}`",
                     related=(Related(src.node.span, f"`{src.name}` is declared here"),),
+                    data={"move_to": src.node.lane.id},
                 )
             self.resolve(edge.target)
             for extra in edge.chained:
@@ -541,7 +627,7 @@ class _Checker:
             e
             for e in self.model.edges
             if e.source.node and e.target.node and e.source.node.lane and e.target.node.lane
-            and e.source.node.lane is not e.target.node.lane
+            and e.source.node.lane is not e.target.node.lane and not e.foreign
         ]
         pairs = {(e.source.node.lane.id, e.target.node.lane.id) for e in crossing}
         for e in crossing:

@@ -148,7 +148,7 @@ class Ref:
 
     name: str
     span: Span  # the node id token
-    role: str  # "source" | "target" | "loop"
+    role: str  # "source" | "target" | "loop" | "touch" (a node an unreadable line names)
     prefix: Optional[str] = None  # `Lane` of `Lane.nX`
     prefix_span: Optional[Span] = None
     handle: Optional[Handle] = None  # columns within the line
@@ -227,7 +227,7 @@ class Loop:
 class StructureIssue:
     """A lane structure problem found while assembling lanes (reported by diagnostics)."""
 
-    code: str  # "unclosed-lane" | "unmatched-brace" | "outside-lane" | "stray-display-label"
+    code: str  # "unclosed-lane" | "unmatched-brace" | "outside-lane" | "top-level-edge" | "stray-display-label"
     span: Span
     lane: Optional[Lane] = field(default=None, repr=False)
 
@@ -252,6 +252,12 @@ class LineFacts:
         self.refs: tuple[Ref, ...] = ()
         self.local_diagnostics: Optional[tuple] = None  # (settings, diagnostics)
         kind = type(st)
+        if kind is syntax.Broken:  # what the line still says (fz_lsp/recovery.py)
+            if st.recovered is None:
+                self.refs = tuple(_ref(ep, "touch", anchor) for ep in st.touches)
+                return
+            st = st.recovered
+            kind = type(st)
         if kind is syntax.NodeDecl:
             attrs: dict[str, tuple[Attribute, Span]] = {}
             for a in st.attributes:
@@ -311,7 +317,16 @@ def link_signature(st: Statement) -> tuple:
     kind = type(st)
     if st is None or kind is syntax.Comment:
         return ("quiet",)  # neither ends a lane's first-line window nor declares anything
-    if kind is syntax.Broken or kind is syntax.Foreign:
+    if kind is syntax.Broken:
+        if st.recovered is not None:
+            return ("recovered", link_signature(st.recovered))
+        if st.touches:
+            return ("touches", tuple(
+                ((ep.lane.text, ep.lane.start, ep.lane.end) if ep.lane else None, (ep.node.text, ep.node.start, ep.node.end))
+                for ep in st.touches
+            ))
+        return ("inert",)
+    if kind is syntax.Foreign:
         return ("inert",)
     if kind is syntax.NodeDecl:
         return ("node", st.node.text, st.node.start, st.node.end)
@@ -471,12 +486,16 @@ def build_model(
     LaneOpen, LaneClose, DisplayLabel = syntax.LaneOpen, syntax.LaneClose, syntax.DisplayLabel
     Comment = syntax.Comment
 
+    Broken = syntax.Broken
     for i, f in enumerate(facts):
         st = f.statement
         if st is None:
             line_lane[i] = current
             continue
         kind = type(st)
+        if kind is Broken and st.recovered is not None:  # a slip repaired: the line means this
+            st = st.recovered
+            kind = type(st)
         node = f.node
         if node is not None:
             line_lane[i] = current
@@ -507,8 +526,8 @@ def build_model(
             for r in f.refs:
                 r.context_lane = current
                 refs.append(r)
-            if current is None:
-                m.structure_issues.append(StructureIssue("outside-lane", Span(i, *_statement_extent(st))))
+            if current is None:  # after the last `}` (FlowZap draws it): resolved all the same
+                m.structure_issues.append(StructureIssue("top-level-edge", Span(i, *_statement_extent(st))))
             continue
         if kind is Comment:
             line_lane[i] = current
@@ -545,6 +564,9 @@ def build_model(
         else:  # Broken or Foreign
             line_lane[i] = current
             first_in_lane = False
+            for r in f.refs:  # the nodes an unreadable line names still count as touched
+                r.context_lane = current
+                refs.append(r)
     if current is not None:
         current.last_line = len(facts) - 1
         m.structure_issues.append(StructureIssue("unclosed-lane", current.id_span, current))

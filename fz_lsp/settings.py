@@ -17,6 +17,7 @@ from typing import Any, Mapping
 class Settings:
     diagnostics_delay_ms: int = 150  # flowzap.diagnostics.delayMs
     sequence_rules: bool = False  # flowzap.diagnostics.sequenceRules
+    strict: bool = False  # flowzap.diagnostics.strict: FlowZap's validator rules are errors, not warnings
     max_label_length: int = 50  # flowzap.diagnostics.maxLabelLength
     format_indent: int = 0  # flowzap.format.indent (spaces inside lanes; 0 = none)
     inlay_hint_labels: bool = True  # flowzap.inlayHints.labels
@@ -26,6 +27,7 @@ class Settings:
     KEYS = {
         "diagnostics.delayMs": "diagnostics_delay_ms",
         "diagnostics.sequenceRules": "sequence_rules",
+        "diagnostics.strict": "strict",
         "diagnostics.maxLabelLength": "max_label_length",
         "format.indent": "format_indent",
         "inlayHints.labels": "inlay_hint_labels",

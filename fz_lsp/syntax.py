@@ -131,12 +131,22 @@ class Foreign:
 
 @dataclass(frozen=True, slots=True)
 class Broken:
-    """A line the grammar rejects. `start`/`end` point at the offending token."""
+    """A line the grammar rejects. `start`/`end` point at the offending token.
+
+    fz_lsp/recovery.py names the slip and keeps what the line still says: `recovered` is
+    the statement of the repaired line (tokens in this line's columns; a token the repair
+    inserted has zero width), `fixes` the repair itself (replace [start, end) by text),
+    `touches` the nodes an unreadable edge or loop line names."""
 
     message: str
     start: int
     end: int
     first_word: Optional[Tok]  # leading identifier, used to keep partial information
+    code: str = "syntax-error"  # "not-flowzap" for Mermaid / PlantUML text
+    recovered: "Statement" = None
+    fixes: tuple[Tok, ...] = ()
+    fix_title: str = ""
+    touches: tuple[Endpoint, ...] = ()
 
 
 Statement = Union[
@@ -449,7 +459,8 @@ _CACHE_LIMIT = 500_000
 parse_count = 0  # number of lines actually parsed, by lark or from a template (for tests)
 
 
-def _lark_statement(line: str) -> Statement:
+def lark_statement(line: str) -> Statement:
+    """The grammar's reading of a line (no memo, no recovery)."""
     from lark import Tree
     from lark.exceptions import UnexpectedInput
 
@@ -460,6 +471,15 @@ def _lark_statement(line: str) -> Statement:
     if not isinstance(tree, Tree) or tree.data == "start":  # nothing but blanks
         return None
     return _statement(tree)
+
+
+def _lark_statement(line: str) -> Statement:
+    st = lark_statement(line)
+    if type(st) is Broken:
+        from fz_lsp.recovery import recover
+
+        return recover(line, st)
+    return st
 
 
 def parse_line(line: str) -> Statement:

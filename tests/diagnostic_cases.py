@@ -67,6 +67,13 @@ CASES = [
                              'n1.handle(right) -> n2.handle(left)\n'), 3, 0, 2),
     Case("outside-lane", 'n1: circle label:"a"\n', 0, 0, 20),
     Case(
+        "top-level-edge",
+        lane('n1: circle label:"a"\nn2: circle label:"b"\n') + "n1.handle(right) -> n2.handle(left)\n",
+        4, 0, 35,
+    ),
+    Case("top-level-edge", lane('n1: circle label:"a"\nn2: circle label:"b"\n') + "loop [again] n1 n2\n", 4, 0, 18),
+    Case("missing-display-label", 'Ops {\nn1: circle label:"a"\n}\n', 0, 0, 3),
+    Case(
         "edge-outside-source-lane",
         lane('n1: circle label:"a"\nn2.handle(right) -> B.n3.handle(left)\n')
         + lane('n2: circle label:"b"\nn3: circle label:"c"\nn1.handle(right) -> A.n1.handle(left)\n', "B", "B"),
@@ -77,7 +84,7 @@ CASES = [
     Case("not-flowzap", lane('n1: circle label:"a"\nn1 --> n2\n'), 2, 3, 6),
     Case("display-label-own-line", 'A {\n  # Lane A\n  n1: circle label:"a"\n}\n', 1, 2, 10),
     Case("stray-display-label", lane('n1: circle label:"a"\n# later\n'), 2, 0, 7),
-    Case("prefixed-source", lane('n1: circle label:"a"\nn2: circle label:"b"\nA.n1.handle(right) -> n2.handle(left)\n'), 3, 0, 1),
+    Case("prefixed-source", lane('n1: circle label:"a"\nn2: circle label:"b"\nA.n1.handle(right) -> n2.handle(left)\n'), 3, 0, 2),
     Case("redundant-lane-prefix", lane('n1: circle label:"a"\nn2: circle label:"b"\nn1.handle(right) -> A.n2.handle(left)\n'), 3, 20, 22),
     Case("duplicate-edge", lane('n1: circle label:"a"\nn2: circle label:"b"\nn1.handle(right) -> n2.handle(left)\n'
                                 'n1.handle(right) -> n2.handle(left)\n'), 4, 0, 35),

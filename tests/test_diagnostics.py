@@ -36,7 +36,7 @@ def test_case_reports_code_on_exact_token(case: Case):
 def test_case_severity_matches_table(case: Case):
     settings = Settings.from_mapping(case.settings or {})
     for d in check(Document(case.text), settings):
-        assert d.severity == CODES[d.code][0]
+        assert d.severity == CODES[d.code].severity
 
 
 def test_bad_handle_names_nearest_direction():

@@ -1,0 +1,507 @@
+"""Error recovery for one line: name the slip, repair it, keep what the line says.
+
+When the grammar rejects a line, `recover(line, broken)` looks for the slip a person
+most likely made, the way good compilers recover (insert or replace one token, then
+parse again):
+
+- a known slip with an obvious repair: `n1.handel(right)` (the `handle` keyword
+  mistyped), `n2 rectangle label:"x"` (the colon after the id missing),
+  `label:Start` (a value not quoted), an unterminated string, `Ops # Operations` (a lane
+  header without `{`), curly or single quotes, `→` for `->`, `;` or `,` between
+  attributes, an edge label without `[...]` or without its key. The repaired line is
+  parsed by the grammar; when it parses, the line keeps that statement (`recovered`,
+  with every token mapped back to this line's columns) so the node it declares, the
+  edge it draws or the lane it opens still count, and the repair becomes a safe quick
+  fix (`fixes`);
+- Mermaid or PlantUML text (`A -->|Yes| B`, `A ->> B: hi`, `A[Start]`, `subgraph`,
+  `end`, `%%`): named as such (`code` "not-flowzap"), never as an unexpected character;
+- otherwise what can still be read: a line that starts like a node declaration
+  (`n2: ...`) still declares its id, and an edge or loop line still names the nodes it
+  touches (`touches`), so one broken line never makes other lines report undefined
+  nodes, id gaps or orphans.
+
+Pure Python: no pygls import.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, replace
+from typing import Callable, Iterable, Iterator, Optional
+
+from fz_lsp import syntax
+from fz_lsp.syntax import Attribute, Broken, Endpoint, NodeDecl, Statement, Tok
+
+# kept in sync with model.SHAPES / NODE_ATTRIBUTES (model imports syntax, not the reverse)
+_SHAPES = ("circle", "rectangle", "diamond", "taskbox")
+_ATTRIBUTE_KEYS = ("label", "owner", "description", "system")
+
+NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+_NAME = re.compile(NAME)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A repair: replace each (start, end) of the line by text, then parse again.
+    `message` names the slip (on [start, end)); `title` is the quick fix's."""
+
+    edits: tuple[tuple[int, int, str], ...]
+    message: str
+    start: int
+    end: int
+    title: str
+
+
+def recover(line: str, broken: Broken) -> Broken:
+    """`broken` with the slip named and, where possible, the line's meaning kept."""
+    foreign = _mermaid(line)
+    if foreign is not None:
+        message, start, end = foreign
+        return replace(broken, message=message, start=start, end=end, code="not-flowzap")
+    candidates = list(_candidates(line, broken))
+    # one repair, else two that touch different places (`[label:"x` needs `"` and `]`)
+    attempts = [(c,) for c in candidates] + [
+        (a, b) for k, a in enumerate(candidates) for b in candidates[k + 1:] if _apart(a, b)
+    ]
+    for attempt in attempts:
+        edits = tuple(e for c in attempt for e in c.edits)
+        st = syntax.lark_statement(_apply(line, edits))
+        if st is None or type(st) is Broken:
+            continue
+        first = attempt[0]
+        return replace(
+            broken,
+            message=first.message,
+            start=first.start,
+            end=first.end,
+            recovered=_remap(st, _column_map(edits)),
+            fixes=tuple(Tok(text, s, e) for s, e, text in _ordered(edits)),
+            fix_title=" and ".join(c.title for c in attempt),
+        )
+    return replace(broken, recovered=_readable_node(line), touches=_touches(line))
+
+
+def _apart(a: _Candidate, b: _Candidate) -> bool:
+    """Two repairs whose edits neither overlap nor replace the same text."""
+    for s1, e1, _ in a.edits:
+        for s2, e2, _ in b.edits:
+            if s1 < e2 and s2 < e1:
+                return False
+    return True
+
+
+def _ordered(edits: tuple[tuple[int, int, str], ...]) -> list[tuple[int, int, str]]:
+    """By position; inserts at one point keep the order of their repairs."""
+    return sorted(edits, key=lambda e: (e[0], e[1]))
+
+
+def _mask(line: str) -> str:
+    """The line with the insides of its strings blanked (same columns), so that text in a
+    label is never mistaken for syntax."""
+    return re.sub(r'"((?:\\.|[^"\\])*)("?)', lambda m: '"' + " " * len(m.group(1)) + m.group(2), line)
+
+
+# ---------------------------------------------------------------------------
+# Repairs, most specific first
+
+
+def _candidates(line: str, broken: Broken) -> Iterator[_Candidate]:
+    for finder in _REPAIRS:
+        yield from finder(line, broken)
+
+
+def _like_handle(word: str) -> bool:
+    low = word.lower()
+    return low == "handle" or difflib.SequenceMatcher(None, low, "handle").ratio() >= 0.7
+
+
+def _handle_keyword(line: str, broken: Broken) -> Iterator[_Candidate]:
+    """`.handel(`, `.hanlde(`, `.Handle(`: the keyword mistyped."""
+    found = [
+        m for m in re.finditer(r"\.[ \t]*(" + NAME + r")[ \t]*\(", _mask(line))
+        if m.group(1) != "handle" and _like_handle(m.group(1))
+    ]
+    if found:
+        first = found[0].group(1)
+        yield _Candidate(
+            tuple((m.start(1), m.end(1), "handle") for m in found),
+            f"`{first}` is not a FlowZap keyword: did you mean `handle`? Write `.handle(direction)`.",
+            found[0].start(1),
+            found[0].end(1),
+            f"Change `{first}` to `handle`",
+        )
+
+
+_CURLY_QUOTES = "\u201c\u201d\u201e\u201f\u2033"
+
+
+def _quotes(line: str, broken: Broken) -> Iterator[_Candidate]:
+    """Curly quotes pasted from a document, or single quotes around a value."""
+    curly = [(k, k + 1, '"') for k, ch in enumerate(line) if ch in _CURLY_QUOTES]
+    if curly:
+        yield _Candidate(
+            tuple(curly),
+            f"FlowZap strings use straight double quotes `\"`, not `{line[curly[0][0]]}`",
+            curly[0][0],
+            curly[-1][1],
+            "Use straight double quotes",
+        )
+    single = list(re.finditer(r"([:=][ \t]*)'([^'\r\n]*)'", line))
+    if single:
+        m = single[0]
+        edits = []
+        for s in single:
+            edits += [(s.start(2) - 1, s.start(2), '"'), (s.end(2), s.end(2) + 1, '"')]
+        yield _Candidate(
+            tuple(edits),
+            f"FlowZap strings use double quotes: write `\"{m.group(2)}\"`, not `'{m.group(2)}'`",
+            m.start(2) - 1,
+            m.end(2) + 1,
+            "Use double quotes",
+        )
+
+
+def _arrow(line: str, broken: Broken) -> Iterator[_Candidate]:
+    """`→`, `⟶` or `=>` written for `->`."""
+    m = re.search(r"\u2192|\u27f6|=>", _mask(line))
+    if m:
+        yield _Candidate(
+            ((m.start(), m.end(), "->"),), f"Write the arrow as `->`, not `{m.group()}`", m.start(), m.end(),
+            f"Change `{m.group()}` to `->`",
+        )
+
+
+def _missing_colon(line: str, broken: Broken) -> Iterator[_Candidate]:
+    """`n2 rectangle label:"x"`: the colon after the node id left out."""
+    masked = _mask(line)
+    m = re.match(r"[ \t]*(" + NAME + r")[ \t]+(" + NAME + r")\b", masked)
+    if m is None or "->" in masked or "{" in masked:
+        return
+    node, shape = m.group(1), m.group(2)
+    if node in ("loop", "handle") or shape not in _SHAPES:
+        return
+    yield _Candidate(
+        ((m.end(1), m.end(1), ":"),),
+        f"Missing `:` after `{node}`: write `{node}: {shape} …`",
+        m.start(1),
+        m.end(1),
+        f"Add `:` after `{node}`",
+    )
+
+
+_UNQUOTED = re.compile(
+    r"\b(" + "|".join(_ATTRIBUTE_KEYS) + r")[ \t]*([:=])[ \t]*"
+    r"([^\s\"\]\[][^\"\]\r\n]*?)"
+    r"(?=[ \t]+" + NAME + r"[ \t]*[:=]|[ \t]*\]|[ \t]*$)"
+)
+
+
+def _unquoted_value(line: str, broken: Broken) -> Iterator[_Candidate]:
+    """`label:Start`: a value without its quotes."""
+    found = list(_UNQUOTED.finditer(line))
+    if found:
+        m = found[0]
+        key, op, value = m.group(1), m.group(2), m.group(3)
+        edits = []
+        for f in found:
+            edits += [(f.start(3), f.start(3), '"'), (f.end(3), f.end(3), '"')]
+        yield _Candidate(
+            tuple(edits),
+            f'Quote the {key}: write `{key}{op}"{value}"`',
+            m.start(3),
+            m.end(3),
+            f"Quote the {key}",
+        )
+
+
+def _unterminated(line: str, broken: Broken) -> Iterator[_Candidate]:
+    """A string with no closing quote: close it at the end of the line (before a final `]`)."""
+    if not broken.message.startswith("Unterminated string"):
+        return
+    end = len(line.rstrip(" \t"))
+    if line[:end].endswith("]") and "[" in line[: broken.start]:
+        end -= 1
+    yield _Candidate(((end, end, '"'),), broken.message, broken.start, broken.end, 'Add the closing `"`')
+
+
+def _lane_brace(line: str, broken: Broken) -> Iterator[_Candidate]:
+    """`Ops # Operations` (no `{`) and `Ops { Operations` (no `#`)."""
+    m = re.fullmatch(r"[ \t]*(" + NAME + r")[ \t]*(#.*)", line)
+    if m is not None:
+        lane, label = m.group(1), m.group(2)[1:].strip()
+        shown = f"{lane} {{ # {label}" if label else f"{lane} {{"
+        yield _Candidate(
+            ((m.end(1), m.end(1), " {"),),
+            f"The lane header needs `{{`: write `{shown}`",
+            m.start(1),
+            m.end(1),
+            "Add `{`",
+        )
+    m = re.fullmatch(r"[ \t]*(" + NAME + r")[ \t]*\{[ \t]*([^#\s}][^\r\n]*)", line)
+    if m is not None:
+        lane, label = m.group(1), m.group(2).rstrip()
+        yield _Candidate(
+            ((m.start(2), m.start(2), "# "),),
+            f"A lane's display label starts with `#`: write `{lane} {{ # {label}`",
+            m.start(2),
+            m.start(2) + len(label),
+            "Add `#` before the display label",
+        )
+
+
+def _separators(line: str, broken: Broken) -> Iterator[_Candidate]:
+    """`;` at the end of a line, `,` between attributes."""
+    masked = _mask(line)
+    m = re.search(r"[ \t]*;[ \t]*$", masked)
+    if m:
+        k = masked.index(";", m.start())
+        yield _Candidate(((m.start(), m.end(), ""),), "FlowZap lines do not end with `;`", k, k + 1, "Remove the `;`")
+    commas = list(re.finditer(r'(?<=")[ \t]*,(?=[ \t]*' + NAME + r"[ \t]*[:=])", masked))
+    if commas:
+        k = masked.index(",", commas[0].start())
+        yield _Candidate(
+            tuple((c.start(), c.end(), "") for c in commas),
+            "Attributes are separated by spaces, not `,`",
+            k,
+            k + 1,
+            "Remove the commas",
+        )
+
+
+def _edge_label(line: str, broken: Broken) -> Iterator[_Candidate]:
+    """An edge label written without brackets, without its key, or without `]`."""
+    masked = _mask(line)
+    if "->" not in masked:
+        return
+    m = re.search(r"\)[ \t]+(label[ \t]*[:=][ \t]*\"(?:\\.|[^\"\\])*\")[ \t]*$", line)
+    if m:
+        yield _Candidate(
+            ((m.start(1), m.start(1), "["), (m.end(1), m.end(1), "]")),
+            f"Edge labels go in brackets: write `[{m.group(1)}]`",
+            m.start(1),
+            m.end(1),
+            "Put the label in brackets",
+        )
+    m = re.search(r"\[[ \t]*(\"(?:\\.|[^\"\\])*\")[ \t]*\][ \t]*$", line)
+    if m:
+        yield _Candidate(
+            ((m.start(1), m.start(1), "label="),),
+            f"Name the edge label: write `[label={m.group(1)}]`",
+            m.start(1),
+            m.end(1),
+            "Add `label=`",
+        )
+    m = re.search(r"\)[ \t]*(\[)[^\]]*$", masked)
+    if m:
+        end = len(line.rstrip(" \t"))
+        yield _Candidate(
+            ((end, end, "]"),), "The edge label's `[` is never closed: add `]`", m.start(1), m.end(1), "Add the closing `]`",
+        )
+
+
+def _bare_node_label(line: str, broken: Broken) -> Iterator[_Candidate]:
+    """`n1: rectangle "Start"`: the label's key left out."""
+    m = re.match(r"[ \t]*" + NAME + r"[ \t]*:[ \t]*" + NAME + r"[ \t]+(\"(?:\\.|[^\"\\])*\")", line)
+    if m:
+        yield _Candidate(
+            ((m.start(1), m.start(1), "label:"),),
+            f"Name the label: write `label:{m.group(1)}`",
+            m.start(1),
+            m.end(1),
+            "Add `label:`",
+        )
+
+
+_REPAIRS: tuple[Callable[[str, Broken], Iterable[_Candidate]], ...] = (
+    _handle_keyword,
+    _quotes,
+    _arrow,
+    _unterminated,
+    _missing_colon,
+    _unquoted_value,
+    _lane_brace,
+    _separators,
+    _edge_label,
+    _bare_node_label,
+)
+
+
+# ---------------------------------------------------------------------------
+# Mermaid and PlantUML inside a FlowZap file
+
+_MERMAID_KEYWORDS = {
+    "subgraph": "`subgraph` is Mermaid syntax; in FlowZap each group of steps is a lane: `Lane { # Label` … `}`",
+    "end": "`end` closes a Mermaid block; FlowZap closes a lane with `}`",
+    "classDef": "`classDef` is Mermaid styling; FlowZap Code has no styles",
+    "class": "`class` is Mermaid styling; FlowZap Code has no styles",
+    "style": "`style` is Mermaid styling; FlowZap Code has no styles",
+    "linkStyle": "`linkStyle` is Mermaid styling; FlowZap Code has no styles",
+    "click": "`click` is Mermaid interaction syntax, not FlowZap Code",
+    "direction": "`direction` is Mermaid syntax; FlowZap lays the diagram out itself",
+    "autonumber": "`autonumber` is Mermaid sequence syntax, not FlowZap Code",
+    "activate": "`activate` is Mermaid sequence syntax, not FlowZap Code",
+    "deactivate": "`deactivate` is Mermaid sequence syntax, not FlowZap Code",
+    "Note": "`Note` is Mermaid sequence syntax, not FlowZap Code",
+    "note": "`note` is PlantUML/Mermaid syntax, not FlowZap Code",
+    "alt": "`alt` is a Mermaid sequence block; FlowZap draws branches with a `diamond` node",
+    "else": "`else` is a Mermaid sequence block; FlowZap draws branches with a `diamond` node",
+    "opt": "`opt` is a Mermaid sequence block, not FlowZap Code",
+    "par": "`par` is a Mermaid sequence block, not FlowZap Code",
+    "title": "`title` is Mermaid/PlantUML syntax; a FlowZap diagram has no title line",
+}
+
+_EDGE_SHAPE = "FlowZap edges join handles: `n1.handle(right) -> n2.handle(left) [label=\"…\"]`"
+
+
+def _mermaid(written: str) -> Optional[tuple[str, int, int]]:
+    """(message, start, end) when the line is Mermaid or PlantUML text (strings aside)."""
+    line = _mask(written)
+    m = re.search(r"--?>?\|[^|\r\n]*\|", line) or re.search(r"--[ \t]+[^->\r\n]+[ \t]+-->", line)
+    if m:
+        return f"`{m.group().strip()}` is a Mermaid labelled link, not FlowZap Code. {_EDGE_SHAPE}", m.start(), m.end()
+    m = re.search(r"-->>|->>|--[x)]|-[x)](?=[ \t]*" + NAME + ")", line)
+    if m:
+        return f"`{m.group()}` is a Mermaid sequence arrow, not FlowZap Code. {_EDGE_SHAPE}", m.start(), m.end()
+    m = re.search(r"(?<![.\w])(?!loop\b)(" + NAME + r")(\[\[?|\(\(?|\{\{?|>)[^\]\)\}\r\n]*(\]\]?|\)\)?|\}\}?)", line)
+    if m and not re.match(r"[ \t]*" + NAME + r"[ \t]*\{", line):
+        node = m.group(1)
+        return (
+            f"`{m.group()}` is a Mermaid node, not FlowZap Code. FlowZap declares nodes as "
+            f"`n1: rectangle label:\"…\"` inside a lane",
+            m.start(),
+            m.end(),
+        ) if node != "handle" else None
+    m = re.match(r"[ \t]*(" + NAME + r")\b", line)
+    if m and m.group(1) in _MERMAID_KEYWORDS and not re.match(r"[ \t]*" + NAME + r"[ \t]*(:|\{|\.|#)", line):
+        return _MERMAID_KEYWORDS[m.group(1)], m.start(1), m.end(1)
+    m = re.match(r"[ \t]*(%%)", line)
+    if m:
+        return (
+            "`%%` starts a Mermaid comment; FlowZap Code has no comments (the editor ignores `//` lines)",
+            m.start(1),
+            len(line.rstrip()),
+        )
+    m = re.match(r"[ \t]*" + NAME + r"[ \t]*-+>+[ \t]*" + NAME + r"[ \t]*:", line)
+    if m:
+        arrow = re.search(r"-+>+", line)
+        assert arrow is not None
+        return (
+            f"`A {arrow.group()} B: message` is a Mermaid/PlantUML sequence message, not FlowZap Code. {_EDGE_SHAPE}",
+            arrow.start(),
+            arrow.end(),
+        )
+    return None
+
+
+# ---------------------------------------------------------------------------
+# What an unrepairable line still says
+
+
+def _readable_node(line: str) -> Optional[NodeDecl]:
+    """`n2: …` (or `n2 rectangle …`) that no repair made whole: the id it declares, its
+    shape word and the well-formed attributes, so that the id still counts."""
+    m = re.match(r"[ \t]*(" + NAME + r")[ \t]*(:)?[ \t]*(" + NAME + r")?", line)
+    if m is None or "->" in line or m.group(1) in ("loop", "handle"):
+        return None
+    rest = line[m.end(1):].lstrip(" \t")
+    if rest.startswith((".", "{", "#", "(", "[")):
+        return None
+    if m.group(2) is None and (m.group(3) is None or m.group(3) not in _SHAPES):
+        return None  # `n2` alone or `n2 foo`: perhaps an edge being typed; declares nothing
+    node = Tok(m.group(1), m.start(1), m.end(1))
+    colon = Tok(":", m.start(2), m.end(2)) if m.group(2) else Tok(":", node.end, node.end)
+    shape = Tok(m.group(3), m.start(3), m.end(3)) if m.group(3) else Tok("", colon.end, colon.end)
+    attributes = tuple(
+        Attribute(Tok(a.group(1), a.start(1), a.end(1)), Tok(a.group(2), a.start(2), a.end(2)), Tok(a.group(3), a.start(3), a.end(3)))
+        for a in re.finditer(r"(" + NAME + r")[ \t]*([:=])[ \t]*(\"(?:\\.|[^\"\\])*\")", line[shape.end:])
+    )
+    attributes = tuple(_shift_attribute(a, shape.end) for a in attributes)
+    return NodeDecl(node, colon, shape, attributes)
+
+
+def _shift_attribute(a: Attribute, by: int) -> Attribute:
+    def s(t: Tok) -> Tok:
+        return Tok(t.text, t.start + by, t.end + by)
+
+    return Attribute(s(a.key), s(a.op), s(a.value))
+
+
+_ENDPOINT = re.compile(r"[ \t]*(" + NAME + r")(?:[ \t]*\.[ \t]*(" + NAME + r"))?")
+
+
+def _touches(line: str) -> tuple[Endpoint, ...]:
+    """The node names an unreadable edge or loop line mentions."""
+    out: list[Endpoint] = []
+    loop = re.match(r"[ \t]*loop\b(?:[ \t]*\[[^\]\r\n]*\]?)?", line)
+    if loop is not None:
+        for m in re.finditer(r"(" + NAME + r")(?:\.(" + NAME + r"))?", line[loop.end():]):
+            out.append(_endpoint_of(m, loop.end(), None))
+        return tuple(out)
+    if "->" not in line and ".handle" not in line:
+        return ()
+    pos = 0
+    for part in re.split(r"(-->|->>|->|-\.->|==>|\u2192)", line):
+        if part in ("-->", "->>", "->", "-.->", "==>", "\u2192"):
+            pos += len(part)
+            continue
+        m = _ENDPOINT.match(part)
+        if m is not None:
+            out.append(_endpoint_of(m, pos, "handle"))
+        pos += len(part)
+    return tuple(out)
+
+
+def _endpoint_of(m: re.Match, offset: int, keyword: Optional[str]) -> Endpoint:
+    first = Tok(m.group(1), offset + m.start(1), offset + m.end(1))
+    second = m.group(2)
+    if second is None or (keyword is not None and _like_handle(second)):
+        return Endpoint(None, first, None)
+    return Endpoint(first, Tok(second, offset + m.start(2), offset + m.end(2)), None)
+
+
+# ---------------------------------------------------------------------------
+# Columns of the repaired line -> columns of the line as written
+
+
+def _apply(line: str, edits: tuple[tuple[int, int, str], ...]) -> str:
+    out, cursor = [], 0
+    for start, end, text in _ordered(edits):
+        out.append(line[cursor:start])
+        out.append(text)
+        cursor = end
+    out.append(line[cursor:])
+    return "".join(out)
+
+
+def _column_map(edits: tuple[tuple[int, int, str], ...]) -> Callable[[int, bool], int]:
+    """map(column in the repaired line, is_end) -> column in the line as written. A token
+    edge inside inserted text maps to the edge of the text that insertion replaced."""
+    spans = []  # (new_start, new_end, old_start, old_end, shift after) per edit, in order
+    shift = 0
+    for start, end, text in _ordered(edits):
+        new_start = start + shift
+        shift += len(text) - (end - start)
+        spans.append((new_start, new_start + len(text), start, end, shift))
+
+    def to_old(col: int, is_end: bool) -> int:
+        old = col
+        for new_start, new_end, old_start, old_end, after in spans:
+            if col < new_start or (is_end and col == new_start):
+                break
+            if col < new_end or (is_end and col == new_end):
+                return old_end if is_end else old_start
+            old = col - after
+        return old
+
+    return to_old
+
+
+def _remap(value, to_old: Callable[[int, bool], int]):
+    if type(value) is Tok:
+        return Tok(value.text, to_old(value.start, False), max(to_old(value.start, False), to_old(value.end, True)))
+    if type(value) is tuple:
+        return tuple(_remap(v, to_old) for v in value)
+    if value is None or type(value) in (bool, str, int):
+        return value
+    return type(value)(*(_remap(getattr(value, f), to_old) for f in value.__slots__))
