@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 import pytest_lsp
-from conftest import CORPUS, R, SERVER_COMMAND, SERVER_ENV, Session, initialize_params, read_exact
+from conftest import FIXTURES, R, SERVER_COMMAND, SERVER_ENV, Session, fixture_files, initialize_params, read_exact
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lsprotocol import types
@@ -23,9 +23,10 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:The test <Function .* is marked with '@pytest.mark.asyncio'"),
 ]
 
-GITOPS = read_exact(CORPUS / "gitops-deployment.fz")
-TRUNCATED = CORPUS / "truncated"
-CICD_LABELS = ["Run Tests and Lint", "Build Container Image", "Push to Registry", "Update Manifest in Git"]
+# line 8: `n3.handle(bottom) -> Catalog.n6.handle(top) [label="Hold request"]`
+LIBRARY = read_exact(FIXTURES / "library-hold.fz")
+TRUNCATED = FIXTURES / "truncated"
+CATALOG_LABELS = ["Record the hold", "Copy on shelf?", "Join the waiting list"]
 
 
 def with_line(text: str, index: int, new: str) -> str:
@@ -48,15 +49,15 @@ def labels(items) -> list[str]:
 
 
 def test_after_lane_prefix_lists_exactly_that_lanes_nodes_while_the_line_is_broken():
-    text = with_line(GITOPS, 8, "n4.handle(bottom) -> CICD.")
+    text = with_line(LIBRARY, 8, "n3.handle(bottom) -> Catalog.")
     doc = Document(text)
     assert type(doc.statements[8]).__name__ == "Broken"
-    items = complete(doc, 8, 26)
-    assert labels(items) == ["n5", "n6", "n7", "n8"]
-    assert [i.detail for i in items] == CICD_LABELS
-    assert all(i.replace == Span(8, 26, 26) for i in items)
-    assert items[0].insert_text == "n5.handle($1)" and items[0].snippet and items[0].retrigger
-    assert items[0].documentation == "`rectangle` · lane **CI/CD Pipeline** (`CICD`)"
+    items = complete(doc, 8, 29)
+    assert labels(items) == ["n6", "n7", "n8"]
+    assert [i.detail for i in items] == CATALOG_LABELS
+    assert all(i.replace == Span(8, 29, 29) for i in items)
+    assert items[0].insert_text == "n6.handle($1)" and items[0].snippet and items[0].retrigger
+    assert items[0].documentation == "`rectangle` · lane **Catalog/ILS \\(Koha\\)** (`Catalog`)"
 
 
 def test_lane_nodes_are_in_numeric_id_order():
@@ -66,61 +67,61 @@ def test_lane_nodes_are_in_numeric_id_order():
 
 
 def test_partial_node_id_after_prefix_is_replaced():
-    text = with_line(GITOPS, 8, "n4.handle(bottom) -> CICD.n")
+    text = with_line(LIBRARY, 8, "n3.handle(bottom) -> Catalog.n")
     items = at_end(text, 8)
-    assert labels(items) == ["n5", "n6", "n7", "n8"]
-    assert items[0].replace == Span(8, 26, 27)
+    assert labels(items) == ["n6", "n7", "n8"]
+    assert items[0].replace == Span(8, 29, 30)
 
 
 def test_node_completion_before_an_existing_handle_inserts_only_the_id():
-    # cursor right after `CICD.` on the intact line: the whole `n5` is replaced, `.handle` stays
-    items = complete(Document(GITOPS), 8, 26)
-    assert labels(items) == ["n5", "n6", "n7", "n8"]
-    assert items[1].insert_text == "n6" and not items[1].snippet and not items[1].retrigger
-    assert items[1].replace == Span(8, 26, 28)
+    # cursor right after `Catalog.` on the intact line: the whole `n6` is replaced, `.handle` stays
+    items = complete(Document(LIBRARY), 8, 29)
+    assert labels(items) == ["n6", "n7", "n8"]
+    assert items[1].insert_text == "n7" and not items[1].snippet and not items[1].retrigger
+    assert items[1].replace == Span(8, 29, 31)
 
 
 def test_target_position_offers_same_lane_nodes_then_other_lanes():
-    text = with_line(GITOPS, 8, "n4.handle(bottom) -> ")
+    text = with_line(LIBRARY, 8, "n3.handle(bottom) -> ")
     items = at_end(text, 8)
-    assert labels(items) == ["n1", "n2", "n3", "n4", "CICD.", "GitOps.", "Cluster."]
-    lanes = items[4:]
-    assert [i.detail for i in lanes] == ["CI/CD Pipeline", "GitOps Controller (ArgoCD/Flux)", "Kubernetes Cluster"]
-    assert [i.insert_text for i in lanes] == ["CICD.", "GitOps.", "Cluster."]
+    assert labels(items) == ["n1", "n2", "n3", "n4", "n5", "Catalog.", "Stacks.", "Desk."]
+    lanes = items[5:]
+    assert [i.detail for i in lanes] == ["Catalog/ILS (Koha)", "Stacks & Shelving", "Circulation Desk"]
+    assert [i.insert_text for i in lanes] == ["Catalog.", "Stacks.", "Desk."]
     assert all(i.retrigger and i.kind == "lane" for i in lanes)
     assert items[0].insert_text == "n1.handle($1)"
 
 
 def test_target_prefix_partially_typed_is_replaced_whole():
-    text = with_line(GITOPS, 8, "n4.handle(bottom) -> CI")
+    text = with_line(LIBRARY, 8, "n3.handle(bottom) -> Ca")
     items = at_end(text, 8)
     assert all(i.replace == Span(8, 21, 23) for i in items)
-    assert "CICD." in labels(items)
+    assert "Catalog." in labels(items)
 
 
 def test_handle_after_node_and_after_prefixed_target():
-    items = at_end(with_line(GITOPS, 8, "n4."), 8)
+    items = at_end(with_line(LIBRARY, 8, "n3."), 8)
     assert labels(items) == ["handle"]
     assert items[0].insert_text == "handle($1)" and items[0].snippet and items[0].retrigger
-    assert labels(at_end(with_line(GITOPS, 8, "n4.handle(bottom) -> CICD.n5."), 8)) == ["handle"]
-    assert labels(at_end(with_line(GITOPS, 8, "n4.handle(bottom) -> n3."), 8)) == ["handle"]
+    assert labels(at_end(with_line(LIBRARY, 8, "n3.handle(bottom) -> Catalog.n6."), 8)) == ["handle"]
+    assert labels(at_end(with_line(LIBRARY, 8, "n3.handle(bottom) -> n2."), 8)) == ["handle"]
     # a lane id at the source position is not a node: nothing
-    assert at_end(with_line(GITOPS, 8, "Developer."), 8) == []
+    assert at_end(with_line(LIBRARY, 8, "Patron."), 8) == []
 
 
 def test_directions_inside_handle():
-    items = at_end(with_line(GITOPS, 8, "n4.handle("), 8)
+    items = at_end(with_line(LIBRARY, 8, "n3.handle("), 8)
     assert labels(items) == ["left", "right", "top", "bottom"]
     assert [i.insert_text for i in items] == ["left)", "right)", "top)", "bottom)"]
     assert items[3].detail == "the middle of its bottom side"
     # mid-line with `)` already there: replace the word only
-    items = complete(Document(GITOPS), 8, 37)
-    assert items[0].replace == Span(8, 36, 39) and items[0].insert_text == "left"
+    items = complete(Document(LIBRARY), 8, 40)
+    assert items[0].replace == Span(8, 39, 42) and items[0].insert_text == "left"
     assert "enters the target" in items[0].documentation
 
 
 def test_arrow_after_a_complete_source():
-    items = at_end(with_line(GITOPS, 8, "n4.handle(bottom) "), 8)
+    items = at_end(with_line(LIBRARY, 8, "n3.handle(bottom) "), 8)
     assert [(i.label, i.insert_text, i.retrigger) for i in items] == [("->", "-> ", True)]
 
 
@@ -129,13 +130,13 @@ def test_arrow_after_a_complete_source():
 
 
 def test_edge_label_after_target_and_inside_brackets():
-    items = at_end(with_line(GITOPS, 8, "n4.handle(bottom) -> CICD.n5.handle(top) "), 8)
+    items = at_end(with_line(LIBRARY, 8, "n3.handle(bottom) -> Catalog.n6.handle(top) "), 8)
     assert [(i.label, i.insert_text, i.snippet) for i in items] == [('[label="…"]', '[label="$1"]', True)]
-    items = at_end(with_line(GITOPS, 8, "n4.handle(bottom) -> CICD.n5.handle(top) ["), 8)
-    assert [(i.label, i.insert_text, i.replace) for i in items] == [("label", 'label="$1"', Span(8, 42, 42))]
-    assert at_end(with_line(GITOPS, 8, 'n4.handle(bottom) -> CICD.n5.handle(top) [label="x" '), 8) == []
+    items = at_end(with_line(LIBRARY, 8, "n3.handle(bottom) -> Catalog.n6.handle(top) ["), 8)
+    assert [(i.label, i.insert_text, i.replace) for i in items] == [("label", 'label="$1"', Span(8, 45, 45))]
+    assert at_end(with_line(LIBRARY, 8, 'n3.handle(bottom) -> Catalog.n6.handle(top) [label="x" '), 8) == []
     # an existing bracket after the cursor: no second one
-    assert complete(Document(GITOPS), 8, 41) == []
+    assert complete(Document(LIBRARY), 8, 44) == []
 
 
 # ---------------------------------------------------------------------------
@@ -143,35 +144,35 @@ def test_edge_label_after_target_and_inside_brackets():
 
 
 def test_shapes_after_colon():
-    items = at_end(with_line(GITOPS, 8, "n20: "), 8)
+    items = at_end(with_line(LIBRARY, 8, "n19: "), 8)
     assert labels(items) == ["circle", "rectangle", "diamond", "taskbox"]
     assert [i.detail for i in items] == [SHAPE_DESCRIPTIONS[s] for s in labels(items)]
     assert items[1].insert_text == "rectangle" and items[1].replace == Span(8, 5, 5)
     # right after the colon (the `:` trigger): a space is inserted too
-    items = at_end(with_line(GITOPS, 8, "n20:"), 8)
+    items = at_end(with_line(LIBRARY, 8, "n19:"), 8)
     assert items[0].insert_text == " circle" and items[0].filter_text == "circle"
-    items = at_end(with_line(GITOPS, 8, "n20: rect"), 8)
+    items = at_end(with_line(LIBRARY, 8, "n19: rect"), 8)
     assert items[1].replace == Span(8, 5, 9)
 
 
 def test_attributes_not_yet_used_with_cursor_inside_quotes():
-    items = at_end(with_line(GITOPS, 8, "n20: rectangle "), 8)
+    items = at_end(with_line(LIBRARY, 8, "n19: rectangle "), 8)
     assert labels(items) == ["label", "owner", "description", "system"]
     assert items[0].insert_text == 'label:"$1"' and items[0].snippet
-    items = at_end(with_line(GITOPS, 8, 'n20: rectangle label:"x y" '), 8)
+    items = at_end(with_line(LIBRARY, 8, 'n19: rectangle label:"x y" '), 8)
     assert labels(items) == ["owner", "description", "system"]
-    items = at_end(with_line(GITOPS, 8, 'n20: taskbox owner:"Al" '), 8)
+    items = at_end(with_line(LIBRARY, 8, 'n19: taskbox owner:"Al" '), 8)
     assert labels(items) == ["description", "system", "label"]
     # keys written after the cursor count as used
-    doc = Document(with_line(GITOPS, 8, 'n20: rectangle  label:"x"'))
+    doc = Document(with_line(LIBRARY, 8, 'n19: rectangle  label:"x"'))
     assert labels(complete(doc, 8, 15)) == ["owner", "description", "system"]
 
 
 def test_nothing_inside_strings_labels_and_comments():
-    assert at_end(with_line(GITOPS, 8, 'n20: rectangle label:"Run '), 8) == []
-    assert complete(Document(GITOPS), 10, 12) == []  # inside `# CI/CD Pipeline`
-    assert at_end(with_line(GITOPS, 8, "// n4.handle("), 8) == []
-    assert at_end(with_line(GITOPS, 8, "loop [until n"), 8) == []
+    assert at_end(with_line(LIBRARY, 8, 'n19: rectangle label:"Pull '), 8) == []
+    assert complete(Document(LIBRARY), 11, 12) == []  # inside `# Catalog/ILS (Koha)`
+    assert at_end(with_line(LIBRARY, 8, "// n3.handle("), 8) == []
+    assert at_end(with_line(LIBRARY, 8, "loop [until n"), 8) == []
 
 
 # ---------------------------------------------------------------------------
@@ -179,15 +180,15 @@ def test_nothing_inside_strings_labels_and_comments():
 
 
 def test_line_start_inside_a_lane():
-    text = with_line(GITOPS, 8, "")
+    text = with_line(LIBRARY, 8, "")
     items = at_end(text, 8)
-    assert labels(items) == ["n20:", "n1.handle(…) ->", "n2.handle(…) ->", "n3.handle(…) ->", "n4.handle(…) ->", "loop"]
-    assert items[0].insert_text == 'n20: ${1|rectangle,circle,diamond,taskbox|} label:"$2"'
+    assert labels(items) == ["n19:", "n1.handle(…) ->", "n2.handle(…) ->", "n3.handle(…) ->", "n4.handle(…) ->", "n5.handle(…) ->", "loop"]
+    assert items[0].insert_text == 'n19: ${1|rectangle,circle,diamond,taskbox|} label:"$2"'
     assert items[1].insert_text == "n1.handle(${1|right,bottom,left,top|}) -> "
-    assert items[1].filter_text == "n1" and items[1].detail == "Code Change"
-    assert items[5].insert_text == "loop [${1:condition}] $0"
+    assert items[1].filter_text == "n1" and items[1].detail == "Wants a book"
+    assert items[6].insert_text == "loop [${1:condition}] $0"
     # a partial word is replaced
-    items = at_end(with_line(GITOPS, 8, "  n"), 8)
+    items = at_end(with_line(LIBRARY, 8, "  n"), 8)
     assert items[0].replace == Span(8, 2, 3)
 
 
@@ -195,38 +196,36 @@ def test_next_free_id_is_the_first_gap():
     assert next_free_id(Document("A {\nn1: circle\nn3: circle\n}").model) == "n2"
     assert next_free_id(Document("A {\nn1: circle\nn2: circle\n}").model) == "n3"
     assert next_free_id(Document("").model) == "n1"
-    # the skeleton references n2 without declaring it: n2 is offered
-    skeleton = read_exact(CORPUS / "mcp-syntax-v1-0-2-skeleton-placeholder.fz")
-    assert next_free_id(Document(skeleton).model) == "n2"
+    # the template declares n1 and n2 and references n3 without declaring it: n3 is offered
+    template = read_exact(FIXTURES / "template-known-errors.fz")
+    assert next_free_id(Document(template).model) == "n3"
 
 
 def test_line_start_at_top_level_offers_a_lane():
-    assert Document(GITOPS).lines[44:] == ["}", ""]
-    items = at_end(GITOPS, 45)  # the empty line after the last `}`
+    assert Document(LIBRARY).lines[45:] == ["}", ""]
+    items = at_end(LIBRARY, 46)  # the empty line after the last `}`
     assert [(i.label, i.insert_text) for i in items] == [("Lane { # Label }", "${1:Lane} { # ${2:Label}\n$0\n}")]
-    items = at_end(GITOPS + "Audit", 45)
+    items = at_end(LIBRARY + "Audit", 46)
     assert [(i.label, i.insert_text, i.replace) for i in items] == [
-        ("Audit { # … }", "Audit { # ${1:Audit}\n$0\n}", Span(45, 0, 5))
+        ("Audit { # … }", "Audit { # ${1:Audit}\n$0\n}", Span(46, 0, 5))
     ]
     assert labels(complete(Document(""), 0, 0)) == ["Lane { # Label }"]
 
 
 def test_line_start_with_text_after_the_cursor_offers_nothing():
-    assert complete(Document(GITOPS), 9, 0) == []  # before `}`
+    assert complete(Document(LIBRARY), 10, 0) == []  # before `}`
 
 
 def test_loop_members_not_yet_in_the_loop():
-    text = read_exact(CORPUS / "guidelines-simple-loop.fz")
-    text = with_line(text, 4, "loop [retry until valid] n1 ")
-    items = at_end(text, 4)
-    assert labels(items) == ["n2"]
-    assert items[0].detail == "Valid?" and items[0].insert_text == "n2"
+    text = read_exact(FIXTURES / "kettle-single-lane-loop.fz")
+    text = with_line(text, 6, "loop [until it boils] n1 ")
+    items = at_end(text, 6)
+    assert labels(items) == ["n2", "n3"]
+    assert items[0].detail == "Boiling yet?" and items[0].insert_text == "n2"
     # same-lane nodes first, then the other lanes' nodes, each in id order
-    auth = read_exact(CORPUS / "skill-ref-auth-three-lane-loop-spaced.fz")
-    auth = with_line(auth, 10, "loop [retry until valid format] n2 n3 ")
-    assert labels(at_end(auth, 10)) == [
-        "n1", "n4", "n5", "n6", "n7", "n8", "n9", "n10", "n11", "n12", "n13", "n14"
-    ]
+    review = read_exact(FIXTURES / "peer-review-loop-across-lanes.fz")
+    review = with_line(review, 8, "loop [until the reviewers agree] n3 n5 ")
+    assert labels(at_end(review, 8)) == ["n1", "n2", "n4", "n6", "n7", "n8", "n9", "n10", "n11"]
 
 
 # ---------------------------------------------------------------------------
@@ -266,40 +265,40 @@ def test_a_lane_at_the_limit_is_complete():
 
 
 def test_truncated_files_complete_at_the_cut():
-    doc = Document(read_exact(TRUNCATED / "api-gateway-workflow.fz.partial"))
+    doc = Document(read_exact(TRUNCATED / "er-triage-cut-mid-handle.fz.partial"))
     last = len(doc.lines) - 1
-    items = complete(doc, last, len(doc.lines[last]))  # `n18.h`
-    assert [(i.label, i.replace) for i in items] == [("handle", Span(last, 4, 5))]
-    doc = Document(read_exact(TRUNCATED / "fr-support-ticket-workflow.fz.partial"))
+    items = complete(doc, last, len(doc.lines[last]))  # `n14.ha`
+    assert [(i.label, i.replace) for i in items] == [("handle", Span(last, 4, 6))]
+    doc = Document(read_exact(TRUNCATED / "bike-share-cut-after-dot.fz.partial"))
     last = len(doc.lines) - 1
-    assert labels(complete(doc, last, len(doc.lines[last]))) == ["handle"]  # `... -> n15.`
-    doc = Document(read_exact(TRUNCATED / "microservices-api-gateway-architecture.fz.partial"))
+    assert labels(complete(doc, last, len(doc.lines[last]))) == ["handle"]  # `... -> n6.`
+    doc = Document(read_exact(TRUNCATED / "field-trip-cut-after-shape.fz.partial"))
     last = len(doc.lines) - 1
     assert labels(complete(doc, last, len(doc.lines[last]))) == ["label", "owner", "description", "system"]
-    doc = Document(read_exact(TRUNCATED / "fr-in-app-message-workflow.fz.partial"))
+    doc = Document(read_exact(TRUNCATED / "parcel-cut-mid-string.fz.partial"))
     last = len(doc.lines) - 1
     assert complete(doc, last, len(doc.lines[last])) == []  # inside the cut string
 
 
 def test_plain_text_items_for_clients_without_snippets():
-    items = at_end(with_line(GITOPS, 8, "n4.handle(bottom) -> CICD."), 8, snippets=False)
-    assert [(i.insert_text, i.snippet, i.retrigger) for i in items] == [(f"n{k}", False, False) for k in (5, 6, 7, 8)]
-    items = at_end(with_line(GITOPS, 8, "n20: rectangle "), 8, snippets=False)
+    items = at_end(with_line(LIBRARY, 8, "n3.handle(bottom) -> Catalog."), 8, snippets=False)
+    assert [(i.insert_text, i.snippet, i.retrigger) for i in items] == [(f"n{k}", False, False) for k in (6, 7, 8)]
+    items = at_end(with_line(LIBRARY, 8, "n19: rectangle "), 8, snippets=False)
     assert items[0].insert_text == 'label:"' and not items[0].snippet
-    items = at_end(with_line(GITOPS, 8, ""), 8, snippets=False)
-    assert [i.insert_text for i in items][:2] == ["n20: ", "n1.handle("]
+    items = at_end(with_line(LIBRARY, 8, ""), 8, snippets=False)
+    assert [i.insert_text for i in items][:2] == ["n19: ", "n1.handle("]
     assert not any(i.snippet for i in items)
 
 
 def test_positions_out_of_range_and_past_line_end():
-    doc = Document(GITOPS)
+    doc = Document(LIBRARY)
     assert complete(doc, 500, 0) == []
     assert complete(doc, -1, 0) == []
     assert complete(doc, 8, 10_000) == complete(doc, 8, len(doc.lines[8]))
 
 
-def test_every_prefix_of_every_corpus_line_completes_without_error():
-    for path in sorted(CORPUS.glob("*.fz")) + sorted(TRUNCATED.glob("*.partial")):
+def test_every_prefix_of_every_fixture_line_completes_without_error():
+    for path in fixture_files("*.fz") + fixture_files("truncated/*.partial"):
         doc = Document(read_exact(path))
         for i, line in enumerate(doc.lines):
             for col in range(len(line) + 1):
@@ -364,17 +363,17 @@ async def request(client: LanguageClient, uri: str, line: int, character: int) -
     return result
 
 
-async def test_e2e_lane_prefix_on_gitops(session: Session, client: LanguageClient):
-    uri = await session.open(with_line(GITOPS, 8, "n4.handle(bottom) -> CICD."))
-    result = await request(client, uri, 8, 26)
-    assert [(i.label, i.detail) for i in result.items] == list(zip(["n5", "n6", "n7", "n8"], CICD_LABELS))
+async def test_e2e_lane_prefix_on_the_library(session: Session, client: LanguageClient):
+    uri = await session.open(with_line(LIBRARY, 8, "n3.handle(bottom) -> Catalog."))
+    result = await request(client, uri, 8, 29)
+    assert [(i.label, i.detail) for i in result.items] == list(zip(["n6", "n7", "n8"], CATALOG_LABELS))
     first = result.items[0]
-    assert first.text_edit == types.TextEdit(range=R(8, 26, 8, 26), new_text="n5.handle($1)")
+    assert first.text_edit == types.TextEdit(range=R(8, 29, 8, 29), new_text="n6.handle($1)")
     assert first.insert_text_format == types.InsertTextFormat.Snippet
     assert first.kind == types.CompletionItemKind.Variable
     assert first.command == types.Command(title="Suggest", command="editor.action.triggerSuggest")
     assert first.documentation == types.MarkupContent(
-        kind=types.MarkupKind.Markdown, value="`rectangle` · lane **CI/CD Pipeline** (`CICD`)"
+        kind=types.MarkupKind.Markdown, value="`rectangle` · lane **Catalog/ILS \\(Koha\\)** (`Catalog`)"
     )
     assert [i.sort_text for i in result.items] == sorted(i.sort_text for i in result.items)
 
@@ -387,23 +386,24 @@ async def test_e2e_capabilities_declare_trigger_characters(client: LanguageClien
 
 
 async def test_e2e_target_and_directions_and_attributes(session: Session, client: LanguageClient):
-    uri = await session.open(with_line(GITOPS, 8, "n4.handle(bottom) -> "))
+    uri = await session.open(with_line(LIBRARY, 8, "n3.handle(bottom) -> "))
     result = await request(client, uri, 8, 21)
-    assert [i.label for i in result.items] == ["n1", "n2", "n3", "n4", "CICD.", "GitOps.", "Cluster."]
-    cicd = result.items[4]
-    assert cicd.kind == types.CompletionItemKind.Module and cicd.detail == "CI/CD Pipeline"
-    assert cicd.text_edit == types.TextEdit(range=R(8, 21, 8, 21), new_text="CICD.")
-    assert cicd.insert_text_format == types.InsertTextFormat.PlainText
-    assert cicd.command is not None and cicd.command.command == "editor.action.triggerSuggest"
+    assert [i.label for i in result.items] == ["n1", "n2", "n3", "n4", "n5", "Catalog.", "Stacks.", "Desk."]
+    catalog = result.items[5]
+    assert catalog.kind == types.CompletionItemKind.Module and catalog.detail == "Catalog/ILS (Koha)"
+    assert catalog.text_edit == types.TextEdit(range=R(8, 21, 8, 21), new_text="Catalog.")
+    assert catalog.insert_text_format == types.InsertTextFormat.PlainText
+    assert catalog.command is not None and catalog.command.command == "editor.action.triggerSuggest"
 
-    uri = await session.open(GITOPS)
-    result = await request(client, uri, 8, 37)  # inside `top` of CICD.n5.handle(top)
+    uri = await session.open(LIBRARY)
+    result = await request(client, uri, 8, 40)  # inside `top` of Catalog.n6.handle(top)
     assert [i.label for i in result.items] == ["left", "right", "top", "bottom"]
-    assert result.items[0].text_edit == types.TextEdit(range=R(8, 36, 8, 39), new_text="left")
+    assert result.items[0].text_edit == types.TextEdit(range=R(8, 39, 8, 42), new_text="left")
     assert result.items[0].kind == types.CompletionItemKind.EnumMember
 
-    uri = await session.open(with_line(GITOPS, 8, 'n20: rectangle label:"Deploy" '))
-    result = await request(client, uri, 8, 30)
+    line = 'n19: rectangle label:"Reshelve" '
+    uri = await session.open(with_line(LIBRARY, 8, line))
+    result = await request(client, uri, 8, len(line))
     assert [(i.label, i.text_edit.new_text) for i in result.items] == [
         ("owner", 'owner:"$1"'),
         ("description", 'description:"$1"'),
@@ -413,12 +413,12 @@ async def test_e2e_target_and_directions_and_attributes(session: Session, client
 
 
 async def test_e2e_truncated_file(session: Session, client: LanguageClient):
-    text = read_exact(TRUNCATED / "api-gateway-workflow.fz.partial")
+    text = read_exact(TRUNCATED / "er-triage-cut-mid-handle.fz.partial")
     uri = await session.open(text, name="truncated")
     last = text.count("\n")
-    result = await request(client, uri, last, 5)  # end of `n18.h`
+    result = await request(client, uri, last, 6)  # end of `n14.ha`
     assert [(i.label, i.text_edit) for i in result.items] == [
-        ("handle", types.TextEdit(range=R(last, 4, last, 5), new_text="handle($1)"))
+        ("handle", types.TextEdit(range=R(last, 4, last, 6), new_text="handle($1)"))
     ]
     # past the end of the document and past the end of a line: no error
     assert list((await request(client, uri, last + 10, 0)).items) == []
@@ -427,16 +427,16 @@ async def test_e2e_truncated_file(session: Session, client: LanguageClient):
 
 
 async def test_e2e_utf16_ranges_after_cjk_and_emoji(session: Session, client: LanguageClient):
-    line = 'n20: rectangle label:"部署 🚀" '
-    uri = await session.open(with_line(GITOPS, 8, line))
+    line = 'n19: rectangle label:"借书 📚" '
+    uri = await session.open(with_line(LIBRARY, 8, line))
     end16 = len(line.encode("utf-16-le")) // 2
-    assert end16 == len(line) + 1  # the rocket is two UTF-16 units
+    assert end16 == len(line) + 1  # the books are two UTF-16 units
     result = await request(client, uri, 8, end16)
     assert [i.label for i in result.items] == ["owner", "description", "system"]
     assert result.items[0].text_edit.range == R(8, end16, 8, end16)
 
-    line = "loop [重试 🚀 until green] n1 n"
-    uri = await session.open(with_line(GITOPS, 8, line))
+    line = "loop [再借 📚 until returned] n1 n"
+    uri = await session.open(with_line(LIBRARY, 8, line))
     end16 = len(line.encode("utf-16-le")) // 2
     result = await request(client, uri, 8, end16)
     assert [i.label for i in result.items][:3] == ["n2", "n3", "n4"]
@@ -445,28 +445,28 @@ async def test_e2e_utf16_ranges_after_cjk_and_emoji(session: Session, client: La
 
 async def test_e2e_plain_client_gets_plain_text(plain_client: LanguageClient):
     session = Session(plain_client)
-    uri = await session.open(with_line(GITOPS, 8, "n4.handle(bottom) -> CICD."))
-    result = await request(plain_client, uri, 8, 26)
+    uri = await session.open(with_line(LIBRARY, 8, "n3.handle(bottom) -> Catalog."))
+    result = await request(plain_client, uri, 8, 29)
     assert [(i.label, i.text_edit.new_text, i.insert_text_format, i.command) for i in result.items] == [
-        (f"n{k}", f"n{k}", types.InsertTextFormat.PlainText, None) for k in (5, 6, 7, 8)
+        (f"n{k}", f"n{k}", types.InsertTextFormat.PlainText, None) for k in (6, 7, 8)
     ]
     # no documentation format declared: documentation is plain text
-    assert result.items[0].documentation == "rectangle · lane CI/CD Pipeline (CICD)"
+    assert result.items[0].documentation == "rectangle · lane Catalog/ILS (Koha) (Catalog)"
 
 
 async def test_e2e_completion_while_typing_through_incremental_edits(session: Session, client: LanguageClient):
-    uri = await session.open(GITOPS)
-    # delete `n5.handle(top) [label="Trigger"]` from line 8, leaving `n4.handle(bottom) -> CICD.`
-    await session.change(uri, 2, (8, 26), (8, 58), "")
-    result = await request(client, uri, 8, 26)
-    assert [(i.label, i.detail) for i in result.items] == list(zip(["n5", "n6", "n7", "n8"], CICD_LABELS))
-    # insert a new line in the Developer lane and type a declaration there
-    await session.change(uri, 3, (5, 0), (5, 0), "n20: \n")
+    uri = await session.open(LIBRARY)
+    # delete `n6.handle(top) [label="Hold request"]` from line 8, leaving `n3.handle(bottom) -> Catalog.`
+    await session.change(uri, 2, (8, 29), (8, 66), "")
+    result = await request(client, uri, 8, 29)
+    assert [(i.label, i.detail) for i in result.items] == list(zip(["n6", "n7", "n8"], CATALOG_LABELS))
+    # insert a new line in the Patron lane and type a declaration there
+    await session.change(uri, 3, (5, 0), (5, 0), "n19: \n")
     result = await request(client, uri, 5, 5)
     assert [i.label for i in result.items] == ["circle", "rectangle", "diamond", "taskbox"]
-    # the lines below moved: completion after `CICD.` is now on line 9
-    result = await request(client, uri, 9, 26)
-    assert [i.label for i in result.items] == ["n5", "n6", "n7", "n8"]
+    # the lines below moved: completion after `Catalog.` is now on line 9
+    result = await request(client, uri, 9, 29)
+    assert [i.label for i in result.items] == ["n6", "n7", "n8"]
     await session.change(uri, 4, (5, 5), (5, 5), "rectangle ")
     result = await request(client, uri, 5, 15)
     assert [i.label for i in result.items] == ["label", "owner", "description", "system"]

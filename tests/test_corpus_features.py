@@ -1,0 +1,25 @@
+"""The real-world corpus through every feature: whatever others wrote, fz-lsp never fails.
+
+Part of the corpus suite (collected only when ../shared/corpus or $FZ_CORPUS_DIR is there,
+see conftest.py). The behaviours themselves are pinned on the project's own fixtures in
+each feature's test module; here every corpus file and every position goes through the
+same functions and must give well-formed answers.
+"""
+
+from __future__ import annotations
+
+from conftest import corpus_files, read_exact
+
+from fz_lsp.completion import complete
+from fz_lsp.document import Document
+
+ALL_FILES = corpus_files("*.fz") + corpus_files("truncated/*.partial")
+
+
+def test_every_prefix_of_every_corpus_line_completes_without_error():
+    for path in ALL_FILES:
+        doc = Document(read_exact(path))
+        for i, line in enumerate(doc.lines):
+            for col in range(len(line) + 1):
+                for item in complete(doc, i, col):
+                    assert item.replace.line == i and item.replace.start <= col <= item.replace.end
