@@ -12,6 +12,7 @@ from conftest import corpus_files, read_exact
 
 from fz_lsp.completion import complete
 from fz_lsp.document import Document
+from fz_lsp.hover import hover
 
 ALL_FILES = corpus_files("*.fz") + corpus_files("truncated/*.partial")
 
@@ -23,3 +24,13 @@ def test_every_prefix_of_every_corpus_line_completes_without_error():
             for col in range(len(line) + 1):
                 for item in complete(doc, i, col):
                     assert item.replace.line == i and item.replace.start <= col <= item.replace.end
+
+
+def test_every_position_of_the_corpus_hovers_without_error():
+    for path in ALL_FILES:
+        doc = Document(read_exact(path))
+        for i, line in enumerate(doc.lines):
+            for col in range(len(line) + 2):
+                found = hover(doc, i, col)
+                if found is not None:
+                    assert found.span.line == i and found.span.start <= col <= found.span.end

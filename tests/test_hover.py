@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 import pytest_lsp
-from conftest import CORPUS, R, SERVER_COMMAND, SERVER_ENV, Session, initialize_params, read_exact
+from conftest import FIXTURES, R, SERVER_COMMAND, SERVER_ENV, Session, fixture_files, initialize_params, read_exact
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
@@ -22,23 +22,25 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:The test <Function .* is marked with '@pytest.mark.asyncio'"),
 ]
 
-GITOPS = read_exact(CORPUS / "gitops-deployment.fz")
-AUTH = read_exact(CORPUS / "skill-ref-auth-three-lane-loop-spaced.fz")
+# line 8: `n3.handle(bottom) -> Catalog.n6.handle(top) [label="Hold request"]`
+LIBRARY = read_exact(FIXTURES / "library-hold.fz")
+REVIEW = read_exact(FIXTURES / "peer-review-loop-across-lanes.fz")
+TEMPLATE = read_exact(FIXTURES / "template-known-errors.fz")
 
-N5 = """**Run Tests and Lint**
+N6 = """**Record the hold**
 
-`n5` · `rectangle` — A process step  
-Lane: **CI/CD Pipeline** (`CICD`)
+`n6` · `rectangle` — A process step  
+Lane: **Catalog/ILS \\(Koha\\)** (`Catalog`)
 
 **Incoming:**
 
-- ← `Developer.n4` Merge After Review (bottom → top) — "Trigger"
+- ← `Patron.n3` Place a hold (bottom → top) — "Hold request"
 
 **Outgoing:**
 
-- → `n6` Build Container Image (right → left) — "Tests Pass\""""
+- → `n7` Copy on shelf? (right → left) — "Look up copies\""""
 
-CICD = "**CI/CD Pipeline**\n\nLane `CICD` · 4 nodes: `n5`, `n6`, `n7`, `n8`"
+CATALOG = "**Catalog/ILS \\(Koha\\)**\n\nLane `Catalog` · 3 nodes: `n6`, `n7`, `n8`"
 
 
 # ---------------------------------------------------------------------------
@@ -46,45 +48,44 @@ CICD = "**CI/CD Pipeline**\n\nLane `CICD` · 4 nodes: `n5`, `n6`, `n7`, `n8`"
 
 
 def test_hover_on_prefixed_target_shows_the_node():
-    doc = Document(GITOPS)
-    # line 8: `n4.handle(bottom) -> CICD.n5.handle(top) [label="Trigger"]`
-    for col in (26, 27, 28):
+    doc = Document(LIBRARY)
+    for col in (29, 30, 31):
         found = hover(doc, 8, col)
-        assert found is not None and found.span == Span(8, 26, 28)
-        assert found.markdown == N5
+        assert found is not None and found.span == Span(8, 29, 31)
+        assert found.markdown == N6
 
 
 def test_hover_on_declaration_and_on_source_is_the_same_node():
-    doc = Document(GITOPS)
-    assert hover(doc, 11, 1).markdown == N5  # `n5: rectangle ...`
-    assert hover(doc, 11, 1).span == Span(11, 0, 2)
-    assert hover(doc, 15, 0).markdown == N5  # `n5.handle(right) -> n6...`
-    n4 = hover(doc, 8, 0)
-    assert n4.span == Span(8, 0, 2)
-    assert n4.markdown.startswith("**Merge After Review**\n")
-    assert '- → `CICD.n5` Run Tests and Lint (bottom → top) — "Trigger"' in n4.markdown
-    assert '- ← `n3` Open Pull Request (right → left) — "Approved"' in n4.markdown
+    doc = Document(LIBRARY)
+    assert hover(doc, 12, 1).markdown == N6  # `n6: rectangle ...`
+    assert hover(doc, 12, 1).span == Span(12, 0, 2)
+    assert hover(doc, 15, 0).markdown == N6  # `n6.handle(right) -> n7...`
+    n3 = hover(doc, 8, 0)
+    assert n3.span == Span(8, 0, 2)
+    assert n3.markdown.startswith("**Place a hold**\n")
+    assert '- → `Catalog.n6` Record the hold (bottom → top) — "Hold request"' in n3.markdown
+    assert '- ← `n2` Search the catalogue (right → left) — "Found it"' in n3.markdown
 
 
 def test_hover_on_lane_prefix_and_lane_header():
-    doc = Document(GITOPS)
-    assert hover(doc, 8, 21).markdown == CICD
-    assert hover(doc, 8, 21).span == Span(8, 21, 25)
-    assert hover(doc, 10, 2).markdown == CICD
-    assert hover(doc, 10, 2).span == Span(10, 0, 4)
+    doc = Document(LIBRARY)
+    assert hover(doc, 8, 21).markdown == CATALOG
+    assert hover(doc, 8, 21).span == Span(8, 21, 28)
+    assert hover(doc, 11, 2).markdown == CATALOG
+    assert hover(doc, 11, 2).span == Span(11, 0, 7)
 
 
 def test_hover_on_handle_directions():
-    doc = Document(GITOPS)
+    doc = Document(LIBRARY)
     src = hover(doc, 8, 12)
     assert src.span == Span(8, 10, 16)
     assert src.markdown == (
-        "The edge leaves `n4` at the middle of its bottom side.\n\n"
-        '`n4` (bottom) → `CICD.n5` (top) — "Trigger"'
+        "The edge leaves `n3` at the middle of its bottom side.\n\n"
+        '`n3` (bottom) → `Catalog.n6` (top) — "Hold request"'
     )
-    tgt = hover(doc, 8, 37)
-    assert tgt.span == Span(8, 36, 39)
-    assert tgt.markdown.startswith("The edge enters `CICD.n5` at the middle of its top side.")
+    tgt = hover(doc, 8, 40)
+    assert tgt.span == Span(8, 39, 42)
+    assert tgt.markdown.startswith("The edge enters `Catalog.n6` at the middle of its top side.")
 
 
 def test_hover_on_unknown_direction_suggests_the_nearest():
@@ -95,55 +96,67 @@ def test_hover_on_unknown_direction_suggests_the_nearest():
 
 
 def test_hover_on_undeclared_node_and_unknown_lane():
-    skeleton = Document(read_exact(CORPUS / "mcp-syntax-v1-0-2-skeleton-placeholder.fz"))
-    # `  n1.handle(right) -> n2.handle(left)`: n2 is declared nowhere
-    found = hover(skeleton, 3, 23)
-    assert found.span == Span(3, 22, 24)
+    template = Document(TEMPLATE)
+    # `n2.handle(right) -> n3.handle(left)`: n3 is declared nowhere
+    found = hover(template, 4, 21)
+    assert found.span == Span(4, 20, 22)
     assert found.markdown == (
-        "`n2` is **not declared** in this document.\n\nDeclare it inside a lane, e.g. `n2: rectangle label:\"…\"`."
+        "`n3` is **not declared** in this document.\n\nDeclare it inside a lane, e.g. `n3: rectangle label:\"…\"`."
     )
     doc = Document("A { # A\nn1: circle label:\"a\"\nn1.handle(right) -> Nope.n2.handle(left)\n}")
     assert hover(doc, 2, 21).markdown == "No lane named `Nope` is declared in this document."
 
 
 def test_hover_on_loop_member_mentions_the_loop_and_other_lane_edges():
-    doc = Document(AUTH)
-    # `loop [retry until valid format] n2 n3 n7 n8`
-    found = hover(doc, 10, 33)
-    assert found.span == Span(10, 32, 34)
-    assert found.markdown == """**Enter username and password**
+    doc = Document(REVIEW)
+    # `loop [until the reviewers agree] n3 n5 n8 n11`: members in three lanes
+    found = hover(doc, 8, 34)
+    assert found.span == Span(8, 33, 35)
+    assert found.markdown == """**Revise the manuscript carefully**
 
-`n2` · `rectangle` — A process step  
-Lane: **User** (`User`)
+`n3` · `rectangle` — A process step  
+Lane: **Author** (`Author`)
 
-In loop [retry until valid format] with `n2`, `n3`, `n7`, `n8`
+In loop [until the reviewers agree] with `n3`, `n5`, `n8`, `n11`
 
 **Incoming:**
 
-- ← `n1` Start (right → left)
-- ← `Application.n8` Valid format? (top → bottom) — "No \\- Error"
+- ← `Editor.n11` Weigh the reviews (top → bottom) — "Major revision"
 
 **Outgoing:**
 
-- → `n3` Submit form (right → left)"""
+- → `Editor.n5` Screen the submission (bottom → left) — "Resubmission\""""
+    # a member declared in another lane, after the loop
+    assert hover(doc, 8, 43).markdown.startswith("**Weigh the reviews**\n\n`n11` · `rectangle` — A process step  \nLane: **Handling Editor** (`Editor`)")
 
 
 def test_hover_on_taskbox_lists_its_fields():
-    doc = Document(read_exact(CORPUS / "guidelines-taskbox-ops.fz"))
-    assert hover(doc, 1, 0).markdown == """**Alice / Deploy / CI**
+    """The three taskbox styles of the docs (tests/fixtures/newsroom-taskboxes.fz)."""
+    doc = Document(read_exact(FIXTURES / "newsroom-taskboxes.fz"))
+    # owner/description/system without a label: the title is made of the three
+    assert hover(doc, 1, 0).markdown == """**Priya / Draft the article / CMS**
 
 `n1` · `taskbox` — An assigned task with owner, description and system  
-Lane: **Ops** (`ops`)
+Lane: **Newsroom** (`newsroom`)
 
-- owner: Alice
-- description: Deploy
-- system: CI
+- owner: Priya
+- description: Draft the article
+- system: CMS
 
 **Incoming:** none
 
-**Outgoing:** none"""
-    doc = Document('t { # T\nn1: taskbox label:"Review|Alice|Jira"\n}')
-    assert "Sub-items: Review · Alice · Jira" in hover(doc, 1, 0).markdown
+**Outgoing:**
+
+- → `n2` Fact check (right → left)"""
+    # a label plus the three: the label is the title, the fields are listed
+    n2 = hover(doc, 2, 0).markdown
+    assert n2.startswith("**Fact check**\n")
+    assert "- owner: Tomás\n- description: Verify every quote\n- system: Notion" in n2
+    assert "- ← `n1` Priya / Draft the article / CMS (right → left)" in n2
+    # `label:"A|B|C"`: the sub-items
+    n3 = hover(doc, 3, 0).markdown
+    assert n3.startswith("**Publish\\|Sam\\|WordPress**\n")
+    assert "Sub-items: Publish · Sam · WordPress" in n3 and n3.endswith("**Outgoing:** none")
 
 
 def test_hover_escapes_markdown_and_flags_duplicates_and_laneless_nodes():
@@ -157,17 +170,17 @@ def test_hover_escapes_markdown_and_flags_duplicates_and_laneless_nodes():
 
 
 def test_hover_on_shapes():
-    doc = Document(GITOPS)
-    found = hover(doc, 11, 6)
-    assert (found.markdown, found.span) == ("`rectangle` — A process step", Span(11, 4, 13))
-    skeleton = Document(read_exact(CORPUS / "mcp-syntax-v1-0-2-skeleton-placeholder.fz"))
-    assert hover(skeleton, 2, 8).markdown == (
-        "`shapeType` is not a FlowZap shape. Shapes: `circle`, `rectangle`, `diamond`, `taskbox`."
+    doc = Document(LIBRARY)
+    found = hover(doc, 12, 6)
+    assert (found.markdown, found.span) == ("`rectangle` — A process step", Span(12, 4, 13))
+    found = hover(Document(TEMPLATE), 2, 8)  # `n2: stepShape label:"Describe this step"`
+    assert (found.markdown, found.span) == (
+        "`stepShape` is not a FlowZap shape. Shapes: `circle`, `rectangle`, `diamond`, `taskbox`.", Span(2, 4, 13)
     )
 
 
 def test_no_hover_where_there_is_nothing():
-    doc = Document(GITOPS)
+    doc = Document(LIBRARY)
     assert hover(doc, 8, 19) is None  # the arrow
     assert hover(doc, 8, 200) is None  # past the end of the line
     assert hover(doc, 500, 0) is None
@@ -176,17 +189,19 @@ def test_no_hover_where_there_is_nothing():
 
 
 def test_broken_and_truncated_lines():
-    text = read_exact(CORPUS / "truncated" / "api-gateway-workflow.fz.partial")
+    text = read_exact(FIXTURES / "truncated" / "er-triage-cut-mid-handle.fz.partial")
     doc = Document(text)
     last = len(doc.lines) - 1
-    assert hover(doc, last, 1) is None  # `n18.h`: broken, nothing resolved there
-    found = hover(doc, last - 1, 0)  # `n17.handle(top) -> Gateway.n13.handle(bottom) [label="Error"]`
-    assert found.markdown.startswith("**Return error response**\n")
+    assert hover(doc, last, 1) is None  # `n14.ha`: broken, nothing resolved there
+    found = hover(doc, last - 1, 0)  # `n13.handle(right) -> n14.handle(left)`
+    assert found.markdown.startswith("**Read the scan**\n")
     assert found.span == Span(last - 1, 0, 3)
+    found = hover(doc, last - 1, 22)  # its target, declared before the cut
+    assert found.markdown.startswith("**Write the discharge note**\n") and found.span == Span(last - 1, 21, 24)
 
 
-def test_every_position_of_the_corpus_hovers_without_error():
-    for path in sorted(CORPUS.glob("*.fz")) + sorted((CORPUS / "truncated").glob("*.partial")):
+def test_every_position_of_every_fixture_hovers_without_error():
+    for path in fixture_files("*.fz") + fixture_files("truncated/*.partial"):
         doc = Document(read_exact(path))
         for i, line in enumerate(doc.lines):
             for col in range(len(line) + 2):
@@ -235,52 +250,54 @@ async def request(client: LanguageClient, uri: str, line: int, character: int):
     )
 
 
-async def test_e2e_hover_on_gitops(session: Session, client: LanguageClient):
-    uri = await session.open(GITOPS)
-    result = await request(client, uri, 8, 27)
-    assert result == types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=N5), range=R(8, 26, 8, 28))
+async def test_e2e_hover_on_the_library(session: Session, client: LanguageClient):
+    uri = await session.open(LIBRARY)
+    result = await request(client, uri, 8, 30)
+    assert result == types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=N6), range=R(8, 29, 8, 31))
     result = await request(client, uri, 8, 22)
-    assert result.range == R(8, 21, 8, 25) and result.contents.value == CICD
+    assert result.range == R(8, 21, 8, 28) and result.contents.value == CATALOG
     result = await request(client, uri, 8, 12)
     assert result.range == R(8, 10, 8, 16)
-    assert result.contents.value.startswith("The edge leaves `n4` at the middle of its bottom side.")
+    assert result.contents.value.startswith("The edge leaves `n3` at the middle of its bottom side.")
     assert await request(client, uri, 8, 19) is None
     assert await request(client, uri, 8, 300) is None  # past the end of the line
     assert await request(client, uri, 300, 0) is None  # past the end of the document
 
 
 async def test_e2e_hover_on_truncated_and_undeclared(session: Session, client: LanguageClient):
-    text = read_exact(CORPUS / "truncated" / "fr-support-ticket-workflow.fz.partial")
+    text = read_exact(FIXTURES / "truncated" / "bike-share-cut-after-dot.fz.partial")
     uri = await session.open(text, name="truncated")
     last = text.count("\n")
-    assert await request(client, uri, last, 1) is None  # the cut line `n14.handle(right) -> n15.`
-    uri = await session.open(read_exact(CORPUS / "mcp-syntax-v1-0-2-skeleton-placeholder.fz"))
-    result = await request(client, uri, 3, 23)
-    assert result.range == R(3, 22, 3, 24)
-    assert result.contents.value.startswith("`n2` is **not declared** in this document.")
+    assert await request(client, uri, last, 3) is None  # the cut line `  n7.handle(right) -> n6.`
+    uri = await session.open(TEMPLATE)
+    result = await request(client, uri, 4, 21)
+    assert result.range == R(4, 20, 4, 22)
+    assert result.contents.value.startswith("`n3` is **not declared** in this document.")
 
 
 async def test_e2e_utf16_range_after_emoji(session: Session, client: LanguageClient):
-    line = "loop [重试 🚀] n1 n2"
+    line = "loop [再烧 🫖] n1 n2"
     uri = await session.open(with_loop(line))
     start16 = len(line[: line.rindex("n2")].encode("utf-16-le")) // 2
-    assert start16 == line.rindex("n2") + 1  # the rocket takes two UTF-16 units
-    result = await request(client, uri, 4, start16 + 1)
-    assert result.range == R(4, start16, 4, start16 + 2)
-    assert result.contents.value.startswith("**Valid?**\n")
+    assert start16 == line.rindex("n2") + 1  # the teapot takes two UTF-16 units
+    result = await request(client, uri, 6, start16 + 1)
+    assert result.range == R(6, start16, 6, start16 + 2)
+    assert result.contents.value.startswith("**Boiling yet?**\n")
     # a client column inside the surrogate pair maps to the emoji itself: no token there
-    assert await request(client, uri, 4, line.index("🚀") + 1) is None
+    assert await request(client, uri, 6, line.index("🫖") + 1) is None
 
 
 def with_loop(line: str) -> str:
-    text = read_exact(CORPUS / "guidelines-simple-loop.fz").split("\n")
-    text[4] = line
+    """The kettle fixture with its loop line (line 6) replaced."""
+    text = read_exact(FIXTURES / "kettle-single-lane-loop.fz").split("\n")
+    assert text[6].startswith("loop [")
+    text[6] = line
     return "\n".join(text)
 
 
 async def test_e2e_plain_text_for_clients_without_markdown(plain_client: LanguageClient):
     session = Session(plain_client)
-    uri = await session.open(GITOPS)
+    uri = await session.open(LIBRARY)
     result = await request(plain_client, uri, 8, 22)
-    assert result.contents == "CI/CD Pipeline\n\nLane CICD · 4 nodes: n5, n6, n7, n8"
-    assert result.range == R(8, 21, 8, 25)
+    assert result.contents == "Catalog/ILS (Koha)\n\nLane Catalog · 3 nodes: n6, n7, n8"
+    assert result.range == R(8, 21, 8, 28)
