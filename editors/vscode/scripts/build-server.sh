@@ -13,6 +13,14 @@ export PIP_ROOT_USER_ACTION=ignore
 libs="$here/bundled/libs"
 wheeldir="$here/build/wheel"
 
+# pip, without this machine's "Location ... is ignored" notes about extra index folders
+pip() {
+    local status
+    "$py" -m pip "$@" 2>&1 | { grep -v "^WARNING: Location '.*' is ignored" || true; }
+    status=${PIPESTATUS[0]}
+    return "$status"
+}
+
 echo "build-server: python = $("$py" -c 'import sys; print(sys.executable, sys.version.split()[0])')"
 rm -rf "$libs" "$wheeldir"
 mkdir -p "$libs" "$wheeldir"
@@ -28,13 +36,13 @@ if [ ! -f "$repo/README.md" ]; then
     cp -r "$repo/pyproject.toml" "$repo/fz_lsp" "$repo/grammar" "$src/"
     echo "# fz-lsp" > "$src/README.md"
 fi
-"$py" -m pip wheel --quiet --disable-pip-version-check --no-deps -w "$wheeldir" "$src"
+pip wheel --quiet --disable-pip-version-check --no-deps -w "$wheeldir" "$src"
 wheel="$(ls "$wheeldir"/fz_lsp-*.whl | head -n1)"
 echo "build-server: wheel = $(basename "$wheel")"
 
 # 2. Install it with its dependencies into bundled/libs: wheels only, pure Python only,
 #    no bytecode, resolved for the oldest supported Python, versions pinned.
-"$py" -m pip install --quiet --disable-pip-version-check --no-compile \
+pip install --quiet --disable-pip-version-check --no-compile \
     --only-binary=:all: --implementation py --python-version 3.10 --abi none \
     --platform any --target "$libs" \
     -c "$here/scripts/bundle-constraints.txt" "$wheel" exceptiongroup

@@ -49,13 +49,13 @@ await build({
     },
   }],
 });
-// The preview manager on its own (vscode stays external) for test/preview.test.cjs,
-// which drives it with a stubbed `vscode` module and a fake language client.
+// The preview manager and the trace channel on their own (vscode stays external) for
+// test/preview.test.cjs and test/trace.test.cjs, which drive them with a stubbed `vscode`.
 await build({
   ...common,
-  entryPoints: { preview: 'src/preview.ts' },
+  entryPoints: { preview: 'src/preview.ts', trace: 'src/trace.ts' },
   outdir: 'out',
   outExtension: { '.js': '.cjs' },
   external: ['vscode'],
 });
-console.log(`build: dist/extension.js, out/launch.cjs, out/template.cjs, out/preview.cjs (${Date.now() - started} ms${dev ? ', dev' : ''})`);
+console.log(`build: dist/extension.js, out/launch.cjs, out/template.cjs, out/preview.cjs, out/trace.cjs (${Date.now() - started} ms${dev ? ', dev' : ''})`);

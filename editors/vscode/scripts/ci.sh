@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The VS Code extension's whole pipeline, from a clean checkout:
-#   npm ci -> typecheck -> esbuild bundle -> bundled Python server -> .vsix -> tests.
+#   npm ci -> typecheck -> .vsix (vscode:prepublish: esbuild bundle, bundled Python server) -> tests.
 # Env: FZ_PYTHON  interpreter used to build the bundled server and to run it in the
 #                 tests (default: python3; "python3" means "the PATH lookup the
 #                 extension does with no settings").
@@ -18,24 +18,15 @@ npm ci --no-audit --no-fund --loglevel=error
 step "typecheck (tsc $(npx tsc --version | sed 's/Version //'))"
 npx tsc --noEmit -p .
 
-step "bundle (esbuild)"
-node scripts/build.mjs
-
-step "bundled server (FZ_PYTHON=$FZ_PYTHON)"
-mkdir -p build
-if ! bash scripts/build-server.sh > build/build-server.log 2>&1; then
-    cat build/build-server.log >&2
-    echo "build-server failed" >&2
-    exit 1
-fi
-grep -v "^WARNING: Location '.*' is ignored" build/build-server.log || true
-
+# `vsce package` runs the `vscode:prepublish` script first: the esbuild bundle and the
+# bundled Python server (scripts/build.mjs, scripts/build-server.sh). So this is exactly
+# what `npx vsce package` alone does in a clean checkout after `npm ci`.
 version="$(node -p "require('./package.json').version")"
 name="$(node -p "require('./package.json').name")"
 vsix="$name-$version.vsix"
-step "package $vsix (vsce)"
+step "package $vsix (vsce; prepublish: bundle + bundled server with FZ_PYTHON=$FZ_PYTHON)"
 rm -f ./*.vsix
-npx vsce package --no-dependencies --allow-missing-repository --out "$vsix"
+npx vsce package --out "$vsix"
 test -f "$vsix"
 ls -l "$vsix"
 

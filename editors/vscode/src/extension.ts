@@ -9,6 +9,7 @@ import {
 import { describePlan, resolveLaunch, type LaunchError, type LaunchPlan } from './launch';
 import { PreviewManager } from './preview';
 import { getPythonExtensionInterpreter } from './python';
+import { TraceOutputChannel } from './trace';
 
 export const LANGUAGE_ID = 'flowzap';
 const CLIENT_ID = 'flowzap'; // vscode-languageclient reads `flowzap.trace.server` from this id
@@ -29,6 +30,7 @@ const LAUNCH_SETTING_KEYS = ['flowzap.server.command', 'flowzap.python.path'];
 
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel | undefined;
+let traceOutput: TraceOutputChannel | undefined; // `flowzap.trace.server` -> the LSP trace in `output`
 let previews: PreviewManager | undefined;
 let starting: Promise<void> | undefined;
 
@@ -113,7 +115,7 @@ function createClient(plan: LaunchPlan): LanguageClient {
         synchronize: { configurationSection: 'flowzap' },
         initializationOptions: serverSettings(),
         outputChannel: output,
-        traceOutputChannel: output,
+        traceOutputChannel: traceOutput,
         revealOutputChannelOn: RevealOutputChannelOn.Never,
     };
     return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
@@ -185,6 +187,8 @@ async function restart(context: vscode.ExtensionContext): Promise<void> {
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
     output = vscode.window.createOutputChannel(CLIENT_NAME, { log: true });
     context.subscriptions.push(output);
+    traceOutput = new TraceOutputChannel(output);
+    context.subscriptions.push(traceOutput);
 
     previews = new PreviewManager(context, () => client, output);
     context.subscriptions.push(previews);

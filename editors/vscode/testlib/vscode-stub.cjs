@@ -270,6 +270,7 @@ function makeVscode({ settings = {}, documents = {} } = {}) {
     Range,
     Selection,
     ViewColumn: { Active: -1, Beside: -2, One: 1, Two: 2, Three: 3 },
+    LogLevel: { Off: 0, Trace: 1, Debug: 2, Info: 3, Warning: 4, Error: 5 },
     ColorThemeKind: { Light: 1, Dark: 2, HighContrast: 3, HighContrastLight: 4 },
     TextEditorRevealType: { Default: 0, InCenter: 1, InCenterIfOutsideViewport: 2, AtTop: 3 },
     version: '1.91.0',
