@@ -8,7 +8,9 @@ same functions and must give well-formed answers.
 
 from __future__ import annotations
 
+import pytest
 from conftest import corpus_files, read_exact
+from test_rename import assert_renaming_keeps_the_graph
 
 from fz_lsp.completion import complete
 from fz_lsp.document import Document
@@ -34,3 +36,8 @@ def test_every_position_of_the_corpus_hovers_without_error():
                 found = hover(doc, i, col)
                 if found is not None:
                     assert found.span.line == i and found.span.start <= col <= found.span.end
+
+
+@pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: p.name)
+def test_renaming_every_node_and_lane_of_a_corpus_file_keeps_the_graph(path):
+    assert_renaming_keeps_the_graph(read_exact(path))

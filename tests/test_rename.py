@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import pytest_lsp
-from conftest import CORPUS, R, SERVER_COMMAND, SERVER_ENV, Session, corpus_files, initialize_params, read_exact
+from conftest import FIXTURES, R, SERVER_COMMAND, SERVER_ENV, Session, fixture_files, initialize_params, read_exact
 from lsprotocol import types
 from lsprotocol.converters import get_converter
 from pygls.exceptions import JsonRpcException
@@ -20,9 +20,11 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:The test <Function .* is marked with '@pytest.mark.asyncio'"),
 ]
 
-GITOPS = read_exact(CORPUS / "gitops-deployment.fz")
-AUTH = read_exact(CORPUS / "skill-ref-auth-three-lane-loop-spaced.fz")
-TRUNCATED_AUTH = read_exact(CORPUS / "truncated" / "fr-authentication-flow-workflow.fz.partial")
+# line 8: `n3.handle(bottom) -> Catalog.n6.handle(top) [label="Hold request"]`; n6 is declared on
+# line 12 and is the source of line 15; `Catalog.` also prefixes line 30
+LIBRARY = read_exact(FIXTURES / "library-hold.fz")
+REVIEW = read_exact(FIXTURES / "peer-review-loop-across-lanes.fz")
+TRUNCATED_TRIAGE = read_exact(FIXTURES / "truncated" / "er-triage-cut-mid-handle.fz.partial")
 
 
 def renamed(text: str, line: int, col: int, new: str) -> str:
@@ -43,55 +45,59 @@ def swap_lines(text: str, changes: dict[int, tuple[str, str]]) -> str:
 # unit
 
 
-@pytest.mark.parametrize("pos", [(11, 0), (11, 2), (8, 26), (8, 27), (15, 1)])
-def test_rename_n5_in_gitops_edits_exactly_three_tokens(pos):
-    doc = Document(GITOPS)
-    edits = rename.rename(doc.model, *pos, "n20")
+@pytest.mark.parametrize("pos", [(12, 0), (12, 2), (8, 29), (8, 30), (15, 1)])
+def test_rename_n6_in_the_library_edits_exactly_three_tokens(pos):
+    doc = Document(LIBRARY)
+    edits = rename.rename(doc.model, *pos, "n19")
     assert [(e.region.start_line, e.region.start_col, e.region.end_line, e.region.end_col, e.new_text) for e in edits] == [
-        (8, 26, 8, 28, "n20"),
-        (11, 0, 11, 2, "n20"),
-        (15, 0, 15, 2, "n20"),
+        (8, 29, 8, 31, "n19"),
+        (12, 0, 12, 2, "n19"),
+        (15, 0, 15, 2, "n19"),
     ]
     expected = swap_lines(
-        GITOPS,
+        LIBRARY,
         {
-            8: ("CICD.n5.", "CICD.n20."),
-            11: ("n5: ", "n20: "),
-            15: ("n5.handle(right)", "n20.handle(right)"),
+            8: ("Catalog.n6.", "Catalog.n19."),
+            12: ("n6: ", "n19: "),
+            15: ("n6.handle(right)", "n19.handle(right)"),
         },
     )
-    assert apply_edits(GITOPS, edits) == expected
+    assert apply_edits(LIBRARY, edits) == expected
 
 
 def test_rename_lane_edits_header_and_every_prefix():
-    expected = swap_lines(GITOPS, {8: ("CICD.n5", "Pipeline.n5"), 10: ("CICD {", "Pipeline {")})
-    assert renamed(GITOPS, 10, 1, "Pipeline") == expected
-    assert renamed(GITOPS, 8, 23, "Pipeline") == expected  # from the prefix
+    expected = swap_lines(
+        LIBRARY, {8: ("Catalog.n6", "Records.n6"), 11: ("Catalog {", "Records {"), 30: ("Catalog.n8", "Records.n8")}
+    )
+    assert renamed(LIBRARY, 11, 1, "Records") == expected
+    assert renamed(LIBRARY, 8, 23, "Records") == expected  # from the prefix
+    assert renamed(LIBRARY, 30, 20, "Records") == expected  # from the prefix in another lane
 
 
 def test_rename_reaches_loop_members_and_prefixed_references_in_other_lanes():
+    # n3: declared in Author, source of line 7, a member of the loop on line 8 (whose other
+    # members live in two other lanes), and `Author.n3` in the Editor lane
     expected = swap_lines(
-        AUTH,
+        REVIEW,
         {
-            2: ("n2:", "step2:"),
-            6: ("n2.handle", "step2.handle"),
-            7: ("n2.handle", "step2.handle"),
-            10: (" n2 ", " step2 "),
-            23: ("User.n2.", "User.step2."),
+            3: ("n3:", "step3:"),
+            7: ("n3.handle", "step3.handle"),
+            8: (" n3 ", " step3 "),
+            19: ("Author.n3.", "Author.step3."),
         },
     )
-    assert renamed(AUTH, 23, 24, "step2") == expected
+    assert renamed(REVIEW, 19, 27, "step3") == expected
 
 
 def test_prepare_rename():
-    m = Document(GITOPS).model
-    assert rename.prepare_rename(m, 8, 27) == (Span(8, 26, 28), "n5")
-    assert rename.prepare_rename(m, 8, 22) == (Span(8, 21, 25), "CICD")
-    assert rename.prepare_rename(m, 0, 3) == (Span(0, 0, 9), "Developer")
+    m = Document(LIBRARY).model
+    assert rename.prepare_rename(m, 8, 30) == (Span(8, 29, 31), "n6")
+    assert rename.prepare_rename(m, 8, 22) == (Span(8, 21, 28), "Catalog")
+    assert rename.prepare_rename(m, 0, 3) == (Span(0, 0, 6), "Patron")
     assert rename.prepare_rename(m, 8, 12) is None  # handle direction
     assert rename.prepare_rename(m, 1, 8) is None  # shape
     assert rename.prepare_rename(m, 1, 25) is None  # label text
-    assert rename.prepare_rename(m, 9, 0) is None  # `}`
+    assert rename.prepare_rename(m, 10, 0) is None  # `}`
     assert rename.prepare_rename(m, 8, 999) is None
     assert rename.prepare_rename(Document("").model, 0, 0) is None
 
@@ -103,47 +109,47 @@ def test_prepare_rename():
         ("n-1", "not a valid id"),
         ("", "not a valid id"),
         ("n 7", "not a valid id"),
-        ("CICD.n5", "not a valid id"),
+        ("Catalog.n6", "not a valid id"),
         ("loop", "reserved word"),
         ("handle", "reserved word"),
-        ("n6", "A node `n6` already exists (line 13 in lane `CICD`)"),
-        ("n19", "A node `n19` already exists"),
+        ("n7", "A node `n7` already exists (line 14 in lane `Catalog`)"),
+        ("n18", "A node `n18` already exists"),
     ],
 )
 def test_bad_node_names_are_refused(new, message):
-    m = Document(GITOPS).model
+    m = Document(LIBRARY).model
     with pytest.raises(rename.RenameError, match=None) as err:
-        rename.rename(m, 11, 0, new)
+        rename.rename(m, 12, 0, new)
     assert message in str(err.value)
 
 
 def test_bad_lane_names_are_refused():
-    m = Document(GITOPS).model
+    m = Document(LIBRARY).model
     with pytest.raises(rename.RenameError) as err:
-        rename.rename(m, 10, 0, "GitOps")
-    assert str(err.value) == "A lane `GitOps` already exists (line 21)"
+        rename.rename(m, 11, 0, "Stacks")
+    assert str(err.value) == "A lane `Stacks` already exists (line 21)"
     with pytest.raises(rename.RenameError) as err:
-        rename.rename(m, 10, 0, "participant")  # `participant {` reads as PlantUML
-    assert "line 11 would no longer read as the same statement" in str(err.value)
+        rename.rename(m, 11, 0, "participant")  # `participant {` reads as PlantUML
+    assert "line 12 would no longer read as the same statement" in str(err.value)
     with pytest.raises(rename.RenameError):
         rename.rename(m, 8, 12, "left")  # nothing renameable there
 
 
 def test_same_name_and_other_namespace():
-    m = Document(GITOPS).model
-    assert rename.rename(m, 11, 0, "n5") == []
+    m = Document(LIBRARY).model
+    assert rename.rename(m, 12, 0, "n6") == []
     # node ids and lane ids are separate namespaces: a node may be renamed to a lane's name
-    out = apply_edits(GITOPS, rename.rename(m, 11, 0, "CICD"))
-    assert "CICD.CICD.handle(top)" in out and "\nCICD: rectangle" in out
+    out = apply_edits(LIBRARY, rename.rename(m, 12, 0, "Catalog"))
+    assert "Catalog.Catalog.handle(top)" in out and "\nCatalog: rectangle" in out
 
 
 def test_rename_in_truncated_file_includes_broken_line_lead():
-    # n17: declared line 38, referenced line 41, and the broken last line `n17.ha`
+    # n14: declared line 27, referenced lines 30 and 32, and the broken last line `n14.ha`
     expected = swap_lines(
-        TRUNCATED_AUTH,
-        {38: ("n17:", "n21:"), 41: ("-> n17.", "-> n21."), 42: ("n17.ha", "n21.ha")},
+        TRUNCATED_TRIAGE,
+        {27: ("n14:", "n21:"), 30: ("-> n14.", "-> n21."), 32: ("-> n14.", "-> n21."), 33: ("n14.ha", "n21.ha")},
     )
-    assert renamed(TRUNCATED_AUTH, 38, 1, "n21") == expected
+    assert renamed(TRUNCATED_TRIAGE, 27, 1, "n21") == expected
 
 
 def test_rename_when_the_declaration_is_broken_renames_references_by_name():
@@ -172,9 +178,14 @@ def test_rename_undefined_lane_prefix_and_undefined_node():
     assert renamed(text, 2, 29, "n2") == text.replace("n7", "n2")
 
 
-@pytest.mark.parametrize("path", corpus_files() + sorted((CORPUS / "truncated").glob("*.partial")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", fixture_files("*.fz") + fixture_files("truncated/*.partial"), ids=lambda p: p.name)
 def test_renaming_every_node_and_lane_keeps_the_graph(path):
-    text = read_exact(path)
+    assert_renaming_keeps_the_graph(read_exact(path))
+
+
+def assert_renaming_keeps_the_graph(text: str) -> None:
+    """Rename every node and every lane of `text` in turn: the graph stays the same but for
+    the new name (also used by the corpus suite)."""
     doc = Document(text)
     m = doc.model
     for node in m.nodes:
@@ -217,42 +228,43 @@ def client_edits(edits) -> list[tuple]:
 
 
 ACCEPTANCE_EDITS = [
-    types.TextEdit(range=R(8, 26, 8, 28), new_text="n20"),
-    types.TextEdit(range=R(11, 0, 11, 2), new_text="n20"),
-    types.TextEdit(range=R(15, 0, 15, 2), new_text="n20"),
+    types.TextEdit(range=R(8, 29, 8, 31), new_text="n19"),
+    types.TextEdit(range=R(12, 0, 12, 2), new_text="n19"),
+    types.TextEdit(range=R(15, 0, 15, 2), new_text="n19"),
 ]
 
 
-async def test_e2e_rename_n5_acceptance_changes(client, session):
-    uri = await session.open(GITOPS, "rename")
-    result = await client.text_document_rename_async(params(uri, 11, 1, "n20"))
+async def test_e2e_rename_n6_acceptance_changes(client, session):
+    uri = await session.open(LIBRARY, "rename")
+    result = await client.text_document_rename_async(params(uri, 12, 1, "n19"))
     assert wire(result) == wire(types.WorkspaceEdit(changes={uri: ACCEPTANCE_EDITS}))
-    out = apply_client_edits(GITOPS, client_edits(result.changes[uri]))
+    out = apply_client_edits(LIBRARY, client_edits(result.changes[uri]))
     assert out == swap_lines(
-        GITOPS, {8: ("CICD.n5.", "CICD.n20."), 11: ("n5: ", "n20: "), 15: ("n5.handle(", "n20.handle(")}
+        LIBRARY, {8: ("Catalog.n6.", "Catalog.n19."), 12: ("n6: ", "n19: "), 15: ("n6.handle(", "n19.handle(")}
     )
 
 
 async def test_e2e_rename_lane(client, session):
-    uri = await session.open(GITOPS, "rename")
-    result = await client.text_document_rename_async(params(uri, 8, 22, "Pipeline"))
+    uri = await session.open(LIBRARY, "rename")
+    result = await client.text_document_rename_async(params(uri, 8, 22, "Records"))
     assert wire(result) == wire(types.WorkspaceEdit(
         changes={
             uri: [
-                types.TextEdit(range=R(8, 21, 8, 25), new_text="Pipeline"),
-                types.TextEdit(range=R(10, 0, 10, 4), new_text="Pipeline"),
+                types.TextEdit(range=R(8, 21, 8, 28), new_text="Records"),
+                types.TextEdit(range=R(11, 0, 11, 7), new_text="Records"),
+                types.TextEdit(range=R(30, 19, 30, 26), new_text="Records"),
             ]
         }
     ))
 
 
 async def test_e2e_prepare_rename(client, session):
-    uri = await session.open(GITOPS, "rename")
+    uri = await session.open(LIBRARY, "rename")
     doc = types.TextDocumentIdentifier(uri=uri)
     result = await client.text_document_prepare_rename_async(
-        types.PrepareRenameParams(text_document=doc, position=types.Position(8, 27))
+        types.PrepareRenameParams(text_document=doc, position=types.Position(8, 30))
     )
-    assert result == types.PrepareRenamePlaceholder(range=R(8, 26, 8, 28), placeholder="n5")
+    assert result == types.PrepareRenamePlaceholder(range=R(8, 29, 8, 31), placeholder="n6")
     result = await client.text_document_prepare_rename_async(
         types.PrepareRenameParams(text_document=doc, position=types.Position(8, 12))
     )
@@ -262,36 +274,37 @@ async def test_e2e_prepare_rename(client, session):
 @pytest.mark.parametrize(
     "new, message",
     [
-        ("n6", "A node `n6` already exists (line 13 in lane `CICD`); node ids must be unique"),
+        ("n7", "A node `n7` already exists (line 14 in lane `Catalog`); node ids must be unique"),
         ("loop", "`loop` is a reserved word in FlowZap Code and cannot be used as an id"),
         ("2x", "`2x` is not a valid id"),
     ],
 )
 async def test_e2e_refused_rename_is_an_error_response(client, session, new, message):
-    uri = await session.open(GITOPS, "rename")
+    uri = await session.open(LIBRARY, "rename")
     with pytest.raises(JsonRpcException) as err:
-        await client.text_document_rename_async(params(uri, 11, 0, new))
+        await client.text_document_rename_async(params(uri, 12, 0, new))
     assert err.value.code == types.LSPErrorCodes.RequestFailed.value
     assert err.value.message.startswith(message)
     # the server is still answering
-    result = await client.text_document_rename_async(params(uri, 11, 0, "n20"))
+    result = await client.text_document_rename_async(params(uri, 12, 0, "n19"))
     assert wire(result.changes[uri]) == wire(ACCEPTANCE_EDITS)
 
 
 async def test_e2e_rename_nothing_at_position_is_an_error(client, session):
-    uri = await session.open(GITOPS, "rename")
+    uri = await session.open(LIBRARY, "rename")
     with pytest.raises(JsonRpcException) as err:
         await client.text_document_rename_async(params(uri, 1, 8, "x"))
     assert "Only node ids and lane ids can be renamed" in err.value.message
 
 
 async def test_e2e_rename_in_truncated_file(client, session):
-    uri = await session.open(TRUNCATED_AUTH, "rename")
-    result = await client.text_document_rename_async(params(uri, 41, 22, "n21"))
+    uri = await session.open(TRUNCATED_TRIAGE, "rename")
+    result = await client.text_document_rename_async(params(uri, 32, 22, "n21"))  # `-> n14.` before the cut
     assert wire(result.changes[uri]) == wire([
-        types.TextEdit(range=R(38, 0, 38, 3), new_text="n21"),
-        types.TextEdit(range=R(41, 21, 41, 24), new_text="n21"),
-        types.TextEdit(range=R(42, 0, 42, 3), new_text="n21"),
+        types.TextEdit(range=R(27, 0, 27, 3), new_text="n21"),
+        types.TextEdit(range=R(30, 22, 30, 25), new_text="n21"),
+        types.TextEdit(range=R(32, 21, 32, 24), new_text="n21"),
+        types.TextEdit(range=R(33, 0, 33, 3), new_text="n21"),  # the cut line `n14.ha`
     ])
 
 
@@ -327,8 +340,8 @@ async def dc_client(lsp_client: LanguageClient):
 
 async def test_e2e_rename_document_changes_carry_the_version(dc_client):
     s = Session(dc_client)
-    uri = await s.open(GITOPS, "rename-dc")
-    result = await dc_client.text_document_rename_async(params(uri, 15, 0, "n20"))
+    uri = await s.open(LIBRARY, "rename-dc")
+    result = await dc_client.text_document_rename_async(params(uri, 15, 0, "n19"))
     assert wire(result) == wire(types.WorkspaceEdit(
         document_changes=[
             types.TextDocumentEdit(
@@ -339,7 +352,7 @@ async def test_e2e_rename_document_changes_carry_the_version(dc_client):
     ))
     # after an edit (a blank line inserted at the top) the version and lines follow
     await s.change(uri, 2, (0, 0), (0, 0), "\n")
-    result = await dc_client.text_document_rename_async(params(uri, 16, 0, "n20"))
+    result = await dc_client.text_document_rename_async(params(uri, 16, 0, "n19"))
     (change,) = result.document_changes
     assert change.text_document.version == 2
-    assert [e.range.start.line for e in change.edits] == [9, 12, 16]
+    assert [e.range.start.line for e in change.edits] == [9, 13, 16]
