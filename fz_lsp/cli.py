@@ -39,22 +39,50 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--sequence-rules", action="store_true", help="also apply the opt-in sequence-view rules")
     check.add_argument("--no-hints", action="store_true", help="do not print hint-level diagnostics")
+    check.add_argument("--strict", action="store_true",
+                       help="FlowZap's validator rules are errors, not warnings (for AI and CI pipelines)")
+    check.add_argument("--fix", action="store_true",
+                       help="apply every safe quick fix to the files first ('-': the fixed text goes to stdout, "
+                            "the report to stderr)")
 
     render = sub.add_parser("render", help="render a diagram to SVG or a standalone HTML page")
     render.add_argument("file", metavar="FILE", help="the .fz file ('-' reads stdin)")
     render.add_argument("-o", "--output", metavar="OUT", help="output file (.svg or .html); stdout when omitted")
     render.add_argument("--view", choices=("workflow", "sequence"), default="workflow")
     render.add_argument("--theme", choices=("light", "dark"), default="light")
+    render.add_argument("--allow-errors", action="store_true",
+                        help="exit 0 even when the document has errors (they are still printed to stderr)")
     return p
 
 
-def run_check(files: Sequence[str], fmt: str, sequence_rules: bool, no_hints: bool) -> int:
+def diagnostic_entry(name: str, d) -> dict:
+    """One diagnostic as `check` reports it (1-based line and columns, in characters)."""
+    return {
+        "path": name,
+        "line": d.span.line + 1,
+        "column": d.span.start + 1,
+        "endLine": d.span.line + 1,
+        "endColumn": d.span.end + 1,
+        "severity": SEVERITY_NAMES[d.severity],
+        "code": d.code,
+        "message": d.message,
+    }
+
+
+def diagnostic_line(entry: dict) -> str:
+    return f"{entry['path']}:{entry['line']}:{entry['column']}: {entry['severity']}[{entry['code']}] {entry['message']}"
+
+
+def run_check(
+    files: Sequence[str], fmt: str, sequence_rules: bool, no_hints: bool, strict: bool = False, fix: bool = False
+) -> int:
     from fz_lsp.document import Document
     from fz_lsp.settings import Settings
 
-    settings = Settings(sequence_rules=sequence_rules)
+    settings = Settings(sequence_rules=sequence_rules, strict=strict)
     status = 0
     report = []
+    out = sys.stdout
     for path in files:
         try:
             text = read_source(path)
@@ -62,27 +90,34 @@ def run_check(files: Sequence[str], fmt: str, sequence_rules: bool, no_hints: bo
             print(f"fz-lsp: cannot read {path}: {describe_error(err)}", file=sys.stderr)
             return 2
         name = "<stdin>" if path == "-" else path
+        if fix:
+            from fz_lsp.fix_all import fixed_text
+
+            fixed = fixed_text(text, settings, name)
+            if path == "-":
+                sys.stdout.write(fixed)
+                sys.stdout.flush()
+                out = sys.stderr  # the fixed text owns stdout
+            elif fixed != text:
+                try:
+                    with open(path, "w", encoding="utf-8", newline="") as f:
+                        f.write(fixed)
+                except OSError as err:
+                    print(f"fz-lsp: cannot write {path}: {describe_error(err)}", file=sys.stderr)
+                    return 2
+            text = fixed
         for d in Document(text, name).diagnostics(settings):
             if no_hints and d.severity == 4:
                 continue
             if d.severity == 1:
                 status = 1
-            entry = {
-                "path": name,
-                "line": d.span.line + 1,
-                "column": d.span.start + 1,
-                "endLine": d.span.line + 1,
-                "endColumn": d.span.end + 1,
-                "severity": SEVERITY_NAMES[d.severity],
-                "code": d.code,
-                "message": d.message,
-            }
+            entry = diagnostic_entry(name, d)
             report.append(entry)
             if fmt == "text":
-                print(f"{name}:{entry['line']}:{entry['column']}: {entry['severity']}[{d.code}] {d.message}")
+                print(diagnostic_line(entry), file=out)
     if fmt == "json":
-        json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        json.dump(report, out, ensure_ascii=False, indent=2)
+        print(file=out)
     return status
 
 
@@ -121,11 +156,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command == "check":
-            return run_check(args.files, args.format, args.sequence_rules, args.no_hints)
+            return run_check(args.files, args.format, args.sequence_rules, args.no_hints, args.strict, args.fix)
         if args.command == "render":
             from fz_lsp.render import render_command
 
-            return render_command(args.file, args.output, args.view, args.theme)
+            return render_command(args.file, args.output, args.view, args.theme, args.allow_errors)
         return run_server(args)
     except UsageError as err:
         print(err, file=sys.stderr)

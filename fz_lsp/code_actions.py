@@ -23,6 +23,17 @@ Quick fixes (kind `quickfix`; the single fix of a diagnostic is preferred unless
   duplicate-edge           delete the whole line
   prefixed-source, redundant-lane-prefix   remove the `Lane.` prefix
   id-gap                   renumber nodes (below; not preferred)
+  syntax-error, not-flowzap  the repair fz_lsp/recovery.py found for the slip (handle
+                           typo, missing `:` or `{`, unquoted value, closing quote, …)
+  edge-outside-source-lane, top-level-edge   move the line into its source's lane (a
+                           loop: its first node's lane), lane prefixes adjusted to the
+                           new lane and indentation to the lane's own
+  missing-display-label    add `# Id` to the lane header
+
+Source action `source.fixAll.flowzap` ("Fix all FlowZap problems", fz_lsp/fix_all.py):
+every preferred quick fix at once. The guesses (declaring a missing node, renumbering,
+an attribute or shape that is not a close match) are not preferred, so never applied
+blindly.
 
 Source action `source.renumberNodes` ("Renumber nodes n1..nN"): canonical ids (n<k>)
 are renumbered in order of their current number (n1 n2 n5 n9 -> n1 n2 n3 n4), so the
@@ -40,6 +51,7 @@ Pure Python: no pygls import.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
@@ -56,7 +68,8 @@ if TYPE_CHECKING:
 QUICKFIX = "quickfix"
 SOURCE = "source"
 RENUMBER = "source.renumberNodes"
-KINDS = (QUICKFIX, SOURCE, RENUMBER)
+FIX_ALL = "source.fixAll.flowzap"
+KINDS = (QUICKFIX, SOURCE, RENUMBER, "source.fixAll", FIX_ALL)
 
 
 @dataclass
@@ -159,6 +172,8 @@ def _fixes(
         if new in DIRECTIONS:
             return [_replace(f"Change the direction to `{new}`", d, span, new)]
         if new in {f".handle({x})" for x in DIRECTIONS} and line_text[span.start : span.start + 1] == ".":
+            if new == line_text[span.start : span.end] + ")":
+                return [_replace("Add the closing `)`", d, span, new)]
             return [_replace(f"Replace with `{new}`", d, span, new)]
         return []
 
@@ -171,7 +186,7 @@ def _fixes(
     if code == "unknown-shape":
         new = data.get("replacement")
         if new in SHAPES:
-            return [_replace(f"Change the shape to `{new}`", d, span, new)]
+            return [_replace(f"Change the shape to `{new}`", d, span, new, _close(line_text[span.start:span.end], new))]
         return []
 
     if code == "unknown-attribute":
@@ -179,8 +194,22 @@ def _fixes(
         st = model.statements[span.line]
         choices = NODE_ATTRIBUTES if isinstance(st, syntax.NodeDecl) else EDGE_ATTRIBUTES
         if new in choices:
-            return [_replace(f"Change the attribute to `{new}`", d, span, new)]
+            return [_replace(f"Change the attribute to `{new}`", d, span, new, _close(line_text[span.start:span.end], new))]
         return []
+
+    if code in ("syntax-error", "not-flowzap"):
+        return _repair(doc, d)
+
+    if code in ("edge-outside-source-lane", "top-level-edge"):
+        return _move_into_lane(doc, d, settings)
+
+    if code == "missing-display-label":
+        lane = next((l for l in model.lanes if l.id_span == span and l.header_line == data.get("header_line")), None)
+        st = model.statements[span.line]
+        if lane is None or lane.label is not None or not isinstance(st, syntax.LaneOpen) or st.label is not None:
+            return []
+        return [Action(f"Add the display label `# {lane.id}`", QUICKFIX,
+                       [TextEdit.insert(span.line, st.brace.end, f" # {lane.id}")], d, True)]
 
     if code == "label-operator":
         new = data.get("replacement")
@@ -216,6 +245,93 @@ def _fixes(
             return []
         return [Action(action.title, QUICKFIX, action.edits, d, False)]
     return []
+
+
+def _close(word: str, guess: str) -> bool:
+    """A correction safe enough to apply without asking (`rect` -> `rectangle`, `lable` ->
+    `label`), as opposed to a guess."""
+    low = word.lower()
+    return guess.startswith(low) or low.startswith(guess) or difflib.SequenceMatcher(None, low, guess).ratio() >= 0.75
+
+
+def _repair(doc: "Document", d: Diagnostic) -> list[Action]:
+    """The repair the parser found for a broken line (fz_lsp/recovery.py), checked against
+    the line as it is now."""
+    st = doc.model.statements[d.span.line]
+    if not isinstance(st, syntax.Broken) or not st.fixes or st.code != d.code:
+        return []
+    if (st.start, min(max(st.end, st.start + 1), len(doc.lines[d.span.line]))) != (d.span.start, d.span.end):
+        return []
+    edits = [TextEdit(Region(d.span.line, f.start, d.span.line, f.end), f.text) for f in st.fixes]
+    return [Action(st.fix_title or "Repair the line", QUICKFIX, edits, d, True)]
+
+
+def _move_into_lane(doc: "Document", d: Diagnostic, settings: Settings) -> list[Action]:
+    """Move an edge written outside its source's lane (or a loop outside every lane) into
+    that lane: after the lane's last edge or loop (else its last node, else its header),
+    with the lane's indentation, the source's prefix dropped and the target's prefix made
+    right for the new lane."""
+    model = doc.model
+    line = d.span.line
+    edge = next((e for e in model.edges if e.line == line), None)
+    loop = next((lp for lp in model.loops if lp.line == line), None) if edge is None else None
+    if edge is not None:
+        src = edge.source.node
+        home = src.lane if src is not None else None
+        if edge.chained or edge.foreign:
+            return []
+    elif loop is not None and loop.lane is None:
+        home = next((r.node.lane for r in loop.members if r.node is not None and r.node.lane is not None), None)
+    else:
+        return []
+    if home is None or not _reachable(model, home) or home is (edge.lane if edge is not None else None):
+        return []
+    text = doc.lines[line]
+    body = text.lstrip(" \t")
+    shift = len(text) - len(body)
+    if edge is not None:
+        changes: list[tuple[int, int, str]] = []
+        src_ref, tgt = edge.source, edge.target
+        if src_ref.prefix_span is not None:
+            changes.append((src_ref.prefix_span.start, src_ref.span.start, ""))
+        tgt_lane = tgt.node.lane if tgt.node is not None else None
+        if tgt_lane is not None:
+            wanted = None if tgt_lane is home else tgt_lane.id
+            if wanted is not None and not _reachable(model, tgt_lane):
+                return []
+            if tgt.prefix_span is not None and wanted is None:
+                changes.append((tgt.prefix_span.start, tgt.span.start, ""))
+            elif tgt.prefix_span is not None and tgt.prefix != wanted:
+                changes.append((tgt.prefix_span.start, tgt.prefix_span.end, wanted))
+            elif tgt.prefix_span is None and wanted is not None:
+                changes.append((tgt.span.start, tgt.span.start, wanted + "."))
+        for start, end, new in sorted(changes, reverse=True):
+            text = text[:start] + new + text[end:]
+        body = text[shift:]
+    anchor = _last_statement_line(model, home)
+    indent = _indentation(doc.lines[anchor]) if anchor != home.header_line else " " * settings.format_indent
+    lines = doc.lines
+    insert = _insert_after(doc, anchor, indent + body)
+    remove = delete_line(lines, line)
+    if remove.region.start <= insert.region.start < remove.region.end or insert.region.start == remove.region.end == insert.region.end:
+        return []
+    what = "edge" if edge is not None else "loop"
+    return [Action(f"Move the {what} into lane `{home.id}`", QUICKFIX, [insert, remove], d, True)]
+
+
+def _last_statement_line(model: Model, lane: Lane) -> int:
+    """Where new statements of `lane` go: its last edge or loop line, else its last node
+    declaration, else its header line."""
+    last_node = lane.header_line
+    last_link = None
+    end = lane.close_line if lane.close_line is not None else lane.last_line
+    for i in range(lane.header_line + 1, end + (0 if lane.close_line is not None else 1)):
+        f = model.facts[i]
+        if f.edge is not None or f.loop is not None:
+            last_link = i
+        elif f.node is not None:
+            last_node = i
+    return last_link if last_link is not None else last_node
 
 
 def _prefix_word(text: str, start: int) -> str:
@@ -367,4 +483,10 @@ def code_actions(
         action = renumbered()
         if action is not None:
             out.append(action)
+    if only and allowed(FIX_ALL, only):  # asked for by kind (fix on save, the Source Action menu)
+        from fz_lsp.fix_all import fix_all_edits
+
+        edits = fix_all_edits(doc, settings)
+        if edits:
+            out.append(Action("Fix all FlowZap problems", FIX_ALL, edits))
     return out

@@ -21,6 +21,7 @@ from fz_lsp.model import (
     EDGE_ATTRIBUTES,
     NODE_ATTRIBUTES,
     SHAPES,
+    Lane,
     Model,
     Ref,
     Span,
@@ -530,9 +531,12 @@ class _Checker:
                     related=(Related(src.node.span, f"`{src.name}` is declared here"),),
                     data={"move_to": src.node.lane.id},
                 )
-            self.resolve(edge.target)
+            # an edge written outside its source's lane (a warning above) may write its
+            # target relative to either lane: FlowZap draws both
+            source_lane = src.node.lane if src.node is not None and src.node.lane is not edge.lane else None
+            self.resolve(edge.target, source_lane)
             for extra in edge.chained:
-                self.resolve(extra)
+                self.resolve(extra, source_lane)
         for loop in m.loops:
             if len(loop.members) < 2:
                 span = loop.members[0].span if loop.members else loop.keyword_span
@@ -547,7 +551,9 @@ class _Checker:
                 self.resolve(ref)
         self.duplicate_edges()
 
-    def resolve(self, ref: Ref) -> None:
+    def resolve(self, ref: Ref, source_lane: Optional[Lane] = None) -> None:
+        """Check one reference; `source_lane`: the lane of an edge's source when the edge is
+        written in another lane (a target may then be written relative to that lane too)."""
         m = self.model
         if ref.prefix is not None:
             if ref.prefix_lane is None:
@@ -586,7 +592,7 @@ class _Checker:
                     related=(Related(ref.node.span, f"`{ref.name}` is declared here"),),
                     data={"replacement": node_lane.id},
                 )
-            elif node_lane is not None and node_lane is ref.context_lane and ref.role == "target":
+            elif node_lane is not None and node_lane is ref.context_lane and ref.role == "target" and source_lane is None:
                 self.add(
                     "redundant-lane-prefix",
                     Span(ref.line, ref.prefix_span.start, ref.span.start),
@@ -595,7 +601,10 @@ class _Checker:
                     unnecessary=True,
                 )
             return
-        if ref.role == "target" and node_lane is not None and ref.context_lane is not None and node_lane is not ref.context_lane:
+        if (
+            ref.role == "target" and node_lane is not None and ref.context_lane is not None
+            and node_lane is not ref.context_lane and node_lane is not source_lane
+        ):
             self.add(
                 "missing-lane-prefix",
                 ref.span,

@@ -270,7 +270,8 @@ class LineFacts:
             eps = st.endpoints
             edge = Edge(_ref(eps[0], "source", anchor), _ref(eps[1], "target", anchor), st)
             edge.chained = [_ref(extra, "target", anchor) for extra in eps[2:]]
-            edge.key = (edge.source.name, edge.source.direction, edge.target.name, edge.target.direction)
+            edge.key = (edge.source.name, edge.source.direction, edge.target.name, edge.target.direction,
+                        tuple((r.name, r.direction) for r in edge.chained))
             edge.foreign = any(t.text != "->" for t in st.arrows)
             for a in st.attributes:
                 if a.key.text == "label" and edge.label is None:

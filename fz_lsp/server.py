@@ -666,7 +666,13 @@ def on_range_formatting(ls: FlowZapServer, params: types.DocumentRangeFormatting
 @server.feature(
     types.TEXT_DOCUMENT_CODE_ACTION,
     types.CodeActionOptions(
-        code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.Source, fz_code_actions.RENUMBER]
+        code_action_kinds=[
+            types.CodeActionKind.QuickFix,
+            types.CodeActionKind.Source,
+            fz_code_actions.RENUMBER,
+            types.CodeActionKind.SourceFixAll,
+            fz_code_actions.FIX_ALL,
+        ]
     ),
 )
 def on_code_action(ls: FlowZapServer, params: types.CodeActionParams):

@@ -66,10 +66,17 @@ def _say(message: str) -> None:
     print(f"fz-lsp: {message}", file=sys.stderr)
 
 
-def render_command(path: str, out: Optional[str], view: str = "workflow", theme: str = "light") -> int:
+def render_command(
+    path: str, out: Optional[str], view: str = "workflow", theme: str = "light", allow_errors: bool = False
+) -> int:
     """Render the .fz file at `path`: SVG to `out`, HTML when `out` ends in .html/.htm,
     SVG on standard output when `out` is None or "-"; `path` "-" reads standard input.
-    Returns the exit status: 0 done, 1 output not written, 2 input unreadable or bad option."""
+
+    The picture is written whatever the document's errors (what resolves is drawn), and
+    the errors are printed to standard error in `fz-lsp check`'s format. Returns the exit
+    status: 0 done, 1 the document has errors (0 with `allow_errors`), has nothing to
+    draw (no lanes: e.g. a Mermaid file; nothing is written) or the output could not be
+    written, 2 input unreadable or bad option."""
     if view not in VIEWS:
         _say(f"unknown view {view!r} (expected one of {', '.join(VIEWS)})")
         return 2
@@ -83,7 +90,21 @@ def render_command(path: str, out: Optional[str], view: str = "workflow", theme:
         return 2
     name = "stdin.fz" if path == "-" else Path(path).name
     uri = "untitled:stdin.fz" if path == "-" else Path(path).resolve().as_uri()
-    model = analyse(text, uri=uri).model
+    doc = analyse(text, uri=uri)
+    model = doc.model
+    shown = "<stdin>" if path == "-" else path
+    if not model.lanes and not model.nodes:
+        foreign = next((d for d in doc.diagnostics() if d.code == "not-flowzap"), None)
+        why = " (it looks like Mermaid or PlantUML, not FlowZap Code)" if foreign is not None else ""
+        _say(f"nothing to draw in {shown}: no lanes{why}")
+        return 1
+    errors = [d for d in doc.diagnostics() if d.severity == 1]
+    if errors:
+        from fz_lsp.cli import diagnostic_entry, diagnostic_line
+
+        for d in errors:
+            print(diagnostic_line(diagnostic_entry(shown, d)), file=sys.stderr)
+    status = 1 if errors and not allow_errors else 0
     if out is None or out == "-":
         try:
             sys.stdout.buffer.write(render_svg(model, view, theme).encode("utf-8") + b"\n")
@@ -91,7 +112,7 @@ def render_command(path: str, out: Optional[str], view: str = "workflow", theme:
         except OSError as error:
             _say(f"cannot write to standard output: {describe_error(error)}")
             return 1
-        return 0
+        return status
     is_html = out.lower().endswith((".html", ".htm"))
     document = render_html(model, view, theme, title=name) if is_html else render_svg(model, view, theme)
     try:
@@ -99,4 +120,4 @@ def render_command(path: str, out: Optional[str], view: str = "workflow", theme:
     except (OSError, ValueError) as error:
         _say(f"cannot write {out}: {describe_error(error)}")
         return 1
-    return 0
+    return status
