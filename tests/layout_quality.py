@@ -1,0 +1,623 @@
+"""Layout quality of a rendered workflow diagram, measured on the SVG's own geometry.
+
+`measure(svg, model)` reads what a browser would draw (node shapes, edge paths, label
+backgrounds, loop frames and tabs) and counts what makes a diagram ambiguous:
+
+- `overlaps`: two edges drawn over each other: segments of both on one line for more than
+  a pixel, while the edges share neither their source port nor their target port (a port
+  is a node and a side; which node and side each edge uses comes from the model);
+- `trunks`: edges that do share a port and run together for more than TRUNK px (a
+  fan-out may share a short stub, never a long trunk);
+- `through_nodes`: an edge segment crossing a node's drawn shape (an edge's own end may
+  touch its node's outline, nothing more);
+- `label_node`, `label_label`, `label_edge`, `label_arrow`, `label_tab`: an edge label's
+  background touching a node, another label, a segment of any other edge, its own
+  arrowhead (with a gap) or a loop's tab;
+- `loop_intruders`: a node inside a loop frame whose `loop` line does not list it;
+  `loop_missing`: a listed node not inside its frame;
+- `crossings`: points where segments of two edges cross (reported, not a defect);
+- the diagram's `width` and `height`.
+
+The model supplies what the SVG does not say: which node and side each edge leaves and
+enters (edges carry `data-edge`, nodes `data-line`) and which nodes each loop lists
+(loops carry their `data-line`). Renderings of older versions measure the same way.
+
+Also here: `generated_document(seed, nodes, lanes)`, seeded FlowZap documents that look
+like real diagrams (flows, decisions, hand-overs, replies, back edges, loops), for the
+layout tests and the layout benchmark.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+SVG = "{http://www.w3.org/2000/svg}"
+EPS = 0.5  # geometry tolerance, px (coordinates are written with one decimal)
+TRUNK = 24.0  # longest run two edges sharing a port may have in common
+ARROW = 10.0  # arrowhead length and width (the marker's userSpaceOnUse size)
+ARROW_GAP = 2.0  # a label keeps this far from its own arrowhead
+DEFECTS = (
+    "overlaps",
+    "trunks",
+    "through_nodes",
+    "label_node",
+    "label_label",
+    "label_edge",
+    "label_arrow",
+    "label_tab",
+    "loop_intruders",
+    "loop_missing",
+)
+
+Point = tuple[float, float]
+Rect = tuple[float, float, float, float]  # x0, y0, x1, y1
+
+
+# ---------------------------------------------------------------------------
+# What the SVG draws
+
+
+@dataclass
+class DrawnNode:
+    key: int  # data-line
+    shape: str  # "rect" | "circle" | "polygon"
+    rect: Rect  # bounding box
+    polygon: tuple[Point, ...] = ()
+    radius: float = 0.0
+
+
+@dataclass
+class DrawnEdge:
+    index: int
+    points: list[Point]
+    arrow: bool
+    label: Optional[Rect]
+    source: Optional[tuple[int, str]] = None  # (node line, side) from the model
+    target: Optional[tuple[int, str]] = None
+
+    @property
+    def segments(self) -> list[tuple[Point, Point]]:
+        return [(a, b) for a, b in zip(self.points, self.points[1:]) if a != b]
+
+
+@dataclass
+class DrawnLoop:
+    key: int  # data-line
+    rings: list[list[Point]]
+    tab: Optional[Rect]
+    members: set[int] = field(default_factory=set)
+
+
+@dataclass
+class Drawing:
+    width: float
+    height: float
+    nodes: list[DrawnNode]
+    edges: list[DrawnEdge]
+    loops: list[DrawnLoop]
+
+
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
+
+
+def _numbers(text: str) -> list[float]:
+    return [float(v) for v in _NUMBER.findall(text)]
+
+
+def _path_rings(d: str) -> list[list[Point]]:
+    """Subpaths of an absolute path made of M, L, H, V and Z commands."""
+    rings: list[list[Point]] = []
+    x = y = 0.0
+    for command, args in re.findall(r"([MLHVZmlhvz])([^MLHVZmlhvz]*)", d):
+        values = _numbers(args)
+        if command == "M":
+            x, y = values[0], values[1]
+            rings.append([(x, y)])
+            values = values[2:]
+            command = "L"
+        if command == "L":
+            for i in range(0, len(values) - 1, 2):
+                x, y = values[i], values[i + 1]
+                rings[-1].append((x, y))
+        elif command == "H":
+            for v in values:
+                x = v
+                rings[-1].append((x, y))
+        elif command == "V":
+            for v in values:
+                y = v
+                rings[-1].append((x, y))
+        elif command in "Zz" and rings:
+            x, y = rings[-1][0]
+        elif command in "mlhv":
+            raise ValueError(f"relative path commands are not expected: {d[:60]}")
+    return rings
+
+
+def _rect_of(el: ET.Element) -> Rect:
+    x, y = float(el.get("x", 0)), float(el.get("y", 0))
+    return (x, y, x + float(el.get("width", 0)), y + float(el.get("height", 0)))
+
+
+def _bounds(points: Iterable[Point]) -> Rect:
+    pts = list(points)
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+def parse(svg: str) -> Drawing:
+    root = ET.fromstring(svg)
+    width, height = float(root.get("width", 0)), float(root.get("height", 0))
+    nodes, edges, loops = [], [], []
+    for g in root.iter(f"{SVG}g"):
+        classes = (g.get("class") or "").split()
+        if "data-node" in g.attrib:
+            nodes.append(_drawn_node(g))
+        elif "data-edge" in g.attrib:
+            edges.append(_drawn_edge(g))
+        elif "fz-loop" in classes:
+            loops.append(_drawn_loop(g))
+    return Drawing(width, height, nodes, edges, loops)
+
+
+def _drawn_node(g: ET.Element) -> DrawnNode:
+    key = int(g.get("data-line"))
+    shape = next(el for el in g if "fz-node-shape" in (el.get("class") or "").split())
+    tag = shape.tag.replace(SVG, "")
+    if tag == "circle":
+        cx, cy, r = float(shape.get("cx")), float(shape.get("cy")), float(shape.get("r"))
+        return DrawnNode(key, "circle", (cx - r, cy - r, cx + r, cy + r), radius=r)
+    if tag == "polygon":
+        values = _numbers(shape.get("points"))
+        polygon = tuple(zip(values[0::2], values[1::2]))
+        return DrawnNode(key, "polygon", _bounds(polygon), polygon=polygon)
+    return DrawnNode(key, "rect", _rect_of(shape))
+
+
+def _drawn_edge(g: ET.Element) -> DrawnEdge:
+    line = next(el for el in g if "fz-edge-line" in (el.get("class") or "").split())
+    rings = _path_rings(line.get("d"))
+    points = [p for ring in rings for p in ring]
+    label = next((_rect_of(el) for el in g if "fz-edge-label-bg" in (el.get("class") or "").split()), None)
+    return DrawnEdge(int(g.get("data-edge")), points, line.get("marker-end") is not None, label)
+
+
+def _drawn_loop(g: ET.Element) -> DrawnLoop:
+    rings: list[list[Point]] = []
+    tab = None
+    for el in g:
+        classes = (el.get("class") or "").split()
+        tag = el.tag.replace(SVG, "")
+        if "fz-loop-frame" in classes:
+            if tag == "rect":
+                x0, y0, x1, y1 = _rect_of(el)
+                rings.append([(x0, y0), (x1, y0), (x1, y1), (x0, y1)])
+            else:
+                rings.extend(_path_rings(el.get("d")))
+        elif "fz-loop-tab" in classes:
+            tab = _bounds(p for ring in _path_rings(el.get("d")) for p in ring)
+    return DrawnLoop(int(g.get("data-line")), rings, tab)
+
+
+def attach_model(drawing: Drawing, model) -> None:
+    """Ports of each edge and members of each loop, by source line, from the model."""
+    by_index = {edge.index: edge for edge in model.edges}
+    for drawn in drawing.edges:
+        edge = by_index[drawn.index]
+        s, t = edge.source.node, edge.target.node
+        if s is not None:
+            drawn.source = (s.line, _side(edge.source.direction, "right"))
+        if t is not None:
+            drawn.target = (t.line, _side(edge.target.direction, "left"))
+    by_line = {loop.line: loop for loop in model.loops}
+    for drawn in drawing.loops:
+        loop = by_line[drawn.key]
+        drawn.members = {ref.node.line for ref in loop.members if ref.node is not None}
+
+
+def _side(direction: Optional[str], default: str) -> str:
+    return direction if direction in ("left", "right", "top", "bottom") else default
+
+
+# ---------------------------------------------------------------------------
+# Geometry
+
+
+def _inflate(r: Rect, d: float) -> Rect:
+    return (r[0] - d, r[1] - d, r[2] + d, r[3] + d)
+
+
+def _rects_overlap(a: Rect, b: Rect) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _clip(a: Point, b: Point, r: Rect) -> float:
+    """Length of segment a-b inside the open rectangle r (Liang-Barsky)."""
+    (x0, y0), (x1, y1) = a, b
+    dx, dy = x1 - x0, y1 - y0
+    lo, hi = 0.0, 1.0
+    for p, q in ((-dx, x0 - r[0]), (dx, r[2] - x0), (-dy, y0 - r[1]), (dy, r[3] - y0)):
+        if p == 0:
+            if q <= 0:
+                return 0.0
+            continue
+        t = q / p
+        if p < 0:
+            lo = max(lo, t)
+        else:
+            hi = min(hi, t)
+        if lo >= hi:
+            return 0.0
+    return (hi - lo) * math.hypot(dx, dy)
+
+
+def _inside_polygon(p: Point, polygon: Iterable[Point]) -> bool:
+    pts = list(polygon)
+    inside = False
+    x, y = p
+    for (x0, y0), (x1, y1) in zip(pts, pts[1:] + pts[:1]):
+        if (y0 > y) != (y1 > y):
+            cross = x0 + (y - y0) * (x1 - x0) / (y1 - y0)
+            if cross > x:
+                inside = not inside
+    return inside
+
+
+def _inside_rings(p: Point, rings: list[list[Point]]) -> bool:
+    """Even-odd rule over all subpaths (holes are outside)."""
+    return sum(_inside_polygon(p, ring) for ring in rings) % 2 == 1
+
+
+def _length_in_shape(a: Point, b: Point, node: DrawnNode) -> float:
+    """Length of segment a-b strictly inside the node's drawn shape (shrunk by EPS)."""
+    if node.shape == "rect":
+        return _clip(a, b, _inflate(node.rect, -EPS))
+    if node.shape == "circle":
+        cx, cy = (node.rect[0] + node.rect[2]) / 2, (node.rect[1] + node.rect[3]) / 2
+        r = node.radius - EPS
+        (x0, y0), (x1, y1) = a, b
+        dx, dy = x1 - x0, y1 - y0
+        fx, fy = x0 - cx, y0 - cy
+        qa, qb, qc = dx * dx + dy * dy, 2 * (fx * dx + fy * dy), fx * fx + fy * fy - r * r
+        disc = qb * qb - 4 * qa * qc
+        if qa == 0 or disc <= 0:
+            return 0.0
+        root = math.sqrt(disc)
+        t0, t1 = max(0.0, (-qb - root) / (2 * qa)), min(1.0, (-qb + root) / (2 * qa))
+        return max(0.0, t1 - t0) * math.sqrt(qa)
+    # convex polygon (diamond): clip against each edge's inner half-plane
+    pts = node.polygon
+    cx = sum(p[0] for p in pts) / len(pts)
+    cy = sum(p[1] for p in pts) / len(pts)
+    (x0, y0), (x1, y1) = a, b
+    lo, hi = 0.0, 1.0
+    for (px, py), (qx, qy) in zip(pts, pts[1:] + pts[:1]):
+        nx, ny = py - qy, qx - px  # a normal of the side
+        norm = math.hypot(nx, ny)
+        if norm == 0:
+            continue
+        nx, ny = nx / norm, ny / norm
+        if nx * (cx - px) + ny * (cy - py) < 0:
+            nx, ny = -nx, -ny  # point it inwards
+        # inside: n.(p - side) > EPS
+        d0 = nx * (x0 - px) + ny * (y0 - py) - EPS
+        d1 = nx * (x1 - px) + ny * (y1 - py) - EPS
+        if d0 <= 0 and d1 <= 0:
+            return 0.0
+        if d0 < 0 or d1 < 0:
+            t = d0 / (d0 - d1)
+            if d0 < 0:
+                lo = max(lo, t)
+            else:
+                hi = min(hi, t)
+        if lo >= hi:
+            return 0.0
+    return (hi - lo) * math.hypot(x1 - x0, y1 - y0)
+
+
+def _segment_rect(a: Point, b: Point) -> Rect:
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]))
+
+
+class _Buckets:
+    """A uniform grid of cells holding items by their bounding rectangles."""
+
+    CELL = 96.0
+
+    def __init__(self) -> None:
+        self.cells: dict[tuple[int, int], list] = defaultdict(list)
+
+    def _keys(self, r: Rect):
+        c = self.CELL
+        for i in range(int(math.floor(r[0] / c)), int(math.floor(r[2] / c)) + 1):
+            for j in range(int(math.floor(r[1] / c)), int(math.floor(r[3] / c)) + 1):
+                yield (i, j)
+
+    def add(self, r: Rect, item) -> None:
+        for key in self._keys(r):
+            self.cells[key].append(item)
+
+    def near(self, r: Rect) -> list:
+        seen, out = set(), []
+        for key in self._keys(r):
+            for item in self.cells.get(key, ()):
+                if id(item) not in seen:
+                    seen.add(id(item))
+                    out.append(item)
+        return out
+
+
+# ---------------------------------------------------------------------------
+# The measures
+
+
+@dataclass
+class Quality:
+    width: float
+    height: float
+    crossings: int = 0
+    overlaps: int = 0
+    trunks: int = 0
+    through_nodes: int = 0
+    label_node: int = 0
+    label_label: int = 0
+    label_edge: int = 0
+    label_arrow: int = 0
+    label_tab: int = 0
+    loop_intruders: int = 0
+    loop_missing: int = 0
+    details: list[str] = field(default_factory=list)
+
+    @property
+    def defects(self) -> int:
+        return sum(getattr(self, name) for name in DEFECTS)
+
+    def defect_counts(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in DEFECTS if getattr(self, name)}
+
+    def note(self, kind: str, text: str) -> None:
+        setattr(self, kind, getattr(self, kind) + 1)
+        if len(self.details) < 40:
+            self.details.append(f"{kind}: {text}")
+
+
+def measure(svg: str, model) -> Quality:
+    drawing = parse(svg)
+    attach_model(drawing, model)
+    return measure_drawing(drawing)
+
+
+def _shares_port(e: DrawnEdge, f: DrawnEdge) -> bool:
+    return (e.source is not None and e.source == f.source) or (e.target is not None and e.target == f.target)
+
+
+def _arrow_rect(edge: DrawnEdge) -> Optional[Rect]:
+    if not edge.arrow or len(edge.points) < 2:
+        return None
+    (ax, ay), (bx, by) = edge.points[-2], edge.points[-1]
+    length = math.hypot(bx - ax, by - ay) or 1.0
+    ux, uy = (bx - ax) / length, (by - ay) / length
+    tail = (bx - ux * (ARROW + ARROW_GAP), by - uy * (ARROW + ARROW_GAP))
+    half = ARROW / 2
+    return (
+        min(tail[0], bx) - abs(uy) * half,
+        min(tail[1], by) - abs(ux) * half,
+        max(tail[0], bx) + abs(uy) * half,
+        max(tail[1], by) + abs(ux) * half,
+    )
+
+
+def measure_drawing(d: Drawing) -> Quality:
+    q = Quality(d.width, d.height)
+    _edges_against_edges(d, q)
+    _edges_against_nodes(d, q)
+    _labels(d, q)
+    _loops(d, q)
+    return q
+
+
+def _edges_against_edges(d: Drawing, q: Quality) -> None:
+    horizontal: dict[int, list] = defaultdict(list)  # y (rounded) -> (x0, x1, edge)
+    vertical: dict[int, list] = defaultdict(list)
+    buckets = _Buckets()
+    for edge in d.edges:
+        for a, b in edge.segments:
+            if abs(a[1] - b[1]) <= EPS:
+                horizontal[round(a[1])].append((min(a[0], b[0]), max(a[0], b[0]), a[1], edge))
+            elif abs(a[0] - b[0]) <= EPS:
+                vertical[round(a[0])].append((min(a[1], b[1]), max(a[1], b[1]), a[0], edge))
+            buckets.add(_segment_rect(a, b), (a, b, edge))
+    # collinear runs: same line (within EPS), overlapping by more than a pixel
+    overlap: dict[tuple[int, int], float] = defaultdict(float)
+    for lines in (horizontal, vertical):
+        for key in list(lines):
+            runs = lines[key] + lines.get(key + 1, [])
+            runs.sort(key=lambda r: r[0])
+            for i, (lo, hi, at, e) in enumerate(runs):
+                for lo2, hi2, at2, f in runs[i + 1 :]:
+                    if lo2 >= hi:
+                        break
+                    if f is e or abs(at - at2) > EPS:
+                        continue
+                    pair = (min(e.index, f.index), max(e.index, f.index))
+                    overlap[pair] += min(hi, hi2) - lo2
+    by_index = {e.index: e for e in d.edges}
+    for (i, j), length in sorted(overlap.items()):
+        if length <= 1.0:
+            continue
+        e, f = by_index[i], by_index[j]
+        if not _shares_port(e, f):
+            q.note("overlaps", f"edges {i} and {j} run together for {length:.0f}px")
+        elif length > TRUNK:
+            q.note("trunks", f"edges {i} and {j} share a {length:.0f}px trunk")
+    # crossings: a horizontal and a vertical segment of two edges meeting inside both
+    counted = set()
+    for cell in buckets.cells.values():
+        for a, b, e in cell:
+            if abs(a[1] - b[1]) > EPS:
+                continue
+            x0, x1, y = min(a[0], b[0]), max(a[0], b[0]), a[1]
+            for c, dd, f in cell:
+                if f is e or abs(c[0] - dd[0]) > EPS or _shares_port(e, f):
+                    continue
+                y0, y1, x = min(c[1], dd[1]), max(c[1], dd[1]), c[0]
+                if x0 + EPS < x < x1 - EPS and y0 + EPS < y < y1 - EPS:
+                    key = (round(x, 1), round(y, 1), min(e.index, f.index), max(e.index, f.index))
+                    counted.add(key)
+    q.crossings = len(counted)
+
+
+def _edges_against_nodes(d: Drawing, q: Quality) -> None:
+    buckets = _Buckets()
+    for node in d.nodes:
+        buckets.add(node.rect, node)
+    for edge in d.edges:
+        ends = {edge.source[0] if edge.source else None, edge.target[0] if edge.target else None}
+        segments = edge.segments
+        for k, (a, b) in enumerate(segments):
+            for node in buckets.near(_segment_rect(a, b)):
+                inside = _length_in_shape(a, b, node)
+                if inside > 1.0:
+                    own = node.key in ends
+                    q.note("through_nodes", f"edge {edge.index} crosses node at line {node.key}{' (its own)' if own else ''}")
+
+
+def _labels(d: Drawing, q: Quality) -> None:
+    nodes = _Buckets()
+    for node in d.nodes:
+        nodes.add(node.rect, node)
+    segments = _Buckets()
+    for edge in d.edges:
+        for a, b in edge.segments:
+            segments.add(_segment_rect(a, b), (a, b, edge))
+    labelled = [e for e in d.edges if e.label is not None]
+    tabs = [lp.tab for lp in d.loops if lp.tab is not None]
+    for i, edge in enumerate(labelled):
+        box = _inflate(edge.label, -EPS)
+        for node in nodes.near(box):
+            if _rects_overlap(box, node.rect):
+                q.note("label_node", f"label of edge {edge.index} on node at line {node.key}")
+        for other in labelled[i + 1 :]:
+            if _rects_overlap(box, other.label):
+                q.note("label_label", f"labels of edges {edge.index} and {other.index}")
+        hit = sorted({f.index for a, b, f in segments.near(box) if f is not edge and _clip(a, b, box) > 0})
+        for index in hit:
+            q.note("label_edge", f"label of edge {edge.index} on edge {index}")
+        arrow = _arrow_rect(edge)
+        if arrow is not None and _rects_overlap(box, arrow):
+            q.note("label_arrow", f"label of edge {edge.index} on its own arrowhead")
+        for tab in tabs:
+            if _rects_overlap(box, tab):
+                q.note("label_tab", f"label of edge {edge.index} on a loop tab")
+
+
+def _loops(d: Drawing, q: Quality) -> None:
+    for loop in d.loops:
+        if not loop.rings:
+            continue
+        for node in d.nodes:
+            r = _inflate(node.rect, -EPS)
+            centre = ((r[0] + r[2]) / 2, (r[1] + r[3]) / 2)
+            crossed = any(
+                _clip(a, b, r) > 0 for ring in loop.rings for a, b in zip(ring, ring[1:] + ring[:1])
+            )
+            inside = _inside_rings(centre, loop.rings)
+            if node.key in loop.members:
+                if crossed or not inside:
+                    q.note("loop_missing", f"loop at line {loop.key} does not hold node at line {node.key}")
+            elif crossed or inside:
+                q.note("loop_intruders", f"loop at line {loop.key} holds node at line {node.key}")
+
+
+# ---------------------------------------------------------------------------
+# Generated documents
+
+WORDS = (
+    "order payment retry refund notify check approve reject ship pack review update "
+    "deploy build test merge queue archive escalate cancel confirm validate sync "
+    "rollback report store fetch parse render audit timeout"
+).split()
+
+
+def _phrase(rng: random.Random, low: int, high: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(low, high))).capitalize()
+
+
+def generated_document(seed: int, nodes: int, lanes: int) -> str:
+    """A FlowZap document of `nodes` nodes in `lanes` lanes that reads like a real process:
+    a main flow per lane with decisions (two edges on one handle now and then), hand-overs
+    to the next lanes, replies to earlier lanes, back edges, self-loops, and loops over
+    nearby or scattered nodes. Same seed, same document."""
+    rng = random.Random(seed)
+    lanes = max(1, min(lanes, nodes))
+    per_lane = [nodes // lanes + (1 if i < nodes % lanes else 0) for i in range(lanes)]
+    ids: list[list[int]] = []
+    counter = 1
+    for count in per_lane:
+        ids.append(list(range(counter, counter + count)))
+        counter += count
+    shapes: dict[int, str] = {}
+    body: list[list[str]] = [[] for _ in range(lanes)]
+    for lane, members in enumerate(ids):
+        for k, n in enumerate(members):
+            shape = "circle" if k in (0, len(members) - 1) else rng.choice(["rectangle"] * 5 + ["diamond"] * 2 + ["taskbox"])
+            shapes[n] = shape
+            if shape == "taskbox":
+                body[lane].append(f'n{n}: taskbox owner:"{_phrase(rng, 1, 2)}" description:"{_phrase(rng, 2, 5)}" system:"{rng.choice(WORDS)}"')
+            else:
+                body[lane].append(f'n{n}: {shape} label:"{_phrase(rng, 1, 4)}"')
+
+    def ref(src_lane: int, n: int) -> str:
+        lane = next(i for i, m in enumerate(ids) if n in m)
+        return f"n{n}" if lane == src_lane else f"L{lane}.n{n}"
+
+    def label() -> str:
+        return f' [label="{_phrase(rng, 1, 3)}"]' if rng.random() < 0.45 else ""
+
+    for lane, members in enumerate(ids):
+        for k, n in enumerate(members[:-1]):
+            nxt = members[k + 1]
+            body[lane].append(f"n{n}.handle(right) -> n{nxt}.handle(left){label()}")
+            if shapes[n] == "diamond" and k + 2 < len(members):
+                handle = rng.choice(["bottom", "bottom", "right", "top"])
+                target_side = {"bottom": "top", "top": "bottom", "right": "left"}[handle]
+                body[lane].append(f"n{n}.handle({handle}) -> n{members[k + 2]}.handle({target_side}){label()}")
+            roll = rng.random()
+            if roll < 0.08 and k >= 2:  # back edge
+                back = members[rng.randint(0, k - 1)]
+                body[lane].append(f"n{n}.handle(bottom) -> n{back}.handle(bottom){label()}")
+            elif roll < 0.11:
+                body[lane].append(f"n{n}.handle(top) -> n{n}.handle(right){label()}")
+        if lanes > 1:
+            for _ in range(max(1, len(members) // 6)):
+                src = rng.choice(members)
+                other = rng.choice([i for i in range(lanes) if i != lane])
+                tgt = rng.choice(ids[other])
+                if other > lane:
+                    ends = ("bottom", "top")
+                else:
+                    ends = rng.choice([("top", "bottom"), ("right", "bottom"), ("top", "left")])
+                body[lane].append(f"n{src}.handle({ends[0]}) -> {ref(lane, tgt)}.handle({ends[1]}){label()}")
+        if rng.random() < 0.3 and len(members) >= 3:
+            start = rng.randint(0, len(members) - 3)
+            listed = members[start : start + rng.randint(2, 3)]
+            if rng.random() < 0.4 and lanes > 1:
+                other = rng.choice([i for i in range(lanes) if i != lane])
+                listed = listed + [rng.choice(ids[other])]
+            body[lane].append(f"loop [{_phrase(rng, 1, 3)}] " + " ".join(ref(lane, n) for n in listed))
+    lines = []
+    for lane in range(lanes):
+        lines.append(f"L{lane} {{ # {_phrase(rng, 1, 3)}")
+        lines.extend(body[lane])
+        lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+# The generated documents the benchmark reports and the tests check: (seed, nodes, lanes)
+GENERATED = ((1, 12, 2), (2, 30, 3), (3, 60, 5), (4, 120, 8), (5, 250, 12), (6, 500, 20))
