@@ -1,7 +1,7 @@
 -- fz-lsp client for Neovim: starts the FlowZap Code language server for `flowzap` buffers.
 --
 --   require("fz_lsp").setup({
---     cmd = { "fz-lsp", "--stdio" },          -- default
+--     cmd = nil,      -- default: `fz-lsp --stdio` from PATH, else this checkout's .venv/bin/fz-lsp
 --     settings = { flowzap = { format = { indent = 2 } } },
 --     root_dir = nil,                          -- string, or function(fname, bufnr) -> string
 --     on_attach = function(client, bufnr) end,
@@ -9,7 +9,8 @@
 --   })
 --
 -- Works on Neovim 0.7 (vim.lsp.start_client + vim.lsp.buf_attach_client, one client per
--- root), 0.8-0.10 (vim.lsp.start) and 0.11+ (vim.lsp.config + vim.lsp.enable).
+-- root), 0.8-0.10 (vim.lsp.start) and 0.11+ (vim.lsp.config + vim.lsp.enable). On 0.11+ the
+-- plugin also works without setup(): `vim.lsp.enable("fz_lsp")` reads lsp/fz_lsp.lua.
 
 local M = {}
 
@@ -17,7 +18,9 @@ M.name = "fz_lsp"
 
 local defaults = {
   name = "fz_lsp",
-  cmd = { "fz-lsp", "--stdio" },
+  -- The server command; nil: `fz-lsp --stdio` from PATH, else this checkout's .venv (see
+  -- M.find_server). When it cannot be run the user gets one line saying what to do.
+  cmd = nil,
   cmd_env = nil,
   filetypes = { "flowzap" },
   -- Settings for the server, section "flowzap" (sent as initializationOptions too and
@@ -53,6 +56,17 @@ local function notify(msg, level)
   vim.notify("[fz-lsp] " .. msg, level or vim.log.levels.INFO)
 end
 
+local told = {}
+
+--- notify() each distinct message once per session (one line per missing server, not one
+--- per buffer opened).
+local function notify_once(msg, level)
+  if not told[msg] then
+    told[msg] = true
+    notify(msg, level)
+  end
+end
+
 --- Which client start API to use on this Neovim.
 function M.detect_mode()
   if has("nvim-0.11") and vim.lsp.config and vim.lsp.enable then
@@ -72,10 +86,124 @@ local function exists(path)
   return uv.fs_stat(path) ~= nil
 end
 
+-- ---------------------------------------------------------------------------------------
+-- the server command
+
+local this_file = debug.getinfo(1, "S").source:sub(2)
+
+--- The fz-lsp checkout this plugin was loaded from (the directory holding
+--- editors/nvim/lua/fz_lsp/init.lua), or nil when the plugin was copied elsewhere.
+function M.checkout_dir()
+  local file = vim.fn.fnamemodify(this_file, ":p")
+  local root = vim.fn.fnamemodify(file, ":h:h:h:h:h")
+  local expected = root .. "/editors/nvim/lua/fz_lsp/init.lua"
+  if vim.fn.fnamemodify(expected, ":p") == file then
+    return root
+  end
+  return nil
+end
+
+--- The server programs of a virtualenv at `root`/.venv (what `bash scripts/dev.sh` makes).
+local function venv_programs(root)
+  return { root .. "/.venv/bin/fz-lsp", root .. "/.venv/Scripts/fz-lsp.exe" }
+end
+
+--- The default server command: `fz-lsp --stdio` when `fz-lsp` is on PATH (pipx install .,
+--- or an activated virtualenv), else the checkout's own .venv/bin/fz-lsp; nil when neither
+--- can be run.
+function M.find_server()
+  if vim.fn.executable("fz-lsp") == 1 then
+    return { "fz-lsp", "--stdio" }
+  end
+  local root = M.checkout_dir()
+  if root then
+    for _, program in ipairs(venv_programs(root)) do
+      if vim.fn.executable(program) == 1 then
+        return { program, "--stdio" }
+      end
+    end
+  end
+  return nil
+end
+
+M.NOT_FOUND = "fz-lsp not found: it is not on PATH and this checkout has no .venv/bin/fz-lsp;"
+  .. " run `pipx install .` in the fz-lsp checkout, activate its .venv, or set `cmd`"
+
+--- The command to start the server with: `cmd` (a list, or a function as vim.lsp allows),
+--- or M.find_server() when `cmd` is nil. Returns the command, or nil and a one-line reason.
+function M.resolve_cmd(cmd)
+  if cmd == nil then
+    local found = M.find_server()
+    if found then
+      return found
+    end
+    return nil, M.NOT_FOUND
+  end
+  if type(cmd) == "table" and (type(cmd[1]) ~= "string" or vim.fn.executable(cmd[1]) ~= 1) then
+    return nil, string.format(
+      "cannot start the server: %s is not executable; set `cmd` to the fz-lsp command, e.g. { \"fz-lsp\", \"--stdio\" }",
+      vim.inspect(cmd[1])
+    )
+  end
+  return cmd
+end
+
+local late_commands = setmetatable({}, { __mode = "k" }) -- function -> the cmd it stands for
+
+--- `cmd` for vim.lsp.config (0.11+): the resolved command list when it can be run now, else
+--- a function that resolves it again when a buffer starts the server (so a server installed
+--- later in the session is found). lsp_root_dir() keeps that function from running while
+--- there is still nothing to run.
+function M.lsp_cmd(cmd)
+  local resolved = M.resolve_cmd(cmd)
+  if resolved then
+    return resolved
+  end
+  local function start(dispatchers, config)
+    local now = M.resolve_cmd(cmd) or cmd or { "fz-lsp", "--stdio" }
+    if type(now) == "function" then
+      return now(dispatchers, config)
+    end
+    config = config or {}
+    return vim.lsp.rpc.start(now, dispatchers, { cwd = config.cmd_cwd, env = config.cmd_env, detached = config.detached })
+  end
+  late_commands[start] = cmd or false
+  return start
+end
+
+--- `root_dir` for vim.lsp.config (0.11+) for the config called `name`: the buffer's project
+--- root (`find(bufnr)`; default: the nearest directory with one of the config's
+--- `root_markers`, else the file's directory), given to on_dir only when the server command
+--- can be run; otherwise the user is told once, in one line, and nothing starts (Neovim
+--- would skip the config silently, or fail with a spawn error).
+function M.lsp_root_dir(name, find)
+  return function(bufnr, on_dir)
+    local config = vim.lsp.config[name] or {}
+    local cmd = config.cmd
+    local wanted = late_commands[cmd]
+    if wanted ~= nil then
+      cmd = wanted or nil
+    end
+    if wanted ~= nil or type(cmd) == "table" then
+      local ok, why = M.resolve_cmd(cmd)
+      if not ok then
+        notify_once(why, vim.log.levels.WARN)
+        return
+      end
+    end
+    if find then
+      on_dir(find(bufnr))
+    else
+      on_dir(M.find_root(bufnr, { root_markers = config.root_markers or defaults.root_markers }))
+    end
+  end
+end
+
 --- Root directory for a buffer: `root_dir` from setup (string or function(fname, bufnr)),
 --- else the nearest ancestor holding one of `root_markers`, else the file's directory.
-function M.find_root(bufnr)
-  local cfg = M.config or defaults
+--- opts (optional) replaces the setup() values: { root_dir = ..., root_markers = {...} }.
+function M.find_root(bufnr, opts)
+  local cfg = opts or M.config or defaults
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
   local fname = vim.api.nvim_buf_get_name(bufnr)
   if type(cfg.root_dir) == "string" then
@@ -180,7 +308,12 @@ function M.show_document_handler(err, result, ctx, config)
     return { success = true }
   end
   local range = result.selection or { start = { line = 0, character = 0 }, ["end"] = { line = 0, character = 0 } }
-  local ok = vim.lsp.util.jump_to_location({ uri = result.uri, range = range }, encoding)
+  local ok
+  if vim.lsp.util.show_document then -- 0.11+ (jump_to_location is deprecated there)
+    ok = vim.lsp.util.show_document({ uri = result.uri, range = range }, encoding, { focus = true })
+  else
+    ok = vim.lsp.util.jump_to_location({ uri = result.uri, range = range }, encoding)
+  end
   return { success = ok ~= false }
 end
 
@@ -236,11 +369,29 @@ local function make_capabilities(cfg)
   return caps
 end
 
+--- What every fz-lsp client does on attach (also lsp/fz_lsp.lua's on_attach): completion
+--- through omnifunc when nothing else set one, and the :FlowZap… commands.
+function M.on_attach(_, bufnr)
+  if vim.bo[bufnr].omnifunc == "" then
+    vim.bo[bufnr].omnifunc = "v:lua.vim.lsp.omnifunc"
+  end
+  if not M.config or M.config.commands then
+    M.define_commands()
+  end
+end
+
+--- before_init for lsp/fz_lsp.lua: without `init_options`, the server's initializationOptions
+--- are the `flowzap` settings, so they hold from the first diagnostics on.
+function M.before_init(params, config)
+  local settings = config and config.settings
+  if params.initializationOptions == nil and type(settings) == "table" and settings.flowzap ~= nil then
+    params.initializationOptions = { flowzap = settings.flowzap }
+  end
+end
+
 local function make_on_attach(cfg)
   return function(client, bufnr)
-    if vim.bo[bufnr].omnifunc == "" then
-      vim.bo[bufnr].omnifunc = "v:lua.vim.lsp.omnifunc"
-    end
+    M.on_attach(client, bufnr)
     if cfg.on_attach then
       cfg.on_attach(client, bufnr)
     end
@@ -296,22 +447,22 @@ function M.attach(bufnr)
   config.root_dir = root
   config.workspace_folders = { { uri = vim.uri_from_fname(root), name = root } }
 
+  -- Neovim 0.7: one client per root (0.8-0.10: vim.lsp.start reuses it).
+  local id = clients_by_root[root]
+  local client = id and vim.lsp.get_client_by_id(id)
+  if M.config.mode == "start" or not client or client.is_stopped() then
+    -- A command that cannot run: one clear line, not Neovim's spawn error per buffer.
+    local cmd, why = M.resolve_cmd(config.cmd)
+    if not cmd then
+      notify_once(why, vim.log.levels.WARN)
+      return nil
+    end
+    config.cmd = cmd
+  end
   if M.config.mode == "start" then
     return vim.lsp.start(config, { bufnr = bufnr })
   end
-
-  -- Neovim 0.7: one client per root.
-  local id = clients_by_root[root]
-  local client = id and vim.lsp.get_client_by_id(id)
   if not client or client.is_stopped() then
-    local cmd = config.cmd
-    if type(cmd) == "table" and vim.fn.executable(cmd[1]) ~= 1 then
-      notify(
-        string.format("cannot start %q: not executable (set `cmd` in require('fz_lsp').setup)", cmd[1]),
-        vim.log.levels.ERROR
-      )
-      return nil
-    end
     local user_on_exit = config.on_exit
     config.on_exit = function(code, signal, client_id)
       if clients_by_root[root] == client_id then
@@ -477,19 +628,39 @@ function M.renumber(opts)
   return true
 end
 
-local function define_commands()
-  vim.api.nvim_create_user_command("FlowZapPreview", function(args)
-    M.preview({ view = args.args ~= "" and args.args or "workflow" })
-  end, {
+--- The user commands: name -> { run = function(args), and nvim_create_user_command options
+--- (nargs, complete, desc) }. A new command is one more entry here.
+M.commands = {
+  FlowZapPreview = {
+    run = function(args)
+      M.preview({ view = args.args ~= "" and args.args or "workflow" })
+    end,
     nargs = "?",
     complete = function()
       return { "workflow", "sequence" }
     end,
     desc = "FlowZap: open the live browser preview of this diagram",
-  })
-  vim.api.nvim_create_user_command("FlowZapRenumber", function()
-    M.renumber()
-  end, { nargs = 0, desc = "FlowZap: renumber nodes n1..nN" })
+  },
+  FlowZapRenumber = {
+    run = function()
+      M.renumber()
+    end,
+    nargs = 0,
+    desc = "FlowZap: renumber nodes n1..nN",
+  },
+}
+
+--- Define (or redefine) every command of M.commands.
+function M.define_commands()
+  for name, spec in pairs(M.commands) do
+    local opts = {}
+    for key, value in pairs(spec) do
+      if key ~= "run" then
+        opts[key] = value
+      end
+    end
+    vim.api.nvim_create_user_command(name, spec.run, opts)
+  end
 end
 
 -- ---------------------------------------------------------------------------------------
@@ -506,14 +677,15 @@ function M.setup(opts)
   M.name = cfg.name
 
   if cfg.commands then
-    define_commands()
+    M.define_commands()
   end
 
   if cfg.mode == "enable" then
     local config = M.client_config()
-    config.root_dir = function(bufnr, on_dir)
-      on_dir(M.find_root(bufnr))
-    end
+    config.cmd = M.lsp_cmd(cfg.cmd)
+    config.root_dir = M.lsp_root_dir(cfg.name, function(bufnr)
+      return M.find_root(bufnr)
+    end)
     vim.lsp.config(cfg.name, config)
     vim.lsp.enable(cfg.name)
     return M
