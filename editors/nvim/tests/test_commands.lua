@@ -11,7 +11,7 @@ local function http_status(url)
   if path == "" then
     path = "/"
   end
-  local tcp = vim.loop.new_tcp()
+  local tcp = (vim.uv or vim.loop).new_tcp()
   local buf, done, failure = "", false, nil
   tcp:connect(host, tonumber(port), function(err)
     if err then
@@ -33,7 +33,7 @@ local function http_status(url)
       end
     end)
   end)
-  vim.wait(5000, function()
+  vim.wait(H.TIMEOUT, function()
     return done
   end, 20)
   pcall(function()
@@ -46,25 +46,20 @@ local function http_status(url)
   return buf:match("^([^\r\n]*)") or ("no response: " .. buf)
 end
 
-local function failed(notes)
-  for _, n in ipairs(notes) do
-    if n:find("preview failed", 1, true) then
-      return true
-    end
-  end
-  return false
+local function failed()
+  return #H.notes_with("preview failed") > 0
 end
 
 H.run("commands", function()
   H.setup_plugin()
-  local original = H.corpus("gitops-deployment.fz")
+  local original = H.fixture("release.fz")
   local dir = H.scratch("commands")
 
   H.eq(vim.fn.exists(":FlowZapPreview"), 2, ":FlowZapPreview is defined")
   H.eq(vim.fn.exists(":FlowZapRenumber"), 2, ":FlowZapRenumber is defined")
 
   -- Preview.
-  local bufnr, client = H.open(H.write_file(dir .. "/gitops-deployment.fz", original))
+  local bufnr, client = H.open(H.write_file(dir .. "/release.fz", original))
   local fz = require("fz_lsp")
 
   -- The plugin's window/showDocument handler, on its own (no server involved).
@@ -84,12 +79,6 @@ H.run("commands", function()
   H.eq({ vim.api.nvim_buf_get_name(0), vim.api.nvim_win_get_cursor(0) }, { other, { 3, 4 } }, "file URI opened at the selection {name, cursor}")
   vim.cmd("buffer " .. bufnr)
   H.opened_urls = {}
-  local notes = {}
-  local orig_notify = vim.notify
-  vim.notify = function(msg, level, opts)
-    table.insert(notes, tostring(msg))
-    return orig_notify(msg, level, opts)
-  end
   local why = H.unsupported(bufnr, "workspace/executeCommand")
   H.check(why == nil, "server advertises workspace/executeCommand", "executeCommandProvider", why)
   local commands = vim.tbl_get and vim.tbl_get(require("fz_lsp").get_client(bufnr).server_capabilities, "executeCommandProvider", "commands")
@@ -102,8 +91,8 @@ H.run("commands", function()
   )
   if not why then
     vim.cmd("FlowZapPreview")
-    vim.wait(10000, function()
-      return #H.opened_urls > 0 or failed(notes)
+    vim.wait(H.TIMEOUT, function()
+      return #H.opened_urls > 0 or failed()
     end, 20)
   end
   local shown = H.opened_urls[1]
@@ -115,27 +104,26 @@ H.run("commands", function()
     H.check(status:match("^HTTP/1%.[01] 200") ~= nil, "preview URL answers 200", "HTTP/1.x 200 ...", status)
   end
   local url_note
-  vim.wait(3000, function()
-    if failed(notes) then
+  vim.wait(H.TIMEOUT, function()
+    if failed() then
       return true
     end
-    for _, n in ipairs(notes) do
-      url_note = n:match("preview at (%S+)")
+    for _, n in ipairs(H.notes) do
+      url_note = n.msg:match("preview at (%S+)")
       if url_note then
         return true
       end
     end
     return false
   end, 20)
-  H.check(url_note ~= nil and url_note:match("^http://127%.0%.0%.1:%d+") ~= nil, "executeCommand result {url} reported to the user", "[fz-lsp] preview at http://127.0.0.1:...", notes)
-  vim.notify = orig_notify
+  H.check(url_note ~= nil and url_note:match("^http://127%.0%.0%.1:%d+") ~= nil, "executeCommand result {url} reported to the user", "[fz-lsp] preview at http://127.0.0.1:...", H.notes)
 
-  -- Renumber: ids with gaps (n1,n3,n5,...,n37 in declaration order) become n1..n19.
+  -- Renumber: ids with gaps (n1,n3,n5,...,n29 in declaration order) become n1..n15.
   local gapped = original:gsub("%f[%w]n(%d+)%f[^%w]", function(k)
     return "n" .. tostring(2 * tonumber(k) - 1)
   end)
   local rbuf = H.open(H.write_file(dir .. "/gapped.fz", gapped))
-  H.check(H.buf_text(rbuf) ~= original, "fixture has gaps", "gapped ids", "n1..n19")
+  H.check(H.buf_text(rbuf) ~= original, "fixture has gaps", "gapped ids", "n1..n15")
   local before = H.buf_text(rbuf)
   why = H.unsupported(rbuf, "textDocument/codeAction")
   H.check(why == nil, "server advertises code actions", "codeActionProvider", why)

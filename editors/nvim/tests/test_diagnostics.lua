@@ -12,24 +12,18 @@ local function by_code(diags, code)
   return t
 end
 
-local function replace_once(text, old, new)
-  local s, e = text:find(old, 1, true)
-  assert(s, "fixture: " .. old .. " not found")
-  return text:sub(1, s - 1) .. new .. text:sub(e + 1)
-end
-
 H.run("diagnostics", function()
   H.setup_plugin()
   local dir = H.scratch("diagnostics")
-  local original = H.corpus("gitops-deployment.fz")
-  -- line 6:  n1.handle(right) -> n2.handle(left)      => bad handle `rigth`
-  -- line 18: n7.handle(right) -> n8.handle(left) ...  => undefined node `n42`
-  local text = replace_once(original, "n1.handle(right) -> n2.handle(left)", "n1.handle(rigth) -> n2.handle(left)")
-  text = replace_once(text, "n7.handle(right) -> n8.handle(left)", "n7.handle(right) -> n42.handle(left)")
-  local path = H.write_file(dir .. "/gitops-broken.fz", text)
+  local original = H.fixture("release.fz")
+  -- lane Author: n1.handle(right) -> n2.handle(left)     => bad handle `rigth`
+  -- lane Build:  n7.handle(right) -> n8.handle(left) ... => undefined node `n42`
+  local text = H.replace_once(original, "n1.handle(right) -> n2.handle(left)", "n1.handle(rigth) -> n2.handle(left)")
+  text = H.replace_once(text, "n7.handle(right) -> n8.handle(left)", "n7.handle(right) -> n42.handle(left)")
+  local path = H.write_file(dir .. "/release-broken.fz", text)
 
   local bufnr = H.open(path)
-  local bad_lnum, undef_lnum = 5, 17
+  local bad_lnum, undef_lnum = H.line_of(bufnr, "rigth"), H.line_of(bufnr, "n42")
   local bad_col = H.col_of(bufnr, bad_lnum, "rigth")
   local undef_col = H.col_of(bufnr, undef_lnum, "n42")
 
@@ -69,28 +63,30 @@ H.run("diagnostics", function()
   -- Fix 2: typed keys (cw n8 <Esc>) on the `n42` token.
   vim.api.nvim_win_set_cursor(0, { undef_lnum + 1, undef_col })
   vim.api.nvim_feedkeys("cwn8" .. vim.api.nvim_replace_termcodes("<Esc>", true, false, true), "xt", false)
-  H.eq(vim.api.nvim_buf_get_lines(bufnr, undef_lnum, undef_lnum + 1, false)[1], 'n7.handle(right) -> n8.handle(left) [label="Update Image Tag"]', "line after typing the fix")
+  H.eq(vim.api.nvim_buf_get_lines(bufnr, undef_lnum, undef_lnum + 1, false)[1], 'n7.handle(right) -> n8.handle(left) [label="Checksums"]', "line after typing the fix")
   ok, diags = H.wait_diagnostics(bufnr, function(d)
     return #by_code(d, "undefined-node") == 0
   end)
   H.check(ok, "undefined-node gone after typing `n8`", "no undefined-node", H.short_diags(diags))
 
-  -- The buffer is the valid corpus file again: no errors at all.
-  H.check_text(bufnr, original, "buffer after both fixes equals the corpus file")
+  -- The buffer is the valid fixture again: no errors at all.
+  H.check_text(bufnr, original, "buffer after both fixes equals the fixture")
   local errors = vim.diagnostic.get(bufnr, { severity = vim.diagnostic.severity.ERROR })
   H.eq(H.short_diags(errors), {}, "no error diagnostics on the fixed (valid) file")
 
   -- Non-ASCII before the token: a loop whose condition has CJK and an emoji (UTF-16 surrogate
   -- pair) names an undefined node; vim.diagnostic columns are bytes, the server's UTF-16.
+  -- The loop goes in as the last line of lane Author (before its `}`).
   local loop_line = "loop [重试 😀 retry] n1 n77"
-  vim.api.nvim_buf_set_lines(bufnr, 9, 9, false, { loop_line })
+  local loop_lnum = H.line_of(bufnr, "}")
+  vim.api.nvim_buf_set_lines(bufnr, loop_lnum, loop_lnum, false, { loop_line })
   local s = loop_line:find("n77", 1, true) - 1
   ok, diags = H.wait_diagnostics(bufnr, function(d)
     return #by_code(d, "undefined-node") > 0
   end)
   local u = by_code(diags, "undefined-node")[1]
-  H.eq(u and { u.lnum, u.col, u.end_lnum, u.end_col } or H.short_diags(diags), { 9, s, 9, s + 3 }, "undefined-node range after CJK + emoji (byte columns)")
-  vim.api.nvim_buf_set_lines(bufnr, 9, 10, false, {})
+  H.eq(u and { u.lnum, u.col, u.end_lnum, u.end_col } or H.short_diags(diags), { loop_lnum, s, loop_lnum, s + 3 }, "undefined-node range after CJK + emoji (byte columns)")
+  vim.api.nvim_buf_set_lines(bufnr, loop_lnum, loop_lnum + 1, false, {})
   ok, diags = H.wait_diagnostics(bufnr, function(d)
     return #by_code(d, "undefined-node") == 0
   end)

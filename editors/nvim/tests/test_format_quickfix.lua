@@ -5,13 +5,13 @@ local H = dofile(vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":p:h")
 
 local function format_buffer(bufnr)
   if vim.lsp.buf.format then
-    vim.lsp.buf.format({ bufnr = bufnr, timeout_ms = 5000 })
+    vim.lsp.buf.format({ bufnr = bufnr, timeout_ms = H.TIMEOUT })
   else
-    vim.lsp.buf.formatting_sync(nil, 5000)
+    vim.lsp.buf.formatting_sync(nil, H.TIMEOUT)
   end
 end
 
---- Canonical gitops text made messy in ways that only whitespace differs.
+--- Canonical text made messy in ways that only whitespace differs.
 local function messy(text)
   local out = {}
   local i = 0
@@ -49,19 +49,13 @@ local function indented(text, n)
   return table.concat(out, "\n") .. "\n"
 end
 
-local function replace_once(text, old, new)
-  local s, e = text:find(old, 1, true)
-  assert(s, "fixture: " .. old .. " not found")
-  return text:sub(1, s - 1) .. new .. text:sub(e + 1)
-end
-
 H.run("format_quickfix", function()
   local fz = H.setup_plugin()
-  local original = H.corpus("gitops-deployment.fz")
+  local original = H.fixture("release.fz")
   local root1 = H.scratch("format-root1")
   vim.fn.mkdir(root1 .. "/.git", "p")
 
-  -- 1. Formatting a messy copy gives back the canonical corpus text.
+  -- 1. Formatting a messy copy gives back the canonical fixture text.
   local path = H.write_file(root1 .. "/messy.fz", messy(original))
   local bufnr, client1 = H.open(path)
   H.check(H.buf_text(bufnr) ~= original, "fixture is messy", "messy text", "canonical text")
@@ -70,14 +64,14 @@ H.run("format_quickfix", function()
   if not why then
     format_buffer(bufnr)
   end
-  H.check_text(bufnr, original, "formatted messy gitops (indent 0)")
+  H.check_text(bufnr, original, "formatted messy release.fz (indent 0)")
 
   -- 2. Quick fix for bad-handle, chosen from vim.lsp.buf.code_action's menu.
-  local qpath = H.write_file(root1 .. "/quickfix.fz", replace_once(original, "n3.handle(right) -> n4.handle(left)", "n3.handle(rigth) -> n4.handle(left)"))
+  local qpath = H.write_file(root1 .. "/quickfix.fz", H.replace_once(original, "n3.handle(right) -> n4.handle(left)", "n3.handle(rigth) -> n4.handle(left)"))
   local qbuf, qclient = H.open(qpath)
   H.eq(qclient and qclient.id, client1 and client1.id, "second file in the same root reuses the client")
-  H.eq(#(vim.lsp.get_clients and vim.lsp.get_clients() or vim.lsp.get_active_clients()), 1, "one client for one root")
-  local lnum = 7
+  H.eq(#H.all_clients(), 1, "one client for one root")
+  local lnum = H.line_of(qbuf, "rigth")
   local col = H.col_of(qbuf, lnum, "rigth")
   local ok, diags = H.wait_diagnostics(qbuf, function(d)
     for _, x in ipairs(d) do
@@ -108,7 +102,11 @@ H.run("format_quickfix", function()
   why = H.unsupported(qbuf, "textDocument/codeAction")
   H.check(why == nil, "server advertises code actions", "codeActionProvider", why)
   if not why then
-    vim.lsp.buf.code_action({ only = { "quickfix" } })
+    if vim.fn.has("nvim-0.8") == 1 then
+      vim.lsp.buf.code_action({ context = { only = { "quickfix" } } })
+    else
+      vim.lsp.buf.code_action({ only = { "quickfix" } })
+    end
     H.wait_change(qbuf, before)
   end
   vim.ui.select = orig_select
@@ -121,7 +119,7 @@ H.run("format_quickfix", function()
       end
     end
     return true
-  end, 3000)
+  end)
   H.check(ok, "bad-handle gone after the quick fix", "none", H.short_diags(diags))
 
   -- 3. Settings: a second root with format.indent = 2 gets its own client and indents lanes.

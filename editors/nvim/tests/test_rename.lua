@@ -2,32 +2,26 @@
 -- its declaration, edge sources/targets (incl. `Lane.nX`) and loop members change, nothing else.
 local H = dofile(vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":p:h") .. "/helpers.lua")
 
-local function replace_line(text, old, new)
-  local s, e = text:find(old, 1, true)
-  assert(s, "fixture: line not found: " .. old)
-  return text:sub(1, s - 1) .. new .. text:sub(e + 1)
-end
-
 H.run("rename", function()
   H.setup_plugin()
   local dir = H.scratch("rename")
-  local original = H.corpus("skill-ref-auth-three-lane-loop-spaced.fz")
-  local path = H.write_file(dir .. "/auth.fz", original)
+  local original = H.fixture("reset.fz")
+  local path = H.write_file(dir .. "/reset.fz", original)
   local bufnr = H.open(path)
   local uri = vim.uri_from_bufnr(bufnr)
 
-  -- n2 lives in lane User; it is referenced from lane User (edges, loop) and from lane
-  -- Application as `User.n2`. Rename it from that cross-lane reference.
+  -- n2 lives in lane Reader; it is referenced from lane Reader (edges, a loop across lanes)
+  -- and from lane Site as `Reader.n2`. Rename it from that cross-lane reference.
   local expected = original
-  expected = replace_line(expected, 'n2: rectangle label:"Enter username and password"', 'n42: rectangle label:"Enter username and password"')
-  expected = replace_line(expected, "n1.handle(right) -> n2.handle(left)", "n1.handle(right) -> n42.handle(left)")
-  expected = replace_line(expected, "n2.handle(right) -> n3.handle(left)", "n42.handle(right) -> n3.handle(left)")
-  expected = replace_line(expected, "loop [retry until valid format] n2 n3 n7 n8", "loop [retry until valid format] n42 n3 n7 n8")
-  expected = replace_line(expected, 'n8.handle(top) -> User.n2.handle(bottom) [label="No - Error"]', 'n8.handle(top) -> User.n42.handle(bottom) [label="No - Error"]')
+  expected = H.replace_once(expected, 'n2: rectangle label:"Type the e-mail address"', 'n42: rectangle label:"Type the e-mail address"')
+  expected = H.replace_once(expected, "n1.handle(right) -> n2.handle(left)", "n1.handle(right) -> n42.handle(left)")
+  expected = H.replace_once(expected, "n2.handle(right) -> n3.handle(left)", "n42.handle(right) -> n3.handle(left)")
+  expected = H.replace_once(expected, "loop [until the address is known] n2 n3 n7 n8", "loop [until the address is known] n42 n3 n7 n8")
+  expected = H.replace_once(expected, 'n8.handle(top) -> Reader.n2.handle(bottom) [label="No - try again"]', 'n8.handle(top) -> Reader.n42.handle(bottom) [label="No - try again"]')
 
-  local lnum = 23
-  H.eq(vim.api.nvim_buf_get_lines(bufnr, lnum, lnum + 1, false)[1], 'n8.handle(top) -> User.n2.handle(bottom) [label="No - Error"]', "fixture line 24")
-  local col = H.col_of(bufnr, lnum, "User.n2") + #"User."
+  local lnum = H.line_of(bufnr, "Reader.n2")
+  H.eq(vim.api.nvim_buf_get_lines(bufnr, lnum, lnum + 1, false)[1], 'n8.handle(top) -> Reader.n2.handle(bottom) [label="No - try again"]', "fixture: the line with Reader.n2")
+  local col = H.col_of(bufnr, lnum, "Reader.n2") + #"Reader."
 
   -- prepareRename on the reference: the range of the `n2` token.
   local result, err = H.request(bufnr, "textDocument/prepareRename", { textDocument = { uri = uri }, position = { line = lnum, character = col + 1 } })
@@ -35,12 +29,13 @@ H.run("rename", function()
   H.eq(
     range and { range.start.line, range.start.character, range["end"].line, range["end"].character } or { "no range", result, err },
     { lnum, col, lnum, col + 2 },
-    "prepareRename range on User.n2 {line,char,line,char}"
+    "prepareRename range on Reader.n2 {line,char,line,char}"
   )
 
   -- prepareRename on a shape keyword: nothing to rename there.
-  local shape_col = H.col_of(bufnr, 14, "rectangle")
-  result, err = H.request(bufnr, "textDocument/prepareRename", { textDocument = { uri = uri }, position = { line = 14, character = shape_col + 2 } })
+  local shape_line = H.line_of(bufnr, "n7: rectangle")
+  local shape_col = H.col_of(bufnr, shape_line, "rectangle")
+  result, err = H.request(bufnr, "textDocument/prepareRename", { textDocument = { uri = uri }, position = { line = shape_line, character = shape_col + 2 } })
   H.check(result == nil or err ~= nil, "prepareRename on `rectangle` refuses (null or error)", "nil result or an error", result)
 
   -- As a user: cursor on the reference, :lua vim.lsp.buf.rename('n42').
@@ -62,6 +57,6 @@ H.run("rename", function()
       end
     end
     return true
-  end, 3000)
+  end)
   H.check(ok, "no undefined-node after the rename", "none", H.short_diags(diags))
 end)
