@@ -15,6 +15,7 @@ from test_rename import assert_renaming_keeps_the_graph
 from fz_lsp.completion import complete
 from fz_lsp.document import Document
 from fz_lsp.hover import hover
+from fz_lsp.inlay_hints import label_hints
 
 ALL_FILES = corpus_files("*.fz") + corpus_files("truncated/*.partial")
 
@@ -41,3 +42,11 @@ def test_every_position_of_the_corpus_hovers_without_error():
 @pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: p.name)
 def test_renaming_every_node_and_lane_of_a_corpus_file_keeps_the_graph(path):
     assert_renaming_keeps_the_graph(read_exact(path))
+
+
+def test_every_inlay_hint_of_the_corpus_lies_inside_its_line():
+    for path in ALL_FILES:
+        doc = Document(read_exact(path))
+        hints = label_hints(doc, (0, 0), (len(doc.lines), 0))
+        for h in hints:
+            assert 0 <= h.col <= len(doc.lines[h.line]) and h.label.strip()

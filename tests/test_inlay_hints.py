@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 import pytest_lsp
-from conftest import CORPUS, R, SERVER_COMMAND, SERVER_ENV, Session, initialize_params, read_exact
+from conftest import FIXTURES, R, SERVER_COMMAND, SERVER_ENV, Session, fixture_files, initialize_params, read_exact
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
@@ -18,8 +18,8 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:The test <Function .* is marked with '@pytest.mark.asyncio'"),
 ]
 
-GITOPS = read_exact(CORPUS / "gitops-deployment.fz")
-AUTH = read_exact(CORPUS / "skill-ref-auth-three-lane-loop-spaced.fz")
+LIBRARY = read_exact(FIXTURES / "library-hold.fz")  # 47 lines, 20 edges
+REVIEW = read_exact(FIXTURES / "peer-review-loop-across-lanes.fz")
 EVERYWHERE = ((0, 0), (10_000, 0))
 
 
@@ -32,33 +32,33 @@ def short(hints: list[LabelHint]) -> list[tuple[int, int, str]]:
 
 
 def test_edge_endpoints_get_labels_after_the_handle():
-    hints = label_hints(Document(GITOPS), (8, 0), (8, 100))
-    # `n4.handle(bottom) -> CICD.n5.handle(top) [label="Trigger"]`
-    assert short(hints) == [(8, 17, "Merge After Review"), (8, 40, "Run Tests and Lint")]
-    assert hints[1].tooltip == "Run Tests and Lint\n(n5, rectangle in lane CI/CD Pipeline)"
+    hints = label_hints(Document(LIBRARY), (8, 0), (8, 100))
+    # `n3.handle(bottom) -> Catalog.n6.handle(top) [label="Hold request"]`
+    assert short(hints) == [(8, 17, "Place a hold"), (8, 43, "Record the hold")]
+    assert hints[1].tooltip == "Record the hold\n(n6, rectangle in lane Catalog/ILS (Koha))"
 
 
 def test_only_hints_inside_the_range():
-    doc = Document(GITOPS)
-    assert short(label_hints(doc, (8, 0), (8, 20))) == [(8, 17, "Merge After Review")]
-    assert short(label_hints(doc, (8, 18), (8, 40))) == [(8, 40, "Run Tests and Lint")]
-    assert short(label_hints(doc, (5, 0), (6, 0))) == [(5, 16, "Code Change"), (5, 35, "Git Push to Main")]
+    doc = Document(LIBRARY)
+    assert short(label_hints(doc, (8, 0), (8, 20))) == [(8, 17, "Place a hold")]
+    assert short(label_hints(doc, (8, 18), (8, 43))) == [(8, 43, "Record the hold")]
+    assert short(label_hints(doc, (6, 0), (7, 0))) == [(6, 16, "Wants a book"), (6, 35, "Search the catalogue")]
     assert label_hints(doc, (9, 0), (4, 0)) == []
-    assert label_hints(doc, (0, 0), (4, 100)) == []  # declarations only
+    assert label_hints(doc, (0, 0), (5, 100)) == []  # declarations only
     all_hints = label_hints(doc, *EVERYWHERE)
-    assert len(all_hints) == 2 * len(doc.model.edges) == 36
+    assert len(all_hints) == 2 * len(doc.model.edges) == 40
 
 
 def test_loop_members_get_labels_after_the_id_and_long_labels_are_cut():
-    # `loop [retry until valid format] n2 n3 n7 n8`
-    hints = label_hints(Document(AUTH), (10, 0), (10, 100))
+    # `loop [until the reviewers agree] n3 n5 n8 n11`: members of three lanes
+    hints = label_hints(Document(REVIEW), (8, 0), (8, 100))
     assert short(hints) == [
-        (10, 34, "Enter username and passw…"),
-        (10, 37, "Submit form"),
-        (10, 40, "Validate format"),
-        (10, 43, "Valid format?"),
+        (8, 35, "Revise the manuscript ca…"),
+        (8, 38, "Screen the submission"),
+        (8, 41, "Read the manuscript"),
+        (8, 45, "Weigh the reviews"),
     ]
-    assert hints[0].tooltip == "Enter username and password\n(n2, rectangle in lane User)"
+    assert hints[0].tooltip == "Revise the manuscript carefully\n(n3, rectangle in lane Author)"
 
 
 def test_truncate():
@@ -69,9 +69,12 @@ def test_truncate():
 
 
 def test_unresolved_unlabelled_and_incomplete_references():
-    skeleton = Document(read_exact(CORPUS / "mcp-syntax-v1-0-2-skeleton-placeholder.fz"))
-    # `  n1.handle(right) -> n2.handle(left)`: n2 is undeclared, so only n1 gets a hint
-    assert short(label_hints(skeleton, *EVERYWHERE)) == [(3, 18, "Node Label")]
+    template = Document(read_exact(FIXTURES / "template-known-errors.fz"))
+    # `n2.handle(right) -> n3.handle(left)`: n3 is undeclared, so only n2 gets a hint there
+    # (n2's placeholder shape does not hide its label)
+    assert short(label_hints(template, *EVERYWHERE)) == [
+        (3, 16, "Begin"), (3, 35, "Describe this step"), (4, 16, "Describe this step")
+    ]
     doc = Document('A { # A\nn1: circle\nn2: taskbox owner:"Al" system:"CI"\nn1.handle(right -> n2.handle(left)\nn2.handle(right) -> n1\n}')
     # n1 has no label (nothing but its id to show): no hint; the taskbox shows its fields;
     # an unclosed handle puts the hint after what is written; no handle: after the id
@@ -80,15 +83,15 @@ def test_unresolved_unlabelled_and_incomplete_references():
 
 
 def test_truncated_files_and_empty_document():
-    for path in sorted((CORPUS / "truncated").glob("*.partial")):
+    for path in fixture_files("truncated/*.partial"):
         doc = Document(read_exact(path))
         hints = label_hints(doc, *EVERYWHERE)
-        assert hints and all(h.line < len(doc.lines) - 1 for h in hints)  # the cut line has none
-    doc = Document(read_exact(CORPUS / "truncated" / "api-gateway-workflow.fz.partial"))
+        assert hints and all(h.line < len(doc.lines) - 1 for h in hints), path.name  # the cut line has none
+    doc = Document(read_exact(FIXTURES / "truncated" / "er-triage-cut-mid-handle.fz.partial"))
     last = len(doc.lines) - 1
     assert short(label_hints(doc, (last - 1, 0), (last, 10))) == [
-        (last - 1, 15, "Return error response"),
-        (last - 1, 45, "Transform response"),
+        (last - 1, 17, "Read the scan"),
+        (last - 1, 37, "Write the discharge note"),
     ]
     assert label_hints(Document(""), *EVERYWHERE) == []
 
@@ -108,18 +111,18 @@ def hint(line: int, character: int, label: str, tooltip: str) -> types.InlayHint
     return types.InlayHint(position=types.Position(line, character), label=label, padding_left=True, tooltip=tooltip)
 
 
-async def test_e2e_gitops_hints(session: Session, client: LanguageClient):
-    uri = await session.open(GITOPS)
+async def test_e2e_library_hints(session: Session, client: LanguageClient):
+    uri = await session.open(LIBRARY)
     result = await request(client, uri, R(8, 0, 9, 0))
     assert result == [
-        hint(8, 17, "Merge After Review", "Merge After Review\n(n4, rectangle in lane Developer)"),
-        hint(8, 40, "Run Tests and Lint", "Run Tests and Lint\n(n5, rectangle in lane CI/CD Pipeline)"),
+        hint(8, 17, "Place a hold", "Place a hold\n(n3, rectangle in lane Library Patron)"),
+        hint(8, 43, "Record the hold", "Record the hold\n(n6, rectangle in lane Catalog/ILS (Koha))"),
     ]
-    assert len(await request(client, uri, R(0, 0, 46, 0))) == 36
+    assert len(await request(client, uri, R(0, 0, 47, 0))) == 40
 
 
 async def test_e2e_setting_switches_hints_off_and_on(session: Session, client: LanguageClient):
-    uri = await session.open(GITOPS)
+    uri = await session.open(LIBRARY)
 
     async def configure(labels: bool) -> None:
         client.workspace_did_change_configuration(
@@ -129,35 +132,36 @@ async def test_e2e_setting_switches_hints_off_and_on(session: Session, client: L
 
     await configure(False)
     try:
-        assert await request(client, uri, R(0, 0, 46, 0)) == []
+        assert await request(client, uri, R(0, 0, 47, 0)) == []
     finally:
         await configure(True)
-    assert len(await request(client, uri, R(0, 0, 46, 0))) == 36
+    assert len(await request(client, uri, R(0, 0, 47, 0))) == 40
 
 
 async def test_e2e_truncated_file(session: Session, client: LanguageClient):
-    text = read_exact(CORPUS / "truncated" / "fr-authentication-flow-workflow.fz.partial")
+    text = read_exact(FIXTURES / "truncated" / "er-triage-cut-mid-handle.fz.partial")
     uri = await session.open(text, name="truncated")
     last = text.count("\n")
-    # `n16.handle(right) -> n17.handle(left)` then the cut `n17.ha`; the range runs past the end
+    # `n13.handle(right) -> n14.handle(left)` then the cut `n14.ha`; the range runs past the end
     result = await request(client, uri, R(last - 1, 0, last + 5, 0))
     assert [(h.position, h.label) for h in result] == [
-        (types.Position(last - 1, 17), "Send OTP to device"),
-        (types.Position(last - 1, 37), "Verify OTP code"),
+        (types.Position(last - 1, 17), "Read the scan"),
+        (types.Position(last - 1, 37), "Write the discharge note"),
     ]
 
 
 async def test_e2e_utf16_positions_after_emoji(session: Session, client: LanguageClient):
-    text = read_exact(CORPUS / "guidelines-simple-loop.fz").split("\n")
-    line = "loop [重试 🚀] n1 n2"
-    text[4] = line
+    text = read_exact(FIXTURES / "kettle-single-lane-loop.fz").split("\n")
+    line = "loop [再烧 🫖] n1 n2"
+    assert text[6].startswith("loop [")
+    text[6] = line
     uri = await session.open("\n".join(text))
-    result = await request(client, uri, R(4, 0, 5, 0))
-    # code points: n1 ends at 14, n2 at 17; the rocket adds one UTF-16 unit
+    result = await request(client, uri, R(6, 0, 7, 0))
+    # code points: n1 ends at 14, n2 at 17; the teapot adds one UTF-16 unit
     assert (line.index("n1") + 2, line.index("n2") + 2) == (14, 17)
     assert [(h.position, h.label) for h in result] == [
-        (types.Position(4, 15), "Validate"),
-        (types.Position(4, 18), "Valid?"),
+        (types.Position(6, 15), "Heat the water"),
+        (types.Position(6, 18), "Boiling yet?"),
     ]
 
 
@@ -181,7 +185,7 @@ async def refresh_client(lsp_client: LanguageClient):
 
 async def test_e2e_settings_change_refreshes_hints(refresh_client: LanguageClient):
     session = Session(refresh_client)
-    uri = await session.open(GITOPS)
+    uri = await session.open(LIBRARY)
     assert REFRESHES == []
     refresh_client.workspace_did_change_configuration(
         types.DidChangeConfigurationParams(settings={"flowzap": {"inlayHints": {"labels": False}}})
@@ -191,4 +195,4 @@ async def test_e2e_settings_change_refreshes_hints(refresh_client: LanguageClien
             break
         await asyncio.sleep(0.05)
     assert REFRESHES == [None]
-    assert await request(refresh_client, uri, R(0, 0, 46, 0)) == []
+    assert await request(refresh_client, uri, R(0, 0, 47, 0)) == []
