@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from conftest import corpus_files, read_exact
 from test_rename import assert_renaming_keeps_the_graph
+from test_semantic_tokens import assert_tokens_ordered_disjoint_and_on_their_line
 
 from fz_lsp.completion import complete
 from fz_lsp.document import Document
@@ -50,3 +51,8 @@ def test_every_inlay_hint_of_the_corpus_lies_inside_its_line():
         hints = label_hints(doc, (0, 0), (len(doc.lines), 0))
         for h in hints:
             assert 0 <= h.col <= len(doc.lines[h.line]) and h.label.strip()
+
+
+def test_corpus_tokens_are_ordered_disjoint_and_on_their_line():
+    for path in ALL_FILES:
+        assert_tokens_ordered_disjoint_and_on_their_line(Document(read_exact(path)))

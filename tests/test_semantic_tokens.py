@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 import pytest_lsp
-from conftest import CORPUS, SERVER_COMMAND, SERVER_ENV, Session, initialize_params, read_exact
+from conftest import FIXTURES, SERVER_COMMAND, SERVER_ENV, Session, fixture_files, initialize_params, read_exact
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lsprotocol import types
@@ -20,8 +20,8 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:The test <Function .* is marked with '@pytest.mark.asyncio'"),
 ]
 
-GITOPS = read_exact(CORPUS / "gitops-deployment.fz")
-TRUNCATED = sorted((CORPUS / "truncated").glob("*.partial"))
+# line 8: `n3.handle(bottom) -> Catalog.n6.handle(top) [label="Hold request"]`
+LIBRARY = read_exact(FIXTURES / "library-hold.fz")
 
 
 def words(doc: Document, line: int) -> list[tuple[str, str, tuple[str, ...]]]:
@@ -40,41 +40,58 @@ def test_legend():
     assert TOKEN_MODIFIERS == ("declaration", "documentation")
 
 
-def test_gitops_lines():
-    doc = Document(GITOPS)
-    assert words(doc, 10) == [("CICD", "namespace", ("declaration",)), ("# CI/CD Pipeline", "string", ("documentation",))]
+def test_library_lines():
+    doc = Document(LIBRARY)
     assert words(doc, 11) == [
-        ("n5", "variable", ("declaration",)),
+        ("Catalog", "namespace", ("declaration",)), ("# Catalog/ILS (Koha)", "string", ("documentation",))
+    ]
+    assert words(doc, 12) == [
+        ("n6", "variable", ("declaration",)),
         ("rectangle", "type", ()),
         ("label", "property", ()),
-        ('"Run Tests and Lint"', "string", ()),
+        ('"Record the hold"', "string", ()),
     ]
     assert words(doc, 8) == [
-        ("n4", "variable", ()),
+        ("n3", "variable", ()),
         ("handle", "keyword", ()),
         ("bottom", "enumMember", ()),
         ("->", "operator", ()),
-        ("CICD", "namespace", ()),
-        ("n5", "variable", ()),
+        ("Catalog", "namespace", ()),
+        ("n6", "variable", ()),
         ("handle", "keyword", ()),
         ("top", "enumMember", ()),
         ("label", "property", ()),
-        ('"Trigger"', "string", ()),
+        ('"Hold request"', "string", ()),
     ]
-    assert semantic_tokens(doc, 9, 9) == []  # `}`
-    assert semantic_tokens(doc, 8, 8)[4] == SemanticToken(8, 21, 25, "namespace")
+    assert semantic_tokens(doc, 10, 10) == []  # `}`
+    assert semantic_tokens(doc, 8, 8)[4] == SemanticToken(8, 21, 28, "namespace")
+
+
+def test_taskbox_styles_and_cjk_lines():
+    doc = Document(read_exact(FIXTURES / "newsroom-taskboxes.fz"))
+    assert [w[:2] for w in words(doc, 1)] == [
+        ("n1", "variable"), ("taskbox", "type"), ("owner", "property"), ('"Priya"', "string"),
+        ("description", "property"), ('"Draft the article"', "string"), ("system", "property"), ('"CMS"', "string"),
+    ]
+    assert [w[:2] for w in words(doc, 3)] == [
+        ("n3", "variable"), ("taskbox", "type"), ("label", "property"), ('"Publish|Sam|WordPress"', "string")
+    ]
+    tea = Document(read_exact(FIXTURES / "bubble-tea-cjk-emoji.fz"))
+    assert words(tea, 0) == [("Customer", "namespace", ("declaration",)), ("# 顾客 🧋", "string", ("documentation",))]
+    assert words(tea, 5)[-1] == ('"下单 📝"', "string", ())
 
 
 def test_loops_comments_display_labels_and_foreign_lines():
-    doc = Document(read_exact(CORPUS / "guidelines-simple-loop.fz"))
-    assert words(doc, 4) == [
+    doc = Document(read_exact(FIXTURES / "kettle-single-lane-loop.fz"))
+    assert words(doc, 6) == [
         ("loop", "keyword", ()),
-        ("[retry until valid]", "string", ()),
+        ("[until it boils]", "string", ()),
         ("n1", "variable", ()),
         ("n2", "variable", ()),
     ]
-    old = Document(read_exact(CORPUS / "mcp-syntax-v1-0-2-order-processing.fz"))
-    assert words(old, 1) == [("# Sales Team", "string", ("documentation",))]
+    old = Document(read_exact(FIXTURES / "hotel-old-display-label.fz"))
+    assert words(old, 0) == [("frontdesk", "namespace", ("declaration",))]
+    assert words(old, 1) == [("# Front Desk", "string", ("documentation",))]
     doc = Document('A {\n  // note\ngraph TD\nn1.handle(rigth) -> n2.handle(left)\n}')
     assert words(doc, 1) == [("// note", "comment", ())]
     assert words(doc, 2) == []
@@ -83,20 +100,20 @@ def test_loops_comments_display_labels_and_foreign_lines():
 
 
 def test_broken_lines_use_the_fallback_lexer():
-    text = GITOPS.split("\n")
-    text[8] = "n4.handle(bottom) -> CICD."
-    text[9] = 'n20: rect label="x" foo:"unfinished'
+    text = LIBRARY.split("\n")
+    text[8] = "n3.handle(bottom) -> Catalog."
+    text[9] = 'n19: rect label="x" foo:"unfinished'
     doc = Document("\n".join(text))
     assert type(doc.statements[8]).__name__ == "Broken"
     assert words(doc, 8) == [
-        ("n4", "variable", ()),
+        ("n3", "variable", ()),
         ("handle", "keyword", ()),
         ("bottom", "enumMember", ()),
         ("->", "operator", ()),
-        ("CICD", "namespace", ()),
+        ("Catalog", "namespace", ()),
     ]
     assert words(doc, 9) == [
-        ("n20", "variable", ("declaration",)),
+        ("n19", "variable", ("declaration",)),
         ("rect", "type", ()),
         ("label", "property", ()),
         ('"x"', "string", ()),
@@ -111,17 +128,19 @@ def test_broken_lines_use_the_fallback_lexer():
 
 def test_truncated_last_lines():
     last = {}
-    for path in TRUNCATED:
+    for path in fixture_files("truncated/*.partial"):
         doc = Document(read_exact(path))
         last[path.name] = words(doc, len(doc.lines) - 1)
-    assert last["api-gateway-workflow.fz.partial"] == [("n18", "variable", ())]  # `n18.h`
-    assert last["fr-in-app-message-workflow.fz.partial"] == [
-        ("n15", "variable", ("declaration",)),
+    assert last["er-triage-cut-mid-handle.fz.partial"] == [("n14", "variable", ())]  # `n14.ha`
+    assert last["parcel-cut-mid-string.fz.partial"] == [
+        ("n9", "variable", ("declaration",)),
         ("diamond", "type", ()),
         ("label", "property", ()),
-        ('"Delivery s', "string", ()),
+        ('"Anyone at h', "string", ()),
     ]
-    assert last["fr-support-ticket-workflow.fz.partial"][-1] == ("n15", "variable", ())
+    assert last["bike-share-cut-after-dot.fz.partial"][-1] == ("n6", "variable", ())  # `-> n6.`
+    assert last["field-trip-cut-after-shape.fz.partial"] == [("n9", "variable", ("declaration",)), ("rectangle", "type", ())]
+    assert last["bakery-crlf-cut-between-lines.fz.partial"] == []  # cut after a line end: an empty last line
 
 
 def test_encode_relative_positions():
@@ -161,16 +180,20 @@ def test_encode_in_utf16_and_utf8():
     assert data16[20:23] == [0, 8, 5] and data8[20:23] == [0, 14, 5]
 
 
-def test_corpus_tokens_are_ordered_disjoint_and_on_their_line():
-    for path in sorted(CORPUS.glob("*.fz")) + TRUNCATED:
-        doc = Document(read_exact(path))
-        tokens = semantic_tokens(doc)
-        prev = (-1, 0)
-        for t in tokens:
-            assert (t.line, t.start) >= prev
-            assert 0 <= t.start < t.end <= len(doc.lines[t.line])
-            prev = (t.line, t.end)
-        assert len(encode(tokens, lambda n, c: c)) == 5 * len(tokens)
+def test_fixture_tokens_are_ordered_disjoint_and_on_their_line():
+    for path in fixture_files("*.fz") + fixture_files("truncated/*.partial"):
+        assert_tokens_ordered_disjoint_and_on_their_line(Document(read_exact(path)))
+
+
+def assert_tokens_ordered_disjoint_and_on_their_line(doc: Document) -> None:
+    """(also used by the corpus suite)"""
+    tokens = semantic_tokens(doc)
+    prev = (-1, 0)
+    for t in tokens:
+        assert (t.line, t.start) >= prev
+        assert 0 <= t.start < t.end <= len(doc.lines[t.line])
+        prev = (t.line, t.end)
+    assert len(encode(tokens, lambda n, c: c)) == 5 * len(tokens)
 
 
 PIECES = st.sampled_from(
@@ -199,7 +222,7 @@ def test_identical_lines_get_their_own_line_numbers():
 
 def test_empty_document_and_ranges():
     assert semantic_tokens(Document("")) == []
-    doc = Document(GITOPS)
+    doc = Document(LIBRARY)
     assert semantic_tokens(doc, 8, 8) == [t for t in semantic_tokens(doc) if t.line == 8]
     assert semantic_tokens(doc, 40, 500) == [t for t in semantic_tokens(doc) if t.line >= 40]
 
@@ -243,41 +266,41 @@ async def test_e2e_legend_in_capabilities(client: LanguageClient):
     assert provider.full and provider.range
 
 
-async def test_e2e_full_on_gitops(session: Session, client: LanguageClient):
-    uri = await session.open(GITOPS)
+async def test_e2e_full_on_the_library(session: Session, client: LanguageClient):
+    uri = await session.open(LIBRARY)
     data = await full(client, uri)
-    assert data[:10] == [0, 0, 9, 0, 1, 0, 12, 11, 4, 2]  # `Developer { # Developer`
+    assert data[:10] == [0, 0, 6, 0, 1, 0, 9, 16, 4, 2]  # `Patron { # Library Patron`
     tokens = decode(data)
     assert [t for t in tokens if t[0] == 8] == [
         (8, 0, 2, "variable", []),
         (8, 3, 6, "keyword", []),
         (8, 10, 6, "enumMember", []),
         (8, 18, 2, "operator", []),
-        (8, 21, 4, "namespace", []),
-        (8, 26, 2, "variable", []),
-        (8, 29, 6, "keyword", []),
-        (8, 36, 3, "enumMember", []),
-        (8, 42, 5, "property", []),
-        (8, 48, 9, "string", []),
+        (8, 21, 7, "namespace", []),
+        (8, 29, 2, "variable", []),
+        (8, 32, 6, "keyword", []),
+        (8, 39, 3, "enumMember", []),
+        (8, 45, 5, "property", []),
+        (8, 51, 14, "string", []),
     ]
-    assert len(tokens) == len(semantic_tokens(Document(GITOPS)))
+    assert len(tokens) == len(semantic_tokens(Document(LIBRARY)))
 
 
 async def test_e2e_range_request(session: Session, client: LanguageClient):
-    uri = await session.open(GITOPS)
+    uri = await session.open(LIBRARY)
     result = await client.text_document_semantic_tokens_range_async(
         types.SemanticTokensRangeParams(
             text_document=types.TextDocumentIdentifier(uri=uri),
-            range=types.Range(start=types.Position(10, 0), end=types.Position(11, 5)),
+            range=types.Range(start=types.Position(11, 0), end=types.Position(12, 5)),
         )
     )
     assert decode(list(result.data)) == [
-        (10, 0, 4, "namespace", ["declaration"]),
-        (10, 7, 16, "string", ["documentation"]),
-        (11, 0, 2, "variable", ["declaration"]),
-        (11, 4, 9, "type", []),
-        (11, 14, 5, "property", []),
-        (11, 20, 20, "string", []),
+        (11, 0, 7, "namespace", ["declaration"]),
+        (11, 10, 20, "string", ["documentation"]),
+        (12, 0, 2, "variable", ["declaration"]),
+        (12, 4, 9, "type", []),
+        (12, 14, 5, "property", []),
+        (12, 20, 17, "string", []),
     ]
 
 
@@ -297,8 +320,8 @@ async def test_e2e_utf16_lengths_and_columns(session: Session, client: LanguageC
 
 
 async def test_e2e_truncated_file(session: Session, client: LanguageClient):
-    text = read_exact(CORPUS / "truncated" / "microservices-api-gateway-architecture.fz.partial")
+    text = read_exact(FIXTURES / "truncated" / "field-trip-cut-after-shape.fz.partial")  # ends `n9: rectangle `
     uri = await session.open(text, name="truncated")
     tokens = decode(await full(client, uri))
     last = text.count("\n")
-    assert [t for t in tokens if t[0] == last] == [(last, 0, 3, "variable", ["declaration"]), (last, 5, 9, "type", [])]
+    assert [t for t in tokens if t[0] == last] == [(last, 0, 2, "variable", ["declaration"]), (last, 4, 9, "type", [])]
