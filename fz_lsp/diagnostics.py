@@ -231,7 +231,9 @@ class _Checker:
             else:
                 seen[key] = a
             self.check_length(i, a)
-        if shape in ("circle", "rectangle", "diamond") and "label" not in seen:
+        misspelt_label = any(nearest(a.key.text, NODE_ATTRIBUTES) == "label" for a in st.attributes
+                             if a.key.text not in NODE_ATTRIBUTES)  # reported once, as unknown-attribute
+        if shape in ("circle", "rectangle", "diamond") and "label" not in seen and not misspelt_label:
             self.add(
                 "missing-label",
                 Span.of(i, st.node),
@@ -470,6 +472,7 @@ class _Checker:
                 if (
                     m.node_by_id.get(node.id) is node and not node.incoming and not node.outgoing and not node.loops
                     and id(node) not in touched  # named by a line that does not parse: one mistake, one diagnostic
+                    and node.lane is not None  # outside every lane: that error is enough
                 ):
                     self.add(
                         "orphan-node",

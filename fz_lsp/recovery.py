@@ -58,7 +58,11 @@ def recover(line: str, broken: Broken) -> Broken:
     foreign = _mermaid(line)
     if foreign is not None:
         message, start, end = foreign
-        return replace(broken, message=message, start=start, end=end, code="not-flowzap")
+        # a Mermaid node still declares its id, a Mermaid link still touches its ends
+        return replace(
+            broken, message=message, start=start, end=end, code="not-flowzap",
+            recovered=_mermaid_node(line), touches=_touches(line),
+        )
     candidates = list(_candidates(line, broken))
     # one repair, else two that touch different places (`[label:"x` needs `"` and `]`)
     attempts = [(c,) for c in candidates] + [
@@ -420,6 +424,19 @@ def _readable_node(line: str) -> Optional[NodeDecl]:
     return NodeDecl(node, colon, shape, attributes)
 
 
+def _mermaid_node(line: str) -> Optional[NodeDecl]:
+    """`n4[Show receipt]` alone on a line (a Mermaid node): it still declares `n4`, with the
+    bracketed text as its label."""
+    m = re.fullmatch(r"[ \t]*(" + NAME + r")(\[\[?|\(\(?|\{\{?|>)([^\]\)\}\r\n]*)(\]\]?|\)\)?|\}\}?)[ \t]*", line)
+    if m is None:
+        return None
+    node = Tok(m.group(1), m.start(1), m.end(1))
+    label = m.group(3).strip().strip('"')
+    value = Tok('"' + label.replace("\\", "\\\\").replace('"', '\\"') + '"', m.start(3), m.end(3))
+    empty = Tok("", m.end(1), m.end(1))
+    return NodeDecl(node, Tok(":", m.end(1), m.end(1)), empty, (Attribute(Tok("label", m.start(3), m.start(3)), empty, value),))
+
+
 def _shift_attribute(a: Attribute, by: int) -> Attribute:
     def s(t: Tok) -> Tok:
         return Tok(t.text, t.start + by, t.end + by)
@@ -445,6 +462,10 @@ def _touches(line: str) -> tuple[Endpoint, ...]:
         if part in ("-->", "->>", "->", "-.->", "==>", "\u2192"):
             pos += len(part)
             continue
+        label = re.match(r"[ \t]*\|[^|]*\|", part)  # Mermaid's `-->|Yes| B`
+        if label is not None:
+            pos += label.end()
+            part = part[label.end():]
         m = _ENDPOINT.match(part)
         if m is not None:
             out.append(_endpoint_of(m, pos, "handle"))

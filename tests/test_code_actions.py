@@ -400,8 +400,11 @@ async def test_e2e_only_is_honoured(client, session):
     kinds = lambda actions: sorted({str(getattr(a.kind, "value", a.kind)) for a in actions})  # noqa: E731
     assert kinds(await request(client, uri, everything, published)) == ["quickfix", RENUMBER]
     assert kinds(await request(client, uri, everything, published, [types.CodeActionKind.QuickFix])) == ["quickfix"]
-    assert kinds(await request(client, uri, everything, published, [types.CodeActionKind.Source])) == [RENUMBER]
+    assert kinds(await request(client, uri, everything, published, [types.CodeActionKind.Source])) == [
+        "source.fixAll.flowzap", RENUMBER]
     assert kinds(await request(client, uri, everything, published, [RENUMBER])) == [RENUMBER]
+    assert kinds(await request(client, uri, everything, published, [types.CodeActionKind.SourceFixAll])) == [
+        "source.fixAll.flowzap"]
     assert kinds(await request(client, uri, everything, published, [types.CodeActionKind.Refactor])) == []
 
 
