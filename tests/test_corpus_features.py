@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import corpus_files, read_exact
+from test_navigation import assert_every_position_is_safe
 from test_rename import assert_renaming_keeps_the_graph
 from test_semantic_tokens import assert_tokens_ordered_disjoint_and_on_their_line
 
@@ -56,3 +57,8 @@ def test_every_inlay_hint_of_the_corpus_lies_inside_its_line():
 def test_corpus_tokens_are_ordered_disjoint_and_on_their_line():
     for path in ALL_FILES:
         assert_tokens_ordered_disjoint_and_on_their_line(Document(read_exact(path)))
+
+
+@pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: p.name)
+def test_every_navigation_answer_on_a_corpus_file_stays_in_the_document(path):
+    assert_every_position_is_safe(read_exact(path))
