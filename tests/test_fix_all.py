@@ -1,0 +1,231 @@
+"""The new quick fixes and "Fix all FlowZap problems", end to end.
+
+Every fixable slip of tests/test_single_mistakes.py is fixed through the real server: the
+client takes the preferred quick fix of the published diagnostic, applies its edits, sends
+the new text back, and the server then publishes no error or warning, and the text is the
+valid document again (the mistake gone, nothing else changed). `source.fixAll.flowzap` does
+all of them at once, and `fz-lsp check --fix` writes the same text, twice without change.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lsprotocol import types
+
+from conftest import FIXTURES, ROOT, SERVER_ENV, R, Session, read_exact
+from fz_lsp.code_actions import FIX_ALL, QUICKFIX, code_actions
+from fz_lsp.document import Document
+from fz_lsp.edits import apply_client_edits, apply_edits
+from fz_lsp.fix_all import edits_between, fix_all_edits, fixed_text
+from fz_lsp.settings import Settings
+from test_single_mistakes import SLIPS, VALID, Slip, variant
+
+pytestmark = [
+    pytest.mark.asyncio(loop_scope="module"),
+    pytest.mark.filterwarnings("ignore:The test <Function .* is marked with '@pytest.mark.asyncio'"),
+]
+
+# slip -> the line its quick fix writes, when it is not the valid document's own line
+REWRITTEN = {
+    "unquoted label": 'n2: rectangle label:"Enter"',
+    "unquoted label of two words": 'n2: rectangle label:"Enter address"',
+    "edge in the wrong lane": None,  # moved: see expected_after_fix
+}
+# slips whose fix is a guess, or that have no single obvious repair: no preferred quick fix
+NOT_FIXABLE = {
+    "Mermaid labelled link", "Mermaid sequence arrow", "Mermaid node", "Mermaid end", "Mermaid header",
+    "undefined target", "chained edge", "a second }", "a missing }",
+    "loop of one node", "node outside every lane",
+}
+FIXABLE = [s for s in SLIPS if s.name not in NOT_FIXABLE]
+
+
+def text_of(lines: list[str]) -> str:
+    return "\n".join(lines) + "\n"
+
+
+def expected_after_fix(slip: Slip) -> str:
+    if slip.name == "edge in the wrong lane":  # into Shop, after its last edge line
+        lines = list(VALID)
+        lines.insert(9, slip.text)
+        return text_of(lines)
+    lines = list(VALID)
+    if slip.name in REWRITTEN:
+        lines[slip.line] = REWRITTEN[slip.name]
+    return text_of(lines)
+
+
+def test_every_fixable_slip_has_one_preferred_quick_fix_that_undoes_it():
+    for slip in FIXABLE:
+        doc = Document(text_of(variant(slip)))
+        (d,) = [d for d in doc.diagnostics() if d.severity <= 2]
+        actions = [a for a in code_actions(doc, Settings(), [(d.code, d.span)], [QUICKFIX]) if a.preferred]
+        assert len(actions) == 1, (slip.name, [a.title for a in actions])
+        assert apply_edits(doc.text, actions[0].edits) == expected_after_fix(slip), slip.name
+
+
+def test_the_guesses_are_not_preferred():
+    for slip in SLIPS:
+        if slip.name not in NOT_FIXABLE:
+            continue
+        doc = Document(text_of(variant(slip)))
+        requested = [(d.code, d.span) for d in doc.diagnostics()]
+        assert not [a.title for a in code_actions(doc, Settings(), requested, [QUICKFIX]) if a.preferred], slip.name
+
+
+def all_fixable_slips_at_once() -> str:
+    """One document with every fixable slip that sits on its own line of VALID."""
+    lines = list(VALID)
+    used: set[int] = set()
+    for slip in FIXABLE:
+        if slip.insert or slip.line in used or slip.name in REWRITTEN:
+            continue
+        used.add(slip.line)
+        lines[slip.line] = slip.text
+    assert len(used) >= 8
+    return text_of(lines)
+
+
+def test_fix_all_undoes_every_slip_at_once_and_is_idempotent():
+    broken = all_fixable_slips_at_once()
+    assert fixed_text(broken) == text_of(VALID)
+    assert fixed_text(text_of(VALID)) == text_of(VALID)
+    doc = Document(broken)
+    edits = fix_all_edits(doc)
+    assert apply_edits(broken, edits) == text_of(VALID)
+    assert fix_all_edits(Document(text_of(VALID))) == []
+
+
+def test_fix_all_keeps_line_endings_and_a_missing_final_newline():
+    broken = all_fixable_slips_at_once()
+    crlf = broken.replace("\n", "\r\n")[:-2]  # CRLF, no final newline
+    assert fixed_text(crlf) == text_of(VALID).replace("\n", "\r\n")[:-2]
+
+
+def test_fix_all_makes_the_flowzap_forms_strict_clean():
+    for path in sorted((FIXTURES / "flowzap-forms").glob("*.fz")):
+        fixed = fixed_text(read_exact(path))
+        strict = [d for d in Document(fixed).diagnostics(Settings(strict=True)) if d.severity <= 2]
+        assert strict == [], (path.name, [(d.code, d.span.line) for d in strict])
+
+
+def test_fix_all_never_guesses():
+    text = text_of(VALID).replace('n5.handle(right) -> n6.handle(left) [label="No funds"]',
+                                  'n5.handle(right) -> n9.handle(left) [label="No funds"]')
+    assert fixed_text(text) == text  # declaring n9 would be a guess
+
+
+def test_edits_between_is_minimal_per_block_of_lines():
+    doc = Document("a\nb\nc\nd")
+    edits = edits_between(doc, "a\nB\nc\nd\ne")
+    assert [(e.region.start, e.region.end, e.new_text) for e in edits] == [
+        ((1, 0), (2, 0), "B\n"), ((3, 0), (3, 1), "d\ne")]
+    assert apply_edits(doc.text, edits) == "a\nB\nc\nd\ne"
+
+
+# -- through the real server ------------------------------------------------------------------
+
+
+def client_edits(action: types.CodeAction, uri: str) -> list[tuple]:
+    return [
+        (e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character, e.new_text)
+        for e in action.edit.changes[uri]
+    ]
+
+
+async def request(client, uri, rng, diagnostics, only=None):
+    return await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=rng,
+            context=types.CodeActionContext(diagnostics=diagnostics, only=only),
+        )
+    )
+
+
+async def replace_text(session: Session, uri: str, version: int, new_text: str) -> list[types.Diagnostic]:
+    session.client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=new_text)],
+        )
+    )
+    return await session.wait_for(uri, version)
+
+
+@pytest.mark.parametrize("slip", FIXABLE, ids=lambda s: s.name)
+async def test_e2e_quick_fix_removes_the_mistake_and_nothing_else(client, session: Session, slip: Slip):
+    text = text_of(variant(slip))
+    uri = await session.open(text, "slip")
+    (published,) = [d for d in session.diagnostics(uri) if d.severity.value <= 2]
+    actions = await request(client, uri, published.range, [published], [types.CodeActionKind.QuickFix])
+    preferred = [a for a in actions if a.is_preferred]
+    assert len(preferred) == 1, [a.title for a in actions]
+    fixed = apply_client_edits(text, client_edits(preferred[0], uri))
+    assert fixed == expected_after_fix(slip)
+    after = await replace_text(session, uri, 2, fixed)
+    assert [d for d in after if d.severity.value <= 2] == []
+
+
+async def test_e2e_fix_all_source_action(client, session: Session):
+    text = all_fixable_slips_at_once()
+    uri = await session.open(text, "fixall")
+    published = session.diagnostics(uri)
+    assert len([d for d in published if d.severity.value <= 2]) >= 8
+    (action,) = await request(client, uri, R(0, 0, 0, 0), [], [types.CodeActionKind.SourceFixAll])
+    assert (action.kind, action.title) == (FIX_ALL, "Fix all FlowZap problems")
+    fixed = apply_client_edits(text, client_edits(action, uri))
+    assert fixed == text_of(VALID)
+    assert await replace_text(session, uri, 2, fixed) == []
+    # nothing left to fix: no action
+    assert not await request(client, uri, R(0, 0, 0, 0), [], [FIX_ALL])
+
+
+async def test_e2e_fix_all_uses_utf16_columns(client, session: Session):
+    text = 'A { # 泳道 🚀\nn1: circle label:"🚀 起点"\nn2: rectangle label:"步骤 😀"\nn1.handel(right) -> n2.handle(left) [label:"走 🚀"]\n}\n'
+    uri = await session.open(text, "fixall-cjk")
+    (action,) = await request(client, uri, R(0, 0, 0, 0), [], [FIX_ALL])
+    fixed = apply_client_edits(text, client_edits(action, uri))
+    assert fixed == text.replace("handel", "handle").replace('[label:"', '[label="')
+
+
+# -- fz-lsp check --fix ---------------------------------------------------------------------
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "fz_lsp", *args], capture_output=True, text=True, cwd=ROOT,
+                          env=SERVER_ENV, timeout=120)
+
+
+def test_check_fix_writes_the_fixes_and_is_idempotent(tmp_path: Path):
+    path = tmp_path / "shop.fz"
+    path.write_bytes(all_fixable_slips_at_once().replace("\n", "\r\n").encode("utf-8"))
+    first = cli("check", "--fix", str(path))
+    assert (first.returncode, first.stdout, first.stderr) == (0, "", "")
+    assert path.read_bytes() == text_of(VALID).replace("\n", "\r\n").encode("utf-8")
+    before = path.stat().st_mtime_ns
+    second = cli("check", "--fix", str(path))
+    assert (second.returncode, second.stdout) == (0, "")
+    assert path.stat().st_mtime_ns == before  # nothing to write the second time
+    assert path.read_bytes() == text_of(VALID).replace("\n", "\r\n").encode("utf-8")
+
+
+def test_check_fix_reports_what_is_left(tmp_path: Path):
+    path = tmp_path / "left.fz"
+    broken = list(variant(SLIPS[0]))
+    broken[13] = 'n5.handle(right) -> n9.handle(left) [label="No funds"]'  # not fixable: a guess
+    path.write_text(text_of(broken), encoding="utf-8")
+    result = cli("check", "--fix", str(path))
+    assert result.returncode == 1
+    assert result.stdout == f"{path}:14:21: error[undefined-node] Node `n9` is not declared anywhere\n"
+    assert path.read_text(encoding="utf-8").splitlines()[2] == VALID[2]
+
+
+def test_check_fix_on_stdin_prints_the_fixed_text():
+    result = subprocess.run([sys.executable, "-m", "fz_lsp", "check", "--fix", "-"], input=all_fixable_slips_at_once(),
+                            capture_output=True, text=True, cwd=ROOT, env=SERVER_ENV, timeout=120)
+    assert (result.returncode, result.stdout, result.stderr) == (0, text_of(VALID), "")
