@@ -94,7 +94,9 @@ _RE_WORD_CHAR = re.compile(r"[A-Za-z0-9_]")
 _RE_STRING = re.compile(r'"(?:\\.|[^"\\])*("?)')
 _RE_LOOP_START = re.compile(rf"^{_W}loop{_W}\[")
 # `\b` after each name: a word cannot be split into several names (no backtracking blow-up)
-_RE_LOOP_MEMBERS = re.compile(rf"^{_W}loop{_W}\[[^\]]*\](?P<members>(?:{_W}{_NAME}\b)*){_W}$")
+_RE_LOOP_MEMBERS = re.compile(
+    rf"^{_W}loop{_W}\[[^\]]*\](?P<members>(?:{_W}(?:{_NAME}\.)?{_NAME}\b)*){_W}(?:(?P<lane>{_NAME})\.)?$"
+)
 _RE_SOURCE_DOT = re.compile(rf"^{_W}(?P<a>{_NAME}){_W}\.{_W}$")
 _RE_HANDLE_OPEN = re.compile(rf"\.{_W}handle{_W}\({_W}$")
 _RE_SOURCE_DONE = re.compile(rf"^{_W}{_NAME}{_W}{_HANDLE}[ \t]+$")
@@ -253,7 +255,7 @@ class _Builder:
         if _RE_LOOP_START.match(before):
             m = _RE_LOOP_MEMBERS.match(before)
             if m:
-                self.loop_members(m.group("members"))
+                self.loop_members(m.group("members"), m.group("lane"))
             return self.items
         masked, in_string = _mask_strings(before)
         if in_string or "#" in masked:
@@ -432,8 +434,16 @@ class _Builder:
                 filter_text=shape,
             )
 
-    def loop_members(self, members_text: str) -> None:
+    def loop_members(self, members_text: str, prefix: Optional[str] = None) -> None:
+        """Nodes not yet in the loop: after `Lane.` that lane's (members may carry their
+        lane's prefix, as FlowZap's templates write them), else this lane's first."""
         members = set(re.findall(_NAME, members_text)) | set(re.findall(_NAME, self.after))
+        if prefix is not None:
+            named = self.model.lane_by_id.get(prefix)
+            if named is not None:
+                for node in self.offered([n for n in self.lane_nodes(named) if n.id not in members]):
+                    self.node_item(node)
+            return
         lane = self.model.lane_at(self.line)
         own = [n for n in sorted_nodes(lane.nodes)] if lane is not None else []
         own_ids = {n.id for n in own}

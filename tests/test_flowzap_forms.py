@@ -168,3 +168,26 @@ async def test_strict_setting_is_read_again_on_configuration_change(configured: 
     configured.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
     await eventually(lambda: _severities(session, uri) == [(2, "label-operator"), (2, "label-operator")], 30,
                      "default diagnostics again")
+
+
+def test_completion_after_a_lane_prefix_in_a_loop_offers_that_lanes_nodes():
+    from fz_lsp.completion import complete
+
+    lines = read_exact(FORMS / "loop-prefixed-members.fz").split("\n")
+    for tail, expected in [("planner.n1 executor.", ["n2"]), ("planner.n1 critic.", ["n3", "n4"]),
+                           ("planner.n1 ", ["n2", "n3", "n4"])]:
+        lines[3] = "loop [Until the critic approves] " + tail
+        items = complete(Document("\n".join(lines)), 3, len(lines[3]))
+        assert [i.label for i in items] == expected, tail
+
+
+def test_hover_and_rename_see_prefixed_loop_members():
+    from fz_lsp.hover import hover
+    from fz_lsp.rename import rename
+
+    text = read_exact(FORMS / "loop-prefixed-members.fz")
+    doc = Document(text)
+    found = hover(doc, 3, 53)  # `n2` of `executor.n2` in the loop
+    assert found is not None and "Carry out the steps" in found.markdown
+    edits = rename(doc.model, 3, 46, "worker")  # the `executor` prefix
+    assert sorted((e.region.start_line, e.region.start_col) for e in edits) == [(2, 21), (3, 44), (5, 0)]
