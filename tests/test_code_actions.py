@@ -7,7 +7,7 @@ full) and end-to-end tests through the server with the diagnostics it published.
 from __future__ import annotations
 
 import pytest
-from conftest import CORPUS, R, corpus_files, read_exact
+from conftest import FIXTURES, R, fixture_files, read_exact
 from lsprotocol import types
 from lsprotocol.converters import get_converter
 
@@ -24,8 +24,8 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:The test <Function .* is marked with '@pytest.mark.asyncio'"),
 ]
 
-GITOPS = read_exact(CORPUS / "gitops-deployment.fz")
-TRUNCATED = sorted((CORPUS / "truncated").glob("*.partial"))
+LIBRARY = read_exact(FIXTURES / "library-hold.fz")
+TRIAGE = read_exact(FIXTURES / "truncated" / "er-triage-cut-mid-handle.fz.partial")  # lane Doctor unclosed, cut `n14.ha`
 
 BROKEN = (
     "A {\n"  # 0
@@ -193,17 +193,23 @@ def test_client_diagnostics_must_match_ours():
 
 
 def test_every_fix_on_every_diagnostic_applies_cleanly():
-    texts = [BROKEN] + [read_exact(p) for p in corpus_files() + TRUNCATED]
+    texts = [BROKEN] + [read_exact(p) for p in fixture_files("*.fz") + fixture_files("truncated/*.partial")]
     for text in texts:
-        doc = Document(text)
-        diags = doc.diagnostics()
-        actions = code_actions.code_actions(doc, Settings(), [(d.code, d.span) for d in diags], None)
-        for a in actions:
-            assert a.edits
-            check_edits(a.edits)
-            out = apply_edits(text, a.edits)
-            assert out != text
-            Document(out).diagnostics()  # the result analyses fine
+        assert_every_fix_applies_cleanly(text)
+
+
+def assert_every_fix_applies_cleanly(text: str) -> None:
+    """Every action offered for every diagnostic of `text` is a clean edit that changes the
+    text into one that still analyses (also used by the corpus suite)."""
+    doc = Document(text)
+    diags = doc.diagnostics()
+    actions = code_actions.code_actions(doc, Settings(), [(d.code, d.span) for d in diags], None)
+    for a in actions:
+        assert a.edits
+        check_edits(a.edits)
+        out = apply_edits(text, a.edits)
+        assert out != text
+        Document(out).diagnostics()  # the result analyses fine
 
 
 # ---------------------------------------------------------------------------
@@ -281,13 +287,13 @@ def test_renumber_quick_fix_on_id_gap_and_only_filter():
 
 
 def test_renumber_round_trip_on_truncated_file():
-    # n18 is the largest id; it appears in a declaration, an edge and the broken last line
-    text = read_exact(CORPUS / "truncated" / "api-gateway-workflow.fz.partial")
+    # n14 is the largest id; it appears in a declaration, two edges and the broken last line
+    text = TRIAGE
     doc = Document(text)
-    shifted = apply_edits(text, rename(doc.model, 36, 1, "n30"))
-    assert shifted.endswith("\nn30.h") and shifted.count("n30") == 3
+    shifted = apply_edits(text, rename(doc.model, 27, 1, "n30"))
+    assert shifted.endswith("\nn30.ha") and shifted.count("n30") == 4
     action = code_actions.renumber_action(Document(shifted))
-    assert action.title == "Renumber nodes n1..n18"
+    assert action.title == "Renumber nodes n1..n14"
     assert apply_edits(shifted, action.edits) == text
 
 
@@ -419,16 +425,16 @@ async def test_e2e_renumber_source_action(client, session):
 
 
 async def test_e2e_fixes_in_truncated_file(client, session):
-    # make the truncated MFA lane (unclosed, last line broken) reference an undeclared node
-    original = read_exact(CORPUS / "truncated" / "fr-authentication-flow-workflow.fz.partial")
-    text = replace_line(original, 41, "-> n17.", "-> n20.")
+    # make the truncated Doctor lane (unclosed, last line broken) reference an undeclared node
+    text = replace_line(TRIAGE, 32, "-> n14.", "-> n20.")
     uri = await session.open(text, "ca")
     (d,) = [d for d in session.diagnostics(uri) if d.code == "undefined-node"]
-    assert d.range == R(41, 21, 41, 24)
+    assert d.range == R(32, 21, 32, 24)
     (a,) = await request(client, uri, d.range, [d], [types.CodeActionKind.QuickFix])
-    assert a.title == "Declare `n20` in lane `MFA`"
-    assert edits_of(a, uri) == [(41, 0, 41, 0, 'n20: rectangle label:"n20"\n')]
-    assert apply_client_edits(text, edits_of(a, uri)) == insert_line(text, 41, 'n20: rectangle label:"n20"')
+    assert a.title == "Declare `n20` in lane `Doctor`"
+    # declared after the lane's last declaration (n14, line 27), before its edges
+    assert edits_of(a, uri) == [(28, 0, 28, 0, 'n20: rectangle label:"n20"\n')]
+    assert apply_client_edits(text, edits_of(a, uri)) == insert_line(text, 28, 'n20: rectangle label:"n20"')
 
 
 async def test_e2e_fixes_use_utf16_columns(client, session):
@@ -521,7 +527,7 @@ def test_fuzz_features_never_fail_and_edits_apply(text, data):
 
 async def test_e2e_every_feature_on_empty_broken_and_out_of_range_input(client, session):
     doc_ids = []
-    for text in ["", "\n\n", "}\n{\n  n1.handle(", read_exact(TRUNCATED[2])]:
+    for text in ["", "\n\n", "}\n{\n  n1.handle(", read_exact(FIXTURES / "truncated" / "parcel-cut-mid-string.fz.partial")]:
         doc_ids.append((text, await session.open(text, "ca-any")))
     far = [types.Position(0, 0), types.Position(0, 500), types.Position(3, 2), types.Position(900, 900)]
     for text, uri in doc_ids:
@@ -570,15 +576,15 @@ async def test_e2e_every_feature_on_empty_broken_and_out_of_range_input(client, 
     symbols = await client.text_document_document_symbol_async(
         types.DocumentSymbolParams(text_document=types.TextDocumentIdentifier(uri=uri))
     )
-    assert [s.name for s in symbols] == ["n8nTrigger", "Segmentation", "Delivery"]
+    assert [s.name for s in symbols] == ["Shop", "Depot", "Courier"]
 
 
-async def test_e2e_fixing_a_damaged_gitops_restores_the_corpus_file(client, session):
-    damaged = replace_line(GITOPS, 8, "-> CICD.n5.handle(top)", "-> n5.handle(top)")  # missing prefix
-    damaged = replace_line(damaged, 18, "GitOps.n9", "Git.n9")  # lane that does not exist
-    damaged = replace_line(damaged, 27, "n9.handle(right)", "n9.handle(rihgt)")  # bad handle
+async def test_e2e_fixing_a_damaged_library_restores_the_fixture(client, session):
+    damaged = replace_line(LIBRARY, 8, "-> Catalog.n6.handle(top)", "-> n6.handle(top)")  # missing prefix
+    damaged = replace_line(damaged, 18, "Stacks.n9", "Stack.n9")  # lane that does not exist
+    damaged = replace_line(damaged, 27, "n10.handle(right)", "n10.handle(rihgt)")  # bad handle
     damaged = replace_line(damaged, 23, "n11: diamond", "n11: diamon")  # unknown shape
-    damaged = replace_line(damaged, 37, 'label:"Old', 'label="Old')  # wrong operator
+    damaged = replace_line(damaged, 37, 'label:"Settle', 'label="Settle')  # wrong operator
     uri = await session.open(damaged, "ca")
     text = damaged
     published = session.diagnostics(uri)
@@ -595,4 +601,4 @@ async def test_e2e_fixing_a_damaged_gitops_restores_the_corpus_file(client, sess
         (edit,) = a.edit.changes[uri]
         assert edit.range.start.line == d.range.start.line
         text = apply_client_edits(text, edits_of(a, uri))  # one-token edits on distinct lines
-    assert text == GITOPS
+    assert text == LIBRARY

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import corpus_files, read_exact
+from test_code_actions import assert_every_fix_applies_cleanly
 from test_navigation import assert_every_position_is_safe
 from test_rename import assert_renaming_keeps_the_graph
 from test_semantic_tokens import assert_tokens_ordered_disjoint_and_on_their_line
@@ -62,3 +63,8 @@ def test_corpus_tokens_are_ordered_disjoint_and_on_their_line():
 @pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: p.name)
 def test_every_navigation_answer_on_a_corpus_file_stays_in_the_document(path):
     assert_every_position_is_safe(read_exact(path))
+
+
+def test_every_fix_on_every_diagnostic_of_the_corpus_applies_cleanly():
+    for path in ALL_FILES:
+        assert_every_fix_applies_cleanly(read_exact(path))
