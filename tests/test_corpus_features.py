@@ -9,12 +9,14 @@ same functions and must give well-formed answers.
 from __future__ import annotations
 
 import pytest
-from conftest import corpus_files, read_exact
+from conftest import CORPUS_DIR, corpus_files, read_exact
 from test_code_actions import assert_every_fix_applies_cleanly
+from test_formatting import assert_format_keeps_meaning_and_is_idempotent
 from test_navigation import assert_every_position_is_safe
 from test_rename import assert_renaming_keeps_the_graph
 from test_semantic_tokens import assert_tokens_ordered_disjoint_and_on_their_line
 
+from fz_lsp import formatting
 from fz_lsp.completion import complete
 from fz_lsp.document import Document
 from fz_lsp.hover import hover
@@ -68,3 +70,18 @@ def test_every_navigation_answer_on_a_corpus_file_stays_in_the_document(path):
 def test_every_fix_on_every_diagnostic_of_the_corpus_applies_cleanly():
     for path in ALL_FILES:
         assert_every_fix_applies_cleanly(read_exact(path))
+
+
+@pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: p.name)
+@pytest.mark.parametrize("indent", [0, 2])
+def test_corpus_format_keeps_meaning_and_is_idempotent(path, indent):
+    assert_format_keeps_meaning_and_is_idempotent(read_exact(path), indent)
+
+
+def test_canonical_corpus_files_need_no_edits():
+    for name in ("gitops-deployment.fz", "guidelines-simple-loop.fz", "guidelines-taskbox-ops.fz"):
+        assert formatting.format_edits(Document(read_exact(CORPUS_DIR / name)).model, 0) == [], name
+    # the README's CRLF example is canonical with two-space indentation, and keeps CRLF at 0
+    text = read_exact(CORPUS_DIR / "wedding-readme-indented.fz")
+    assert formatting.format_edits(Document(text).model, 2) == []
+    assert formatting.format_text(text, 0) == "\r\n".join(line.removeprefix("  ") for line in text.split("\r\n"))

@@ -10,7 +10,7 @@ import asyncio
 import dataclasses
 
 import pytest
-from conftest import CORPUS, R, corpus_files, read_exact
+from conftest import FIXTURES, R, fixture_files, read_exact
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lsprotocol import types
@@ -25,7 +25,8 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:The test <Function .* is marked with '@pytest.mark.asyncio'"),
 ]
 
-ALL_FILES = corpus_files() + sorted((CORPUS / "truncated").glob("*.partial"))
+ALL_FILES = fixture_files("*.fz") + fixture_files("truncated/*.partial")
+CRLF_INDENTED = FIXTURES / "cake-order-crlf-indented.fz"  # CRLF, two-space indentation, blank lines between lanes
 
 MESSY = (
     "  Lane{#  Display  X \n"
@@ -117,18 +118,30 @@ def test_line_endings_and_final_newline_are_kept(eol, final):
     assert fmt(text) == expected
 
 
-def test_crlf_corpus_file_keeps_crlf():
-    text = read_exact(CORPUS / "wedding-readme-indented.fz")
-    assert "\r\n" in text
+def test_crlf_file_keeps_crlf():
+    text = read_exact(CRLF_INDENTED)
+    assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
     assert formatting.format_edits(Document(text).model, 2) == []  # already canonical with indent 2
     out = fmt(text, 0)
     assert out == "\r\n".join(line.removeprefix("  ") for line in text.split("\r\n"))
     assert out.count("\r\n") == text.count("\r\n") and "\n" not in out.replace("\r\n", "")
 
 
-def test_canonical_corpus_files_need_no_edits():
-    for name in ("gitops-deployment.fz", "guidelines-simple-loop.fz", "guidelines-taskbox-ops.fz"):
-        assert formatting.format_edits(Document(read_exact(CORPUS / name)).model, 0) == []
+def test_canonical_files_need_no_edits():
+    for name in ("library-hold.fz", "kettle-single-lane-loop.fz", "newsroom-taskboxes.fz", "bubble-tea-cjk-emoji.fz",
+                 "recycling-no-final-newline.fz", "greenhouse-cr.fz"):
+        assert formatting.format_edits(Document(read_exact(FIXTURES / name)).model, 0) == [], name
+
+
+def test_tab_and_own_line_label_files_format_to_canonical_style():
+    text = read_exact(FIXTURES / "ferry-tab-indented.fz")
+    assert fmt(text, 0) == "\n".join(line.removeprefix("\t") for line in text.split("\n"))
+    assert fmt(text, 2) == "\n".join("  " + line[1:] if line.startswith("\t") else line for line in text.split("\n"))
+    # the old own-line display label is indented like a statement and otherwise kept
+    # (moving it onto the `{` line is the quick fix's job, not the formatter's)
+    hotel = read_exact(FIXTURES / "hotel-old-display-label.fz")
+    assert formatting.format_edits(Document(hotel).model, 2) == []
+    assert fmt(hotel, 0).split("\n")[:3] == ["frontdesk {", "# Front Desk", 'n1: circle label:"Guest arrives"']
 
 
 def test_edits_are_minimal():
@@ -256,8 +269,12 @@ def noisy(draw, text: str):
 
 @pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: p.name)
 @pytest.mark.parametrize("indent", [0, 2])
-def test_corpus_format_keeps_meaning_and_is_idempotent(path, indent):
-    text = read_exact(path)
+def test_fixture_format_keeps_meaning_and_is_idempotent(path, indent):
+    assert_format_keeps_meaning_and_is_idempotent(read_exact(path), indent)
+
+
+def assert_format_keeps_meaning_and_is_idempotent(text: str, indent: int) -> None:
+    """(also used by the corpus suite)"""
     once = fmt(text, indent)
     assert summary(once) == summary(text)
     assert fmt(once, indent) == once
@@ -346,7 +363,7 @@ async def configure_indent(client, session, uri: str, indent: int) -> None:
 
 
 async def test_e2e_crlf_file_and_indent_setting(client, session):
-    text = read_exact(CORPUS / "wedding-readme-indented.fz")
+    text = read_exact(CRLF_INDENTED)
     uri = await session.open(text, "fmt")
     edits = await format_via(client, uri)
     out = apply_client_edits(text, client_edits(edits))
@@ -376,13 +393,12 @@ async def test_e2e_range_formatting(client, session):
 
 
 async def test_e2e_truncated_file(client, session):
-    path = CORPUS / "truncated" / "fr-in-app-message-workflow.fz.partial"
-    text = read_exact(path)
+    text = read_exact(FIXTURES / "truncated" / "parcel-cut-mid-string.fz.partial")
     uri = await session.open(text, "fmt")
     edits = await format_via(client, uri)
     out = apply_client_edits(text, client_edits(edits))
     assert out == "\n".join(line.removeprefix("  ") for line in text.split("\n"))
-    assert out.endswith('\nn15: diamond label:"Delivery s')  # the broken last line is kept
+    assert out.endswith('\nn9: diamond label:"Anyone at h')  # the broken last line is kept
 
 
 def test_huge_indent_setting_is_capped():
@@ -390,8 +406,8 @@ def test_huge_indent_setting_is_capped():
     assert fmt(text, 100_000) == fmt(text, formatting.MAX_INDENT) == 'A { # A\n' + " " * 32 + 'n1: circle label:"x"\n}\n'
 
 
-async def test_e2e_messy_gitops_formats_back_to_the_corpus_file(client, session):
-    text = read_exact(CORPUS / "gitops-deployment.fz")
+async def test_e2e_messy_library_formats_back_to_the_fixture(client, session):
+    text = read_exact(FIXTURES / "library-hold.fz")
     messy = []
     for i, line in enumerate(text.split("\n")):
         if " { # " in line:
