@@ -61,6 +61,14 @@ cmd_example() {
   "$VENV/bin/fz-lsp" render examples/gitops.fz -o "$out/gitops.svg"
   "$VENV/bin/fz-lsp" render examples/gitops.fz -o "$out/gitops-sequence.html" --view sequence
   echo "wrote $out/gitops.svg and $out/gitops-sequence.html"
+  log "fz-lsp on PATH"
+  if command -v fz-lsp >/dev/null 2>&1; then
+    echo "your shell finds $(command -v fz-lsp) ($(fz-lsp --version))"
+  else
+    echo "fz-lsp is not on your PATH; it is $VENV/bin/fz-lsp."
+    echo "Put it there with:  source .venv/bin/activate   (this shell)"
+    echo "               or:  pipx install .              (for your user, from this checkout)"
+  fi
 }
 
 cmd_test() {
