@@ -132,7 +132,7 @@ class Document:
     def set_text(self, text: str) -> None:
         with collector_paused():
             self.source = SourceText(text)
-            self.statements: list[syntax.Statement] = [syntax.parse_line(line) for line in self.source.lines]
+            self.statements: list[syntax.Statement] = syntax.parse_lines(self.source.lines)
             self.facts: list[LineFacts] = line_facts(self.statements)
         syntax.save_templates()  # new line shapes, for the next process
         self.lines_parsed_last_edit = len(self.statements)

@@ -451,11 +451,34 @@ _BUILDER_NAMES = {c.__name__: c for c in (Tok, Attribute, Handle, Endpoint, Lane
 _BUILDER_GLOBALS = {"__builtins__": {}, **_BUILDER_NAMES}
 
 
-_cache: dict[str, Statement] = {}
-_templates: dict[tuple, Optional[Callable[[list[Tok]], Statement]]] = {}
-_template_sources: dict[tuple, str] = {}  # the source of each template (what shape_cache keeps)
-_saved = -1  # how many of _template_sources the cache file holds; -1: not loaded yet
-_CACHE_LIMIT = 500_000
+# ---------------------------------------------------------------------------
+# Memos, each within a memory budget (ARCHITECTURE.md, "Caches and their bounds"). A
+# server lives for days and every keystroke makes a new line text, so no memo here grows
+# without bound. Statements are memoised by line text in two BoundedMemos: the lines of
+# whole texts (parse_lines: a document opened again is not parsed again) and the lines
+# edits made (parse_line: typing back what was just there, undo). Keeping them apart
+# lets typing churn through its own small budget without pushing out the lines of
+# documents. Templates are memoised by shape.
+
+from fz_lsp.bounded_memo import BoundedMemo  # noqa: E402
+
+LINE_ENTRY_WEIGHT = 32  # a memoised line counts as its length + this (~20 bytes of memory per unit)
+DOCUMENT_LINES_BUDGET = 1_000_000  # lines of whole texts: ~20 MB, a closed 10,000-line document reopens warm
+EDITED_LINES_BUDGET = 100_000  # lines made by edits: ~2 MB, the last ~1,300 lines typed
+MEMO_MAX_LINE_CHARS = 4_096  # a longer line is parsed each time it is asked for (its document holds it)
+TEMPLATE_ENTRY_WEIGHT = 16  # a template counts as the tokens of its shape + this
+TEMPLATES_BUDGET = 16_384  # ~600 shapes of a dozen tokens (a document has a few dozen)
+
+_document_lines: BoundedMemo[str, Statement] = BoundedMemo(DOCUMENT_LINES_BUDGET, LINE_ENTRY_WEIGHT)
+_edited_lines: BoundedMemo[str, Statement] = BoundedMemo(EDITED_LINES_BUDGET, LINE_ENTRY_WEIGHT)
+# shape -> (builder, its source: what shape_cache keeps), or None: lark parses every line of that shape
+_templates: BoundedMemo[tuple, Optional[tuple[Callable[[list[Tok]], Statement], str]]] = BoundedMemo(
+    TEMPLATES_BUDGET, TEMPLATE_ENTRY_WEIGHT
+)
+_templates_loaded = False  # the saved templates are taken before the first parse
+_learned = 0  # templates learned from lark since the last save
+_saving = True  # False once saving failed (read-only home, ...): the cache is only an optimisation
+_MISSING = object()
 parse_count = 0  # number of lines actually parsed, by lark or from a template (for tests)
 
 
@@ -483,41 +506,78 @@ def _lark_statement(line: str) -> Statement:
 
 
 def parse_line(line: str) -> Statement:
-    """Parse one line (no terminator). Memoised by text, and by shape (see above)."""
-    try:
-        return _cache[line]
-    except KeyError:
-        pass
-    global parse_count, _saved
+    """Parse one line (no terminator) as an edit made it. Memoised by text (the lines
+    edits made, then those of whole texts) and by shape (see above)."""
+    st = _edited_lines.get(line, _MISSING)
+    if st is _MISSING:
+        st = _document_lines.get(line, _MISSING)
+        if st is _MISSING:
+            st = _parse(line)
+            if len(line) <= MEMO_MAX_LINE_CHARS:
+                _edited_lines.put(line, st)
+    return st  # type: ignore[return-value]
+
+
+def parse_lines(lines: list[str]) -> list[Statement]:
+    """The statements of a whole text's lines (a document opened or replaced whole),
+    memoised among the lines of whole texts."""
+    out: list[Statement] = []
+    document_get, edited_get, put = _document_lines.get, _edited_lines.get, _document_lines.put
+    for line in lines:
+        st = document_get(line, _MISSING)
+        if st is _MISSING:
+            st = edited_get(line, _MISSING)
+            if st is _MISSING:
+                st = _parse(line)
+            if len(line) <= MEMO_MAX_LINE_CHARS:
+                put(line, st)
+        out.append(st)  # type: ignore[arg-type]
+    return out
+
+
+def _parse(line: str) -> Statement:
+    """Parse a line no memo holds: through its shape's template, else with lark (and
+    learn the shape's template from lark's statement)."""
+    global parse_count, _learned
     parse_count += 1
-    if _saved < 0:
+    if not _templates_loaded:
         _load_templates()
     if not line or line.isspace():
-        result: Statement = None
-    else:
-        scanned = _scan(line)
-        template = _templates.get(scanned[0]) if scanned is not None else None
-        if template is not None:
-            try:
-                result = template(scanned[1])
-            except Exception:  # a saved template that does not fit (a damaged cache file)
-                template = _templates[scanned[0]] = None
-                _template_sources.pop(scanned[0], None)
-        if template is None:
-            result = _lark_statement(line)
-            if scanned is not None and scanned[0] not in _templates:
-                ok = result is not None and type(result) is not Broken
-                made = _make_template(result, scanned[1]) if ok else None
-                _templates[scanned[0]] = made[0] if made is not None else None
-                if made is not None:
-                    _template_sources[scanned[0]] = made[1]
-    if len(_cache) >= _CACHE_LIMIT:
-        _cache.clear()
-        _templates.clear()
-        _template_sources.clear()
-        _saved = -1  # take the saved ones again
-    _cache[line] = result
+        return None
+    scanned = _scan(line)
+    if scanned is None:
+        return _lark_statement(line)
+    shape, toks = scanned
+    template = _templates.get(shape, _MISSING)
+    if template is not _MISSING and template is not None:
+        try:
+            return template[0](toks)  # type: ignore[index]
+        except Exception:  # a saved template that does not fit (a damaged cache file)
+            _templates.put(shape, None)
+            return _lark_statement(line)
+    result = _lark_statement(line)
+    if template is _MISSING:
+        ok = result is not None and type(result) is not Broken
+        made = _make_template(result, toks) if ok else None
+        _templates.put(shape, made)
+        if made is not None:
+            _learned += 1
     return result
+
+
+def forget_line(line: str) -> None:
+    """Drop `line` from the memos (tests use it to parse a line afresh)."""
+    _edited_lines.pop(line)
+    _document_lines.pop(line)
+
+
+def memo_sizes() -> dict[str, tuple[int, int, int]]:
+    """name -> (entries, weight, budget) of each memo of this module."""
+    return {
+        name: (len(memo), memo.weight, memo.max_weight)
+        for name, memo in (("document lines", _document_lines), ("edited lines", _edited_lines),
+                           ("templates", _templates))
+    }
 
 
 # ---------------------------------------------------------------------------
@@ -535,8 +595,8 @@ def _cache_key() -> Optional[str]:
 
 def _load_templates() -> None:
     """Take the templates saved by earlier processes (once, before the first parse)."""
-    global _saved
-    _saved = 0
+    global _templates_loaded
+    _templates_loaded = True
     key = _cache_key()
     saved = shape_cache.load(key, frozenset(_BUILDER_NAMES)) if key is not None else {}
     for shape, source in saved.items():
@@ -546,17 +606,17 @@ def _load_templates() -> None:
             builder = eval(source, _BUILDER_GLOBALS)  # noqa: S307 - checked by shape_cache.valid_source
         except Exception:  # not an expression after all: leave the shape to lark
             continue
-        _templates[shape] = builder
-        _template_sources[shape] = source
-    _saved = len(_template_sources)
+        _templates.put(shape, (builder, source))
 
 
 def save_templates() -> None:
     """Keep the templates learned since the last save for later processes (a no-op when
-    there are none; called after a whole document was parsed)."""
-    global _saved
-    if 0 <= _saved < len(_template_sources) and _saved < shape_cache.MAX_SAVED:
+    there are none; called after a whole document was parsed): the most recently used
+    ones, at most shape_cache.MAX_SAVED."""
+    global _learned, _saving
+    if _learned and _saving:
         key = _cache_key()
+        sources = [(shape, made[1]) for shape, made in _templates.items() if made is not None]
         # on failure (read-only home, ...) stop trying: the cache is only an optimisation
-        ok = key is not None and shape_cache.save(key, _template_sources)
-        _saved = len(_template_sources) if ok else shape_cache.MAX_SAVED
+        _saving = key is not None and shape_cache.save(key, dict(sources[-shape_cache.MAX_SAVED:]))
+        _learned = 0
