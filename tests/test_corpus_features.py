@@ -9,14 +9,17 @@ same functions and must give well-formed answers.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from conftest import CORPUS_DIR, corpus_files, read_exact
 from test_code_actions import assert_every_fix_applies_cleanly
 from test_formatting import assert_format_keeps_meaning_and_is_idempotent
 from test_navigation import assert_every_position_is_safe
 from test_rename import assert_renaming_keeps_the_graph
 from test_semantic_tokens import assert_tokens_ordered_disjoint_and_on_their_line
+from test_text_and_syntax import diagnostic_summary, edit_texts, model_summary
 
-from fz_lsp import formatting
+from fz_lsp import formatting, syntax
 from fz_lsp.completion import complete
 from fz_lsp.document import Document
 from fz_lsp.hover import hover
@@ -85,3 +88,24 @@ def test_canonical_corpus_files_need_no_edits():
     text = read_exact(CORPUS_DIR / "wedding-readme-indented.fz")
     assert formatting.format_edits(Document(text).model, 2) == []
     assert formatting.format_text(text, 0) == "\r\n".join(line.removeprefix("  ") for line in text.split("\r\n"))
+
+
+def test_corpus_lines_parse_like_lark():
+    for path in ALL_FILES:
+        for line in read_exact(path).splitlines():
+            assert syntax.parse_line(line) == syntax._lark_statement(line), line
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(ALL_FILES),
+    st.lists(st.tuples(st.integers(0, 40), st.integers(0, 70), st.integers(0, 3), edit_texts), min_size=1, max_size=12),
+)
+def test_incremental_edits_of_corpus_files_equal_fresh_analysis(path, edits):
+    doc = Document(read_exact(path))
+    for line, col, length, new in edits:
+        doc.diagnostics()  # analyse between edits, as the server does
+        doc.replace((line, col), (line, col + length), new)
+        fresh = Document(doc.text)
+        assert model_summary(doc) == model_summary(fresh)
+        assert diagnostic_summary(doc) == diagnostic_summary(fresh)

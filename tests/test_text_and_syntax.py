@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from conftest import corpus_files, read_exact
+from conftest import FIXTURES, fixture_files, read_exact
 from fz_lsp import positions, syntax
 from fz_lsp.document import Document
 from fz_lsp.model import Span
@@ -143,32 +143,69 @@ def test_grammar_ships_with_the_package():
 # -- model ------------------------------------------------------------------------------
 
 
-def test_gitops_model():
-    (path,) = [p for p in corpus_files() if p.name == "gitops-deployment.fz"]
-    m = Document(read_exact(path)).model
+LIBRARY = FIXTURES / "library-hold.fz"
+HOLD_LINE = 'n3.handle(bottom) -> Catalog.n6.handle(top) [label="Hold request"]'  # line 8 of the library
+
+
+def test_library_model():
+    m = Document(read_exact(LIBRARY)).model
     assert [(lane.id, lane.label, len(lane.nodes)) for lane in m.lanes] == [
-        ("Developer", "Developer", 4),
-        ("CICD", "CI/CD Pipeline", 4),
-        ("GitOps", "GitOps Controller (ArgoCD/Flux)", 6),
-        ("Cluster", "Kubernetes Cluster", 5),
+        ("Patron", "Library Patron", 5),
+        ("Catalog", "Catalog/ILS (Koha)", 3),
+        ("Stacks", "Stacks & Shelving", 5),
+        ("Desk", "Circulation Desk", 5),
     ]
-    assert len(m.edges) == 18
-    trigger = m.edges[3]
-    assert (trigger.source.name, trigger.target.prefix, trigger.target.name, trigger.label) == ("n4", "CICD", "n5", "Trigger")
-    assert trigger.target.node is m.node_by_id["n5"]
-    assert trigger.target.prefix_lane is m.lane_by_id["CICD"]
-    assert trigger.target.prefix_span == Span(8, 21, 25)
-    assert m.node_by_id["n5"].incoming == [trigger]
+    assert len(m.edges) == 20
+    hold = m.edges[2]
+    assert (hold.source.name, hold.target.prefix, hold.target.name, hold.label) == ("n3", "Catalog", "n6", "Hold request")
+    assert hold.target.node is m.node_by_id["n6"]
+    assert hold.target.prefix_lane is m.lane_by_id["Catalog"]
+    assert hold.target.prefix_span == Span(8, 21, 28)
+    assert m.node_by_id["n6"].incoming == [hold]
 
 
 def test_loop_members_resolve_across_lanes():
-    (path,) = [p for p in corpus_files() if p.name == "skill-ref-auth-three-lane-loop-spaced.fz"]
-    m = Document(read_exact(path)).model
+    m = Document(read_exact(FIXTURES / "peer-review-loop-across-lanes.fz")).model
     (loop,) = m.loops
-    assert loop.condition == "retry until valid format"
+    assert loop.condition == "until the reviewers agree"
+    assert loop.lane.id == "Author"
     assert [(r.name, r.node.lane.id) for r in loop.members] == [
-        ("n2", "User"), ("n3", "User"), ("n7", "Application"), ("n8", "Application"),
+        ("n3", "Author"), ("n5", "Editor"), ("n8", "Reviewers"), ("n11", "Editor"),
     ]
+
+
+def test_forward_references_resolve():
+    """Edges naming nodes declared later, in the same lane and in later lanes, and an edge
+    written before its own source's declaration (tests/fixtures/baggage-forward-references.fz)."""
+    doc = Document(read_exact(FIXTURES / "baggage-forward-references.fz"))
+    m = doc.model
+    assert [(e.line, e.source.node.id, e.target.node.id, e.target.node.lane.id) for e in m.edges] == [
+        (2, "n1", "n2", "CheckIn"), (4, "n2", "n3", "CheckIn"), (6, "n3", "n4", "CheckIn"), (7, "n3", "n5", "Sorting"),
+        (9, "n4", "n5", "Sorting"), (12, "n5", "n6", "Apron"), (18, "n6", "n7", "Apron"),
+    ]
+    assert doc.diagnostics() == []
+
+
+@pytest.mark.parametrize(
+    "name, ends",
+    [
+        ("library-hold.fz", ["\n"]),
+        ("cake-order-crlf-indented.fz", ["\r\n"]),
+        ("greenhouse-cr.fz", ["\r"]),
+        ("recycling-no-final-newline.fz", ["\n"]),
+        ("porch-light-old-label-no-final-newline.fz", ["\n"]),
+        ("truncated/bakery-crlf-cut-between-lines.fz.partial", ["\r\n"]),
+    ],
+)
+def test_fixture_line_endings_survive_the_checkout(name, ends):
+    """The fixtures' bytes are what the tests rely on (tests/fixtures/.gitattributes: -text):
+    each file has only the line ending it is about, and the lines are the same whatever
+    the ending."""
+    text = read_exact(FIXTURES / name)
+    lines, terminators = split_lines(text)
+    assert set(t for t in terminators if t) == set(ends)
+    assert text.endswith(("\n", "\r")) == ("no-final-newline" not in name)
+    assert lines == text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 # -- incremental re-parsing ---------------------------------------------------------------
@@ -181,8 +218,7 @@ def summary(doc: Document):
 
 
 def test_one_line_edit_reparses_one_line():
-    (path,) = [p for p in corpus_files() if p.name == "gitops-deployment.fz"]
-    doc = Document(read_exact(path))
+    doc = Document(read_exact(LIBRARY))
     before = syntax.parse_count
     doc.replace((12, 20), (12, 20), "X")
     assert doc.lines_parsed_last_edit == 1
@@ -190,12 +226,12 @@ def test_one_line_edit_reparses_one_line():
     assert summary(doc) == summary(Document(doc.text))
 
 
-corpus_texts = [read_exact(p) for p in corpus_files("*.fz")]
+fixture_texts = [read_exact(p) for p in fixture_files("*.fz") + fixture_files("truncated/*.partial")]
 
 
 @settings(max_examples=60, deadline=None)
 @given(
-    st.sampled_from(corpus_texts),
+    st.sampled_from(fixture_texts),
     st.lists(
         st.tuples(st.integers(0, 60), st.integers(0, 80), st.integers(0, 60), st.integers(0, 80),
                   st.sampled_from(["", "x", "\n", "}\n", "n1.handle(", '"', "->", "\r\n", "Lane { # L\n", "🎉"])),
@@ -232,13 +268,12 @@ def model_summary(doc: Document):
 
 
 def test_typing_in_a_label_keeps_the_model():
-    (path,) = [p for p in corpus_files() if p.name == "gitops-deployment.fz"]
-    doc = Document(read_exact(path))
+    doc = Document(read_exact(LIBRARY))
     model = doc.model
     doc.diagnostics()
-    doc.replace((12, 42), (12, 42), " now")  # n6: rectangle label:"Build Container Image now"
+    doc.replace((12, 36), (12, 36), " now")  # n6: rectangle label:"Record the hold now"
     assert doc.model is model and doc.in_place_edits == 1
-    assert doc.model.node_by_id["n6"].label == "Build Container Image now"
+    assert doc.model.node_by_id["n6"].label == "Record the hold now"
     assert model_summary(doc) == model_summary(Document(doc.text))
     doc.replace((12, 4), (12, 13), "rect")  # an unknown shape: still in place, new local diagnostic
     assert doc.model is model
@@ -253,7 +288,7 @@ edit_texts = st.sampled_from(["", "x", "é", "🎉", " ", "\n", '"', "->", "}", 
 
 @settings(max_examples=150, deadline=None)
 @given(
-    st.sampled_from(corpus_texts),
+    st.sampled_from(fixture_texts),
     st.lists(st.tuples(st.integers(0, 40), st.integers(0, 70), st.integers(0, 3), edit_texts), min_size=1, max_size=12),
 )
 def test_incremental_diagnostics_equal_fresh_analysis(text, edits):
@@ -280,31 +315,30 @@ def links_summary(doc: Document):
 
 
 def test_typing_in_an_edge_target_relinks_only_that_edge():
-    (path,) = [p for p in corpus_files() if p.name == "gitops-deployment.fz"]
-    doc = Document(read_exact(path))
+    doc = Document(read_exact(LIBRARY))
     model = doc.model
     doc.diagnostics()
-    line = doc.lines.index("n4.handle(bottom) -> CICD.n5.handle(top) [label=\"Trigger\"]")
-    n5, n6 = model.node_by_id["n5"], model.node_by_id["n6"]
-    edge = model.edges[3]
-    doc.replace((line, 27), (line, 28), "6")  # CICD.n5 -> CICD.n6
+    line = doc.lines.index(HOLD_LINE)
+    n6, n7 = model.node_by_id["n6"], model.node_by_id["n7"]
+    edge = model.edges[2]
+    doc.replace((line, 30), (line, 31), "7")  # Catalog.n6 -> Catalog.n7
     assert doc.model is model and doc.retargeted_edits == 1
-    assert edge.target.node is n6 and edge not in n5.incoming and n6.incoming[0] is edge
-    assert [e.index for e in n6.incoming] == sorted(e.index for e in n6.incoming)
+    assert edge.target.node is n7 and edge not in n6.incoming and n7.incoming[0] is edge
+    assert [e.index for e in n7.incoming] == sorted(e.index for e in n7.incoming)
     assert model_summary(doc) == model_summary(Document(doc.text))
     assert links_summary(doc) == links_summary(Document(doc.text))
-    doc.replace((line, 27), (line, 28), "99")  # CICD.n99: undefined
+    doc.replace((line, 30), (line, 31), "99")  # Catalog.n99: undefined
     assert edge.target.node is None and [d.code for d in doc.diagnostics() if d.severity == 1] == ["undefined-node"]
     assert diagnostic_summary(doc) == diagnostic_summary(Document(doc.text))
 
 
-target_edits = st.sampled_from(["", "n1", "n2", "n5", "n12", "n99", "1", "x", "CICD.", "Developer.", "GitOps.",
+target_edits = st.sampled_from(["", "n1", "n2", "n5", "n12", "n99", "1", "x", "Catalog.", "Patron.", "Stacks.", "Author.",
                                 "Nope.", ".", "right", "left", "top", "bottom", "rigth", "(", ")", "->", "[", "]"])
 
 
 @settings(max_examples=150, deadline=None)
 @given(
-    st.sampled_from(corpus_texts),
+    st.sampled_from(fixture_texts),
     st.lists(st.tuples(st.integers(0, 10**6), st.integers(-25, 25), st.integers(0, 4), target_edits),
              min_size=1, max_size=12),
 )
@@ -348,7 +382,7 @@ def test_template_parse_equals_lark_parse(line):
     assert syntax.parse_line(other) == syntax._lark_statement(other)
 
 
-def test_corpus_lines_parse_like_lark():
-    for path in corpus_files("*.fz") + corpus_files("truncated/*.partial"):
-        for line in read_exact(path).splitlines():
+def test_fixture_lines_parse_like_lark():
+    for text in fixture_texts:
+        for line in text.splitlines():
             assert syntax.parse_line(line) == syntax._lark_statement(line), line
