@@ -52,7 +52,22 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--theme", choices=("light", "dark"), default="light")
     render.add_argument("--allow-errors", action="store_true",
                         help="exit 0 even when the document has errors (they are still printed to stderr)")
+
+    share = sub.add_parser("share", help="print the URL that opens a file in FlowZap's web playground (sends nothing)")
+    share.add_argument("file", metavar="FILE", help="the .fz file ('-' reads stdin)")
     return p
+
+
+def run_share(path: str) -> int:
+    from fz_lsp.share import share_url
+
+    try:
+        text = read_source(path)
+    except READ_ERRORS as err:
+        print(f"fz-lsp: cannot read {path}: {describe_error(err)}", file=sys.stderr)
+        return 2
+    print(share_url(text))
+    return 0
 
 
 def diagnostic_entry(name: str, d) -> dict:
@@ -157,6 +172,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         args = build_parser().parse_args(argv)
         if args.command == "check":
             return run_check(args.files, args.format, args.sequence_rules, args.no_hints, args.strict, args.fix)
+        if args.command == "share":
+            return run_share(args.file)
         if args.command == "render":
             from fz_lsp.render import render_command
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Optional
 from fz_lsp import syntax
 from fz_lsp.diagnostics import nearest
 from fz_lsp.lookup import HandleSymbol, LaneSymbol, NodeSymbol, symbol_at
+from fz_lsp.architecture import architecture, dependency_summary
 from fz_lsp.model import DIRECTIONS, SHAPE_DESCRIPTIONS, SHAPES, Edge, Lane, Model, Node, Ref, Span
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ def hover(doc: "Document", line: int, col: int) -> Optional[HoverInfo]:
     if isinstance(sym, NodeSymbol):
         return HoverInfo(_node_markdown(model, sym), sym.span)
     if isinstance(sym, LaneSymbol):
-        return HoverInfo(_lane_markdown(sym.name, sym.lane), sym.span)
+        return HoverInfo(_lane_markdown(model, sym.name, sym.lane), sym.span)
     if isinstance(sym, HandleSymbol):
         return HoverInfo(_handle_markdown(model, sym.ref, sym.edge), sym.span)
     st = doc.statements[line] if line < len(doc.statements) else None
@@ -160,13 +161,30 @@ def _node_markdown(model: Model, sym: NodeSymbol) -> str:
 # -- lanes -----------------------------------------------------------------------
 
 
-def _lane_markdown(name: str, lane: Optional[Lane]) -> str:
+MAX_DEPENDENCIES_SHOWN = 12
+
+
+def _lane_markdown(model: Model, name: str, lane: Optional[Lane]) -> str:
     if lane is None:
         return f"No lane named {_code(name)} is declared in this document."
     count = len(lane.nodes)
     ids = ", ".join(_code(n.id) for n in lane.nodes[:20]) + (" …" if count > 20 else "")
     head = f"**{md(lane.title)}**\n\nLane {_code(lane.id)} · {count} node{'s' if count != 1 else ''}"
-    return head + (f": {ids}" if count else "")
+    text = head + (f": {ids}" if count else "")
+    summary = dependency_summary(architecture(model), lane)
+    if summary is None:
+        return text
+    uses, used_by = summary
+    if not uses and not used_by:
+        return text + "\n\nArchitecture view: no dependencies (no edge to or from another lane)."
+    blocks = [text]
+    for title, lines in (("Depends on", uses), ("Used by", used_by)):
+        if lines:
+            shown = [f"- {md(line)}" for line in lines[:MAX_DEPENDENCIES_SHOWN]]
+            if len(lines) > MAX_DEPENDENCIES_SHOWN:
+                shown.append(f"- … {len(lines) - MAX_DEPENDENCIES_SHOWN} more")
+            blocks.append(f"{title} (Architecture view):\n" + "\n".join(shown))
+    return "\n\n".join(blocks)
 
 
 # -- handles ---------------------------------------------------------------------

@@ -14,6 +14,7 @@ import asyncio
 import gc
 import logging
 import sys
+import uuid
 from typing import Any, Optional
 
 from lsprotocol import types
@@ -109,6 +110,46 @@ class FlowZapProtocol(LanguageServerProtocol):
             return
         super().handle_message(message)
 
+    # -- pygls's bookkeeping of finished messages ---------------------------------------
+    # pygls 2.1 keeps a future per running message in `_request_futures` and forgets it
+    # only when a request is answered. A notification run by a generator handler (didOpen,
+    # didChange, didClose: one per keystroke), a coroutine that such a handler yields
+    # (workspace/executeCommand of an async command) and a request the server sent and
+    # then gave up waiting for (an unanswered window/showDocument, with its entry in
+    # `_result_types`) would stay there for the life of the process.
+
+    def _execute_handler(self, msg_id, handler, callback, args=None, kwargs=None):
+        super()._execute_handler(msg_id, handler, callback, args, kwargs)
+        future = self._request_futures.get(msg_id)
+        if future is not None:  # not answered yet, or a notification's
+            self._forget_when_done(msg_id, future)
+
+    def send_request(self, method, params=None, callback=None, msg_id=None):
+        msg_id = str(uuid.uuid4()) if msg_id is None else msg_id
+        future = super().send_request(method, params, callback, msg_id)
+        self._forget_when_done(msg_id, future, sent=True)
+        return future
+
+    def _forget_when_done(self, msg_id, future, sent: bool = False) -> None:
+        """Drop `msg_id`'s entries once `future` is done (answered, failed or cancelled)."""
+
+        def forget() -> None:
+            if self._request_futures.get(msg_id) is future:
+                del self._request_futures[msg_id]
+            if sent and future.cancelled():  # given up: an answer can no longer be structured by it
+                self._result_types.pop(msg_id, None)
+
+        if future.done():
+            forget()
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop (in-process use)
+            future.add_done_callback(lambda _: forget())
+            return
+        # later, from the loop: a future may finish while pygls iterates over the futures (shutdown)
+        future.add_done_callback(lambda _: loop.call_soon_threadsafe(forget))
+
     @lsp_method(types.EXIT)
     def lsp_exit(self, *args):
         self._server.exit_code = 0 if self._shutdown else 1  # LSP: exit without shutdown is 1
@@ -140,9 +181,7 @@ class FlowZapProtocol(LanguageServerProtocol):
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
     def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):
-        doc = self._server.documents.pop(params.text_document.uri, None)
-        if doc is not None:
-            doc.dispose()  # freed now by reference counting, even when frozen out of the GC
+        self._server.close_document(params.text_document.uri)
         if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
             yield handler, (params,), None
 
@@ -216,6 +255,22 @@ class FlowZapServer(LanguageServer):
             previous.dispose()
         self.documents[uri] = doc
         return doc
+
+    def close_document(self, uri: str) -> None:
+        """Forget everything kept for a closed document: its text and model (disposed:
+        freed at once by reference counting, even when frozen out of the GC), a pending
+        diagnostics publish, the topics already told once, its browser-preview pages and
+        their event streams; what a large document froze is collected a moment later."""
+        doc = self.documents.pop(uri, None)
+        if doc is not None:
+            doc.dispose()
+        pending = self._pending.pop(uri, None)
+        if pending is not None:
+            pending.cancel()
+        self._said.pop(uri, None)
+        if self._browser is not None:
+            self._browser.close(uri)
+        self.release_frozen(uri)
 
     def release_frozen(self, uri: str) -> None:
         """After a large document frozen at open was closed (and disposed, which frees its
@@ -367,15 +422,8 @@ def on_save(ls: FlowZapServer, params: types.DidSaveTextDocumentParams) -> None:
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
 def on_close(ls: FlowZapServer, params: types.DidCloseTextDocumentParams) -> None:
-    uri = params.text_document.uri
-    pending = ls._pending.pop(uri, None)
-    if pending is not None:
-        pending.cancel()
-    ls._said.pop(uri, None)
-    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
-    if ls._browser is not None:
-        ls._browser.close(uri)
-    ls.release_frozen(uri)
+    # the document and all kept for it were dropped by FlowZapServer.close_document
+    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
 
 
 
@@ -733,22 +781,57 @@ async def open_browser_preview(ls: FlowZapServer, options: Any = None) -> dict:
     """Open a live preview in the user's browser (for clients without a webview)."""
     doc, view, _ = _preview_options(ls, options)
     url = ls.browser_preview().open(doc.uri, view)
-    caps = ls.client_capabilities.window
-    if caps is not None and caps.show_document is not None and caps.show_document.support:
-        try:
-            result = await asyncio.wait_for(
-                ls.window_show_document_async(types.ShowDocumentParams(uri=url, external=True)),
-                SHOW_DOCUMENT_TIMEOUT_S,
-            )
-            opened = bool(getattr(result, "success", False))
-        except Exception as err:  # the client failed, answered nonsense or never answered
-            log.warning("window/showDocument for the preview failed: %r", err)
-            opened = False
-        if not opened:
-            ls.window_show_message(types.ShowMessageParams(types.MessageType.Warning, f"Open the FlowZap preview at {url}"))
-    else:
-        ls.window_show_message(types.ShowMessageParams(types.MessageType.Info, f"FlowZap preview: {url}"))
+    await _open_externally(ls, url, "the preview", f"Open the FlowZap preview at {url}", f"FlowZap preview: {url}")
     return {"url": url}
+
+
+async def _open_externally(ls: FlowZapServer, url: str, what: str, unopened: str, no_support: str) -> bool:
+    """Ask the client to open `url` in the browser (window/showDocument, external); when it
+    cannot or does not, show the URL in a message instead. True when the client opened it."""
+    caps = ls.client_capabilities.window
+    if caps is None or caps.show_document is None or not caps.show_document.support:
+        ls.window_show_message(types.ShowMessageParams(types.MessageType.Info, no_support))
+        return False
+    try:
+        result = await asyncio.wait_for(
+            ls.window_show_document_async(types.ShowDocumentParams(uri=url, external=True)),
+            SHOW_DOCUMENT_TIMEOUT_S,
+        )
+        opened = bool(getattr(result, "success", False))
+    except Exception as err:  # the client failed, answered nonsense or never answered
+        log.warning("window/showDocument for %s failed: %r", what, err)
+        opened = False
+    if not opened:
+        ls.window_show_message(types.ShowMessageParams(types.MessageType.Warning, unopened))
+    return opened
+
+
+def _document_argument(ls: FlowZapServer, options: Any) -> Document:
+    """The open document named by `{uri}` (or a bare URI string)."""
+    if isinstance(options, str):
+        options = {"uri": options}
+    if not isinstance(options, dict) or not isinstance(options.get("uri"), str):
+        raise JsonRpcInvalidParams('fz-lsp: expected arguments [{"uri": "..."}]')
+    return ls.document(options["uri"])
+
+
+@server.command("flowzap.shareUrl")
+def share_url_command(ls: FlowZapServer, options: Any = None) -> dict:
+    """The FlowZap playground URL of the current (unsaved) text: {url}. Opens nothing."""
+    from fz_lsp.share import share_url
+
+    return {"url": share_url(_document_argument(ls, options).text)}
+
+
+@server.command("flowzap.openInFlowZap")
+async def open_in_flowzap(ls: FlowZapServer, options: Any = None) -> dict:
+    """Open the current (unsaved) text in FlowZap's web playground, in the user's browser.
+    The text travels in the URL; nothing is sent unless the user runs this command."""
+    from fz_lsp.share import share_url
+
+    url = share_url(_document_argument(ls, options).text)
+    opened = await _open_externally(ls, url, "FlowZap", f"Open this diagram in FlowZap: {url}", f"Open this diagram in FlowZap: {url}")
+    return {"url": url, "opened": opened}
 
 
 @server.feature(types.SHUTDOWN)
