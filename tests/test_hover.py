@@ -40,7 +40,11 @@ Lane: **Catalog/ILS \\(Koha\\)** (`Catalog`)
 
 - → `n7` Copy on shelf? (right → left) — "Look up copies\""""
 
-CATALOG = "**Catalog/ILS \\(Koha\\)**\n\nLane `Catalog` · 3 nodes: `n6`, `n7`, `n8`"
+CATALOG = (
+    '**Catalog/ILS \\(Koha\\)**\n\nLane `Catalog` · 3 nodes: `n6`, `n7`, `n8`'
+    '\n\nDepends on (Architecture view):\n- Stacks & Shelving \\(Stacks\\): Yes, Copy returned \\(×2\\)'
+    '\n\nUsed by (Architecture view):\n- Library Patron \\(Patron\\): Hold request\n- Stacks & Shelving \\(Stacks\\): Next copy'
+)
 
 
 # ---------------------------------------------------------------------------
@@ -268,7 +272,9 @@ async def test_e2e_hover_on_truncated_and_undeclared(session: Session, client: L
     text = read_exact(FIXTURES / "truncated" / "bike-share-cut-after-dot.fz.partial")
     uri = await session.open(text, name="truncated")
     last = text.count("\n")
-    assert await request(client, uri, last, 3) is None  # the cut line `  n7.handle(right) -> n6.`
+    # the cut line `  n7.handle(right) -> n6.` still names n7 (recovery): hover shows it
+    cut = await request(client, uri, last, 3)
+    assert cut.range == R(last, 2, last, 4) and cut.contents.value.startswith("**Ask for a top\\-up**")
     uri = await session.open(TEMPLATE)
     result = await request(client, uri, 4, 21)
     assert result.range == R(4, 20, 4, 22)
@@ -299,5 +305,9 @@ async def test_e2e_plain_text_for_clients_without_markdown(plain_client: Languag
     session = Session(plain_client)
     uri = await session.open(LIBRARY)
     result = await request(plain_client, uri, 8, 22)
-    assert result.contents == "Catalog/ILS (Koha)\n\nLane Catalog · 3 nodes: n6, n7, n8"
+    assert result.contents == (
+        "Catalog/ILS (Koha)\n\nLane Catalog · 3 nodes: n6, n7, n8\n\nDepends on (Architecture view):\n"
+        "- Stacks & Shelving (Stacks): Yes, Copy returned (×2)\n\nUsed by (Architecture view):\n"
+        "- Library Patron (Patron): Hold request\n- Stacks & Shelving (Stacks): Next copy"
+    )
     assert result.range == R(8, 21, 8, 28)
