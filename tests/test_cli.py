@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, EXAMPLES, ROOT, corpus_files
+from conftest import EXAMPLES, FIXTURES, ROOT, fixture_files
 from fz_lsp.diagnostics import CODES
-from test_server_diagnostics import VALID
+from test_server_diagnostics import VALID, VERDICTS
 
 CLI = [sys.executable, "-m", "fz_lsp"]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -23,12 +23,12 @@ def run(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subp
     return subprocess.run([*CLI, *args], input=stdin, capture_output=True, env=ENV, cwd=cwd, timeout=60)
 
 
-def test_valid_corpus_exits_zero():
-    result = run("check", "--no-hints", *(str(CORPUS / name) for name in VALID))
+def test_valid_fixtures_exit_zero():
+    result = run("check", "--no-hints", *(str(FIXTURES / name) for name in VALID))
     assert result.returncode == 0, result.stdout.decode()
-    # only the docs' own anti-example has something to say (a warning)
+    # only the guidelines' "don't" example has something to say (a warning)
     assert result.stdout.decode().splitlines() == [
-        f"{CORPUS / 'guidelines-sequence-orphan-dont.fz'}:3:1: warning[orphan-node] "
+        f"{FIXTURES / 'doorbell-orphan-no-reply.fz'}:3:1: warning[orphan-node] "
         "`n2` is not connected: no edge starts or ends at it"
     ]
 
@@ -43,13 +43,19 @@ def test_broken_example_exits_one_and_lists_every_code():
 
 
 def test_json_format():
-    result = run("check", "--format", "json", str(CORPUS / "mcp-syntax-v1-0-2-skeleton-placeholder.fz"))
+    result = run("check", "--format", "json", str(FIXTURES / "template-known-errors.fz"))
     assert result.returncode == 1
     report = json.loads(result.stdout)
     assert [(r["line"], r["column"], r["endColumn"], r["severity"], r["code"]) for r in report] == [
-        (2, 3, 22, "hint", "display-label-own-line"),
-        (3, 7, 16, "error", "unknown-shape"),
-        (4, 23, 25, "error", "undefined-node"),
+        (3, 5, 14, "error", "unknown-shape"),
+        (5, 21, 23, "error", "undefined-node"),
+    ]
+    # hints count too: the old own-line display label
+    result = run("check", "--format", "json", str(FIXTURES / "hotel-old-display-label.fz"))
+    assert result.returncode == 0
+    assert [(r["line"], r["column"], r["endColumn"], r["severity"], r["code"]) for r in json.loads(result.stdout)] == [
+        (2, 3, 15, "hint", "display-label-own-line"),
+        (12, 3, 17, "hint", "display-label-own-line"),
     ]
 
 
@@ -137,7 +143,7 @@ def test_wheel_works_outside_the_repo(tmp_path: Path):
     py = env_dir / "bin" / "python"
     clean_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     result = subprocess.run(
-        [str(py), "-m", "fz_lsp", "check", str(CORPUS / "gitops-deployment.fz")],
+        [str(py), "-m", "fz_lsp", "check", str(FIXTURES / "library-hold.fz")],
         capture_output=True, cwd=tmp_path, env=clean_env, timeout=60,
     )
     assert result.returncode == 0, result.stderr.decode()
@@ -155,9 +161,12 @@ def test_readme_documents_every_code():
     assert set(CODES) <= documented
 
 
-def test_every_corpus_file_is_checked_without_crashing():
-    files = [str(p) for p in corpus_files("*.fz") + corpus_files("truncated/*.partial")]
+def test_every_fixture_is_checked_without_crashing():
+    files = [str(p) for p in fixture_files("*.fz") + fixture_files("truncated/*.partial")]
     result = run("check", "--format", "json", *files)
-    assert result.returncode == 1  # the skeleton placeholder and the truncated files have errors
+    assert result.returncode == 1  # the template, the Mermaid files and the truncated files have errors
     assert "Traceback" not in result.stderr.decode()
-    json.loads(result.stdout)
+    report = json.loads(result.stdout)
+    # the files with errors in the fixtures' verdicts, and no others, have errors
+    with_errors = {r["path"] for r in report if r["severity"] == "error"}
+    assert with_errors == {str(FIXTURES / n) for n in set(VERDICTS) - set(VALID)} | {str(FIXTURES / "mermaid-only.fz")}

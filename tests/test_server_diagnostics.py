@@ -9,29 +9,54 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from conftest import SERVER_COMMAND, SERVER_ENV, Session, corpus_files, initialize_params, read_exact
+from conftest import FIXTURES, SERVER_COMMAND, SERVER_ENV, Session, fixture_files, initialize_params, read_exact
 from diagnostic_cases import CASES, Case
+from fz_lsp.document import Document
+from fz_lsp.settings import Settings
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
-
-VALID = [
-    "gitops-deployment.fz",
-    "guidelines-decision-branch.fz",
-    "guidelines-sequence-orphan-dont.fz",
-    "guidelines-sequence-request-response-do.fz",
-    "guidelines-simple-loop.fz",
-    "guidelines-single-lane-minimal.fz",
-    "guidelines-taskbox-ops.fz",
-    "guidelines-two-lane-user-app.fz",
-    "mcp-artifact-fallback-http-logs.fz",
-    "mcp-readme-v1-2-order-processing.fz",
-    "mcp-syntax-v1-0-2-order-processing.fz",
-    "skill-ref-auth-three-lane-loop-spaced.fz",
-    "skill-ref-order-service-single-lane.fz",
-    "skill-two-lane-request-result-pingpong.fz",
-    "skill-two-lane-user-app-spaced.fz",
-    "wedding-readme-indented.fz",
+pytestmark = [
+    pytest.mark.asyncio(loop_scope="module"),
+    pytest.mark.filterwarnings("ignore:The test <Function .* is marked with '@pytest.mark.asyncio'"),
 ]
+
+# What fz-lsp says about each of the project's own fixtures with default settings: (code,
+# line, severity) of every diagnostic. tests/fixtures/README.md says the same in words.
+E, W, H = (int(types.DiagnosticSeverity.Error), int(types.DiagnosticSeverity.Warning), int(types.DiagnosticSeverity.Hint))
+VERDICTS: dict[str, list[tuple[str, int, int]]] = {
+    "library-hold.fz": [],
+    "cake-order-crlf-indented.fz": [],
+    "greenhouse-cr.fz": [],
+    "recycling-no-final-newline.fz": [],
+    "ferry-tab-indented.fz": [],
+    "hotel-old-display-label.fz": [("display-label-own-line", 1, H), ("display-label-own-line", 11, H)],
+    "porch-light-old-label-no-final-newline.fz": [("display-label-own-line", 1, H)],
+    "newsroom-taskboxes.fz": [],
+    "peer-review-loop-across-lanes.fz": [],
+    "baggage-forward-references.fz": [],
+    "kettle-single-lane-loop.fz": [],
+    "weather-request-reply.fz": [],
+    "doorbell-orphan-no-reply.fz": [("orphan-node", 2, W)],
+    "bubble-tea-cjk-emoji.fz": [],
+    "mermaid-mixed.fz": [("not-flowzap", 0, E), ("not-flowzap", 1, E), ("not-flowzap", 8, E)],
+    "template-known-errors.fz": [("unknown-shape", 2, E), ("undefined-node", 4, E)],
+    "truncated/er-triage-cut-mid-handle.fz.partial": [("unclosed-lane", 22, E), ("syntax-error", 33, E)],
+    # the cut line still declares n9 (spec §2: a readable id is declared even if the line is broken)
+    "truncated/parcel-cut-mid-string.fz.partial": [
+        ("unclosed-lane", 16, E), ("orphan-node", 18, W), ("orphan-node", 19, W), ("syntax-error", 19, E)
+    ],
+    "truncated/field-trip-cut-after-shape.fz.partial": [
+        ("undefined-lane", 7, E), ("undefined-node", 7, E), ("unclosed-lane", 17, E),
+        ("orphan-node", 19, W), ("missing-label", 20, W), ("orphan-node", 20, W),
+    ],
+    "truncated/bike-share-cut-after-dot.fz.partial": [("undefined-node", 6, E), ("unclosed-lane", 8, E), ("syntax-error", 16, E)],
+    "truncated/bakery-crlf-cut-between-lines.fz.partial": [("unclosed-lane", 8, E)],
+}
+# no error at all (warnings and hints allowed): what `fz-lsp check` must accept
+VALID = [name for name, found in VERDICTS.items() if E not in [severity for _, _, severity in found]]
+
+
+def fixture_names() -> list[str]:
+    return [p.relative_to(FIXTURES).as_posix() for p in fixture_files("*.fz") + fixture_files("truncated/*.partial")]
 
 
 def triples(diags, code=None):
@@ -57,59 +82,84 @@ async def test_each_code_on_its_exact_range(session: Session, case: Case):
     session.close(uri)
 
 
-async def test_corpus_lists_match_sources_md():
-    listed = set(VALID) | {"mcp-syntax-v1-0-2-skeleton-placeholder.fz"}
-    assert {p.name for p in corpus_files()} == listed
+def test_fixture_readme_describes_every_fixture():
+    readme = (FIXTURES / "README.md").read_text(encoding="utf-8")
+    described = [line.split("|")[1].strip() for line in readme.splitlines() if line.startswith("| ") and ".fz" in line]
+    assert sorted(described) == sorted(fixture_names())
+    # each has its verdict here (the whole-Mermaid file has its own test below)
+    assert set(VERDICTS) | {"mermaid-only.fz"} == set(fixture_names())
 
 
-@pytest.mark.parametrize("name", VALID)
-async def test_valid_corpus_file_has_no_errors(session: Session, name: str):
-    from conftest import CORPUS
-
-    uri = await session.open(read_exact(CORPUS / name), name.removesuffix(".fz"))
-    assert errors(session.diagnostics(uri)) == []
+@pytest.mark.parametrize("name", list(VERDICTS))
+async def test_fixture_gets_exactly_its_verdict(session: Session, name: str):
+    uri = await session.open(read_exact(FIXTURES / name), name.split("/")[-1].split(".")[0])
+    diags = session.diagnostics(uri)
+    assert sorted((d.code, d.range.start.line, int(d.severity)) for d in diags) == sorted(VERDICTS[name])
+    assert all(d.source == "flowzap" and d.range.start.line == d.range.end.line for d in diags)
     session.close(uri)
 
 
-async def test_old_style_display_labels_get_hint_only(session: Session):
-    from conftest import CORPUS
+async def test_a_whole_mermaid_file_is_one_error_per_line(session: Session):
+    """tests/fixtures/mermaid-only.fz: a Mermaid flowchart saved as .fz. Every line is an
+    error that says it is Mermaid (which code names it is up to the recovery)."""
+    text = read_exact(FIXTURES / "mermaid-only.fz")
+    uri = await session.open(text, "mermaid")
+    diags = session.diagnostics(uri)
+    assert [d.range.start.line for d in diags] == [0, 1, 2, 3]
+    assert all(d.severity == types.DiagnosticSeverity.Error for d in diags)
+    assert diags[0].code == "not-flowzap" and {d.code for d in diags} <= {"not-flowzap", "syntax-error"}
+    assert all("Mermaid" in d.message for d in diags)
 
-    uri = await session.open(read_exact(CORPUS / "mcp-syntax-v1-0-2-order-processing.fz"))
+
+def test_sequence_rules_on_the_guidelines_do_and_dont():
+    """With the opt-in sequence rules, the request that is never answered is flagged; the
+    request with its reply is not."""
+    on = Settings(sequence_rules=True)
+    reply = Document(read_exact(FIXTURES / "weather-request-reply.fz")).diagnostics(on)
+    assert reply == []
+    dont = Document(read_exact(FIXTURES / "doorbell-orphan-no-reply.fz")).diagnostics(on)
+    assert sorted((d.code, d.span.line, d.span.start, d.span.end) for d in dont) == [
+        ("missing-reply", 3, 18, 20), ("orphan-node", 2, 0, 2)
+    ]
+
+
+async def test_old_style_display_labels_get_hint_only(session: Session):
+    uri = await session.open(read_exact(FIXTURES / "hotel-old-display-label.fz"))
     diags = session.diagnostics(uri)
     assert [(d.code, d.severity) for d in diags] == [
         ("display-label-own-line", types.DiagnosticSeverity.Hint),
         ("display-label-own-line", types.DiagnosticSeverity.Hint),
     ]
-    assert triples(diags) == [(1, 2, 14), (13, 2, 15)]
+    assert triples(diags) == [(1, 2, 14), (11, 2, 16)]
 
 
-async def test_skeleton_placeholder_errors(session: Session):
-    from conftest import CORPUS
-
-    uri = await session.open(read_exact(CORPUS / "mcp-syntax-v1-0-2-skeleton-placeholder.fz"))
+async def test_template_placeholder_errors(session: Session):
+    uri = await session.open(read_exact(FIXTURES / "template-known-errors.fz"))
     diags = errors(session.diagnostics(uri))
     assert [(d.code, *triples([d])[0]) for d in diags] == [
-        ("unknown-shape", 2, 6, 15),
-        ("undefined-node", 3, 22, 24),
+        ("unknown-shape", 2, 4, 13),
+        ("undefined-node", 4, 20, 22),
     ]
 
 
 async def test_orphan_dont_example_warns_about_the_orphan(session: Session):
-    from conftest import CORPUS
-
-    uri = await session.open(read_exact(CORPUS / "guidelines-sequence-orphan-dont.fz"))
+    uri = await session.open(read_exact(FIXTURES / "doorbell-orphan-no-reply.fz"))
     diags = session.diagnostics(uri)
     assert [(d.code, *triples([d])[0]) for d in diags] == [("orphan-node", 2, 0, 2)]
 
 
-TRUNCATED = sorted(p.name for p in corpus_files("truncated/*.partial"))
+TRUNCATED = [p.name for p in fixture_files("truncated/*.partial")]
 
 
 @pytest.mark.parametrize("name", TRUNCATED)
 async def test_truncated_file_reports_only_errors_of_the_cut(session: Session, name: str):
-    from conftest import CORPUS
+    await assert_only_errors_of_the_cut(session, read_exact(FIXTURES / "truncated" / name))
 
-    text = read_exact(CORPUS / "truncated" / name)
+
+async def assert_only_errors_of_the_cut(session: Session, text: str) -> None:
+    """A file cut off part-way has only the errors the cut causes (also used by the corpus
+    suite): a syntax error on the cut line, the last lane left open, and references to
+    nodes or lanes whose declarations were cut away."""
     uri = await session.open(text, "partial")
     lines = text.split("\n")
     last_line = len(lines) - 1
@@ -186,16 +236,35 @@ async def test_related_information_points_at_first_declaration(session: Session)
 
 
 async def test_crlf_file_ranges(session: Session):
-    from conftest import CORPUS
-
-    text = read_exact(CORPUS / "wedding-readme-indented.fz")
+    text = read_exact(FIXTURES / "cake-order-crlf-indented.fz")
     assert "\r\n" in text
-    broken = text.replace("n4.handle(right) -> n5.handle(left)", "n4.handle(rigt) -> n5.handle(left)")
+    broken = text.replace("n1.handle(right) -> n2.handle(left)", "n1.handle(rigt) -> n2.handle(left)")
     uri = await session.open(broken)
-    assert [(d.code, *triples([d])[0]) for d in errors(session.diagnostics(uri))] == [("bad-handle", 9, 12, 16)]
+    assert [(d.code, *triples([d])[0]) for d in errors(session.diagnostics(uri))] == [("bad-handle", 5, 12, 16)]
     # an edit spanning a CRLF keeps lines aligned
-    diags = await session.change(uri, 2, (9, 12), (9, 16), "right")
+    diags = await session.change(uri, 2, (5, 12), (5, 16), "right")
     assert errors(diags) == []
+
+
+async def test_cr_only_file_ranges(session: Session):
+    """Old Mac line endings: every CR ends a line (tests/fixtures/greenhouse-cr.fz)."""
+    text = read_exact(FIXTURES / "greenhouse-cr.fz")
+    assert "\n" not in text and text.count("\r") == 12
+    broken = text.replace('n3: rectangle label:"Open the drip line"', 'n3: rectangel label:"Open the drip line"')
+    uri = await session.open(broken)
+    assert [(d.code, *triples([d])[0]) for d in errors(session.diagnostics(uri))] == [("unknown-shape", 8, 4, 13)]
+    diags = await session.change(uri, 2, (8, 4), (8, 13), "rectangle")
+    assert diags == []
+
+
+async def test_cjk_and_emoji_fixture_ranges_are_utf16(session: Session):
+    """A slip after CJK and an astral emoji on a line of tests/fixtures/bubble-tea-cjk-emoji.fz."""
+    text = read_exact(FIXTURES / "bubble-tea-cjk-emoji.fz")
+    line = 'n4: rectangle label:"收款 💳"'
+    assert text.split("\n")[8] == line
+    uri = await session.open(text.replace(line, line + ' owner="Mei"'))
+    # code points: `owner` at 27, its `=` at 32; 💳 is two UTF-16 units, so the client sees 33
+    assert triples(session.diagnostics(uri), "label-operator") == [(8, 33, 34)]
 
 
 UNICODE = 'A { # Équipe 🚀\nn1: circle label:"开始 🎉"\nn2: rectangle label:"处理"\nn1.handle(right) -> n2.handle(rigth) [label="是 ✅"]\n}\n'
