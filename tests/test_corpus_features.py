@@ -14,9 +14,11 @@ from hypothesis import strategies as st
 from conftest import CORPUS_DIR, corpus_files, read_exact
 from test_code_actions import assert_every_fix_applies_cleanly
 from test_formatting import assert_format_keeps_meaning_and_is_idempotent
+from test_large_documents import assert_disposed_document_leaves_no_cycles
 from test_navigation import assert_every_position_is_safe
 from test_rename import assert_renaming_keeps_the_graph
 from test_semantic_tokens import assert_tokens_ordered_disjoint_and_on_their_line
+from test_shape_cache import assert_saved_templates_give_lark_s_statements
 from test_text_and_syntax import diagnostic_summary, edit_texts, model_summary
 
 from fz_lsp import formatting, syntax
@@ -109,3 +111,12 @@ def test_incremental_edits_of_corpus_files_equal_fresh_analysis(path, edits):
         fresh = Document(doc.text)
         assert model_summary(doc) == model_summary(fresh)
         assert diagnostic_summary(doc) == diagnostic_summary(fresh)
+
+
+def test_saved_templates_give_lark_s_statements_on_every_corpus_file(tmp_path):
+    assert_saved_templates_give_lark_s_statements(tmp_path, ALL_FILES)
+
+
+@pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: p.name)
+def test_a_disposed_corpus_document_leaves_no_cycles_and_stays_usable(path):
+    assert_disposed_document_leaves_no_cycles(path)

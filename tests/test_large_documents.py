@@ -10,13 +10,13 @@ from __future__ import annotations
 import gc
 
 import pytest
-from conftest import CORPUS, EXAMPLES, read_exact
+from conftest import EXAMPLES, fixture_files, read_exact
 
 from fz_lsp.document import Document
 from fz_lsp.server import LARGE_DOCUMENT_LINES, FlowZapServer
 from fz_lsp.settings import Settings
 
-CORPUS_FILES = sorted(CORPUS.rglob("*.fz")) + sorted(EXAMPLES.glob("*.fz"))
+FILES = fixture_files("*.fz") + fixture_files("truncated/*.partial") + sorted(EXAMPLES.glob("*.fz"))
 
 
 def _lanes(lines: int, end: str = "\n") -> str:
@@ -65,8 +65,13 @@ def test_a_small_document_is_not_frozen():
     server.release_frozen("file:///small.fz")  # nothing to release: a no-op
 
 
-@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_a_disposed_document_leaves_no_cycles_and_stays_usable(path):
+    assert_disposed_document_leaves_no_cycles(path)
+
+
+def assert_disposed_document_leaves_no_cycles(path) -> None:
+    """(also used by the corpus suite)"""
     text = read_exact(path)
     expected = [d.message for d in Document(text).diagnostics(Settings())]  # also warms the parse memo
     gc.collect()

@@ -10,7 +10,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from conftest import CORPUS, SERVER_COMMAND, SERVER_ENV, Session, eventually, initialize_params, read_exact
+from conftest import FIXTURES, SERVER_COMMAND, SERVER_ENV, Session, eventually, initialize_params, read_exact
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -24,18 +24,18 @@ async def preview(client: LanguageClient, *arguments):
 
 
 async def test_preview_returns_svg_of_unsaved_text(session: Session, client: LanguageClient):
-    uri = await session.open(read_exact(CORPUS / "gitops-deployment.fz"))
+    uri = await session.open(read_exact(FIXTURES / "library-hold.fz"))
     result = await preview(client, {"uri": uri, "view": "workflow"})
     assert (result["view"], result["version"]) == ("workflow", 1)
     root = ET.fromstring(result["svg"])
     nodes = [el.get("data-node") for el in root.iter() if el.get("data-node")]
-    assert sorted(nodes, key=lambda n: int(n[1:])) == [f"n{i}" for i in range(1, 20)]
-    # an unsaved edit shows up in the next preview
-    await session.change(uri, 2, (1, 18), (1, 29), "First Commit")
+    assert sorted(nodes, key=lambda n: int(n[1:])) == [f"n{i}" for i in range(1, 19)]
+    # an unsaved edit shows up in the next preview: `n1: circle label:"Wants a book"`
+    await session.change(uri, 2, (1, 18), (1, 30), "Needs a novel")
     result = await preview(client, {"uri": uri, "view": "sequence", "theme": "dark"})
     assert (result["view"], result["version"]) == ("sequence", 2)
     texts = " ".join("".join(t.itertext()) for t in ET.fromstring(result["svg"]).iter(f"{SVG}text"))
-    assert "First" in texts and "Commit" in texts and "Code" not in texts
+    assert "Needs" in texts and "novel" in texts and "Wants" not in texts
 
 
 async def test_preview_errors_are_clear(session: Session, client: LanguageClient):
@@ -61,7 +61,7 @@ async def browser_client(lsp_client: LanguageClient):
 
 async def test_browser_preview_is_shown_and_follows_edits(browser_client: LanguageClient):
     session = Session(browser_client)
-    uri = await session.open(read_exact(CORPUS / "guidelines-decision-branch.fz"))
+    uri = await session.open(read_exact(FIXTURES / "kettle-single-lane-loop.fz"))
     result = await browser_client.workspace_execute_command_async(
         types.ExecuteCommandParams(command="flowzap.openBrowserPreview", arguments=[{"uri": uri, "view": "workflow"}])
     )
@@ -70,8 +70,9 @@ async def test_browser_preview_is_shown_and_follows_edits(browser_client: Langua
     (shown,) = browser_client.shown_documents
     assert (shown.uri, shown.external) == (url, True)
     page = urllib.request.urlopen(url, timeout=10).read().decode()
-    assert 'data-node="n2"' in page and "OK?" in page
-    # an edit re-renders the page's diagram (the page receives it over Server-Sent Events)
-    await session.change(uri, 2, (2, 19), (2, 22), "Fine?")
-    await eventually(lambda: "Fine?" in urllib.request.urlopen(url, timeout=10).read().decode(),
+    assert 'data-node="n2"' in page and "Boiling yet?" in page
+    # an edit re-renders the page's diagram (the page receives it over Server-Sent Events):
+    # `n2: diamond label:"Boiling yet?"`
+    await session.change(uri, 2, (2, 19), (2, 31), "Hot enough?")
+    await eventually(lambda: "Hot enough?" in urllib.request.urlopen(url, timeout=10).read().decode(),
                      message="the browser page to show the edit")

@@ -9,11 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, ROOT, corpus_files
+from conftest import FIXTURES, ROOT, fixture_files
 
 from fz_lsp import shape_cache, syntax
 
 NAMES = frozenset(syntax._BUILDER_NAMES)
+LIBRARY = FIXTURES / "library-hold.fz"
+FIXTURE_FILES = fixture_files("*.fz") + fixture_files("truncated/*.partial")
 
 # a child process: parse every line of the given files; print whether lark was loaded and
 # the statements (their repr), so two processes can be compared
@@ -36,10 +38,10 @@ def probe(cache: str, *files: Path) -> dict:
 
 
 def test_a_second_process_parses_known_shapes_without_lark_and_gets_the_same_statements(tmp_path: Path):
-    gitops = CORPUS / "gitops-deployment.fz"
-    without_cache = probe("", gitops)
-    first = probe(str(tmp_path), gitops)
-    second = probe(str(tmp_path), gitops)
+    library = LIBRARY
+    without_cache = probe("", library)
+    first = probe(str(tmp_path), library)
+    second = probe(str(tmp_path), library)
     assert without_cache["lark"] and first["lark"]
     assert not second["lark"]  # every line of the file had a saved template
     assert second["statements"] == first["statements"] == without_cache["statements"]
@@ -47,15 +49,20 @@ def test_a_second_process_parses_known_shapes_without_lark_and_gets_the_same_sta
     assert len(saved) == 1 and oct(saved[0].stat().st_mode & 0o777) == "0o600"
 
 
-def test_saved_templates_give_lark_s_statements_on_every_corpus_file(tmp_path: Path):
-    files = corpus_files("**/*.fz")
-    assert probe(str(tmp_path), *files)["statements"] == probe("", *files)["statements"]
-    assert probe(str(tmp_path), *files)["statements"] == probe("", *files)["statements"]
+def test_saved_templates_give_lark_s_statements_on_every_fixture(tmp_path: Path):
+    assert_saved_templates_give_lark_s_statements(tmp_path, FIXTURE_FILES)
+
+
+def assert_saved_templates_give_lark_s_statements(cache: Path, files: list[Path]) -> None:
+    """A first process fills the cache, a second one reads it: both give lark's statements
+    (also used by the corpus suite)."""
+    assert probe(str(cache), *files)["statements"] == probe("", *files)["statements"]
+    assert probe(str(cache), *files)["statements"] == probe("", *files)["statements"]
 
 
 def test_a_tampered_cache_file_is_checked_and_never_runs_code(tmp_path: Path):
-    gitops = CORPUS / "gitops-deployment.fz"
-    probe(str(tmp_path), gitops)
+    library = LIBRARY
+    probe(str(tmp_path), library)
     path = next(tmp_path.glob("shapes-*.json"))
     data = json.loads(path.read_text())
     marker = tmp_path / "owned"
@@ -73,24 +80,24 @@ def test_a_tampered_cache_file_is_checked_and_never_runs_code(tmp_path: Path):
     data["templates"].append(["not a shape", "lambda t: None"])
     data["templates"].append([["name"], 42])
     path.write_text(json.dumps(data))
-    tampered = probe(str(tmp_path), gitops)
+    tampered = probe(str(tmp_path), library)
     assert not marker.exists()
     assert tampered["lark"]
-    assert tampered["statements"] == probe("", gitops)["statements"]
+    assert tampered["statements"] == probe("", library)["statements"]
 
 
 @pytest.mark.parametrize("content", ["", "not json", "[]", '{"format": 99, "templates": []}', '{"format": 1}'])
 def test_an_unreadable_cache_file_is_ignored(tmp_path: Path, content: str):
-    gitops = CORPUS / "gitops-deployment.fz"
-    probe(str(tmp_path), gitops)
+    library = LIBRARY
+    probe(str(tmp_path), library)
     next(tmp_path.glob("shapes-*.json")).write_text(content)
-    assert probe(str(tmp_path), gitops)["statements"] == probe("", gitops)["statements"]
+    assert probe(str(tmp_path), library)["statements"] == probe("", library)["statements"]
 
 
 def test_an_unwritable_cache_dir_is_no_error(tmp_path: Path):
     blocked = tmp_path / "file"
     blocked.write_text("a file where the cache folder should be")
-    result = probe(str(blocked / "cache"), CORPUS / "gitops-deployment.fz")
+    result = probe(str(blocked / "cache"), LIBRARY)
     assert result["lark"] and result["statements"]
 
 
