@@ -599,6 +599,7 @@ def can_retarget(model: Model, fact: LineFacts, st: Statement) -> bool:
     return (
         fact.edge is not None
         and type(st) is syntax.EdgeStmt
+        and type(fact.statement) is syntax.EdgeStmt  # not a repaired broken line: relink those
         and len(st.endpoints) == len(fact.statement.endpoints)
         and model.line_lane[fact.anchor.line] is not None
     )

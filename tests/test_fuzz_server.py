@@ -326,6 +326,10 @@ TOKENS = [
     "\r\r\n\n", "\x00", "\x01", "\x1b", "\x7f", "\u0085", "\u2028", "\u2029", "\ufeff", "\u200b", "\u0301", "é", "注文",
     "😀", "👩‍💻", "𝔘", "\U0010ffff", "\\", '\\"', "graph TD", "sequenceDiagram", "participant A",
     "n1.handle(right) -> n2.handle(left)", "n2.handle(bottom) -> CICD.n3.handle(top)", 'n4: rectangle label:"Step"',
+    # slips that recovery repairs or names (fz_lsp/recovery.py), and forms FlowZap draws
+    "handel", "hanlde", "Handle", "n1.handel(right) -> n2.handle(left)", "label:Start", 'n2 rectangle label:"x"',
+    "Ops # Ops", "Ops { Ops", "-->|Yes|", "->>", "A[Start]", "\u201c", "\u2192", ";", ",", "end", "%%", "'x'",
+    "loop [x] Lane.n1 CICD.n2", "CICD.n3.handle(right) -> n1.handle(left)", 'label="x"', "{#",
 ]
 
 unicode_text = st.text(

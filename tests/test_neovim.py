@@ -110,6 +110,7 @@ def test_scripts_found():
         "test_commands.lua",
         "test_server_command.lua",
         "test_lsp_enable.lua",
+        "test_fix_all.lua",
     } <= names, names
 
 

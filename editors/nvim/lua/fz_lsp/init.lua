@@ -37,7 +37,8 @@ local defaults = {
   handlers = nil,
   flags = nil,
   open_url = nil,
-  commands = true, -- define :FlowZapPreview and :FlowZapRenumber
+  commands = true, -- define :FlowZapPreview, :FlowZapRenumber, :FlowZapFixAll, :FlowZapOpenInFlowZap
+  fix_on_save = false, -- apply "Fix all FlowZap problems" (source.fixAll.flowzap) before each :write
   mode = nil, -- "start_client" (0.7) | "start" (0.8-0.10) | "enable" (0.11+); nil = detect
 }
 
@@ -587,43 +588,110 @@ local function apply_action(client, action, bufnr, done)
   end
 end
 
---- Renumber the nodes n1..nN: request the `source.renumberNodes` code action and apply it.
---- opts: { bufnr = 0, callback = function(err, action) }
-function M.renumber(opts)
+--- The first action of `kind` in a textDocument/codeAction result.
+local function action_of_kind(result, kind)
+  for _, action in ipairs(result or {}) do
+    if kind_matches(action.kind, kind) then
+      return action
+    end
+  end
+  return nil
+end
+
+local function source_action_params(bufnr, client, kind)
+  return {
+    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+    range = whole_buffer_range(bufnr, client.offset_encoding),
+    context = { diagnostics = {}, only = { kind } },
+  }
+end
+
+--- Request the source action `kind` for the whole buffer and apply it.
+--- what: the words for the messages ("renumber", "nothing to renumber").
+local function run_source_action(kind, what, nothing, opts)
   opts = opts or {}
   local bufnr, client = attached_client(opts)
   if not client then
     return false
   end
-  local kind = "source.renumberNodes"
-  local params = {
-    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
-    range = whole_buffer_range(bufnr, client.offset_encoding),
-    context = { diagnostics = {}, only = { kind } },
-  }
-  client_request(client, "textDocument/codeAction", params, function(err, result)
+  client_request(client, "textDocument/codeAction", source_action_params(bufnr, client, kind), function(err, result)
     if err then
-      notify("renumber failed: " .. tostring(err.message), vim.log.levels.ERROR)
+      notify(what .. " failed: " .. tostring(err.message), vim.log.levels.ERROR)
       if opts.callback then
         opts.callback(err)
       end
       return
     end
-    local chosen
-    for _, action in ipairs(result or {}) do
-      if kind_matches(action.kind, kind) then
-        chosen = action
-        break
-      end
-    end
+    local chosen = action_of_kind(result, kind)
     if not chosen then
-      notify("nothing to renumber")
+      if not opts.quiet then
+        notify(nothing)
+      end
       if opts.callback then
         opts.callback(nil, nil)
       end
       return
     end
     apply_action(client, chosen, bufnr, opts.callback)
+  end, bufnr)
+  return true
+end
+
+--- Renumber the nodes n1..nN: request the `source.renumberNodes` code action and apply it.
+--- opts: { bufnr = 0, callback = function(err, action) }
+function M.renumber(opts)
+  return run_source_action("source.renumberNodes", "renumber", "nothing to renumber", opts)
+end
+
+M.FIX_ALL = "source.fixAll.flowzap"
+
+--- Fix all FlowZap problems: every safe quick fix at once (`source.fixAll.flowzap`).
+--- opts: { bufnr = 0, callback = function(err, action), sync = false, timeout_ms = 3000 }
+--- With sync, waits for the answer and applies it before returning (what fix on save needs).
+function M.fix_all(opts)
+  opts = opts or {}
+  if not opts.sync then
+    return run_source_action(M.FIX_ALL, "fix all", "nothing to fix", opts)
+  end
+  local bufnr, client = attached_client(opts)
+  if not client then
+    return false
+  end
+  local params = source_action_params(bufnr, client, M.FIX_ALL)
+  local response
+  if has("nvim-0.11") then
+    response = client:request_sync("textDocument/codeAction", params, opts.timeout_ms or 3000, bufnr)
+  else
+    response = client.request_sync("textDocument/codeAction", params, opts.timeout_ms or 3000, bufnr)
+  end
+  if not response or response.err then
+    notify("fix all failed: " .. tostring(response and response.err and response.err.message or "no answer"), vim.log.levels.WARN)
+    return false
+  end
+  local chosen = action_of_kind(response.result, M.FIX_ALL)
+  if chosen and chosen.edit then
+    vim.lsp.util.apply_workspace_edit(chosen.edit, client.offset_encoding)
+  end
+  return chosen ~= nil
+end
+
+--- Open the buffer's current text in FlowZap's web playground (flowzap.openInFlowZap: the
+--- server builds the URL and asks Neovim to open it, through window/showDocument).
+--- opts: { bufnr = 0, callback = function(err, result) }
+function M.open_in_flowzap(opts)
+  opts = opts or {}
+  local bufnr, client = attached_client(opts)
+  if not client then
+    return false
+  end
+  local params = { command = "flowzap.openInFlowZap", arguments = { { uri = vim.uri_from_bufnr(bufnr) } } }
+  client_request(client, "workspace/executeCommand", params, function(err, result)
+    if err then
+      notify("open in FlowZap failed: " .. tostring(err.message or err), vim.log.levels.ERROR)
+    end
+    if opts.callback then
+      opts.callback(err, result)
+    end
   end, bufnr)
   return true
 end
@@ -648,7 +716,36 @@ M.commands = {
     nargs = 0,
     desc = "FlowZap: renumber nodes n1..nN",
   },
+  FlowZapFixAll = {
+    run = function()
+      M.fix_all()
+    end,
+    nargs = 0,
+    desc = "FlowZap: fix all problems with a safe quick fix",
+  },
+  FlowZapOpenInFlowZap = {
+    run = function()
+      M.open_in_flowzap()
+    end,
+    nargs = 0,
+    desc = "FlowZap: open this (unsaved) diagram in FlowZap's web playground",
+  },
 }
+
+--- Apply "Fix all FlowZap problems" to every flowzap buffer before it is written (what
+--- `fix_on_save = true` in setup() does; call it yourself with vim.lsp.enable("fz_lsp")).
+function M.fix_on_save()
+  local group = vim.api.nvim_create_augroup("fz_lsp_fix_on_save", { clear = true })
+  vim.api.nvim_create_autocmd("BufWritePre", {
+    group = group,
+    callback = function(args)
+      if vim.bo[args.buf].filetype == "flowzap" and M.get_client(args.buf) then
+        M.fix_all({ bufnr = args.buf, sync = true })
+      end
+    end,
+    desc = "fz-lsp: fix all FlowZap problems before writing",
+  })
+end
 
 --- Define (or redefine) every command of M.commands.
 function M.define_commands()
@@ -678,6 +775,9 @@ function M.setup(opts)
 
   if cfg.commands then
     M.define_commands()
+  end
+  if cfg.fix_on_save then
+    M.fix_on_save()
   end
 
   if cfg.mode == "enable" then
