@@ -283,7 +283,9 @@ def test_typing_in_a_label_keeps_the_model():
 
 
 edit_texts = st.sampled_from(["", "x", "é", "🎉", " ", "\n", '"', "->", "}", "{", "rect", "n2", "Lane.",
-                              "label:\"y\" ", "(rigth)", "loop [a] n1 n2\n", "\r\n", "// c\n"])
+                              "label:\"y\" ", "(rigth)", "loop [a] n1 n2\n", "\r\n", "// c\n",
+                              # slips recovery repairs (their lines keep what they say): fixed and broken in place
+                              "handel", "hanlde", ":", ";", "\u201c", "label:Start ", "-->|x|", "A[B]", "# "])
 
 
 @settings(max_examples=150, deadline=None)
@@ -333,7 +335,8 @@ def test_typing_in_an_edge_target_relinks_only_that_edge():
 
 
 target_edits = st.sampled_from(["", "n1", "n2", "n5", "n12", "n99", "1", "x", "Catalog.", "Patron.", "Stacks.", "Author.",
-                                "Nope.", ".", "right", "left", "top", "bottom", "rigth", "(", ")", "->", "[", "]"])
+                                "Nope.", ".", "right", "left", "top", "bottom", "rigth", "(", ")", "->", "[", "]",
+                                "handel", "Handle", "\u2192", ";"])
 
 
 @settings(max_examples=150, deadline=None)
