@@ -40,6 +40,27 @@ LARGE_DOCUMENT_CHARS = 3_000_000  # above this (60x FlowZap's own limit), diagno
 LARGE_DOCUMENT_DELAY_MS = 500  # ... of at least this long (whatever flowzap.diagnostics.delayMs says)
 
 
+class _RefusedRequests(logging.Filter):
+    """pygls logs every error a handler raises with its traceback, as an ERROR. A request
+    refused on purpose (a document that is not open, bad arguments, a rename refused:
+    InvalidParams, InvalidRequest, RequestFailed) is the client's business, not a failure of
+    the server: it becomes one WARNING line (sent as window/logMessage), with no traceback."""
+
+    REFUSALS = frozenset({-32602, -32600, -32803})
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, JsonRpcException) and exc.code in self.REFUSALS:
+            record.msg = "request %s refused: %s"
+            record.args = (record.args[0] if isinstance(record.args, tuple) and record.args else "?", exc.message)
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+logging.getLogger("pygls.protocol.json_rpc").addFilter(_RefusedRequests())
+
+
 def _name(uri: str) -> str:
     return uri.rstrip("/").rsplit("/", 1)[-1] or uri
 
