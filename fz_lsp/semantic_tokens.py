@@ -37,6 +37,7 @@ import re
 from typing import TYPE_CHECKING, Callable, Container, Iterable, NamedTuple, Optional
 
 from fz_lsp import syntax
+from fz_lsp.bounded_memo import BoundedMemo
 from fz_lsp.model import DIRECTIONS
 from fz_lsp.syntax import Tok
 
@@ -215,8 +216,12 @@ def _lex_tokens(
 
 
 _new = tuple.__new__  # builds a SemanticToken without NamedTuple's argument handling
-_line_cache: dict[str, tuple[SemanticToken, ...]] = {}  # line text -> tokens (line 0) of model-independent lines
-_CACHE_LIMIT = 200_000
+# line text -> tokens (line 0) of model-independent lines, within a memory budget
+# (ARCHITECTURE.md, "Caches and their bounds"): a line counts as its length + 32, ~10
+# bytes of memory per unit, so ~10 MB at most, the lines of a 10,000-line document
+LINE_CACHE_BUDGET = 1_000_000
+LINE_CACHE_MAX_CHARS = 4_096  # longer lines are tokenised each time
+_line_cache: BoundedMemo[str, tuple[SemanticToken, ...]] = BoundedMemo(LINE_CACHE_BUDGET, 32)
 
 
 def _model_dependent(st: syntax.Statement) -> bool:
@@ -247,9 +252,9 @@ def semantic_tokens(doc: "Document", first_line: int = 0, last_line: Optional[in
             continue
         cached = _line_cache.get(text)
         if cached is None:
-            if len(_line_cache) >= _CACHE_LIMIT:
-                _line_cache.clear()
-            cached = _line_cache[text] = tuple(_statement_tokens(0, st, text, (), ()))
+            cached = tuple(_statement_tokens(0, st, text, (), ()))
+            if len(text) <= LINE_CACHE_MAX_CHARS:
+                _line_cache.put(text, cached)
         out.extend(_new(SemanticToken, (i, *t[1:])) for t in cached)
     return out
 

@@ -45,6 +45,13 @@ _ZERO_WIDTH_CATEGORIES = frozenset({"Mn", "Me", "Cf"})
 _ZWJ = "\u200d"
 _BREAK_AFTER = frozenset("-/|")
 
+# Memo budgets (ARCHITECTURE.md, "Caches and their bounds"): a preview re-rendered while
+# the user types measures every intermediate label, so each cache drops its least
+# recently used entries past a fixed size.
+CHAR_EM_CACHE_ENTRIES = 8_192  # (character, weight) pairs; a CJK diagram uses a few thousand; ~1.5 MB
+TEXT_WIDTH_CACHE_ENTRIES = 16_384  # words and wrapped lines; a 10,000-line diagram measures ~5,000; ~5 MB
+TEXT_WIDTH_CACHE_MAX_CHARS = 128  # a longer text is measured each time (cost linear in its length anyway)
+
 
 def line_height(size: float) -> float:
     """Distance between two baselines of wrapped text in `size` px."""
@@ -64,7 +71,7 @@ def is_wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CHAR_EM_CACHE_ENTRIES)
 def char_em(ch: str, bold: bool = False) -> float:
     """Advance width of one character in em."""
     table = _BOLD_ASCII if bold else _REGULAR_ASCII
@@ -81,10 +88,20 @@ def char_em(ch: str, bold: bool = False) -> float:
     return OTHER_EM
 
 
-@lru_cache(maxsize=16384)
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """Width in px of `text` set on one line in `size` px."""
+    if len(text) > TEXT_WIDTH_CACHE_MAX_CHARS:
+        return _measure(text, size, bold)
+    return _memo_width(text, size, bold)
+
+
+def _measure(text: str, size: float, bold: bool) -> float:
     return size * sum(char_em(ch, bold) for ch in text)
+
+
+_memo_width = lru_cache(maxsize=TEXT_WIDTH_CACHE_ENTRIES)(_measure)
+text_width.cache_clear = _memo_width.cache_clear  # type: ignore[attr-defined]  # as before: an lru_cache's API
+text_width.cache_info = _memo_width.cache_info  # type: ignore[attr-defined]
 
 
 def clusters(word: str) -> list[str]:
