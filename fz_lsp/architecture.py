@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+from fz_lsp.i18n import Translator, translator
 from fz_lsp.model import Lane, Model
 
 
@@ -154,16 +155,22 @@ def _rank(components: list[Component], dependencies: list[Dependency]) -> None:
                 d.target.rank = max(d.target.rank, c.rank + 1)
 
 
-def dependency_summary(arch: Architecture, lane: Lane) -> Optional[tuple[list[str], list[str]]]:
+def dependency_summary(
+    arch: Architecture, lane: Lane, tr: Optional[Translator] = None
+) -> Optional[tuple[list[str], list[str]]]:
     """(what `lane` depends on, what depends on it), one line of text per arrow, as the
-    Architecture view shows them; None when the lane is not a component."""
+    Architecture view shows them, in `tr`'s language (English by default); None when the
+    lane is not a component."""
     component = arch.component(lane)
     if component is None:
         return None
+    tr = tr or translator()
 
     def line(d: Dependency, other: Component) -> str:
         caption = d.caption
-        return f"{other.title} ({other.lane_id})" + (f": {caption}" if caption else "")
+        if caption:
+            return tr._("{title} ({lane}): {caption}", title=other.title, lane=other.lane_id, caption=caption)
+        return tr._("{title} ({lane})", title=other.title, lane=other.lane_id)
 
     return (
         [line(d, d.target) for d in arch.outgoing(component)],

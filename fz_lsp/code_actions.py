@@ -58,6 +58,7 @@ from typing import TYPE_CHECKING, Callable, Optional, Sequence
 from fz_lsp import syntax
 from fz_lsp.diagnostics import Diagnostic
 from fz_lsp.edits import Region, TextEdit, delete_line, line_region
+from fz_lsp.i18n import Translator, translator
 from fz_lsp.model import CANONICAL_ID, DIRECTIONS, EDGE_ATTRIBUTES, NODE_ATTRIBUTES, SHAPES, Lane, Model, Ref, Span
 from fz_lsp.rename import node_spans_by_name
 from fz_lsp.settings import Settings
@@ -129,17 +130,19 @@ def _replace(title: str, d: Diagnostic, span: Span, new: str, preferred: bool = 
 # quick fixes per diagnostic code
 
 
-def _fix_prefix_to_lane(d: Diagnostic, ref: Ref, lane: Lane) -> Action:
+def _fix_prefix_to_lane(d: Diagnostic, ref: Ref, lane: Lane, tr: Translator) -> Action:
     if ref.role == "source" or ref.context_lane is lane:
         # a source carries no prefix; a target in the edge's own lane needs none
         span = Span(ref.line, ref.prefix_span.start, ref.span.start)
-        return _replace(f"Remove the `{ref.prefix}.` prefix", d, span, "")
-    return _replace(f"Change the lane prefix to `{lane.id}`", d, ref.prefix_span, lane.id)
+        return _replace(tr._("Remove the `{prefix}.` prefix", prefix=ref.prefix), d, span, "")
+    return _replace(tr._("Change the lane prefix to `{lane}`", lane=lane.id), d, ref.prefix_span, lane.id)
 
 
 def _fixes(
     doc: "Document", d: Diagnostic, settings: Settings, renumbered: Callable[[], Optional[Action]]
 ) -> list[Action]:
+    tr = translator(settings.locale)
+    _ = tr._
     model = doc.model
     data = d.data if isinstance(d.data, dict) else {}
     code, span = d.code, d.span
@@ -152,7 +155,8 @@ def _fixes(
         if ref is None or ref.node is None or not _reachable(model, ref.node.lane) or ref.prefix is not None:
             return []
         lane = ref.node.lane.id
-        return [Action(f"Add the lane prefix `{lane}.`", QUICKFIX, [TextEdit.insert(span.line, span.start, lane + ".")], d, True)]
+        return [Action(_("Add the lane prefix `{lane}.`", lane=lane), QUICKFIX,
+                       [TextEdit.insert(span.line, span.start, lane + ".")], d, True)]
 
     if code in ("wrong-lane", "undefined-lane"):
         ref = _ref_at(model, span)
@@ -161,32 +165,33 @@ def _fixes(
         if ref.node is not None and ref.node.lane is not None:
             if not _reachable(model, ref.node.lane):
                 return []
-            return [_fix_prefix_to_lane(d, ref, ref.node.lane)]
+            return [_fix_prefix_to_lane(d, ref, ref.node.lane, tr)]
         guess = data.get("replacement")
         if code == "undefined-lane" and isinstance(guess, str) and guess in model.lane_by_id and guess != ref.prefix:
-            return [_replace(f"Change the lane prefix to `{guess}`", d, span, guess, preferred=False)]
+            return [_replace(_("Change the lane prefix to `{lane}`", lane=guess), d, span, guess, preferred=False)]
         return []
 
     if code == "bad-handle":
         new = data.get("replacement")
         if new in DIRECTIONS:
-            return [_replace(f"Change the direction to `{new}`", d, span, new)]
+            return [_replace(_("Change the direction to `{direction}`", direction=new), d, span, new)]
         if new in {f".handle({x})" for x in DIRECTIONS} and line_text[span.start : span.start + 1] == ".":
             if new == line_text[span.start : span.end] + ")":
-                return [_replace("Add the closing `)`", d, span, new)]
-            return [_replace(f"Replace with `{new}`", d, span, new)]
+                return [_replace(_("Add the closing `)`"), d, span, new)]
+            return [_replace(_("Replace with `{text}`", text=new), d, span, new)]
         return []
 
     if code == "missing-handle":
         new, at = data.get("insert"), data.get("at")
         if new in {f".handle({x})" for x in DIRECTIONS} and at == span.end:
-            return [Action(f"Add `{new}`", QUICKFIX, [TextEdit.insert(span.line, at, new)], d, True)]
+            return [Action(_("Add `{text}`", text=new), QUICKFIX, [TextEdit.insert(span.line, at, new)], d, True)]
         return []
 
     if code == "unknown-shape":
         new = data.get("replacement")
         if new in SHAPES:
-            return [_replace(f"Change the shape to `{new}`", d, span, new, _close(line_text[span.start:span.end], new))]
+            return [_replace(_("Change the shape to `{shape}`", shape=new), d, span, new,
+                             _close(line_text[span.start:span.end], new))]
         return []
 
     if code == "unknown-attribute":
@@ -194,40 +199,41 @@ def _fixes(
         st = model.statements[span.line]
         choices = NODE_ATTRIBUTES if isinstance(st, syntax.NodeDecl) else EDGE_ATTRIBUTES
         if new in choices:
-            return [_replace(f"Change the attribute to `{new}`", d, span, new, _close(line_text[span.start:span.end], new))]
+            return [_replace(_("Change the attribute to `{attribute}`", attribute=new), d, span, new,
+                             _close(line_text[span.start:span.end], new))]
         return []
 
     if code in ("syntax-error", "not-flowzap"):
-        return _repair(doc, d)
+        return _repair(doc, d, tr)
 
     if code in ("edge-outside-source-lane", "top-level-edge"):
-        return _move_into_lane(doc, d, settings)
+        return _move_into_lane(doc, d, settings, tr)
 
     if code == "missing-display-label":
         lane = next((l for l in model.lanes if l.id_span == span and l.header_line == data.get("header_line")), None)
         st = model.statements[span.line]
         if lane is None or lane.label is not None or not isinstance(st, syntax.LaneOpen) or st.label is not None:
             return []
-        return [Action(f"Add the display label `# {lane.id}`", QUICKFIX,
+        return [Action(_("Add the display label `# {lane}`", lane=lane.id), QUICKFIX,
                        [TextEdit.insert(span.line, st.brace.end, f" # {lane.id}")], d, True)]
 
     if code == "label-operator":
         new = data.get("replacement")
         if new in (":", "=") and line_text[span.start : span.end] in (":", "="):
-            what = "a colon" if new == ":" else "`=`"
-            return [_replace(f"Use {what}: `{new}`", d, span, new)]
+            title = _("Use a colon: `:`") if new == ":" else _("Use `=`: `=`")
+            return [_replace(title, d, span, new)]
         return []
 
     if code == "display-label-own-line":
-        return _move_display_label(doc, d)
+        return _move_display_label(doc, d, tr)
 
     if code == "undefined-node":
-        return _declare_node(doc, d, settings)
+        return _declare_node(doc, d, settings, tr)
 
     if code == "duplicate-edge":
         line = data.get("delete_line")
         if line == span.line and isinstance(model.statements[line], syntax.EdgeStmt):
-            return [Action("Remove the duplicate edge", QUICKFIX, [delete_line(doc.lines, line)], d, True)]
+            return [Action(_("Remove the duplicate edge"), QUICKFIX, [delete_line(doc.lines, line)], d, True)]
         return []
 
     if code in ("prefixed-source", "redundant-lane-prefix"):
@@ -237,7 +243,7 @@ def _fixes(
         remove = Span(span.line, ref.prefix_span.start, ref.span.start)
         if data.get("remove") != [remove.start, remove.end]:
             return []
-        return [_replace(f"Remove the `{ref.prefix}.` prefix", d, remove, "")]
+        return [_replace(_("Remove the `{prefix}.` prefix", prefix=ref.prefix), d, remove, "")]
 
     if code == "id-gap":
         action = renumbered()
@@ -254,7 +260,7 @@ def _close(word: str, guess: str) -> bool:
     return guess.startswith(low) or low.startswith(guess) or difflib.SequenceMatcher(None, low, guess).ratio() >= 0.75
 
 
-def _repair(doc: "Document", d: Diagnostic) -> list[Action]:
+def _repair(doc: "Document", d: Diagnostic, tr: Translator) -> list[Action]:
     """The repair the parser found for a broken line (fz_lsp/recovery.py), checked against
     the line as it is now."""
     st = doc.model.statements[d.span.line]
@@ -263,10 +269,11 @@ def _repair(doc: "Document", d: Diagnostic) -> list[Action]:
     if (st.start, min(max(st.end, st.start + 1), len(doc.lines[d.span.line]))) != (d.span.start, d.span.end):
         return []
     edits = [TextEdit(Region(d.span.line, f.start, d.span.line, f.end), f.text) for f in st.fixes]
-    return [Action(st.fix_title or "Repair the line", QUICKFIX, edits, d, True)]
+    title = tr.render(st.fix_title) if st.fix_title else tr._("Repair the line")
+    return [Action(title, QUICKFIX, edits, d, True)]
 
 
-def _move_into_lane(doc: "Document", d: Diagnostic, settings: Settings) -> list[Action]:
+def _move_into_lane(doc: "Document", d: Diagnostic, settings: Settings, tr: Translator) -> list[Action]:
     """Move an edge written outside its source's lane (or a loop outside every lane) into
     that lane: after the lane's last edge or loop (else its last node, else its header),
     with the lane's indentation, the source's prefix dropped and the target's prefix made
@@ -315,8 +322,11 @@ def _move_into_lane(doc: "Document", d: Diagnostic, settings: Settings) -> list[
     remove = delete_line(lines, line)
     if remove.region.start <= insert.region.start < remove.region.end or insert.region.start == remove.region.end == insert.region.end:
         return []
-    what = "edge" if edge is not None else "loop"
-    return [Action(f"Move the {what} into lane `{home.id}`", QUICKFIX, [insert, remove], d, True)]
+    if edge is not None:
+        title = tr._("Move the edge into lane `{lane}`", lane=home.id)
+    else:
+        title = tr._("Move the loop into lane `{lane}`", lane=home.id)
+    return [Action(title, QUICKFIX, [insert, remove], d, True)]
 
 
 def _last_statement_line(model: Model, lane: Lane) -> int:
@@ -341,7 +351,7 @@ def _prefix_word(text: str, start: int) -> str:
     return text[start:end]
 
 
-def _move_display_label(doc: "Document", d: Diagnostic) -> list[Action]:
+def _move_display_label(doc: "Document", d: Diagnostic, tr: Translator) -> list[Action]:
     model = doc.model
     header = (d.data or {}).get("header_line")
     lane = next((l for l in model.lanes if l.header_line == header), None)
@@ -356,10 +366,10 @@ def _move_display_label(doc: "Document", d: Diagnostic) -> list[Action]:
         edits = [TextEdit(Region(header, st.brace.end, gone.end_line, gone.end_col), text)]
     else:
         edits = [TextEdit(head, text), TextEdit(gone, "")]
-    return [Action("Move the display label onto the `{` line", QUICKFIX, edits, d, True)]
+    return [Action(tr._("Move the display label onto the `{` line"), QUICKFIX, edits, d, True)]
 
 
-def _declare_node(doc: "Document", d: Diagnostic, settings: Settings) -> list[Action]:
+def _declare_node(doc: "Document", d: Diagnostic, settings: Settings, tr: Translator) -> list[Action]:
     model = doc.model
     ref = _ref_at(model, d.span)
     if ref is None or ref.span != d.span or ref.node is not None:
@@ -388,7 +398,7 @@ def _declare_node(doc: "Document", d: Diagnostic, settings: Settings) -> list[Ac
         else:
             anchor = inside[-1] if inside else lane.header_line
             edit = _insert_after(doc, anchor, indent + decl)
-    return [Action(f"Declare `{name}` in lane `{lane.id}`", QUICKFIX, [edit], d, False)]
+    return [Action(tr._("Declare `{node}` in lane `{lane}`", node=name, lane=lane.id), QUICKFIX, [edit], d, False)]
 
 
 def _insert_after(doc: "Document", line: int, text: str) -> TextEdit:
@@ -418,7 +428,7 @@ def renumber_mapping(model: Model) -> dict[str, str]:
     return mapping
 
 
-def renumber_action(doc: "Document") -> Optional[Action]:
+def renumber_action(doc: "Document", tr: Optional[Translator] = None) -> Optional[Action]:
     model = doc.model
     mapping = renumber_mapping(model)
     if not mapping:
@@ -430,7 +440,8 @@ def renumber_action(doc: "Document") -> Optional[Action]:
         [int(n[1:]) for n in model.node_by_id if CANONICAL_ID.match(n) and n not in mapping]
         + [int(v[1:]) for v in mapping.values()]
     )
-    return Action(f"Renumber nodes n1..n{top}", RENUMBER, edits)
+    tr = tr or translator()
+    return Action(tr._("Renumber nodes n1..n{last}", last=top), RENUMBER, edits)
 
 
 # ---------------------------------------------------------------------------
@@ -458,12 +469,13 @@ def code_actions(
 ) -> list[Action]:
     """Quick fixes for the client's diagnostics (code, code-point span; a span of None
     never matches) and the source actions, filtered by `only`."""
+    tr = translator(settings.locale)
     out: list[Action] = []
     renumber: list[Optional[Action]] = []  # computed at most once per request
 
     def renumbered() -> Optional[Action]:
         if not renumber:
-            renumber.append(renumber_action(doc))
+            renumber.append(renumber_action(doc, tr))
         return renumber[0]
 
     if allowed(QUICKFIX, only):
@@ -488,5 +500,5 @@ def code_actions(
 
         edits = fix_all_edits(doc, settings)
         if edits:
-            out.append(Action("Fix all FlowZap problems", FIX_ALL, edits))
+            out.append(Action(tr._("Fix all FlowZap problems"), FIX_ALL, edits))
     return out

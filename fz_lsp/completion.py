@@ -28,7 +28,9 @@ declares (so it is max+1 when there is no gap, and filling a gap clears the docs
 not declared yet) count as free: declaring them is exactly what is missing.
 
 Every item replaces the whole identifier around the cursor (`replace`, code points).
-With `snippets=False` (a client without snippet support) items insert plain text.
+With `snippets=False` (a client without snippet support) items insert plain text. Details
+and documentation are in the language of `locale` (fz_lsp/i18n.py; English by default);
+what an item inserts is FlowZap Code, always the same.
 
 Pure Python: no pygls/lsprotocol import.
 """
@@ -40,6 +42,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Optional
 
 from fz_lsp.hover import SIDES, md
+from fz_lsp.i18n import N_, Translator, translator
 from fz_lsp.model import DIRECTIONS, NODE_ATTRIBUTES, SHAPE_DESCRIPTIONS, SHAPES, Lane, Model, Node, Span
 
 if TYPE_CHECKING:
@@ -78,10 +81,10 @@ TRIGGER_CHARACTERS = (".", "(", ":", "[", " ")
 MAX_NODE_ITEMS = 1000
 
 ATTRIBUTE_DESCRIPTIONS = {
-    "label": "The text shown in the node",
-    "owner": "Who the task is assigned to (taskbox)",
-    "description": "What the task is (taskbox)",
-    "system": "The system the task runs in (taskbox)",
+    "label": N_("The text shown in the node"),
+    "owner": N_("Who the task is assigned to (taskbox)"),
+    "description": N_("What the task is (taskbox)"),
+    "system": N_("The system the task runs in (taskbox)"),
 }
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
@@ -154,13 +157,18 @@ def _mask_strings(text: str) -> tuple[str, bool]:
     return "".join(out), open_string
 
 
-def _node_doc(node: Node) -> str:
-    lane = f"lane **{md(node.lane.title)}** (`{node.lane.id}`)" if node.lane else "outside any lane"
+def _node_doc(node: Node, tr: Translator) -> str:
+    if node.lane:
+        lane = tr._("lane **{title}** (`{lane}`)", title=md(node.lane.title), lane=node.lane.id)
+    else:
+        lane = tr._("outside any lane")
     return f"`{node.shape}` · {lane}"
 
 
 class _Builder:
-    def __init__(self, doc: "Document", line: int, col: int, snippets: bool) -> None:
+    def __init__(self, doc: "Document", line: int, col: int, snippets: bool, tr: Translator) -> None:
+        self.tr = tr
+        self._ = tr._
         self.model = doc.model
         self.line = line
         self.text = doc.lines[line]
@@ -225,16 +233,16 @@ class _Builder:
                 f"{node.id}.handle($1)",
                 node.id,
                 detail=node.display_text,
-                documentation=_node_doc(node),
+                documentation=_node_doc(node, self.tr),
                 filter_text=node.id,
                 retrigger=True,
             )
         else:
-            self.add(node.id, NODE, node.id, detail=node.display_text, documentation=_node_doc(node))
+            self.add(node.id, NODE, node.id, detail=node.display_text, documentation=_node_doc(node, self.tr))
 
     def handle_item(self) -> None:
         if self.after.lstrip().startswith("("):
-            self.add("handle", KEYWORD, "handle", detail=".handle(direction)", documentation=_HANDLE_DOC)
+            self.add("handle", KEYWORD, "handle", detail=".handle(direction)", documentation=self._(_HANDLE_DOC))
         else:
             self.add(
                 "handle",
@@ -242,7 +250,7 @@ class _Builder:
                 "handle($1)",
                 "handle(",
                 detail=".handle(direction)",
-                documentation=_HANDLE_DOC,
+                documentation=self._(_HANDLE_DOC),
                 retrigger=True,
             )
 
@@ -275,7 +283,7 @@ class _Builder:
             return self.items
         if _RE_SOURCE_DONE.match(masked):
             if not self.typed and "->" not in self.after:
-                self.add("->", OPERATOR, "-> ", detail="edge to a target node", retrigger=True)
+                self.add("->", OPERATOR, "-> ", detail=self._("edge to a target node"), retrigger=True)
             return self.items
         if _RE_TARGET.match(masked):
             self.targets()
@@ -299,8 +307,8 @@ class _Builder:
                     KEYWORD,
                     '[label="$1"]',
                     '[label="',
-                    detail="edge label",
-                    documentation=_EDGE_LABEL_DOC,
+                    detail=self._("edge label"),
+                    documentation=self._(_EDGE_LABEL_DOC),
                     filter_text="label",
                 )
             return self.items
@@ -310,7 +318,7 @@ class _Builder:
             if _RE_ATTRS_ONLY.match(inner):
                 used = set(_RE_ATTR_KEY.findall(inner)) | set(_RE_ATTR_KEY.findall(_mask_strings(self.after)[0]))
                 if "label" not in used:
-                    self.attribute_item("label", "=", _EDGE_LABEL_DOC)
+                    self.attribute_item("label", "=", self._(_EDGE_LABEL_DOC))
             return self.items
         if _RE_SHAPE.match(masked):
             self.shapes(space=not masked.endswith((" ", "\t")))
@@ -325,7 +333,7 @@ class _Builder:
                 keys = ("owner", "description", "system", "label")
             for key in keys:
                 if key not in used:
-                    self.attribute_item(key, ":", ATTRIBUTE_DESCRIPTIONS[key])
+                    self.attribute_item(key, ":", self._(ATTRIBUTE_DESCRIPTIONS[key]))
             return self.items
         return self.items
 
@@ -345,8 +353,8 @@ class _Builder:
                     SNIPPET,
                     f"{name} {{ # ${{1:{name}}}\n$0\n}}",
                     f"{name} {{ # {name}\n\n}}",
-                    detail="new lane",
-                    documentation=_LANE_DOC,
+                    detail=self._("new lane"),
+                    documentation=self._(_LANE_DOC),
                     filter_text=name,
                 )
             else:
@@ -355,8 +363,8 @@ class _Builder:
                     SNIPPET,
                     "${1:Lane} { # ${2:Label}\n$0\n}",
                     "Lane { # Label\n\n}",
-                    detail="new lane",
-                    documentation=_LANE_DOC,
+                    detail=self._("new lane"),
+                    documentation=self._(_LANE_DOC),
                     filter_text="lane",
                 )
             return
@@ -366,8 +374,8 @@ class _Builder:
             SNIPPET,
             f'{new_id}: ${{1|{",".join(_DECL_SHAPES)}|}} label:"$2"',
             f"{new_id}: ",
-            detail="declare a new node (next free id)",
-            documentation=f"Declares node `{new_id}`: the smallest `n<k>` no node uses yet.",
+            detail=self._("declare a new node (next free id)"),
+            documentation=self._("Declares node `{node}`: the smallest `n<k>` no node uses yet.", node=new_id),
             filter_text=new_id,
         )
         for node in self.lane_nodes(lane):
@@ -377,7 +385,7 @@ class _Builder:
                 f"{node.id}.handle(${{1|{','.join(_SOURCE_DIRECTIONS)}|}}) -> ",
                 f"{node.id}.handle(",
                 detail=node.display_text,
-                documentation=f"An edge leaving `{node.id}`. " + _node_doc(node),
+                documentation=self._("An edge leaving `{node}`.", node=node.id) + " " + _node_doc(node, self.tr),
                 filter_text=node.id,
             )
         self.add(
@@ -386,21 +394,18 @@ class _Builder:
             "loop [${1:condition}] $0",
             "loop [",
             detail="loop [condition] nA nB …",
-            documentation="A labelled frame around two or more nodes (they may belong to other lanes).",
+            documentation=self._("A labelled frame around two or more nodes (they may belong to other lanes)."),
         )
 
     def directions(self, target: bool) -> None:
         close = not self.after.lstrip().startswith(")")
-        verb = "enters the target" if target else "leaves the source"
         for d in DIRECTIONS:
-            self.add(
-                d,
-                DIRECTION,
-                d + (")" if close else ""),
-                detail=SIDES[d],
-                documentation=f"The edge {verb} at {SIDES[d]}.",
-                filter_text=d,
-            )
+            side = self._(SIDES[d])
+            if target:
+                doc = self._("The edge enters the target at {side}.", side=side)
+            else:
+                doc = self._("The edge leaves the source at {side}.", side=side)
+            self.add(d, DIRECTION, d + (")" if close else ""), detail=side, documentation=doc, filter_text=d)
 
     def targets(self) -> None:
         lane = self.model.lane_at(self.line)
@@ -419,7 +424,8 @@ class _Builder:
                 LANE,
                 other.id + dot,
                 detail=other.title,
-                documentation=f"Lane **{md(other.title)}** (`{other.id}`), {count} node{'s' if count != 1 else ''}",
+                documentation=self.tr._n("Lane **{title}** (`{lane}`), {n} node", "Lane **{title}** (`{lane}`), {n} nodes",
+                                         count, title=md(other.title), lane=other.id),
                 filter_text=other.id,
                 retrigger=True,
             )
@@ -430,7 +436,7 @@ class _Builder:
                 shape,
                 SHAPE,
                 (" " if space else "") + shape,
-                detail=SHAPE_DESCRIPTIONS[shape],
+                detail=self._(SHAPE_DESCRIPTIONS[shape]),
                 filter_text=shape,
             )
 
@@ -454,9 +460,9 @@ class _Builder:
 
 _DECL_SHAPES = ("rectangle", "circle", "diamond", "taskbox")
 _SOURCE_DIRECTIONS = ("right", "bottom", "left", "top")
-_HANDLE_DOC = "Where the edge attaches: `left`, `right`, `top` or `bottom` (the middle of that side)."
-_EDGE_LABEL_DOC = 'The text written on the edge: `[label="…"]` (with `=`).'
-_LANE_DOC = "A lane (swimlane): `LaneId { # Display Label` … `}`."
+_HANDLE_DOC = N_("Where the edge attaches: `left`, `right`, `top` or `bottom` (the middle of that side).")
+_EDGE_LABEL_DOC = N_('The text written on the edge: `[label="…"]` (with `=`).')
+_LANE_DOC = N_("A lane (swimlane): `LaneId { # Display Label` … `}`.")
 
 
 @dataclass(frozen=True)
@@ -465,16 +471,21 @@ class Completions:
     incomplete: bool  # nodes were left out: ask again when the typed word changes
 
 
-def completions(doc: "Document", line: int, col: int, snippets: bool = True) -> Completions:
-    """Completion items at (line, code-point column), at most MAX_NODE_ITEMS nodes."""
+def completions(
+    doc: "Document", line: int, col: int, snippets: bool = True, locale: Optional[str] = None
+) -> Completions:
+    """Completion items at (line, code-point column), at most MAX_NODE_ITEMS nodes; texts in
+    the language of `locale` (English when None)."""
     if not (0 <= line < len(doc.lines)):
         return Completions([], False)
     col = max(0, min(col, len(doc.lines[line])))
-    builder = _Builder(doc, line, col, snippets)
+    builder = _Builder(doc, line, col, snippets, translator(locale))
     items = builder.run()
     return Completions(items, builder.incomplete)
 
 
-def complete(doc: "Document", line: int, col: int, snippets: bool = True) -> list[CompletionItem]:
+def complete(
+    doc: "Document", line: int, col: int, snippets: bool = True, locale: Optional[str] = None
+) -> list[CompletionItem]:
     """Completion items at (line, code-point column); [] where nothing fits."""
-    return completions(doc, line, col, snippets).items
+    return completions(doc, line, col, snippets, locale).items

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Optional
 
 from fz_lsp import syntax
+from fz_lsp.i18n import Translator, translator
 from fz_lsp.model import (
     CANONICAL_ID,
     DIRECTIONS,
@@ -135,20 +136,32 @@ def nearest(word: str, choices: tuple[str, ...]) -> Optional[str]:
     return close[0] if close else None
 
 
-def _choices(words: tuple[str, ...]) -> str:
-    return ", ".join(f"`{w}`" for w in words[:-1]) + f" or `{words[-1]}`"
+def code_list(words: tuple[str, ...], tr: Translator) -> str:
+    """`a`, `b`, `c` or `d` in `tr`'s language."""
+    return tr.or_list([f"`{w}`" for w in words])
 
 
 class _Checker:
+    """Every message goes through `self._` (fz_lsp/i18n.py): English in the code, in the
+    language of `settings.locale` in the diagnostic."""
+
     def __init__(self, doc: "Document", settings: Settings) -> None:
         self.doc = doc
         self.model: Model = doc.model
         self.settings = settings
+        self.tr = translator(settings.locale)
+        self._ = self.tr._
         self.out: list[Diagnostic] = []
 
     def add(self, code: str, span: Span, message: str, **extra: Any) -> None:
         severity = CODES[code].severity_for(self.settings.strict)
         self.out.append(Diagnostic(code, severity, message, span, **extra))
+
+    def related(self, span: Span, message: str) -> tuple[Related, ...]:
+        return (Related(span, message),)
+
+    def choices(self, words: tuple[str, ...]) -> str:
+        return code_list(words, self.tr)
 
     # -- per-line syntax (cached per line in LineFacts) ----------------------------
 
@@ -174,16 +187,21 @@ class _Checker:
                 self.add(
                     "not-flowzap",
                     Span.of(i, st.token),
-                    f"`{st.token.text.split()[0]}` is Mermaid/PlantUML syntax, not FlowZap Code. "
-                    "FlowZap uses lanes (`Lane { # Label`), nodes (`n1: rectangle label:\"...\"`) "
-                    "and edges (`n1.handle(right) -> n2.handle(left)`).",
+                    self._(
+                        "`{word}` is Mermaid/PlantUML syntax, not FlowZap Code. "
+                        "FlowZap uses lanes (`Lane { # Label`), nodes (`n1: rectangle label:\"...\"`) "
+                        "and edges (`n1.handle(right) -> n2.handle(left)`).",
+                        word=st.token.text.split()[0],
+                    ),
                 )
             elif kind is syntax.Comment:
                 self.add(
                     "comment",
                     Span.of(i, st.token),
-                    "`//` lines are ignored by the FlowZap editor but are not part of FlowZap Code; "
-                    "other tools may reject them",
+                    self._(
+                        "`//` lines are ignored by the FlowZap editor but are not part of FlowZap Code; "
+                        "other tools may reject them"
+                    ),
                 )
             elif kind is syntax.NodeDecl:
                 self.node_syntax(i, st)
@@ -201,23 +219,23 @@ class _Checker:
         end = min(max(st.end, st.start + 1), len(line))
         data = None
         if st.fixes:
-            data = {"fixes": [[f.start, f.end, f.text] for f in st.fixes], "title": st.fix_title}
-        self.add(st.code, Span(i, min(st.start, end), end), st.message, data=data)
+            data = {"fixes": [[f.start, f.end, f.text] for f in st.fixes], "title": self.tr.render(st.fix_title)}
+        self.add(st.code, Span(i, min(st.start, end), end), self.tr.render(st.message), data=data)
 
     def node_syntax(self, i: LineAnchor, st: syntax.NodeDecl) -> None:
         shape = st.shape.text
         if shape not in SHAPES:
-            self.unknown_word("unknown-shape", i, st.shape, SHAPES, "Unknown shape", "Shapes are")
+            self.unknown_word("unknown-shape", i, st.shape, SHAPES)
         seen: dict[str, syntax.Attribute] = {}
         for a in st.attributes:
             key = a.key.text
             if key not in NODE_ATTRIBUTES:
-                self.unknown_word("unknown-attribute", i, a.key, NODE_ATTRIBUTES, "Unknown node attribute", "Nodes take")
+                self.unknown_word("unknown-attribute", i, a.key, NODE_ATTRIBUTES)
             if a.op.text != ":":
                 self.add(
                     "label-operator",
                     Span.of(i, a.op),
-                    f'Node attributes use a colon: write `{key}:"…"`, not `{key}="…"`',
+                    self._('Node attributes use a colon: write `{key}:"…"`, not `{key}="…"`', key=key),
                     data={"replacement": ":"},
                 )
             if key in seen:
@@ -225,8 +243,8 @@ class _Checker:
                 self.add(
                     "duplicate-attribute",
                     Span.of(i, a.key),
-                    f"`{key}` is given twice; FlowZap uses the first one",
-                    related=(Related(Span.of(i, first.key), f"first `{key}`"),),
+                    self._("`{key}` is given twice; FlowZap uses the first one", key=key),
+                    related=self.related(Span.of(i, first.key), self._("first `{key}`", key=key)),
                 )
             else:
                 seen[key] = a
@@ -237,35 +255,44 @@ class _Checker:
             self.add(
                 "missing-label",
                 Span.of(i, st.node),
-                f'`{st.node.text}` ({shape}) has no label; add `label:"…"`',
+                self._('`{node}` ({shape}) has no label; add `label:"…"`', node=st.node.text, shape=shape),
             )
         elif shape == "taskbox" and not seen:
             self.add(
                 "missing-label",
                 Span.of(i, st.node),
-                f'`{st.node.text}` (taskbox) has no text; add `label:"…"` or owner/description/system',
+                self._('`{node}` (taskbox) has no text; add `label:"…"` or owner/description/system', node=st.node.text),
             )
 
-    def unknown_word(self, code: str, i: LineAnchor, tok: syntax.Tok, choices: tuple[str, ...], what: str, allowed: str) -> None:
-        """`what` `word`. Did you mean …? `allowed` <choices>. (with the guess as quick-fix data)"""
+    def unknown_word(self, code: str, i: LineAnchor, tok: syntax.Tok, choices: tuple[str, ...]) -> None:
+        """Unknown shape / node attribute `word`. Did you mean …? The choices. (with the guess
+        as quick-fix data)"""
         guess = nearest(tok.text, choices)
-        hint = f" Did you mean `{guess}`?" if guess else ""
-        self.add(
-            code,
-            Span.of(i, tok),
-            f"{what} `{tok.text}`.{hint} {allowed} {_choices(choices)}.",
-            data={"replacement": guess} if guess else None,
-        )
+        word, listed = tok.text, self.choices(choices)
+        _ = self._
+        if code == "unknown-shape":
+            if guess:
+                text = _("Unknown shape `{word}`. Did you mean `{guess}`? Shapes are {choices}.",
+                         word=word, guess=guess, choices=listed)
+            else:
+                text = _("Unknown shape `{word}`. Shapes are {choices}.", word=word, choices=listed)
+        elif guess:
+            text = _("Unknown node attribute `{word}`. Did you mean `{guess}`? Nodes take {choices}.",
+                     word=word, guess=guess, choices=listed)
+        else:
+            text = _("Unknown node attribute `{word}`. Nodes take {choices}.", word=word, choices=listed)
+        self.add(code, Span.of(i, tok), text, data={"replacement": guess} if guess else None)
 
     def check_length(self, i: LineAnchor, a: syntax.Attribute) -> None:
         limit = self.settings.max_label_length
         n = len(a.text)
         if a.key.text in ("label", "description") and limit and n > limit:
-            self.add(
-                "long-label",
-                Span.of(i, a.value),
-                f"This {a.key.text} has {n} characters; FlowZap recommends at most {limit}",
-            )
+            if a.key.text == "label":
+                text = self._("This label has {n} characters; FlowZap recommends at most {limit}", n=n, limit=limit)
+            else:
+                text = self._("This description has {n} characters; FlowZap recommends at most {limit}",
+                              n=n, limit=limit)
+            self.add("long-label", Span.of(i, a.value), text)
 
     def edge_syntax(self, i: LineAnchor, st: syntax.EdgeStmt) -> None:
         foreign = [t for t in st.arrows if t.text != "->"]
@@ -273,8 +300,11 @@ class _Checker:
             self.add(
                 "not-flowzap",
                 Span.of(i, t),
-                f"`{t.text}` is a Mermaid/PlantUML arrow; FlowZap edges use `->` between handles: "
-                "`n1.handle(right) -> n2.handle(left)`",
+                self._(
+                    "`{arrow}` is a Mermaid/PlantUML arrow; FlowZap edges use `->` between handles: "
+                    "`n1.handle(right) -> n2.handle(left)`",
+                    arrow=t.text,
+                ),
                 data={"replacement": "->"},
             )
         if foreign:
@@ -284,7 +314,7 @@ class _Checker:
             self.add(
                 "chained-edge",
                 Span(i, second.start, st.endpoints[-1].end),
-                "FlowZap allows one `->` per line: split `a -> b -> c` into two edges",
+                self._("FlowZap allows one `->` per line: split `a -> b -> c` into two edges"),
             )
         for ep in st.endpoints:
             self.handle_syntax(i, ep, ep is st.endpoints[0])
@@ -292,7 +322,7 @@ class _Checker:
             self.add(
                 "missing-label",
                 Span(i, st.brackets[0].start, st.brackets[1].end),
-                'Empty `[]`: write `[label="…"]` or remove the brackets',
+                self._('Empty `[]`: write `[label="…"]` or remove the brackets'),
             )
         seen = False
         for a in st.attributes:
@@ -302,19 +332,20 @@ class _Checker:
                 self.add(
                     "unknown-attribute",
                     Span.of(i, a.key),
-                    f"Edges take only `label`, not `{key}`",
+                    self._("Edges take only `label`, not `{key}`", key=key),
                     data={"replacement": guess},
                 )
             if a.op.text != "=":
                 self.add(
                     "label-operator",
                     Span.of(i, a.op),
-                    f'Edge labels use `=`: write `[{key}="…"]`, not `[{key}:"…"]`',
+                    self._('Edge labels use `=`: write `[{key}="…"]`, not `[{key}:"…"]`', key=key),
                     data={"replacement": "="},
                 )
             if key == "label":
                 if seen:
-                    self.add("duplicate-attribute", Span.of(i, a.key), "The edge has two labels; FlowZap uses the first")
+                    self.add("duplicate-attribute", Span.of(i, a.key),
+                             self._("The edge has two labels; FlowZap uses the first"))
                 seen = True
                 self.check_length(i, a)
 
@@ -325,8 +356,10 @@ class _Checker:
             self.add(
                 "missing-handle",
                 Span(i, ep.start, ep.end),
-                f"`{ep.node.text}` needs a handle: write `{ep.node.text}.handle({default})` "
-                f"(directions: {_choices(DIRECTIONS)})",
+                self._(
+                    "`{node}` needs a handle: write `{node}.handle({direction})` (directions: {choices})",
+                    node=ep.node.text, direction=default, choices=self.choices(DIRECTIONS),
+                ),
                 data={"insert": f".handle({default})", "at": ep.end},
             )
             return
@@ -334,7 +367,7 @@ class _Checker:
             self.add(
                 "bad-handle",
                 Span(i, h.dot.start, h.end),
-                f"The handle is not closed: write `.handle({h.direction.text})`",
+                self._("The handle is not closed: write `.handle({direction})`", direction=h.direction.text),
                 data={"replacement": f".handle({h.direction.text})"},
             )
             return
@@ -342,20 +375,21 @@ class _Checker:
             self.add(
                 "bad-handle",
                 Span(i, h.dot.start, h.end),
-                f"Malformed handle: write `.handle(direction)` with one of {_choices(DIRECTIONS)}",
+                self._("Malformed handle: write `.handle(direction)` with one of {choices}",
+                       choices=self.choices(DIRECTIONS)),
                 data={"replacement": f".handle({h.direction.text if h.direction and h.direction.text in DIRECTIONS else default})"},
             )
             return
         word = h.direction.text
         if word not in DIRECTIONS:
             guess = nearest(word, DIRECTIONS)
-            hint = f"did you mean `{guess}`? " if guess else ""
-            self.add(
-                "bad-handle",
-                Span.of(i, h.direction),
-                f"Unknown handle direction `{word}`: {hint}Use {_choices(DIRECTIONS)}.",
-                data={"replacement": guess} if guess else None,
-            )
+            if guess:
+                text = self._("Unknown handle direction `{word}`: did you mean `{guess}`? Use {choices}.",
+                              word=word, guess=guess, choices=self.choices(DIRECTIONS))
+            else:
+                text = self._("Unknown handle direction `{word}`: Use {choices}.",
+                              word=word, choices=self.choices(DIRECTIONS))
+            self.add("bad-handle", Span.of(i, h.direction), text, data={"replacement": guess} if guess else None)
 
     # -- lanes and structure --------------------------------------------------
 
@@ -368,16 +402,16 @@ class _Checker:
                 self.add(
                     "unclosed-lane",
                     issue.span,
-                    f"Lane `{lane.id}` is never closed: add `}}` after its last statement",
+                    self._("Lane `{lane}` is never closed: add `}` after its last statement", lane=lane.id),
                     data={"insert_line": lane.last_line + 1},
                 )
             elif issue.code == "unmatched-brace":
-                self.add("unmatched-brace", issue.span, "This `}` closes no lane")
+                self.add("unmatched-brace", issue.span, self._("This `}` closes no lane"))
             elif issue.code == "outside-lane":
                 self.add(
                     "outside-lane",
                     issue.span,
-                    "A node must be declared inside a lane: `Lane { # Label` … `}`",
+                    self._("A node must be declared inside a lane: `Lane { # Label` … `}`"),
                 )
             elif issue.code == "top-level-edge":
                 self.top_level(issue.span)
@@ -385,7 +419,7 @@ class _Checker:
                 self.add(
                     "stray-display-label",
                     issue.span,
-                    "A `# label` line is only read right after a lane's `{`; put it on the `{` line",
+                    self._("A `# label` line is only read right after a lane's `{`; put it on the `{` line"),
                 )
         first_lane: dict[str, Any] = {}
         for lane in m.lanes:
@@ -393,14 +427,16 @@ class _Checker:
                 self.add(
                     "missing-display-label",
                     lane.id_span,
-                    f"Lane `{lane.id}` has no display label; FlowZap shows its id. Write `{lane.id} {{ # {lane.id}`",
+                    self._("Lane `{lane}` has no display label; FlowZap shows its id. Write `{lane} { # {lane}`",
+                           lane=lane.id),
                     data={"header_line": lane.header_line},
                 )
             if lane.label_own_line and lane.label_span is not None:
                 self.add(
                     "display-label-own-line",
                     lane.label_span,
-                    f"Write the display label on the `{{` line: `{lane.id} {{ # {lane.label}`",
+                    self._("Write the display label on the `{` line: `{lane} { # {label}`",
+                           lane=lane.id, label=lane.label),
                     data={"header_line": lane.header_line},
                 )
             prev = first_lane.get(lane.id)
@@ -410,8 +446,8 @@ class _Checker:
                 self.add(
                     "duplicate-lane",
                     lane.id_span,
-                    f"Lane `{lane.id}` is already declared on line {prev.header_line + 1}",
-                    related=(Related(prev.id_span, f"first declaration of `{lane.id}`"),),
+                    self._("Lane `{lane}` is already declared on line {line}", lane=lane.id, line=prev.header_line + 1),
+                    related=self.related(prev.id_span, self._("first declaration of `{name}`", name=lane.id)),
                 )
 
     def top_level(self, span: Span) -> None:
@@ -421,23 +457,30 @@ class _Checker:
         if edge is not None:
             src = edge.source.node
             home = src.lane if src is not None else None
-            where = f"lane `{home.id}`, the lane of `{src.id}`" if home is not None else "the lane of its source"
-            self.add(
-                "top-level-edge",
-                span,
-                f"This edge is outside every lane; FlowZap draws it, but its validator wants it inside {where}",
-                data={"move_to": home.id} if home is not None else None,
-            )
+            if home is not None:
+                text = self._(
+                    "This edge is outside every lane; FlowZap draws it, but its validator wants it inside "
+                    "lane `{lane}`, the lane of `{node}`",
+                    lane=home.id, node=src.id,
+                )
+            else:
+                text = self._(
+                    "This edge is outside every lane; FlowZap draws it, but its validator wants it inside "
+                    "the lane of its source"
+                )
+            self.add("top-level-edge", span, text, data={"move_to": home.id} if home is not None else None)
             return
         loop = next((lp for lp in m.loops if lp.line == span.line and lp.lane is None), None)
         home = next((r.node.lane for r in loop.members if r.node is not None and r.node.lane is not None), None) if loop else None
-        self.add(
-            "top-level-edge",
-            span,
-            "This loop is outside every lane; FlowZap draws it, but its validator wants it inside a lane"
-            + (f" (e.g. `{home.id}`, the lane of its first node)" if home is not None else ""),
-            data={"move_to": home.id} if home is not None else None,
-        )
+        if home is not None:
+            text = self._(
+                "This loop is outside every lane; FlowZap draws it, but its validator wants it inside a lane "
+                "(e.g. `{lane}`, the lane of its first node)",
+                lane=home.id,
+            )
+        else:
+            text = self._("This loop is outside every lane; FlowZap draws it, but its validator wants it inside a lane")
+        self.add("top-level-edge", span, text, data={"move_to": home.id} if home is not None else None)
 
     # -- nodes ------------------------------------------------------------------
 
@@ -447,13 +490,22 @@ class _Checker:
         for node in m.nodes:
             first = m.node_by_id.get(node.id)
             if first is not node and first is not None:
+                if first.lane:
+                    text = self._(
+                        "`{node}` is already declared on line {line} (lane {lane}); node ids are unique across "
+                        "the whole document",
+                        node=node.id, line=first.line + 1, lane=first.lane.id,
+                    )
+                else:
+                    text = self._(
+                        "`{node}` is already declared on line {line}; node ids are unique across the whole document",
+                        node=node.id, line=first.line + 1,
+                    )
                 self.add(
                     "duplicate-node",
                     node.span,
-                    f"`{node.id}` is already declared on line {first.line + 1}"
-                    + (f" (lane {first.lane.id})" if first.lane else "")
-                    + "; node ids are unique across the whole document",
-                    related=(Related(first.span, f"first declaration of `{node.id}`"),),
+                    text,
+                    related=self.related(first.span, self._("first declaration of `{name}`", name=node.id)),
                 )
                 continue
             if node.number is not None:
@@ -462,7 +514,7 @@ class _Checker:
                 self.add(
                     "non-canonical-id",
                     node.span,
-                    f"Node ids have the form n1, n2, …; `{node.id}` may not be accepted by FlowZap",
+                    self._("Node ids have the form n1, n2, …; `{node}` may not be accepted by FlowZap", node=node.id),
                 )
         if numbers:
             self.id_gaps(numbers)
@@ -477,7 +529,7 @@ class _Checker:
                     self.add(
                         "orphan-node",
                         node.span,
-                        f"`{node.id}` is not connected: no edge starts or ends at it",
+                        self._("`{node}` is not connected: no edge starts or ends at it", node=node.id),
                     )
 
     def id_gaps(self, numbers: dict[int, Any]) -> None:
@@ -489,8 +541,11 @@ class _Checker:
                 self.add(
                     "id-gap",
                     numbers[k].span,
-                    f"Node ids skip {missing}: FlowZap expects n1..n{present[-1]} without gaps "
-                    "(the source action “Renumber nodes” closes them)",
+                    self._(
+                        "Node ids skip {missing}: FlowZap expects n1..n{last} without gaps "
+                        "(the source action “Renumber nodes” closes them)",
+                        missing=missing, last=present[-1],
+                    ),
                     data={"missing": [f"n{j}" for j in range(expected, min(k, expected + 50))]},
                 )
             expected = k + 1
@@ -520,8 +575,11 @@ class _Checker:
                 self.add(
                     "prefixed-source",
                     Span(src.line, src.prefix_span.start, src.span.start),
-                    f"FlowZap draws `{src.prefix}.{src.name}` as a source, but the docs write a source without "
-                    "its lane: the edge belongs in the source's lane",
+                    self._(
+                        "FlowZap draws `{lane}.{node}` as a source, but the docs write a source without "
+                        "its lane: the edge belongs in the source's lane",
+                        lane=src.prefix, node=src.name,
+                    ),
                     data={"remove": [src.prefix_span.start, src.span.start]},
                     unnecessary=True,
                 )
@@ -529,9 +587,12 @@ class _Checker:
                 self.add(
                     "edge-outside-source-lane",
                     src.span,
-                    f"This edge starts at `{src.name}` of lane `{src.node.lane.id}` but is written in lane "
-                    f"`{edge.lane.id}`; FlowZap draws it, but its validator wants it in lane `{src.node.lane.id}`",
-                    related=(Related(src.node.span, f"`{src.name}` is declared here"),),
+                    self._(
+                        "This edge starts at `{node}` of lane `{lane}` but is written in lane "
+                        "`{written}`; FlowZap draws it, but its validator wants it in lane `{lane}`",
+                        node=src.name, lane=src.node.lane.id, written=edge.lane.id,
+                    ),
+                    related=self.related(src.node.span, self._("`{node}` is declared here", node=src.name)),
                     data={"move_to": src.node.lane.id},
                 )
             # an edge written outside its source's lane (a warning above) may write its
@@ -548,7 +609,7 @@ class _Checker:
                 self.add(
                     "loop-too-short",
                     span,
-                    "A loop frames at least two nodes: `loop [condition] n1 n2`",
+                    self._("A loop frames at least two nodes: `loop [condition] n1 n2`"),
                 )
             for ref in loop.members:
                 self.resolve(ref)
@@ -562,25 +623,34 @@ class _Checker:
             if ref.prefix_lane is None:
                 guess = nearest(ref.prefix, tuple(m.lane_by_id)) if m.lane_by_id else None
                 target_lane = ref.node.lane.id if ref.node and ref.node.lane else None
-                hint = f" `{ref.name}` is in lane `{target_lane}`." if target_lane else (
-                    f" Did you mean `{guess}`?" if guess else "")
+                if target_lane:
+                    text = self._("There is no lane `{prefix}`. `{node}` is in lane `{lane}`.",
+                                  prefix=ref.prefix, node=ref.name, lane=target_lane)
+                elif guess:
+                    text = self._("There is no lane `{prefix}`. Did you mean `{guess}`?", prefix=ref.prefix, guess=guess)
+                else:
+                    text = self._("There is no lane `{prefix}`.", prefix=ref.prefix)
                 self.add(
                     "undefined-lane",
                     ref.prefix_span,
-                    f"There is no lane `{ref.prefix}`.{hint}",
+                    text,
                     data={"replacement": target_lane or guess} if (target_lane or guess) else None,
                 )
                 if ref.node is None:
-                    self.add("undefined-node", ref.span, f"Node `{ref.name}` is not declared anywhere",
+                    self.add("undefined-node", ref.span, self._("Node `{node}` is not declared anywhere", node=ref.name),
                              data={"node": ref.name, "lane": None})
                 return
         if ref.node is None:
             lane = ref.prefix_lane.id if ref.prefix_lane else None
-            where = f" in lane `{lane}`" if lane else ""
+            if lane:
+                text = self._("Node `{node}` is not declared anywhere (expected in lane `{lane}`)",
+                              node=ref.name, lane=lane)
+            else:
+                text = self._("Node `{node}` is not declared anywhere", node=ref.name)
             self.add(
                 "undefined-node",
                 ref.span,
-                f"Node `{ref.name}` is not declared anywhere" + (f" (expected{where})" if where else ""),
+                text,
                 data={"node": ref.name, "lane": lane or (ref.context_lane.id if ref.context_lane else None)},
             )
             return
@@ -591,15 +661,17 @@ class _Checker:
                 self.add(
                     "wrong-lane",
                     ref.prefix_span,
-                    f"`{ref.name}` is in lane `{node_lane.id}`, not `{ref.prefix}`",
-                    related=(Related(ref.node.span, f"`{ref.name}` is declared here"),),
+                    self._("`{node}` is in lane `{lane}`, not `{prefix}`", node=ref.name, lane=node_lane.id,
+                           prefix=ref.prefix),
+                    related=self.related(ref.node.span, self._("`{node}` is declared here", node=ref.name)),
                     data={"replacement": node_lane.id},
                 )
             elif node_lane is not None and node_lane is ref.context_lane and ref.role == "target" and source_lane is None:
                 self.add(
                     "redundant-lane-prefix",
                     Span(ref.line, ref.prefix_span.start, ref.span.start),
-                    f"`{ref.name}` is in this lane; the `{ref.prefix}.` prefix is not needed",
+                    self._("`{node}` is in this lane; the `{prefix}.` prefix is not needed",
+                           node=ref.name, prefix=ref.prefix),
                     data={"remove": [ref.prefix_span.start, ref.span.start]},
                     unnecessary=True,
                 )
@@ -611,8 +683,8 @@ class _Checker:
             self.add(
                 "missing-lane-prefix",
                 ref.span,
-                f"`{ref.name}` is in lane `{node_lane.id}`: write `{node_lane.id}.{ref.name}`",
-                related=(Related(ref.node.span, f"`{ref.name}` is declared here"),),
+                self._("`{node}` is in lane `{lane}`: write `{lane}.{node}`", node=ref.name, lane=node_lane.id),
+                related=self.related(ref.node.span, self._("`{node}` is declared here", node=ref.name)),
                 data={"insert": f"{node_lane.id}.", "at": ref.span.start},
             )
 
@@ -627,8 +699,8 @@ class _Checker:
             self.add(
                 "duplicate-edge",
                 Span(edge.source.span._line, edge.statement.endpoints[0].start, edge.statement.endpoints[-1].end),
-                f"This edge repeats the one on line {first.line + 1}",
-                related=(Related(first.span, "first occurrence"),),
+                self._("This edge repeats the one on line {line}", line=first.line + 1),
+                related=self.related(first.span, self._("first occurrence")),
                 data={"delete_line": edge.line},
             )
 
@@ -648,7 +720,8 @@ class _Checker:
                 self.add(
                     "missing-reply",
                     e.arrow_span,
-                    f"Request from `{a}` to `{b}` has no reply: add an edge from lane `{b}` back to `{a}`",
+                    self._("Request from `{source}` to `{target}` has no reply: add an edge from lane `{target}` "
+                           "back to `{source}`", source=a, target=b),
                 )
         for prev, cur in zip(crossing, crossing[1:]):
             p = (prev.source.node.lane.id, prev.target.node.lane.id)
@@ -657,9 +730,9 @@ class _Checker:
                 self.add(
                     "ping-pong",
                     cur.arrow_span,
-                    f"Two messages from `{c[0]}` to `{c[1]}` in a row; a request is followed by its reply "
-                    "in the sequence view",
-                    related=(Related(prev.arrow_span, "previous message"),),
+                    self._("Two messages from `{source}` to `{target}` in a row; a request is followed by its reply "
+                           "in the sequence view", source=c[0], target=c[1]),
+                    related=self.related(prev.arrow_span, self._("previous message")),
                 )
 
     # -- document -------------------------------------------------------------------
@@ -672,7 +745,8 @@ class _Checker:
             self.add(
                 "too-large",
                 Span(first_line, 0, len(line)),
-                f"This diagram has {total:,} characters; FlowZap accepts at most {FLOWZAP_CHAR_LIMIT:,}",
+                self._("This diagram has {n} characters; FlowZap accepts at most {limit}",
+                       n=self.tr.number(total), limit=self.tr.number(FLOWZAP_CHAR_LIMIT)),
             )
 
 

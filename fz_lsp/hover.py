@@ -9,7 +9,8 @@
 * shape word of a declaration: what the shape means.
 
 The hover range is the token under the cursor. Found through `lookup.symbol_at`, plus
-the shape token from the line's statement.
+the shape token from the line's statement. The text is in the language of `locale`
+(fz_lsp/i18n.py; English by default).
 
 Pure Python: no pygls/lsprotocol import.
 """
@@ -24,6 +25,7 @@ from fz_lsp import syntax
 from fz_lsp.diagnostics import nearest
 from fz_lsp.lookup import HandleSymbol, LaneSymbol, NodeSymbol, symbol_at
 from fz_lsp.architecture import architecture, dependency_summary
+from fz_lsp.i18n import N_, Translator, translator
 from fz_lsp.model import DIRECTIONS, SHAPE_DESCRIPTIONS, SHAPES, Edge, Lane, Model, Node, Ref, Span
 
 if TYPE_CHECKING:
@@ -32,10 +34,10 @@ if TYPE_CHECKING:
 MAX_EDGES_LISTED = 12
 
 SIDES = {
-    "left": "the middle of its left side",
-    "right": "the middle of its right side",
-    "top": "the middle of its top side",
-    "bottom": "the middle of its bottom side",
+    "left": N_("the middle of its left side"),
+    "right": N_("the middle of its right side"),
+    "top": N_("the middle of its top side"),
+    "bottom": N_("the middle of its bottom side"),
 }
 
 
@@ -66,21 +68,23 @@ def _code(text: str) -> str:
     return f"`{text}`" if "`" not in text else f"``{text}``"
 
 
-def hover(doc: "Document", line: int, col: int) -> Optional[HoverInfo]:
-    """Hover at (line, code-point column), or None when there is nothing to say."""
+def hover(doc: "Document", line: int, col: int, locale: Optional[str] = None) -> Optional[HoverInfo]:
+    """Hover at (line, code-point column), or None when there is nothing to say; in the
+    language of `locale` (English when None)."""
     model = doc.model
     if not (0 <= line < len(doc.lines)):
         return None
+    tr = translator(locale)
     sym = symbol_at(model, line, col)
     if isinstance(sym, NodeSymbol):
-        return HoverInfo(_node_markdown(model, sym), sym.span)
+        return HoverInfo(_node_markdown(model, sym, tr), sym.span)
     if isinstance(sym, LaneSymbol):
-        return HoverInfo(_lane_markdown(model, sym.name, sym.lane), sym.span)
+        return HoverInfo(_lane_markdown(model, sym.name, sym.lane, tr), sym.span)
     if isinstance(sym, HandleSymbol):
-        return HoverInfo(_handle_markdown(model, sym.ref, sym.edge), sym.span)
+        return HoverInfo(_handle_markdown(model, sym.ref, sym.edge, tr), sym.span)
     st = doc.statements[line] if line < len(doc.statements) else None
     if isinstance(st, syntax.NodeDecl) and st.shape.start <= col <= st.shape.end:
-        return HoverInfo(_shape_markdown(st.shape.text), Span.of(line, st.shape))
+        return HoverInfo(_shape_markdown(st.shape.text, tr), Span.of(line, st.shape))
     return None
 
 
@@ -94,67 +98,79 @@ def _qualified(node: Optional[Node], name: str, here: Optional[Lane]) -> str:
     return _code(name)
 
 
-def _edge_line(edge: Edge, node: Node, outgoing: bool) -> str:
+def _edge_line(edge: Edge, node: Node, outgoing: bool, tr: Translator) -> str:
     other_ref: Ref = edge.target if outgoing else edge.source
     other = other_ref.node
     who = _qualified(other, other_ref.name, node.lane)
     text = f" {md(other.display_text)}" if other is not None and other.display_text != other.id else ""
     if other is None:
-        text = " (not declared)"
+        text = " " + tr._("(not declared)")
     dirs = f"{edge.source.direction or '?'} → {edge.target.direction or '?'}"
     label = f' — "{md(edge.label)}"' if edge.label else ""
     arrow = "→" if outgoing else "←"
     return f"- {arrow} {who}{text} ({dirs}){label}"
 
 
-def _edges_block(title: str, edges: list[Edge], node: Node, outgoing: bool) -> list[str]:
+def _edges_block(incoming: bool, edges: list[Edge], node: Node, tr: Translator) -> list[str]:
+    _ = tr._
     if not edges:
-        return [f"**{title}:** none"]
-    out = [f"**{title}:**", ""]
+        return [_("**Incoming:** none") if incoming else _("**Outgoing:** none")]
+    out = [_("**Incoming:**") if incoming else _("**Outgoing:**"), ""]
     for edge in edges[:MAX_EDGES_LISTED]:
-        out.append(_edge_line(edge, node, outgoing))
+        out.append(_edge_line(edge, node, not incoming, tr))
     if len(edges) > MAX_EDGES_LISTED:
-        out.append(f"- … and {len(edges) - MAX_EDGES_LISTED} more")
+        out.append("- " + _("… and {n} more", n=len(edges) - MAX_EDGES_LISTED))
     return out
 
 
-def _node_markdown(model: Model, sym: NodeSymbol) -> str:
+def _node_markdown(model: Model, sym: NodeSymbol, tr: Translator) -> str:
+    _ = tr._
     node = sym.node
     if node is None:
-        return (
-            f"{_code(sym.name)} is **not declared** in this document.\n\n"
-            f'Declare it inside a lane, e.g. `{sym.name}: rectangle label:"…"`.'
+        return _(
+            "{node} is **not declared** in this document.\n\n"
+            'Declare it inside a lane, e.g. `{name}: rectangle label:"…"`.',
+            node=_code(sym.name), name=sym.name,
         )
-    parts = [f"**{md(node.display_text)}**" if node.display_text != node.id else f"{_code(node.id)} (no label)", ""]
+    if node.display_text != node.id:
+        parts = [f"**{md(node.display_text)}**", ""]
+    else:
+        parts = [_("{node} (no label)", node=_code(node.id)), ""]
     shape = node.shape
-    shape_text = f"{_code(shape)} — {SHAPE_DESCRIPTIONS[shape]}" if shape in SHAPES else f"{_code(shape)} (unknown shape)"
+    if shape in SHAPES:
+        shape_text = f"{_code(shape)} — {_(SHAPE_DESCRIPTIONS[shape])}"
+    else:
+        shape_text = _("{shape} (unknown shape)", shape=_code(shape))
     parts.append(f"{_code(node.id)} · {shape_text}  ")
     if node.lane is not None:
-        parts.append(f"Lane: **{md(node.lane.title)}** ({_code(node.lane.id)})")
+        parts.append(_("Lane: **{title}** ({lane})", title=md(node.lane.title), lane=_code(node.lane.id)))
     else:
-        parts.append("Lane: none (declared outside any lane)")
+        parts.append(_("Lane: none (declared outside any lane)"))
     fields = [(k, node.attribute(k)) for k in ("owner", "description", "system")]
     fields = [(k, v) for k, v in fields if v is not None]
     if fields or (shape == "taskbox" and node.label and "|" in node.label):
         parts.append("")
         if shape == "taskbox" and node.label and "|" in node.label:
             items = [s.strip() for s in node.label.split("|")]
-            parts.append("Sub-items: " + " · ".join(md(s) for s in items))
+            parts.append(_("Sub-items: {items}", items=" · ".join(md(s) for s in items)))
         for key, value in fields:
             parts.append(f"- {key}: {md(value)}")
     count = model.declaration_count(node.id)
     if count > 1:
-        parts += ["", f"⚠ {_code(node.id)} is declared {count} times; the first declaration is used."]
+        parts += ["", "⚠ " + _("{node} is declared {n} times; the first declaration is used.",
+                               node=_code(node.id), n=count)]
     if node.loops:
         parts.append("")
         for loop in node.loops:
-            cond = f"[{md(loop.condition)}]" if loop.condition else "(no condition)"
-            members = ", ".join(_code(r.name) for r in loop.members)
-            parts.append(f"In loop {cond} with {members}")
+            members = tr.join([_code(r.name) for r in loop.members])
+            if loop.condition:
+                parts.append(_("In loop [{condition}] with {members}", condition=md(loop.condition), members=members))
+            else:
+                parts.append(_("In loop (no condition) with {members}", members=members))
     parts.append("")
-    parts += _edges_block("Incoming", node.incoming, node, outgoing=False)
+    parts += _edges_block(True, node.incoming, node, tr)
     parts.append("")
-    parts += _edges_block("Outgoing", node.outgoing, node, outgoing=True)
+    parts += _edges_block(False, node.outgoing, node, tr)
     return "\n".join(parts)
 
 
@@ -164,43 +180,54 @@ def _node_markdown(model: Model, sym: NodeSymbol) -> str:
 MAX_DEPENDENCIES_SHOWN = 12
 
 
-def _lane_markdown(model: Model, name: str, lane: Optional[Lane]) -> str:
+def _lane_markdown(model: Model, name: str, lane: Optional[Lane], tr: Translator) -> str:
+    _ = tr._
     if lane is None:
-        return f"No lane named {_code(name)} is declared in this document."
+        return _("No lane named {lane} is declared in this document.", lane=_code(name))
     count = len(lane.nodes)
-    ids = ", ".join(_code(n.id) for n in lane.nodes[:20]) + (" …" if count > 20 else "")
-    head = f"**{md(lane.title)}**\n\nLane {_code(lane.id)} · {count} node{'s' if count != 1 else ''}"
-    text = head + (f": {ids}" if count else "")
-    summary = dependency_summary(architecture(model), lane)
+    head = f"**{md(lane.title)}**\n\n"
+    if count:
+        ids = tr.join([_code(n.id) for n in lane.nodes[:20]]) + (" …" if count > 20 else "")
+        head += tr._n("Lane {lane} · {n} node: {ids}", "Lane {lane} · {n} nodes: {ids}", count,
+                      lane=_code(lane.id), ids=ids)
+    else:
+        head += _("Lane {lane} · 0 nodes", lane=_code(lane.id))
+    text = head
+    summary = dependency_summary(architecture(model), lane, tr)
     if summary is None:
         return text
     uses, used_by = summary
     if not uses and not used_by:
-        return text + "\n\nArchitecture view: no dependencies (no edge to or from another lane)."
+        return text + "\n\n" + _("Architecture view: no dependencies (no edge to or from another lane).")
     blocks = [text]
-    for title, lines in (("Depends on", uses), ("Used by", used_by)):
+    for depends, lines in ((True, uses), (False, used_by)):
         if lines:
             shown = [f"- {md(line)}" for line in lines[:MAX_DEPENDENCIES_SHOWN]]
             if len(lines) > MAX_DEPENDENCIES_SHOWN:
-                shown.append(f"- … {len(lines) - MAX_DEPENDENCIES_SHOWN} more")
-            blocks.append(f"{title} (Architecture view):\n" + "\n".join(shown))
+                shown.append("- " + _("… {n} more", n=len(lines) - MAX_DEPENDENCIES_SHOWN))
+            title = _("Depends on (Architecture view):") if depends else _("Used by (Architecture view):")
+            blocks.append(title + "\n" + "\n".join(shown))
     return "\n\n".join(blocks)
 
 
 # -- handles ---------------------------------------------------------------------
 
 
-def _handle_markdown(model: Model, ref: Ref, edge: Optional[Edge]) -> str:
+def _handle_markdown(model: Model, ref: Ref, edge: Optional[Edge], tr: Translator) -> str:
+    _ = tr._
     direction = ref.direction or ""
     who = _code(f"{ref.prefix}.{ref.name}" if ref.prefix else ref.name)
     if direction not in DIRECTIONS:
         guess = nearest(direction, DIRECTIONS)
-        hint = f" Did you mean {_code(guess)}?" if guess else ""
-        return f"{_code(direction)} is not a handle direction.{hint} Use `left`, `right`, `top` or `bottom`."
+        choices = tr.or_list([_code(d) for d in DIRECTIONS])
+        if guess:
+            return _("{direction} is not a handle direction. Did you mean {guess}? Use {choices}.",
+                     direction=_code(direction), guess=_code(guess), choices=choices)
+        return _("{direction} is not a handle direction. Use {choices}.", direction=_code(direction), choices=choices)
     if ref.role == "source":
-        text = f"The edge leaves {who} at {SIDES[direction]}."
+        text = _("The edge leaves {node} at {side}.", node=who, side=_(SIDES[direction]))
     else:
-        text = f"The edge enters {who} at {SIDES[direction]}."
+        text = _("The edge enters {node} at {side}.", node=who, side=_(SIDES[direction]))
     if edge is not None:
         src, tgt = edge.source, edge.target
         tgt_name = f"{tgt.prefix}.{tgt.name}" if tgt.prefix else tgt.name
@@ -214,9 +241,13 @@ def _handle_markdown(model: Model, ref: Ref, edge: Optional[Edge]) -> str:
 # -- shapes ----------------------------------------------------------------------
 
 
-def _shape_markdown(shape: str) -> str:
+def _shape_markdown(shape: str, tr: Translator) -> str:
+    _ = tr._
     if shape in SHAPES:
-        return f"{_code(shape)} — {SHAPE_DESCRIPTIONS[shape]}"
+        return f"{_code(shape)} — {_(SHAPE_DESCRIPTIONS[shape])}"
     guess = nearest(shape, SHAPES)
-    hint = f" Did you mean {_code(guess)}?" if guess else ""
-    return f"{_code(shape)} is not a FlowZap shape.{hint} Shapes: `circle`, `rectangle`, `diamond`, `taskbox`."
+    shapes = tr.join([_code(s) for s in SHAPES])
+    if guess:
+        return _("{shape} is not a FlowZap shape. Did you mean {guess}? Shapes: {shapes}.",
+                 shape=_code(shape), guess=_code(guess), shapes=shapes)
+    return _("{shape} is not a FlowZap shape. Shapes: {shapes}.", shape=_code(shape), shapes=shapes)

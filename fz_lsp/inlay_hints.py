@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from fz_lsp.i18n import translator
 from fz_lsp.model import Ref
 
 if TYPE_CHECKING:
@@ -46,8 +47,12 @@ def _position(ref: Ref) -> int:
     return ref.span.end
 
 
-def label_hints(doc: "Document", start: tuple[int, int], end: tuple[int, int]) -> list[LabelHint]:
-    """Hints whose position lies within [start, end] (code-point (line, col) pairs)."""
+def label_hints(
+    doc: "Document", start: tuple[int, int], end: tuple[int, int], locale: "str | None" = None
+) -> list[LabelHint]:
+    """Hints whose position lies within [start, end] (code-point (line, col) pairs); the
+    tooltips in the language of `locale` (English when None)."""
+    tr = translator(locale)
     model = doc.model
     first, last = start[0], end[0]
     if last < first:
@@ -62,7 +67,10 @@ def label_hints(doc: "Document", start: tuple[int, int], end: tuple[int, int]) -
             if (line, col) < start or (line, col) > end:
                 continue
             text = node.display_text
-            lane = f" in lane {node.lane.title}" if node.lane else ""
-            hints.append(LabelHint(line, col, truncate(text), f"{text}\n({node.id}, {node.shape}{lane})"))
+            if node.lane:
+                where = tr._("({node}, {shape} in lane {lane})", node=node.id, shape=node.shape, lane=node.lane.title)
+            else:
+                where = f"({node.id}, {node.shape})"
+            hints.append(LabelHint(line, col, truncate(text), f"{text}\n{where}"))
     hints.sort(key=lambda h: (h.line, h.col))
     return hints

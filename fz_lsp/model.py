@@ -16,14 +16,15 @@ from dataclasses import dataclass, field, fields
 from typing import Optional, Sequence
 
 from fz_lsp import syntax
+from fz_lsp.i18n import N_
 from fz_lsp.syntax import Attribute, Handle, Statement, Tok
 
 SHAPES = ("circle", "rectangle", "diamond", "taskbox")
-SHAPE_DESCRIPTIONS = {
-    "circle": "Start or end point",
-    "rectangle": "A process step",
-    "diamond": "A decision (branches leave by right/bottom/left)",
-    "taskbox": "An assigned task with owner, description and system",
+SHAPE_DESCRIPTIONS = {  # English; shown through i18n (`tr._(SHAPE_DESCRIPTIONS[shape])`)
+    "circle": N_("Start or end point"),
+    "rectangle": N_("A process step"),
+    "diamond": N_("A decision (branches leave by right/bottom/left)"),
+    "taskbox": N_("An assigned task with owner, description and system"),
 }
 NODE_ATTRIBUTES = ("label", "owner", "description", "system")
 EDGE_ATTRIBUTES = ("label",)

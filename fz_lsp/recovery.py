@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Iterator, Optional
 
 from fz_lsp import syntax
+from fz_lsp.i18n import Listing, Msg, N_, msg
 from fz_lsp.syntax import Attribute, Broken, Endpoint, NodeDecl, Statement, Tok
 
 # kept in sync with model.SHAPES / NODE_ATTRIBUTES (model imports syntax, not the reverse)
@@ -44,13 +45,14 @@ _NAME = re.compile(NAME)
 @dataclass(frozen=True)
 class _Candidate:
     """A repair: replace each (start, end) of the line by text, then parse again.
-    `message` names the slip (on [start, end)); `title` is the quick fix's."""
+    `message` names the slip (on [start, end)); `title` is the quick fix's. Both are
+    translated when shown (fz_lsp/i18n.py): the statement is shared by every language."""
 
     edits: tuple[tuple[int, int, str], ...]
-    message: str
+    message: Msg
     start: int
     end: int
-    title: str
+    title: Msg
 
 
 def recover(line: str, broken: Broken) -> Broken:
@@ -81,7 +83,7 @@ def recover(line: str, broken: Broken) -> Broken:
             end=first.end,
             recovered=_remap(st, _column_map(edits)),
             fixes=tuple(Tok(text, s, e) for s, e, text in _ordered(edits)),
-            fix_title=" and ".join(c.title for c in attempt),
+            fix_title=first.title if len(attempt) == 1 else Listing(tuple(c.title for c in attempt), "and"),
         )
     return replace(broken, recovered=_readable_node(line), touches=_touches(line))
 
@@ -130,10 +132,10 @@ def _handle_keyword(line: str, broken: Broken) -> Iterator[_Candidate]:
         first = found[0].group(1)
         yield _Candidate(
             tuple((m.start(1), m.end(1), "handle") for m in found),
-            f"`{first}` is not a FlowZap keyword: did you mean `handle`? Write `.handle(direction)`.",
+            msg("`{word}` is not a FlowZap keyword: did you mean `handle`? Write `.handle(direction)`.", word=first),
             found[0].start(1),
             found[0].end(1),
-            f"Change `{first}` to `handle`",
+            msg("Change `{word}` to `handle`", word=first),
         )
 
 
@@ -146,10 +148,10 @@ def _quotes(line: str, broken: Broken) -> Iterator[_Candidate]:
     if curly:
         yield _Candidate(
             tuple(curly),
-            f"FlowZap strings use straight double quotes `\"`, not `{line[curly[0][0]]}`",
+            msg("FlowZap strings use straight double quotes `\"`, not `{quote}`", quote=line[curly[0][0]]),
             curly[0][0],
             curly[-1][1],
-            "Use straight double quotes",
+            msg("Use straight double quotes"),
         )
     single = list(re.finditer(r"([:=][ \t]*)'([^'\r\n]*)'", line))
     if single:
@@ -159,10 +161,10 @@ def _quotes(line: str, broken: Broken) -> Iterator[_Candidate]:
             edits += [(s.start(2) - 1, s.start(2), '"'), (s.end(2), s.end(2) + 1, '"')]
         yield _Candidate(
             tuple(edits),
-            f"FlowZap strings use double quotes: write `\"{m.group(2)}\"`, not `'{m.group(2)}'`",
+            msg("FlowZap strings use double quotes: write `\"{text}\"`, not `'{text}'`", text=m.group(2)),
             m.start(2) - 1,
             m.end(2) + 1,
-            "Use double quotes",
+            msg("Use double quotes"),
         )
 
 
@@ -171,8 +173,8 @@ def _arrow(line: str, broken: Broken) -> Iterator[_Candidate]:
     m = re.search(r"\u2192|\u27f6|=>", _mask(line))
     if m:
         yield _Candidate(
-            ((m.start(), m.end(), "->"),), f"Write the arrow as `->`, not `{m.group()}`", m.start(), m.end(),
-            f"Change `{m.group()}` to `->`",
+            ((m.start(), m.end(), "->"),), msg("Write the arrow as `->`, not `{arrow}`", arrow=m.group()),
+            m.start(), m.end(), msg("Change `{arrow}` to `->`", arrow=m.group()),
         )
 
 
@@ -187,10 +189,10 @@ def _missing_colon(line: str, broken: Broken) -> Iterator[_Candidate]:
         return
     yield _Candidate(
         ((m.end(1), m.end(1), ":"),),
-        f"Missing `:` after `{node}`: write `{node}: {shape} …`",
+        msg("Missing `:` after `{node}`: write `{node}: {shape} …`", node=node, shape=shape),
         m.start(1),
         m.end(1),
-        f"Add `:` after `{node}`",
+        msg("Add `:` after `{node}`", node=node),
     )
 
 
@@ -212,21 +214,40 @@ def _unquoted_value(line: str, broken: Broken) -> Iterator[_Candidate]:
             edits += [(f.start(3), f.start(3), '"'), (f.end(3), f.end(3), '"')]
         yield _Candidate(
             tuple(edits),
-            f'Quote the {key}: write `{key}{op}"{value}"`',
+            _quote_message(key, op, value),
             m.start(3),
             m.end(3),
-            f"Quote the {key}",
+            _QUOTE_TITLES[key],
         )
+
+
+_QUOTE_TITLES = {
+    "label": msg("Quote the label"),
+    "owner": msg("Quote the owner"),
+    "description": msg("Quote the description"),
+    "system": msg("Quote the system"),
+}
+
+
+def _quote_message(key: str, op: str, value: str) -> Msg:
+    written = f'{key}{op}"{value}"'
+    if key == "label":
+        return msg("Quote the label: write `{written}`", written=written)
+    if key == "owner":
+        return msg("Quote the owner: write `{written}`", written=written)
+    if key == "description":
+        return msg("Quote the description: write `{written}`", written=written)
+    return msg("Quote the system: write `{written}`", written=written)
 
 
 def _unterminated(line: str, broken: Broken) -> Iterator[_Candidate]:
     """A string with no closing quote: close it at the end of the line (before a final `]`)."""
-    if not broken.message.startswith("Unterminated string"):
+    if broken.message.template != syntax.UNTERMINATED:
         return
     end = len(line.rstrip(" \t"))
     if line[:end].endswith("]") and "[" in line[: broken.start]:
         end -= 1
-    yield _Candidate(((end, end, '"'),), broken.message, broken.start, broken.end, 'Add the closing `"`')
+    yield _Candidate(((end, end, '"'),), broken.message, broken.start, broken.end, msg('Add the closing `"`'))
 
 
 def _lane_brace(line: str, broken: Broken) -> Iterator[_Candidate]:
@@ -237,20 +258,20 @@ def _lane_brace(line: str, broken: Broken) -> Iterator[_Candidate]:
         shown = f"{lane} {{ # {label}" if label else f"{lane} {{"
         yield _Candidate(
             ((m.end(1), m.end(1), " {"),),
-            f"The lane header needs `{{`: write `{shown}`",
+            msg("The lane header needs `{`: write `{written}`", written=shown),
             m.start(1),
             m.end(1),
-            "Add `{`",
+            msg("Add `{`"),
         )
     m = re.fullmatch(r"[ \t]*(" + NAME + r")[ \t]*\{[ \t]*([^#\s}][^\r\n]*)", line)
     if m is not None:
         lane, label = m.group(1), m.group(2).rstrip()
         yield _Candidate(
             ((m.start(2), m.start(2), "# "),),
-            f"A lane's display label starts with `#`: write `{lane} {{ # {label}`",
+            msg("A lane's display label starts with `#`: write `{lane} { # {label}`", lane=lane, label=label),
             m.start(2),
             m.start(2) + len(label),
-            "Add `#` before the display label",
+            msg("Add `#` before the display label"),
         )
 
 
@@ -260,16 +281,17 @@ def _separators(line: str, broken: Broken) -> Iterator[_Candidate]:
     m = re.search(r"[ \t]*;[ \t]*$", masked)
     if m:
         k = masked.index(";", m.start())
-        yield _Candidate(((m.start(), m.end(), ""),), "FlowZap lines do not end with `;`", k, k + 1, "Remove the `;`")
+        yield _Candidate(((m.start(), m.end(), ""),), msg("FlowZap lines do not end with `;`"), k, k + 1,
+                         msg("Remove the `;`"))
     commas = list(re.finditer(r'(?<=")[ \t]*,(?=[ \t]*' + NAME + r"[ \t]*[:=])", masked))
     if commas:
         k = masked.index(",", commas[0].start())
         yield _Candidate(
             tuple((c.start(), c.end(), "") for c in commas),
-            "Attributes are separated by spaces, not `,`",
+            msg("Attributes are separated by spaces, not `,`"),
             k,
             k + 1,
-            "Remove the commas",
+            msg("Remove the commas"),
         )
 
 
@@ -282,25 +304,26 @@ def _edge_label(line: str, broken: Broken) -> Iterator[_Candidate]:
     if m:
         yield _Candidate(
             ((m.start(1), m.start(1), "["), (m.end(1), m.end(1), "]")),
-            f"Edge labels go in brackets: write `[{m.group(1)}]`",
+            msg("Edge labels go in brackets: write `[{label}]`", label=m.group(1)),
             m.start(1),
             m.end(1),
-            "Put the label in brackets",
+            msg("Put the label in brackets"),
         )
     m = re.search(r"\[[ \t]*(\"(?:\\.|[^\"\\])*\")[ \t]*\][ \t]*$", line)
     if m:
         yield _Candidate(
             ((m.start(1), m.start(1), "label="),),
-            f"Name the edge label: write `[label={m.group(1)}]`",
+            msg("Name the edge label: write `[label={text}]`", text=m.group(1)),
             m.start(1),
             m.end(1),
-            "Add `label=`",
+            msg("Add `label=`"),
         )
     m = re.search(r"\)[ \t]*(\[)[^\]]*$", masked)
     if m:
         end = len(line.rstrip(" \t"))
         yield _Candidate(
-            ((end, end, "]"),), "The edge label's `[` is never closed: add `]`", m.start(1), m.end(1), "Add the closing `]`",
+            ((end, end, "]"),), msg("The edge label's `[` is never closed: add `]`"), m.start(1), m.end(1),
+            msg("Add the closing `]`"),
         )
 
 
@@ -310,10 +333,10 @@ def _bare_node_label(line: str, broken: Broken) -> Iterator[_Candidate]:
     if m:
         yield _Candidate(
             ((m.start(1), m.start(1), "label:"),),
-            f"Name the label: write `label:{m.group(1)}`",
+            msg("Name the label: write `label:{text}`", text=m.group(1)),
             m.start(1),
             m.end(1),
-            "Add `label:`",
+            msg("Add `label:`"),
         )
 
 
@@ -334,55 +357,66 @@ _REPAIRS: tuple[Callable[[str, Broken], Iterable[_Candidate]], ...] = (
 # ---------------------------------------------------------------------------
 # Mermaid and PlantUML inside a FlowZap file
 
+# keyword -> what to say about it (`{word}`: the keyword)
 _MERMAID_KEYWORDS = {
-    "subgraph": "`subgraph` is Mermaid syntax; in FlowZap each group of steps is a lane: `Lane { # Label` … `}`",
-    "end": "`end` closes a Mermaid block; FlowZap closes a lane with `}`",
-    "classDef": "`classDef` is Mermaid styling; FlowZap Code has no styles",
-    "class": "`class` is Mermaid styling; FlowZap Code has no styles",
-    "style": "`style` is Mermaid styling; FlowZap Code has no styles",
-    "linkStyle": "`linkStyle` is Mermaid styling; FlowZap Code has no styles",
-    "click": "`click` is Mermaid interaction syntax, not FlowZap Code",
-    "direction": "`direction` is Mermaid syntax; FlowZap lays the diagram out itself",
-    "autonumber": "`autonumber` is Mermaid sequence syntax, not FlowZap Code",
-    "activate": "`activate` is Mermaid sequence syntax, not FlowZap Code",
-    "deactivate": "`deactivate` is Mermaid sequence syntax, not FlowZap Code",
-    "Note": "`Note` is Mermaid sequence syntax, not FlowZap Code",
-    "note": "`note` is PlantUML/Mermaid syntax, not FlowZap Code",
-    "alt": "`alt` is a Mermaid sequence block; FlowZap draws branches with a `diamond` node",
-    "else": "`else` is a Mermaid sequence block; FlowZap draws branches with a `diamond` node",
-    "opt": "`opt` is a Mermaid sequence block, not FlowZap Code",
-    "par": "`par` is a Mermaid sequence block, not FlowZap Code",
-    "title": "`title` is Mermaid/PlantUML syntax; a FlowZap diagram has no title line",
+    "subgraph": N_("`{word}` is Mermaid syntax; in FlowZap each group of steps is a lane: `Lane { # Label` … `}`"),
+    "end": N_("`{word}` closes a Mermaid block; FlowZap closes a lane with `}`"),
+    "classDef": N_("`{word}` is Mermaid styling; FlowZap Code has no styles"),
+    "class": N_("`{word}` is Mermaid styling; FlowZap Code has no styles"),
+    "style": N_("`{word}` is Mermaid styling; FlowZap Code has no styles"),
+    "linkStyle": N_("`{word}` is Mermaid styling; FlowZap Code has no styles"),
+    "click": N_("`{word}` is Mermaid interaction syntax, not FlowZap Code"),
+    "direction": N_("`{word}` is Mermaid syntax; FlowZap lays the diagram out itself"),
+    "autonumber": N_("`{word}` is Mermaid sequence syntax, not FlowZap Code"),
+    "activate": N_("`{word}` is Mermaid sequence syntax, not FlowZap Code"),
+    "deactivate": N_("`{word}` is Mermaid sequence syntax, not FlowZap Code"),
+    "Note": N_("`{word}` is Mermaid sequence syntax, not FlowZap Code"),
+    "note": N_("`{word}` is PlantUML/Mermaid syntax, not FlowZap Code"),
+    "alt": N_("`{word}` is a Mermaid sequence block; FlowZap draws branches with a `diamond` node"),
+    "else": N_("`{word}` is a Mermaid sequence block; FlowZap draws branches with a `diamond` node"),
+    "opt": N_("`{word}` is a Mermaid sequence block, not FlowZap Code"),
+    "par": N_("`{word}` is a Mermaid sequence block, not FlowZap Code"),
+    "title": N_("`{word}` is Mermaid/PlantUML syntax; a FlowZap diagram has no title line"),
 }
 
-_EDGE_SHAPE = "FlowZap edges join handles: `n1.handle(right) -> n2.handle(left) [label=\"…\"]`"
 
 
-def _mermaid(written: str) -> Optional[tuple[str, int, int]]:
+def _mermaid(written: str) -> Optional[tuple[Msg, int, int]]:
     """(message, start, end) when the line is Mermaid or PlantUML text (strings aside)."""
     line = _mask(written)
     m = re.search(r"--?>?\|[^|\r\n]*\|", line) or re.search(r"--[ \t]+[^->\r\n]+[ \t]+-->", line)
     if m:
-        return f"`{m.group().strip()}` is a Mermaid labelled link, not FlowZap Code. {_EDGE_SHAPE}", m.start(), m.end()
+        return msg(
+            "`{link}` is a Mermaid labelled link, not FlowZap Code. "
+            "FlowZap edges join handles: `n1.handle(right) -> n2.handle(left) [label=\"…\"]`",
+            link=m.group().strip(),
+        ), m.start(), m.end()
     m = re.search(r"-->>|->>|--[x)]|-[x)](?=[ \t]*" + NAME + ")", line)
     if m:
-        return f"`{m.group()}` is a Mermaid sequence arrow, not FlowZap Code. {_EDGE_SHAPE}", m.start(), m.end()
+        return msg(
+            "`{arrow}` is a Mermaid sequence arrow, not FlowZap Code. "
+            "FlowZap edges join handles: `n1.handle(right) -> n2.handle(left) [label=\"…\"]`",
+            arrow=m.group(),
+        ), m.start(), m.end()
     m = re.search(r"(?<![.\w])(?!loop\b)(" + NAME + r")(\[\[?|\(\(?|\{\{?|>)[^\]\)\}\r\n]*(\]\]?|\)\)?|\}\}?)", line)
     if m and not re.match(r"[ \t]*" + NAME + r"[ \t]*\{", line):
         node = m.group(1)
         return (
-            f"`{m.group()}` is a Mermaid node, not FlowZap Code. FlowZap declares nodes as "
-            f"`n1: rectangle label:\"…\"` inside a lane",
+            msg(
+                "`{node}` is a Mermaid node, not FlowZap Code. FlowZap declares nodes as "
+                "`n1: rectangle label:\"…\"` inside a lane",
+                node=m.group(),
+            ),
             m.start(),
             m.end(),
         ) if node != "handle" else None
     m = re.match(r"[ \t]*(" + NAME + r")\b", line)
     if m and m.group(1) in _MERMAID_KEYWORDS and not re.match(r"[ \t]*" + NAME + r"[ \t]*(:|\{|\.|#)", line):
-        return _MERMAID_KEYWORDS[m.group(1)], m.start(1), m.end(1)
+        return msg(_MERMAID_KEYWORDS[m.group(1)], word=m.group(1)), m.start(1), m.end(1)
     m = re.match(r"[ \t]*(%%)", line)
     if m:
         return (
-            "`%%` starts a Mermaid comment; FlowZap Code has no comments (the editor ignores `//` lines)",
+            msg("`%%` starts a Mermaid comment; FlowZap Code has no comments (the editor ignores `//` lines)"),
             m.start(1),
             len(line.rstrip()),
         )
@@ -391,7 +425,11 @@ def _mermaid(written: str) -> Optional[tuple[str, int, int]]:
         arrow = re.search(r"-+>+", line)
         assert arrow is not None
         return (
-            f"`A {arrow.group()} B: message` is a Mermaid/PlantUML sequence message, not FlowZap Code. {_EDGE_SHAPE}",
+            msg(
+                "`A {arrow} B: message` is a Mermaid/PlantUML sequence message, not FlowZap Code. "
+                "FlowZap edges join handles: `n1.handle(right) -> n2.handle(left) [label=\"…\"]`",
+                arrow=arrow.group(),
+            ),
             arrow.start(),
             arrow.end(),
         )

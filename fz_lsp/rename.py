@@ -25,6 +25,7 @@ from typing import Collection, Optional
 
 from fz_lsp import lookup, syntax
 from fz_lsp.edits import TextEdit
+from fz_lsp.i18n import Msg, msg
 from fz_lsp.lookup import LaneSymbol, NodeSymbol
 from fz_lsp.model import ID_PATTERN, Model, Span
 
@@ -32,7 +33,12 @@ RESERVED = ("loop", "handle")
 
 
 class RenameError(Exception):
-    """A rename the server refuses; the message is shown to the user."""
+    """A rename the server refuses; `message` is shown to the user, translated
+    (fz_lsp/i18n.py); `str(error)` is the English text."""
+
+    def __init__(self, message: Msg) -> None:
+        super().__init__(str(message))
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -104,24 +110,36 @@ def _unique(spans: list[Span]) -> list[Span]:
 def check_name(model: Model, kind: str, old: str, new: str) -> None:
     """Raise RenameError when `new` cannot replace `old`."""
     if not ID_PATTERN.match(new):
-        what = "A node id" if kind == "node" else "A lane id"
-        raise RenameError(
-            f"`{new}` is not a valid id: {what} starts with a letter or `_` and continues with "
-            "letters, digits or `_` (node ids are usually n1, n2, …)"
-        )
+        if kind == "node":
+            raise RenameError(msg(
+                "`{name}` is not a valid id: A node id starts with a letter or `_` and continues with "
+                "letters, digits or `_` (node ids are usually n1, n2, …)",
+                name=new,
+            ))
+        raise RenameError(msg(
+            "`{name}` is not a valid id: A lane id starts with a letter or `_` and continues with "
+            "letters, digits or `_` (node ids are usually n1, n2, …)",
+            name=new,
+        ))
     if new in RESERVED:
-        raise RenameError(f"`{new}` is a reserved word in FlowZap Code and cannot be used as an id")
+        raise RenameError(msg("`{name}` is a reserved word in FlowZap Code and cannot be used as an id", name=new))
     if new == old:
         return
     if kind == "node":
         existing = next((n for n in model.nodes if n.id == new), None)
         if existing is not None:
-            where = f" in lane `{existing.lane.id}`" if existing.lane else ""
-            raise RenameError(f"A node `{new}` already exists (line {existing.line + 1}{where}); node ids must be unique")
+            if existing.lane:
+                raise RenameError(msg(
+                    "A node `{name}` already exists (line {line} in lane `{lane}`); node ids must be unique",
+                    name=new, line=existing.line + 1, lane=existing.lane.id,
+                ))
+            raise RenameError(msg(
+                "A node `{name}` already exists (line {line}); node ids must be unique", name=new, line=existing.line + 1
+            ))
     else:
         lane = next((l for l in model.lanes if l.id == new), None)
         if lane is not None:
-            raise RenameError(f"A lane `{new}` already exists (line {lane.header_line + 1})")
+            raise RenameError(msg("A lane `{name}` already exists (line {line})", name=new, line=lane.header_line + 1))
 
 
 def edits_for(model: Model, kind: str, old: str, new: str) -> list[TextEdit]:
@@ -137,7 +155,7 @@ def rename(model: Model, line: int, col: int, new_name: str) -> list[TextEdit]:
     """The edits for renaming the node or lane at (line, col) to `new_name`."""
     t = target_at(model, line, col)
     if t is None:
-        raise RenameError("Only node ids and lane ids can be renamed; there is none at this position")
+        raise RenameError(msg("Only node ids and lane ids can be renamed; there is none at this position"))
     new_name = new_name.strip()
     check_name(model, t.kind, t.name, new_name)
     if new_name == t.name:
@@ -155,7 +173,8 @@ def _check_lines(model: Model, spans: list[Span], new: str) -> None:
             text = text[: s.start] + new + text[s.end :]
         before, after = model.statements[line], syntax.parse_line(text)
         if type(before) is not type(after):
-            raise RenameError(
-                f"`{new}` cannot be used here: line {line + 1} would no longer read as the same statement"
-            )
+            raise RenameError(msg(
+                "`{name}` cannot be used here: line {line} would no longer read as the same statement",
+                name=new, line=line + 1,
+            ))
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any, Mapping
 
+from fz_lsp.i18n import is_locale_setting
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -22,6 +24,10 @@ class Settings:
     format_indent: int = 0  # flowzap.format.indent (spaces inside lanes; 0 = none)
     inlay_hint_labels: bool = True  # flowzap.inlayHints.labels
     preview_theme: str = "auto"  # flowzap.preview.theme: auto | light | dark
+    # flowzap.locale: the language of messages, hovers and fixes (fz_lsp/i18n.py). "auto":
+    # the client's (initialize's `locale`), else the environment's. The server and the CLI
+    # replace "auto" by the language it stands for; pure features read "auto" as English.
+    locale: str = "auto"
 
     # setting path (below `flowzap`) -> field name
     KEYS = {
@@ -32,6 +38,7 @@ class Settings:
         "format.indent": "format_indent",
         "inlayHints.labels": "inlay_hint_labels",
         "preview.theme": "preview_theme",
+        "locale": "locale",
     }
 
     @classmethod
@@ -53,6 +60,8 @@ class Settings:
                 ok = isinstance(value, bool)
             elif isinstance(default, int):
                 ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 100_000
+            elif name == "locale":
+                ok = is_locale_setting(value)
             else:
                 ok = value in ("auto", "light", "dark")
             if ok:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional, Union
 
 from fz_lsp import shape_cache
+from fz_lsp.i18n import Listing, Msg, N_, msg
 
 if TYPE_CHECKING:
     import lark
@@ -136,16 +137,20 @@ class Broken:
     fz_lsp/recovery.py names the slip and keeps what the line still says: `recovered` is
     the statement of the repaired line (tokens in this line's columns; a token the repair
     inserted has zero width), `fixes` the repair itself (replace [start, end) by text),
-    `touches` the nodes an unreadable edge or loop line names."""
+    `touches` the nodes an unreadable edge or loop line names.
 
-    message: str
+    `message` and `fix_title` are messages still to translate (fz_lsp/i18n.py): a
+    statement is memoised by line text and shared by every document, whatever the
+    language they are checked in."""
+
+    message: Msg
     start: int
     end: int
     first_word: Optional[Tok]  # leading identifier, used to keep partial information
     code: str = "syntax-error"  # "not-flowzap" for Mermaid / PlantUML text
     recovered: "Statement" = None
     fixes: tuple[Tok, ...] = ()
-    fix_title: str = ""
+    fix_title: "Msg | str" = ""
     touches: tuple[Endpoint, ...] = ()
 
 
@@ -264,8 +269,8 @@ def _statement(tree: "lark.Tree") -> Statement:
 _FIRST_WORD = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_]*)")
 
 _EXPECTED_NAMES = {
-    "NAME": "a name",
-    "STRING": 'a "quoted string"',
+    "NAME": msg("a name"),
+    "STRING": msg('a "quoted string"'),
     "ARROW": "`->`",
     "LPAR": "`(`",
     "RPAR": "`)`",
@@ -282,13 +287,17 @@ _EXPECTED_NAMES = {
 }
 
 
-def _describe_expected(expected: set[str]) -> str:
-    names = sorted({_EXPECTED_NAMES.get(e, e) for e in expected if e in _EXPECTED_NAMES})
+def _describe_expected(expected: set[str]) -> Optional[Listing]:
+    """What the grammar expected, in English alphabetical order (at most four, then "...")."""
+    names = sorted({_EXPECTED_NAMES[e] for e in expected if e in _EXPECTED_NAMES}, key=str)
     if not names:
-        return ""
+        return None
     if len(names) > 4:
         names = names[:4] + ["..."]
-    return " (expected " + ", ".join(names) + ")"
+    return Listing(tuple(names), None)
+
+
+UNTERMINATED = N_("Unterminated string: add the closing `\"`")
 
 
 def _broken(line: str, err: "UnexpectedInput") -> Broken:
@@ -300,8 +309,8 @@ def _broken(line: str, err: "UnexpectedInput") -> Broken:
         col = err.column - 1
         ch = line[col] if col < len(line) else ""
         if ch == '"':
-            return Broken("Unterminated string: add the closing `\"`", col, len(line), first)
-        return Broken(f"Unexpected character {ch!r}", col, col + 1, first)
+            return Broken(msg(UNTERMINATED), col, len(line), first)
+        return Broken(msg("Unexpected character {char}", char=repr(ch)), col, col + 1, first)
     assert isinstance(err, UnexpectedToken)
     tok = err.token
     expected = _describe_expected(set(err.expected))
@@ -312,9 +321,16 @@ def _broken(line: str, err: "UnexpectedInput") -> Broken:
         tail = re.search(r"[^ \t]+$", line[:end])
         if tail:
             start = tail.start()
-        return Broken("Unfinished statement" + expected, start, end, first)
+        if expected is None:
+            return Broken(msg("Unfinished statement"), start, end, first)
+        return Broken(msg("Unfinished statement (expected {expected})", expected=expected), start, end, first)
     start = tok.column - 1
-    return Broken(f"Unexpected {str(tok)!r}" + expected, start, tok.end_column - 1, first)
+    if expected is None:
+        return Broken(msg("Unexpected {token}", token=repr(str(tok))), start, tok.end_column - 1, first)
+    return Broken(
+        msg("Unexpected {token} (expected {expected})", token=repr(str(tok)), expected=expected),
+        start, tok.end_column - 1, first,
+    )
 
 
 # ---------------------------------------------------------------------------
