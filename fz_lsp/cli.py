@@ -2,6 +2,10 @@
 
 Exit codes: check -> 0 clean or warnings only, 1 errors found, 2 usage error or
 unreadable input. Messages are one line, never a traceback.
+
+Language (fz_lsp/i18n.py): `--lang` (before or after the command), else LANGUAGE,
+LC_ALL, LC_MESSAGES, LANG. Diagnostic codes, positions and JSON keys are the same in
+every language; only messages and help texts change (argparse's own words stay English).
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import json
 import sys
 from typing import Optional, Sequence
 
-from fz_lsp import __version__
+from fz_lsp import __version__, i18n
 from fz_lsp.files import READ_ERRORS, describe_error, read_source
 
 SEVERITY_NAMES = {1: "error", 2: "warning", 3: "info", 4: "hint"}
@@ -26,45 +30,75 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="fz-lsp", description="Language server and tools for FlowZap Code (.fz)")
+def language_of_argv(argv: Sequence[str], environ=None) -> str:
+    """The language the command line asks for: `--lang X` / `--lang=X` anywhere before
+    `--`, else the environment's (read before parsing, so that help is in it too)."""
+    for k, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and k + 1 < len(argv):
+            return i18n.language_of(argv[k + 1]) or i18n.ENGLISH
+        if arg.startswith("--lang="):
+            return i18n.language_of(arg[len("--lang="):]) or i18n.ENGLISH
+    return i18n.environment_language(environ)
+
+
+def build_parser(language: Optional[str] = None) -> argparse.ArgumentParser:
+    _ = i18n.translator(language)._
+    p = _Parser(prog="fz-lsp", description=_("Language server and tools for FlowZap Code (.fz)"))
     p.add_argument("--version", action="version", version=f"fz-lsp {__version__}")
-    p.add_argument("--stdio", action="store_true", help="run the language server on stdin/stdout (default)")
-    p.add_argument("--tcp", metavar="HOST:PORT", help="run the language server on a TCP socket")
-    p.add_argument("--log-file", metavar="PATH", help="write server logs to a file")
+    p.add_argument("--stdio", action="store_true", help=_("run the language server on stdin/stdout (default)"))
+    p.add_argument("--tcp", metavar="HOST:PORT", help=_("run the language server on a TCP socket"))
+    p.add_argument("--log-file", metavar="PATH", help=_("write server logs to a file"))
+    lang_help = _("language of messages: en, zh-CN, fr, … (default: from LANGUAGE, LC_ALL, LC_MESSAGES or LANG)")
+    p.add_argument("--lang", metavar="LANG", help=lang_help)
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
-    check = sub.add_parser("check", help="report diagnostics for files ('-' reads stdin)")
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        parser = sub.add_parser(name, help=help)
+        parser.add_argument("--lang", metavar="LANG", default=argparse.SUPPRESS, help=lang_help)
+        return parser
+
+    stdin_file = _("the .fz file ('-' reads stdin)")
+    check = command("check", _("report diagnostics for files ('-' reads stdin)"))
     check.add_argument("files", nargs="+", metavar="FILE")
     check.add_argument("--format", choices=("text", "json"), default="text")
-    check.add_argument("--sequence-rules", action="store_true", help="also apply the opt-in sequence-view rules")
-    check.add_argument("--no-hints", action="store_true", help="do not print hint-level diagnostics")
+    check.add_argument("--sequence-rules", action="store_true", help=_("also apply the opt-in sequence-view rules"))
+    check.add_argument("--no-hints", action="store_true", help=_("do not print hint-level diagnostics"))
     check.add_argument("--strict", action="store_true",
-                       help="FlowZap's validator rules are errors, not warnings (for AI and CI pipelines)")
+                       help=_("FlowZap's validator rules are errors, not warnings (for AI and CI pipelines)"))
     check.add_argument("--fix", action="store_true",
-                       help="apply every safe quick fix to the files first ('-': the fixed text goes to stdout, "
-                            "the report to stderr)")
+                       help=_("apply every safe quick fix to the files first ('-': the fixed text goes to stdout, "
+                              "the report to stderr)"))
 
-    render = sub.add_parser("render", help="render a diagram to SVG or a standalone HTML page")
-    render.add_argument("file", metavar="FILE", help="the .fz file ('-' reads stdin)")
-    render.add_argument("-o", "--output", metavar="OUT", help="output file (.svg or .html); stdout when omitted")
+    render = command("render", _("render a diagram to SVG or a standalone HTML page"))
+    render.add_argument("file", metavar="FILE", help=stdin_file)
+    render.add_argument("-o", "--output", metavar="OUT", help=_("output file (.svg or .html); stdout when omitted"))
     render.add_argument("--view", choices=("workflow", "sequence"), default="workflow")
     render.add_argument("--theme", choices=("light", "dark"), default="light")
     render.add_argument("--allow-errors", action="store_true",
-                        help="exit 0 even when the document has errors (they are still printed to stderr)")
+                        help=_("exit 0 even when the document has errors (they are still printed to stderr)"))
 
-    share = sub.add_parser("share", help="print the URL that opens a file in FlowZap's web playground (sends nothing)")
-    share.add_argument("file", metavar="FILE", help="the .fz file ('-' reads stdin)")
+    share = command("share", _("print the URL that opens a file in FlowZap's web playground (sends nothing)"))
+    share.add_argument("file", metavar="FILE", help=stdin_file)
     return p
 
 
-def run_share(path: str) -> int:
+def cannot(tr: i18n.Translator, verb: str, path: str, error: BaseException) -> str:
+    """`fz-lsp: cannot read|write PATH: reason`, in `tr`'s language."""
+    reason = describe_error(error, tr)
+    if verb == "write":
+        return "fz-lsp: " + tr._("cannot write {path}: {reason}", path=path, reason=reason)
+    return "fz-lsp: " + tr._("cannot read {path}: {reason}", path=path, reason=reason)
+
+
+def run_share(path: str, language: Optional[str] = None) -> int:
     from fz_lsp.share import share_url
 
     try:
         text = read_source(path)
     except READ_ERRORS as err:
-        print(f"fz-lsp: cannot read {path}: {describe_error(err)}", file=sys.stderr)
+        print(cannot(i18n.translator(language), "read", path, err), file=sys.stderr)
         return 2
     print(share_url(text))
     return 0
@@ -89,12 +123,16 @@ def diagnostic_line(entry: dict) -> str:
 
 
 def run_check(
-    files: Sequence[str], fmt: str, sequence_rules: bool, no_hints: bool, strict: bool = False, fix: bool = False
+    files: Sequence[str], fmt: str, sequence_rules: bool, no_hints: bool, strict: bool = False, fix: bool = False,
+    language: Optional[str] = None,
 ) -> int:
+    """`fz-lsp check`; messages in `language` (English when None)."""
     from fz_lsp.document import Document
     from fz_lsp.settings import Settings
 
-    settings = Settings(sequence_rules=sequence_rules, strict=strict)
+    language = language or i18n.ENGLISH
+    tr = i18n.translator(language)
+    settings = Settings(sequence_rules=sequence_rules, strict=strict, locale=language)
     status = 0
     report = []
     out = sys.stdout
@@ -102,7 +140,7 @@ def run_check(
         try:
             text = read_source(path)
         except READ_ERRORS as err:
-            print(f"fz-lsp: cannot read {path}: {describe_error(err)}", file=sys.stderr)
+            print(cannot(tr, "read", path, err), file=sys.stderr)
             return 2
         name = "<stdin>" if path == "-" else path
         if fix:
@@ -118,7 +156,7 @@ def run_check(
                     with open(path, "w", encoding="utf-8", newline="") as f:
                         f.write(fixed)
                 except OSError as err:
-                    print(f"fz-lsp: cannot write {path}: {describe_error(err)}", file=sys.stderr)
+                    print(cannot(tr, "write", path, err), file=sys.stderr)
                     return 2
             text = fixed
         for d in Document(text, name).diagnostics(settings):
@@ -147,20 +185,24 @@ def tune_garbage_collector() -> None:
     gc.set_threshold(20_000, 20, 20)
 
 
-def run_server(args: argparse.Namespace) -> int:
+def run_server(args: argparse.Namespace, language: Optional[str] = None) -> int:
     import logging
 
+    if args.tcp:
+        host, _, port = args.tcp.rpartition(":")
+        if not host or not port.isdigit():
+            raise UsageError("fz-lsp: " + i18n.translator(language)._(
+                "--tcp expects HOST:PORT, e.g. {example}", example="127.0.0.1:2087"))
     if args.log_file:
         logging.basicConfig(filename=args.log_file, level=logging.INFO)
     from fz_lsp import log_forwarding
     from fz_lsp.server import server
 
+    if getattr(args, "lang", None):  # the language when the client names none (else the environment's)
+        server.process_language = i18n.language_of(args.lang) or i18n.ENGLISH
     log_forwarding.install(server)  # log records -> window/logMessage; stderr for failures
     tune_garbage_collector()
     if args.tcp:
-        host, _, port = args.tcp.rpartition(":")
-        if not host or not port.isdigit():
-            raise UsageError("fz-lsp: --tcp expects HOST:PORT, e.g. 127.0.0.1:2087")
         server.start_tcp(host, int(port))
     else:
         server.start_io()
@@ -169,16 +211,18 @@ def run_server(args: argparse.Namespace) -> int:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
-        args = build_parser().parse_args(argv)
+        language = language_of_argv(sys.argv[1:] if argv is None else argv)
+        args = build_parser(language).parse_args(argv)
         if args.command == "check":
-            return run_check(args.files, args.format, args.sequence_rules, args.no_hints, args.strict, args.fix)
+            return run_check(args.files, args.format, args.sequence_rules, args.no_hints, args.strict, args.fix,
+                             language)
         if args.command == "share":
-            return run_share(args.file)
+            return run_share(args.file, language)
         if args.command == "render":
             from fz_lsp.render import render_command
 
-            return render_command(args.file, args.output, args.view, args.theme, args.allow_errors)
-        return run_server(args)
+            return render_command(args.file, args.output, args.view, args.theme, args.allow_errors, language)
+        return run_server(args, language)
     except UsageError as err:
         print(err, file=sys.stderr)
         return 2

@@ -2,14 +2,23 @@
 
 Shared by `fz-lsp check` and `fz-lsp render`, so both refuse the same inputs with the
 same words: missing files, directories, unreadable files, binary files (NUL bytes) and
-text that is not UTF-8. Pure Python: no pygls import.
+text that is not UTF-8, in the language of the translator given (fz_lsp/i18n.py; the
+operating system's own words for other errors stay as they are). Pure Python: no pygls
+import.
 """
 
 from __future__ import annotations
 
 import sys
+from typing import Optional
+
+from fz_lsp.i18n import Translator, translator
 
 READ_ERRORS = (OSError, UnicodeDecodeError, ValueError)
+
+
+class BinaryFileError(ValueError):
+    """The input contains NUL bytes."""
 
 
 def read_source(path: str) -> str:
@@ -22,20 +31,25 @@ def read_source(path: str) -> str:
         with open(path, "rb") as f:
             data = f.read()
     if b"\x00" in data:
-        raise ValueError("binary file (contains NUL bytes)")
+        raise BinaryFileError("binary file (contains NUL bytes)")
     return data.decode("utf-8-sig")
 
 
-def describe_error(error: BaseException) -> str:
-    """A short lower-case reason for a failed read or write, e.g. 'is a directory'."""
+def describe_error(error: BaseException, tr: Optional[Translator] = None) -> str:
+    """A short lower-case reason for a failed read or write, e.g. 'is a directory' (in
+    `tr`'s language; English by default)."""
+    tr = tr or translator()
     if isinstance(error, UnicodeDecodeError):
-        return f"not valid UTF-8 (byte 0x{error.object[error.start]:02x} at offset {error.start})"
+        return tr._("not valid UTF-8 (byte {byte} at offset {offset})",
+                    byte=f"0x{error.object[error.start]:02x}", offset=error.start)
+    if isinstance(error, BinaryFileError):
+        return tr._("binary file (contains NUL bytes)")
     if isinstance(error, IsADirectoryError):
-        return "is a directory"
+        return tr._("is a directory")
     if isinstance(error, FileNotFoundError):
-        return "no such file or directory"
+        return tr._("no such file or directory")
     if isinstance(error, PermissionError):
-        return "permission denied"
+        return tr._("permission denied")
     if isinstance(error, OSError) and error.strerror:
         return error.strerror.lower()
     return str(error)

@@ -11,6 +11,7 @@ and line splitting follows LSP (LF, CRLF, CR) exactly.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import gc
 import logging
 import sys
@@ -22,7 +23,7 @@ from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams, JsonRpcInva
 from pygls.lsp.server import LanguageServer
 from pygls.protocol.language_server import LanguageServerProtocol, lsp_method
 
-from fz_lsp import __version__, log_forwarding
+from fz_lsp import __version__, i18n, log_forwarding
 from fz_lsp.convert import Converter
 from fz_lsp.diagnostics import most_severe
 from fz_lsp.document import Document, collector_paused
@@ -108,9 +109,9 @@ class FlowZapProtocol(LanguageServerProtocol):
                 # leaving it waiting forever
                 reason = _invalid_params_reason(error)
                 log.warning("malformed response from the client to request %r: %s", data["id"], reason)
+                text = self._server.tr._("malformed response from the client: {reason}", reason=reason)
                 return types.ResponseErrorMessage(
-                    id=data["id"],
-                    error=types.ResponseError(code=error.code, message=f"fz-lsp: malformed response from the client: {reason}"),
+                    id=data["id"], error=types.ResponseError(code=error.code, message=f"fz-lsp: {text}")
                 )
             raise
 
@@ -118,7 +119,9 @@ class FlowZapProtocol(LanguageServerProtocol):
         if isinstance(message, _Unreadable):
             log.warning("invalid params for %r: %s", message.method, message.reason)
             if message.is_request:
-                error = JsonRpcInvalidParams(f"fz-lsp: invalid params for {message.method}: {message.reason}")
+                text = self._server.tr._("invalid params for {method}: {reason}", method=message.method,
+                                         reason=message.reason)
+                error = JsonRpcInvalidParams(f"fz-lsp: {text}")
                 self._send_response(message.id, error=error.to_response_error())
             return
         if getattr(message, "jsonrpc", None) != "2.0":
@@ -126,7 +129,8 @@ class FlowZapProtocol(LanguageServerProtocol):
             return
         method = getattr(message, "method", None)
         if self._shutdown and method is not None and method != types.EXIT and getattr(message, "id", None) is not None:
-            error = JsonRpcInvalidRequest(f"fz-lsp: the server is shutting down; {method} refused")
+            text = self._server.tr._("the server is shutting down; {method} refused", method=method)
+            error = JsonRpcInvalidRequest(f"fz-lsp: {text}")
             self._send_response(message.id, error=error.to_response_error())
             return
         super().handle_message(message)
@@ -219,6 +223,8 @@ class FlowZapServer(LanguageServer):
         self._release_due = False  # a closed large document waits for collect_released
         self.exit_code = 0  # set by the `exit` notification
         self._said: dict[str, set[str]] = {}  # uri -> topics already shown to the user (say_once)
+        self.client_locale: Optional[str] = None  # initialize's `locale`
+        self.process_language: Optional[str] = None  # `fz-lsp --lang`; None: the environment's
 
     def start_io(self, stdin=None, stdout=None) -> None:
         super().start_io(stdin, stdout)
@@ -227,6 +233,20 @@ class FlowZapServer(LanguageServer):
 
     # -- helpers used by every handler ---------------------------------------
 
+    @property
+    def tr(self) -> i18n.Translator:
+        """Messages in the user's language (settings.locale, resolved by `resolved`)."""
+        return i18n.translator(self.settings.locale)
+
+    def resolved(self, settings: Settings) -> Settings:
+        """`settings` with `locale` the language it stands for: flowzap.locale unless it is
+        `auto`, else initialize's `locale`, else the process's (`--lang`, else LANGUAGE,
+        LC_ALL, LC_MESSAGES, LANG). Features then read one language from the settings, and
+        diagnostics cached per Settings follow a change of language."""
+        fallback = self.process_language or i18n.environment_language()
+        language = i18n.resolve(settings.locale, self.client_locale, fallback)
+        return settings if language == settings.locale else dataclasses.replace(settings, locale=language)
+
     def converter(self, doc: Document) -> Converter:
         return Converter(doc.uri, doc.lines, self.encoding)
 
@@ -234,7 +254,7 @@ class FlowZapServer(LanguageServer):
         """The open document, or a JSON-RPC error the client can show."""
         doc = self.documents.get(uri)
         if doc is None:
-            raise JsonRpcInvalidParams(f"fz-lsp: document is not open: {uri}")
+            raise JsonRpcInvalidParams("fz-lsp: " + self.tr._("document is not open: {uri}", uri=uri))
         return doc
 
     # -- live browser preview (clients without a webview) ---------------------
@@ -322,14 +342,15 @@ class FlowZapServer(LanguageServer):
             found = doc.diagnostics(self.settings)
         except Exception:  # a bug in a check: keep serving everything else, say so once
             log.exception("diagnostics failed for %s (version %s)", doc.uri, doc.version)
-            self.say_once(doc.uri, "failed", types.MessageType.Error,
-                          f"fz-lsp: could not check {_name(doc.uri)} (an internal error; see the server log). "
-                          "Other features keep working.")
+            self.say_once(doc.uri, "failed", types.MessageType.Error, "fz-lsp: " + self.tr._(
+                "could not check {name} (an internal error; see the server log). Other features keep working.",
+                name=_name(doc.uri)))
             return
         if len(found) > MAX_PUBLISHED_DIAGNOSTICS:
-            self.say_once(doc.uri, "many", types.MessageType.Warning,
-                          f"fz-lsp: {_name(doc.uri)} has {len(found):,} problems; only {MAX_PUBLISHED_DIAGNOSTICS:,} "
-                          "are shown (errors first).")
+            tr = self.tr
+            self.say_once(doc.uri, "many", types.MessageType.Warning, "fz-lsp: " + tr._(
+                "{name} has {n} problems; only {limit} are shown (errors first).",
+                name=_name(doc.uri), n=tr.number(len(found)), limit=tr.number(MAX_PUBLISHED_DIAGNOSTICS)))
             found = most_severe(found, MAX_PUBLISHED_DIAGNOSTICS)
         conv = self.converter(doc)
         diagnostics = [conv.diagnostic(d) for d in found]
@@ -362,9 +383,10 @@ class FlowZapServer(LanguageServer):
         if not immediate and len(doc.source) > LARGE_DOCUMENT_CHARS:
             # a large document is re-checked only after a pause in typing, never per keystroke
             delay = max(delay, LARGE_DOCUMENT_DELAY_MS / 1000)
-            self.say_once(uri, "large", types.MessageType.Info,
-                          f"fz-lsp: {_name(uri)} is large ({len(doc.source):,} characters); diagnostics "
-                          f"update after a {LARGE_DOCUMENT_DELAY_MS} ms pause in typing.")
+            tr = self.tr
+            self.say_once(uri, "large", types.MessageType.Info, "fz-lsp: " + tr._(
+                "{name} is large ({n} characters); diagnostics update after a {delay} ms pause in typing.",
+                name=_name(uri), n=tr.number(len(doc.source)), delay=LARGE_DOCUMENT_DELAY_MS))
         if delay <= 0:
             self.publish(doc)
             return
@@ -389,7 +411,8 @@ server = FlowZapServer()
 
 @server.feature(types.INITIALIZE)
 def on_initialize(ls: FlowZapServer, params: types.InitializeParams) -> None:
-    ls.settings = Settings.from_mapping(params.initialization_options)
+    ls.client_locale = params.locale if isinstance(params.locale, str) else None
+    ls.settings = ls.resolved(Settings.from_mapping(params.initialization_options))
     ls.encoding = str(getattr(ls.workspace.position_encoding, "value", ls.workspace.position_encoding))
     log_forwarding.session_started(ls)
 
@@ -411,7 +434,7 @@ async def pull_configuration(ls: FlowZapServer) -> None:
         log.warning("workspace/configuration failed: %s", err)
         return
     if result:
-        new = Settings.from_mapping(result[0], base=ls.settings)
+        new = ls.resolved(Settings.from_mapping(result[0], base=ls.settings))
         if new != ls.settings:
             ls.settings = new
             ls.republish_all()
@@ -420,7 +443,7 @@ async def pull_configuration(ls: FlowZapServer) -> None:
 @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
 async def on_configuration(ls: FlowZapServer, params: types.DidChangeConfigurationParams) -> None:
     if params.settings:
-        ls.settings = Settings.from_mapping(params.settings, base=ls.settings)
+        ls.settings = ls.resolved(Settings.from_mapping(params.settings, base=ls.settings))
     await pull_configuration(ls)
     ls.republish_all()
     refresh_inlay_hints(ls)  # defined with the language features below
@@ -519,7 +542,8 @@ def on_completion(ls: FlowZapServer, params: types.CompletionParams) -> types.Co
     conv = ls.converter(doc)
     line, col = conv.code_point(params.position)
     caps = _completion_caps(ls)
-    found = fz_completion.completions(doc, line, col, snippets=bool(caps and caps.snippet_support))
+    found = fz_completion.completions(doc, line, col, snippets=bool(caps and caps.snippet_support),
+                                      locale=ls.settings.locale)
     doc_formats = caps.documentation_format if caps else None
     label_details = bool(caps and caps.label_details_support)
     return types.CompletionList(
@@ -538,7 +562,7 @@ def on_hover(ls: FlowZapServer, params: types.HoverParams):
     if pos.character > conv.position(pos.line, len(doc.lines[pos.line])).character:
         return None  # past the end of the line
     line, col = conv.code_point(pos)
-    found = fz_hover.hover(doc, line, col)
+    found = fz_hover.hover(doc, line, col, ls.settings.locale)
     if found is None:
         return None
     td = ls.client_capabilities.text_document
@@ -555,7 +579,7 @@ def on_inlay_hint(ls: FlowZapServer, params: types.InlayHintParams) -> list[type
     start, end = conv.code_point(params.range.start), conv.code_point(params.range.end)
     return [
         types.InlayHint(position=conv.position(h.line, h.col), label=h.label, padding_left=True, tooltip=h.tooltip)
-        for h in fz_inlay_hints.label_hints(doc, start, end)
+        for h in fz_inlay_hints.label_hints(doc, start, end, ls.settings.locale)
     ]
 
 
@@ -712,7 +736,8 @@ def on_rename(ls: FlowZapServer, params: types.RenameParams):
     try:
         edits = fz_rename.rename(doc.model, line, col, params.new_name)
     except fz_rename.RenameError as err:
-        raise JsonRpcException(message=str(err), code=types.LSPErrorCodes.RequestFailed.value) from None
+        message = ls.tr.render(err.message)
+        raise JsonRpcException(message=message, code=types.LSPErrorCodes.RequestFailed.value) from None
     return _workspace_edit(ls, doc, edits)
 
 
@@ -778,10 +803,13 @@ def _preview_options(ls: FlowZapServer, options: Any) -> tuple[Document, str, st
     if isinstance(options, str):
         options = {"uri": options}
     if not isinstance(options, dict) or not isinstance(options.get("uri"), str):
-        raise JsonRpcInvalidParams('fz-lsp: expected arguments [{"uri": "...", "view": "workflow"|"sequence"}]')
+        raise JsonRpcInvalidParams(
+            "fz-lsp: " + ls.tr._('expected arguments {arguments}', arguments='[{"uri": "...", "view": "workflow"|"sequence"}]')
+        )
     view = options.get("view") or "workflow"
     if view not in PREVIEW_VIEWS:
-        raise JsonRpcInvalidParams(f"fz-lsp: unknown view {view!r} (expected workflow or sequence)")
+        raise JsonRpcInvalidParams("fz-lsp: " + ls.tr._("unknown view {view} (expected {choices})", view=repr(view),
+                                                        choices=ls.tr.or_list(PREVIEW_VIEWS)))
     theme = options.get("theme") or ls.settings.preview_theme
     if theme not in ("light", "dark"):
         theme = "light"
@@ -802,7 +830,9 @@ async def open_browser_preview(ls: FlowZapServer, options: Any = None) -> dict:
     """Open a live preview in the user's browser (for clients without a webview)."""
     doc, view, _ = _preview_options(ls, options)
     url = ls.browser_preview().open(doc.uri, view)
-    await _open_externally(ls, url, "the preview", f"Open the FlowZap preview at {url}", f"FlowZap preview: {url}")
+    tr = ls.tr
+    await _open_externally(ls, url, "the preview", tr._("Open the FlowZap preview at {url}", url=url),
+                           tr._("FlowZap preview: {url}", url=url))
     return {"url": url}
 
 
@@ -832,7 +862,7 @@ def _document_argument(ls: FlowZapServer, options: Any) -> Document:
     if isinstance(options, str):
         options = {"uri": options}
     if not isinstance(options, dict) or not isinstance(options.get("uri"), str):
-        raise JsonRpcInvalidParams('fz-lsp: expected arguments [{"uri": "..."}]')
+        raise JsonRpcInvalidParams("fz-lsp: " + ls.tr._("expected arguments {arguments}", arguments='[{"uri": "..."}]'))
     return ls.document(options["uri"])
 
 
@@ -851,7 +881,8 @@ async def open_in_flowzap(ls: FlowZapServer, options: Any = None) -> dict:
     from fz_lsp.share import share_url
 
     url = share_url(_document_argument(ls, options).text)
-    opened = await _open_externally(ls, url, "FlowZap", f"Open this diagram in FlowZap: {url}", f"Open this diagram in FlowZap: {url}")
+    text = ls.tr._("Open this diagram in FlowZap: {url}", url=url)
+    opened = await _open_externally(ls, url, "FlowZap", text, text)
     return {"url": url, "opened": opened}
 
 

@@ -21,6 +21,7 @@ from typing import Optional
 
 from fz_lsp.document import analyse
 from fz_lsp.files import READ_ERRORS, describe_error, read_source
+from fz_lsp.i18n import translator
 from fz_lsp.model import Model
 from fz_lsp.render.html import html_page
 from fz_lsp.render.sequence import SequenceLayout, layout_sequence
@@ -67,7 +68,8 @@ def _say(message: str) -> None:
 
 
 def render_command(
-    path: str, out: Optional[str], view: str = "workflow", theme: str = "light", allow_errors: bool = False
+    path: str, out: Optional[str], view: str = "workflow", theme: str = "light", allow_errors: bool = False,
+    language: Optional[str] = None,
 ) -> int:
     """Render the .fz file at `path`: SVG to `out`, HTML when `out` ends in .html/.htm,
     SVG on standard output when `out` is None or "-"; `path` "-" reads standard input.
@@ -76,29 +78,38 @@ def render_command(
     the errors are printed to standard error in `fz-lsp check`'s format. Returns the exit
     status: 0 done, 1 the document has errors (0 with `allow_errors`), has nothing to
     draw (no lanes: e.g. a Mermaid file; nothing is written) or the output could not be
-    written, 2 input unreadable or bad option."""
+    written, 2 input unreadable or bad option. Messages are in `language` (fz_lsp/i18n.py;
+    English when None)."""
+    from fz_lsp.settings import Settings
+
+    tr = translator(language)
+    _ = tr._
     if view not in VIEWS:
-        _say(f"unknown view {view!r} (expected one of {', '.join(VIEWS)})")
+        _say(_("unknown view {view} (expected one of {choices})", view=repr(view), choices=", ".join(VIEWS)))
         return 2
     if theme not in THEMES:
-        _say(f"unknown theme {theme!r} (expected one of {', '.join(THEMES)})")
+        _say(_("unknown theme {theme} (expected one of {choices})", theme=repr(theme), choices=", ".join(THEMES)))
         return 2
     try:
         text = read_source(path)
     except READ_ERRORS as error:
-        _say(f"cannot read {path}: {describe_error(error)}")
+        _say(_("cannot read {path}: {reason}", path=path, reason=describe_error(error, tr)))
         return 2
     name = "stdin.fz" if path == "-" else Path(path).name
     uri = "untitled:stdin.fz" if path == "-" else Path(path).resolve().as_uri()
     doc = analyse(text, uri=uri)
     model = doc.model
     shown = "<stdin>" if path == "-" else path
+    settings = Settings(locale=tr.language)
     if not model.lanes and not model.nodes:
-        foreign = next((d for d in doc.diagnostics() if d.code == "not-flowzap"), None)
-        why = " (it looks like Mermaid or PlantUML, not FlowZap Code)" if foreign is not None else ""
-        _say(f"nothing to draw in {shown}: no lanes{why}")
+        foreign = next((d for d in doc.diagnostics(settings) if d.code == "not-flowzap"), None)
+        if foreign is not None:
+            _say(_("nothing to draw in {path}: no lanes (it looks like Mermaid or PlantUML, not FlowZap Code)",
+                   path=shown))
+        else:
+            _say(_("nothing to draw in {path}: no lanes", path=shown))
         return 1
-    errors = [d for d in doc.diagnostics() if d.severity == 1]
+    errors = [d for d in doc.diagnostics(settings) if d.severity == 1]
     if errors:
         from fz_lsp.cli import diagnostic_entry, diagnostic_line
 
@@ -110,7 +121,7 @@ def render_command(
             sys.stdout.buffer.write(render_svg(model, view, theme).encode("utf-8") + b"\n")
             sys.stdout.flush()
         except OSError as error:
-            _say(f"cannot write to standard output: {describe_error(error)}")
+            _say(_("cannot write to standard output: {reason}", reason=describe_error(error, tr)))
             return 1
         return status
     is_html = out.lower().endswith((".html", ".htm"))
@@ -118,6 +129,6 @@ def render_command(
     try:
         Path(out).write_text(document, encoding="utf-8")
     except (OSError, ValueError) as error:
-        _say(f"cannot write {out}: {describe_error(error)}")
+        _say(_("cannot write {path}: {reason}", path=out, reason=describe_error(error, tr)))
         return 1
     return status
