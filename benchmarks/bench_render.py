@@ -32,6 +32,7 @@ from fz_lsp.document import analyse  # noqa: E402 - after the path set-up
 from fz_lsp.model import Model  # noqa: E402
 from fz_lsp.render import render_svg  # noqa: E402
 from fz_lsp.render.textmeasure import char_em, text_width  # noqa: E402
+from fz_lsp.render.workflow import clear_caches  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "RESULTS.md"
 SECTION = "## Rendering"
@@ -100,6 +101,7 @@ def median_ms(action: Callable[[], object], runs: int) -> float:
 def _render_cold(model: Model) -> str:
     text_width.cache_clear()
     char_em.cache_clear()
+    clear_caches()
     return render_svg(model, "workflow")
 
 
@@ -158,7 +160,7 @@ def main() -> int:
     edges = sum(1 for e in model.edges if e.source.node is not None and e.target.node is not None)
     rows = [
         ("fz-lsp `render_svg`, workflow view (in-process)", workflow, args.runs),
-        ("fz-lsp `render_svg`, workflow view, text-width caches emptied first", workflow_cold, args.runs),
+        ("fz-lsp `render_svg`, workflow view, text caches emptied first", workflow_cold, args.runs),
         ("fz-lsp `render_svg`, sequence view (in-process)", sequence, args.runs),
         ("fz-lsp analysis (model from memoised lines), not included above", analysis, args.runs),
         (f"Graphviz `dot -Tsvg` ({dot_version.replace('dot - ', '')}), whole process", dot_ms, args.dot_runs),

@@ -266,9 +266,13 @@ def _loop(loop: LoopLayout) -> str:
         f"M{_n(tab.x)} {_n(tab.y)} H{_n(tab.right)} V{_n(tab.bottom - notch)} "
         f"L{_n(tab.right - notch)} {_n(tab.bottom)} H{_n(tab.x)} Z"
     )
+    if loop.outline:  # members not placed together: the frame goes around them only
+        rings = " ".join(_points(ring) + " Z" for ring in loop.outline)
+        frame = f'<path class="fz-loop-frame" d="{rings}"/>'
+    else:
+        frame = _rect("fz-loop-frame", loop.box, 4)
     return (
-        f'<g class="fz-loop" data-line="{loop.loop.line}">'
-        f"{_rect('fz-loop-frame', loop.box, 4)}"
+        f'<g class="fz-loop" data-line="{loop.loop.line}">{frame}'
         f'<path class="fz-loop-tab" d="{tab_path}"/>{_text(loop.label)}</g>'
     )
 

@@ -1,0 +1,161 @@
+"""Phase 6 of the grid router: edge labels on their own edges, clear of everything else.
+
+Each label is tried, in order, centred on its edge's segments (a preferred segment first,
+the router's reserved room for it, then the longest), sliding from the segment's middle
+outwards and never past a bend; then beside a segment, touching it. A place is taken only
+if the label's box meets no node, no segment of another edge, no label placed before, no
+extra obstacle (the workflow view's loop tabs) and not the edge's own arrowhead (with a
+gap). Labels that find no place are reported, so the router can widen a gutter and try
+again; `place_anywhere` is the last resort: the free spot nearest the edge's middle.
+
+Input: polylines, label sizes, node boxes, obstacles. Output: a box per label (or None).
+
+Pure Python: no pygls import.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Iterator, Optional, Sequence
+
+from fz_lsp.render.layout.geometry import Box, BoxIndex, Point
+
+ARROW = 10.0  # arrowhead length (and width)
+ARROW_GAP = 4.0  # a label keeps this far from its own arrowhead
+NODE_CLEARANCE = 3.0
+STEP = 6.0  # how far a label slides between two tries
+BEND_CLEARANCE = 2.0
+
+
+def arrow_box(points: Sequence[Point]) -> Optional[Box]:
+    """The arrowhead at the end of a polyline, with its gap, as a box."""
+    if len(points) < 2:
+        return None
+    (ax, ay), (bx, by) = points[-2], points[-1]
+    reach = ARROW + ARROW_GAP
+    half = ARROW / 2 + 1
+    if ay == by:
+        x0 = bx - reach if bx > ax else bx
+        return Box(x0, by - half, reach, 2 * half)
+    y0 = by - reach if by > ay else by
+    return Box(bx - half, y0, 2 * half, reach)
+
+
+def _slide(lo: float, hi: float, step: float) -> list[float]:
+    """Positions from the middle of [lo, hi] outwards."""
+    if lo > hi:
+        return []
+    mid = (lo + hi) / 2
+    out = [mid]
+    k = 1
+    while mid - k * step >= lo or mid + k * step <= hi:
+        if mid - k * step >= lo:
+            out.append(mid - k * step)
+        if mid + k * step <= hi:
+            out.append(mid + k * step)
+        k += 1
+    return out
+
+
+def candidates(points: Sequence[Point], w: float, h: float, preferred: Sequence[int] = (), hint: Optional[Point] = None) -> Iterator[Box]:
+    """Boxes a label of size w x h may take on a polyline, best first (made as asked for)."""
+    segments = [(k, points[k], points[k + 1]) for k in range(len(points) - 1) if points[k] != points[k + 1]]
+    order = sorted(segments, key=lambda s: (s[0] not in preferred, -abs(s[2][0] - s[1][0]) - abs(s[2][1] - s[1][1])))
+    if hint is not None:
+        yield Box(hint[0] - w / 2, hint[1] - h / 2, w, h)
+    for _, a, b in order:
+        if a[1] == b[1]:
+            lo, hi = min(a[0], b[0]) + w / 2 + BEND_CLEARANCE, max(a[0], b[0]) - w / 2 - BEND_CLEARANCE
+            for x in _slide(lo, hi, STEP):
+                yield Box(x - w / 2, a[1] - h / 2, w, h)
+        else:
+            lo, hi = min(a[1], b[1]) + h / 2 + BEND_CLEARANCE, max(a[1], b[1]) - h / 2 - BEND_CLEARANCE
+            for y in _slide(lo, hi, STEP):
+                yield Box(a[0] - w / 2, y - h / 2, w, h)
+    for _, a, b in order:
+        if a[1] == b[1]:
+            for x in _slide(min(a[0], b[0]), max(a[0], b[0]), STEP):
+                yield Box(x - w / 2, a[1] - h - 1, w, h)
+                yield Box(x - w / 2, a[1] + 1, w, h)
+        else:
+            for y in _slide(min(a[1], b[1]), max(a[1], b[1]), STEP):
+                yield Box(a[0] + 1, y - h / 2, w, h)
+                yield Box(a[0] - w - 1, y - h / 2, w, h)
+
+
+class LabelPlacer:
+    def __init__(self, paths: Sequence[Sequence[Point]], boxes: Sequence[Box], obstacles: Sequence[Box], arrows: Sequence[bool]) -> None:
+        self.paths = paths
+        self.index = BoxIndex()
+        for box in boxes:
+            self.index.add_box(box.inflated(NODE_CLEARANCE))
+        for box in obstacles:
+            self.index.add_box(box)
+        for e, points in enumerate(paths):
+            for a, b in zip(points, points[1:]):
+                if a != b:
+                    self.index.add_segment(a, b, owner=e)
+        self.arrows = [arrow_box(points) if arrow else None for points, arrow in zip(paths, arrows)]
+
+    def free(self, e: int, box: Box) -> bool:
+        arrow = self.arrows[e]
+        if arrow is not None and arrow.overlaps(box):
+            return False
+        return not self.index.hit(box, ignore=e)
+
+    def take(self, box: Box) -> None:
+        self.index.add_box(box)
+
+    def place(self, e: int, w: float, h: float, preferred: Sequence[int] = (), hint: Optional[Point] = None) -> Optional[Box]:
+        arrow = self.arrows[e]
+        if hint is not None and arrow is not None:
+            hint = _away_from(hint, w, h, arrow, self.paths[e])
+        for box in candidates(self.paths[e], w, h, preferred, hint):
+            if self.free(e, box):
+                self.take(box)
+                return box
+        return None
+
+    def place_anywhere(self, e: int, w: float, h: float, reach: float = 400.0) -> Optional[Box]:
+        """The free spot nearest the middle of the edge's path, on rings of growing size."""
+        points = self.paths[e]
+        if not points:
+            return None
+        mid = _middle(points)
+        radius = 0.0
+        while radius <= reach:
+            ring = max(1, int(radius // STEP) * 8)
+            for k in range(ring):
+                angle = 2 * math.pi * k / ring
+                x, y = mid[0] + radius * math.cos(angle), mid[1] + radius * math.sin(angle)
+                box = Box(x - w / 2, y - h / 2, w, h)
+                if self.free(e, box):
+                    self.take(box)
+                    return box
+            radius += STEP
+        return None
+
+
+def _away_from(centre: Point, w: float, h: float, arrow: Box, points: Sequence[Point]) -> Point:
+    """`centre` moved back along the last segment just enough for the label to clear the arrowhead."""
+    box = Box(centre[0] - w / 2, centre[1] - h / 2, w, h)
+    if not box.overlaps(arrow):
+        return centre
+    (ax, ay), (bx, by) = points[-2], points[-1]
+    if ay == by:
+        shift = (box.right - arrow.x + 1) if bx > ax else -(arrow.right - box.x + 1)
+        return (centre[0] - shift, centre[1])
+    shift = (box.bottom - arrow.y + 1) if by > ay else -(arrow.bottom - box.y + 1)
+    return (centre[0], centre[1] - shift)
+
+
+def _middle(points: Sequence[Point]) -> Point:
+    """The point halfway along a polyline."""
+    lengths = [abs(b[0] - a[0]) + abs(b[1] - a[1]) for a, b in zip(points, points[1:])]
+    half = sum(lengths) / 2
+    for (a, b), length in zip(zip(points, points[1:]), lengths):
+        if half <= length and length > 0:
+            f = half / length
+            return (a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f)
+        half -= length
+    return points[-1]

@@ -1,0 +1,219 @@
+"""Loop frames that hold exactly their member nodes.
+
+A frame starts as one padded box per member; its tab sits just above the topmost member,
+in the gutter over that member's row. Two pieces merge into their bounding rectangle whenever that
+rectangle meets no other node, closest pieces first, so members placed together get one
+plain rectangle. Pieces that cannot merge without taking in another node are joined by
+narrow corridors along the gutters (which hold no node): out of a member's cell to the
+column gutter beside it, along it to the row gutter next to the other member's row, along
+that to the other member's column, and into its cell. The frame is the outline of the
+union of all pieces: one or more rectilinear rings (a ring inside another is a hole, by
+the even-odd rule).
+
+Input: member indices, every node's box and cell, the gutters' positions. Output: rings
+of points and the frame's tab box.
+
+Pure Python: no pygls import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from fz_lsp.render.layout.geometry import Box, Point, union
+
+CORRIDOR = 12.0  # width of a corridor joining two pieces of a frame
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    rings: tuple[tuple[Point, ...], ...]  # one ring for a plain rectangle
+    bounds: Box
+    tab: Box
+
+    @property
+    def is_rectangle(self) -> bool:
+        return len(self.rings) == 1 and len(self.rings[0]) == 4
+
+
+def frame(
+    members: Sequence[int],
+    boxes: Sequence[Box],
+    cells: Sequence[tuple[int, int]],
+    column_gutters: Sequence[tuple[float, float]],
+    row_gutters: Sequence[tuple[float, float]],
+    pad: float,
+    tab_size: tuple[float, float],
+) -> Frame:
+    """The frame around `members` (node indices, at least one) that holds no other node."""
+    members = sorted(set(members), key=lambda v: (boxes[v].y, boxes[v].x, v))
+    others = [box for v, box in enumerate(boxes) if v not in set(members)]
+    tab_w, tab_h = tab_size
+    pieces: list[tuple[Box, list[int]]] = [(boxes[v].inflated(pad), [v]) for v in members]
+
+    def free(box: Box) -> bool:
+        return not any(box.overlaps(other) for other in others)
+
+    merged = True
+    while merged and len(pieces) > 1:
+        merged = False
+        pairs = sorted(
+            ((_gap(pieces[i][0], pieces[j][0]), i, j) for i in range(len(pieces)) for j in range(i + 1, len(pieces))),
+        )
+        for _, i, j in pairs:
+            box = union(pieces[i][0], pieces[j][0])
+            if free(box):
+                pieces[i] = (box, pieces[i][1] + pieces[j][1])
+                del pieces[j]
+                merged = True
+                break
+
+    # the piece holding the topmost member takes the tab in, when that holds no other node
+    holder = next(k for k, (_, vs) in enumerate(pieces) if members[0] in vs)
+    top = pieces[holder][0]
+    # the tab lies wholly in the gutter above the topmost member's row (a taller neighbour
+    # may fill the row), the piece below reaching up to it
+    row_top = row_gutters[cells[members[0]][0]][1]
+    if top.y > row_top - 1:
+        reaching = Box(top.x, row_top - 1, top.w, top.bottom - row_top + 1)
+        if free(reaching):
+            top = reaching
+            pieces[holder] = (top, pieces[holder][1])
+    tab = Box(top.x, top.y - tab_h, tab_w, tab_h)
+    with_tab = union(pieces[holder][0], tab)
+    if free(with_tab):
+        pieces[holder] = (with_tab, pieces[holder][1])
+        rects = [box for box, _ in pieces]
+    else:
+        rects = [box for box, _ in pieces] + [tab]
+    if len(pieces) > 1:
+        connected = [0]
+        for _ in range(len(pieces) - 1):
+            best = min(
+                (
+                    (_cell_distance(cells[a], cells[b]), a, b, k)
+                    for k in range(len(pieces))
+                    if k not in connected
+                    for c in connected
+                    for a in pieces[c][1]
+                    for b in pieces[k][1]
+                ),
+            )
+            _, a, b, k = best
+            rects.extend(_corridor(boxes[a], cells[a], boxes[b], cells[b], column_gutters, row_gutters))
+            connected.append(k)
+    rings = outline(rects)
+    bounds = rects[0]
+    for box in rects[1:]:
+        bounds = union(bounds, box)
+    return Frame(tuple(rings), bounds, tab)
+
+
+def _gap(a: Box, b: Box) -> float:
+    dx = max(0.0, max(a.x, b.x) - min(a.right, b.right))
+    dy = max(0.0, max(a.y, b.y) - min(a.bottom, b.bottom))
+    return dx + dy
+
+
+def _cell_distance(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return abs(a[0] - b[0]) + abs(a[1] - b[1])
+
+
+def _strip(a: Point, b: Point) -> Box:
+    """A corridor along an axis-parallel line from a to b, CORRIDOR wide, ends included."""
+    half = CORRIDOR / 2
+    x0, x1 = min(a[0], b[0]) - half, max(a[0], b[0]) + half
+    y0, y1 = min(a[1], b[1]) - half, max(a[1], b[1]) + half
+    return Box(x0, y0, x1 - x0, y1 - y0)
+
+
+def _corridor(
+    a: Box,
+    a_cell: tuple[int, int],
+    b: Box,
+    b_cell: tuple[int, int],
+    column_gutters: Sequence[tuple[float, float]],
+    row_gutters: Sequence[tuple[float, float]],
+) -> list[Box]:
+    """Strips from member a to member b through gutters only (and the two members' cells)."""
+    (ra, ca), (rb, cb) = a_cell, b_cell
+    gx = sum(column_gutters[ca + 1 if cb >= ca else ca]) / 2  # the column gutter beside a, towards b
+    gy = sum(row_gutters[rb if rb > ra else rb + 1]) / 2  # the row gutter next to b's row, towards a
+    route = [(a.cx, a.cy), (gx, a.cy), (gx, gy), (b.cx, gy), (b.cx, b.cy)]
+    return [_strip(p, q) for p, q in zip(route, route[1:]) if p != q]
+
+
+def outline(rects: Sequence[Box]) -> list[tuple[Point, ...]]:
+    """The boundary of a union of rectangles: rings of corner points (even-odd: holes inside)."""
+    xs = sorted({v for r in rects for v in (r.x, r.right)})
+    ys = sorted({v for r in rects for v in (r.y, r.bottom)})
+    covered = set()
+    for i in range(len(xs) - 1):
+        mx = (xs[i] + xs[i + 1]) / 2
+        for j in range(len(ys) - 1):
+            my = (ys[j] + ys[j + 1]) / 2
+            if any(r.x < mx < r.right and r.y < my < r.bottom for r in rects):
+                covered.add((i, j))
+    # directed boundary edges, clockwise on screen around each covered cell
+    outgoing: dict[Point, list[Point]] = {}
+
+    def add(p: Point, q: Point) -> None:
+        outgoing.setdefault(p, []).append(q)
+
+    for i, j in covered:
+        x0, x1, y0, y1 = xs[i], xs[i + 1], ys[j], ys[j + 1]
+        if (i, j - 1) not in covered:
+            add((x0, y0), (x1, y0))
+        if (i + 1, j) not in covered:
+            add((x1, y0), (x1, y1))
+        if (i, j + 1) not in covered:
+            add((x1, y1), (x0, y1))
+        if (i - 1, j) not in covered:
+            add((x0, y1), (x0, y0))
+    rings = []
+    while outgoing:
+        start = min(outgoing)
+        ring = [start]
+        p = start
+        previous = None
+        while True:
+            choices = outgoing[p]
+            q = _turn(previous, p, choices)
+            choices.remove(q)
+            if not choices:
+                del outgoing[p]
+            previous, p = p, q
+            if p == start:
+                break
+            ring.append(p)
+        rings.append(_simplify(ring))
+    rings.sort(key=lambda ring: min(ring))
+    return rings
+
+
+def _turn(previous, p: Point, choices: list[Point]) -> Point:
+    """At a corner shared by two pieces, keep to the right-most turn (rings stay separate)."""
+    if len(choices) == 1 or previous is None:
+        return min(choices)
+    dx, dy = p[0] - previous[0], p[1] - previous[1]
+
+    def rightness(q: Point) -> float:
+        ex, ey = q[0] - p[0], q[1] - p[1]
+        return dx * ey - dy * ex  # screen coordinates: positive turns right
+
+    return max(choices, key=rightness)
+
+
+def _simplify(ring: list[Point]) -> tuple[Point, ...]:
+    """Drop points in the middle of straight runs."""
+    out = []
+    n = len(ring)
+    for k in range(n):
+        a, b, c = ring[k - 1], ring[k], ring[(k + 1) % n]
+        if (a[0] == b[0] == c[0]) or (a[1] == b[1] == c[1]):
+            continue
+        out.append(b)
+    # start at the top-left corner
+    k = out.index(min(out, key=lambda p: (p[1], p[0])))
+    return tuple(out[k:] + out[:k])

@@ -1,0 +1,159 @@
+"""Phase 3 of the grid router: attachment points (ports) along the sides of nodes.
+
+Every edge end gets its own attachment point on the side its handle names; several ends
+on one side are spread along it (`PORT_GAP` apart, never less than `PORT_MIN_GAP`: a node
+grows when its side is too short), so a fan-out or fan-in never shares a line.
+
+Order along a side: by the direction in which each end's edge leaves, measured as the
+angle of the other end seen from this side (counter-clockwise from straight out), the way
+ELK orders ports to keep edges from crossing right at the node: on a right side, an edge
+heading up and back left takes the top port, then up and right, straight on, down and
+right, and down and back left at the bottom. An edge whose other end lies exactly behind
+or beyond a blocking node goes around below (horizontal sides) or to the right (vertical
+sides), as the router routes it.
+
+Sides that face each other across empty cells (the right side of a node and the left side
+of the next node in its row; a bottom side and the top side of the next node in its
+column) are spread together, as one list, so no attachment line of one coincides with a
+line of the other: a straight edge between them takes a single slot for both its ends and
+is drawn as one straight line, every other end gets a coordinate of its own. This is what
+lets the router run any two edges side by side without overlap.
+
+Input: the nodes and edges (grid.py) and the routes' straight edges. Output: each end's
+offset from its side's midpoint (along the side: down or right is positive) and each
+node's size (grown when needed).
+
+Pure Python: no pygls import.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Optional, Sequence
+
+from fz_lsp.render.layout.geometry import HORIZONTAL_SIDES, NORMALS
+from fz_lsp.render.layout.grid import GridEdge, GridNode
+
+PORT_GAP = 16.0  # between neighbouring attachment points, when the side has room
+PORT_MIN_GAP = 12.0  # never closer: the node grows instead
+PORT_MARGIN = 8.0  # a rectangle's corner keeps this free
+CIRCLE_SPAN = 0.55  # share of a circle's radius usable either side of a side's midpoint
+UNIT_X, UNIT_Y = 220.0, 120.0  # rough cell pitch, for the angles that order ends
+
+
+def usable_half(shape: str, side: str, w: float, h: float) -> float:
+    """How far from the side's midpoint an attachment point may go."""
+    along = h if side in HORIZONTAL_SIDES else w
+    if shape == "circle":
+        return CIRCLE_SPAN * min(w, h) / 2
+    if shape == "diamond":
+        return along / 4
+    return max(0.0, along / 2 - PORT_MARGIN)
+
+
+def grown_size(shape: str, side: str, w: float, h: float, half: float) -> tuple[float, float]:
+    """The smallest size (w, h) >= the current one whose side offers `half`."""
+    if usable_half(shape, side, w, h) >= half:
+        return w, h
+    if shape == "circle":
+        d = math.ceil(2 * half / CIRCLE_SPAN)
+        return max(w, d), max(h, d)
+    along = 4 * half if shape == "diamond" else 2 * (half + PORT_MARGIN)
+    along = math.ceil(along)
+    return (w, max(h, along)) if side in HORIZONTAL_SIDES else (max(w, along), h)
+
+
+def _side_point(node: GridNode, side: str) -> tuple[float, float]:
+    nx, ny = NORMALS[side]
+    return (node.column * UNIT_X + nx * node.width / 2, node.row * UNIT_Y + ny * node.height / 2)
+
+
+def _angle(node: GridNode, side: str, other: Optional[tuple[float, float]], shared: bool) -> float:
+    """Direction of an end's edge, counter-clockwise from straight out of `side`."""
+    if other is None:
+        return 0.0
+    px, py = _side_point(node, side)
+    vx, vy = other[0] - px, other[1] - py
+    nx, ny = NORMALS[side]
+    tx, ty = ny, -nx  # the side's direction, counter-clockwise from the normal
+    forward, lateral = vx * nx + vy * ny, vx * tx + vy * ty
+    if abs(lateral) < 1e-9 and not shared:
+        # straight behind or blocked straight ahead: around below / to the right
+        around = (0.0, 1.0) if side in HORIZONTAL_SIDES else (1.0, 0.0)
+        lateral = 1e-6 * (around[0] * tx + around[1] * ty)
+        if forward == 0:
+            forward = -1.0
+    return math.atan2(lateral, forward)
+
+
+def assign_ports(
+    nodes: Sequence[GridNode], edges: Sequence[GridEdge], straight: Sequence[bool]
+) -> tuple[list[float], list[tuple[float, float]]]:
+    """Each end's offset along its side (index 2 * edge + 0/1; 0.0 for a missing end) and
+    each node's (width, height) after growing for its ends."""
+    sides: dict[tuple[int, str], list[tuple[float, int]]] = {}  # (node, side) -> [(key, end)]
+    for i, edge in enumerate(edges):
+        ends = ((edge.source, edge.source_side, edge.target, edge.target_side), (edge.target, edge.target_side, edge.source, edge.source_side))
+        for which, (v, side, w, w_side) in enumerate(ends):
+            if v is None:
+                continue
+            other = _side_point(nodes[w], w_side) if w is not None else None
+            angle = _angle(nodes[v], side, other, straight[i])
+            key = -angle if side in ("right", "top") else angle  # ascending y (left/right) or x (top/bottom)
+            sides.setdefault((v, side), []).append((key, 2 * i + which))
+
+    # sides that face each other across empty cells are spread as one list
+    groups: list[list[tuple[int, str]]] = []
+    paired: set[tuple[int, str]] = set()
+    for first_side, second_side, line_of, place_of in (
+        ("right", "left", lambda n: n.row, lambda n: n.column),
+        ("bottom", "top", lambda n: n.column, lambda n: n.row),
+    ):
+        lines: dict[int, list[tuple[int, int]]] = {}
+        for v, node in enumerate(nodes):
+            lines.setdefault(line_of(node), []).append((place_of(node), v))
+        for members in lines.values():
+            members.sort()
+            for (_, a), (_, b) in zip(members, members[1:]):
+                pair = [(a, first_side), (b, second_side)]
+                present = [key for key in pair if key in sides]
+                if len(present) == 2:
+                    groups.append(present)
+                    paired.update(present)
+    groups.extend([key] for key in sides if key not in paired)
+
+    end_side = {end: key for key, items in sides.items() for _, end in items}
+    slots: list[list[list[int]]] = []  # per group: slots, each the ends sharing it
+    for group in groups:
+        items = sorted((k, end) for key in group for k, end in sides[key])
+        chosen: list[list[int]] = []
+        placed: set[int] = set()
+        for _, end in items:
+            if end in placed:
+                continue
+            partner = end ^ 1
+            if straight[end // 2] and end_side.get(partner) in group and end_side[partner] != end_side[end]:
+                chosen.append([end, partner])
+                placed.update((end, partner))
+            else:
+                chosen.append([end])
+                placed.add(end)
+        slots.append(chosen)
+
+    sizes = [(node.width, node.height) for node in nodes]
+    for group, chosen in zip(groups, slots):
+        need = (len(chosen) - 1) * PORT_MIN_GAP / 2
+        for v, side in group:
+            sizes[v] = grown_size(nodes[v].shape, side, *sizes[v], need)
+
+    offsets = [0.0] * (2 * len(edges))
+    for group, chosen in zip(groups, slots):
+        m = len(chosen)
+        if m == 1:
+            continue
+        half = min(usable_half(nodes[v].shape, side, *sizes[v]) for v, side in group)
+        gap = min(PORT_GAP, 2 * half / (m - 1))
+        for k, ends in enumerate(chosen):
+            for end in ends:
+                offsets[end] = (k - (m - 1) / 2) * gap
+    return offsets, sizes

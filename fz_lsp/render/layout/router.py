@@ -1,0 +1,181 @@
+"""The grid router: boxes on a grid joined by orthogonal edges with labels.
+
+    layout = route_grid(spec, nodes, edges, obstacles=None)
+
+`spec` (a `GridSpec`), `nodes` (`GridNode`s, one per cell at most) and `edges`
+(`GridEdge`s: node and side at each end, a label size) are plain data (grid.py); so is
+the answer, a `GridLayout`: column, row and gutter positions, each node's box, each edge's
+polyline (source end first) and label box. It runs the router's phases in order:
+
+1. `routing.plan_routes`: each edge's route, straight, one bend, two bends or through
+   the gutters;
+2. `ports.assign_ports`: attachment points spread along each side, ordered to avoid
+   crossings, facing sides spread together (nodes grow when a side is short);
+3. `routing.assign_tracks`: one track per gutter run, ordered to avoid crossings;
+4. `coordinates.place` / `coordinates.paths`: gutters sized for their tracks and label
+   zones, absolute positions, polylines;
+5. `labels.LabelPlacer`: each label on its own edge, clear of nodes, other edges, other
+   labels, `obstacles(geometry)` (boxes the caller adds once positions are known) and its
+   own arrowhead. A label with no room gets some (a zone in the gutter its straight edge
+   crosses, a wider track for its longest gutter run) and everything from step 4 runs
+   again, a few rounds at most; a label still without room takes the free spot nearest
+   its edge.
+
+Nothing here knows about lanes or FlowZap: the workflow view (workflow.py) maps lanes to
+rows and nodes to cells, the architecture view maps components to cells of their layer.
+
+Pure Python: no pygls import.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Optional, Sequence
+
+from fz_lsp.render.layout.coordinates import Geometry, label_zone_gutter, paths, place
+from fz_lsp.render.layout.geometry import HORIZONTAL_SIDES, Box, Point
+from fz_lsp.render.layout.grid import GridEdge, GridLayout, GridNode, GridSpec
+from fz_lsp.render.layout.labels import LabelPlacer
+from fz_lsp.render.layout.ports import assign_ports
+from fz_lsp.render.layout.routing import PORT, Route, Run, assign_tracks, make_runs, plan_routes
+
+ZONE_ROOM = 2.0  # free space either side of a label's footprint in a gutter zone
+TRACK_ROOM = 6.0  # free space either side of a label on a widened track
+ROUNDS = 3
+
+Obstacles = Callable[[Geometry], Sequence[Box]]
+
+
+def route_grid(
+    spec: GridSpec, nodes: Sequence[GridNode], edges: Sequence[GridEdge], obstacles: Optional[Obstacles] = None
+) -> GridLayout:
+    routes = plan_routes(spec, nodes, edges)
+    offsets, sizes = assign_ports(nodes, edges, [r.straight for r in routes])
+    runs = make_runs(routes, nodes, edges, offsets)
+    tracks = assign_tracks(runs)
+    runs_of: dict[int, list[Run]] = {}
+    for run in runs:
+        runs_of.setdefault(run.edge, []).append(run)
+
+    zones: dict[tuple[bool, int], float] = {}
+    for e, edge in enumerate(edges):
+        gutter = label_zone_gutter(routes[e], nodes, edges, e) if edge.label else None
+        if gutter is not None and edge.label is not None:
+            _reserve_zone(zones, gutter, edge.label)
+
+    labelled = [e for e, edge in enumerate(edges) if edge.label is not None and routes[e].lines]
+    # labels with reserved room go first, then the rest in document order
+    rounds = 0
+    while True:
+        geometry = place(spec, nodes, sizes, tracks, zones)
+        polylines = paths(routes, tracks, geometry, nodes, edges, offsets)
+        extra = list(obstacles(geometry)) if obstacles is not None else []
+        arrows = [edge.target is not None for edge in edges]
+        placer = LabelPlacer(polylines, geometry.boxes, extra, arrows)
+        boxes: list[Optional[Box]] = [None] * len(edges)
+        failed = []
+        for e in sorted(labelled, key=lambda e: (not _has_room(e, routes, runs_of, zones, nodes, edges), e)):
+            w, h = edges[e].label  # type: ignore[misc]
+            preferred, hint = _preference(e, routes[e], runs_of.get(e, ()), geometry, polylines[e], nodes, edges, zones)
+            boxes[e] = placer.place(e, w, h, preferred, hint)
+            if boxes[e] is None:
+                failed.append(e)
+        if not failed or rounds == ROUNDS:
+            break
+        grew = False
+        for e in failed:
+            grew |= _make_room(e, routes[e], runs_of.get(e, []), nodes, edges, zones)
+        if not grew:
+            break
+        rounds += 1
+    for e in failed:
+        w, h = edges[e].label  # type: ignore[misc]
+        boxes[e] = placer.place_anywhere(e, w, h)
+
+    return GridLayout(
+        column_left=tuple(geometry.column_left),
+        column_width=tuple(geometry.column_width),
+        row_top=tuple(geometry.row_top),
+        row_height=tuple(geometry.row_height),
+        column_gutters=tuple(geometry.column_gutters),
+        row_gutters=tuple(geometry.row_gutters),
+        dividers={g: geometry.zone(False, g) for g in spec.row_dividers if g < len(geometry.row_gutters)},
+        boxes=tuple(geometry.boxes),
+        paths=tuple(polylines),
+        labels=tuple(boxes),
+        sides=tuple((edge.source_side, edge.target_side) for edge in edges),
+    )
+
+
+def _reserve_zone(zones: dict[tuple[bool, int], float], gutter: tuple[bool, int], label: tuple[float, float]) -> bool:
+    vertical, _ = gutter
+    need = (label[0] if vertical else label[1]) + 2 * ZONE_ROOM
+    if zones.get(gutter, 0.0) >= need:
+        return False
+    zones[gutter] = need
+    return True
+
+
+def _has_room(e: int, routes: Sequence[Route], runs_of: dict[int, list[Run]], zones, nodes, edges) -> bool:
+    if any(run.thickness for run in runs_of.get(e, ())):
+        return True
+    gutter = label_zone_gutter(routes[e], nodes, edges, e)
+    return gutter is not None and gutter in zones
+
+
+def _preference(
+    e: int,
+    route: Route,
+    runs: Sequence[Run],
+    geometry: Geometry,
+    points: Sequence[Point],
+    nodes: Sequence[GridNode],
+    edges: Sequence[GridEdge],
+    zones: dict[tuple[bool, int], float],
+) -> tuple[list[int], Optional[Point]]:
+    """The segment a label should try first and, when room was made for it, where."""
+    reserved = [run for run in runs if run.thickness]
+    if reserved:
+        k = reserved[0].line
+        a, b = points[k], points[k + 1]
+        return [k], ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
+    gutter = route_zone(route, nodes, edges, e)
+    if gutter is not None and gutter in zones and len(route.lines) >= 2 or route.straight:
+        if gutter is not None and gutter in zones:
+            a = points[0]
+            at = geometry.zone(*gutter)
+            return [0], ((at, a[1]) if gutter[0] else (a[0], at))
+    return [], None
+
+
+def route_zone(route: Route, nodes: Sequence[GridNode], edges: Sequence[GridEdge], e: int) -> Optional[tuple[bool, int]]:
+    """The gutter whose zone would hold this edge's label: the one a straight edge crosses
+    (next to its source when it spans several cells), the one next to the source of a
+    one-bend edge or of a one-ended stub."""
+    gutter = label_zone_gutter(route, nodes, edges, e)
+    if gutter is not None:
+        return gutter
+    edge = edges[e]
+    if route.straight or (len(route.lines) == 2 and all(kind == PORT for kind, _ in route.lines)) or len(route.lines) == 1:
+        end = route.lines[0][1]
+        index = edge.target if end % 2 else edge.source
+        side = edge.target_side if end % 2 else edge.source_side
+        assert index is not None
+        node = nodes[index]
+        if side in HORIZONTAL_SIDES:
+            return (True, node.column + 1 if side == "right" else node.column)
+        return (False, node.row + 1 if side == "bottom" else node.row)
+    return None
+
+
+def _make_room(e: int, route: Route, runs: list[Run], nodes, edges, zones) -> bool:
+    """Room for a label that found none: a zone, or a wider track. False when none is left."""
+    label = edges[e].label
+    free = [run for run in runs if not run.thickness]
+    if free:
+        run = max(free, key=lambda r: (r.hi - r.lo, -r.line))
+        run.thickness = (label[0] if run.vertical else label[1]) + 2 * TRACK_ROOM
+        return True
+    gutter = route_zone(route, nodes, edges, e)
+    if gutter is not None:
+        return _reserve_zone(zones, gutter, label)
+    return False

@@ -1,0 +1,43 @@
+"""The renderer on every file of the real-world corpus (collected only when the corpus is
+there, see conftest.py): both views' geometry and text, the workflow view's layout quality
+(tests/test_render.py holds the checks), and FlowZap's GitOps template laid out as its
+handles say."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_render import check_sequence, check_workflow, read_model
+
+from conftest import CORPUS_DIR, corpus_files
+from fz_lsp.render import layout_workflow
+
+CORPUS_FILES = corpus_files("*.fz") + corpus_files("truncated/*.partial")
+
+
+def test_corpus_has_the_files_these_tests_expect() -> None:
+    assert len(CORPUS_FILES) >= 20
+    assert CORPUS_DIR is not None and (CORPUS_DIR / "gitops-deployment.fz").is_file()
+
+
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.name)
+def test_workflow_geometry_on_real_files(path: Path) -> None:
+    check_workflow(read_model(path))
+
+
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.name)
+def test_sequence_geometry_on_real_files(path: Path) -> None:
+    check_sequence(read_model(path))
+
+
+def test_gitops_template_layout_follows_the_flow() -> None:
+    layout = layout_workflow(read_model(CORPUS_DIR / "gitops-deployment.fz"))
+    at = {n.node.id: n for n in layout.nodes}
+    assert [b.title for b in layout.bands] == ["Developer", "CI/CD Pipeline", "GitOps Controller (ArgoCD/Flux)", "Kubernetes Cluster"]
+    developer = [at[f"n{i}"] for i in range(1, 5)]
+    assert [n.column for n in developer] == [0, 1, 2, 3] and {n.row for n in developer} == {0}
+    assert at["n5"].column == at["n4"].column  # bottom -> top hand-over keeps the column
+    assert at["n13"].row == at["n11"].row + 1 and at["n13"].column == at["n11"].column  # the "No" branch
+    straight = {e.edge.index: e.points for e in layout.edges if len(e.points) == 2}
+    assert set(straight) == set(range(18)), "every gitops edge is a straight line"
