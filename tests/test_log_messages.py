@@ -12,6 +12,7 @@ Every test drives a real server process. The pytest-lsp servers run under `sh -c
 from __future__ import annotations
 
 import logging
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -40,6 +41,12 @@ SESSION_STDERR = STDERR_DIR / "session.txt"
 START_UP = f"fz-lsp {__import__('fz_lsp').__version__}: Python "
 
 DOC = "User { # User\nn1: circle label:\"Start\"\nn2: rectangle label:\"Review\"\nn1.handle(right) -> n2.handle(left)\n}\n"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _remove_stderr_files():
+    yield
+    shutil.rmtree(STDERR_DIR, ignore_errors=True)
 
 
 @pytest_lsp.fixture(scope="module", config=_config(MODULE_STDERR))
