@@ -50,7 +50,8 @@ def build_parser(language: Optional[str] = None) -> argparse.ArgumentParser:
     p.add_argument("--stdio", action="store_true", help=_("run the language server on stdin/stdout (default)"))
     p.add_argument("--tcp", metavar="HOST:PORT", help=_("run the language server on a TCP socket"))
     p.add_argument("--log-file", metavar="PATH", help=_("write server logs to a file"))
-    lang_help = _("language of messages: en, zh-CN, fr, … (default: from LANGUAGE, LC_ALL, LC_MESSAGES or LANG)")
+    lang_help = _("language of messages: {languages} (default: from LANGUAGE, LC_ALL, LC_MESSAGES or LANG)",
+                  languages=", ".join(i18n.LANGUAGES))
     p.add_argument("--lang", metavar="LANG", help=lang_help)
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 

@@ -54,6 +54,12 @@ LANGUAGES = (ENGLISH, *CATALOGS)
 AUTO = "auto"
 ENVIRONMENT_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
+# what `pybabel extract` reads as messages (scripts/i18n.py and tests/test_i18n.py use these):
+# keyword -> the argument positions of its message, as Babel writes them ("1c": a context)
+EXTRACT_KEYWORDS = {"_": None, "N_": None, "msg": None, "_n": (1, 2), "msg_n": (1, 2), "_p": ((1, "c"), 2)}
+EXTRACT_OPTIONS = ("-k", "_", "-k", "N_", "-k", "msg", "-k", "_n:1,2", "-k", "msg_n:1,2", "-k", "_p:1c,2")
+COMMENT_TAG = "NOTE:"  # `# NOTE: ...` right above a message is shown to translators
+
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _LOCALE_SETTING = re.compile(r"[A-Za-z]{1,8}(?:[-_.@][A-Za-z0-9]{1,16}){0,4}")
 
