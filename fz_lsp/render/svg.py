@@ -112,6 +112,7 @@ _THEMED_RULES: tuple[tuple[str, dict[str, str]], ...] = (
     (".fz-edge-source-only .fz-edge-line, .fz-edge-target-only .fz-edge-line", {"stroke": "error"}),
     (".fz-dangling-end", {"stroke": "error", "fill": "bg"}),
     (".fz-loop-frame", {"stroke": "loop"}),
+    (".fz-loop-link", {"stroke": "loop"}),
     (".fz-loop-tab", {"fill": "loop-bg", "stroke": "loop"}),
     (".fz-loop-label", {"fill": "loop-text"}),
 )
@@ -127,6 +128,7 @@ _PLAIN_RULES = (
     ".fz-diagram .fz-task-icon{fill:none;stroke-width:1.2}"
     ".fz-diagram .fz-lifeline{stroke-width:1.2;stroke-dasharray:6 4}"
     ".fz-diagram .fz-loop-frame{fill:none;stroke-width:1.5;stroke-dasharray:7 4}"
+    ".fz-diagram .fz-loop-link{fill:none;stroke-width:1.2;stroke-dasharray:2 4}"
     ".fz-diagram .fz-loop-tab{stroke-width:1.2}"
     ".fz-diagram .fz-dangling-end{stroke-width:1.5}"
 )
@@ -271,6 +273,8 @@ def _loop(loop: LoopLayout) -> str:
         frame = f'<path class="fz-loop-frame" d="{rings}"/>'
     else:
         frame = _rect("fz-loop-frame", loop.box, 4)
+    if loop.links:
+        frame += f'<path class="fz-loop-link" d="{" ".join(_points(link) for link in loop.links)}"/>'
     return (
         f'<g class="fz-loop" data-line="{loop.loop.line}">{frame}'
         f'<path class="fz-loop-tab" d="{tab_path}"/>{_text(loop.label)}</g>'

@@ -150,6 +150,7 @@ class LoopLayout:
     tab: Box
     label: TextBlock
     outline: tuple[tuple[Point, ...], ...] = ()  # rings of the frame when it is not a plain rectangle
+    links: tuple[tuple[Point, ...], ...] = ()  # dashed lines joining parts of a frame whose members lie apart
 
 
 @dataclass(frozen=True, slots=True)
@@ -467,7 +468,9 @@ def _workflow_layout(
         label = _loop_label(loop)
         tab = region.tab
         outline = () if region.is_rectangle else region.rings
-        loop_layouts.append(LoopLayout(loop, region.bounds, tab, replace(label, x=tab.x + 6, y=tab.y + 2, anchor="start"), outline))
+        loop_layouts.append(
+            LoopLayout(loop, region.bounds, tab, replace(label, x=tab.x + 6, y=tab.y + 2, anchor="start"), outline, region.links)
+        )
 
     drawn = [lp.box for lp in loop_layouts] + [lp.tab for lp in loop_layouts]
     drawn += [e.label.box for e in edge_layouts if e.label is not None]

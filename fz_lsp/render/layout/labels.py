@@ -25,6 +25,7 @@ ARROW_GAP = 4.0  # a label keeps this far from its own arrowhead
 NODE_CLEARANCE = 3.0
 STEP = 6.0  # how far a label slides between two tries
 BEND_CLEARANCE = 2.0
+BESIDE_CLEARANCE = 5.0
 
 
 def arrow_box(points: Sequence[Point]) -> Optional[Box]:
@@ -57,30 +58,34 @@ def _slide(lo: float, hi: float, step: float) -> list[float]:
     return out
 
 
-def candidates(points: Sequence[Point], w: float, h: float, preferred: Sequence[int] = (), hint: Optional[Point] = None) -> Iterator[Box]:
-    """Boxes a label of size w x h may take on a polyline, best first (made as asked for)."""
+def candidates(
+    points: Sequence[Point], w: float, h: float, preferred: Sequence[int] = (), hint: Optional[Point] = None
+) -> Iterator[tuple[Box, float]]:
+    """Boxes a label of size w x h may take on a polyline, best first (made as asked for),
+    each with the clearance it needs from other lines: a label beside its line keeps
+    `BESIDE_CLEARANCE` from every other one, so it reads as its own line's."""
     segments = [(k, points[k], points[k + 1]) for k in range(len(points) - 1) if points[k] != points[k + 1]]
     order = sorted(segments, key=lambda s: (s[0] not in preferred, -abs(s[2][0] - s[1][0]) - abs(s[2][1] - s[1][1])))
     if hint is not None:
-        yield Box(hint[0] - w / 2, hint[1] - h / 2, w, h)
+        yield Box(hint[0] - w / 2, hint[1] - h / 2, w, h), 0.0
     for _, a, b in order:
         if a[1] == b[1]:
             lo, hi = min(a[0], b[0]) + w / 2 + BEND_CLEARANCE, max(a[0], b[0]) - w / 2 - BEND_CLEARANCE
             for x in _slide(lo, hi, STEP):
-                yield Box(x - w / 2, a[1] - h / 2, w, h)
+                yield Box(x - w / 2, a[1] - h / 2, w, h), 0.0
         else:
             lo, hi = min(a[1], b[1]) + h / 2 + BEND_CLEARANCE, max(a[1], b[1]) - h / 2 - BEND_CLEARANCE
             for y in _slide(lo, hi, STEP):
-                yield Box(a[0] - w / 2, y - h / 2, w, h)
+                yield Box(a[0] - w / 2, y - h / 2, w, h), 0.0
     for _, a, b in order:
         if a[1] == b[1]:
             for x in _slide(min(a[0], b[0]), max(a[0], b[0]), STEP):
-                yield Box(x - w / 2, a[1] - h - 1, w, h)
-                yield Box(x - w / 2, a[1] + 1, w, h)
+                yield Box(x - w / 2, a[1] - h - 1, w, h), BESIDE_CLEARANCE
+                yield Box(x - w / 2, a[1] + 1, w, h), BESIDE_CLEARANCE
         else:
             for y in _slide(min(a[1], b[1]), max(a[1], b[1]), STEP):
-                yield Box(a[0] + 1, y - h / 2, w, h)
-                yield Box(a[0] - w - 1, y - h / 2, w, h)
+                yield Box(a[0] + 1, y - h / 2, w, h), BESIDE_CLEARANCE
+                yield Box(a[0] - w - 1, y - h / 2, w, h), BESIDE_CLEARANCE
 
 
 class LabelPlacer:
@@ -97,11 +102,11 @@ class LabelPlacer:
                     self.index.add_segment(a, b, owner=e)
         self.arrows = [arrow_box(points) if arrow else None for points, arrow in zip(paths, arrows)]
 
-    def free(self, e: int, box: Box) -> bool:
+    def free(self, e: int, box: Box, clearance: float = 0.0) -> bool:
         arrow = self.arrows[e]
         if arrow is not None and arrow.overlaps(box):
             return False
-        return not self.index.hit(box, ignore=e)
+        return not self.index.hit(box.inflated(clearance) if clearance else box, ignore=e)
 
     def take(self, box: Box) -> None:
         self.index.add_box(box)
@@ -110,8 +115,8 @@ class LabelPlacer:
         arrow = self.arrows[e]
         if hint is not None and arrow is not None:
             hint = _away_from(hint, w, h, arrow, self.paths[e])
-        for box in candidates(self.paths[e], w, h, preferred, hint):
-            if self.free(e, box):
+        for box, clearance in candidates(self.paths[e], w, h, preferred, hint):
+            if self.free(e, box, clearance):
                 self.take(box)
                 return box
         return None

@@ -3,15 +3,15 @@
 A frame starts as one padded box per member; its tab sits just above the topmost member,
 in the gutter over that member's row. Two pieces merge into their bounding rectangle whenever that
 rectangle meets no other node, closest pieces first, so members placed together get one
-plain rectangle. Pieces that cannot merge without taking in another node are joined by
-narrow corridors along the gutters (which hold no node): out of a member's cell to the
-column gutter beside it, along it to the row gutter next to the other member's row, along
-that to the other member's column, and into its cell. The frame is the outline of the
-union of all pieces: one or more rectilinear rings (a ring inside another is a hole, by
-the even-odd rule).
+plain rectangle. Pieces that cannot merge without taking in another node stay apart and
+are joined by *links*: dashed lines along the gutters (which hold no node), out of one
+piece's member cell to the column gutter beside it, along it to the row gutter next to
+the other member's row, along that to the other member's column and into its piece. The
+frame is the outline of the union of the pieces and the tab: one or more rectilinear rings
+(a ring inside another is a hole, by the even-odd rule).
 
 Input: member indices, every node's box and cell, the gutters' positions. Output: rings
-of points and the frame's tab box.
+of points, links (polylines) and the frame's tab box.
 
 Pure Python: no pygls import.
 """
@@ -23,14 +23,12 @@ from typing import Sequence
 
 from fz_lsp.render.layout.geometry import Box, Point, union
 
-CORRIDOR = 12.0  # width of a corridor joining two pieces of a frame
-
-
 @dataclass(frozen=True, slots=True)
 class Frame:
     rings: tuple[tuple[Point, ...], ...]  # one ring for a plain rectangle
     bounds: Box
     tab: Box
+    links: tuple[tuple[Point, ...], ...] = ()  # dashed lines joining pieces that stay apart
 
     @property
     def is_rectangle(self) -> bool:
@@ -87,12 +85,13 @@ def frame(
         rects = [box for box, _ in pieces]
     else:
         rects = [box for box, _ in pieces] + [tab]
+    links = []
     if len(pieces) > 1:
         connected = [0]
         for _ in range(len(pieces) - 1):
             best = min(
                 (
-                    (_cell_distance(cells[a], cells[b]), a, b, k)
+                    (_cell_distance(cells[a], cells[b]), a, b, c, k)
                     for k in range(len(pieces))
                     if k not in connected
                     for c in connected
@@ -100,14 +99,15 @@ def frame(
                     for b in pieces[k][1]
                 ),
             )
-            _, a, b, k = best
-            rects.extend(_corridor(boxes[a], cells[a], boxes[b], cells[b], column_gutters, row_gutters))
+            _, a, b, c, k = best
+            route = _link(boxes[a], cells[a], boxes[b], cells[b], column_gutters, row_gutters)
+            links.append(_outside(_outside(route, pieces[c][0])[::-1], pieces[k][0])[::-1])
             connected.append(k)
     rings = outline(rects)
     bounds = rects[0]
     for box in rects[1:]:
         bounds = union(bounds, box)
-    return Frame(tuple(rings), bounds, tab)
+    return Frame(tuple(rings), bounds, tab, tuple(tuple(link) for link in links if len(link) >= 2))
 
 
 def _gap(a: Box, b: Box) -> float:
@@ -120,28 +120,42 @@ def _cell_distance(a: tuple[int, int], b: tuple[int, int]) -> int:
     return abs(a[0] - b[0]) + abs(a[1] - b[1])
 
 
-def _strip(a: Point, b: Point) -> Box:
-    """A corridor along an axis-parallel line from a to b, CORRIDOR wide, ends included."""
-    half = CORRIDOR / 2
-    x0, x1 = min(a[0], b[0]) - half, max(a[0], b[0]) + half
-    y0, y1 = min(a[1], b[1]) - half, max(a[1], b[1]) + half
-    return Box(x0, y0, x1 - x0, y1 - y0)
-
-
-def _corridor(
+def _link(
     a: Box,
     a_cell: tuple[int, int],
     b: Box,
     b_cell: tuple[int, int],
     column_gutters: Sequence[tuple[float, float]],
     row_gutters: Sequence[tuple[float, float]],
-) -> list[Box]:
-    """Strips from member a to member b through gutters only (and the two members' cells)."""
+) -> list[Point]:
+    """A line from member a to member b through gutters only (and the two members' cells)."""
     (ra, ca), (rb, cb) = a_cell, b_cell
     gx = sum(column_gutters[ca + 1 if cb >= ca else ca]) / 2  # the column gutter beside a, towards b
     gy = sum(row_gutters[rb if rb > ra else rb + 1]) / 2  # the row gutter next to b's row, towards a
     route = [(a.cx, a.cy), (gx, a.cy), (gx, gy), (b.cx, gy), (b.cx, b.cy)]
-    return [_strip(p, q) for p, q in zip(route, route[1:]) if p != q]
+    out = [route[0]]
+    for p in route[1:]:
+        if p != out[-1]:
+            out.append(p)
+    return out
+
+
+def _outside(route: list[Point], piece: Box) -> list[Point]:
+    """The route from where it last leaves `piece` (a route starting inside it)."""
+    inside = lambda p: piece.x <= p[0] <= piece.right and piece.y <= p[1] <= piece.bottom  # noqa: E731
+    k = 0
+    while k + 1 < len(route) and inside(route[k + 1]):
+        k += 1
+    if k + 1 >= len(route):
+        return []
+    (x0, y0), (x1, y1) = route[k], route[k + 1]
+    if y0 == y1:
+        x = piece.right if x1 > x0 else piece.x
+        start = (x, y0)
+    else:
+        y = piece.bottom if y1 > y0 else piece.y
+        start = (x0, y)
+    return [start] + route[k + 1 :]
 
 
 def outline(rects: Sequence[Box]) -> list[tuple[Point, ...]]:

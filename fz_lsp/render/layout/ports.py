@@ -12,6 +12,9 @@ right, and down and back left at the bottom. An edge whose other end lies exactl
 or beyond a blocking node goes around below (horizontal sides) or to the right (vertical
 sides), as the router routes it.
 
+A straight edge's label sits on its line, so the attachment points next to it keep clear
+of the label (the side grows when it must).
+
 Sides that face each other across empty cells (the right side of a node and the left side
 of the next node in its row; a bottom side and the top side of the next node in its
 column) are spread together, as one list, so no attachment line of one coincides with a
@@ -37,6 +40,7 @@ from fz_lsp.render.layout.grid import GridEdge, GridNode
 PORT_GAP = 16.0  # between neighbouring attachment points, when the side has room
 PORT_MIN_GAP = 12.0  # never closer: the node grows instead
 PORT_MARGIN = 8.0  # a rectangle's corner keeps this free
+LABEL_CLEARANCE = 2.0  # between a straight edge's label and the next attachment line
 CIRCLE_SPAN = 0.55  # share of a circle's radius usable either side of a side's midpoint
 UNIT_X, UNIT_Y = 220.0, 120.0  # rough cell pitch, for the angles that order ends
 
@@ -140,20 +144,39 @@ def assign_ports(
                 placed.add(end)
         slots.append(chosen)
 
+    def reach(ends: list[int], side: str) -> float:
+        """How far a slot's label reaches along the side: a straight edge's label sits on its
+        line, so the neighbouring lines keep clear of it."""
+        label = edges[ends[0] // 2].label
+        if label is None or not straight[ends[0] // 2]:
+            return 0.0
+        return (label[1] if side in HORIZONTAL_SIDES else label[0]) / 2
+
     sizes = [(node.width, node.height) for node in nodes]
+    spacing: list[tuple[list[float], list[float]]] = []  # per group: (wanted gaps, least gaps)
     for group, chosen in zip(groups, slots):
-        need = (len(chosen) - 1) * PORT_MIN_GAP / 2
-        for v, side in group:
-            sizes[v] = grown_size(nodes[v].shape, side, *sizes[v], need)
+        side = group[0][1]
+        reaches = [reach(ends, side) for ends in chosen]
+        room = [reaches[k] + reaches[k + 1] + LABEL_CLEARANCE if reaches[k] or reaches[k + 1] else 0.0 for k in range(len(chosen) - 1)]
+        wanted = [max(PORT_GAP, r) for r in room]
+        least = [max(PORT_MIN_GAP, r) for r in room]
+        spacing.append((wanted, least))
+        for v, g_side in group:
+            sizes[v] = grown_size(nodes[v].shape, g_side, *sizes[v], sum(least) / 2)
 
     offsets = [0.0] * (2 * len(edges))
-    for group, chosen in zip(groups, slots):
-        m = len(chosen)
-        if m == 1:
+    for group, chosen, (wanted, least) in zip(groups, slots, spacing):
+        if len(chosen) == 1:
             continue
         half = min(usable_half(nodes[v].shape, side, *sizes[v]) for v, side in group)
-        gap = min(PORT_GAP, 2 * half / (m - 1))
+        # the wanted gaps when the side has room, shrunk towards the least gaps when not
+        extra = sum(w - m for w, m in zip(wanted, least))
+        fit = 1.0 if extra == 0 else max(0.0, min(1.0, (2 * half - sum(least)) / extra))
+        gaps = [m + (w - m) * fit for w, m in zip(wanted, least)]
+        at = -sum(gaps) / 2
         for k, ends in enumerate(chosen):
             for end in ends:
-                offsets[end] = (k - (m - 1) / 2) * gap
+                offsets[end] = at
+            if k < len(gaps):
+                at += gaps[k]
     return offsets, sizes
