@@ -19,6 +19,7 @@ const CLIENT_NAME = 'FlowZap Language Server';
 const SERVER_SETTING_KEYS = [
     'diagnostics.delayMs',
     'diagnostics.sequenceRules',
+    'diagnostics.strict',
     'diagnostics.maxLabelLength',
     'format.indent',
     'inlayHints.labels',

@@ -23,11 +23,24 @@ test('dependency versions are exact and fit each other', () => {
     'the tests speak the same protocol version as the bundled client');
 });
 
+test('`vsce package` alone builds what the .vsix needs, and leaves node_modules out', () => {
+  // vsce runs vscode:prepublish before packaging: the esbuild bundle, then the bundled server
+  assert.equal(PKG.scripts['vscode:prepublish'], 'node scripts/build.mjs && bash scripts/build-server.sh');
+  assert.deepEqual(PKG.vsce, { dependencies: false, allowMissingRepository: true });
+  assert.match(read('scripts/ci.sh'), /^npx vsce package --out "\$vsix"$/m, 'ci.sh packages exactly that way');
+  // the lock file pins the same versions package.json names
+  const lock = JSON.parse(read('package-lock.json'));
+  for (const [name, version] of Object.entries({ ...PKG.dependencies, ...PKG.devDependencies })) {
+    assert.equal(lock.packages[`node_modules/${name}`]?.version, version, `${name} in package-lock.json`);
+  }
+});
+
 test('settings mirror the server contract plus the client-only ones', () => {
   const props = PKG.contributes.configuration.properties;
   const expected = {
     'flowzap.diagnostics.delayMs': ['integer', 150],
     'flowzap.diagnostics.sequenceRules': ['boolean', false],
+    'flowzap.diagnostics.strict': ['boolean', false],
     'flowzap.diagnostics.maxLabelLength': ['integer', 50],
     'flowzap.format.indent': ['integer', 0],
     'flowzap.inlayHints.labels': ['boolean', true],

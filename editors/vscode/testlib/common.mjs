@@ -74,7 +74,7 @@ export function pythonSetting() {
 export function defaultServerSettings() {
   const props = PKG.contributes.configuration.properties;
   const flowzap = {};
-  for (const key of ['diagnostics.delayMs', 'diagnostics.sequenceRules', 'diagnostics.maxLabelLength', 'format.indent', 'inlayHints.labels', 'preview.theme']) {
+  for (const key of ['diagnostics.delayMs', 'diagnostics.sequenceRules', 'diagnostics.strict', 'diagnostics.maxLabelLength', 'format.indent', 'inlayHints.labels', 'preview.theme']) {
     const [group, name] = key.split('.');
     (flowzap[group] ??= {})[name] = props[`flowzap.${key}`].default;
   }
