@@ -1,9 +1,9 @@
 """Fuzzing through the real server: random edit sequences and requests, checked invariants.
 
-A hypothesis state machine plays an editor: it opens a document (a corpus file, a
+A hypothesis state machine plays an editor: it opens a document (a fixture file, a
 fragment, random text), then mixes incremental edits (insertions, deletions and
 replacements of random Unicode — astral characters, lone surrogates, CR/LF mixes, NUL and
-control characters, very long lines, pasted corpus fragments), whole-text replacements,
+control characters, very long lines, pasted fixture fragments), whole-text replacements,
 close/reopen, settings changes, requests at random positions (completion, hover,
 definition, references, highlights, symbols, folding, selection ranges,
 prepareRename/rename, formatting, range formatting, code actions, semantic tokens, inlay
@@ -41,7 +41,6 @@ import os
 import re
 import time
 import xml.etree.ElementTree as ET
-from pathlib import Path
 from typing import Any, Optional
 
 import pytest
@@ -49,6 +48,7 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule, run_state_machine_as_test
 
+from conftest import fixture_files, read_exact
 from fz_lsp.convert import Converter
 from fz_lsp.diagnostics import most_severe
 from fz_lsp.document import Document
@@ -64,7 +64,6 @@ from test_protocol_misuse import (
     default_capabilities,
 )
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 EXAMPLES = int(os.environ.get("FZ_FUZZ_EXAMPLES", "600"))
 STEPS = int(os.environ.get("FZ_FUZZ_STEPS", "25"))
 BUDGET = float(os.environ.get("FZ_FUZZ_BUDGET", "90" if "FZ_FUZZ_EXAMPLES" not in os.environ else "inf"))
@@ -306,17 +305,9 @@ def expected_diagnostics(text: str, uri: str, settings_: Optional[Settings] = No
 # Strategies
 
 
-def _corpus_texts() -> list[str]:
-    texts = []
-    for path in sorted(CORPUS.glob("*.fz")) + sorted(CORPUS.glob("truncated/*")):
-        if path.is_file():
-            with open(path, encoding="utf-8", newline="") as f:
-                texts.append(f.read())
-    assert texts, f"the FlowZap corpus is missing at {CORPUS}"
-    return texts
-
-
-CORPUS_TEXTS = _corpus_texts()
+# the project's own FlowZap files (tests/fixtures): LF, CRLF and CR, truncated, CJK, Mermaid
+FIXTURE_TEXTS = [read_exact(p) for p in fixture_files("*.fz") + fixture_files("truncated/*.partial")]
+assert FIXTURE_TEXTS, "tests/fixtures holds no FlowZap files"
 
 TOKENS = [
     "n1", "n2", "n3", "n10", "n99", "start", "Lane", "CICD", "User", ".", "handle", "(", ")", "left", "right", "top",
@@ -340,8 +331,8 @@ flowzap_text = st.lists(st.sampled_from(TOKENS), max_size=8).map("".join)
 
 
 @st.composite
-def corpus_fragment(draw) -> str:
-    text = draw(st.sampled_from(CORPUS_TEXTS))
+def fixture_fragment(draw) -> str:
+    text = draw(st.sampled_from(FIXTURE_TEXTS))
     a = draw(st.integers(0, len(text)))
     b = draw(st.integers(a, min(len(text), a + 400)))
     return text[a:b]
@@ -358,17 +349,17 @@ insert_text = st.one_of(
     flowzap_text,
     flowzap_text,
     unicode_text,
-    corpus_fragment(),
+    fixture_fragment(),
     st.lists(st.one_of(st.sampled_from(TOKENS), unicode_text, surrogate), max_size=6).map("".join),
     long_line(),
     st.just(""),
 )
 
 initial_text = st.one_of(
-    st.sampled_from(CORPUS_TEXTS),
-    st.sampled_from(CORPUS_TEXTS).map(lambda t: t.replace("\n", "\r\n")),
-    st.sampled_from(CORPUS_TEXTS).map(lambda t: t.replace("\n", "\r")),
-    corpus_fragment(),
+    st.sampled_from(FIXTURE_TEXTS),
+    st.sampled_from(FIXTURE_TEXTS).map(lambda t: t.replace("\n", "\r\n")),
+    st.sampled_from(FIXTURE_TEXTS).map(lambda t: t.replace("\n", "\r")),
+    fixture_fragment(),
     st.lists(insert_text, max_size=5).map("".join),
     st.just(""),
 )
