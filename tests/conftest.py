@@ -31,7 +31,6 @@ def _find_corpus() -> "Path | None":
 # absent they are not collected at all, and tests/test_corpus_suite.py reports that once
 # as one skipped test.
 CORPUS_DIR = _find_corpus()
-CORPUS = CORPUS_DIR if CORPUS_DIR is not None else ROOT.parent / "shared" / "corpus"  # (old name; corpus suite only)
 CORPUS_SUITE_SENTINEL = "test_corpus_suite.py"
 
 
@@ -59,8 +58,12 @@ def corpus_files(pattern: str = "*.fz") -> list[Path]:
 
 
 def fixture_files(pattern: str = "**/*.fz") -> list[Path]:
-    """The project's own fixture files matching `pattern` (under tests/fixtures)."""
-    return sorted(FIXTURES.glob(pattern))
+    """The project's own fixture files matching `pattern` (under tests/fixtures; see its
+    README.md: `*.fz` and `truncated/*.partial` are the general-purpose ones, `layout/` and
+    `nvim/` belong to their suites)."""
+    files = sorted(FIXTURES.glob(pattern))
+    assert files, f"tests/fixtures has no {pattern}"
+    return files
 
 
 def read_exact(path: Path) -> str:
