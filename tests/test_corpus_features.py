@@ -9,9 +9,9 @@ same functions and must give well-formed answers.
 from __future__ import annotations
 
 import pytest
+from conftest import CORPUS_DIR, corpus_files, read_exact
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from conftest import CORPUS_DIR, corpus_files, read_exact
 from test_code_actions import assert_every_fix_applies_cleanly
 from test_formatting import assert_format_keeps_meaning_and_is_idempotent
 from test_large_documents import assert_disposed_document_leaves_no_cycles

@@ -114,7 +114,7 @@ def test_valid_corpus_exits_zero():
     # only the docs' own anti-example has something to say (a warning)
     assert result.stdout.decode().splitlines() == [
         f"{CORPUS_DIR / 'guidelines-sequence-orphan-dont.fz'}:3:1: warning[orphan-node] "
-        "`n2` is not connected: no edge starts or ends at it"
+        + "`n2` is not connected: no edge starts or ends at it"
     ]
 
 

@@ -6,11 +6,19 @@ import re
 
 import pytest
 import pytest_lsp
+from conftest import (
+    FIXTURES,
+    SERVER_COMMAND,
+    SERVER_ENV,
+    Session,
+    fixture_files,
+    initialize_params,
+    read_exact,
+)
+from diagnostic_cases import CASES, Case
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from conftest import FIXTURES, SERVER_COMMAND, SERVER_ENV, Session, fixture_files, initialize_params, read_exact
-from diagnostic_cases import CASES, Case
 from fz_lsp.document import Document
 from fz_lsp.settings import Settings
 

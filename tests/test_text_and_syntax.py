@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings, strategies as st
-
 from conftest import FIXTURES, fixture_files, read_exact
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from fz_lsp import positions, syntax
 from fz_lsp.document import Document
 from fz_lsp.model import Span
@@ -203,7 +204,7 @@ def test_fixture_line_endings_survive_the_checkout(name, ends):
     the ending."""
     text = read_exact(FIXTURES / name)
     lines, terminators = split_lines(text)
-    assert set(t for t in terminators if t) == set(ends)
+    assert {t for t in terminators if t} == set(ends)
     assert text.endswith(("\n", "\r")) == ("no-final-newline" not in name)
     assert lines == text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
