@@ -44,6 +44,11 @@ def pytest_ignore_collect(collection_path, config):
 # process: tests neither read what an earlier run left nor write to the user's cache
 os.environ["FZ_LSP_CACHE_DIR"] = tempfile.mkdtemp(prefix="fz-lsp-test-cache-")
 
+# fz-lsp speaks the language of LANGUAGE/LC_ALL/LC_MESSAGES/LANG when no client or option
+# names one (fz_lsp/i18n.py): tests expect English whatever the developer's locale, and the
+# tests of other languages (test_i18n*.py) set their own environment
+os.environ["LANGUAGE"] = "en"
+
 SERVER_COMMAND = [sys.executable, "-m", "fz_lsp", "--stdio"]
 SERVER_ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 

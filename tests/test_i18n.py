@@ -370,3 +370,19 @@ def test_the_english_of_a_message_is_its_str():
                        expected=i18n.Listing(("`(`", i18n.msg("a name"), "..."), None))
     assert str(message) == "Unexpected '->' (expected `(`, a name, ...)"
     assert i18n.translator("zh-CN").render(message) == "意外的 '->'（应为 `(`、名称、...）"
+
+
+def test_vs_code_offers_the_setting_and_sends_its_display_language():
+    import json
+
+    vscode = ROOT / "editors" / "vscode"
+    manifest = json.loads((vscode / "package.json").read_text(encoding="utf-8"))
+    setting = manifest["contributes"]["configuration"]["properties"]["flowzap.locale"]
+    assert setting["enum"] == [i18n.AUTO, *i18n.LANGUAGES] and setting["default"] == i18n.AUTO
+    assert len(setting["enumDescriptions"]) == len(setting["enum"])
+    # the extension re-sends the `flowzap` section on change; the server pulls it at start
+    assert "configurationSection: 'flowzap'" in (vscode / "src" / "extension.ts").read_text(encoding="utf-8")
+    client = vscode / "node_modules" / "vscode-languageclient" / "lib" / "common" / "client.js"
+    if client.is_file():  # after `npm ci`: InitializeParams.locale is vscode.env.language
+        text = client.read_text(encoding="utf-8")
+        assert "locale: this.getLocale()" in text and "return vscode_1.env.language;" in text

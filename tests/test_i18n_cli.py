@@ -123,3 +123,15 @@ def test_render_says_why_in_the_language(tmp_path):
     assert len(zh) == len(en) > 5
     for z, e in zip(zh, en):
         assert LINE.match(z).group("head") == LINE.match(e).group("head") and CJK.search(z)
+
+
+def test_the_readme_examples_are_what_the_cli_prints():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Languages"):readme.index("**Which language.**")]
+    shown = [line for line in section.splitlines() if line.startswith("examples/broken.fz:")]
+    assert len(shown) == 3
+    printed = set()
+    for args, env in ((("check",), {"LANG": "C.UTF-8"}), (("check",), {"LANG": "zh_CN.UTF-8"}),
+                      (("check", "--lang", "fr"), {})):
+        printed |= set(run(*args, BROKEN, env=env).stdout.splitlines())
+    assert set(shown) <= printed
