@@ -1,8 +1,11 @@
 """The HTML preview in a real browser: headless Chromium draws it, every node is visible,
-and the live page updates in place when the document changes.
+the pages open fitted to the window's width (the static one by CSS alone), the live page
+zooms and pans and updates in place when the document changes.
 
 Chromium is expected at /usr/bin/chromium (or $FZ_CHROMIUM). When it is missing these
-tests fail, unless FZ_SKIP_BROWSER=1. Screenshots are kept in test-artifacts/.
+tests fail, unless FZ_SKIP_BROWSER=1. Screenshots are kept in test-artifacts/: every
+example in the light and dark themes, as its page opens (fitted to the window) and at the
+diagram's own size, and the layout fixtures.
 Chromium is driven over --remote-debugging-pipe with a few Chrome DevTools Protocol
 calls (stdlib only), every wait bounded by a timeout.
 """
@@ -10,12 +13,14 @@ calls (stdlib only), every wait bounded by a timeout.
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import struct
 import subprocess
 import threading
 import time
+import xml.etree.ElementTree as ET
 import zlib
 from collections import Counter
 from pathlib import Path
@@ -241,47 +246,105 @@ def browser_factory(chromium: str, tmp_path: Path):
 # Tests
 
 
-def test_screenshot_of_the_gitops_preview_is_not_blank(chromium: str, tmp_path: Path) -> None:
-    page = tmp_path / "gitops.html"
-    page.write_text(render_html(analyse(GITOPS.read_text(encoding="utf-8")).model, title="gitops.fz"), encoding="utf-8")
-    ARTIFACTS.mkdir(exist_ok=True)
-    shot = ARTIFACTS / "gitops-workflow.png"
+def screenshot(chromium: str, url: str, shot: Path, width: int, height: int, profile: Path) -> tuple[int, int, list[bytes]]:
     shot.unlink(missing_ok=True)
     subprocess.run(
-        [
-            chromium,
-            *CHROMIUM_FLAGS,
-            f"--user-data-dir={tmp_path / 'profile'}",
-            f"--screenshot={shot}",
-            "--window-size=1200,760",
-            page.as_uri(),
-        ],
+        [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--screenshot={shot}", f"--window-size={width},{height}", url],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         timeout=TIMEOUT,
         check=True,
     )
-    width, height, rows = decode_png(shot.read_bytes())
-    assert (width, height) == (1200, 760)
-    pixels = Counter()
-    dark = 0
+    return decode_png(shot.read_bytes())
+
+
+def check_not_blank(width: int, height: int, rows: list[bytes], theme: str) -> None:
+    """Not one colour, with enough ink: pixels much darker (light theme) or much lighter (dark
+    theme) than the background, i.e. text and lines."""
+    pixels: Counter = Counter()
     for row in rows:
         for i in range(0, len(row), 3):
-            colour = row[i : i + 3]
-            pixels[colour] += 1
-            dark += colour[0] + colour[1] + colour[2] < 3 * 110
+            pixels[row[i : i + 3]] += 1
     background, most = pixels.most_common(1)[0]
-    assert width * height - most > 0.2 * width * height, "the page is (almost) a single colour"
-    assert dark > 2000, f"too few dark pixels ({dark}): no text or lines drawn"
+    level = sum(background)
+    if theme == "light":
+        ink = sum(n for colour, n in pixels.items() if sum(colour) < level - 250)
+    else:
+        ink = sum(n for colour, n in pixels.items() if sum(colour) > level + 250)
+    assert width * height - most > 0.05 * width * height, "the page is (almost) a single colour"
+    assert ink > 2000, f"too little ink ({ink}): no text or lines drawn"
     assert len(pixels) > 50
+
+
+EXAMPLES = sorted((REPO / "examples").glob("*.fz"))
+LAYOUT_FIXTURES = sorted((REPO / "tests" / "fixtures" / "layout").glob("*.fz"))
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_screenshots_of_the_examples(chromium: str, tmp_path: Path, path: Path, theme: str) -> None:
+    """Each example in each theme, kept in test-artifacts/: the page as it opens (fitted to a
+    1280 px window) and the diagram at its own size (what to look at when judging the layout)."""
+    model = analyse(path.read_text(encoding="utf-8")).model
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = tmp_path / f"{path.stem}.html"
+    page.write_text(render_html(model, theme=theme, title=path.name), encoding="utf-8")
+    shot = screenshot(chromium, page.as_uri(), ARTIFACTS / f"{path.stem}-page-{theme}.png", 1280, 800, tmp_path / "p1")
+    check_not_blank(*shot, theme)
+    svg = render_svg(model, "workflow", theme)
+    image = tmp_path / f"{path.stem}.svg"
+    image.write_text(svg, encoding="utf-8")
+    root = ET.fromstring(svg)
+    width, height = math.ceil(float(root.get("width"))), math.ceil(float(root.get("height")))
+    full = screenshot(chromium, image.as_uri(), ARTIFACTS / f"{path.stem}-workflow-{theme}.png", width, height, tmp_path / "p2")
+    check_not_blank(*full, theme)
+
+
+@pytest.mark.parametrize("path", LAYOUT_FIXTURES, ids=lambda p: p.name)
+def test_screenshots_of_the_layout_fixtures(chromium: str, tmp_path: Path, path: Path) -> None:
+    svg = render_svg(analyse(path.read_text(encoding="utf-8")).model)
+    image = tmp_path / f"{path.stem}.svg"
+    image.write_text(svg, encoding="utf-8")
+    root = ET.fromstring(svg)
+    width, height = math.ceil(float(root.get("width"))), math.ceil(float(root.get("height")))
+    ARTIFACTS.mkdir(exist_ok=True)
+    check_not_blank(*screenshot(chromium, image.as_uri(), ARTIFACTS / f"layout-{path.stem}.png", width, height, tmp_path / "p"), "light")
+
+
+def svg_rect(browser: "Browser") -> dict:
+    return browser.evaluate(
+        """(() => { const r = document.querySelector('#fz-diagram svg').getBoundingClientRect();
+                    return {left: r.left, right: r.right, width: r.width, height: r.height,
+                            innerWidth: innerWidth, scrollWidth: document.documentElement.scrollWidth}; })()"""
+    )
+
+
+def test_static_page_opens_fitted_to_the_window_and_switches_to_actual_size(browser_factory, tmp_path: Path) -> None:
+    model = analyse(GITOPS.read_text(encoding="utf-8")).model
+    natural = float(ET.fromstring(render_svg(model)).get("width"))
+    page = tmp_path / "gitops.html"
+    page.write_text(render_html(model, title="gitops.fz"), encoding="utf-8")
+    browser = browser_factory(1000, 700)
+    browser.load(page.as_uri())
+    fitted = svg_rect(browser)
+    assert natural > 2000, "the example is wider than the window"
+    assert fitted["right"] <= fitted["innerWidth"] and fitted["width"] >= 0.9 * fitted["innerWidth"] - 24, fitted
+    assert fitted["scrollWidth"] <= fitted["innerWidth"], "nothing to scroll sideways"
+    assert fitted["height"] == pytest.approx(fitted["width"] * float(ET.fromstring(render_svg(model)).get("height")) / natural, rel=0.01)
+    browser.evaluate("document.querySelector('label[for=fz-actual]').click()")
+    actual = svg_rect(browser)
+    assert actual["width"] == pytest.approx(natural, abs=1) and actual["scrollWidth"] > actual["innerWidth"]
+    browser.evaluate("document.querySelector('label[for=fz-fit]').click()")
+    assert svg_rect(browser)["width"] == pytest.approx(fitted["width"], abs=1)
+    assert browser.evaluate("document.scripts.length") == 0
 
 
 def test_every_node_is_present_visible_and_its_text_fits(browser_factory, tmp_path: Path) -> None:
     model = analyse(GITOPS.read_text(encoding="utf-8")).model
     page = tmp_path / "gitops.html"
     page.write_text(render_html(model, title="gitops.fz"), encoding="utf-8")
-    browser = browser_factory(3800, 1200)  # the whole diagram in view
+    browser = browser_factory(3800, 1200)  # the whole diagram in view at its own size
     browser.load(page.as_uri())
     report = browser.evaluate(
         """(() => {
@@ -315,7 +378,7 @@ def test_every_node_is_present_visible_and_its_text_fits(browser_factory, tmp_pa
             assert s_top - 0.5 <= t_top and t_bottom <= s_bottom + 0.5, f"text overflows {node['id']} vertically"
 
 
-def test_live_page_updates_in_place(browser_factory) -> None:
+def test_live_page_fits_zooms_pans_and_updates_in_place(browser_factory) -> None:
     texts = {"file:///gitops.fz": GITOPS.read_text(encoding="utf-8")}
     server = BrowserPreviewServer(render=lambda uri, view: (render_svg(analyse(texts[uri]).model, view), "gitops.fz"))
     try:
@@ -324,15 +387,30 @@ def test_live_page_updates_in_place(browser_factory) -> None:
         browser.load(url)
         browser.wait_for("document.getElementById('fz-diagram').dataset.live === 'open'")
         assert server.client_count("file:///gitops.fz") == 1
+        fitted = svg_rect(browser)
+        assert browser.evaluate("document.getElementById('fz-diagram').dataset.fitted") == "yes"
+        assert fitted["right"] <= fitted["innerWidth"] and fitted["width"] >= 0.9 * fitted["innerWidth"] - 24, fitted
+        fit_zoom = float(browser.evaluate("document.getElementById('fz-diagram').dataset.zoom"))
+        assert 0.1 < fit_zoom < 1
+        browser.evaluate("document.querySelector('[data-zoom=in]').click()")
+        assert float(browser.evaluate("document.getElementById('fz-diagram').dataset.zoom")) == pytest.approx(fit_zoom * 1.25, abs=0.002)
+        browser.evaluate("document.dispatchEvent(new KeyboardEvent('keydown', {key: '1'}))")  # actual size
+        assert svg_rect(browser)["width"] == pytest.approx(float(browser.evaluate("document.querySelector('#fz-diagram svg').getAttribute('width')")), abs=1)
         before = browser.evaluate(
             """(() => {
               window.fzMarker = 42;
               document.dispatchEvent(new KeyboardEvent('keydown', {key: '+'}));
               window.scrollTo(300, 120);
-              return {x: scrollX, y: scrollY};
+              return {x: scrollX, y: scrollY, zoom: document.getElementById('fz-diagram').dataset.zoom};
             })()"""
         )
-        assert before["x"] == 300 and before["y"] == 120
+        assert before["x"] == 300 and before["y"] == 120 and before["zoom"] == "1.25"
+        # dragging the diagram pans it
+        for kind, x, y in (("mousePressed", 500, 300), ("mouseMoved", 440, 260), ("mouseMoved", 400, 240), ("mouseReleased", 400, 240)):
+            browser.call("Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y, "button": "left", "buttons": 1 if kind != "mouseReleased" else 0, "clickCount": 1}, browser.session)
+        panned = browser.evaluate("({x: scrollX, y: scrollY})")
+        assert panned == {"x": 400, "y": 180}, panned
+        browser.evaluate("window.scrollTo(300, 120)")
         texts["file:///gitops.fz"] = texts["file:///gitops.fz"].replace("Start a change", "Live edit <ok> & 更新")
         server.document_changed("file:///gitops.fz")
         browser.wait_for("document.getElementById('fz-diagram').dataset.updates === '1'")
@@ -351,5 +429,8 @@ def test_live_page_updates_in_place(browser_factory) -> None:
         assert after["zoom"] == "1.25" and after["scale"] == pytest.approx(1.25), "zoom lost"
         assert "".join(after["label"].split()) == "Liveedit<ok>&更新"
         assert after["nodes"] == len(analyse(texts["file:///gitops.fz"]).model.nodes) and after["title"] == "gitops.fz"
+        browser.evaluate("document.dispatchEvent(new KeyboardEvent('keydown', {key: '0'}))")  # back to the window's width
+        assert browser.evaluate("document.getElementById('fz-diagram').dataset.fitted") == "yes"
+        assert svg_rect(browser)["width"] == pytest.approx(fitted["width"], abs=1)
     finally:
         server.stop()

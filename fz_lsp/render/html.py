@@ -2,11 +2,18 @@
 
 The page loads nothing: no remote resource, no external file. Its Content-Security-Policy
 is `default-src 'none'; style-src 'unsafe-inline'` (plus `img-src data:`, `base-uri
-'none'`, `form-action 'none'`). A live page (given `live_events_url`) also carries one
-small script, allowed by a fresh nonce, that listens with EventSource to that
-same-origin URL (`connect-src 'self'`): each `svg` event replaces the diagram in place
-(no reload, scroll position and zoom kept), each `title` event the page title. The
-live page zooms with `+`, `-`, `0` and Ctrl+wheel.
+'none'`, `form-action 'none'`). The diagram keeps its viewBox, so it scales:
+
+- a static page (`fz-lsp render -o x.html`) runs no script at all: it opens fitted to the
+  window's width by CSS alone (`max-width: 100%`, height following the viewBox), and two
+  toggles (radio inputs styled as buttons, CSS `:checked` rules) switch between *Fit
+  width* and *Actual size*, where the window's scroll bars pan;
+- a live page (given `live_events_url`) also carries one small script, allowed by a fresh
+  nonce, that listens with EventSource to that same-origin URL (`connect-src 'self'`):
+  each `svg` event replaces the diagram in place (no reload, scroll position and zoom
+  kept), each `title` event the page title. It opens fitted to the window's width (and
+  follows it when the window is resized) and zooms in and out with its buttons, `+`, `-`,
+  `0` (fit), `1` (actual size) and Ctrl+wheel; dragging the diagram pans it.
 
 Pure Python: no pygls import.
 """
@@ -23,28 +30,51 @@ _PAGE_CSS = (
     "body{font:13px/1.4 'DejaVu Sans',Verdana,sans-serif}"
     ".fz-page-light{background:#f3f4f6;color:#111827}"
     ".fz-page-dark{background:#181818;color:#e5e7eb}"
-    ".fz-bar{position:sticky;top:0;left:0;display:flex;gap:16px;align-items:baseline;padding:6px 12px;"
+    ".fz-bar{position:sticky;top:0;left:0;display:flex;gap:12px;align-items:center;padding:6px 12px;"
     "background:inherit;border-bottom:1px solid rgba(127,127,127,.35);z-index:1}"
     ".fz-bar h1{font-size:14px;margin:0;font-weight:600}"
     ".fz-hint{opacity:.7}"
-    "#fz-diagram{padding:12px;width:max-content}"
-    "#fz-diagram svg{display:block;max-width:none}"
+    ".fz-zoom{display:flex;gap:4px;align-items:center;margin-left:auto}"
+    ".fz-zoom button,.fz-zoom label{font:inherit;color:inherit;background:rgba(127,127,127,.15);"
+    "border:1px solid rgba(127,127,127,.35);border-radius:3px;padding:1px 8px;cursor:pointer}"
+    ".fz-zoom output{min-width:3.5em;text-align:center;opacity:.75}"
+    ".fz-size{position:absolute;opacity:0;pointer-events:none}"
+    "#fz-fit:checked~.fz-bar label[for=fz-fit],#fz-actual:checked~.fz-bar label[for=fz-actual]"
+    "{border-color:currentColor}"
+    "#fz-diagram{padding:12px}"
+    "#fz-diagram svg{display:block;max-width:100%;height:auto}"
+    "#fz-actual:checked~#fz-diagram{width:max-content}"
+    "#fz-actual:checked~#fz-diagram svg{max-width:none}"
+    "#fz-diagram[data-live]{cursor:grab;touch-action:none}"
+    "#fz-diagram.fz-panning{cursor:grabbing;user-select:none}"
 )
 
 _LIVE_SCRIPT = """(function () {
   "use strict";
   var host = document.getElementById("fz-diagram");
-  var zoom = 1;
+  var level = document.getElementById("fz-zoom-level");
+  var PAD = 24;
+  var fitted = true;  // follow the window's width until the user zooms
+  var zoom = 1;       // the scale of the diagram's own size when not fitted
   var updates = 0;
   function current() { return host.querySelector("svg"); }
+  function size(svg) { return [parseFloat(svg.getAttribute("width")) || 1, parseFloat(svg.getAttribute("height")) || 1]; }
+  function fitScale(svg) { return Math.min(1, Math.max(0.05, (document.documentElement.clientWidth - PAD) / size(svg)[0])); }
+  function scale() { var svg = current(); return !svg ? 1 : (fitted ? fitScale(svg) : zoom); }
   function applyZoom() {
     var svg = current();
     if (!svg) { return; }
-    svg.style.width = (parseFloat(svg.getAttribute("width")) * zoom) + "px";
-    svg.style.height = (parseFloat(svg.getAttribute("height")) * zoom) + "px";
-    host.setAttribute("data-zoom", String(zoom));
+    var s = scale(), wh = size(svg);
+    svg.style.maxWidth = "none";
+    svg.style.width = (wh[0] * s) + "px";
+    svg.style.height = (wh[1] * s) + "px";
+    host.style.width = fitted ? "" : "max-content";
+    host.setAttribute("data-zoom", String(Math.round(s * 1000) / 1000));
+    host.setAttribute("data-fitted", fitted ? "yes" : "no");
+    level.textContent = Math.round(s * 100) + "%";
   }
-  function setZoom(value) { zoom = Math.min(8, Math.max(0.1, value)); applyZoom(); }
+  function setZoom(value) { fitted = false; zoom = Math.min(8, Math.max(0.05, value)); applyZoom(); }
+  function fit() { fitted = true; applyZoom(); }
   function replaceSvg(markup) {
     var doc = new DOMParser().parseFromString(markup, "image/svg+xml");
     var root = doc.documentElement;
@@ -60,15 +90,37 @@ _LIVE_SCRIPT = """(function () {
   }
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey) { return; }
-    if (event.key === "+" || event.key === "=") { setZoom(zoom * 1.25); }
-    else if (event.key === "-") { setZoom(zoom / 1.25); }
-    else if (event.key === "0") { setZoom(1); }
+    if (event.key === "+" || event.key === "=") { setZoom(scale() * 1.25); }
+    else if (event.key === "-") { setZoom(scale() / 1.25); }
+    else if (event.key === "0") { fit(); }
+    else if (event.key === "1") { setZoom(1); }
+  });
+  document.getElementById("fz-zoom").addEventListener("click", function (event) {
+    var action = event.target && event.target.getAttribute ? event.target.getAttribute("data-zoom") : null;
+    if (action === "in") { setZoom(scale() * 1.25); }
+    else if (action === "out") { setZoom(scale() / 1.25); }
+    else if (action === "fit") { fit(); }
+    else if (action === "actual") { setZoom(1); }
   });
   window.addEventListener("wheel", function (event) {
     if (!event.ctrlKey) { return; }
     event.preventDefault();
-    setZoom(zoom * (event.deltaY < 0 ? 1.1 : 1 / 1.1));
+    setZoom(scale() * (event.deltaY < 0 ? 1.1 : 1 / 1.1));
   }, { passive: false });
+  window.addEventListener("resize", function () { if (fitted) { applyZoom(); } });
+  var drag = null;
+  host.addEventListener("pointerdown", function (event) {
+    if (event.button !== 0) { return; }
+    drag = { x: event.clientX, y: event.clientY };
+    host.classList.add("fz-panning");
+  });
+  window.addEventListener("pointermove", function (event) {
+    if (!drag) { return; }
+    window.scrollBy(drag.x - event.clientX, drag.y - event.clientY);
+    drag = { x: event.clientX, y: event.clientY };
+  });
+  window.addEventListener("pointerup", function () { drag = null; host.classList.remove("fz-panning"); });
+  applyZoom();
   var events = new EventSource(host.getAttribute("data-events"));
   events.addEventListener("svg", function (event) { replaceSvg(event.data); });
   events.addEventListener("title", function (event) {
@@ -78,6 +130,23 @@ _LIVE_SCRIPT = """(function () {
   events.addEventListener("open", function () { host.setAttribute("data-live", "open"); });
   events.addEventListener("error", function () { host.setAttribute("data-live", "reconnecting"); });
 })();"""
+
+_STATIC_SIZES = (
+    '<input class="fz-size" type="radio" name="fz-size" id="fz-fit" checked>'
+    '<input class="fz-size" type="radio" name="fz-size" id="fz-actual">'
+)
+_STATIC_ZOOM = (
+    '<span class="fz-zoom" id="fz-zoom"><label for="fz-fit" title="Fit the diagram to the window\'s width">Fit width</label>'
+    '<label for="fz-actual" title="The diagram at its own size; scroll to pan">Actual size</label></span>'
+)
+_LIVE_ZOOM = (
+    '<span class="fz-zoom" id="fz-zoom">'
+    '<button type="button" data-zoom="out" title="Zoom out (-)" aria-label="Zoom out">&#x2212;</button>'
+    '<output id="fz-zoom-level" aria-live="polite">100%</output>'
+    '<button type="button" data-zoom="in" title="Zoom in (+)" aria-label="Zoom in">+</button>'
+    '<button type="button" data-zoom="fit" title="Fit to the window\'s width (0)">Fit</button>'
+    '<button type="button" data-zoom="actual" title="Actual size (1)">1:1</button></span>'
+)
 
 
 def content_security_policy(script_nonce: Optional[str]) -> str:
@@ -106,7 +175,10 @@ def html_page(
         nonce = new_nonce()
     title_html = escape(title)
     events = f' data-events="{escape(live_events_url)}"' if live_events_url is not None else ""
-    hint = '<span class="fz-hint">live · zoom with + − 0</span>' if live_events_url is not None else ""
+    live = live_events_url is not None
+    hint = '<span class="fz-hint">live · drag to pan</span>' if live else ""
+    sizes = "" if live else _STATIC_SIZES
+    zoom = _LIVE_ZOOM if live else _STATIC_ZOOM
     script = f'<script nonce="{nonce}">{_LIVE_SCRIPT}</script>' if nonce is not None else ""
     return (
         "<!DOCTYPE html>\n"
@@ -115,7 +187,7 @@ def html_page(
         '<meta name="referrer" content="no-referrer">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{title_html}</title><style>{_PAGE_CSS}</style></head>\n"
-        f'<body class="fz-page fz-page-{theme}">'
-        f'<header class="fz-bar"><h1 id="fz-title">{title_html}</h1>{hint}</header>\n'
+        f'<body class="fz-page fz-page-{theme}">{sizes}'
+        f'<header class="fz-bar"><h1 id="fz-title">{title_html}</h1>{hint}{zoom}</header>\n'
         f'<main id="fz-diagram"{events}>\n{svg}\n</main>{script}</body></html>\n'
     )

@@ -29,10 +29,10 @@ from functools import lru_cache
 from typing import Optional, Sequence
 
 from fz_lsp.model import DIRECTIONS, SHAPES, Edge, Lane, Loop, Model, Node
-from fz_lsp.render.layout.geometry import NORMALS, Box, Point, union
+from fz_lsp.render.layout.geometry import NORMALS, Box, BoxIndex, Point, union
 from fz_lsp.render.layout.grid import GridEdge, GridLayout, GridNode, GridSpec
 from fz_lsp.render.layout.loops import frame as loop_region
-from fz_lsp.render.layout.ordering import assign_rows, order_rows
+from fz_lsp.render.layout.ordering import assign_rows, order_rows, place_unlinked
 from fz_lsp.render.layout.ranks import Link, assign_columns
 from fz_lsp.render.layout.router import route_grid
 from fz_lsp.render.textmeasure import block_width, line_height, wrap
@@ -331,8 +331,13 @@ def layout_workflow(model: Model) -> WorkflowLayout:
         for i, edge in enumerate(model.edges)
         if edge.source.node is not None and edge.target.node is not None
     ]
+    unlinked = [True] * len(nodes)
+    for link in links:
+        if link.source != link.target:
+            unlinked[link.source] = unlinked[link.target] = False
     columns, backward_links = assign_columns(len(nodes), bands, links)
-    rows, row_arcs = assign_rows(len(nodes), bands, columns, links, backward_links)
+    rows, row_arcs = assign_rows(len(nodes), bands, columns, links, backward_links, unlinked)
+    columns, rows = place_unlinked(bands, columns, rows, unlinked)
     rows = order_rows(bands, columns, rows, links, row_arcs, len(lanes))
     backward = {links[k].edge for k in backward_links}
 
@@ -403,14 +408,20 @@ def layout_workflow(model: Model) -> WorkflowLayout:
     cells = list(zip(grid_rows, columns))
     frames: list = []
 
-    def loop_tabs(geometry) -> list[Box]:
+    def loop_tabs(geometry, polylines) -> list[Box]:
         frames.clear()
+        if not loop_members:
+            return []
+        segments = BoxIndex()
+        for points in polylines:
+            for a, b in zip(points, points[1:]):
+                segments.add_segment(a, b)
         for loop, members in loop_members:
             label = _loop_label(loop)
             frames.append(
                 loop_region(
                     members, geometry.boxes, cells, geometry.column_gutters, geometry.row_gutters,
-                    LOOP_PAD, (label.width + 12, loop_tab_height(loop)),
+                    LOOP_PAD, (label.width + 12, loop_tab_height(loop)), segments.count,
                 )
             )
         return [f.tab for f in frames]

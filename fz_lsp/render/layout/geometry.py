@@ -135,3 +135,25 @@ class BoxIndex:
                     elif x0 < a < x1 and b < y1 and y0 < cc:
                         return True
         return False
+
+    def count(self, box: Box) -> int:
+        """How many items meet the box's interior (an item in several cells counts once)."""
+        c = self.CELL
+        x0, y0 = box.x, box.y
+        x1, y1 = x0 + box.w, y0 + box.h
+        seen = set()
+        for i in range(int(x0 // c), int(x1 // c) + 1):
+            for j in range(int(y0 // c), int(y1 // c) + 1):
+                for item in self._cells.get((i, j), ()):
+                    kind, a, b, cc, d, _ = item
+                    if id(item) in seen:
+                        continue
+                    if kind == 0:
+                        hit = a < x1 and x0 < cc and b < y1 and y0 < d
+                    elif kind == 1:
+                        hit = y0 < a < y1 and b < x1 and x0 < cc
+                    else:
+                        hit = x0 < a < x1 and b < y1 and y0 < cc
+                    if hit:
+                        seen.add(id(item))
+        return len(seen)

@@ -19,9 +19,12 @@ Pure Python: no pygls import.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Optional, Sequence
 
 from fz_lsp.render.layout.geometry import Box, Point, union
+
+TAB_STEP = 8.0  # how far a tab slides between two tries along the top of its frame
+
 
 @dataclass(frozen=True, slots=True)
 class Frame:
@@ -43,8 +46,11 @@ def frame(
     row_gutters: Sequence[tuple[float, float]],
     pad: float,
     tab_size: tuple[float, float],
+    crowding: Optional[Callable[[Box], int]] = None,
 ) -> Frame:
-    """The frame around `members` (node indices, at least one) that holds no other node."""
+    """The frame around `members` (node indices, at least one) that holds no other node.
+    Its tab goes where `crowding` (how many edge segments a box meets) is least along the
+    top of the topmost piece, leftmost first."""
     members = sorted(set(members), key=lambda v: (boxes[v].y, boxes[v].x, v))
     others = [box for v, box in enumerate(boxes) if v not in set(members)]
     tab_w, tab_h = tab_size
@@ -79,6 +85,11 @@ def frame(
             top = reaching
             pieces[holder] = (top, pieces[holder][1])
     tab = Box(top.x, top.y - tab_h, tab_w, tab_h)
+    if crowding is not None and top.w > tab_w:
+        steps = int((top.w - tab_w) // TAB_STEP) + 1
+        spots = [Box(top.x + k * TAB_STEP, top.y - tab_h, tab_w, tab_h) for k in range(steps)]
+        spots.append(Box(top.right - tab_w, top.y - tab_h, tab_w, tab_h))
+        tab = min(spots, key=lambda spot: (crowding(spot), spot.x))
     with_tab = union(pieces[holder][0], tab)
     if free(with_tab):
         pieces[holder] = (with_tab, pieces[holder][1])

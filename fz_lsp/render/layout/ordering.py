@@ -10,6 +10,8 @@ targets, a decision's two outcomes) reuse a column instead of taking new ones.
   least on its source's row (so a flow continues straight). Constraints closing a cycle are
   dropped. Nodes are visited in topological order (left columns first) and each claims the
   first free row at or below the one its constraints ask for.
+- **Unlinked nodes** (no edge to another node) take the free cells of their lane's first
+  row, left to right, before any new column is opened.
 - **Ordering.** Then dagre's crossing reduction, restricted to what the handles allow:
   sweeps left to right and right to left reorder the nodes stacked in each (band, column)
   by the barycentre of their neighbours' positions in the columns already swept, keep a
@@ -59,9 +61,15 @@ def _claim_row(taken: dict[int, int], row: int) -> int:
 
 
 def assign_rows(
-    node_count: int, bands: Sequence[int], columns: Sequence[int], links: Sequence[Link], backward: set[int]
+    node_count: int,
+    bands: Sequence[int],
+    columns: Sequence[int],
+    links: Sequence[Link],
+    backward: set[int],
+    skip: Sequence[bool] = (),
 ) -> tuple[list[int], list[Arc]]:
-    """Rows (from 0 within each band, gaps removed) and the row constraints they meet."""
+    """Rows (from 0 within each band, gaps removed) and the row constraints they meet; nodes
+    marked in `skip` claim no cell (see `place_unlinked`)."""
     arcs = row_arcs(bands, links, backward)
     closing = cycle_closing(node_count, arcs)
     arcs = [arc for k, arc in enumerate(arcs) if k not in closing]
@@ -72,7 +80,7 @@ def assign_rows(
         incoming[arc.head].append(arc)
         outgoing[arc.tail].append(arc.head)
         indegree[arc.head] += 1
-    ready = [(columns[v], v) for v in range(node_count) if indegree[v] == 0]
+    ready = [(columns[v], v) for v in range(node_count) if indegree[v] == 0 and not (skip and skip[v])]
     heapq.heapify(ready)
     rows = [0] * node_count
     taken: dict[tuple[int, int], dict[int, int]] = {}
@@ -85,6 +93,26 @@ def assign_rows(
             if indegree[w] == 0:
                 heapq.heappush(ready, (columns[w], w))
     return normalise_rows(bands, rows), arcs
+
+
+def place_unlinked(
+    bands: Sequence[int], columns: Sequence[int], rows: Sequence[int], unlinked: Sequence[bool]
+) -> tuple[list[int], list[int]]:
+    """Nodes no edge joins to another take the first free cells of their lane's first row,
+    left to right (in declaration order), a new column only when every one is taken."""
+    columns, rows = list(columns), list(rows)
+    taken = {(bands[v], columns[v]) for v in range(len(bands)) if not unlinked[v] and rows[v] == 0}
+    next_free: dict[int, int] = {}
+    for v in range(len(bands)):
+        if not unlinked[v]:
+            continue
+        column = next_free.get(bands[v], 0)
+        while (bands[v], column) in taken:
+            column += 1
+        taken.add((bands[v], column))
+        next_free[bands[v]] = column + 1
+        columns[v], rows[v] = column, 0
+    return columns, rows
 
 
 def normalise_rows(bands: Sequence[int], rows: Sequence[int]) -> list[int]:

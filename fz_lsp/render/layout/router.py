@@ -15,7 +15,8 @@ polyline (source end first) and label box. It runs the router's phases in order:
 4. `coordinates.place` / `coordinates.paths`: gutters sized for their tracks and label
    zones, absolute positions, polylines;
 5. `labels.LabelPlacer`: each label on its own edge, clear of nodes, other edges, other
-   labels, `obstacles(geometry)` (boxes the caller adds once positions are known) and its
+   labels, `obstacles(geometry, polylines)` (boxes the caller adds once positions and
+   routes are known) and its
    own arrowhead. A label with no room gets some (a zone in the gutter its straight edge
    crosses, a wider track for its longest gutter run) and everything from step 4 runs
    again, a few rounds at most; a label still without room takes the free spot nearest
@@ -42,7 +43,7 @@ ZONE_ROOM = 2.0  # free space either side of a label's footprint in a gutter zon
 TRACK_ROOM = 6.0  # free space either side of a label on a widened track
 ROUNDS = 3
 
-Obstacles = Callable[[Geometry], Sequence[Box]]
+Obstacles = Callable[[Geometry, Sequence[Sequence[Point]]], Sequence[Box]]  # (positions, polylines) -> boxes
 
 
 def route_grid(
@@ -68,7 +69,7 @@ def route_grid(
     while True:
         geometry = place(spec, nodes, sizes, tracks, zones)
         polylines = paths(routes, tracks, geometry, nodes, edges, offsets)
-        extra = list(obstacles(geometry)) if obstacles is not None else []
+        extra = list(obstacles(geometry, polylines)) if obstacles is not None else []
         arrows = [edge.target is not None for edge in edges]
         placer = LabelPlacer(polylines, geometry.boxes, extra, arrows)
         boxes: list[Optional[Box]] = [None] * len(edges)
