@@ -207,6 +207,11 @@
     zoomAt(factor, r.width / 2, r.height / 2);
   }
 
+  /**
+   * Fit the diagram to the window's width (a wide workflow shrinks until it is whole from
+   * left to right; a small one stays at its own size), centred, or at the top when it is
+   * taller than the window (drag or arrow keys pan down).
+   */
   function fit() {
     const r = viewport.getBoundingClientRect();
     if (!svgSize.width || !svgSize.height || r.width < 2 || r.height < 2) {
@@ -215,13 +220,20 @@
       state.y = 0;
     } else {
       const pad = 16;
-      const s = clampScale(Math.min((r.width - 2 * pad) / svgSize.width, (r.height - 2 * pad) / svgSize.height, 2));
+      const s = clampScale(Math.min((r.width - 2 * pad) / svgSize.width, 1));
       state.scale = s;
       state.x = (r.width - svgSize.width * s) / 2;
-      state.y = Math.max(pad, (r.height - svgSize.height * s) / 2);
+      const height = svgSize.height * s;
+      state.y = height + 2 * pad <= r.height ? (r.height - height) / 2 : pad;
     }
     state.userMoved = false;
     applyTransform();
+  }
+
+  /** The diagram at its own size, the point at the window's centre kept still. */
+  function actualSize() {
+    const r = viewport.getBoundingClientRect();
+    zoomAt(1 / state.scale, r.width / 2, r.height / 2);
   }
 
   viewport.addEventListener('wheel', (e) => {
@@ -316,6 +328,9 @@
       case '0':
         fit();
         break;
+      case '1':
+        actualSize();
+        break;
       case 'ArrowLeft':
         state.x += 40; state.userMoved = true; applyTransform();
         break;
@@ -367,6 +382,9 @@
         break;
       case 'fit':
         fit();
+        break;
+      case 'actual':
+        actualSize();
         break;
       case 'export':
         vscode.postMessage({ type: 'export', view: state.view });

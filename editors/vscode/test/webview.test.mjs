@@ -166,8 +166,12 @@ test('the server SVG renders in the page and is visible', async () => {
   });
   const viewport = await page.$eval('#viewport', (el) => el.getBoundingClientRect().toJSON());
   assert.ok(box.width > 200 && box.height > 30, JSON.stringify(box));
-  // Fitted to the window on first render.
+  // Fitted to the window's width on first render: the wide workflow fills it from side to side.
   assert.ok(box.left >= viewport.left - 1 && box.right <= viewport.right + 1, `${JSON.stringify(box)} in ${JSON.stringify(viewport)}`);
+  const natural = await page.$eval('#canvas svg', (el) => parseFloat(el.getAttribute('width')));
+  assert.ok(natural > viewport.width, `the gitops workflow (${natural} px) is wider than the window`);
+  assert.ok(box.width >= viewport.width - 2 * 16 - 2, `fitted to the width: ${box.width} of ${viewport.width}`);
+  assert.ok(Number((await zoomText()).replace('%', '')) < 100);
   // The node is really on top at its center (not hidden behind something).
   const c = await nodeCenter('n5');
   assert.ok(c.w > 5 && c.h > 5);
@@ -180,6 +184,16 @@ test('the server SVG renders in the page and is visible', async () => {
   assert.match(await page.$eval('#status', (el) => el.textContent), /19 nodes/);
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, 'preview-workflow.png') });
+});
+
+test('1:1 shows the diagram at its own size, Fit brings back the window width', async () => {
+  await page.click('button[data-action="actual"]');
+  assert.equal(await zoomText(), '100%');
+  const width = await page.$eval('#canvas svg', (el) => el.getBoundingClientRect().width);
+  const natural = await page.$eval('#canvas svg', (el) => parseFloat(el.getAttribute('width')));
+  assert.ok(Math.abs(width - natural) < 1, `${width} vs ${natural}`);
+  await page.click('button[data-action="fit"]');
+  assert.ok(Number((await zoomText()).replace('%', '')) < 100);
 });
 
 test('clicking a node posts the reveal message with its id and line', async () => {
