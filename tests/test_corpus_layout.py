@@ -1,0 +1,46 @@
+"""Layout quality on every file of the real-world FlowZap corpus (collected only when the
+corpus is there, see conftest.py): measured on the rendered SVG by tests/layout_quality.py,
+no edges drawn over each other or through a node, every label in the clear, every loop
+frame holding exactly its own nodes; and FlowZap's own templates keep their straight
+hand-overs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from layout_quality import measure
+
+from conftest import corpus_files
+from fz_lsp.document import analyse
+from fz_lsp.render import layout_workflow, render_svg
+
+FILES = corpus_files("*.fz") + corpus_files("truncated/*.partial")
+
+
+def model_of(path: Path):
+    return analyse(path.read_bytes().decode("utf-8")).model
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_corpus_file_layout_has_no_defect(path: Path) -> None:
+    model = model_of(path)
+    quality = measure(render_svg(model), model)
+    assert quality.defects == 0, quality.details
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_hand_overs_between_neighbouring_lanes_are_straight(path: Path) -> None:
+    """A `bottom -> top` edge to the next lane, with nothing between, is one vertical line."""
+    model = model_of(path)
+    layout = layout_workflow(model)
+    at = {id(n.node): n for n in layout.nodes}
+    lanes = list(model.lanes)
+    for e in layout.edges:
+        s, t = e.edge.source.node, e.edge.target.node
+        if s is None or t is None or e.backward or (e.source_side, e.target_side) != ("bottom", "top"):
+            continue
+        if s.lane in lanes and t.lane in lanes and lanes.index(t.lane) == lanes.index(s.lane) + 1:
+            below = [n for n in layout.nodes if n.column == at[id(s)].column and at[id(s)].box.bottom < n.box.y < at[id(t)].box.y]
+            if at[id(s)].column == at[id(t)].column and not below:
+                assert len(e.points) == 2, f"edge {e.edge.index} ({s.id} -> {t.id}) is not straight"

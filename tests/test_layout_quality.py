@@ -1,0 +1,164 @@
+"""The layout-quality checker (tests/layout_quality.py) finds what it must, and the workflow
+view has none of it: on the examples, on our own layout fixtures (fan-out and fan-in,
+back edges, cross-lane replies, loops, decisions with two edges on one handle, a 28-node
+5-lane order/returns diagram) and on generated documents of up to 500 nodes. The
+real-world corpus: test_corpus_layout.py."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from layout_quality import GENERATED, DrawnEdge, DrawnLoop, DrawnNode, Drawing, generated_document, measure, measure_drawing, parse
+
+from fz_lsp.document import analyse
+from fz_lsp.render import layout_workflow, render_svg
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((REPO / "examples").glob("*.fz"))
+FIXTURES = sorted((REPO / "tests" / "fixtures" / "layout").glob("*.fz"))
+sys.path.insert(0, str(REPO / "benchmarks"))
+from bench_render import benchmark_document  # noqa: E402
+
+
+def model_of(path: Path):
+    return analyse(path.read_text(encoding="utf-8")).model
+
+
+# ---------------------------------------------------------------------------
+# The checker
+
+
+def edge(index: int, points, source=("a", "right"), target=("b", "left"), label=None, arrow=True) -> DrawnEdge:
+    return DrawnEdge(index, list(points), arrow, label, source, target)
+
+
+def quality(nodes=(), edges=(), loops=()):
+    return measure_drawing(Drawing(1000, 1000, list(nodes), list(edges), list(loops)))
+
+
+def test_edges_on_one_line_are_caught_unless_they_share_a_port() -> None:
+    first = edge(0, [(0, 100), (300, 100)])
+    other = edge(1, [(200, 0), (200, 100), (400, 100)], source=("c", "bottom"), target=("d", "left"))
+    assert quality(edges=[first, other]).overlaps == 1
+    fan = edge(1, [(0, 100), (50, 100), (50, 200)], target=("d", "top"))
+    assert quality(edges=[first, fan]).defect_counts() == {"trunks": 1}  # 50 px in common from one port
+    stub = edge(1, [(0, 100), (20, 100), (20, 200)], target=("d", "top"))
+    assert quality(edges=[first, stub]).defects == 0  # a short common stub is fine
+    touching = edge(1, [(300, 100), (300, 300)], source=("c", "bottom"), target=("d", "top"))
+    assert quality(edges=[first, touching]).defects == 0
+
+
+def test_edges_through_nodes_are_caught_but_an_end_may_touch_its_outline() -> None:
+    box = DrawnNode(7, "rect", (100, 50, 200, 150))
+    through = edge(0, [(0, 100), (300, 100)])
+    assert quality([box], [through]).through_nodes == 1
+    ending = edge(0, [(0, 100), (100, 100)])
+    assert quality([box], [ending]).defects == 0
+    circle = DrawnNode(8, "circle", (100, 50, 200, 150), radius=50)
+    assert quality([circle], [edge(0, [(0, 100), (100, 100)])]).defects == 0
+    assert quality([circle], [edge(0, [(0, 60), (300, 60)])]).through_nodes == 1  # cuts the disc
+    assert quality([circle], [edge(0, [(0, 52), (110, 52)])]).defects == 0  # only the bounding box's corner
+    diamond = DrawnNode(9, "polygon", (100, 50, 200, 150), polygon=((150, 50), (200, 100), (150, 150), (100, 100)))
+    assert quality([diamond], [edge(0, [(0, 100), (100, 100)])]).defects == 0
+    assert quality([diamond], [edge(0, [(0, 100), (130, 100)])]).through_nodes == 1
+
+
+def test_labels_off_their_own_line_are_caught() -> None:
+    crossing = edge(1, [(150, 0), (150, 300)], source=("c", "bottom"), target=("d", "top"))
+    on_edge = edge(0, [(0, 100), (400, 100)], label=(130, 90, 170, 110))
+    assert quality(edges=[on_edge, crossing]).defect_counts() == {"label_edge": 1}
+    clear = edge(0, [(0, 100), (400, 100)], label=(40, 90, 80, 110))
+    assert quality(edges=[clear, crossing]).defects == 0 and quality(edges=[clear, crossing]).crossings == 1
+    near_arrow = edge(0, [(0, 100), (400, 100)], label=(360, 90, 395, 110))
+    assert quality(edges=[near_arrow]).label_arrow == 1
+    on_node = edge(0, [(0, 100), (400, 100)], label=(40, 90, 80, 110))
+    assert quality([DrawnNode(3, "rect", (70, 0, 90, 95))], [on_node]).label_node == 1
+    twin = edge(2, [(0, 120), (400, 120)], source=("e", "right"), target=("f", "left"), label=(60, 105, 100, 125))
+    assert quality(edges=[clear, twin]).defect_counts() == {"label_label": 1}
+    tab = DrawnLoop(5, [[(30, 80), (90, 80), (90, 200), (30, 200)]], (30, 80, 90, 95), {3})
+    assert quality(edges=[clear], loops=[tab]).label_tab == 1
+
+
+def test_loops_must_hold_exactly_their_members() -> None:
+    member = DrawnNode(1, "rect", (10, 10, 50, 50))
+    other = DrawnNode(2, "rect", (100, 10, 140, 50))
+    ring = [(0, 0), (60, 0), (60, 60), (0, 60)]
+    assert quality([member, other], loops=[DrawnLoop(9, [ring], None, {1})]).defects == 0
+    wide = [(0, 0), (160, 0), (160, 60), (0, 60)]
+    assert quality([member, other], loops=[DrawnLoop(9, [wide], None, {1})]).loop_intruders == 1
+    assert quality([member, other], loops=[DrawnLoop(9, [ring], None, {1, 2})]).loop_missing == 1
+
+
+def test_the_checker_reads_the_renderers_svg() -> None:
+    model = model_of(REPO / "tests" / "fixtures" / "layout" / "loops.fz")
+    drawing = parse(render_svg(model))
+    assert sorted(n.key for n in drawing.nodes) == sorted(n.line for n in model.nodes)
+    assert len(drawing.edges) == len(model.edges)
+    assert sum(e.label is not None for e in drawing.edges) == sum(bool(e.label) for e in model.edges)
+    assert len(drawing.loops) == len(model.loops) and all(lp.rings and lp.tab for lp in drawing.loops)
+
+
+# ---------------------------------------------------------------------------
+# The workflow view has none of it
+
+
+def check_clean(model) -> None:
+    q = measure(render_svg(model), model)
+    assert q.defects == 0, q.details
+
+
+@pytest.mark.parametrize("path", EXAMPLES + FIXTURES, ids=lambda p: p.name)
+def test_examples_and_fixtures_are_clean(path: Path) -> None:
+    check_clean(model_of(path))
+
+
+@pytest.mark.parametrize("seed, nodes, lanes", GENERATED, ids=lambda v: str(v))
+def test_generated_documents_are_clean(seed: int, nodes: int, lanes: int) -> None:
+    check_clean(analyse(generated_document(seed, nodes, lanes)).model)
+
+
+def test_the_benchmark_document_is_clean() -> None:
+    check_clean(analyse(benchmark_document()).model)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 10**6), st.integers(2, 160), st.integers(1, 9))
+def test_any_generated_document_is_clean(seed: int, nodes: int, lanes: int) -> None:
+    check_clean(analyse(generated_document(seed, nodes, lanes)).model)
+
+
+def attachment_points(model, node_id: str, side: str) -> list[tuple[float, float]]:
+    layout = layout_workflow(model)
+    points = []
+    for e in layout.edges:
+        if e.edge.source.node is not None and e.edge.source.node.id == node_id and e.source_side == side:
+            points.append(e.points[0])
+        if e.edge.target.node is not None and e.edge.target.node.id == node_id and e.target_side == side:
+            points.append(e.points[-1])
+    return points
+
+
+def test_a_fan_out_and_a_fan_in_spread_their_ends() -> None:
+    model = model_of(REPO / "tests" / "fixtures" / "layout" / "fan-out-fan-in.fz")
+    for node, side in (("n2", "right"), ("n7", "left")):
+        points = attachment_points(model, node, side)
+        assert len(points) == 4 and len(set(points)) == 4, (node, points)
+
+
+def test_a_decisions_two_edges_on_one_handle_leave_apart() -> None:
+    model = model_of(REPO / "tests" / "fixtures" / "layout" / "decisions.fz")
+    for node, side in (("n2", "right"), ("n2", "bottom"), ("n6", "top")):
+        points = attachment_points(model, node, side)
+        assert len(points) == 2 and points[0] != points[1], (node, side, points)
+
+
+def test_lanes_reuse_columns_for_parallel_branches() -> None:
+    layout = layout_workflow(model_of(REPO / "tests" / "fixtures" / "layout" / "fan-out-fan-in.fz"))
+    at = {n.node.id: n for n in layout.nodes}
+    branches = [at[f"n{i}"] for i in (3, 4, 5, 6)]
+    assert {n.column for n in branches} == {at["n2"].column + 1}  # one column, four rows
+    assert sorted(n.row for n in branches) == [0, 1, 2, 3]

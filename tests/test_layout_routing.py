@@ -1,0 +1,159 @@
+"""Phases 4 and 5 of the grid router (fz_lsp/render/layout/routing.py, coordinates.py,
+router.py): routes through empty cells and gutters, one track per gutter run, gutters
+sized for their tracks, polylines.
+
+The generic router is also checked on its own, with random boxes on random grids (no
+FlowZap, no lanes: the way another view would use it), by the same quality checker the
+workflow tests use."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from layout_quality import DrawnEdge, DrawnNode, Drawing, measure_drawing
+
+from fz_lsp.render.layout.coordinates import ZONE_EDGE, attachment, plan_gutter
+from fz_lsp.render.layout.geometry import Box
+from fz_lsp.render.layout.grid import GridEdge, GridLayout, GridNode, GridSpec
+from fz_lsp.render.layout.router import route_grid
+from fz_lsp.render.layout.routing import HTRACK, PORT, VTRACK, Run, assign_tracks, plan_routes
+
+SPEC = GridSpec(rows=3, columns=3)
+
+
+def grid(*cells: tuple[int, int]) -> list[GridNode]:
+    return [GridNode(r, c, 120, 48) for r, c in cells]
+
+
+def lines(nodes, edges, spec=SPEC):
+    return [route.lines for route in plan_routes(spec, nodes, edges)]
+
+
+def test_neighbours_facing_each_other_are_joined_straight() -> None:
+    nodes = grid((0, 0), (0, 2), (2, 0))
+    routes = plan_routes(SPEC, nodes, [GridEdge(0, "right", 1, "left"), GridEdge(0, "bottom", 2, "top")])
+    assert [r.lines for r in routes] == [[(PORT, 0)], [(PORT, 2)]] and all(r.straight for r in routes)
+
+
+def test_one_bend_when_the_corner_and_the_way_are_empty() -> None:
+    nodes = grid((0, 0), (2, 2))
+    assert lines(nodes, [GridEdge(0, "right", 1, "top")]) == [[(PORT, 0), (PORT, 1)]]
+    assert lines(nodes, [GridEdge(0, "bottom", 1, "left")]) == [[(PORT, 0), (PORT, 1)]]
+
+
+def test_two_bends_through_the_gutter_nearest_the_source() -> None:
+    nodes = grid((0, 0), (2, 2))
+    assert lines(nodes, [GridEdge(0, "right", 1, "left")]) == [[(PORT, 0), (VTRACK, 1), (PORT, 1)]]
+    assert lines(nodes, [GridEdge(0, "bottom", 1, "top")]) == [[(PORT, 0), (HTRACK, 1), (PORT, 1)]]
+
+
+def test_gutters_only_when_cells_block_the_way() -> None:
+    nodes = grid((0, 0), (0, 1), (0, 2))
+    # from node 0 to node 2 across node 1: around below, through two column gutters
+    assert lines(nodes, [GridEdge(0, "right", 2, "left")]) == [[(PORT, 0), (VTRACK, 1), (HTRACK, 1), (VTRACK, 2), (PORT, 1)]]
+    # back to the start of the row: out right, below, into the left side
+    assert lines(nodes, [GridEdge(2, "right", 0, "left")]) == [[(PORT, 0), (VTRACK, 3), (HTRACK, 1), (VTRACK, 0), (PORT, 1)]]
+
+
+def test_a_self_loop_on_one_side_is_a_c_shape() -> None:
+    assert lines(grid((1, 1)), [GridEdge(0, "right", 0, "right")]) == [[(PORT, 0), (VTRACK, 2), (PORT, 1)]]
+
+
+def test_a_one_ended_edge_is_its_end_alone() -> None:
+    assert lines(grid((1, 1)), [GridEdge(0, "right", None, "left"), GridEdge(None, "right", 0, "top")]) == [[(PORT, 0)], [(PORT, 3)]]
+
+
+def run(lo: int, hi: int, ends, edge: int) -> Run:
+    return Run(True, 1, lo, hi, edge, 1, ends)
+
+
+def test_meeting_runs_get_their_own_tracks_and_apart_ones_share() -> None:
+    runs = [run(1, 5, ((-1, 1000), (1, 5000)), 0), run(3, 7, ((-1, 3000), (1, 7000)), 1), run(9, 11, ((-1, 9000), (1, 11000)), 2)]
+    tracks = assign_tracks(runs)
+    assert tracks.slots == {(True, 1): 2}
+    assert runs[0].slot != runs[1].slot and runs[2].slot == 0
+
+
+def test_nested_returns_are_ordered_so_they_do_not_cross() -> None:
+    # two C shapes returning to the left: the shorter one runs inside the longer one
+    outer = run(1, 9, ((-1, 1000), (-1, 9000)), 0)
+    inner = run(3, 7, ((-1, 3000), (-1, 7000)), 1)
+    assign_tracks([outer, inner])
+    assert inner.slot < outer.slot
+
+
+def test_gutter_plans() -> None:
+    assert plan_gutter([], 0.0, False, 40.0).size == 40.0
+    two = plan_gutter([10.0, 10.0], 0.0, False, 20.0)
+    assert two.size == 46.0 and two.offsets == [-5.0, 5.0]
+    zone = plan_gutter([], 100.0, False, 40.0)
+    assert zone.size == 100 + 2 * ZONE_EDGE and zone.zone_at == 0.0
+    divided = plan_gutter([10.0], 0.0, True, 60.0)
+    assert divided.offsets[0] != divided.zone_at  # a track never runs on a divider
+
+
+def test_attachment_points_lie_on_the_outline() -> None:
+    box = Box(0, 0, 100, 60)
+    assert attachment(box, "rect", "left", 10) == (0, 40)
+    assert attachment(box, "rect", "bottom", -20) == (30, 60)
+    x, y = attachment(box, "diamond", "right", 15)
+    assert (x, y) == (75.0, 45)  # on the diamond's edge: |dx|/50 + |dy|/30 = 1
+    cx, cy = attachment(Box(0, 0, 60, 60), "circle", "top", 0)
+    assert (cx, cy) == (30, 0)
+
+
+# ---------------------------------------------------------------------------
+# The generic router on random grids
+
+
+def drawing(layout: GridLayout, edges: list[GridEdge]) -> Drawing:
+    nodes = [DrawnNode(i, "rect", (b.x, b.y, b.right, b.bottom)) for i, b in enumerate(layout.boxes)]
+    drawn = []
+    for i, (edge, points) in enumerate(zip(edges, layout.paths)):
+        if not points:
+            continue
+        label = layout.labels[i]
+        drawn.append(
+            DrawnEdge(
+                i,
+                list(points),
+                edge.target is not None,
+                (label.x, label.y, label.right, label.bottom) if label is not None else None,
+                (edge.source, edge.source_side) if edge.source is not None else None,
+                (edge.target, edge.target_side) if edge.target is not None else None,
+            )
+        )
+    return Drawing(layout.right, layout.bottom, nodes, drawn, [])
+
+
+SIDES = st.sampled_from(["left", "right", "top", "bottom"])
+
+
+@st.composite
+def grids(draw):
+    rows, columns = draw(st.integers(1, 5)), draw(st.integers(1, 6))
+    cells = draw(st.lists(st.tuples(st.integers(0, rows - 1), st.integers(0, columns - 1)), min_size=1, max_size=rows * columns, unique=True))
+    nodes = [GridNode(r, c, draw(st.integers(50, 200)), draw(st.integers(30, 110))) for r, c in cells]
+    ends = st.one_of(st.none(), st.integers(0, len(nodes) - 1)) if draw(st.booleans()) else st.integers(0, len(nodes) - 1)
+    edges = []
+    for _ in range(draw(st.integers(0, 3 * len(nodes)))):
+        label = (draw(st.integers(20, 140)), draw(st.sampled_from([20, 34]))) if draw(st.booleans()) else None
+        edges.append(GridEdge(draw(ends), draw(SIDES), draw(ends), draw(SIDES), label))
+    return GridSpec(rows, columns, row_dividers=frozenset(draw(st.sets(st.integers(1, rows - 1), max_size=2))) if rows > 1 else frozenset()), nodes, edges
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(grids())
+def test_the_router_never_overlaps_edges_crosses_boxes_or_hides_labels(case) -> None:
+    spec, nodes, edges = case
+    layout = route_grid(spec, nodes, edges)
+    for box, node in zip(layout.boxes, nodes):
+        assert box.w >= node.width and box.h >= node.height
+    for edge, points in zip(edges, layout.paths):
+        if edge.source is None and edge.target is None:
+            assert points == ()
+            continue
+        for a, b in zip(points, points[1:]):
+            assert a[0] == b[0] or a[1] == b[1], f"not orthogonal: {points}"
+    quality = measure_drawing(drawing(layout, edges))
+    assert quality.defects == 0, quality.details
