@@ -32,6 +32,7 @@ from typing import Sequence
 from fz_lsp.render.layout.ranks import Arc, Link, cycle_closing, row_step
 
 SWEEPS = 4
+BAND_SPAN = 1000  # a lane's weight in a barycentre: lanes first, rows within them
 
 
 def row_arcs(bands: Sequence[int], links: Sequence[Link], backward: set[int]) -> list[Arc]:
@@ -80,18 +81,33 @@ def assign_rows(
         incoming[arc.head].append(arc)
         outgoing[arc.tail].append(arc.head)
         indegree[arc.head] += 1
-    ready = [(columns[v], v) for v in range(node_count) if indegree[v] == 0 and not (skip and skip[v])]
-    heapq.heapify(ready)
+    neighbours: list[list[int]] = [[] for _ in range(node_count)]
+    for link in links:
+        if link.source != link.target:
+            neighbours[link.source].append(link.target)
+            neighbours[link.target].append(link.source)
+    placed = [False] * node_count
     rows = [0] * node_count
+
+    def key(v: int) -> tuple[int, float, int]:
+        # nodes of one column claim rows in the order of their neighbours' heights: a node
+        # linked to the lanes above takes an upper row, one linked to the lanes below a lower
+        # one (the barycentre heuristic, applied while the column fills)
+        near = [bands[w] * BAND_SPAN + (rows[w] if placed[w] else 0) for w in neighbours[v]]
+        return (columns[v], sum(near) / len(near) if near else bands[v] * BAND_SPAN, v)
+
+    ready = [key(v) for v in range(node_count) if indegree[v] == 0 and not (skip and skip[v])]
+    heapq.heapify(ready)
     taken: dict[tuple[int, int], dict[int, int]] = {}
     while ready:
-        _, v = heapq.heappop(ready)
+        _, _, v = heapq.heappop(ready)
         wish = max((rows[a.tail] + a.length for a in incoming[v]), default=0)
         rows[v] = _claim_row(taken.setdefault((bands[v], columns[v]), {}), wish)
+        placed[v] = True
         for w in outgoing[v]:
             indegree[w] -= 1
             if indegree[w] == 0:
-                heapq.heappush(ready, (columns[w], w))
+                heapq.heappush(ready, key(w))
     return normalise_rows(bands, rows), arcs
 
 
