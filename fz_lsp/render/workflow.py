@@ -35,7 +35,7 @@ from fz_lsp.render.layout.loops import frame as loop_region
 from fz_lsp.render.layout.ordering import assign_rows, order_rows, place_unlinked
 from fz_lsp.render.layout.ranks import Link, assign_columns
 from fz_lsp.render.layout.router import route_grid
-from fz_lsp.render.textmeasure import block_width, line_height, wrap
+from fz_lsp.render.textmeasure import block_width, line_height, text_width, wrap
 
 __all__ = ["Box", "NORMALS", "Point", "layout_workflow", "union"]
 
@@ -252,9 +252,13 @@ def node_content(node: Node) -> NodeContent:
 
 
 def _wrappings(text: str, widths: Sequence[float]) -> list[Optional[TextBlock]]:
-    """`text` wrapped at each width, narrowest first, up to the first width that holds it on one line."""
+    """`text` wrapped at each width, narrowest first, up to the first width that holds it on
+    one line; widths narrower than its longest word are left out (no word is cut to make a
+    shape smaller) unless none is wide enough."""
+    longest = max((text_width(word, FONT_SIZE) for word in text.split()), default=0.0)
+    usable = [w for w in widths if w >= longest] or [widths[-1]]
     out = []
-    for width in widths:
+    for width in usable:
         block = text_block(text, width, FONT_SIZE, "label")
         out.append(block)
         if block is None or len(block.lines) == 1:
