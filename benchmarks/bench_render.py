@@ -5,9 +5,11 @@ hand-overs and replies between lanes), times `render_svg` on its model (median o
 runs, analysis excluded and reported apart), and renders the equivalent graph (one
 cluster per lane, same labels, shapes and edges) with `dot -Tsvg` in the same run.
 Prints a markdown table and writes it to the "## Rendering" section of
-benchmarks/RESULTS.md (replaced if present, appended otherwise).
+benchmarks/RESULTS.md (replaced if present, appended otherwise); then runs the layout
+quality benchmark (benchmarks/bench_layout.py: crossings, defects and sizes before and
+after the layout rewrite), unless --no-layout.
 
-    .venv/bin/python benchmarks/bench_render.py [--runs 21] [--dot-runs 5] [--no-write]
+    .venv/bin/python benchmarks/bench_render.py [--runs 21] [--dot-runs 5] [--no-write] [--no-layout]
 """
 
 from __future__ import annotations
@@ -135,6 +137,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=21, help="timed runs of each fz-lsp rendering")
     parser.add_argument("--dot-runs", type=int, default=5, help="timed runs of dot")
     parser.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md alone")
+    parser.add_argument("--no-layout", action="store_true", help="skip the layout quality benchmark")
     args = parser.parse_args()
 
     text = benchmark_document()
@@ -169,26 +172,31 @@ def main() -> int:
     table = ["| renderer | median (ms) | runs |", "|---|---:|---:|"]
     table += [f"| {name} | {ms:.1f} | {runs} |" for name, ms, runs in rows]
     ratio = dot_ms / workflow
+    cold_ratio = dot_ms / workflow_cold
     verdict = (
-        f"fz-lsp's workflow rendering is **{ratio:.1f}x faster** than `dot`"
-        if ratio > 1
-        else f"fz-lsp's workflow rendering is **{1 / ratio:.1f}x slower** than `dot`"
+        f"fz-lsp's workflow rendering is **{ratio:.1f}x faster** than `dot` ({cold_ratio:.1f}x with its text caches emptied first)"
+        if min(ratio, cold_ratio) > 1
+        else f"fz-lsp's workflow rendering is **{1 / min(ratio, cold_ratio):.1f}x slower** than `dot` at worst"
     )
-    goal = "met" if max(workflow, workflow_cold) < GOAL_MS and ratio > 1 else "NOT met"
+    goal = "met" if max(workflow, workflow_cold) < GOAL_MS and min(ratio, cold_ratio) > 1 else "NOT met"
+    load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
     section = "\n".join(
         [
             SECTION,
             "",
             f"Run on {datetime.date.today().isoformat()} with `benchmarks/bench_render.py`; "
-            f"machine: {os.cpu_count()} CPUs (`nproc`), {cpu_model()}, Python {platform.python_version()}.",
+            f"machine: {os.cpu_count()} CPUs (`nproc`), {cpu_model()}, Python {platform.python_version()}; "
+            f"load average {load} at the end (other work shares the machine: compare the ratio, measured in the same run).",
             "",
             f"Document: {len(model.lanes)} lanes, {len(model.nodes)} nodes, {edges} edges "
             f"({len(text):,} characters); Graphviz gets the same graph with one cluster per lane.",
             "",
             *table,
             "",
-            f"{verdict} (ratio {ratio:.1f}, process start-up included; {dot_ms - dot_start_ms:.1f} ms without it). "
-            f"Goal (faster than dot and under {GOAL_MS:.0f} ms): {goal}.",
+            f"{verdict} (process start-up included; `dot` takes {dot_ms - dot_start_ms:.1f} ms without it). "
+            f"Goal (faster than dot and under {GOAL_MS:.0f} ms): {goal}. The workflow layout routes every edge on a "
+            "track of its own and places every label in the clear (see Layout quality below); before that rewrite "
+            "the same document rendered 4.2x faster than `dot` (2026-11-27).",
             "",
         ]
     )
@@ -196,6 +204,11 @@ def main() -> int:
     if not args.no_write:
         update_results(section)
         print(f"(written to {RESULTS.relative_to(REPO)})")
+    if not args.no_layout:
+        import bench_layout
+
+        sys.argv = [sys.argv[0]] + (["--no-write"] if args.no_write else [])
+        return bench_layout.main()
     return 0
 
 

@@ -51,3 +51,10 @@ def test_a_label_with_no_room_is_reported_and_the_last_resort_finds_a_free_spot(
     assert placer.place(0, 60, 20) is None
     spot = placer.place_anywhere(0, 60, 20)
     assert spot is not None and not any(spot.overlaps(w) for w in walls)
+
+
+def test_an_edge_numbered_past_the_small_integers_keeps_its_label_on_its_line() -> None:
+    # edges are told apart by number: edge 300 must not take its own line for an obstacle
+    paths = [[(0, float(k * 40)), (200, float(k * 40))] for k in range(301)]
+    placer = LabelPlacer(paths, [], [], [False] * 301)
+    assert placer.place(300, 40, 20) == Box(80, 12000 - 10, 40, 20)

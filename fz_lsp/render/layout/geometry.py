@@ -124,7 +124,7 @@ class BoxIndex:
                 if not bucket:
                     continue
                 for kind, a, b, cc, d, owner in bucket:
-                    if owner is not None and owner is ignore:
+                    if owner is not None and owner == ignore:
                         continue
                     if kind == 0:
                         if a < x1 and x0 < cc and b < y1 and y0 < d:
