@@ -13,6 +13,7 @@ import http.client
 import math
 import re
 import socket
+import struct
 import time
 import unicodedata
 import xml.etree.ElementTree as ET
@@ -709,3 +710,18 @@ def test_connection_limit_and_stop(preview) -> None:
             pass  # ends: the server closed the stream
     with pytest.raises(OSError):
         get(url)
+
+
+def test_the_readme_picture_is_the_current_rendering() -> None:
+    """README.md shows docs/gitops-workflow.png, a Chromium screenshot of docs/gitops-workflow.svg.
+    Regenerate both after a layout change:
+        fz-lsp render examples/gitops.fz -o docs/gitops-workflow.svg
+        chromium --headless --no-sandbox --screenshot=docs/gitops-workflow.png --window-size=W,H docs/gitops-workflow.svg
+    (W x H: the SVG's width and height, rounded up)."""
+    svg = (REPO / "docs" / "gitops-workflow.svg").read_text(encoding="utf-8")
+    assert svg == render_svg(read_model(GITOPS)), "docs/gitops-workflow.svg is stale (see this test's docstring)"
+    png = (REPO / "docs" / "gitops-workflow.png").read_bytes()
+    root = ET.fromstring(svg)
+    size = (math.ceil(float(root.get("width"))), math.ceil(float(root.get("height"))))
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", png[16:24]) == size, "docs/gitops-workflow.png is stale"
+    assert "(docs/gitops-workflow.png)" in (REPO / "README.md").read_text(encoding="utf-8")
