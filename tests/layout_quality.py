@@ -437,13 +437,15 @@ def _edges_against_edges(d: Drawing, q: Quality) -> None:
     overlap: dict[tuple[int, int], float] = defaultdict(float)
     for lines in (horizontal, vertical):
         for key in list(lines):
-            runs = lines[key] + lines.get(key + 1, [])
+            # runs of this line and the next (a line within EPS may round either way); a pair
+            # of two runs of the next line is counted when that line's turn comes
+            runs = [(*run, True) for run in lines[key]] + [(*run, False) for run in lines.get(key + 1, [])]
             runs.sort(key=lambda r: r[0])
-            for i, (lo, hi, at, e) in enumerate(runs):
-                for lo2, hi2, at2, f in runs[i + 1 :]:
+            for i, (_, hi, at, e, mine) in enumerate(runs):
+                for lo2, hi2, at2, f, mine2 in runs[i + 1 :]:
                     if lo2 >= hi:
                         break
-                    if f is e or abs(at - at2) > EPS:
+                    if f is e or abs(at - at2) > EPS or not (mine or mine2):
                         continue
                     pair = (min(e.index, f.index), max(e.index, f.index))
                     overlap[pair] += min(hi, hi2) - lo2
@@ -480,7 +482,7 @@ def _edges_against_nodes(d: Drawing, q: Quality) -> None:
     for edge in d.edges:
         ends = {edge.source[0] if edge.source else None, edge.target[0] if edge.target else None}
         segments = edge.segments
-        for k, (a, b) in enumerate(segments):
+        for a, b in segments:
             for node in buckets.near(_segment_rect(a, b)):
                 inside = _length_in_shape(a, b, node)
                 if inside > 1.0:

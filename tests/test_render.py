@@ -32,7 +32,7 @@ from fz_lsp.document import analyse
 from fz_lsp.model import Model, Node
 from fz_lsp.render import layout_sequence, layout_workflow, render_command, render_html, render_svg
 from fz_lsp.render.textmeasure import clusters, text_width, wrap
-from fz_lsp.render.workflow import OUTSIDE_LANES_TITLE, Box
+from fz_lsp.render.workflow import OUTSIDE_LANES_TITLE, Box, NodeLayout
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((REPO / "examples").glob("*.fz"))
@@ -160,7 +160,7 @@ def check_end(point, following, box: Box, shape: str, side: str) -> None:
     assert dx * nx + dy * ny > 0 and dx * ny == pytest.approx(dy * nx), f"does not leave the {side} side outwards"
 
 
-def check_orthogonal_route(points, s: "NodeLayout", s_side: str, t: "NodeLayout", t_side: str) -> None:
+def check_orthogonal_route(points, s: NodeLayout, s_side: str, t: NodeLayout, t_side: str) -> None:
     assert len(points) >= 2
     for a, b in zip(points, points[1:]):
         assert a != b and (a[0] == b[0] or a[1] == b[1]), f"not orthogonal: {points}"
