@@ -3,7 +3,8 @@
 Generates a 500-node, 20-lane FlowZap document (a flow per lane with decision branches,
 hand-overs and replies between lanes), times `render_svg` on its model (median of N
 runs, analysis excluded and reported apart), and renders the equivalent graph (one
-cluster per lane, same labels, shapes and edges) with `dot -Tsvg` in the same run.
+cluster per lane, same labels, shapes and edges) with `dot -Tsvg` in the same run, every
+series timed in rotation with the others so that all share the machine's load alike.
 Prints a markdown table and writes it to the "## Rendering" section of
 benchmarks/RESULTS.md (replaced if present, appended otherwise); then runs the layout
 quality benchmark (benchmarks/bench_layout.py: crossings, defects and sizes before and
@@ -100,6 +101,19 @@ def median_ms(action: Callable[[], object], runs: int) -> float:
     return statistics.median(times)
 
 
+def interleaved_medians(actions: dict[str, tuple[Callable[[], object], int]]) -> dict[str, float]:
+    """Median ms of each action, the runs taken in rotation so that all of them share the
+    machine's load alike (other work on a busy machine skews series run one after another)."""
+    times: dict[str, list[float]] = {name: [] for name in actions}
+    while any(len(times[name]) < runs for name, (_, runs) in actions.items()):
+        for name, (action, runs) in actions.items():
+            if len(times[name]) < runs:
+                started = time.perf_counter()
+                action()
+                times[name].append((time.perf_counter() - started) * 1000)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
 def _render_cold(model: Model) -> str:
     text_width.cache_clear()
     char_em.cache_clear()
@@ -144,9 +158,6 @@ def main() -> int:
     model = analyse(text).model
     render_svg(model)  # warm-up: text measuring caches, imports
     analysis = median_ms(lambda: analyse(text).model, args.runs)
-    workflow = median_ms(lambda: render_svg(model, "workflow"), args.runs)
-    workflow_cold = median_ms(lambda: _render_cold(model), args.runs)
-    sequence = median_ms(lambda: render_svg(model, "sequence"), args.runs)
 
     dot = shutil.which("dot")
     if dot is None:
@@ -156,8 +167,17 @@ def main() -> int:
         graph, empty = Path(tmp) / "graph.dot", Path(tmp) / "empty.dot"
         graph.write_text(dot_source(model), encoding="utf-8")
         empty.write_text("digraph empty {}\n", encoding="utf-8")
-        dot_ms = median_ms(lambda: run_dot(dot, graph), args.dot_runs)
-        dot_start_ms = median_ms(lambda: run_dot(dot, empty), args.dot_runs)
+        medians = interleaved_medians(
+            {
+                "workflow": (lambda: render_svg(model, "workflow"), args.runs),
+                "cold": (lambda: _render_cold(model), args.runs),
+                "sequence": (lambda: render_svg(model, "sequence"), args.runs),
+                "dot": (lambda: run_dot(dot, graph), args.dot_runs),
+                "dot start": (lambda: run_dot(dot, empty), args.dot_runs),
+            }
+        )
+    workflow, workflow_cold, sequence = medians["workflow"], medians["cold"], medians["sequence"]
+    dot_ms, dot_start_ms = medians["dot"], medians["dot start"]
     dot_version = subprocess.run([dot, "-V"], capture_output=True, text=True).stderr.strip()
 
     edges = sum(1 for e in model.edges if e.source.node is not None and e.target.node is not None)
