@@ -140,11 +140,17 @@ class Translator:
 
     # -- the keywords ------------------------------------------------------------
 
+    # Values are used as they are (str() of each): a `Msg` or `Listing` value is rendered by
+    # `render`. A placeholder no argument fills is shown as it is (never an exception).
+
     def _(self, template: str, /, **args: Any) -> str:
         fmt = self._prepared.get(template)
         if fmt is None:
             fmt = self._prepare(template, template, self._catalog.gettext(template) if self._catalog else template)
-        return fmt.format_map(self._values(args)) if args else fmt.format_map(_Missing())
+        try:
+            return fmt.format(**args)
+        except (KeyError, IndexError):
+            return fmt.format_map(_Missing(args))
 
     def _n(self, singular: str, plural: str, n: int, /, **args: Any) -> str:
         args.setdefault("n", n)
@@ -157,7 +163,10 @@ class Translator:
         if fmt is None:
             english = singular if n == 1 else plural
             fmt = self._prepare(key, english, translated)
-        return fmt.format_map(self._values(args))
+        try:
+            return fmt.format(**args)
+        except (KeyError, IndexError):
+            return fmt.format_map(_Missing(args))
 
     def _p(self, context: str, template: str, /, **args: Any) -> str:
         key = (context, template)
@@ -165,7 +174,10 @@ class Translator:
         if fmt is None:
             translated = self._catalog.pgettext(context, template) if self._catalog else template
             fmt = self._prepare(key, template, translated)
-        return fmt.format_map(self._values(args)) if args else fmt.format_map(_Missing())
+        try:
+            return fmt.format(**args)
+        except (KeyError, IndexError):
+            return fmt.format_map(_Missing(args))
 
     # -- helpers -------------------------------------------------------------------
 
@@ -173,7 +185,7 @@ class Translator:
         """A `Msg` or `Listing` in this language (a plain string is returned as it is)."""
         kind = type(message)
         if kind is Msg:
-            args = dict(message.args)
+            args = {k: self._value(v) for k, v in message.args}
             if message.plural is not None:
                 return self._n(message.template, message.plural, message.count, **args)
             return self._(message.template, **args)
@@ -209,14 +221,6 @@ class Translator:
         if kind is Msg or kind is Listing:
             return self.render(value)
         return value
-
-    def _values(self, args: dict) -> _Missing:
-        out = _Missing(args)
-        for k, v in args.items():
-            kind = type(v)
-            if kind is not str and kind is not int:
-                out[k] = self._value(v)
-        return out
 
     def _prepare(self, key: Any, english: str, translated: str) -> str:
         """The format string of a message: the translation when it has exactly the English
