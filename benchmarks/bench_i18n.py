@@ -199,7 +199,7 @@ def report(lines: int, diagnostics: int, inproc: dict, protocol: dict, args, sta
         "| measurement | English | 简体中文 (ratio) | Français (ratio) |\n|---|---:|---:|---:|\n"
         + "\n".join(rows) + "\n\n"
         "Translators are built once per language (the `.mo` catalog read once) and keep each message's prepared "
-        "format string, so a translated message costs a dictionary lookup and a `str.format_map`, as an English "
+        "format string, so a translated message costs a dictionary lookup and one `str.format`, as an English "
         "one does; no file is read per diagnostic.\n"
     )
 
