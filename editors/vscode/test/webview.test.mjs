@@ -18,6 +18,7 @@ import { ARTIFACTS, GITOPS, fileUri, loadTemplate, startServer, unpackVsix, with
 const CHROMIUM = process.env.FZ_CHROMIUM || '/usr/bin/chromium';
 const gitopsLines = readFileSync(GITOPS, 'utf8').split('\n');
 const N5_LINE = gitopsLines.findIndex((l) => l.startsWith('n5:'));
+const NODES = gitopsLines.filter((l) => /^\s*n\d+\s*:/.test(l)).length; // 19 in the corpus file, 21 in examples/gitops.fz
 
 let unpacked;
 let svgs; // {workflow, sequence}
@@ -159,7 +160,7 @@ async function nodeCenter(id) {
 
 test('the server SVG renders in the page and is visible', async () => {
   await render(svgs.workflow);
-  assert.equal(await page.$$eval('#canvas [data-node]', (els) => els.length), 19);
+  assert.equal(await page.$$eval('#canvas [data-node]', (els) => els.length), NODES);
   const box = await page.$eval('#canvas svg', (el) => {
     const r = el.getBoundingClientRect();
     return { left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height };
@@ -181,7 +182,7 @@ test('the server SVG renders in the page and is visible', async () => {
   const fill = await page.$eval('#canvas [data-edge] path, #canvas [data-edge] line, #canvas [data-edge] polyline', (el) => getComputedStyle(el).fill);
   assert.equal(fill, 'none');
   assert.equal(await page.$eval('#placeholder', (el) => el.hidden), true);
-  assert.match(await page.$eval('#status', (el) => el.textContent), /19 nodes/);
+  assert.match(await page.$eval('#status', (el) => el.textContent), new RegExp(`${NODES} nodes`));
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, 'preview-workflow.png') });
 });
@@ -317,9 +318,9 @@ test('an error keeps the last diagram and shows a message', async () => {
   await page.evaluate(() => window.postMessage({ type: 'error', message: 'The FlowZap language server is not running.' }, '*'));
   await page.waitForFunction(() => !document.getElementById('error').hidden, { timeout: 3000 });
   assert.match(await page.$eval('#error', (e) => e.textContent), /not running/);
-  assert.equal(await page.$$eval('#canvas [data-node]', (els) => els.length), 19);
+  assert.equal(await page.$$eval('#canvas [data-node]', (els) => els.length), NODES);
   await page.evaluate(() => window.postMessage({ type: 'render', svg: 'not svg at all', view: 'workflow' }, '*'));
   await page.waitForFunction(() => /not a valid SVG/.test(document.getElementById('error').textContent), { timeout: 3000 });
-  assert.equal(await page.$$eval('#canvas [data-node]', (els) => els.length), 19);
+  assert.equal(await page.$$eval('#canvas [data-node]', (els) => els.length), NODES);
   assert.deepEqual(pageErrors, []);
 });
