@@ -30,7 +30,8 @@ import logging
 import os
 import sys
 import threading
-from typing import Any, Optional
+from contextlib import AbstractContextManager
+from typing import Any
 
 from lsprotocol import types
 
@@ -87,8 +88,8 @@ class ClientLogHandler(logging.Handler):
         self._stderr_format = logging.Formatter("fz-lsp %(levelname)s %(name)s: %(message)s")
         self._held: list[logging.LogRecord] = []
         self._live = False
-        self._loop: Optional[asyncio.AbstractEventLoop] = None
-        self._loop_thread: Optional[int] = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread: int | None = None
         self._sending = threading.local()
 
     # -- session --------------------------------------------------------------
@@ -137,7 +138,7 @@ class ClientLogHandler(logging.Handler):
 
     # -- internals --------------------------------------------------------------
 
-    def _held_lock(self):
+    def _held_lock(self) -> AbstractContextManager[Any]:
         lock = self.lock
         assert lock is not None
         return lock

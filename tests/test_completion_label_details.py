@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import pytest
 import pytest_lsp
+from conftest import SERVER_COMMAND, SERVER_ENV, R, Session, initialize_params
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
-
-from conftest import R, SERVER_COMMAND, SERVER_ENV, Session, initialize_params
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -65,15 +64,25 @@ async def _complete(client: LanguageClient, line_text: str, column: int) -> list
     lines[EDGE_LINE] = line_text
     uri = await Session(client).open("\n".join(lines), "label-details")
     result = await client.text_document_completion_async(
-        types.CompletionParams(text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(EDGE_LINE, column))
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(EDGE_LINE, column),
+        )
     )
     assert isinstance(result, types.CompletionList)
     return list(result.items)
 
 
 def _rows(items: list[types.CompletionItem]) -> list[tuple]:
-    return [(i.label, i.label_details.detail if i.label_details else None,
-             i.label_details.description if i.label_details else None, i.detail) for i in items]
+    return [
+        (
+            i.label,
+            i.label_details.detail if i.label_details else None,
+            i.label_details.description if i.label_details else None,
+            i.detail,
+        )
+        for i in items
+    ]
 
 
 async def test_every_target_row_shows_its_label(vscode_like: LanguageClient):

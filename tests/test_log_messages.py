@@ -18,10 +18,16 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
+from conftest import (
+    ROOT,
+    SERVER_COMMAND,
+    SERVER_ENV,
+    Session,
+    eventually,
+    initialize_params,
+)
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
-
-from conftest import ROOT, SERVER_COMMAND, SERVER_ENV, Session, eventually, initialize_params
 from test_protocol_misuse import LspProcess, frame
 
 STDERR_DIR = Path(tempfile.mkdtemp(prefix="fz-lsp-stderr-"))
@@ -30,7 +36,13 @@ STDERR_DIR = Path(tempfile.mkdtemp(prefix="fz-lsp-stderr-"))
 def _config(stderr_file: Path) -> ClientServerConfig:
     """The real server, its standard error written to `stderr_file`."""
     return ClientServerConfig(
-        server_command=["sh", "-c", 'exec "$@" 2>"$FZ_TEST_STDERR"', "sh", *SERVER_COMMAND],
+        server_command=[
+            "sh",
+            "-c",
+            'exec "$@" 2>"$FZ_TEST_STDERR"',
+            "sh",
+            *SERVER_COMMAND,
+        ],
         server_env={**SERVER_ENV, "FZ_TEST_STDERR": str(stderr_file)},
     )
 
@@ -40,7 +52,7 @@ SESSION_STDERR = STDERR_DIR / "session.txt"
 
 START_UP = f"fz-lsp {__import__('fz_lsp').__version__}: Python "
 
-DOC = "User { # User\nn1: circle label:\"Start\"\nn2: rectangle label:\"Review\"\nn1.handle(right) -> n2.handle(left)\n}\n"
+DOC = 'User { # User\nn1: circle label:"Start"\nn2: rectangle label:"Review"\nn1.handle(right) -> n2.handle(left)\n}\n'
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -65,7 +77,11 @@ def _messages(client: LanguageClient) -> list[tuple[types.MessageType, str]]:
 
 @in_module_loop
 async def test_the_start_up_line_is_an_info_log_message(client: LanguageClient):
-    await eventually(lambda: any(m.startswith(START_UP) for _, m in _messages(client)), 10, "the start-up line")
+    await eventually(
+        lambda: any(m.startswith(START_UP) for _, m in _messages(client)),
+        10,
+        "the start-up line",
+    )
     [(kind, line)] = [(k, m) for k, m in _messages(client) if m.startswith(START_UP)]
     assert kind == types.MessageType.Info
     assert line.endswith(f"fz_lsp from {ROOT / 'fz_lsp'}"), line
@@ -73,10 +89,16 @@ async def test_the_start_up_line_is_an_info_log_message(client: LanguageClient):
 
 
 @in_module_loop
-async def test_a_pygls_warning_is_a_warning_log_message_not_stderr(client: LanguageClient):
+async def test_a_pygls_warning_is_a_warning_log_message_not_stderr(
+    client: LanguageClient,
+):
     client.protocol.notify("flowzap/noSuchNotification", {})
     expected = "pygls.protocol.json_rpc: Ignoring notification for unknown method 'flowzap/noSuchNotification'"
-    await eventually(lambda: (types.MessageType.Warning, expected) in _messages(client), 10, "the pygls warning")
+    await eventually(
+        lambda: (types.MessageType.Warning, expected) in _messages(client),
+        10,
+        "the pygls warning",
+    )
     assert MODULE_STDERR.read_text() == ""
 
 
@@ -88,13 +110,19 @@ async def test_cancelling_an_answered_request_is_silent(client: LanguageClient):
     uri = await session.open(DOC, "cancel")
     before = len(client.log_messages)
     hover = await client.text_document_hover_async(
-        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(1, 0))
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(1, 0),
+        )
     )
     assert hover is not None
     client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id=10_000))
     # a request after the cancel: once it is answered, the cancel has been handled
     await client.text_document_hover_async(
-        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(2, 0))
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(2, 0),
+        )
     )
     assert _messages(client)[before:] == []
     assert MODULE_STDERR.read_text() == ""
@@ -111,7 +139,11 @@ async def test_a_fz_lsp_warning_is_a_warning_log_message(client: LanguageClient)
         )
     )
     expected = f"didChange for a document that is not open: {uri}"
-    await eventually(lambda: (types.MessageType.Warning, expected) in _messages(client), 10, "the warning")
+    await eventually(
+        lambda: (types.MessageType.Warning, expected) in _messages(client),
+        10,
+        "the warning",
+    )
     assert MODULE_STDERR.read_text() == ""
 
 
@@ -129,13 +161,21 @@ async def test_a_normal_session_writes_nothing_to_standard_error(fresh: Language
     diagnostics = await session.change(uri, 2, (4, 0), (4, 0), "n2.handle(bottom) -> n9.handle(top)\n")
     assert [d.code for d in diagnostics] == ["undefined-node"]
     completion = await client.text_document_completion_async(
-        types.CompletionParams(text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(3, 20))
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(3, 20),
+        )
     )
     assert completion is not None and completion.items
     await client.text_document_hover_async(
-        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(1, 0))
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(1, 0),
+        )
     )
-    await client.workspace_execute_command_async(types.ExecuteCommandParams(command="flowzap.preview", arguments=[{"uri": uri}]))
+    await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="flowzap.preview", arguments=[{"uri": uri}])
+    )
     session.close(uri)
     await client.shutdown_session()  # shutdown + exit, then waits for the process to end
     assert client._server is not None and client._server.returncode == 0
@@ -150,7 +190,9 @@ NOT_JSON_RPC_2 = {"method": "textDocument/didOpen", "params": {}}
 
 
 def _log_messages(srv: LspProcess) -> list[tuple[int, str]]:
-    return [(n["params"]["type"], n["params"]["message"]) for n in srv.notifications if n["method"] == "window/logMessage"]
+    return [
+        (n["params"]["type"], n["params"]["message"]) for n in srv.notifications if n["method"] == "window/logMessage"
+    ]
 
 
 def test_records_before_initialize_are_sent_once_it_arrives():
@@ -190,7 +232,9 @@ def test_a_real_failure_goes_to_stderr_and_not_to_the_client():
         srv.wait(lambda: _log_messages(srv), 10, "the start-up line")
         srv.send_bytes(frame(b"{this is not json"))
         srv.wait(lambda: "JSONDecodeError" in srv.stderr_text(), 10, "the failure on stderr")
-        assert srv.stderr_text().startswith("fz-lsp ERROR pygls.server: Unable to handle message\nTraceback"), srv.stderr_text()
+        assert srv.stderr_text().startswith("fz-lsp ERROR pygls.server: Unable to handle message\nTraceback"), (
+            srv.stderr_text()
+        )
         assert srv.result("shutdown") is None  # still serving
         srv.notify("exit")
         assert srv.wait_exit(30) == 0
@@ -213,5 +257,11 @@ def test_the_message_types_and_what_is_forwarded():
     assert not wanted(record("fz_lsp.server", logging.DEBUG))
     assert wanted(record("pygls.protocol.json_rpc", logging.WARNING))
     assert not wanted(record("pygls.protocol.json_rpc", logging.INFO))  # "Sending data: ..." for every message
-    assert not wanted(record("pygls.protocol.json_rpc", logging.WARNING, 'Cancel notification for unknown message id "%s"'))
+    assert not wanted(
+        record(
+            "pygls.protocol.json_rpc",
+            logging.WARNING,
+            'Cancel notification for unknown message id "%s"',
+        )
+    )
     assert wanted(record("pygls.server", logging.ERROR, "Unable to handle message"))
