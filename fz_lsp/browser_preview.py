@@ -2,8 +2,9 @@
 
 `BrowserPreviewServer` serves one page per (document, view) on 127.0.0.1 (a random free
 port) from a daemon thread, and pushes every new rendering to the open pages with
-Server-Sent Events: the page swaps the SVG in place (fz_lsp.render.html), keeping its
-scroll position and zoom. The LSP layer needs three calls:
+Server-Sent Events: the page (fz_lsp.render.html) opens fitted to the window's width,
+zooms and pans, and swaps the SVG in place, keeping its scroll position and zoom. The LSP
+layer needs three calls:
 
     server = BrowserPreviewServer(render=lambda uri, view: (svg, title) or None)
     url = server.open(uri, "workflow")   # starts the server, renders, returns the page URL
