@@ -183,8 +183,9 @@ def _handlers(server: Any) -> list[ClientLogHandler]:
 
 def install(server: Any, stream: Any = None) -> ClientLogHandler:
     """Route log records through a ClientLogHandler for `server` (on the root logger, so
-    pygls's records come too), let fz-lsp's INFO records through, and log the start-up
-    line: version, interpreter and where fz_lsp was imported from."""
+    pygls's records come too, and Python warnings as `py.warnings` records), let fz-lsp's
+    INFO records through, and log the start-up line: version, interpreter and where
+    fz_lsp was imported from."""
     for old in _handlers(server):
         logging.getLogger().removeHandler(old)
     handler = ClientLogHandler(server, stream)
@@ -192,6 +193,7 @@ def install(server: Any, stream: Any = None) -> ClientLogHandler:
     own = logging.getLogger(OWN_LOGGER)
     if own.getEffectiveLevel() > logging.INFO:
         own.setLevel(logging.INFO)
+    logging.captureWarnings(True)  # Python warnings (a library's DeprecationWarning...) too
     atexit.register(handler.flush_held)
     logging.getLogger(__name__).info(
         "fz-lsp %s: Python %s (%s), fz_lsp from %s",

@@ -265,3 +265,39 @@ def test_the_message_types_and_what_is_forwarded():
         )
     )
     assert wanted(record("pygls.server", logging.ERROR, "Unable to handle message"))
+
+
+def test_python_warnings_become_warning_log_messages():
+    """A library's `warnings.warn` would print to stderr (an `[error]` line in VS Code);
+    `install` routes it like any other record. In process, with a recorder standing in
+    for the server's one method the handler calls (no client can make a real server warn)."""
+    import warnings
+
+    from fz_lsp import log_forwarding
+
+    class Recorder:
+        def __init__(self) -> None:
+            self.sent: list[types.LogMessageParams] = []
+
+        def window_log_message(self, params: types.LogMessageParams) -> None:
+            self.sent.append(params)
+
+    recorder = Recorder()
+    root = logging.getLogger()
+    handlers, own_level = list(root.handlers), logging.getLogger("fz_lsp").level
+    try:
+        handler = log_forwarding.install(recorder)
+        log_forwarding.session_started(recorder)
+        with warnings.catch_warnings():
+            warnings.simplefilter("always")
+            warnings.warn("this API is going away", DeprecationWarning, stacklevel=1)
+        log_forwarding.session_ended(recorder)
+        assert [m.type for m in recorder.sent] == [types.MessageType.Info, types.MessageType.Warning]
+        assert recorder.sent[0].message.startswith(START_UP)
+        assert recorder.sent[1].message.startswith("py.warnings: ")
+        assert "DeprecationWarning: this API is going away" in recorder.sent[1].message
+    finally:
+        logging.captureWarnings(False)
+        root.removeHandler(handler)
+        root.handlers[:] = handlers
+        logging.getLogger("fz_lsp").setLevel(own_level)
