@@ -52,6 +52,7 @@ Pure Python: no pygls import.
 from __future__ import annotations
 
 import difflib
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
@@ -65,6 +66,8 @@ from fz_lsp.settings import Settings
 
 if TYPE_CHECKING:
     from fz_lsp.document import Document
+
+log = logging.getLogger(__name__)
 
 QUICKFIX = "quickfix"
 SOURCE = "source"
@@ -498,7 +501,11 @@ def code_actions(
     if only and allowed(FIX_ALL, only):  # asked for by kind (fix on save, the Source Action menu)
         from fz_lsp.fix_all import fix_all_edits
 
-        edits = fix_all_edits(doc, settings)
+        try:
+            edits = fix_all_edits(doc, settings)
+        except Exception:  # it needs the diagnostics; when they fail, the other actions still answer
+            log.exception("fix all failed for %s", doc.uri)
+            edits = []
         if edits:
             out.append(Action(tr._("Fix all FlowZap problems"), FIX_ALL, edits))
     return out

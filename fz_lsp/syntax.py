@@ -229,6 +229,14 @@ def _endpoint(tree: "lark.Tree") -> Endpoint:
     return Endpoint(None, _tok(names[0]), handle)
 
 
+def _loop_member(kids: list) -> Endpoint:
+    """`nX` or `Lane.nX` of a loop (NAME, or NAME DOT NAME): loops can have many members."""
+    if len(kids) == 1:
+        return Endpoint(None, Tok(str(kids[0]), kids[0].column - 1, kids[0].end_column - 1), None)
+    lane, node = kids[0], kids[-1]
+    return Endpoint(Tok(str(lane), lane.column - 1, lane.end_column - 1), Tok(str(node), node.column - 1, node.end_column - 1), None)
+
+
 def _statement(tree: "lark.Tree") -> Statement:
     from lark import Token, Tree
 
@@ -257,7 +265,7 @@ def _statement(tree: "lark.Tree") -> Statement:
         return EdgeStmt(tuple(endpoints), tuple(arrows), attrs, brackets)
     if kind == "loop":
         cond = next((_tok(k) for k in kids if isinstance(k, Token) and k.type == "LOOP_TEXT"), None)
-        members = tuple(_endpoint(k) for k in kids if isinstance(k, Tree))
+        members = tuple(_loop_member(k.children) for k in kids if type(k) is Tree)
         return LoopStmt(_tok(kids[0]), cond, members)
     if kind == "comment":
         return Comment(_tok(kids[0]))
@@ -521,6 +529,11 @@ def _lark_statement(line: str) -> Statement:
     return st
 
 
+# A shape of more tokens never gets a template: such lines (a loop of thousands of members)
+# do not repeat, and compiling a builder for them costs more than lark's parse.
+TEMPLATE_MAX_TOKENS = 256
+
+
 def parse_line(line: str) -> Statement:
     """Parse one line (no terminator) as an edit made it. Memoised by text (the lines
     edits made, then those of whole texts) and by shape (see above)."""
@@ -572,7 +585,7 @@ def _parse(line: str) -> Statement:
             _templates.put(shape, None)
             return _lark_statement(line)
     result = _lark_statement(line)
-    if template is _MISSING:
+    if template is _MISSING and len(toks) <= TEMPLATE_MAX_TOKENS:
         ok = result is not None and type(result) is not Broken
         made = _make_template(result, toks) if ok else None
         _templates.put(shape, made)
