@@ -30,7 +30,7 @@ Tags are matched loosely (`zh-CN`, `zh_CN.UTF-8`, `zh-Hans`, `zh` -> Simplified 
 `fr`, `fr-FR`, `fr_CA` -> French); anything else is English.
 
 Translators are made once per language and keep every message they have prepared, so a
-translated diagnostic costs a dictionary lookup and a `str.format_map`.
+translated diagnostic costs a dictionary lookup and one `str.format`.
 
 Pure Python, standard library only.
 """
