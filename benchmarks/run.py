@@ -63,6 +63,7 @@ import plot  # noqa: E402
 SERVER_COMMAND = [sys.executable, "-m", "fz_lsp", "--stdio"]
 SETTINGS = {"flowzap": {"diagnostics": {"delayMs": 0}}}
 RENDERING = "## Rendering"
+MEMORY = "## Memory"  # written by benchmarks/soak.py, kept here
 
 # -- what is measured, and the targets -------------------------------------------------
 
@@ -764,15 +765,20 @@ def machine() -> dict[str, str]:
 
 def existing_rendering_section(path: Path) -> str:
     """The "## Rendering" section of an existing RESULTS.md, verbatim ('' if none)."""
+    return existing_section(path, RENDERING)
+
+
+def existing_section(path: Path, heading: str) -> str:
+    """The section of an existing RESULTS.md whose title line starts with `heading` (the
+    title may go on, as "## Memory (soak ...)"), verbatim ('' if none)."""
     if not path.exists():
         return ""
     text = path.read_text(encoding="utf-8")
-    start = text.find(RENDERING + "\n")
-    if start == -1 and text.endswith(RENDERING):
-        start = len(text) - len(RENDERING)
-    if start == -1 or (start > 0 and text[start - 1] != "\n"):
+    match = re.search("^" + re.escape(heading) + r"(?:[ \t][^\n]*)?$", text, re.M)
+    if match is None:
         return ""
-    end = text.find("\n## ", start + len(RENDERING))
+    start = match.start()
+    end = text.find("\n## ", match.end())
     return text[start:] if end == -1 else text[start : end + 1]
 
 
@@ -1052,9 +1058,9 @@ def main(argv=None) -> int:
     out = Path(args.out)
     svg = Path(args.svg) if args.svg else out.with_name("latency.svg")
     text = report(results, starts, info, args, elapsed, os.path.relpath(svg, out.parent))
-    rendering = existing_rendering_section(out)
-    if rendering:
-        text = text.rstrip("\n") + "\n\n" + rendering.rstrip("\n") + "\n"
+    for kept in (existing_section(out, MEMORY), existing_rendering_section(out)):  # written by soak.py, bench_render.py
+        if kept:
+            text = text.rstrip("\n") + "\n\n" + kept.rstrip("\n") + "\n"
     print()
     print(text)
     if not args.no_write:

@@ -218,8 +218,9 @@ def _lex_tokens(
 _new = tuple.__new__  # builds a SemanticToken without NamedTuple's argument handling
 # line text -> tokens (line 0) of model-independent lines, within a memory budget
 # (ARCHITECTURE.md, "Caches and their bounds"): a line counts as its length + 32, ~10
-# bytes of memory per unit, so ~10 MB at most, the lines of a 10,000-line document
-LINE_CACHE_BUDGET = 1_000_000
+# bytes of memory per unit, so ~2 MB at most: ~2,700 lines, the visible lines of every
+# open editor and whole documents four times FlowZap's own 50,000-character limit
+LINE_CACHE_BUDGET = 200_000
 LINE_CACHE_MAX_CHARS = 4_096  # longer lines are tokenised each time
 _line_cache: BoundedMemo[str, tuple[SemanticToken, ...]] = BoundedMemo(LINE_CACHE_BUDGET, 32)
 

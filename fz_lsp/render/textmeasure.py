@@ -50,7 +50,7 @@ _BREAK_AFTER = frozenset("-/|")
 # recently used entries past a fixed size.
 CHAR_EM_CACHE_ENTRIES = 8_192  # (character, weight) pairs; a CJK diagram uses a few thousand; ~1.5 MB
 TEXT_WIDTH_CACHE_ENTRIES = 16_384  # words and wrapped lines; a 10,000-line diagram measures ~5,000; ~5 MB
-TEXT_WIDTH_CACHE_MAX_CHARS = 128  # a longer text is measured each time (cost linear in its length anyway)
+TEXT_WIDTH_CACHE_MAX_CHARS = 64  # a longer text is measured each time (cost linear in its length anyway)
 
 
 def line_height(size: float) -> float:
