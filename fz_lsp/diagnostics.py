@@ -138,7 +138,7 @@ def nearest(word: str, choices: tuple[str, ...]) -> Optional[str]:
 
 def code_list(words: tuple[str, ...], tr: Translator) -> str:
     """`a`, `b`, `c` or `d` in `tr`'s language."""
-    return tr.or_list([f"`{w}`" for w in words])
+    return tr.or_list(tuple(f"`{w}`" for w in words))
 
 
 class _Checker:

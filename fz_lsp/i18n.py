@@ -137,6 +137,7 @@ class Translator:
         self.language = language
         self._catalog = catalog
         self._prepared: dict[Any, str] = {}  # message key -> format string
+        self._lists: dict[tuple, str] = {}  # or_list of constant items (shapes, directions) -> text
 
     # -- the keywords ------------------------------------------------------------
 
@@ -196,7 +197,14 @@ class Translator:
         return message
 
     def or_list(self, items: "tuple | list", conjunction: str = "or") -> str:
-        """`a`, `b`, `c` or `d` (items rendered; a single item alone)."""
+        """`a`, `b`, `c` or `d` (items rendered; a single item alone). A tuple of strings is
+        a constant list (the shapes, the directions): its text is kept."""
+        if type(items) is tuple:
+            key = (conjunction, *items)
+            text = self._lists.get(key)
+            if text is None:
+                text = self._lists[key] = self.or_list(list(items), conjunction)
+            return text
         shown = [self._value(i) for i in items]
         if len(shown) <= 1:
             return shown[0] if shown else ""
