@@ -75,7 +75,7 @@ def build_parser(language: Optional[str] = None) -> argparse.ArgumentParser:
     render = command("render", _("render a diagram to SVG or a standalone HTML page"))
     render.add_argument("file", metavar="FILE", help=stdin_file)
     render.add_argument("-o", "--output", metavar="OUT", help=_("output file (.svg or .html); stdout when omitted"))
-    render.add_argument("--view", choices=("workflow", "sequence"), default="workflow")
+    render.add_argument("--view", choices=("workflow", "sequence", "architecture"), default="workflow")
     render.add_argument("--theme", choices=("light", "dark"), default="light")
     render.add_argument("--allow-errors", action="store_true",
                         help=_("exit 0 even when the document has errors (they are still printed to stderr)"))

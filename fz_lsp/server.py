@@ -793,7 +793,7 @@ def on_code_action(ls: FlowZapServer, params: types.CodeActionParams):
 
 # === preview ===
 
-PREVIEW_VIEWS = ("workflow", "sequence")
+PREVIEW_VIEWS = ("workflow", "sequence", "architecture")
 # how long to wait for the client to open the browser before telling the user the URL
 SHOW_DOCUMENT_TIMEOUT_S = 10.0
 
@@ -804,7 +804,7 @@ def _preview_options(ls: FlowZapServer, options: Any) -> tuple[Document, str, st
         options = {"uri": options}
     if not isinstance(options, dict) or not isinstance(options.get("uri"), str):
         raise JsonRpcInvalidParams(
-            "fz-lsp: " + ls.tr._('expected arguments {arguments}', arguments='[{"uri": "...", "view": "workflow"|"sequence"}]')
+            "fz-lsp: " + ls.tr._('expected arguments {arguments}', arguments='[{"uri": "...", "view": "workflow"|"sequence"|"architecture"}]')
         )
     view = options.get("view") or "workflow"
     if view not in PREVIEW_VIEWS:

@@ -5,7 +5,8 @@ zooms and pans and updates in place when the document changes.
 Chromium is expected at /usr/bin/chromium (or $FZ_CHROMIUM). When it is missing these
 tests fail, unless FZ_SKIP_BROWSER=1. Screenshots are kept in test-artifacts/: every
 example in the light and dark themes, as its page opens (fitted to the window) and at the
-diagram's own size, and the layout fixtures.
+diagram's own size, the layout fixtures, and the gitops example's architecture view in both
+themes.
 Chromium is driven over --remote-debugging-pipe with a few Chrome DevTools Protocol
 calls (stdlib only), every wait bounded by a timeout.
 """
@@ -310,6 +311,50 @@ def test_screenshots_of_the_layout_fixtures(chromium: str, tmp_path: Path, path:
     width, height = math.ceil(float(root.get("width"))), math.ceil(float(root.get("height")))
     ARTIFACTS.mkdir(exist_ok=True)
     check_not_blank(*screenshot(chromium, image.as_uri(), ARTIFACTS / f"layout-{path.stem}.png", width, height, tmp_path / "p"), "light")
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_screenshots_of_the_gitops_architecture_view(chromium: str, browser_factory, tmp_path: Path, theme: str) -> None:
+    """The gitops example's architecture view in each theme, kept in test-artifacts/
+    (gitops-architecture-<theme>.png, at the diagram's own size); in the browser every
+    component is on top at its title, and its title and steps stay inside its box in the
+    real font."""
+    model = analyse(GITOPS.read_text(encoding="utf-8")).model
+    svg = render_svg(model, "architecture", theme)
+    image = tmp_path / "gitops-architecture.svg"
+    image.write_text(svg, encoding="utf-8")
+    root = ET.fromstring(svg)
+    width, height = math.ceil(float(root.get("width"))), math.ceil(float(root.get("height")))
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = screenshot(chromium, image.as_uri(), ARTIFACTS / f"gitops-architecture-{theme}.png", width, height, tmp_path / "p")
+    check_not_blank(*shot, theme)
+    browser = browser_factory(width, height)
+    browser.load(image.as_uri())
+    report = browser.evaluate(
+        """(() => {
+          const rect = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+          return [...document.querySelectorAll('.fz-component')].map((el) => {
+            const title = el.querySelector('.fz-component-title');
+            const t = rect(title);
+            const hit = document.elementFromPoint((t[0] + t[2]) / 2, (t[1] + t[3]) / 2);
+            return {
+              lane: el.dataset.lane, box: rect(el.querySelector('.fz-component-box')),
+              header: rect(el.querySelector('.fz-component-header')), title: t,
+              steps: [...el.querySelectorAll('.fz-step text, .fz-component-more')].map(rect),
+              hit: hit && hit.closest('.fz-component') ? hit.closest('.fz-component').dataset.lane : null,
+            };
+          });
+        })()"""
+    )
+    assert [c["lane"] for c in report] == [lane.id for lane in model.lanes]
+    for c in report:
+        left, top, right, bottom = c["box"]
+        assert c["hit"] == c["lane"], f"{c['lane']}'s title is covered by {c['hit']}"
+        h_left, h_top, h_right, h_bottom = c["header"]
+        assert h_left <= c["title"][0] and c["title"][2] <= h_right and h_top <= c["title"][1] and c["title"][3] <= h_bottom + 0.5
+        assert len(c["steps"]) == len(next(lane for lane in model.lanes if lane.id == c["lane"]).nodes)
+        for s_left, s_top, s_right, s_bottom in c["steps"]:
+            assert left < s_left and s_right <= right - 4 and h_bottom <= s_top and s_bottom <= bottom, (c["lane"], c["box"])
 
 
 def svg_rect(browser: "Browser") -> dict:

@@ -1,14 +1,17 @@
-"""Diagram rendering: the workflow and sequence views of a FlowZap model as SVG or HTML.
+"""Diagram rendering: the workflow, sequence and architecture views of a FlowZap model as
+SVG or HTML.
 
 Everything runs in-process in pure Python (no external binary, no network):
 
 - `render_svg(model, view, theme)`: the diagram as an SVG document;
 - `render_html(model, view, theme, title, live_events_url)`: a standalone page around it;
-- `layout_workflow(model)` / `layout_sequence(model)`: the geometry as plain data;
+- `layout_workflow(model)` / `layout_sequence(model)` / `layout_architecture(model)`: the
+  geometry as plain data;
 - `render_command(path, out, view, theme)`: the `fz-lsp render` command.
 
 Any model renders, broken ones included: what resolves is drawn, an edge with one
-unresolved end is a dashed stub, an edge with none is left out.
+unresolved end is a dashed stub, an edge with none is left out (the architecture view
+counts only edges whose two ends resolve to nodes of two lanes).
 
 Pure Python: no pygls import.
 """
@@ -23,18 +26,21 @@ from fz_lsp.document import analyse
 from fz_lsp.files import READ_ERRORS, describe_error, read_source
 from fz_lsp.i18n import translator
 from fz_lsp.model import Model
+from fz_lsp.render.architecture import ArchitectureLayout, layout_architecture
 from fz_lsp.render.html import html_page
 from fz_lsp.render.sequence import SequenceLayout, layout_sequence
-from fz_lsp.render.svg import THEMES, sequence_svg, workflow_svg
+from fz_lsp.render.svg import THEMES, architecture_svg, sequence_svg, workflow_svg
 from fz_lsp.render.workflow import WorkflowLayout, layout_workflow
 
-VIEWS = ("workflow", "sequence")
+VIEWS = ("workflow", "sequence", "architecture")
 
 __all__ = [
+    "ArchitectureLayout",
     "THEMES",
     "VIEWS",
     "SequenceLayout",
     "WorkflowLayout",
+    "layout_architecture",
     "layout_sequence",
     "layout_workflow",
     "render_command",
@@ -49,6 +55,8 @@ def render_svg(model: Model, view: str = "workflow", theme: str = "light") -> st
         return workflow_svg(layout_workflow(model), theme)
     if view == "sequence":
         return sequence_svg(layout_sequence(model), theme)
+    if view == "architecture":
+        return architecture_svg(layout_architecture(model), theme)
     raise ValueError(f"unknown view {view!r} (expected one of {', '.join(VIEWS)})")
 
 

@@ -1,4 +1,4 @@
-"""SVG writer for laid-out diagrams (workflow and sequence views).
+"""SVG writer for laid-out diagrams (workflow, sequence and architecture views).
 
 Every piece of text and every attribute value goes through `escape`, so a label such as
 `<script>` or `a & b` is text, never markup, and characters XML forbids are replaced.
@@ -6,6 +6,10 @@ Colours come from CSS classes in an embedded stylesheet that holds both themes; 
 element carries `fz-theme-light` or `fz-theme-dark`, so a host page can switch or
 restyle without re-rendering. Nodes carry `data-node` and `data-line` (0-based source
 line), edges `data-edge` (index in document order) and `data-line`, lanes `data-lane`.
+In the architecture view a component carries `data-lane` and `data-line` (its lane's
+header line), each step listed in it `data-node` and `data-line`, and a dependency arrow
+`data-from`/`data-to` (lane ids), `data-count` and `data-lines` (the lines of the edges it
+stands for, space-separated) with `data-line` the first of them.
 
 Pure Python: no pygls import.
 """
@@ -16,6 +20,7 @@ import re
 from typing import Optional, Sequence
 
 from fz_lsp.model import Lane
+from fz_lsp.render.architecture import ArchitectureLayout, ComponentLayout, DependencyLayout, StepLayout
 from fz_lsp.render.sequence import MessageLayout, ParticipantLayout, SequenceLayout
 from fz_lsp.render.textmeasure import FONT_FAMILY
 from fz_lsp.render.workflow import (
@@ -115,6 +120,12 @@ _THEMED_RULES: tuple[tuple[str, dict[str, str]], ...] = (
     (".fz-loop-link", {"stroke": "loop"}),
     (".fz-loop-tab", {"fill": "loop-bg", "stroke": "loop"}),
     (".fz-loop-label", {"fill": "loop-text"}),
+    (".fz-component-box", {"fill": "node-fill", "stroke": "node-stroke"}),
+    (".fz-component-header", {"fill": "title-bg"}),
+    (".fz-component-divider", {"stroke": "lane-stroke"}),
+    (".fz-component-title", {"fill": "title-text"}),
+    (".fz-component-id, .fz-component-more", {"fill": "muted"}),
+    (".fz-step:hover .fz-step-hit", {"fill": "lane-b"}),
 )
 
 _PLAIN_RULES = (
@@ -131,6 +142,13 @@ _PLAIN_RULES = (
     ".fz-diagram .fz-loop-link{fill:none;stroke-width:1.2;stroke-dasharray:2 4}"
     ".fz-diagram .fz-loop-tab{stroke-width:1.2}"
     ".fz-diagram .fz-dangling-end{stroke-width:1.5}"
+    ".fz-diagram .fz-component-box{stroke-width:1.5}"
+    ".fz-diagram .fz-component-divider{stroke-width:1}"
+    ".fz-diagram .fz-step-icon{stroke-width:1.2;stroke-dasharray:none}"
+    ".fz-diagram .fz-step-hit{fill:transparent}"
+    ".fz-diagram .fz-component-more{font-style:italic}"
+    ".fz-diagram .fz-dependency-backward .fz-edge-line{stroke-dasharray:6 4}"
+    ".fz-diagram .fz-dependency-hit{fill:none;stroke:transparent;stroke-width:10}"
 )
 
 
@@ -328,5 +346,82 @@ def sequence_svg(layout: SequenceLayout, theme: str = "light") -> str:
     out.extend(_edge(message, "fz-edge fz-message") for message in layout.messages)
     out.append('</g><g class="fz-nodes">')
     out.extend(_node(node) for node in layout.nodes)
+    out.append("</g></svg>")
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------
+# The architecture view
+
+
+def _step_icon(step: StepLayout) -> str:
+    box = step.icon
+    if step.shape == "circle":
+        return f'<circle class="fz-node-shape fz-step-icon" cx="{_n(box.cx)}" cy="{_n(box.cy)}" r="{_n(box.w / 2)}"/>'
+    if step.shape == "diamond":
+        corners = ((box.cx, box.y - 1), (box.right + 1, box.cy), (box.cx, box.bottom + 1), (box.x - 1, box.cy))
+        return f'<polygon class="fz-node-shape fz-step-icon" points="{" ".join(f"{_n(x)},{_n(y)}" for x, y in corners)}"/>'
+    if step.shape == "taskbox":
+        return (_rect("fz-node-shape fz-step-icon", Box(box.x, box.y + 1, box.w, box.h - 2), 1.5)
+                + _rect("fz-task-accent", Box(box.x, box.y + 1, 2.5, box.h - 2), 1))
+    return _rect("fz-node-shape fz-step-icon", Box(box.x, box.y + 1.5, box.w, box.h - 3), 2.5)
+
+
+def _step(step: StepLayout) -> str:
+    tip = f"<title>{escape(step.step.text)}</title>" if step.cut else ""
+    return (
+        f'<g class="fz-step fz-shape-{step.shape}" data-node="{escape(step.step.node_id)}" data-line="{step.step.line}">'
+        f"{tip}{_rect('fz-step-hit', step.row, 3)}{_step_icon(step)}{_text(step.text)}</g>"
+    )
+
+
+def _component(layout: ComponentLayout) -> str:
+    component = layout.component
+    box, header = layout.box, layout.header
+    r = 8.0
+    band = (
+        f"M{_n(box.x)} {_n(header.bottom)} V{_n(box.y + r)} A{_n(r)} {_n(r)} 0 0 1 {_n(box.x + r)} {_n(box.y)} "
+        f"H{_n(box.right - r)} A{_n(r)} {_n(r)} 0 0 1 {_n(box.right)} {_n(box.y + r)} V{_n(header.bottom)} Z"
+    )
+    standalone = " fz-component-standalone" if layout.standalone else ""
+    parts = [
+        f'<g class="fz-component{standalone}" data-lane="{escape(component.lane_id)}" data-line="{component.header_line}">',
+        _rect("fz-component-box", box, r),
+        f'<path class="fz-component-header" d="{band}"/>',
+        f'<line class="fz-component-divider" x1="{_n(box.x)}" y1="{_n(header.bottom)}" x2="{_n(box.right)}" '
+        f'y2="{_n(header.bottom)}"/>',
+        _text(layout.title),
+    ]
+    if layout.subtitle is not None:
+        parts.append(_text(layout.subtitle))
+    parts.extend(_step(step) for step in layout.steps)
+    if layout.more is not None:
+        parts.append(_text(layout.more))
+    parts.append("</g>")
+    return "".join(parts)
+
+
+def _dependency(layout: DependencyLayout) -> str:
+    dep = layout.dependency
+    classes = "fz-dependency fz-dependency-backward" if dep.backward else "fz-dependency"
+    caption = dep.caption
+    tip = f"{dep.source.title} → {dep.target.title}" + (f": {caption}" if caption else "")
+    d = _points(layout.points)
+    return (
+        f'<g class="{classes}" data-from="{escape(dep.source.lane_id)}" data-to="{escape(dep.target.lane_id)}" '
+        f'data-count="{dep.count}" data-lines="{" ".join(map(str, dep.lines))}" data-line="{dep.lines[0]}">'
+        f"<title>{escape(tip)}</title>"
+        f'<path class="fz-dependency-hit" d="{d}"/>'
+        f'<path class="fz-edge-line" d="{d}" marker-end="url(#fz-arrow)"/>'
+        f"{_label(layout.label)}</g>"
+    )
+
+
+def architecture_svg(layout: ArchitectureLayout, theme: str = "light") -> str:
+    out = _open("architecture", theme, layout.width, layout.height)
+    out.append('<g class="fz-components">')
+    out.extend(_component(c) for c in layout.components)
+    out.append('</g><g class="fz-dependencies">')
+    out.extend(_dependency(d) for d in layout.dependencies if d.points)
     out.append("</g></svg>")
     return "\n".join(out)

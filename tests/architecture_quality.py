@@ -1,0 +1,212 @@
+"""Quality of a rendered architecture view, measured on the SVG's own geometry.
+
+`check_architecture(svg, model)` reads what a browser would draw: the component boxes
+(`g.fz-component`: `data-lane`, `data-line`, the `.fz-component-box` rectangle) and the
+dependency arrows (`g.fz-dependency`: the `.fz-edge-line` path, the label background,
+`data-count`, `data-lines`), and answers the problems it finds, as text (none: []):
+
+- every defect tests/layout_quality.py counts for the workflow view (arrows drawn over
+  each other, an arrow through a box, a label on a box, on another label, on another
+  arrow or on its own arrowhead), each component box a node and each arrow an edge whose
+  ports are (component, side);
+- boxes overlapping each other;
+- an arrow that does not start on its source component's border and end on its target
+  component's border (which components those are is read from the geometry, then
+  compared with what the model says);
+- an aggregated arrow whose `data-count` is not the number of cross-lane edges between
+  its two lanes counted afresh from the model, whose `data-lines` are not exactly those
+  edges' lines, or two arrows for one ordered pair of lanes; a pair of lanes joined by
+  cross-lane edges with no arrow;
+- a caption that is not drawn exactly once, or not the distinct labels (with the count);
+- a lane of the model with no component, a component title or step text that differs
+  from the model's.
+
+The model supplies what the SVG does not say; nothing here calls the renderer.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections import Counter
+from typing import Optional
+
+from layout_quality import (
+    EPS,
+    SVG,
+    Drawing,
+    DrawnEdge,
+    DrawnNode,
+    _path_rings,
+    _rect_of,
+    measure_drawing,
+)
+
+Rect = tuple[float, float, float, float]
+# characters XML 1.0 cannot carry: an SVG shows U+FFFD for them
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _shown(text: str) -> str:
+    """What an SVG can show of `text`."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def _classes(el: ET.Element) -> list[str]:
+    return (el.get("class") or "").split()
+
+
+def _text_of(el: ET.Element) -> str:
+    """A <text> element's words, its tspans (wrapped lines) joined by single spaces."""
+    spans = el.findall(f"{SVG}tspan")
+    return " ".join("".join(s.itertext()) for s in spans) if spans else "".join(el.itertext())
+
+
+def _squeezed(text: str) -> str:
+    """Text without its whitespace (wrapping may break a line anywhere a space or a soft break is)."""
+    return "".join(text.split())
+
+
+def _side_of(point: tuple[float, float], rect: Rect) -> Optional[str]:
+    """The side of `rect` the point lies on (within EPS), or None."""
+    x, y = point
+    x0, y0, x1, y1 = rect
+    inside_x = x0 - EPS <= x <= x1 + EPS
+    inside_y = y0 - EPS <= y <= y1 + EPS
+    if inside_y and abs(x - x0) <= EPS:
+        return "left"
+    if inside_y and abs(x - x1) <= EPS:
+        return "right"
+    if inside_x and abs(y - y0) <= EPS:
+        return "top"
+    if inside_x and abs(y - y1) <= EPS:
+        return "bottom"
+    return None
+
+
+def _expected_pairs(model) -> dict[tuple[int, int], list[int]]:
+    """(source lane header line, target lane header line) -> lines of the cross-lane edges
+    whose two ends resolve to nodes of those two lanes, from the model directly."""
+    pairs: dict[tuple[int, int], list[int]] = {}
+    for edge in model.edges:
+        s, t = edge.source.node, edge.target.node
+        if s is None or t is None or s.lane is None or t.lane is None or s.lane is t.lane or edge.foreign:
+            continue
+        pairs.setdefault((s.lane.header_line, t.lane.header_line), []).append(edge.line)
+    return pairs
+
+
+def check_architecture(svg: str, model) -> list[str]:
+    root = ET.fromstring(svg)
+    problems: list[str] = []
+    assert "fz-architecture" in _classes(root), "not an architecture view"
+
+    components: list[tuple[int, str, Rect, ET.Element]] = []
+    arrows: list[ET.Element] = []
+    for g in root.iter(f"{SVG}g"):
+        if "fz-component" in _classes(g):
+            box = next(el for el in g if "fz-component-box" in _classes(el))
+            components.append((int(g.get("data-line")), g.get("data-lane"), _rect_of(box), g))
+        elif "fz-dependency" in _classes(g):
+            arrows.append(g)
+
+    # components: one per lane, titled and listing as the model says
+    lanes = {lane.header_line: lane for lane in model.lanes}
+    if Counter(line for line, *_ in components) != Counter(lane.header_line for lane in model.lanes):
+        problems.append(f"components at lines {sorted(c[0] for c in components)}, lanes at {sorted(lanes)}")
+    for line, lane_id, rect, g in components:
+        lane = lanes.get(line)
+        if lane is None or lane.id != lane_id:
+            problems.append(f"component {lane_id!r} at line {line} is no lane of the model")
+            continue
+        title = next((_text_of(el) for el in g.iter(f"{SVG}text") if "fz-component-title" in _classes(el)), None)
+        if title is None or _squeezed(title) != (_squeezed(_shown(lane.title)) or lane.id):
+            problems.append(f"component {lane_id!r} is titled {title!r}, its lane {lane.title!r}")
+        steps = [el for el in g.iter(f"{SVG}g") if "fz-step" in _classes(el)]
+        by_line = {n.line: n for n in lane.nodes}
+        for step in steps:
+            node = by_line.get(int(step.get("data-line")))
+            if node is None or node.id != step.get("data-node"):
+                problems.append(f"step {step.get('data-node')!r} of {lane_id!r} is no node of the lane")
+                continue
+            shown = _text_of(next(el for el in step.iter(f"{SVG}text")))
+            full = " ".join(_shown(node.display_text).split()) or node.id
+            if not (shown == full or (shown.endswith("…") and full.startswith(shown[:-1].rstrip()))):
+                problems.append(f"step {node.id} shows {shown!r} for {full!r}")
+        more = next((_text_of(el) for el in g.iter(f"{SVG}text") if "fz-component-more" in _classes(el)), None)
+        hidden = len(lane.nodes) - len(steps)
+        if (more is None) != (hidden == 0) or (more is not None and more != f"+ {hidden} more"):
+            problems.append(f"component {lane_id!r} lists {len(steps)} of {len(lane.nodes)} steps, says {more!r}")
+        if [s.get("data-node") for s in steps] != [n.id for n in lane.nodes[: len(steps)]]:
+            problems.append(f"component {lane_id!r} lists its steps out of order")
+    for i, (line, lane_id, rect, _) in enumerate(components):
+        for other_line, other_id, other, _ in components[i + 1 :]:
+            if rect[0] < other[2] and other[0] < rect[2] and rect[1] < other[3] and other[1] < rect[3]:
+                problems.append(f"components {lane_id!r} and {other_id!r} overlap")
+
+    # arrows: on the borders of the components the model joins, counted right
+    expected = _expected_pairs(model)
+    seen: Counter = Counter()
+    nodes = [DrawnNode(line, "rect", rect) for line, _, rect, _ in components]
+    edges = []
+    captions: Counter = Counter()
+    for k, g in enumerate(arrows):
+        line_el = next(el for el in g if "fz-edge-line" in _classes(el))
+        points = [p for ring in _path_rings(line_el.get("d")) for p in ring]
+        label_bg = next((_rect_of(el) for el in g if "fz-edge-label-bg" in _classes(el)), None)
+        label = next((_text_of(el) for el in g.iter(f"{SVG}text") if "fz-edge-label" in _classes(el)), None)
+        ends = []
+        for point in (points[0], points[-1]):
+            touching = [(c[0], _side_of(point, c[2])) for c in components if _side_of(point, c[2])]
+            ends.append(touching[0] if len(touching) == 1 else None)
+        source, target = ends
+        what = f"arrow {g.get('data-from')}->{g.get('data-to')}"
+        if source is None or target is None:
+            problems.append(f"{what} does not start and end on component borders: {points[0]} .. {points[-1]}")
+            continue
+        if line_el.get("marker-end") is None:
+            problems.append(f"{what} has no arrowhead")
+        pair = (source[0], target[0])
+        seen[pair] += 1
+        lines = [int(v) for v in g.get("data-lines").split()]
+        if pair not in expected:
+            problems.append(f"{what} joins lanes at lines {pair} that no cross-lane edge joins")
+        else:
+            if int(g.get("data-count")) != len(expected[pair]):
+                problems.append(f"{what} counts {g.get('data-count')} edges, the model has {len(expected[pair])}")
+            if lines != expected[pair]:
+                problems.append(f"{what} stands for lines {lines}, the edges are at {expected[pair]}")
+            by_line = {e.line: e for e in model.edges}
+            labels: list[str] = []
+            for n in expected[pair]:
+                text = by_line[n].label
+                if text and text not in labels:
+                    labels.append(text)
+            caption = ", ".join(labels)
+            count = len(expected[pair])
+            if count > 1:
+                caption = f"{caption} (×{count})" if caption else f"×{count}"
+            if caption.strip():
+                captions[_squeezed(_shown(caption))] += 1
+                if label is None or _squeezed(label) != _squeezed(_shown(caption)):
+                    problems.append(f"{what} is captioned {label!r}, expected {caption!r}")
+            elif label is not None:
+                problems.append(f"{what} has a caption {label!r} but its edges have no label")
+        if (lanes[source[0]].id, lanes[target[0]].id) != (g.get("data-from"), g.get("data-to")):
+            problems.append(f"{what} is drawn between {lanes[source[0]].id} and {lanes[target[0]].id}")
+        edges.append(DrawnEdge(k, points, line_el.get("marker-end") is not None, label_bg, source, target))
+    for pair, lines in expected.items():
+        if seen[pair] != 1:
+            problems.append(f"lanes at lines {pair} ({len(lines)} edges) have {seen[pair]} arrows")
+
+    # every caption once, as a whole
+    drawn_labels = Counter(_squeezed(_text_of(el)) for el in root.iter(f"{SVG}text") if "fz-edge-label" in _classes(el))
+    for caption, n in captions.items():
+        if drawn_labels[caption] != n:
+            problems.append(f"caption {caption!r} drawn {drawn_labels[caption]} times, expected {n}")
+
+    quality = measure_drawing(Drawing(float(root.get("width")), float(root.get("height")), nodes, edges, []))
+    problems.extend(quality.details)
+    if quality.defects and not quality.details:
+        problems.append(f"layout defects: {quality.defect_counts()}")
+    return problems

@@ -1,0 +1,26 @@
+"""The architecture view of every file of the real-world FlowZap corpus (collected only when
+the corpus is there, see conftest.py), checked on the rendered SVG by
+tests/architecture_quality.py: one component per lane titled and listing as the model says,
+no arrows drawn over each other or through a box, every label in the clear and drawn once,
+every arrow from its source component's border to its target component's border, and each
+arrow's count the number of cross-lane edges between its two lanes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from architecture_quality import check_architecture
+from conftest import corpus_files
+
+from fz_lsp.document import analyse
+from fz_lsp.render import render_svg
+
+FILES = corpus_files("*.fz") + corpus_files("truncated/*.partial")
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_corpus_file_architecture_view_is_right_and_clean(path: Path) -> None:
+    model = analyse(path.read_bytes().decode("utf-8")).model
+    for theme in ("light", "dark"):
+        assert check_architecture(render_svg(model, "architecture", theme), model) == []
