@@ -1,9 +1,11 @@
 -- :FlowZapPreview (flowzap.openBrowserPreview -> window/showDocument external http URL reaches
--- the plugin's handler / open_url) and :FlowZapRenumber (source.renumberNodes code action).
+-- the plugin's handler / open_url), :FlowZapPreview architecture (completed, opens the
+-- architecture view's page) and :FlowZapRenumber (source.renumberNodes code action).
 local H = dofile(vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":p:h") .. "/helpers.lua")
 
---- Minimal HTTP GET over libuv; returns the status line (or an error string).
-local function http_status(url)
+--- Minimal HTTP GET over libuv; returns the status line (or an error string), or with
+--- `whole` the whole response (read until the server closes the connection).
+local function http_get(url, whole)
   local host, port, path = url:match("^http://([%d%.]+):(%d+)(/?.*)$")
   if not host then
     return "not an http://IP:port URL: " .. url
@@ -25,7 +27,7 @@ local function http_status(url)
         failure, done = "read: " .. rerr, true
       elseif chunk then
         buf = buf .. chunk
-        if buf:find("\r\n") then
+        if not whole and buf:find("\r\n") then
           done = true
         end
       else
@@ -43,7 +45,14 @@ local function http_status(url)
   if failure then
     return failure
   end
+  if whole then
+    return buf
+  end
   return buf:match("^([^\r\n]*)") or ("no response: " .. buf)
+end
+
+local function http_status(url)
+  return http_get(url, false)
 end
 
 local function failed()
@@ -117,6 +126,34 @@ H.run("commands", function()
     return false
   end, 20)
   H.check(url_note ~= nil and url_note:match("^http://127%.0%.0%.1:%d+") ~= nil, "executeCommand result {url} reported to the user", "[fz-lsp] preview at http://127.0.0.1:...", H.notes)
+
+  -- The architecture view: completed, opened, its page shows one component per lane.
+  H.eq(vim.fn.getcompletion("FlowZapPreview ", "cmdline"), { "workflow", "sequence", "architecture" }, ":FlowZapPreview completes the three views")
+  if not why then
+    H.opened_urls = {}
+    vim.cmd("FlowZapPreview architecture")
+    vim.wait(H.TIMEOUT, function()
+      return #H.opened_urls > 0 or failed()
+    end, 20)
+  end
+  local arch = H.opened_urls[1]
+  H.check(arch ~= nil and shown ~= nil and arch.url ~= shown.url, "the architecture view has a page of its own", "a second URL", { arch, shown })
+  if arch then
+    local page = http_get(arch.url, true)
+    H.check(page:match("^HTTP/1%.[01] 200") ~= nil, "architecture page answers 200", "HTTP/1.x 200 ...", page:sub(1, 80))
+    H.check(page:find("fz-architecture", 1, true) ~= nil, "the page draws the architecture view", "class fz-architecture", page:sub(1, 200))
+    local components = select(2, page:gsub('class="fz%-component" data%-lane="', ""))
+    H.eq(components, 4, "one component per lane of release.fz")
+    for _, lane in ipairs({ "Author", "Build", "Mirror", "User" }) do
+      H.check(page:find('data-lane="' .. lane .. '"', 1, true) ~= nil, "component " .. lane, lane, "missing")
+    end
+    H.check(page:find('data-from="Author" data-to="Build" data-count="1" data-lines="8"', 1, true) ~= nil, "Author -> Build arrow stands for line 8 (0-based)", "data-lines=\"8\"", "missing")
+  end
+  H.notes = {}
+  vim.cmd("FlowZapPreview bogus")
+  vim.wait(H.TIMEOUT, failed, 20)
+  local refusal = H.notes_with("preview failed")[1] or ""
+  H.check(refusal:find("unknown view", 1, true) ~= nil and refusal:find("architecture", 1, true) ~= nil, "an unknown view is refused, naming the three", "preview failed: ... unknown view ... architecture", H.notes)
 
   -- Renumber: ids with gaps (n1,n3,n5,...,n29 in declaration order) become n1..n15.
   local gapped = original:gsub("%f[%w]n(%d+)%f[^%w]", function(k)

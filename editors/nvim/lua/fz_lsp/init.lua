@@ -499,7 +499,7 @@ end
 
 --- Open the live browser preview of `bufnr` (workspace/executeCommand
 --- flowzap.openBrowserPreview). The server answers with window/showDocument.
---- opts: { bufnr = 0, view = "workflow"|"sequence", callback = function(err, result) }
+--- opts: { bufnr = 0, view = "workflow"|"sequence"|"architecture", callback = function(err, result) }
 function M.preview(opts)
   opts = opts or {}
   local bufnr, client = attached_client(opts)
@@ -705,7 +705,7 @@ M.commands = {
     end,
     nargs = "?",
     complete = function()
-      return { "workflow", "sequence" }
+      return { "workflow", "sequence", "architecture" }
     end,
     desc = "FlowZap: open the live browser preview of this diagram",
   },
