@@ -7,9 +7,12 @@
 //   {type: 'error', message}                       show a problem, keep the last diagram
 // Messages to the extension:
 //   {type: 'ready'}                                the page is listening
-//   {type: 'reveal', node, line}                   a node was clicked
-//   {type: 'setView', view}                        the user picked workflow / sequence
+//   {type: 'reveal', node, line}                   a node (or a step of a component) was clicked
+//   {type: 'reveal', lane, line}                   an architecture component was clicked
+//   {type: 'reveal', lines, line}                  an architecture arrow was clicked (its edges' lines)
+//   {type: 'setView', view}                        the user picked workflow / sequence / architecture
 //   {type: 'export'}                               the user asked for an SVG file
+//   {type: 'openInFlowZap'}                        the user asked to open the text in FlowZap
 (function () {
   'use strict';
 
@@ -24,6 +27,11 @@
   const statusEl = document.getElementById('status');
   const zoomLabel = document.getElementById('zoom-level');
 
+  const VIEWS = ['workflow', 'sequence', 'architecture'];
+  const isView = (v) => VIEWS.includes(v);
+  // What a click reveals in the source: a node, an architecture component, an arrow's edges.
+  const CLICKABLE = '[data-node], .fz-component[data-lane], .fz-dependency[data-lines]';
+
   const MIN_SCALE = 0.1;
   const MAX_SCALE = 8;
   const STEP = 1.2;
@@ -31,7 +39,7 @@
   const saved = vscode.getState() || {};
   const state = {
     uri: saved.uri || null,
-    view: saved.view === 'sequence' ? 'sequence' : 'workflow',
+    view: isView(saved.view) ? saved.view : 'workflow',
     scale: typeof saved.scale === 'number' ? saved.scale : 1,
     x: typeof saved.x === 'number' ? saved.x : 0,
     y: typeof saved.y === 'number' ? saved.y : 0,
@@ -143,7 +151,7 @@
     hasDiagram = true;
     placeholder.hidden = true;
     hideError();
-    if (msg.view === 'workflow' || msg.view === 'sequence') {
+    if (isView(msg.view)) {
       state.view = msg.view;
     }
     updateViewButtons();
@@ -152,10 +160,16 @@
     } else {
       applyTransform();
     }
-    const nodes = canvas.querySelectorAll('[data-node]').length;
-    const edges = canvas.querySelectorAll('[data-edge]').length;
-    statusEl.textContent = `${nodes} node${nodes === 1 ? '' : 's'}, ${edges} edge${edges === 1 ? '' : 's'}` +
-      (typeof msg.version === 'number' ? ` \u00b7 v${msg.version}` : '');
+    const plural = (n, word, words) => `${n} ${n === 1 ? word : words}`;
+    let counts;
+    if (svg.querySelector('.fz-component')) {
+      counts = plural(canvas.querySelectorAll('.fz-component').length, 'component', 'components') + ', ' +
+        plural(canvas.querySelectorAll('.fz-dependency').length, 'dependency', 'dependencies');
+    } else {
+      counts = plural(canvas.querySelectorAll('[data-node]').length, 'node', 'nodes') + ', ' +
+        plural(canvas.querySelectorAll('[data-edge]').length, 'edge', 'edges');
+    }
+    statusEl.textContent = counts + (typeof msg.version === 'number' ? ` \u00b7 v${msg.version}` : '');
     document.body.dataset.rendered = String((Number(document.body.dataset.rendered) || 0) + 1);
   }
 
@@ -296,16 +310,20 @@
       suppressClick = false;
       return;
     }
-    const target = e.target instanceof Element ? e.target.closest('[data-node]') : null;
+    const target = e.target instanceof Element ? e.target.closest(CLICKABLE) : null;
     if (!target || !canvas.contains(target)) {
       return;
     }
-    const line = parseInt(target.getAttribute('data-line') || '', 10);
-    vscode.postMessage({
-      type: 'reveal',
-      node: target.getAttribute('data-node'),
-      line: Number.isFinite(line) ? line : null,
-    });
+    const parsed = parseInt(target.getAttribute('data-line') || '', 10);
+    const line = Number.isFinite(parsed) ? parsed : null;
+    if (target.hasAttribute('data-node')) {
+      vscode.postMessage({ type: 'reveal', node: target.getAttribute('data-node'), line });
+    } else if (target.hasAttribute('data-lines')) {
+      const lines = (target.getAttribute('data-lines') || '').split(/\s+/).map((v) => parseInt(v, 10)).filter(Number.isFinite);
+      vscode.postMessage({ type: 'reveal', lines, line });
+    } else {
+      vscode.postMessage({ type: 'reveal', lane: target.getAttribute('data-lane'), line });
+    }
   });
 
   window.addEventListener('keydown', (e) => {
@@ -364,7 +382,7 @@
     }
     switch (btn.dataset.action) {
       case 'view': {
-        const view = btn.dataset.view === 'sequence' ? 'sequence' : 'workflow';
+        const view = isView(btn.dataset.view) ? btn.dataset.view : 'workflow';
         if (view !== state.view) {
           state.view = view;
           state.userMoved = false;
@@ -389,6 +407,9 @@
       case 'export':
         vscode.postMessage({ type: 'export', view: state.view });
         break;
+      case 'open-flowzap':
+        vscode.postMessage({ type: 'openInFlowZap' });
+        break;
     }
   });
 
@@ -402,7 +423,7 @@
     switch (msg.type) {
       case 'init':
         state.uri = typeof msg.uri === 'string' ? msg.uri : state.uri;
-        if (msg.view === 'workflow' || msg.view === 'sequence') {
+        if (isView(msg.view)) {
           state.view = msg.view;
         }
         updateViewButtons();

@@ -7,7 +7,7 @@ import {
     RevealOutputChannelOn,
 } from 'vscode-languageclient/node';
 import { describePlan, resolveLaunch, type LaunchError, type LaunchPlan } from './launch';
-import { PreviewManager } from './preview';
+import { PreviewManager, commandMiddleware } from './preview';
 import { getPythonExtensionInterpreter } from './python';
 import { TraceOutputChannel } from './trace';
 
@@ -118,6 +118,9 @@ function createClient(plan: LaunchPlan): LanguageClient {
         outputChannel: output,
         traceOutputChannel: traceOutput,
         revealOutputChannelOn: RevealOutputChannelOn.Never,
+        // "FlowZap: Open in FlowZap" is the server's flowzap.openInFlowZap, registered by
+        // vscode-languageclient; the extension runs it (see commandMiddleware).
+        middleware: { executeCommand: commandMiddleware(() => previews) },
     };
     return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
 }

@@ -1,15 +1,35 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ExecuteCommandRequest, type LanguageClient } from 'vscode-languageclient/node';
+import { ExecuteCommandRequest, type ExecuteCommandSignature, type LanguageClient } from 'vscode-languageclient/node';
 import { makeNonce, renderTemplate } from './template';
 
 /** Server command that renders the current (unsaved) text of a document as SVG. */
 export const PREVIEW_COMMAND = 'flowzap.preview';
+/** Server command that answers the FlowZap playground URL of a document's current text. */
+export const SHARE_URL_COMMAND = 'flowzap.shareUrl';
+/** The command "FlowZap: Open in FlowZap" (a server command the extension's middleware runs). */
+export const OPEN_IN_FLOWZAP_COMMAND = 'flowzap.openInFlowZap';
+/** What a share URL must look like before it is opened in the browser. */
+export const PLAYGROUND_URL = /^https:\/\/flowzap\.xyz\/playground\?code=[A-Za-z0-9_-]*$/;
 export const UPDATE_DELAY_MS = 200;
 
-export type PreviewView = 'workflow' | 'sequence';
+export const PREVIEW_VIEWS = ['workflow', 'sequence', 'architecture'] as const;
+export type PreviewView = (typeof PREVIEW_VIEWS)[number];
 export type PreviewTheme = 'light' | 'dark';
+
+export function isPreviewView(value: unknown): value is PreviewView {
+    return typeof value === 'string' && (PREVIEW_VIEWS as readonly string[]).includes(value);
+}
+
+/** What a click in the preview points at: a node (id and line), a lane (id and header line),
+ *  or the lines of the edges an architecture arrow stands for. */
+export interface RevealTarget {
+    node?: string;
+    lane?: string;
+    line?: number;
+    lines?: number[];
+}
 
 export interface PreviewResult {
     svg: string;
@@ -46,6 +66,32 @@ export function previewTheme(resource?: vscode.Uri): PreviewTheme {
     return kind === vscode.ColorThemeKind.Dark || kind === vscode.ColorThemeKind.HighContrast ? 'dark' : 'light';
 }
 
+/** The document a command was run for: a vscode.Uri (explorer, editor title) or {uri}. */
+export function commandUri(arg: unknown): vscode.Uri | undefined {
+    if (arg instanceof vscode.Uri) {
+        return arg;
+    }
+    const uri = arg && typeof arg === 'object' ? (arg as { uri?: unknown }).uri : undefined;
+    return typeof uri === 'string' ? vscode.Uri.parse(uri) : undefined;
+}
+
+/**
+ * vscode-languageclient's executeCommand middleware. "FlowZap: Open in FlowZap" (command
+ * palette, preview toolbar) is the server's `flowzap.openInFlowZap`, which the client
+ * registers as a VS Code command (the extension must not register it too); run from the
+ * palette it has no arguments, so the extension picks the document (the argument, else the
+ * active .fz editor or preview) and opens the server's `flowzap.shareUrl` answer with
+ * vscode.env.openExternal. Every other server command goes to the server as is.
+ */
+export function commandMiddleware(manager: () => PreviewManager | undefined) {
+    return (command: string, args: unknown[], next: ExecuteCommandSignature): Promise<unknown> | unknown => {
+        if (command === OPEN_IN_FLOWZAP_COMMAND) {
+            return manager()?.openInFlowZap(commandUri(args[0]));
+        }
+        return next(command, args);
+    };
+}
+
 /** One webview panel showing one document. */
 class Preview implements vscode.Disposable {
     private timer: NodeJS.Timeout | undefined;
@@ -74,29 +120,38 @@ class Preview implements vscode.Disposable {
         if (!msg || typeof msg !== 'object') {
             return;
         }
-        const m = msg as { type?: unknown; node?: unknown; line?: unknown; view?: unknown };
+        const m = msg as { type?: unknown; node?: unknown; lane?: unknown; line?: unknown; lines?: unknown; view?: unknown };
         switch (m.type) {
             case 'ready':
                 this.ready = true;
                 void this.panel.webview.postMessage({ type: 'init', uri: this.uri.toString(), view: this.view });
                 void this.update();
                 break;
-            case 'reveal':
+            case 'reveal': {
+                const lines = Array.isArray(m.lines) ? m.lines.filter((l): l is number => Number.isInteger(l) && l >= 0) : [];
                 void this.manager.reveal(
                     this.uri,
-                    typeof m.node === 'string' ? m.node : undefined,
-                    typeof m.line === 'number' && Number.isInteger(m.line) ? m.line : undefined,
+                    {
+                        node: typeof m.node === 'string' ? m.node : undefined,
+                        lane: typeof m.lane === 'string' ? m.lane : undefined,
+                        line: typeof m.line === 'number' && Number.isInteger(m.line) ? m.line : undefined,
+                        lines: lines.length > 0 ? lines : undefined,
+                    },
                     this.panel.viewColumn,
                 );
                 break;
+            }
             case 'setView':
-                if (m.view === 'workflow' || m.view === 'sequence') {
+                if (isPreviewView(m.view)) {
                     this.view = m.view;
                     void this.update();
                 }
                 break;
             case 'export':
                 void this.manager.exportSvg(this.uri, this.view);
+                break;
+            case 'openInFlowZap':
+                void this.manager.openInFlowZap(this.uri);
                 break;
         }
     }
@@ -267,7 +322,7 @@ export class PreviewManager implements vscode.WebviewPanelSerializer, vscode.Dis
         if (old) {
             old.dispose();
         }
-        this.attach(panel, uri, s.view === 'sequence' ? 'sequence' : 'workflow');
+        this.attach(panel, uri, isPreviewView(s.view) ? s.view : 'workflow');
     }
 
     refreshAll(): void {
@@ -276,35 +331,65 @@ export class PreviewManager implements vscode.WebviewPanelSerializer, vscode.Dis
         }
     }
 
-    /** Put the cursor on a node's declaration (the preview sends its id and 0-based line). */
-    async reveal(uri: vscode.Uri, node: string | undefined, line: number | undefined, previewColumn?: vscode.ViewColumn): Promise<void> {
+    /**
+     * Show the source of what was clicked in the preview: a node's declaration (the cursor on
+     * its id), a lane's header (on the lane id), or every edge an architecture arrow stands
+     * for (one selection per line). Lines are 0-based; a node or lane whose line moved on is
+     * searched for.
+     */
+    async reveal(uri: vscode.Uri, target: RevealTarget, previewColumn?: vscode.ViewColumn): Promise<void> {
         const doc = await vscode.workspace.openTextDocument(uri);
-        let target = line;
-        const declares = (l: number) => !!node && new RegExp(`^\\s*${escapeRegExp(node)}\\s*:`).test(doc.lineAt(l).text);
-        if (target === undefined || target < 0 || target >= doc.lineCount || (node && !declares(target))) {
-            // Fall back to searching for the declaration (the text may have moved on).
-            const found = node ? findDeclaration(doc, node) : undefined;
-            target = found ?? (target !== undefined ? Math.min(Math.max(target, 0), doc.lineCount - 1) : undefined);
-        }
-        if (target === undefined) {
+        const ranges = target.lines
+            ? target.lines.filter((l) => l < doc.lineCount).map((l) => lineRange(doc, l))
+            : [nameRange(doc, target)].filter((r): r is vscode.Range => r !== undefined);
+        if (ranges.length === 0) {
             return;
         }
         const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());
         const column = visible?.viewColumn ?? (previewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One);
         const editor = await vscode.window.showTextDocument(doc, { viewColumn: column, preserveFocus: false });
-        const text = doc.lineAt(target).text;
-        let start = text.length - text.trimStart().length;
-        let end = start;
-        if (node) {
-            const at = text.indexOf(node, start);
-            if (at >= 0) {
-                start = at;
-                end = at + node.length;
-            }
+        const selections = ranges.map((r) => new vscode.Selection(r.start, r.end));
+        editor.selection = selections[0];
+        if (selections.length > 1) {
+            editor.selections = selections;
         }
-        const range = new vscode.Range(target, start, target, end);
-        editor.selection = new vscode.Selection(range.start, range.end);
-        editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+        editor.revealRange(ranges[0], vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    }
+
+    /**
+     * "Open in FlowZap": ask the server for the playground URL of the document's current
+     * (unsaved) text and open it in the browser. Nothing leaves the machine unless the user
+     * runs this. Answers the URL, or undefined when nothing was opened.
+     */
+    async openInFlowZap(uri?: vscode.Uri): Promise<string | undefined> {
+        const target = this.targetUri(uri);
+        if (!target) {
+            void vscode.window.showInformationMessage('FlowZap: open a .fz file to open it in FlowZap.');
+            return undefined;
+        }
+        const client = this.getClient();
+        let url: unknown;
+        try {
+            if (!client || !client.isRunning()) {
+                throw new Error('The FlowZap language server is not running.');
+            }
+            await vscode.workspace.openTextDocument(target);
+            const result: unknown = await client.sendRequest(ExecuteCommandRequest.type, {
+                command: SHARE_URL_COMMAND,
+                arguments: [{ uri: target.toString() }],
+            });
+            url = result && typeof result === 'object' ? (result as { url?: unknown }).url : undefined;
+        } catch (err) {
+            void vscode.window.showErrorMessage(`FlowZap: could not build the FlowZap link: ${errorText(err)}`);
+            return undefined;
+        }
+        if (typeof url !== 'string' || !PLAYGROUND_URL.test(url)) {
+            void vscode.window.showErrorMessage('FlowZap: the language server returned no FlowZap link for this document.');
+            return undefined;
+        }
+        const opened = await vscode.env.openExternal(vscode.Uri.parse(url, true));
+        this.log?.info(`Open in FlowZap: ${target.toString()} (${url.length} characters of URL, ${opened ? 'opened' : 'not opened'})`);
+        return opened ? url : undefined;
     }
 
     /** Ask for a file name and save the SVG the server renders for the document. */
@@ -322,8 +407,9 @@ export class PreviewManager implements vscode.WebviewPanelSerializer, vscode.Dis
             void vscode.window.showErrorMessage(`FlowZap: could not render the diagram: ${errorText(err)}`);
             return;
         }
-        const base = target.path.replace(/\.fz$/i, '') + (chosenView === 'sequence' ? '.sequence' : '') + '.svg';
-        const defaultUri = target.scheme === 'file' ? vscode.Uri.file(target.fsPath.replace(/\.fz$/i, '') + (chosenView === 'sequence' ? '.sequence' : '') + '.svg') : undefined;
+        const suffix = chosenView === 'workflow' ? '' : `.${chosenView}`;
+        const base = target.path.replace(/\.fz$/i, '') + suffix + '.svg';
+        const defaultUri = target.scheme === 'file' ? vscode.Uri.file(target.fsPath.replace(/\.fz$/i, '') + suffix + '.svg') : undefined;
         const dest = await vscode.window.showSaveDialog({
             defaultUri,
             filters: { 'SVG image': ['svg'] },
@@ -352,8 +438,51 @@ function escapeRegExp(s: string): string {
     return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function findDeclaration(doc: vscode.TextDocument, node: string): number | undefined {
-    const re = new RegExp(`^\\s*${escapeRegExp(node)}\\s*:`);
+/** How a line declares a node (`nX:`) or opens a lane (`Lane {`). */
+function declaration(target: RevealTarget): { name: string; re: RegExp } | undefined {
+    if (target.node) {
+        return { name: target.node, re: new RegExp(`^\\s*${escapeRegExp(target.node)}\\s*:`) };
+    }
+    if (target.lane) {
+        return { name: target.lane, re: new RegExp(`^\\s*${escapeRegExp(target.lane)}\\s*\\{`) };
+    }
+    return undefined;
+}
+
+/** The name of a node or lane on its declaration line (searched for when the line moved on),
+ *  or the start of the given line when there is no name. */
+function nameRange(doc: vscode.TextDocument, target: RevealTarget): vscode.Range | undefined {
+    const decl = declaration(target);
+    let line = target.line;
+    if (line === undefined || line < 0 || line >= doc.lineCount || (decl && !decl.re.test(doc.lineAt(line).text))) {
+        // Fall back to searching for the declaration (the text may have moved on).
+        const found = decl ? findLine(doc, decl.re) : undefined;
+        line = found ?? (line !== undefined ? Math.min(Math.max(line, 0), doc.lineCount - 1) : undefined);
+    }
+    if (line === undefined) {
+        return undefined;
+    }
+    const text = doc.lineAt(line).text;
+    let start = text.length - text.trimStart().length;
+    let end = start;
+    if (decl) {
+        const at = text.indexOf(decl.name, start);
+        if (at >= 0) {
+            start = at;
+            end = at + decl.name.length;
+        }
+    }
+    return new vscode.Range(line, start, line, end);
+}
+
+/** A line's text without its leading and trailing blanks. */
+function lineRange(doc: vscode.TextDocument, line: number): vscode.Range {
+    const text = doc.lineAt(line).text;
+    const start = text.length - text.trimStart().length;
+    return new vscode.Range(line, start, line, Math.max(start, text.trimEnd().length));
+}
+
+function findLine(doc: vscode.TextDocument, re: RegExp): number | undefined {
     for (let i = 0; i < doc.lineCount; i++) {
         if (re.test(doc.lineAt(i).text)) {
             return i;

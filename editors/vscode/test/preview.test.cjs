@@ -1,7 +1,8 @@
 // The preview manager (src/preview.ts, compiled to out/preview.cjs) driven with a stubbed
 // `vscode` module and a fake language client: the page it builds, the flowzap.preview
 // requests it sends (debounced while typing, stale answers dropped), and what it does with
-// the page's messages (reveal a node, switch view, export SVG).
+// the page's messages (reveal a node, a lane or an arrow's edges, switch view, export SVG,
+// open in FlowZap).
 const assert = require('node:assert/strict');
 const { join } = require('node:path');
 const { test, beforeEach } = require('node:test');
@@ -32,6 +33,9 @@ function fakeClient() {
       if (delay) await sleep(delay);
       if (client.fail) throw new Error(client.fail);
       const arg = params.arguments[0];
+      if (params.command === 'flowzap.shareUrl') {
+        return client.shareAnswer ?? { url: `https://flowzap.xyz/playground?code=${Buffer.from(DOC_TEXT).toString('base64url')}` };
+      }
       return { svg: `<svg data-request="${n}" data-view="${arg.view}" data-theme="${arg.theme}"></svg>`, view: arg.view, version: n };
     },
   };
@@ -144,15 +148,20 @@ test('server errors and a stopped server become error messages in the page', asy
   assert.match(panel.posted.at(-1).message, /not running/);
 });
 
-test('setView re-renders with the sequence view', async () => {
+test('setView re-renders with the sequence view, then the architecture view', async () => {
   const panel = await openReady();
   panel.receive({ type: 'setView', view: 'sequence' });
   await sleep(20);
   assert.equal(client.requests.at(-1).params.arguments[0].view, 'sequence');
   assert.equal(panel.posted.at(-1).view, 'sequence');
+  panel.receive({ type: 'setView', view: 'architecture' });
+  await sleep(20);
+  assert.equal(client.requests.at(-1).params.arguments[0].view, 'architecture');
+  assert.equal(panel.posted.at(-1).view, 'architecture');
+  assert.equal(client.requests.length, 3);
   panel.receive({ type: 'setView', view: 'bogus' });
   await sleep(20);
-  assert.equal(client.requests.length, 2, 'unknown views are ignored');
+  assert.equal(client.requests.length, 3, 'unknown views are ignored');
 });
 
 test('reveal puts the cursor on the node id of its declaration line', async () => {
@@ -177,6 +186,70 @@ test('reveal puts the cursor on the node id of its declaration line', async () =
   assert.equal(env.calls.shown.length, before);
 });
 
+test('an architecture component reveals its lane header, an arrow every edge it stands for', async () => {
+  const panel = await openReady();
+  panel.receive({ type: 'reveal', lane: 'User', line: 0 });
+  await sleep(20);
+  let { editor } = env.calls.shown.at(-1);
+  assert.deepEqual([{ ...editor.selection.start }, { ...editor.selection.end }], [{ line: 0, character: 0 }, { line: 0, character: 4 }]);
+  // A header that moved on is searched for.
+  panel.receive({ type: 'reveal', lane: 'User', line: 3 });
+  await sleep(20);
+  assert.deepEqual({ ...env.calls.shown.at(-1).editor.selection.start }, { line: 0, character: 0 });
+  // An arrow: one selection per edge line (trimmed), the first one revealed.
+  panel.receive({ type: 'reveal', lines: [3, 2], line: 3 });
+  await sleep(20);
+  editor = env.calls.shown.at(-1).editor;
+  assert.deepEqual(editor.selections.map((s) => [s.start.line, s.start.character, s.end.line, s.end.character]), [[3, 0, 3, 35], [2, 2, 2, 28]]);
+  assert.equal(editor.revealed[0].range.start.line, 3);
+  // Lines past the end and junk are dropped; nothing left, nothing shown.
+  const before = env.calls.shown.length;
+  panel.receive({ type: 'reveal', lines: [99, -1, 'x'] });
+  await sleep(20);
+  assert.equal(env.calls.shown.length, before);
+});
+
+test('Open in FlowZap opens the server\'s playground URL in the browser, and nothing else', async () => {
+  const panel = await openReady();
+  panel.receive({ type: 'openInFlowZap' });
+  await sleep(30);
+  const share = client.requests.find((r) => r.params.command === 'flowzap.shareUrl');
+  assert.deepEqual(share.params.arguments, [{ uri: uri.toString() }]);
+  assert.equal(env.calls.opened.length, 1);
+  assert.equal(env.calls.opened[0].toString(), `https://flowzap.xyz/playground?code=${Buffer.from(DOC_TEXT).toString('base64url')}`);
+  // From the command palette (no argument): the active .fz editor's document.
+  assert.equal(await manager.openInFlowZap(), env.calls.opened[1].toString());
+  // An answer that is not a playground URL is never opened.
+  client.shareAnswer = { url: 'javascript:alert(1)' };
+  assert.equal(await manager.openInFlowZap(uri), undefined);
+  assert.equal(env.calls.opened.length, 2);
+  assert.match(env.calls.errors.at(-1).message, /no FlowZap link/);
+  // No server: an error message, nothing opened.
+  client.shareAnswer = undefined;
+  client.running = false;
+  assert.equal(await manager.openInFlowZap(uri), undefined);
+  assert.match(env.calls.errors.at(-1).message, /not running/);
+  assert.equal(env.calls.opened.length, 2);
+});
+
+test('the executeCommand middleware runs Open in FlowZap itself and passes the rest on', async () => {
+  const mod = requireWithVscode(join(ROOT, 'out', 'preview.cjs'), env.stub);
+  const forwarded = [];
+  const middleware = mod.commandMiddleware(() => manager);
+  const next = async (command, args) => forwarded.push([command, args]);
+  // From the command palette: no argument, the active .fz editor's document.
+  const url = await middleware('flowzap.openInFlowZap', [], next);
+  assert.match(url, /^https:\/\/flowzap\.xyz\/playground\?code=/);
+  assert.deepEqual(env.calls.opened.map(String), [url]);
+  assert.deepEqual(client.requests.at(-1).params, { command: 'flowzap.shareUrl', arguments: [{ uri: uri.toString() }] });
+  // With a {uri} argument (as another extension or a keybinding may pass it).
+  await middleware('flowzap.openInFlowZap', [{ uri: uri.toString() }], next);
+  assert.equal(env.calls.opened.length, 2);
+  assert.deepEqual(forwarded, []);
+  await middleware('flowzap.preview', [{ uri: 'file:///x.fz' }], next);
+  assert.deepEqual(forwarded, [['flowzap.preview', [{ uri: 'file:///x.fz' }]]]);
+});
+
 test('export asks for a file next to the document and writes the SVG', async () => {
   const panel = await openReady();
   panel.receive({ type: 'setView', view: 'sequence' });
@@ -190,10 +263,14 @@ test('export asks for a file next to the document and writes the SVG', async () 
   assert.equal(env.calls.written.length, 1);
   assert.equal(env.calls.written[0].uri.fsPath, '/work/diagrams/out.svg');
   assert.match(env.calls.written[0].text, /^<svg data-request="\d+" data-view="sequence"/);
+  // The architecture view's file name says so.
+  await manager.exportSvg(uri, 'architecture');
+  assert.equal(env.calls.saveDialogs.at(-1).defaultUri.fsPath, '/work/diagrams/flow.architecture.svg');
+  assert.equal(env.calls.written.length, 2);
   // Cancelling the dialog writes nothing.
   env.stub.window.saveDialogResult = undefined;
   await manager.exportSvg(uri, 'workflow');
-  assert.equal(env.calls.written.length, 1);
+  assert.equal(env.calls.written.length, 2);
 });
 
 test('opening the same document again reveals the existing preview; closing forgets it', async () => {
@@ -208,11 +285,11 @@ test('opening the same document again reveals the existing preview; closing forg
 
 test('a restored panel (after reload) attaches to its document and view', async () => {
   const panel = env.stub.window.createWebviewPanel('flowzap.previewPanel', 'old', {}, {});
-  await manager.deserializeWebviewPanel(panel, { uri: uri.toString(), view: 'sequence' });
+  await manager.deserializeWebviewPanel(panel, { uri: uri.toString(), view: 'architecture' });
   assert.match(panel.webview.html, /Content-Security-Policy/);
   panel.receive({ type: 'ready' });
   await sleep(20);
-  assert.equal(client.requests.at(-1).params.arguments[0].view, 'sequence');
+  assert.equal(client.requests.at(-1).params.arguments[0].view, 'architecture');
   const orphan = env.stub.window.createWebviewPanel('flowzap.previewPanel', 'old', {}, {});
   await manager.deserializeWebviewPanel(orphan, undefined);
   assert.equal(orphan.isDisposed, true);

@@ -1,8 +1,9 @@
 // (5) The preview page (media/preview.html + .js + .css from the packaged .vsix, filled in
 // by the compiled template module exactly as the extension does) in headless Chromium,
 // with a real SVG from the bundled server's flowzap.preview and a stubbed acquireVsCodeApi:
-// the diagram is visible, a click posts the reveal message, pan/zoom/keyboard work, and the
-// Content-Security-Policy blocks scripts that do not carry the nonce.
+// the diagram is visible, a click posts the reveal message, pan/zoom/keyboard work, the
+// view switcher reaches the Architecture view (whose components, steps and arrows map back
+// to source), and the Content-Security-Policy blocks scripts that do not carry the nonce.
 //
 // Debugging aid: FZ_WEBVIEW_SVG=<file.svg> uses that file instead of asking the server.
 import assert from 'node:assert/strict';
@@ -21,7 +22,8 @@ const N5_LINE = gitopsLines.findIndex((l) => l.startsWith('n5:'));
 const NODES = gitopsLines.filter((l) => /^\s*n\d+\s*:/.test(l)).length; // 19 in the corpus file, 21 in examples/gitops.fz
 
 let unpacked;
-let svgs; // {workflow, sequence}
+const LANES = gitopsLines.filter((l) => /^\s*[A-Za-z]\w*\s*\{/.test(l)).length;
+let svgs; // {workflow, sequence, architecture}
 let http;
 let origin;
 let browser;
@@ -40,7 +42,7 @@ async function waitForFile(file, ms) {
 async function renderSvgs() {
   if (process.env.FZ_WEBVIEW_SVG) {
     const svg = readFileSync(process.env.FZ_WEBVIEW_SVG, 'utf8');
-    return { workflow: svg, sequence: svg };
+    return { workflow: svg, sequence: svg, architecture: svg };
   }
   const server = await startServer(unpacked.extensionPath);
   try {
@@ -53,7 +55,9 @@ async function renderSvgs() {
     );
     const workflow = await call('workflow');
     const sequence = await call('sequence');
-    return { workflow: workflow.svg, sequence: sequence.svg };
+    const architecture = await call('architecture');
+    assert.equal(architecture.view, 'architecture');
+    return { workflow: workflow.svg, sequence: sequence.svg, architecture: architecture.svg };
   } finally {
     await server.stop();
   }
@@ -278,6 +282,65 @@ test('view switch and export post messages to the extension', async () => {
   await page.screenshot({ path: join(ARTIFACTS, 'preview-sequence.png') });
   await page.click('#view-workflow');
   await render(svgs.workflow, 'workflow', 3);
+});
+
+/** The centre of the first element matching `selector` in the diagram (page coordinates). */
+async function centreOf(selector) {
+  return page.$eval(`#canvas ${selector}`, (el) => {
+    const r = el.getBoundingClientRect();
+    return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+  });
+}
+
+async function clickReveal(selector) {
+  await clearPosted();
+  const c = await centreOf(selector);
+  await page.mouse.click(c.x, c.y);
+  await page.waitForFunction(() => window.__posted.some((m) => m.type === 'reveal'), { timeout: 5000 });
+  return (await posted()).filter((m) => m.type === 'reveal');
+}
+
+test('the Architecture view: switched to, drawn, and every element maps back to source', async () => {
+  await clearPosted();
+  await page.click('#view-architecture');
+  assert.deepEqual(await posted(), [{ type: 'setView', view: 'architecture' }]);
+  assert.equal(await page.$eval('#view-architecture', (b) => b.getAttribute('aria-checked')), 'true');
+  assert.equal(await page.$eval('#view-workflow', (b) => b.getAttribute('aria-checked')), 'false');
+  await render(svgs.architecture, 'architecture', 6);
+  await page.focus('#viewport');
+  await page.keyboard.press('0');
+  const components = await page.$$eval('#canvas .fz-component', (els) => els.map((el) => ({ lane: el.dataset.lane, line: Number(el.dataset.line) })));
+  assert.equal(components.length, LANES);
+  for (const c of components) {
+    assert.match(gitopsLines[c.line], new RegExp(`^\\s*${c.lane}\\s*\\{`), `component ${c.lane} points at its header`);
+  }
+  const arrows = await page.$$eval('#canvas .fz-dependency', (els) => els.map((el) => ({ lines: el.dataset.lines.split(' ').map(Number), count: Number(el.dataset.count) })));
+  assert.ok(arrows.length >= 1);
+  for (const a of arrows) {
+    assert.equal(a.lines.length, a.count);
+    for (const line of a.lines) assert.match(gitopsLines[line], /->/, `line ${line} is an edge`);
+  }
+  assert.equal(await page.$eval('#status', (el) => el.textContent), `${LANES} components, ${arrows.length} ${arrows.length === 1 ? 'dependency' : 'dependencies'} \u00b7 v6`);
+  // The SVG's own <style> applies: the component boxes are filled, arrows are not.
+  assert.notEqual(await page.$eval('#canvas .fz-component-box', (el) => getComputedStyle(el).fill), 'none');
+  assert.equal(await page.$eval('#canvas .fz-dependency .fz-edge-line', (el) => getComputedStyle(el).fill), 'none');
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, 'preview-architecture.png') });
+
+  // A component's title goes to its lane's header, a step to its node, an arrow to its edges.
+  assert.deepEqual(await clickReveal('.fz-component .fz-component-title'), [{ type: 'reveal', lane: components[0].lane, line: components[0].line }]);
+  const step = await page.$eval('#canvas .fz-step', (el) => ({ node: el.dataset.node, line: Number(el.dataset.line) }));
+  assert.match(gitopsLines[step.line], new RegExp(`^\\s*${step.node}\\s*:`));
+  assert.deepEqual(await clickReveal('.fz-step .fz-step-label'), [{ type: 'reveal', node: step.node, line: step.line }]);
+  const labelled = await page.$eval('#canvas .fz-dependency .fz-edge-label', (el) => el.closest('.fz-dependency').dataset.lines.split(' ').map(Number));
+  assert.deepEqual(await clickReveal('.fz-dependency .fz-edge-label'), [{ type: 'reveal', lines: labelled, line: labelled[0] }]);
+
+  // Open in FlowZap asks the extension (which asks the server for the URL).
+  await clearPosted();
+  await page.click('button[data-action="open-flowzap"]');
+  assert.deepEqual(await posted(), [{ type: 'openInFlowZap' }]);
+  await page.click('#view-workflow');
+  await render(svgs.workflow, 'workflow', 7);
 });
 
 test('state survives a reload (pan/zoom and view are kept with setState)', async () => {

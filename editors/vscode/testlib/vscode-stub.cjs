@@ -133,6 +133,7 @@ function makeVscode({ settings = {}, documents = {} } = {}) {
     shown: [],
     saveDialogs: [],
     written: [],
+    opened: [],
   };
   const events = {
     changeText: new EventEmitter(),
@@ -274,7 +275,15 @@ function makeVscode({ settings = {}, documents = {} } = {}) {
     ColorThemeKind: { Light: 1, Dark: 2, HighContrast: 3, HighContrastLight: 4 },
     TextEditorRevealType: { Default: 0, InCenter: 1, InCenterIfOutsideViewport: 2, AtTop: 3 },
     version: '1.91.0',
-    env: { language: 'en', appName: 'stub' },
+    env: {
+      language: 'en',
+      appName: 'stub',
+      openExternalResult: true,
+      async openExternal(target) {
+        calls.opened.push(target);
+        return api.env.openExternalResult;
+      },
+    },
     commands: {
       registerCommand(id) {
         calls.commands.push(id);
