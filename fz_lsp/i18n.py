@@ -40,6 +40,7 @@ from __future__ import annotations
 import gettext
 import os
 import re
+from operator import itemgetter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -114,20 +115,21 @@ class Listing:
 # Translators
 
 
-class _Missing(dict):
-    def __missing__(self, key: str) -> str:  # a placeholder no argument fills: shown as is
-        return "{" + key + "}"
-
-
-def _format_string(text: str) -> str:
-    """`text` as a str.format string: its placeholders kept, every other brace literal."""
+def _prepared_text(text: str) -> tuple[str, tuple[str, ...], Any]:
+    """`text` as (a %-format string, the placeholder names in order, a getter of their
+    values as a tuple): its placeholders become `%s`, every other `%` is literal. A text
+    without placeholders stays as it is."""
+    names = tuple(m.group(1) for m in _PLACEHOLDER.finditer(text))
+    if not names:
+        return text, (), None
     out, pos = [], 0
     for m in _PLACEHOLDER.finditer(text):
-        out.append(text[pos : m.start()].replace("{", "{{").replace("}", "}}"))
-        out.append(m.group())
+        out.append(text[pos : m.start()].replace("%", "%%"))
+        out.append("%s")
         pos = m.end()
-    out.append(text[pos:].replace("{", "{{").replace("}", "}}"))
-    return "".join(out)
+    out.append(text[pos:].replace("%", "%%"))
+    getter = itemgetter(*names) if len(names) > 1 else (lambda args, name=names[0]: (args[name],))
+    return "".join(out), names, getter
 
 
 class Translator:
@@ -136,7 +138,9 @@ class Translator:
     def __init__(self, language: str, catalog: Optional[gettext.NullTranslations]) -> None:
         self.language = language
         self._catalog = catalog
-        self._prepared: dict[Any, str] = {}  # message key -> format string
+        # message key -> (%-format string, placeholder names in order): a message is
+        # looked up once and formatted positionally (cheaper than str.format's keywords)
+        self._prepared: dict[Any, tuple[str, tuple[str, ...], Any]] = {}
         self._lists: dict[tuple, str] = {}  # or_list of constant items (shapes, directions) -> text
 
     # -- the keywords ------------------------------------------------------------
@@ -145,13 +149,17 @@ class Translator:
     # `render`. A placeholder no argument fills is shown as it is (never an exception).
 
     def _(self, template: str, /, **args: Any) -> str:
-        fmt = self._prepared.get(template)
-        if fmt is None:
-            fmt = self._prepare(template, template, self._catalog.gettext(template) if self._catalog else template)
+        prepared = self._prepared.get(template)
+        if prepared is None:
+            prepared = self._prepare(template, template,
+                                     self._catalog.gettext(template) if self._catalog else template)
+        fmt, names, values = prepared  # _fill, inlined: this runs for every diagnostic
+        if not names:
+            return fmt
         try:
-            return fmt.format(**args)
-        except (KeyError, IndexError):
-            return fmt.format_map(_Missing(args))
+            return fmt % values(args)
+        except KeyError:
+            return _fill(prepared, args)
 
     def _n(self, singular: str, plural: str, n: int, /, **args: Any) -> str:
         args.setdefault("n", n)
@@ -160,25 +168,18 @@ class Translator:
         else:
             translated = singular if n == 1 else plural
         key = (singular, translated)
-        fmt = self._prepared.get(key)
-        if fmt is None:
-            english = singular if n == 1 else plural
-            fmt = self._prepare(key, english, translated)
-        try:
-            return fmt.format(**args)
-        except (KeyError, IndexError):
-            return fmt.format_map(_Missing(args))
+        prepared = self._prepared.get(key)
+        if prepared is None:
+            prepared = self._prepare(key, singular if n == 1 else plural, translated)
+        return _fill(prepared, args)
 
     def _p(self, context: str, template: str, /, **args: Any) -> str:
         key = (context, template)
-        fmt = self._prepared.get(key)
-        if fmt is None:
+        prepared = self._prepared.get(key)
+        if prepared is None:
             translated = self._catalog.pgettext(context, template) if self._catalog else template
-            fmt = self._prepare(key, template, translated)
-        try:
-            return fmt.format(**args)
-        except (KeyError, IndexError):
-            return fmt.format_map(_Missing(args))
+            prepared = self._prepare(key, template, translated)
+        return _fill(prepared, args)
 
     # -- helpers -------------------------------------------------------------------
 
@@ -230,13 +231,23 @@ class Translator:
             return self.render(value)
         return value
 
-    def _prepare(self, key: Any, english: str, translated: str) -> str:
-        """The format string of a message: the translation when it has exactly the English
-        text's placeholders, else the English text."""
+    def _prepare(self, key: Any, english: str, translated: str) -> tuple[str, tuple[str, ...], Any]:
+        """A message ready to fill: the translation when it has exactly the English text's
+        placeholders, else the English text."""
         if not translated or (translated is not english and placeholders(translated) != placeholders(english)):
             translated = english
-        fmt = self._prepared[key] = _format_string(translated)
+        prepared = self._prepared[key] = _prepared_text(translated)
+        return prepared
+
+
+def _fill(prepared: tuple[str, tuple[str, ...], Any], args: dict) -> str:
+    fmt, names, values = prepared
+    if not names:
         return fmt
+    try:
+        return fmt % values(args)
+    except KeyError:  # a placeholder no argument fills: shown as it is
+        return fmt % tuple([args.get(name, "{" + name + "}") for name in names])
 
 
 @lru_cache(maxsize=None)
