@@ -39,6 +39,10 @@ _SHAPES = ("circle", "rectangle", "diamond", "taskbox")
 _ATTRIBUTE_KEYS = ("label", "owner", "description", "system")
 
 NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+
+# Lines longer than this get no repair (their nodes are still read from the start of the
+# line): a slip is a short thing, and every search below stays linear on what it reads.
+MAX_REPAIR_CHARS = 2_000
 _NAME = re.compile(NAME)
 
 
@@ -57,7 +61,7 @@ class _Candidate:
 
 def recover(line: str, broken: Broken) -> Broken:
     """`broken` with the slip named and, where possible, the line's meaning kept."""
-    foreign = _mermaid(line)
+    foreign = _mermaid(line[:MAX_REPAIR_CHARS])
     if foreign is not None:
         message, start, end = foreign
         # a Mermaid node still declares its id, a Mermaid link still touches its ends
@@ -65,6 +69,8 @@ def recover(line: str, broken: Broken) -> Broken:
             broken, message=message, start=start, end=end, code="not-flowzap",
             recovered=_mermaid_node(line), touches=_touches(line),
         )
+    if len(line) > MAX_REPAIR_CHARS:  # not a slip to name: a pasted blob or a generated line
+        return replace(broken, recovered=_readable_node(line[:MAX_REPAIR_CHARS]), touches=_touches(line[:MAX_REPAIR_CHARS]))
     candidates = list(_candidates(line, broken))
     # one repair, else two that touch different places (`[label:"x` needs `"` and `]`)
     attempts = [(c,) for c in candidates] + [
@@ -103,9 +109,10 @@ def _ordered(edits: tuple[tuple[int, int, str], ...]) -> list[tuple[int, int, st
 
 
 def _mask(line: str) -> str:
-    """The line with the insides of its strings blanked (same columns), so that text in a
-    label is never mistaken for syntax."""
-    return re.sub(r'"((?:\\.|[^"\\])*)("?)', lambda m: '"' + " " * len(m.group(1)) + m.group(2), line)
+    """The line with the insides of its strings blanked (same columns; a character no
+    pattern here matches, not a space that `[ \t]*` would scan), so that text in a label is
+    never mistaken for syntax."""
+    return re.sub(r'"((?:\\.|[^"\\])*)("?)', lambda m: '"' + "\x01" * len(m.group(1)) + m.group(2), line)
 
 
 # ---------------------------------------------------------------------------
@@ -278,10 +285,11 @@ def _lane_brace(line: str, broken: Broken) -> Iterator[_Candidate]:
 def _separators(line: str, broken: Broken) -> Iterator[_Candidate]:
     """`;` at the end of a line, `,` between attributes."""
     masked = _mask(line)
-    m = re.search(r"[ \t]*;[ \t]*$", masked)
-    if m:
-        k = masked.index(";", m.start())
-        yield _Candidate(((m.start(), m.end(), ""),), msg("FlowZap lines do not end with `;`"), k, k + 1,
+    body = masked.rstrip(" \t")
+    if body.endswith(";"):
+        k = len(body) - 1
+        start = len(body[:k].rstrip(" \t"))
+        yield _Candidate(((start, len(masked), ""),), msg("FlowZap lines do not end with `;`"), k, k + 1,
                          msg("Remove the `;`"))
     commas = list(re.finditer(r'(?<=")[ \t]*,(?=[ \t]*' + NAME + r"[ \t]*[:=])", masked))
     if commas:

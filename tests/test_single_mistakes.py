@@ -153,3 +153,14 @@ def test_the_lines_under_a_header_without_brace_stay_in_their_lane():
     model = Document("\n".join(variant(SLIPS[7])) + "\n").model
     bank = model.lane_by_id["Bank"]
     assert (bank.label, bank.close_line, [n.id for n in bank.nodes]) == ("Card Issuer", 16, ["n5", "n6"])
+
+
+def test_a_line_too_long_to_be_a_slip_gets_no_repair_but_still_declares_its_node():
+    from fz_lsp import syntax
+    from fz_lsp.recovery import MAX_REPAIR_CHARS
+
+    long_value = "x" * (MAX_REPAIR_CHARS + 10)
+    st = syntax.parse_line(f'n2: rectangle label:"{long_value}')  # unterminated: no closing quote
+    assert (st.code, st.fixes, st.recovered.node.text) == ("syntax-error", (), "n2")
+    short = syntax.parse_line('n2: rectangle label:"x')
+    assert short.fixes  # the same slip on a short line is repaired
