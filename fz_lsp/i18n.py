@@ -138,8 +138,9 @@ class Translator:
     def __init__(self, language: str, catalog: Optional[gettext.NullTranslations]) -> None:
         self.language = language
         self._catalog = catalog
-        # message key -> (%-format string, placeholder names in order): a message is
-        # looked up once and formatted positionally (cheaper than str.format's keywords)
+        # message key -> (%-format string, placeholder names in order, getter of their
+        # values): a message is looked up once, then formatted positionally (cheaper than
+        # str.format's keyword lookups)
         self._prepared: dict[Any, tuple[str, tuple[str, ...], Any]] = {}
         self._lists: dict[tuple, str] = {}  # or_list of constant items (shapes, directions) -> text
 
