@@ -11,7 +11,14 @@ layer needs three calls:
     server.document_changed(uri)          # re-renders the open views and pushes them
 
 `render` runs only in the thread that calls `open` / `document_changed` (the LSP's own),
-never in the HTTP threads, which serve the last rendering they were handed. Pushing
+never in the HTTP threads, which serve the last rendering they were handed.
+
+Click to source: given `reveal=lambda uri, target: ...`, a page posts what a click hit
+(`{"node"|"lane"|"lines", "line"}`, see fz_lsp/reveal.py) to `POST /p/<token>/reveal`,
+and `reveal` gets the page's document URI and that target. It is called in an HTTP
+thread, so it must only hand the work over (the LSP layer schedules it on its loop). The
+request must come from the page itself: this server's host and origin, a JSON body of at
+most `MAX_REVEAL_BYTES`, the page's token; anything else is refused. Pushing
 never blocks the caller: each browser connection keeps only the newest SVG it has not
 sent yet, connections beyond `max_clients` are refused, and a browser that stops reading
 is dropped after `send_timeout` seconds. Page URLs carry an unguessable token and
@@ -22,6 +29,7 @@ Pure Python: no pygls import.
 
 from __future__ import annotations
 
+import json
 import secrets
 import socket
 import threading
@@ -33,6 +41,8 @@ from urllib.parse import parse_qs, urlsplit
 from fz_lsp.render.html import content_security_policy, html_page, new_nonce
 
 RenderCallback = Callable[[str, str], Optional[tuple[str, str]]]  # (uri, view) -> (svg, title)
+RevealCallback = Callable[[str, dict], None]  # (uri, what a click hit), from an HTTP thread
+MAX_REVEAL_BYTES = 4096
 
 
 class _Client:
@@ -96,11 +106,13 @@ class BrowserPreviewServer:
         self,
         render: RenderCallback,
         theme: str = "light",
+        reveal: Optional[RevealCallback] = None,
         max_clients: int = 32,
         send_timeout: float = 10.0,
         keepalive: float = 15.0,
     ) -> None:
         self._render = render
+        self._reveal = reveal
         self._theme = theme
         self._max_clients = max_clients
         self._send_timeout = send_timeout
@@ -237,6 +249,14 @@ class BrowserPreviewServer:
     def _allowed_host(self, host: Optional[str]) -> bool:
         return host in (f"127.0.0.1:{self._port}", f"localhost:{self._port}")
 
+    def _allowed_origin(self, origin: Optional[str]) -> bool:
+        return origin in (f"http://127.0.0.1:{self._port}", f"http://localhost:{self._port}")
+
+    def _page_uri(self, token: str) -> Optional[str]:
+        with self._lock:
+            page = self._by_token.get(token)
+            return page.uri if page is not None else None
+
 
 def _handler_class(server: BrowserPreviewServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
@@ -261,6 +281,44 @@ def _handler_class(server: BrowserPreviewServer) -> type[BaseHTTPRequestHandler]
             else:
                 self._plain(404, "not found")
 
+        def do_POST(self) -> None:
+            """A click in the page: `POST /p/<token>/reveal` with the JSON of what it hit."""
+            if not server._allowed_host(self.headers.get("Host")):
+                self._plain(403, "forbidden host")
+                return
+            segments = urlsplit(self.path).path.strip("/").split("/")
+            if server._reveal is None or len(segments) != 3 or segments[0] != "p" or segments[2] != "reveal":
+                self._plain(404, "not found")
+                return
+            if not server._allowed_origin(self.headers.get("Origin")):
+                self._plain(403, "forbidden origin")
+                return
+            if (self.headers.get("Content-Type") or "").split(";")[0].strip().lower() != "application/json":
+                self._plain(415, "expected application/json")
+                return
+            length = self.headers.get("Content-Length")
+            if length is None or not length.isdigit():
+                self._plain(411, "length required")
+                return
+            if int(length) > MAX_REVEAL_BYTES:
+                self._plain(413, "too large")
+                return
+            try:
+                target = json.loads(self.rfile.read(int(length)).decode("utf-8"))
+            except (ValueError, UnicodeDecodeError):
+                target = None
+            if not isinstance(target, dict):
+                self._plain(400, "expected a JSON object")
+                return
+            uri = server._page_uri(segments[1])
+            if uri is None:
+                self._plain(404, "no such preview (the document was closed)")
+                return
+            server._reveal(uri, target)  # type: ignore[misc]  # checked above
+            self.send_response(204)
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+
         def _plain(self, status: int, text: str) -> None:
             body = text.encode("utf-8")
             self.send_response(status)
@@ -278,7 +336,8 @@ def _handler_class(server: BrowserPreviewServer) -> type[BaseHTTPRequestHandler]
             svg, title, version = snapshot
             nonce = new_nonce()
             events_url = f"/p/{token}/events?since={version}"
-            body = html_page(svg, title, server._theme, events_url, nonce).encode("utf-8")
+            reveal_url = f"/p/{token}/reveal" if server._reveal is not None else None
+            body = html_page(svg, title, server._theme, events_url, nonce, reveal_url).encode("utf-8")
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))

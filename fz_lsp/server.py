@@ -263,8 +263,38 @@ class FlowZapServer(LanguageServer):
         if self._browser is None:
             from fz_lsp.browser_preview import BrowserPreviewServer
 
-            self._browser = BrowserPreviewServer(render=self._render_for_browser)
+            reveal = None
+            try:
+                loop = asyncio.get_running_loop()
+
+                def reveal(uri: str, target: dict) -> None:  # a click in a page, from an HTTP thread
+                    loop.call_soon_threadsafe(lambda: asyncio.ensure_future(self.show_source(uri, target)))
+            except RuntimeError:  # no event loop (in-process use): pages without click to source
+                pass
+            self._browser = BrowserPreviewServer(render=self._render_for_browser, reveal=reveal)
         return self._browser
+
+    async def show_source(self, uri: str, target: Any) -> bool:
+        """A click in a browser preview page: ask the client to show the source of what was
+        clicked (window/showDocument with the selection, fz_lsp/reveal.py). True when the
+        client did; False when the document is closed, the target is not in it, or the
+        client cannot or did not show it."""
+        from fz_lsp.reveal import source_span
+
+        doc = self.documents.get(uri)
+        if doc is None:
+            return False
+        span = source_span(doc.model, doc.lines, target)
+        caps = self.client_capabilities.window
+        if span is None or caps is None or caps.show_document is None or not caps.show_document.support:
+            return False
+        params = types.ShowDocumentParams(uri=uri, selection=self.converter(doc).range(span), take_focus=True)
+        try:
+            result = await asyncio.wait_for(self.window_show_document_async(params), SHOW_DOCUMENT_TIMEOUT_S)
+        except Exception as err:  # the client failed, answered nonsense or never answered
+            log.warning("window/showDocument for a click in the preview failed: %r", err)
+            return False
+        return bool(getattr(result, "success", False))
 
     def _render_for_browser(self, uri: str, view: str) -> Optional[tuple[str, str]]:
         from fz_lsp.render import render_svg

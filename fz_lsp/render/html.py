@@ -13,7 +13,10 @@ is `default-src 'none'; style-src 'unsafe-inline'` (plus `img-src data:`, `base-
   each `svg` event replaces the diagram in place (no reload, scroll position and zoom
   kept), each `title` event the page title. It opens fitted to the window's width (and
   follows it when the window is resized) and zooms in and out with its buttons, `+`, `-`,
-  `0` (fit), `1` (actual size) and Ctrl+wheel; dragging the diagram pans it.
+  `0` (fit), `1` (actual size) and Ctrl+wheel; dragging the diagram pans it. Given a
+  `reveal_url` (same origin), a click on a node, an architecture component or arrow (not
+  a drag) POSTs where it comes from (`{"node"|"lane"|"lines", "line"}`, read from the
+  SVG's data attributes) there as JSON, so the editor can show that source.
 
 Pure Python: no pygls import.
 """
@@ -47,6 +50,8 @@ _PAGE_CSS = (
     "#fz-actual:checked~#fz-diagram svg{max-width:none}"
     "#fz-diagram[data-live]{cursor:grab;touch-action:none}"
     "#fz-diagram.fz-panning{cursor:grabbing;user-select:none}"
+    "#fz-diagram[data-reveal] [data-node],#fz-diagram[data-reveal] .fz-component[data-lane],"
+    "#fz-diagram[data-reveal] .fz-dependency[data-lines]{cursor:pointer}"
 )
 
 _LIVE_SCRIPT = """(function () {
@@ -109,17 +114,37 @@ _LIVE_SCRIPT = """(function () {
   }, { passive: false });
   window.addEventListener("resize", function () { if (fitted) { applyZoom(); } });
   var drag = null;
+  var dragged = false;  // the last press moved: its click is no click
   host.addEventListener("pointerdown", function (event) {
     if (event.button !== 0) { return; }
-    drag = { x: event.clientX, y: event.clientY };
+    drag = { x: event.clientX, y: event.clientY, sx: event.clientX, sy: event.clientY };
+    dragged = false;
     host.classList.add("fz-panning");
   });
   window.addEventListener("pointermove", function (event) {
     if (!drag) { return; }
     window.scrollBy(drag.x - event.clientX, drag.y - event.clientY);
-    drag = { x: event.clientX, y: event.clientY };
+    drag.x = event.clientX;
+    drag.y = event.clientY;
+    if (Math.abs(drag.x - drag.sx) + Math.abs(drag.y - drag.sy) > 4) { dragged = true; }
   });
   window.addEventListener("pointerup", function () { drag = null; host.classList.remove("fz-panning"); });
+  var revealUrl = host.getAttribute("data-reveal");
+  var CLICKABLE = "[data-node], .fz-component[data-lane], .fz-dependency[data-lines]";
+  host.addEventListener("click", function (event) {
+    if (dragged || !revealUrl) { dragged = false; return; }
+    var el = event.target && event.target.closest ? event.target.closest(CLICKABLE) : null;
+    if (!el || !host.contains(el)) { return; }
+    var line = parseInt(el.getAttribute("data-line"), 10);
+    var target = { line: isFinite(line) ? line : null };
+    if (el.hasAttribute("data-node")) { target.node = el.getAttribute("data-node"); }
+    else if (el.hasAttribute("data-lines")) {
+      target.lines = el.getAttribute("data-lines").split(/\\s+/).map(Number).filter(function (n) { return isFinite(n); });
+    } else { target.lane = el.getAttribute("data-lane"); }
+    fetch(revealUrl, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(target) })
+      .then(function (answer) { host.setAttribute("data-revealed", String(answer.status)); },
+            function () { host.setAttribute("data-revealed", "failed"); });
+  });
   applyZoom();
   var events = new EventSource(host.getAttribute("data-events"));
   events.addEventListener("svg", function (event) { replaceSvg(event.data); });
@@ -161,11 +186,17 @@ def new_nonce() -> str:
 
 
 def html_page(
-    svg: str, title: str, theme: str = "light", live_events_url: Optional[str] = None, nonce: Optional[str] = None
+    svg: str,
+    title: str,
+    theme: str = "light",
+    live_events_url: Optional[str] = None,
+    nonce: Optional[str] = None,
+    reveal_url: Optional[str] = None,
 ) -> str:
     """A page showing `svg` (markup from fz_lsp.render.svg) under `title`.
 
-    A live page's script carries `nonce` (a fresh one when None); a static page has no script.
+    A live page's script carries `nonce` (a fresh one when None) and, given `reveal_url`,
+    posts clicks there; a static page has no script.
     """
     if theme not in THEMES:
         raise ValueError(f"unknown theme {theme!r} (expected one of {', '.join(THEMES)})")
@@ -175,8 +206,12 @@ def html_page(
         nonce = new_nonce()
     title_html = escape(title)
     events = f' data-events="{escape(live_events_url)}"' if live_events_url is not None else ""
+    if live_events_url is not None and reveal_url is not None:
+        events += f' data-reveal="{escape(reveal_url)}"'
     live = live_events_url is not None
-    hint = '<span class="fz-hint">live · drag to pan</span>' if live else ""
+    hint = '<span class="fz-hint">live · drag to pan' if live else ""
+    if live:
+        hint += " · click to go to the source</span>" if reveal_url is not None else "</span>"
     sizes = "" if live else _STATIC_SIZES
     zoom = _LIVE_ZOOM if live else _STATIC_ZOOM
     script = f'<script nonce="{nonce}">{_LIVE_SCRIPT}</script>' if nonce is not None else ""

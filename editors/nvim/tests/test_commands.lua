@@ -1,11 +1,13 @@
 -- :FlowZapPreview (flowzap.openBrowserPreview -> window/showDocument external http URL reaches
 -- the plugin's handler / open_url), :FlowZapPreview architecture (completed, opens the
--- architecture view's page) and :FlowZapRenumber (source.renumberNodes code action).
+-- architecture view's page; a click posted by the page moves the cursor to the source) and
+-- :FlowZapRenumber (source.renumberNodes code action).
 local H = dofile(vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":p:h") .. "/helpers.lua")
 
---- Minimal HTTP GET over libuv; returns the status line (or an error string), or with
+--- Minimal HTTP request over libuv (GET, or POST of a JSON `body` from the page's own
+--- origin, as its script sends it); returns the status line (or an error string), or with
 --- `whole` the whole response (read until the server closes the connection).
-local function http_get(url, whole)
+local function http_get(url, whole, body)
   local host, port, path = url:match("^http://([%d%.]+):(%d+)(/?.*)$")
   if not host then
     return "not an http://IP:port URL: " .. url
@@ -21,7 +23,12 @@ local function http_get(url, whole)
       return
     end
     -- Host with the port, as a browser sends it (the server rejects other hosts).
-    tcp:write("GET " .. path .. " HTTP/1.0\r\nHost: " .. host .. ":" .. port .. "\r\n\r\n")
+    if body then
+      tcp:write("POST " .. path .. " HTTP/1.0\r\nHost: " .. host .. ":" .. port .. "\r\nOrigin: http://" .. host .. ":" .. port
+        .. "\r\nContent-Type: application/json\r\nContent-Length: " .. #body .. "\r\n\r\n" .. body)
+    else
+      tcp:write("GET " .. path .. " HTTP/1.0\r\nHost: " .. host .. ":" .. port .. "\r\n\r\n")
+    end
     tcp:read_start(function(rerr, chunk)
       if rerr then
         failure, done = "read: " .. rerr, true
@@ -148,6 +155,15 @@ H.run("commands", function()
       H.check(page:find('data-lane="' .. lane .. '"', 1, true) ~= nil, "component " .. lane, lane, "missing")
     end
     H.check(page:find('data-from="Author" data-to="Build" data-count="1" data-lines="8"', 1, true) ~= nil, "Author -> Build arrow stands for line 8 (0-based)", "data-lines=\"8\"", "missing")
+    -- Click to source: the page posts what a click hit; the server answers with
+    -- window/showDocument and the plugin's handler puts the cursor there.
+    vim.api.nvim_win_set_cursor(0, { 1, 0 })
+    local posted = http_get(arch.url .. "/reveal", false, '{"lane": "Mirror", "line": 20}')
+    H.check(posted:match("^HTTP/1%.[01] 204") ~= nil, "a click in the page is accepted", "HTTP/1.x 204", posted)
+    vim.wait(H.TIMEOUT, function()
+      return vim.api.nvim_win_get_cursor(0)[1] == 21
+    end, 20)
+    H.eq({ vim.api.nvim_buf_get_name(0), vim.api.nvim_win_get_cursor(0) }, { vim.api.nvim_buf_get_name(bufnr), { 21, 0 } }, "a click on the Mirror component puts the cursor on its header")
   end
   H.notes = {}
   vim.cmd("FlowZapPreview bogus")
