@@ -79,7 +79,7 @@ def recover(line: str, broken: Broken) -> Broken:
     for attempt in attempts:
         edits = tuple(e for c in attempt for e in c.edits)
         st = syntax.lark_statement(_apply(line, edits))
-        if st is None or type(st) is Broken:
+        if st is None or type(st) is Broken or not _clean(st):
             continue
         first = attempt[0]
         return replace(
@@ -92,6 +92,24 @@ def recover(line: str, broken: Broken) -> Broken:
             fix_title=first.title if len(attempt) == 1 else Listing(tuple(c.title for c in attempt), "and"),
         )
     return replace(broken, recovered=_readable_node(line), touches=_touches(line))
+
+
+_DIRECTIONS = ("left", "right", "top", "bottom")
+
+
+def _clean(st: Statement) -> bool:
+    """A repaired line the rest of the document can read as is: no error of its own left
+    in it (an edge with complete handles and a FlowZap arrow, a node with a known shape).
+    Otherwise the repair would hide a second mistake that its quick fix then reveals."""
+    if type(st) is syntax.EdgeStmt:
+        return len(st.endpoints) == 2 and all(a.text == "->" for a in st.arrows) and all(
+            ep.handle is not None and ep.handle.closed and ep.handle.direction is not None
+            and ep.handle.direction.text in _DIRECTIONS
+            for ep in st.endpoints
+        )
+    if type(st) is NodeDecl:
+        return st.shape.text in _SHAPES
+    return True
 
 
 def _apart(a: _Candidate, b: _Candidate) -> bool:
@@ -122,6 +140,13 @@ def _mask(line: str) -> str:
 def _candidates(line: str, broken: Broken) -> Iterator[_Candidate]:
     for finder in _REPAIRS:
         yield from finder(line, broken)
+
+
+def _like_shape(word: str) -> bool:
+    """A shape or a slip of one (`rect`, `rectangel`, `Circle`)."""
+    low = word.lower()
+    return any(s.startswith(low) or low.startswith(s) or difflib.SequenceMatcher(None, low, s).ratio() >= 0.7
+               for s in _SHAPES) if len(low) >= 3 else False
 
 
 def _like_handle(word: str) -> bool:
@@ -457,7 +482,7 @@ def _readable_node(line: str) -> Optional[NodeDecl]:
     rest = line[m.end(1):].lstrip(" \t")
     if rest.startswith((".", "{", "#", "(", "[")):
         return None
-    if m.group(2) is None and (m.group(3) is None or m.group(3) not in _SHAPES):
+    if m.group(2) is None and (m.group(3) is None or not _like_shape(m.group(3))):
         return None  # `n2` alone or `n2 foo`: perhaps an edge being typed; declares nothing
     node = Tok(m.group(1), m.start(1), m.end(1))
     colon = Tok(":", m.start(2), m.end(2)) if m.group(2) else Tok(":", node.end, node.end)

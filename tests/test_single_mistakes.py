@@ -164,3 +164,17 @@ def test_a_line_too_long_to_be_a_slip_gets_no_repair_but_still_declares_its_node
     assert (st.code, st.fixes, st.recovered.node.text) == ("syntax-error", (), "n2")
     short = syntax.parse_line('n2: rectangle label:"x')
     assert short.fixes  # the same slip on a short line is repaired
+
+
+def test_two_slips_on_one_line_are_not_half_repaired():
+    """A repair is offered only when the repaired line has no error of its own: otherwise the
+    quick fix would reveal the second mistake it hid (`handel` and `rigth` together)."""
+    from fz_lsp import syntax
+
+    st = syntax.parse_line("n1.handel(rigth) -> n2.handle(left)")
+    assert (st.code, st.fixes, st.recovered) == ("syntax-error", (), None)
+    assert [ep.node.text for ep in st.touches] == ["n1", "n2"]  # still touches both ends
+    unfinished = syntax.parse_line("n1.handle(right) -> n2.hand(")
+    assert (unfinished.fixes, [ep.node.text for ep in unfinished.touches]) == ((), ["n1", "n2"])
+    misspelt_shape = syntax.parse_line('n2 rect label:"x"')  # no colon and no known shape
+    assert (misspelt_shape.fixes, misspelt_shape.recovered.node.text) == ((), "n2")  # still declares n2
