@@ -663,7 +663,7 @@ class EditorSession(RuleBasedStateMachine):
         if method == "workspace/executeCommand":
             return {"command": "flowzap.preview", "arguments": [{
                 "uri": self.uri,
-                "view": data.draw(st.sampled_from(["workflow", "sequence"])),
+                "view": data.draw(st.sampled_from(["workflow", "sequence", "architecture"])),
                 "theme": data.draw(st.sampled_from(["light", "dark"])),
             }]}
         return at
