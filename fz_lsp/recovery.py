@@ -489,7 +489,7 @@ def _readable_node(line: str) -> Optional[NodeDecl]:
     shape = Tok(m.group(3), m.start(3), m.end(3)) if m.group(3) else Tok("", colon.end, colon.end)
     attributes = tuple(
         Attribute(Tok(a.group(1), a.start(1), a.end(1)), Tok(a.group(2), a.start(2), a.end(2)), Tok(a.group(3), a.start(3), a.end(3)))
-        for a in re.finditer(r"(" + NAME + r")[ \t]*([:=])[ \t]*(\"(?:\\.|[^\"\\])*\")", line[shape.end:])
+        for a in re.finditer(r"(?<![A-Za-z0-9_])(" + NAME + r")[ \t]*([:=])[ \t]*(\"(?:\\.|[^\"\\])*\")", line[shape.end:])
     )
     attributes = tuple(_shift_attribute(a, shape.end) for a in attributes)
     return NodeDecl(node, colon, shape, attributes)
