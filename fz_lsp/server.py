@@ -40,6 +40,27 @@ MAX_PUBLISHED_DIAGNOSTICS = 1000  # more are cut (errors kept first) and the use
 LARGE_DOCUMENT_CHARS = 3_000_000  # above this (60x FlowZap's own limit), diagnostics wait for a pause in typing ...
 LARGE_DOCUMENT_DELAY_MS = 500  # ... of at least this long (whatever flowzap.diagnostics.delayMs says)
 
+IDLE_TRIM_S = 1.0  # this long after the last publish or close, freed heap memory goes back to the system
+
+
+def _c_malloc_trim():
+    """glibc's malloc_trim, or None (macOS, Windows, musl). The C allocator keeps the memory
+    Python frees in large blocks (a preview's SVG, a closed document's text) for reuse and
+    counted in the process's resident memory; malloc_trim(0) hands it back (about 1 ms)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        trim = ctypes.CDLL(None).malloc_trim  # the C library the process runs on
+    except (OSError, AttributeError):
+        return None
+    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+    return trim
+
+
+_MALLOC_TRIM = _c_malloc_trim()
+
 
 class _RefusedRequests(logging.Filter):
     """pygls logs every error a handler raises with its traceback, as an ERROR. A request
@@ -223,6 +244,7 @@ class FlowZapServer(LanguageServer):
         self._release_due = False  # a closed large document waits for collect_released
         self.exit_code = 0  # set by the `exit` notification
         self._said: dict[str, set[str]] = {}  # uri -> topics already shown to the user (say_once)
+        self._trim: Optional[asyncio.TimerHandle] = None  # trim_when_idle's pending malloc_trim
         self.client_locale: Optional[str] = None  # initialize's `locale`
         self.process_language: Optional[str] = None  # `fz-lsp --lang`; None: the environment's
 
@@ -342,6 +364,7 @@ class FlowZapServer(LanguageServer):
         if self._browser is not None:
             self._browser.close(uri)
         self.release_frozen(uri)
+        self.trim_when_idle()
 
     def release_frozen(self, uri: str) -> None:
         """After a large document frozen at open was closed (and disposed, which frees its
@@ -366,6 +389,23 @@ class FlowZapServer(LanguageServer):
             gc.unfreeze()
             gc.collect()
             gc.freeze()
+            self.trim_when_idle()
+
+    def trim_when_idle(self) -> None:
+        """Give the heap memory freed by the last burst of work back to the system once the
+        server has published nothing for IDLE_TRIM_S: a keystroke only moves a timer."""
+        if _MALLOC_TRIM is None:
+            return
+        if self._trim is not None:
+            self._trim.cancel()
+        try:
+            self._trim = asyncio.get_running_loop().call_later(IDLE_TRIM_S, self._trim_now)
+        except RuntimeError:  # no event loop (in-process use): nothing to wait for
+            self._trim = None
+
+    def _trim_now(self) -> None:
+        self._trim = None
+        _MALLOC_TRIM(0)
 
     def publish(self, doc: Document) -> None:
         try:
@@ -392,6 +432,7 @@ class FlowZapServer(LanguageServer):
                 self._browser.document_changed(doc.uri)
             except Exception:
                 log.exception("browser preview update failed for %s", doc.uri)
+        self.trim_when_idle()
 
     def say_once(self, uri: str, topic: str, kind: types.MessageType, message: str) -> None:
         """Show `message` the first time `topic` comes up for this open document."""

@@ -292,3 +292,28 @@ def test_closing_every_document_leaves_no_document_model_or_bookkeeping(monkeypa
             srv._browser = None
         proto.writer = None
         gc.unfreeze()
+
+
+def test_freed_memory_goes_back_to_the_system_once_idle(monkeypatch: pytest.MonkeyPatch):
+    """A burst of publishes moves one timer; malloc_trim runs once, IDLE_TRIM_S after the last."""
+    from fz_lsp import server as server_module
+
+    if server_module._MALLOC_TRIM is None:
+        pytest.skip("no glibc malloc_trim on this system")
+    calls: list[int] = []
+    real = server_module._MALLOC_TRIM
+    monkeypatch.setattr(server_module, "_MALLOC_TRIM", lambda pad: calls.append(pad) or real(pad))
+    monkeypatch.setattr(server_module, "IDLE_TRIM_S", 0.05)
+    srv = server_module.FlowZapServer()
+
+    async def burst() -> None:
+        for _ in range(20):
+            srv.trim_when_idle()
+            await asyncio.sleep(0.01)
+        assert calls == []  # never while the work goes on
+        await asyncio.sleep(0.3)
+
+    asyncio.run(burst())
+    assert calls == [0] and srv._trim is None
+    srv.trim_when_idle()  # outside an event loop (in-process use): nothing scheduled
+    assert srv._trim is None and calls == [0]
