@@ -16,11 +16,11 @@ the user types and opens, edits and closes files. This drives ONE server process
 2. **cycles** — open / type / close of large documents (about 6,000 lines, a new text
    each time) under new URIs: didOpen -> diagnostics, a word typed and a hover, didClose.
 
-The server's resident memory (`VmRSS` of /proc/<pid>/status) is read at every pause and
-after every cycle; each block (`--sample-every` keystrokes, `--sample-cycles` cycles) gives
-one sample, the median of its readings. Growth is the slope of a least-squares line
-through the samples after the warm-up, reported in MB per 1,000 keystrokes and per 100
-cycles (goal: at most 0.25 and 0.5, i.e. flat).
+At the end of each block (`--sample-every` keystrokes, `--sample-cycles` cycles) the user
+stops for 1.5 s and the server's resident memory (`VmRSS` of /proc/<pid>/status) is
+sampled. Growth is the slope of a least-squares line through the samples after the
+warm-up, reported in MB per 1,000 keystrokes and per 100 cycles (goal: at most 0.25 and
+0.5, i.e. flat).
 
     .venv/bin/python benchmarks/soak.py            # the full soak; writes the "## Memory" section of RESULTS.md
     .venv/bin/python benchmarks/soak.py --short    # a quick run (about a minute); prints only
@@ -35,7 +35,6 @@ import json
 import os
 import random
 import re
-import statistics
 import sys
 import time
 from dataclasses import dataclass, field
@@ -55,6 +54,7 @@ SECTION = "## Memory"
 GOAL_PER_1000_KEYSTROKES_MB = 0.25
 GOAL_PER_100_CYCLES_MB = 0.5
 DELAY_MS = 50  # flowzap.diagnostics.delayMs: keystrokes of a burst arrive faster and coalesce
+THINK_S = 1.5  # the user stops to think at the end of each block, before the sample (--think)
 
 NODE_LINE = re.compile(r'^n\d+: \w+ label:"((?:\\.|[^"\\])*)"')
 EDGE_TARGET = re.compile(r"^n\d+\.handle\(\w+\) -> (?:Lane\d+\.)?n(\d+)\.handle")
@@ -132,6 +132,7 @@ class Typist:
     def __init__(self, editor: Editor, rng: random.Random, timeout: float, counts: Counts) -> None:
         self.editor, self.rng, self.timeout, self.counts = editor, rng, timeout, counts
         self.node_lines = [i for i, line in enumerate(editor.lines) if NODE_LINE.match(line)]
+        self.label_lengths = {i: len(NODE_LINE.match(editor.lines[i]).group(1)) for i in self.node_lines}
         self.edge_lines = [i for i, line in enumerate(editor.lines) if EDGE_TARGET.match(line)]
         self.max_id = max(int(m.group(1)) for line in editor.lines for m in [re.match(r"^n(\d+):", line)] if m)
 
@@ -147,12 +148,14 @@ class Typist:
 
     async def word_in_label(self) -> None:
         """Type a word into a label (with a typo fixed on the way), or delete its last
-        word when the label has grown long; then hover over something nearby."""
+        word, as often as words are typed: each label's length wanders around what it was
+        (the document keeps its size); then hover over something nearby."""
         ed, rng = self.editor, self.rng
         line = rng.choice(self.node_lines)
         start, end = self._label_span(line)
         label = ed.lines[line][start:end]
-        if len(label) > 40 or (len(label) > 12 and rng.random() < 0.35):
+        longer = len(label) - self.label_lengths[line]
+        if longer > 8 or (longer > -8 and rng.random() < 0.5):
             cut = label.rfind(" ")  # the last word goes, with its space, character by character
             count = len(label) - cut if cut > 0 else max(1, len(label) // 2)
             for k in range(count):
@@ -289,6 +292,16 @@ def rss_mb(client: LspClient) -> float:
     return client.proc_status().get("VmRSS", 0) / 1024
 
 
+async def idle_rss(client: LspClient, think: float) -> float:
+    """VmRSS after the user stopped for `think` seconds: an unknown request's round trip first
+    (everything sent so far is handled), then the pause, in which the server finishes what
+    it does after a publish or a close (the release collection of a large document, 2 s
+    after its close, may count in the next sample instead)."""
+    await client.request_timed("fzSoak/barrier", {}, timeout=60, check=False)
+    await asyncio.sleep(think)
+    return rss_mb(client)
+
+
 def initialize_params() -> dict:
     params = run.initialize_params()
     params["clientInfo"] = {"name": "fz-lsp-soak", "version": "1"}
@@ -347,9 +360,8 @@ async def soak(args, log) -> dict:
         typist = Typist(editor, rng, timeout, counts)
         log(f"keystrokes: {info['typed_lines']:,}-line document, preview {stream.status!r}, "
             f"{args.keystrokes:,} keystrokes (warm-up {args.warmup_keystrokes:,}), debounce {DELAY_MS} ms")
-        keys.samples.append((0, rss_mb(client)))
+        keys.samples.append((0, await idle_rss(client, args.think)))
         next_sample = args.sample_every
-        readings: list[float] = []
         started, cpu0 = time.perf_counter(), client.cpu_seconds()
         while editor.keystrokes < args.keystrokes:
             for _ in range(rng.randint(3, 7)):  # a sentence: a few words, then a pause
@@ -358,10 +370,8 @@ async def soak(args, log) -> dict:
                 else:
                     await typist.digits_of_target()
             await typist.pause(rng.choice(typist.node_lines))
-            readings.append(rss_mb(client))
             if editor.keystrokes >= next_sample:
-                keys.samples.append((editor.keystrokes, statistics.median(readings)))
-                readings.clear()
+                keys.samples.append((editor.keystrokes, await idle_rss(client, args.think)))
                 next_sample += args.sample_every
                 if len(keys.samples) % 5 == 0:
                     log(f"  {editor.keystrokes:,} keystrokes: RSS {keys.samples[-1][1]:.1f} MB, "
@@ -370,14 +380,14 @@ async def soak(args, log) -> dict:
         cpu1 = client.cpu_seconds()
         keys.cpu_seconds = (cpu1 - cpu0) if cpu0 is not None and cpu1 is not None else None
         info["keystrokes_typed"] = editor.keystrokes
+        info["typed_chars_end"] = sum(len(line) + 1 for line in editor.lines) - 1
         info["preview_events"] = stream.events
         info["preview_bytes"] = stream.bytes
         log(f"  done in {keys.seconds:.0f} s: growth {fmt_growth(keys.fit())} MB per 1,000 keystrokes")
 
         # -- 2. open / type / close cycles of large documents under new URIs
         log(f"cycles: {args.cycles} x a ~{args.cycle_lines:,}-line document (warm-up {args.warmup_cycles})")
-        cycles.samples.append((0, rss_mb(client)))
-        readings.clear()
+        cycles.samples.append((0, await idle_rss(client, args.think)))
         started, cpu0 = time.perf_counter(), client.cpu_seconds()
         for c in range(1, args.cycles + 1):
             big = Editor(client, f"file:///soak/cycle-{c}.fz", generate(args.cycle_lines, args.seed + 1000 + c))
@@ -388,13 +398,8 @@ async def soak(args, log) -> dict:
             await big.settle(timeout)
             await big.close()
             client.drop_notifications()
-            # a request round trip: the close (and its diagnostics clearing) is done
-            await client.request("textDocument/hover", {"textDocument": {"uri": editor.uri},
-                                                        "position": {"line": 0, "character": 0}}, timeout=timeout)
-            readings.append(rss_mb(client))
             if c % args.sample_cycles == 0:
-                cycles.samples.append((c, statistics.median(readings)))
-                readings.clear()
+                cycles.samples.append((c, await idle_rss(client, args.think)))
                 if len(cycles.samples) % 5 == 0:
                     log(f"  {c} cycles: RSS {cycles.samples[-1][1]:.1f} MB")
         cycles.seconds = time.perf_counter() - started
@@ -493,11 +498,11 @@ def section(result: dict, args, meta: dict, history: list[str]) -> str:
         "end of each sentence a pause: the debounced diagnostics, the preview re-rendered and pushed, semantic "
         "tokens and inlay hints of the 80 visible lines. **Cycles**: didOpen of a new "
         f"~{info.get('cycle_lines', 0):,}-line document (a new text each time, under a new URI) -> diagnostics, a "
-        "word typed into a label and a hover, didClose. Resident memory is `VmRSS` of the server process, read at "
-        "every pause (after the preview's render) and after every cycle; a sample is the median of the readings of "
-        f"each block of {args.sample_every:,} keystrokes / {args.sample_cycles} cycles (one reading may catch a "
-        "render's transient memory); growth is the slope of the least-squares line through the samples after the "
-        "warm-up (not two points). **Latency**: then, in the same server with every cache full, "
+        "word typed into a label and a hover, didClose. Resident memory is `VmRSS` of the server process, read "
+        f"after each block of {args.sample_every:,} keystrokes / {args.sample_cycles} cycles once the user has "
+        f"stopped for {args.think:g} s (people stop far more often), when the server has handed freed memory back to "
+        "the system; growth is the slope of the least-squares line through the samples after the warm-up (not two "
+        "points). **Latency**: then, in the same server with every cache full, "
         "`benchmarks/run.py`'s keystroke measurement at 10,000 lines (debounce 0, its document and keystrokes).",
         "",
         "| phase | done | warm-up | samples fitted | RSS at warm-up end -> end | growth (fit) | goal | verdict |",
@@ -523,6 +528,8 @@ def section(result: dict, args, meta: dict, history: list[str]) -> str:
         ]
     out += [
         "",
+        f"The typed document stays about as large: {info.get('typed_chars', 0):,} characters at the start, "
+        f"{info.get('typed_chars_end', 0):,} at the end. "
         f"Idle server {info.get('rss_idle_mb', 0):.0f} MB; at the end {info.get('rss_end_mb', 0):.0f} MB (peak `VmHWM` "
         f"{info.get('vmhwm_mb', 0):.0f} MB). Server CPU per keystroke (renders of the preview included) "
         f"{per_key:.2f} ms; keystroke phase {keys.seconds:.0f} s, cycle phase {cycles.seconds:.0f} s. Requests: "
@@ -600,6 +607,8 @@ def parse_args(argv) -> argparse.Namespace:
     p.add_argument("--cycle-lines", type=int, default=6000, help="lines of each cycled document (default 6,000)")
     p.add_argument("--latency-keystrokes", type=int,
                    help="keystrokes of the latency check at 10,000 lines afterwards (default 200; --short 50; 0: none)")
+    p.add_argument("--think", type=float, default=THINK_S,
+                   help="seconds the user stops before each sample (default 1.5: the server trims freed memory after 1 s idle)")
     p.add_argument("--seed", type=int, default=16)
     p.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for any one answer")
     p.add_argument("--out", help="markdown report whose Memory section is replaced (default benchmarks/RESULTS.md; "

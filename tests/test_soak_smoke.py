@@ -17,7 +17,8 @@ import run  # noqa: E402
 import soak  # noqa: E402
 
 TINY = ["--keystrokes", "120", "--warmup-keystrokes", "40", "--sample-every", "20", "--lines", "300",
-        "--cycles", "6", "--warmup-cycles", "2", "--sample-cycles", "1", "--cycle-lines", "500"]
+        "--cycles", "6", "--warmup-cycles", "2", "--sample-cycles", "1", "--cycle-lines", "500",
+        "--think", "0.2", "--latency-keystrokes", "10"]
 
 
 def test_growth_is_the_least_squares_slope_after_the_warm_up():
@@ -53,6 +54,7 @@ def test_a_tiny_soak_writes_its_section_between_the_others(tmp_path: Path):
     assert info["requests"]["textDocument/semanticTokens/range"] > 0
     assert len(data["cycles"]["samples"]) == 7 and data["cycles"]["fit_mb_per_100"] is not None
     assert data["keystrokes"]["fit_mb_per_1000"] is not None
+    assert data["latency"]["n"] == 10 and 0 < data["latency"]["p50_ms"] <= data["latency"]["p95_ms"]
     assert all(10 < mb < 2000 for _, mb in data["keystrokes"]["samples"] + data["cycles"]["samples"])
 
     text = out.read_text(encoding="utf-8")
