@@ -36,11 +36,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from generate import generate  # noqa: E402
-from lsp_driver import LspClient  # noqa: E402
-
 from fz_lsp.document import Document  # noqa: E402
 from fz_lsp.settings import Settings  # noqa: E402
+from generate import generate  # noqa: E402
+from lsp_driver import LspClient  # noqa: E402
 
 LANGUAGES = ("en", "zh-CN", "fr")
 CLIENT_LOCALES = {"en": "en", "zh-CN": "zh-cn", "fr": "fr"}
@@ -154,7 +153,7 @@ async def through_the_server(text: str, keystrokes: int) -> dict[str, float]:
             note = await client.wait_diagnostics(uri, version, 60)
             samples[lang].append((note.received - sent) * 1000)
     messages = {}
-    for lang, client in clients.items():
+    for client in clients.values():
         await client.request("shutdown", None)
         await client.notify("exit", None)
         await client.close()
@@ -166,7 +165,8 @@ async def through_the_server(text: str, keystrokes: int) -> dict[str, float]:
 def machine() -> str:
     cpus = os.cpu_count()
     try:
-        model = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+        with open("/proc/cpuinfo") as cpuinfo:
+            model = next(line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name"))
     except (OSError, StopIteration):
         model = platform.processor() or "?"
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())

@@ -37,10 +37,9 @@ sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 from bench_render import benchmark_document  # noqa: E402
-from layout_quality import DEFECTS, GENERATED, Quality, generated_document, measure  # noqa: E402
-
 from fz_lsp.document import analyse  # noqa: E402
 from fz_lsp.render import render_svg  # noqa: E402
+from layout_quality import DEFECTS, GENERATED, Quality, generated_document, measure  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "RESULTS.md"
 SECTION = "## Layout quality"

@@ -20,13 +20,14 @@ from __future__ import annotations
 import asyncio
 import atexit
 import collections
+import contextlib
 import json
 import os
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional, Sequence
-
+from typing import Any
 
 _LIVE: set = set()  # server processes not yet reaped: killed at interpreter exit
 
@@ -35,10 +36,8 @@ _LIVE: set = set()  # server processes not yet reaped: killed at interpreter exi
 def _kill_leftovers() -> None:
     for proc in list(_LIVE):
         if proc.returncode is None:
-            try:
+            with contextlib.suppress(ProcessLookupError, OSError):
                 proc.kill()
-            except (ProcessLookupError, OSError):
-                pass
 
 
 class LspTimeout(Exception):
@@ -52,7 +51,7 @@ class LspServerGone(Exception):
 class ResponseError(Exception):
     """A JSON-RPC error answer (e.g. -32601 method not found); `timed` has its round trip."""
 
-    def __init__(self, code: int, message: str, data: Any = None, timed: "Optional[Timed]" = None) -> None:
+    def __init__(self, code: int, message: str, data: Any = None, timed: Timed | None = None) -> None:
         super().__init__(code, message)
         self.code, self.message, self.data, self.timed = code, message, data, timed
 
@@ -75,7 +74,7 @@ class Timed:
     sent: float
     received: float
     size: int = 0  # bytes of the response body
-    error: Optional["ResponseError"] = None
+    error: ResponseError | None = None
 
     @property
     def ms(self) -> float:
@@ -98,9 +97,10 @@ class LspClient:
     _pending: dict = field(default_factory=dict)
     _notifications: collections.deque = field(default_factory=collections.deque)
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
-    _reader: Optional[asyncio.Task] = None
-    _gone: Optional[BaseException] = None
+    _reader: asyncio.Task | None = None
+    _gone: BaseException | None = None
     _write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _answering: set = field(default_factory=set)  # tasks answering server requests (held until done)
     received_messages: int = 0
 
     # -- life cycle -------------------------------------------------------------------
@@ -109,14 +109,14 @@ class LspClient:
     async def spawn(
         cls,
         command: Sequence[str],
-        env: Optional[dict] = None,
-        cwd: Optional[str] = None,
+        env: dict | None = None,
+        cwd: str | None = None,
         server_requests: Callable[[str, Any], Any] | None = None,
-    ) -> "LspClient":
+    ) -> LspClient:
         """Start the server. `server_requests(method, params)` answers requests the
         server sends to the client (default: null for everything, [] per item for
         workspace/configuration)."""
-        stderr_file = tempfile.TemporaryFile()
+        stderr_file = tempfile.TemporaryFile()  # noqa: SIM115 - the client's: close() closes it
         spawned = time.perf_counter()
         process = await asyncio.create_subprocess_exec(
             *command,
@@ -132,7 +132,7 @@ class LspClient:
         client._reader = asyncio.ensure_future(client._read_loop())
         return client
 
-    async def __aenter__(self) -> "LspClient":
+    async def __aenter__(self) -> LspClient:
         return self
 
     async def __aexit__(self, *exc) -> None:
@@ -151,7 +151,7 @@ class LspClient:
         except (OSError, ValueError):
             return ""
 
-    async def close(self, timeout: float = 5.0) -> Optional[int]:
+    async def close(self, timeout: float = 5.0) -> int | None:
         """shutdown + exit if the server is alive; kill it if it does not exit in time."""
         proc = self.process
         if proc.returncode is None and self._gone is None:
@@ -165,29 +165,23 @@ class LspClient:
                 await asyncio.wait_for(proc.wait(), timeout)
             except asyncio.TimeoutError:
                 proc.kill()
-                try:
+                with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(proc.wait(), timeout)
-                except asyncio.TimeoutError:
-                    pass
         if proc.returncode is not None:
             _LIVE.discard(proc)
         if self._reader is not None and not self._reader.done():
             self._reader.cancel()
-            try:
+            with contextlib.suppress(BaseException):
                 await self._reader
-            except BaseException:
-                pass
-        try:
+        with contextlib.suppress(OSError):
             self.stderr_file.close()
-        except OSError:
-            pass
         return proc.returncode
 
     def kill(self) -> None:
         if self.process.returncode is None:
             self.process.kill()
 
-    def cpu_seconds(self) -> Optional[float]:
+    def cpu_seconds(self) -> float | None:
         """User + system CPU time the server process has used so far (None if unknown)."""
         try:
             with open(f"/proc/{self.pid}/stat", encoding="ascii", errors="replace") as f:
@@ -260,7 +254,9 @@ class LspClient:
 
     def _dispatch(self, msg: dict, received: float, size: int) -> None:
         if "method" in msg and "id" in msg:
-            asyncio.ensure_future(self._answer_server_request(msg))
+            task = asyncio.ensure_future(self._answer_server_request(msg))
+            self._answering.add(task)
+            task.add_done_callback(self._answering.discard)
         elif "method" in msg:
             self._notifications.append(Notification(msg["method"], msg.get("params"), received))
             self._arrived.set()
@@ -276,10 +272,8 @@ class LspClient:
             result = self.server_requests(method, params)
         elif method == "workspace/configuration":
             result = [None for _ in (params or {}).get("items", [])]
-        try:
+        with contextlib.suppress(LspServerGone):
             await self._write({"jsonrpc": "2.0", "id": msg["id"], "result": result})
-        except LspServerGone:
-            pass
 
     # -- API --------------------------------------------------------------------------
 
@@ -334,12 +328,10 @@ class LspClient:
             if remaining <= 0:
                 raise LspTimeout(f"no {describe} within {timeout:g} s")
             self._arrived.clear()
-            try:
+            with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._arrived.wait(), remaining)
-            except asyncio.TimeoutError:
-                pass
 
-    async def wait_diagnostics(self, uri: str, version: Optional[int], timeout: float = 30.0) -> Notification:
+    async def wait_diagnostics(self, uri: str, version: int | None, timeout: float = 30.0) -> Notification:
         """publishDiagnostics for `uri` carrying `version` (any version when None).
         Older publications for the uri are dropped on the way."""
 

@@ -44,21 +44,22 @@ import platform
 import re
 import statistics
 import subprocess
-import tempfile
 import sys
+import tempfile
 import time
 from dataclasses import asdict, dataclass, field
+from itertools import pairwise
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO))
 
+import plot  # noqa: E402
 from generate import generate  # noqa: E402
 from lsp_driver import LspClient, LspServerGone, LspTimeout, ResponseError  # noqa: E402
-import plot  # noqa: E402
 
 SERVER_COMMAND = [sys.executable, "-m", "fz_lsp", "--stdio"]
 SETTINGS = {"flowzap": {"diagnostics": {"delayMs": 0}}}
@@ -87,7 +88,7 @@ METRICS = {
 }
 
 # key -> {lines: (p50 target, p95 target or None)}; None key = every size
-TARGETS: dict[str, dict[Optional[int], tuple[float, Optional[float]]]] = {
+TARGETS: dict[str, dict[int | None, tuple[float, float | None]]] = {
     "start": {None: (400, None)},
     "open": {1000: (30, None), 10000: (250, None), 50000: (1500, None)},
     "keystroke": {1000: (5, None), 10000: (15, 40), 50000: (60, None)},
@@ -99,7 +100,7 @@ TARGETS: dict[str, dict[Optional[int], tuple[float, Optional[float]]]] = {
 }
 
 
-def target_for(key: str, nominal: int) -> Optional[tuple[float, Optional[float]]]:
+def target_for(key: str, nominal: int) -> tuple[float, float | None] | None:
     table = TARGETS.get(key, {})
     return table.get(nominal, table.get(None))
 
@@ -110,7 +111,7 @@ def target_for(key: str, nominal: int) -> Optional[tuple[float, Optional[float]]
 @dataclass
 class Measurement:
     samples: list[float] = field(default_factory=list)
-    error: Optional[str] = None
+    error: str | None = None
     note: str = ""
     planned: int = 0  # iterations asked for (samples may be fewer: budget, error)
 
@@ -119,11 +120,11 @@ class Measurement:
         return bool(self.samples) and self.error is None
 
     @property
-    def p50(self) -> Optional[float]:
+    def p50(self) -> float | None:
         return statistics.median(self.samples) if self.samples else None
 
     @property
-    def p95(self) -> Optional[float]:
+    def p95(self) -> float | None:
         if not self.samples:
             return None
         ordered = sorted(self.samples)
@@ -313,7 +314,7 @@ class Bench:
     def __init__(self, client: LspClient, result: SizeResult, plan: Plan, log) -> None:
         self.client, self.result, self.plan, self.log = client, result, plan, log
 
-    async def repeat(self, key: str, count: int, once, budget: Optional[float] = None) -> Measurement:
+    async def repeat(self, key: str, count: int, once, budget: float | None = None) -> Measurement:
         """Run `once()` (-> ms) up to `count` times within the time budget; errors are recorded."""
         m = self.result.m(key)
         m.planned = count
@@ -352,14 +353,14 @@ def server_env() -> dict[str, str]:
     return env
 
 
-def server_command(profile: Optional[str], name: str) -> list[str]:
+def server_command(profile: str | None, name: str) -> list[str]:
     if not profile:
         return SERVER_COMMAND
     Path(profile).mkdir(parents=True, exist_ok=True)
     return [sys.executable, "-m", "cProfile", "-o", str(Path(profile) / f"server-{name}.prof"), "-m", "fz_lsp", "--stdio"]
 
 
-async def run_size(nominal: int, plan: Plan, seed: int, log, profile: Optional[str] = None) -> SizeResult:
+async def run_size(nominal: int, plan: Plan, seed: int, log, profile: str | None = None) -> SizeResult:
     text = generate(nominal, seed)
     lines = text.split("\n")
     res = SizeResult(nominal, lines=len(lines) - (1 if text.endswith("\n") else 0), chars=len(text))
@@ -582,7 +583,7 @@ async def run_size(nominal: int, plan: Plan, seed: int, log, profile: Optional[s
 
         m = await bench.repeat("open_other", 1, open_other)
         log(f"  didOpen (another document): {fmt_ms(m.p50)}")
-        del other_text
+        other_text = ""  # not kept for the rest of the run (open_other holds the variable, not the text)
 
         # didOpen of the same text again (every line's parse is memoised by now); the
         # last one stays open for the preview
@@ -666,7 +667,7 @@ async def run_start_only(count: int, timeout: float) -> list[float]:
 # -- report -----------------------------------------------------------------------------
 
 
-def fmt_ms(value: Optional[float]) -> str:
+def fmt_ms(value: float | None) -> str:
     if value is None:
         return "—"
     if value >= 1000:
@@ -684,7 +685,7 @@ def fmt_target(key: str, value: float) -> str:
     return f"{value / 1000:g} s" if value >= 1000 else f"{value:g} ms"
 
 
-def fmt_value(key: str, value: Optional[float]) -> str:
+def fmt_value(key: str, value: float | None) -> str:
     if value is None:
         return "—"
     return f"{value:.0f} MB" if METRICS[key][1] == "MB" else fmt_ms(value)
@@ -718,7 +719,7 @@ def growth(results: list[SizeResult], key: str) -> list[str]:
     """`×t for ×n lines (exponent e)` between consecutive sizes."""
     out = []
     points = [(r.lines if key != "rename" else r.rename_lines, r.m(key).p50) for r in results if r.m(key).ok]
-    for (n1, t1), (n2, t2) in zip(points, points[1:]):
+    for (n1, t1), (n2, t2) in pairwise(points):
         if t1 and t2 and n2 != n1:
             exponent = math.log(t2 / t1) / math.log(n2 / n1)
             out.append(f"×{t2 / t1:.1f} for ×{n2 / n1:.1f} lines (exponent {exponent:.2f})")
@@ -783,7 +784,6 @@ def existing_section(path: Path, heading: str) -> str:
 
 
 def report(results: list[SizeResult], starts: list[float], info: dict, args, elapsed: float, svg_name: str) -> str:
-    sizes = [r.nominal for r in results]
     out = [
         "# Benchmark results",
         "",
@@ -918,7 +918,7 @@ def report(results: list[SizeResult], starts: list[float], info: dict, args, ela
         if extra:
             notes.append(f"- {r.lines:,} lines ({r.chars:,} characters): " + "; ".join(extra) + ".")
     if notes:
-        out += ["", "### Notes", ""] + notes
+        out += ["", "### Notes", "", *notes]
     out += [
         "",
         "Re-run: `bash scripts/dev.sh bench` (all sizes; a few minutes, stopped early at `--max-minutes`, default 9) or "

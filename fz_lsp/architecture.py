@@ -18,7 +18,6 @@ Pure Python: no pygls import.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
 
 from fz_lsp.i18n import Translator, translator
 from fz_lsp.model import Lane, Model
@@ -76,7 +75,7 @@ class Architecture:
     def incoming(self, component: Component) -> list[Dependency]:
         return [d for d in self.dependencies if d.target is component]
 
-    def component(self, lane: Lane) -> Optional[Component]:
+    def component(self, lane: Lane) -> Component | None:
         return next((c for c in self.components if c.lane is lane), None)
 
 
@@ -156,8 +155,8 @@ def _rank(components: list[Component], dependencies: list[Dependency]) -> None:
 
 
 def dependency_summary(
-    arch: Architecture, lane: Lane, tr: Optional[Translator] = None
-) -> Optional[tuple[list[str], list[str]]]:
+    arch: Architecture, lane: Lane, tr: Translator | None = None
+) -> tuple[list[str], list[str]] | None:
     """(what `lane` depends on, what depends on it), one line of text per arrow, as the
     Architecture view shows them, in `tr`'s language (English by default); None when the
     lane is not a component."""

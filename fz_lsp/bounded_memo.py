@@ -17,7 +17,8 @@ Pure Python: no pygls import.
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Generic, Hashable, Iterator, Optional, TypeVar
+from collections.abc import Hashable, Iterator
+from typing import Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -50,7 +51,7 @@ class BoundedMemo(Generic[K, V]):
     def __iter__(self) -> Iterator[K]:
         return iter(self._entries)
 
-    def get(self, key: K, default: Optional[V] = None) -> Optional[V]:
+    def get(self, key: K, default: V | None = None) -> V | None:
         """The value of `key` (now the most recently used), or `default`."""
         entries = self._entries
         value = entries.get(key, _MISSING)
@@ -79,7 +80,7 @@ class BoundedMemo(Generic[K, V]):
             self.weight -= len(old) + self.entry_weight
             self.evictions += 1
 
-    def pop(self, key: K, default: Optional[V] = None) -> Optional[V]:
+    def pop(self, key: K, default: V | None = None) -> V | None:
         value = self._entries.pop(key, _MISSING)
         if value is _MISSING:
             return default

@@ -29,18 +29,19 @@ Pure Python: no pygls import.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable, Optional
 from urllib.parse import parse_qs, urlsplit
 
 from fz_lsp.render.html import content_security_policy, html_page, new_nonce
 
-RenderCallback = Callable[[str, str], Optional[tuple[str, str]]]  # (uri, view) -> (svg, title)
+RenderCallback = Callable[[str, str], tuple[str, str] | None]  # (uri, view) -> (svg, title)
 RevealCallback = Callable[[str, dict], None]  # (uri, what a click hit), from an HTTP thread
 MAX_REVEAL_BYTES = 4096
 
@@ -51,7 +52,7 @@ class _Client:
     def __init__(self, connection: socket.socket) -> None:
         self.connection = connection
         self._wake = threading.Condition()
-        self._pending: Optional[tuple[str, str]] = None  # (svg, title)
+        self._pending: tuple[str, str] | None = None  # (svg, title)
         self.closed = False
 
     def offer(self, svg: str, title: str) -> None:
@@ -63,12 +64,10 @@ class _Client:
         with self._wake:
             self.closed = True
             self._wake.notify()
-        try:
+        with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
-    def next(self, timeout: float) -> Optional[tuple[str, str]]:
+    def next(self, timeout: float) -> tuple[str, str] | None:
         """The next SVG to send, or None after `timeout` (time for a keep-alive) or on close."""
         with self._wake:
             if self._pending is None and not self.closed:
@@ -106,7 +105,7 @@ class BrowserPreviewServer:
         self,
         render: RenderCallback,
         theme: str = "light",
-        reveal: Optional[RevealCallback] = None,
+        reveal: RevealCallback | None = None,
         max_clients: int = 32,
         send_timeout: float = 10.0,
         keepalive: float = 15.0,
@@ -120,9 +119,9 @@ class BrowserPreviewServer:
         self._lock = threading.Lock()
         self._pages: dict[tuple[str, str], _Page] = {}
         self._by_token: dict[str, _Page] = {}
-        self._httpd: Optional[ThreadingHTTPServer] = None
+        self._httpd: ThreadingHTTPServer | None = None
         self._port = 0
-        self._thread: Optional[threading.Thread] = None
+        self._thread: threading.Thread | None = None
 
     # -- lifecycle ------------------------------------------------------------
 
@@ -208,7 +207,7 @@ class BrowserPreviewServer:
             for client in list(page.clients):
                 client.close()
 
-    def client_count(self, uri: Optional[str] = None) -> int:
+    def client_count(self, uri: str | None = None) -> int:
         """Open event streams (of `uri`'s pages, or all)."""
         with self._lock:
             return sum(len(p.clients) for p in self._pages.values() if uri is None or p.uri == uri)
@@ -221,12 +220,12 @@ class BrowserPreviewServer:
 
     # -- used by the request handler -------------------------------------------
 
-    def _page_snapshot(self, token: str) -> Optional[tuple[str, str, int]]:
+    def _page_snapshot(self, token: str) -> tuple[str, str, int] | None:
         with self._lock:
             page = self._by_token.get(token)
             return (page.svg, page.title, page.version) if page is not None else None
 
-    def _subscribe(self, token: str, client: _Client, since: int) -> Optional[bool]:
+    def _subscribe(self, token: str, client: _Client, since: int) -> bool | None:
         """Attach a stream; None: no such page (or stopping); False: too many clients; True: attached
         (and the current SVG queued when the page is newer than version `since`)."""
         with self._lock:
@@ -246,13 +245,13 @@ class BrowserPreviewServer:
             if page is not None:
                 page.clients.discard(client)
 
-    def _allowed_host(self, host: Optional[str]) -> bool:
+    def _allowed_host(self, host: str | None) -> bool:
         return host in (f"127.0.0.1:{self._port}", f"localhost:{self._port}")
 
-    def _allowed_origin(self, origin: Optional[str]) -> bool:
+    def _allowed_origin(self, origin: str | None) -> bool:
         return origin in (f"http://127.0.0.1:{self._port}", f"http://localhost:{self._port}")
 
-    def _page_uri(self, token: str) -> Optional[str]:
+    def _page_uri(self, token: str) -> str | None:
         with self._lock:
             page = self._by_token.get(token)
             return page.uri if page is not None else None
@@ -264,7 +263,7 @@ def _handler_class(server: BrowserPreviewServer) -> type[BaseHTTPRequestHandler]
         sys_version = ""
         timeout = 30  # seconds to wait for a request line and headers
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        def log_message(self, format: str, *args: object) -> None:  # `format`: the stdlib signature
             """Silent: standard error belongs to the language server."""
 
         def do_GET(self) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 from fz_lsp import __version__, i18n
 from fz_lsp.files import READ_ERRORS, describe_error, read_source
@@ -43,7 +43,7 @@ def language_of_argv(argv: Sequence[str], environ=None) -> str:
     return i18n.environment_language(environ)
 
 
-def build_parser(language: Optional[str] = None) -> argparse.ArgumentParser:
+def build_parser(language: str | None = None) -> argparse.ArgumentParser:
     _ = i18n.translator(language)._
     p = _Parser(prog="fz-lsp", description=_("Language server and tools for FlowZap Code (.fz)"))
     p.add_argument("--version", action="version", version=f"fz-lsp {__version__}")
@@ -93,7 +93,7 @@ def cannot(tr: i18n.Translator, verb: str, path: str, error: BaseException) -> s
     return "fz-lsp: " + tr._("cannot read {path}: {reason}", path=path, reason=reason)
 
 
-def run_share(path: str, language: Optional[str] = None) -> int:
+def run_share(path: str, language: str | None = None) -> int:
     from fz_lsp.share import share_url
 
     try:
@@ -125,7 +125,7 @@ def diagnostic_line(entry: dict) -> str:
 
 def run_check(
     files: Sequence[str], fmt: str, sequence_rules: bool, no_hints: bool, strict: bool = False, fix: bool = False,
-    language: Optional[str] = None,
+    language: str | None = None,
 ) -> int:
     """`fz-lsp check`; messages in `language` (English when None)."""
     from fz_lsp.document import Document
@@ -186,7 +186,7 @@ def tune_garbage_collector() -> None:
     gc.set_threshold(20_000, 20, 20)
 
 
-def run_server(args: argparse.Namespace, language: Optional[str] = None) -> int:
+def run_server(args: argparse.Namespace, language: str | None = None) -> int:
     import logging
 
     if args.tcp:
@@ -210,7 +210,7 @@ def run_server(args: argparse.Namespace, language: Optional[str] = None) -> int:
     return 0
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     try:
         language = language_of_argv(sys.argv[1:] if argv is None else argv)
         args = build_parser(language).parse_args(argv)

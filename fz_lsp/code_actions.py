@@ -53,8 +53,9 @@ from __future__ import annotations
 
 import difflib
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Optional, Sequence
+from typing import TYPE_CHECKING
 
 from fz_lsp import syntax
 from fz_lsp.diagnostics import Diagnostic
@@ -81,12 +82,12 @@ class Action:
     title: str
     kind: str
     edits: list[TextEdit]
-    diagnostic: Optional[Diagnostic] = None
+    diagnostic: Diagnostic | None = None
     preferred: bool = False
-    request_index: Optional[int] = None  # which of the client's diagnostics it fixes
+    request_index: int | None = None  # which of the client's diagnostics it fixes
 
 
-def allowed(kind: str, only: Optional[Sequence[str]]) -> bool:
+def allowed(kind: str, only: Sequence[str] | None) -> bool:
     if not only:
         return True
     return any(kind == o or kind.startswith(o + ".") for o in only)
@@ -96,7 +97,7 @@ def allowed(kind: str, only: Optional[Sequence[str]]) -> bool:
 # helpers
 
 
-def _eol(doc: "Document", line: int) -> str:
+def _eol(doc: Document, line: int) -> str:
     """The terminator to use for a line inserted near `line`."""
     ends = doc.source.ends
     if 0 <= line < len(ends) and ends[line]:
@@ -108,19 +109,19 @@ def _indentation(text: str) -> str:
     return text[: len(text) - len(text.lstrip(" \t"))]
 
 
-def _ref_at(model: Model, span: Span) -> Optional[Ref]:
+def _ref_at(model: Model, span: Span) -> Ref | None:
     for ref in model.line_refs.get(span.line, []):
         if ref.span == span or ref.prefix_span == span:
             return ref
     return None
 
 
-def _reachable(model: Model, lane: Optional[Lane]) -> bool:
+def _reachable(model: Model, lane: Lane | None) -> bool:
     """A `Lane.` prefix can name `lane` (not a second lane with an already used id)."""
     return lane is not None and model.lane_by_id.get(lane.id) is lane
 
 
-def _inside(doc: "Document", span: Span) -> bool:
+def _inside(doc: Document, span: Span) -> bool:
     lines = doc.lines
     return 0 <= span.line < len(lines) and 0 <= span.start <= span.end <= len(lines[span.line])
 
@@ -142,7 +143,7 @@ def _fix_prefix_to_lane(d: Diagnostic, ref: Ref, lane: Lane, tr: Translator) -> 
 
 
 def _fixes(
-    doc: "Document", d: Diagnostic, settings: Settings, renumbered: Callable[[], Optional[Action]]
+    doc: Document, d: Diagnostic, settings: Settings, renumbered: Callable[[], Action | None]
 ) -> list[Action]:
     tr = translator(settings.locale)
     _ = tr._
@@ -213,7 +214,7 @@ def _fixes(
         return _move_into_lane(doc, d, settings, tr)
 
     if code == "missing-display-label":
-        lane = next((l for l in model.lanes if l.id_span == span and l.header_line == data.get("header_line")), None)
+        lane = next((c for c in model.lanes if c.id_span == span and c.header_line == data.get("header_line")), None)
         st = model.statements[span.line]
         if lane is None or lane.label is not None or not isinstance(st, syntax.LaneOpen) or st.label is not None:
             return []
@@ -263,7 +264,7 @@ def _close(word: str, guess: str) -> bool:
     return guess.startswith(low) or low.startswith(guess) or difflib.SequenceMatcher(None, low, guess).ratio() >= 0.75
 
 
-def _repair(doc: "Document", d: Diagnostic, tr: Translator) -> list[Action]:
+def _repair(doc: Document, d: Diagnostic, tr: Translator) -> list[Action]:
     """The repair the parser found for a broken line (fz_lsp/recovery.py), checked against
     the line as it is now."""
     st = doc.model.statements[d.span.line]
@@ -276,7 +277,7 @@ def _repair(doc: "Document", d: Diagnostic, tr: Translator) -> list[Action]:
     return [Action(title, QUICKFIX, edits, d, True)]
 
 
-def _move_into_lane(doc: "Document", d: Diagnostic, settings: Settings, tr: Translator) -> list[Action]:
+def _move_into_lane(doc: Document, d: Diagnostic, settings: Settings, tr: Translator) -> list[Action]:
     """Move an edge written outside its source's lane (or a loop outside every lane) into
     that lane: after the lane's last edge or loop (else its last node, else its header),
     with the lane's indentation, the source's prefix dropped and the target's prefix made
@@ -354,10 +355,10 @@ def _prefix_word(text: str, start: int) -> str:
     return text[start:end]
 
 
-def _move_display_label(doc: "Document", d: Diagnostic, tr: Translator) -> list[Action]:
+def _move_display_label(doc: Document, d: Diagnostic, tr: Translator) -> list[Action]:
     model = doc.model
     header = (d.data or {}).get("header_line")
-    lane = next((l for l in model.lanes if l.header_line == header), None)
+    lane = next((c for c in model.lanes if c.header_line == header), None)
     st = model.statements[header] if isinstance(header, int) and 0 <= header < len(model.statements) else None
     if lane is None or not lane.label_own_line or lane.label_span != d.span or not isinstance(st, syntax.LaneOpen):
         return []
@@ -372,15 +373,12 @@ def _move_display_label(doc: "Document", d: Diagnostic, tr: Translator) -> list[
     return [Action(tr._("Move the display label onto the `{` line"), QUICKFIX, edits, d, True)]
 
 
-def _declare_node(doc: "Document", d: Diagnostic, settings: Settings, tr: Translator) -> list[Action]:
+def _declare_node(doc: Document, d: Diagnostic, settings: Settings, tr: Translator) -> list[Action]:
     model = doc.model
     ref = _ref_at(model, d.span)
     if ref is None or ref.span != d.span or ref.node is not None:
         return []
-    if ref.prefix is not None:
-        lane = ref.prefix_lane
-    else:
-        lane = ref.context_lane
+    lane = ref.prefix_lane if ref.prefix is not None else ref.context_lane
     if lane is None:
         return []
     name = ref.name
@@ -404,7 +402,7 @@ def _declare_node(doc: "Document", d: Diagnostic, settings: Settings, tr: Transl
     return [Action(tr._("Declare `{node}` in lane `{lane}`", node=name, lane=lane.id), QUICKFIX, [edit], d, False)]
 
 
-def _insert_after(doc: "Document", line: int, text: str) -> TextEdit:
+def _insert_after(doc: Document, line: int, text: str) -> TextEdit:
     """Insert `text` as a new line right after `line`."""
     if doc.source.ends[line]:
         return TextEdit.insert(line + 1, 0, text + doc.source.ends[line])
@@ -431,7 +429,7 @@ def renumber_mapping(model: Model) -> dict[str, str]:
     return mapping
 
 
-def renumber_action(doc: "Document", tr: Optional[Translator] = None) -> Optional[Action]:
+def renumber_action(doc: Document, tr: Translator | None = None) -> Action | None:
     model = doc.model
     mapping = renumber_mapping(model)
     if not mapping:
@@ -451,7 +449,7 @@ def renumber_action(doc: "Document", tr: Optional[Translator] = None) -> Optiona
 # entry point
 
 
-def _changes_text(doc: "Document", edits: list[TextEdit]) -> bool:
+def _changes_text(doc: Document, edits: list[TextEdit]) -> bool:
     for e in edits:
         r = e.region
         if r.start_line != r.end_line or e.new_text != doc.lines[r.start_line][r.start_col : r.end_col]:
@@ -459,24 +457,24 @@ def _changes_text(doc: "Document", edits: list[TextEdit]) -> bool:
     return False
 
 
-def match(diagnostics: Sequence[Diagnostic], code: str, span: Span) -> Optional[Diagnostic]:
+def match(diagnostics: Sequence[Diagnostic], code: str, span: Span) -> Diagnostic | None:
     """The server's own diagnostic with this code and range."""
     return next((d for d in diagnostics if d.code == code and d.span == span), None)
 
 
 def code_actions(
-    doc: "Document",
+    doc: Document,
     settings: Settings,
-    requested: Sequence[tuple[Optional[str], Optional[Span]]],
-    only: Optional[Sequence[str]] = None,
+    requested: Sequence[tuple[str | None, Span | None]],
+    only: Sequence[str] | None = None,
 ) -> list[Action]:
     """Quick fixes for the client's diagnostics (code, code-point span; a span of None
     never matches) and the source actions, filtered by `only`."""
     tr = translator(settings.locale)
     out: list[Action] = []
-    renumber: list[Optional[Action]] = []  # computed at most once per request
+    renumber: list[Action | None] = []  # computed at most once per request
 
-    def renumbered() -> Optional[Action]:
+    def renumbered() -> Action | None:
         if not renumber:
             renumber.append(renumber_action(doc, tr))
         return renumber[0]

@@ -38,8 +38,9 @@ Pure Python: no pygls/lsprotocol import.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Optional
+from typing import TYPE_CHECKING
 
 from fz_lsp.hover import SIDES, md
 from fz_lsp.i18n import N_, Translator, translator
@@ -67,11 +68,11 @@ class CompletionItem:
     kind: str
     insert_text: str  # snippet syntax when `snippet` is True
     replace: Span  # the text the item replaces (the word around the cursor)
-    detail: Optional[str] = None
-    documentation: Optional[str] = None  # Markdown
+    detail: str | None = None
+    documentation: str | None = None  # Markdown
     snippet: bool = False
-    filter_text: Optional[str] = None
-    sort_text: Optional[str] = None
+    filter_text: str | None = None
+    sort_text: str | None = None
     retrigger: bool = False  # ask the client to open completion again after inserting
 
 
@@ -166,7 +167,7 @@ def _node_doc(node: Node, tr: Translator) -> str:
 
 
 class _Builder:
-    def __init__(self, doc: "Document", line: int, col: int, snippets: bool, tr: Translator) -> None:
+    def __init__(self, doc: Document, line: int, col: int, snippets: bool, tr: Translator) -> None:
         self.tr = tr
         self._ = tr._
         self.model = doc.model
@@ -190,7 +191,7 @@ class _Builder:
 
     # -- item helpers ------------------------------------------------------------
 
-    def add(self, label: str, kind: str, insert: str, plain: Optional[str] = None, **extra) -> None:
+    def add(self, label: str, kind: str, insert: str, plain: str | None = None, **extra) -> None:
         """Add an item; `insert` is a snippet when `plain` is given (its fallback text)."""
         order = f"{len(self.items):04d}"
         if plain is None:
@@ -440,7 +441,7 @@ class _Builder:
                 filter_text=shape,
             )
 
-    def loop_members(self, members_text: str, prefix: Optional[str] = None) -> None:
+    def loop_members(self, members_text: str, prefix: str | None = None) -> None:
         """Nodes not yet in the loop: after `Lane.` that lane's (members may carry their
         lane's prefix, as FlowZap's templates write them), else this lane's first."""
         members = set(re.findall(_NAME, members_text)) | set(re.findall(_NAME, self.after))
@@ -472,7 +473,7 @@ class Completions:
 
 
 def completions(
-    doc: "Document", line: int, col: int, snippets: bool = True, locale: Optional[str] = None
+    doc: Document, line: int, col: int, snippets: bool = True, locale: str | None = None
 ) -> Completions:
     """Completion items at (line, code-point column), at most MAX_NODE_ITEMS nodes; texts in
     the language of `locale` (English when None)."""
@@ -485,7 +486,7 @@ def completions(
 
 
 def complete(
-    doc: "Document", line: int, col: int, snippets: bool = True, locale: Optional[str] = None
+    doc: Document, line: int, col: int, snippets: bool = True, locale: str | None = None
 ) -> list[CompletionItem]:
     """Completion items at (line, code-point column); [] where nothing fits."""
     return completions(doc, line, col, snippets, locale).items

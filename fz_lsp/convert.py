@@ -9,7 +9,7 @@ Imports lsprotocol (types only), never pygls.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from lsprotocol import types
 

@@ -10,19 +10,19 @@ Pure Python: no pygls import.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Optional
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any
 
 from fz_lsp import syntax
 from fz_lsp.i18n import Translator, translator
 from fz_lsp.model import (
-    CANONICAL_ID,
     DIRECTIONS,
-    LineAnchor,
     EDGE_ATTRIBUTES,
     NODE_ATTRIBUTES,
     SHAPES,
     Lane,
+    LineAnchor,
     Model,
     Ref,
     Span,
@@ -50,7 +50,7 @@ class Diagnostic:
     message: str
     span: Span
     related: tuple[Related, ...] = ()
-    data: Optional[dict[str, Any]] = None
+    data: dict[str, Any] | None = None
     unnecessary: bool = False  # rendered faded (e.g. a redundant prefix)
 
     def sort_key(self) -> tuple:
@@ -123,7 +123,7 @@ CODES: dict[str, CodeInfo] = {
 }
 
 
-def nearest(word: str, choices: tuple[str, ...]) -> Optional[str]:
+def nearest(word: str, choices: tuple[str, ...]) -> str | None:
     """The choice closest to `word` (prefix match first, then edit similarity)."""
     low = word.lower()
     for c in choices:
@@ -145,7 +145,7 @@ class _Checker:
     """Every message goes through `self._` (fz_lsp/i18n.py): English in the code, in the
     language of `settings.locale` in the diagnostic."""
 
-    def __init__(self, doc: "Document", settings: Settings) -> None:
+    def __init__(self, doc: Document, settings: Settings) -> None:
         self.doc = doc
         self.model: Model = doc.model
         self.settings = settings
@@ -615,31 +615,30 @@ class _Checker:
                 self.resolve(ref)
         self.duplicate_edges()
 
-    def resolve(self, ref: Ref, source_lane: Optional[Lane] = None) -> None:
+    def resolve(self, ref: Ref, source_lane: Lane | None = None) -> None:
         """Check one reference; `source_lane`: the lane of an edge's source when the edge is
         written in another lane (a target may then be written relative to that lane too)."""
         m = self.model
-        if ref.prefix is not None:
-            if ref.prefix_lane is None:
-                guess = nearest(ref.prefix, tuple(m.lane_by_id)) if m.lane_by_id else None
-                target_lane = ref.node.lane.id if ref.node and ref.node.lane else None
-                if target_lane:
-                    text = self._("There is no lane `{prefix}`. `{node}` is in lane `{lane}`.",
-                                  prefix=ref.prefix, node=ref.name, lane=target_lane)
-                elif guess:
-                    text = self._("There is no lane `{prefix}`. Did you mean `{guess}`?", prefix=ref.prefix, guess=guess)
-                else:
-                    text = self._("There is no lane `{prefix}`.", prefix=ref.prefix)
-                self.add(
-                    "undefined-lane",
-                    ref.prefix_span,
-                    text,
-                    data={"replacement": target_lane or guess} if (target_lane or guess) else None,
-                )
-                if ref.node is None:
-                    self.add("undefined-node", ref.span, self._("Node `{node}` is not declared anywhere", node=ref.name),
-                             data={"node": ref.name, "lane": None})
-                return
+        if ref.prefix is not None and ref.prefix_lane is None:
+            guess = nearest(ref.prefix, tuple(m.lane_by_id)) if m.lane_by_id else None
+            target_lane = ref.node.lane.id if ref.node and ref.node.lane else None
+            if target_lane:
+                text = self._("There is no lane `{prefix}`. `{node}` is in lane `{lane}`.",
+                              prefix=ref.prefix, node=ref.name, lane=target_lane)
+            elif guess:
+                text = self._("There is no lane `{prefix}`. Did you mean `{guess}`?", prefix=ref.prefix, guess=guess)
+            else:
+                text = self._("There is no lane `{prefix}`.", prefix=ref.prefix)
+            self.add(
+                "undefined-lane",
+                ref.prefix_span,
+                text,
+                data={"replacement": target_lane or guess} if (target_lane or guess) else None,
+            )
+            if ref.node is None:
+                self.add("undefined-node", ref.span, self._("Node `{node}` is not declared anywhere", node=ref.name),
+                         data={"node": ref.name, "lane": None})
+            return
         if ref.node is None:
             lane = ref.prefix_lane.id if ref.prefix_lane else None
             if lane:
@@ -723,7 +722,7 @@ class _Checker:
                     self._("Request from `{source}` to `{target}` has no reply: add an edge from lane `{target}` "
                            "back to `{source}`", source=a, target=b),
                 )
-        for prev, cur in zip(crossing, crossing[1:]):
+        for prev, cur in pairwise(crossing):
             p = (prev.source.node.lane.id, prev.target.node.lane.id)
             c = (cur.source.node.lane.id, cur.target.node.lane.id)
             if p == c:
@@ -740,7 +739,7 @@ class _Checker:
     def size(self) -> None:
         total = len(self.doc.source)
         if total > FLOWZAP_CHAR_LIMIT:
-            first_line = next((i for i, l in enumerate(self.model.lines) if l.strip()), 0)
+            first_line = next((i for i, text in enumerate(self.model.lines) if text.strip()), 0)
             line = self.model.lines[first_line]
             self.add(
                 "too-large",
@@ -760,13 +759,13 @@ def most_severe(found: list[Diagnostic], limit: int) -> list[Diagnostic]:
     return kept
 
 
-def check(doc: "Document", settings: Optional[Settings] = None) -> list[Diagnostic]:
+def check(doc: Document, settings: Settings | None = None) -> list[Diagnostic]:
     """All diagnostics for the document, sorted by position."""
     return check_parts(doc, settings)[0]
 
 
 def check_parts(
-    doc: "Document", settings: Optional[Settings] = None, document_wide: Optional[list[Diagnostic]] = None
+    doc: Document, settings: Settings | None = None, document_wide: list[Diagnostic] | None = None
 ) -> tuple[list[Diagnostic], list[Diagnostic]]:
     """(all diagnostics sorted by position, the document-wide ones).
 

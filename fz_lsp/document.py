@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
-from typing import Optional
 
 from fz_lsp import syntax
 from fz_lsp.model import (
@@ -46,10 +45,10 @@ def collector_paused():
 
 
 class Document:
-    def __init__(self, text: str, uri: str = "untitled:document", version: Optional[int] = None) -> None:
+    def __init__(self, text: str, uri: str = "untitled:document", version: int | None = None) -> None:
         self.uri = uri
         self.version = version
-        self._model: Optional[Model] = None
+        self._model: Model | None = None
         self._diagnostics: dict[Settings, list] = {}
         self._document_wide: dict[Settings, list] = {}  # diagnostics that need the whole model
         self.in_place_edits = 0  # edits that kept the model (for tests and benchmarks)
@@ -152,7 +151,7 @@ class Document:
                 self._model = build_model(self.source.lines, self.statements, self.facts, self.source.ends)
         return self._model
 
-    def diagnostics(self, settings: Optional[Settings] = None) -> list:
+    def diagnostics(self, settings: Settings | None = None) -> list:
         from fz_lsp.diagnostics import check_parts
 
         settings = settings or Settings()

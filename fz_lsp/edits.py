@@ -13,8 +13,9 @@ Pure Python: no pygls import.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from itertools import pairwise
 
 from fz_lsp import positions
 from fz_lsp.model import Span
@@ -31,11 +32,11 @@ class Region:
     end_col: int
 
     @staticmethod
-    def of(span: Span) -> "Region":
+    def of(span: Span) -> Region:
         return Region(span.line, span.start, span.line, span.end)
 
     @staticmethod
-    def point(line: int, col: int) -> "Region":
+    def point(line: int, col: int) -> Region:
         return Region(line, col, line, col)
 
     @property
@@ -46,7 +47,7 @@ class Region:
     def end(self) -> tuple[int, int]:
         return self.end_line, self.end_col
 
-    def contains(self, other: "Region") -> bool:
+    def contains(self, other: Region) -> bool:
         return self.start <= other.start and other.end <= self.end
 
     def contains_position(self, line: int, col: int) -> bool:
@@ -59,11 +60,11 @@ class TextEdit:
     new_text: str
 
     @staticmethod
-    def replace(span: Span, new_text: str) -> "TextEdit":
+    def replace(span: Span, new_text: str) -> TextEdit:
         return TextEdit(Region.of(span), new_text)
 
     @staticmethod
-    def insert(line: int, col: int, new_text: str) -> "TextEdit":
+    def insert(line: int, col: int, new_text: str) -> TextEdit:
         return TextEdit(Region.point(line, col), new_text)
 
 
@@ -95,7 +96,7 @@ def check_edits(edits: Iterable[TextEdit]) -> list[TextEdit]:
     for e in ordered:
         if e.region.end < e.region.start:
             raise OverlappingEdits(f"edit ends before it starts: {e}")
-    for a, b in zip(ordered, ordered[1:]):
+    for a, b in pairwise(ordered):
         if b.region.start < a.region.end or (a.region == b.region and a.region.start == a.region.end):
             raise OverlappingEdits(f"overlapping edits: {a} and {b}")
     return ordered

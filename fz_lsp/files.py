@@ -10,7 +10,6 @@ import.
 from __future__ import annotations
 
 import sys
-from typing import Optional
 
 from fz_lsp.i18n import Translator, translator
 
@@ -35,7 +34,7 @@ def read_source(path: str) -> str:
     return data.decode("utf-8-sig")
 
 
-def describe_error(error: BaseException, tr: Optional[Translator] = None) -> str:
+def describe_error(error: BaseException, tr: Translator | None = None) -> str:
     """A short lower-case reason for a failed read or write, e.g. 'is a directory' (in
     `tr`'s language; English by default)."""
     tr = tr or translator()

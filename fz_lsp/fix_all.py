@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 MAX_ROUNDS = 8
 
 
-def _error_counts(doc: "Document", settings: Settings) -> Counter:
+def _error_counts(doc: Document, settings: Settings) -> Counter:
     return Counter(d.code for d in doc.diagnostics(settings) if d.severity == ERROR)
 
 
@@ -41,7 +41,7 @@ def _not_worse(after: Counter, before: Counter) -> bool:
     return all(after[code] <= before[code] for code in after)
 
 
-def _safe_fixes(doc: "Document", settings: Settings) -> list[list[TextEdit]]:
+def _safe_fixes(doc: Document, settings: Settings) -> list[list[TextEdit]]:
     """The edits of every preferred quick fix of the document's own diagnostics."""
     from fz_lsp.code_actions import QUICKFIX, code_actions
 
@@ -85,7 +85,7 @@ def fixed_text(text: str, settings: Settings | None = None, uri: str = "untitled
     return doc.text
 
 
-def _one_by_one(doc: "Document", fixes: list[list[TextEdit]], errors: Counter, settings: Settings, uri: str):
+def _one_by_one(doc: Document, fixes: list[list[TextEdit]], errors: Counter, settings: Settings, uri: str):
     """The fixes of a round applied one at a time, each kept only if it makes no kind of
     error more frequent (positions refer to `doc`, so each is tried on it alone and the
     kept ones applied together)."""
@@ -103,7 +103,7 @@ def _one_by_one(doc: "Document", fixes: list[list[TextEdit]], errors: Counter, s
     return result, after
 
 
-def edits_between(doc: "Document", new_text: str) -> list[TextEdit]:
+def edits_between(doc: Document, new_text: str) -> list[TextEdit]:
     """Edits that turn `doc` into `new_text`: one per block of changed lines."""
     from fz_lsp.source import split_lines
 
@@ -131,7 +131,7 @@ def edits_between(doc: "Document", new_text: str) -> list[TextEdit]:
     return out
 
 
-def fix_all_edits(doc: "Document", settings: Settings | None = None) -> list[TextEdit]:
+def fix_all_edits(doc: Document, settings: Settings | None = None) -> list[TextEdit]:
     """The edits of "Fix all FlowZap problems" for `doc` ([] when nothing is safely fixable)."""
     new_text = fixed_text(doc.text, settings, doc.uri)
     if new_text == doc.text:

@@ -31,12 +31,9 @@ Pure Python: no pygls import.
 
 from __future__ import annotations
 
-from typing import Optional
-
 from fz_lsp import syntax
 from fz_lsp.edits import Region, TextEdit
 from fz_lsp.model import Model
-
 
 MAX_INDENT = 32  # a larger flowzap.format.indent is treated as 32
 
@@ -50,7 +47,7 @@ def _attribute(a: syntax.Attribute) -> str:
     return a.key.text + a.op.text + a.value.text
 
 
-def _endpoint(ep: syntax.Endpoint) -> Optional[str]:
+def _endpoint(ep: syntax.Endpoint) -> str | None:
     out = (ep.lane.text + "." if ep.lane else "") + ep.node.text
     h = ep.handle
     if h is not None:
@@ -60,7 +57,7 @@ def _endpoint(ep: syntax.Endpoint) -> Optional[str]:
     return out
 
 
-def canonical(st: syntax.Statement) -> Optional[str]:
+def canonical(st: syntax.Statement) -> str | None:
     """The canonical text of a statement (without indentation); None when the line's
     text should be kept as written."""
     if st is None:
@@ -164,7 +161,7 @@ def _minimal(line: int, old: str, new: str) -> TextEdit:
     return TextEdit(Region(line, start, line, end_old), new[start:end_new])
 
 
-def format_edits(model: Model, indent: int = 0, lines: Optional[tuple[int, int]] = None) -> list[TextEdit]:
+def format_edits(model: Model, indent: int = 0, lines: tuple[int, int] | None = None) -> list[TextEdit]:
     """Edits formatting the whole document, or only lines first..last (inclusive)."""
     indent = max(0, min(indent, MAX_INDENT))
     n = len(model.lines)

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from fz_lsp import syntax
-from fz_lsp.diagnostics import nearest
-from fz_lsp.lookup import HandleSymbol, LaneSymbol, NodeSymbol, symbol_at
 from fz_lsp.architecture import architecture, dependency_summary
+from fz_lsp.diagnostics import nearest
 from fz_lsp.i18n import N_, Translator, translator
+from fz_lsp.lookup import HandleSymbol, LaneSymbol, NodeSymbol, symbol_at
 from fz_lsp.model import DIRECTIONS, SHAPE_DESCRIPTIONS, SHAPES, Edge, Lane, Model, Node, Ref, Span
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ def _code(text: str) -> str:
     return f"`{text}`" if "`" not in text else f"``{text}``"
 
 
-def hover(doc: "Document", line: int, col: int, locale: Optional[str] = None) -> Optional[HoverInfo]:
+def hover(doc: Document, line: int, col: int, locale: str | None = None) -> HoverInfo | None:
     """Hover at (line, code-point column), or None when there is nothing to say; in the
     language of `locale` (English when None)."""
     model = doc.model
@@ -91,7 +91,7 @@ def hover(doc: "Document", line: int, col: int, locale: Optional[str] = None) ->
 # -- nodes -----------------------------------------------------------------------
 
 
-def _qualified(node: Optional[Node], name: str, here: Optional[Lane]) -> str:
+def _qualified(node: Node | None, name: str, here: Lane | None) -> str:
     """`n5`, or `CICD.n5` when the node lives in another lane than `here`."""
     if node is not None and node.lane is not None and node.lane is not here:
         return _code(f"{node.lane.id}.{node.id}")
@@ -180,7 +180,7 @@ def _node_markdown(model: Model, sym: NodeSymbol, tr: Translator) -> str:
 MAX_DEPENDENCIES_SHOWN = 12
 
 
-def _lane_markdown(model: Model, name: str, lane: Optional[Lane], tr: Translator) -> str:
+def _lane_markdown(model: Model, name: str, lane: Lane | None, tr: Translator) -> str:
     _ = tr._
     if lane is None:
         return _("No lane named {lane} is declared in this document.", lane=_code(name))
@@ -213,7 +213,7 @@ def _lane_markdown(model: Model, name: str, lane: Optional[Lane], tr: Translator
 # -- handles ---------------------------------------------------------------------
 
 
-def _handle_markdown(model: Model, ref: Ref, edge: Optional[Edge], tr: Translator) -> str:
+def _handle_markdown(model: Model, ref: Ref, edge: Edge | None, tr: Translator) -> str:
     _ = tr._
     direction = ref.direction or ""
     who = _code(f"{ref.prefix}.{ref.name}" if ref.prefix else ref.name)

@@ -40,11 +40,12 @@ from __future__ import annotations
 import gettext
 import os
 import re
-from operator import itemgetter
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from operator import itemgetter
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any
 
 DOMAIN = "fz_lsp"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -86,7 +87,7 @@ class Msg:
 
     template: str
     args: tuple[tuple[str, Any], ...] = ()
-    plural: Optional[str] = None  # the English plural, for a message counted by `count`
+    plural: str | None = None  # the English plural, for a message counted by `count`
     count: int = 0
 
     def __str__(self) -> str:
@@ -108,7 +109,7 @@ class Listing:
     `d` ("and"), or just separated (None: `a`, `b`, `c`)."""
 
     items: tuple[Any, ...]
-    conjunction: Optional[str] = "or"
+    conjunction: str | None = "or"
 
 
 # ---------------------------------------------------------------------------
@@ -135,7 +136,7 @@ def _prepared_text(text: str) -> tuple[str, tuple[str, ...], Any]:
 class Translator:
     """Messages in one language (`language`), English where its catalog says nothing."""
 
-    def __init__(self, language: str, catalog: Optional[gettext.NullTranslations]) -> None:
+    def __init__(self, language: str, catalog: gettext.NullTranslations | None) -> None:
         self.language = language
         self._catalog = catalog
         # message key -> (%-format string, placeholder names in order, getter of their
@@ -184,7 +185,7 @@ class Translator:
 
     # -- helpers -------------------------------------------------------------------
 
-    def render(self, message: "Msg | Listing | str") -> str:
+    def render(self, message: Msg | Listing | str) -> str:
         """A `Msg` or `Listing` in this language (a plain string is returned as it is)."""
         kind = type(message)
         if kind is Msg:
@@ -198,7 +199,7 @@ class Translator:
             return self.or_list(message.items, message.conjunction)
         return message
 
-    def or_list(self, items: "tuple | list", conjunction: str = "or") -> str:
+    def or_list(self, items: tuple | list, conjunction: str = "or") -> str:
         """`a`, `b`, `c` or `d` (items rendered; a single item alone). A tuple of strings is
         a constant list (the shapes, the directions): its text is kept."""
         if type(items) is tuple:
@@ -215,7 +216,7 @@ class Translator:
             return self._p("list", "{items} and {last}", items=head, last=shown[-1])
         return self._p("list", "{items} or {last}", items=head, last=shown[-1])
 
-    def join(self, items: "tuple | list") -> str:
+    def join(self, items: tuple | list) -> str:
         """Items separated by the language's list separator (`a, b, c`)."""
         return self._p("list separator", ", ").join(self._value(i) for i in items)
 
@@ -251,7 +252,7 @@ def _fill(prepared: tuple[str, tuple[str, ...], Any], args: dict) -> str:
         return fmt % tuple([args.get(name, "{" + name + "}") for name in names])
 
 
-@lru_cache(maxsize=None)
+@cache
 def _translator_of(language: str) -> Translator:
     folder = CATALOGS.get(language)
     catalog = None
@@ -266,7 +267,7 @@ def _translator_of(language: str) -> Translator:
 
 
 @lru_cache(maxsize=64)
-def translator(locale: Optional[str] = None) -> Translator:
+def translator(locale: str | None = None) -> Translator:
     """The translator for a locale tag (`auto`, None and unknown tags: English)."""
     return _translator_of(language_of(locale) or ENGLISH)
 
@@ -275,7 +276,7 @@ def translator(locale: Optional[str] = None) -> Translator:
 # Which language
 
 
-def language_of(tag: Optional[str]) -> Optional[str]:
+def language_of(tag: str | None) -> str | None:
     """The supported language a locale tag asks for (`en`, `zh-CN`, `fr`), or None when
     it names none of them (`de`, `zh-TW`, `auto`, empty). `C`/`POSIX` are English."""
     if not tag or not isinstance(tag, str):
@@ -296,7 +297,7 @@ def language_of(tag: Optional[str]) -> Optional[str]:
     return None
 
 
-def environment_language(environ: Optional[Mapping[str, str]] = None) -> str:
+def environment_language(environ: Mapping[str, str] | None = None) -> str:
     """The language the environment asks for: the first of LANGUAGE, LC_ALL, LC_MESSAGES
     and LANG that is set (a `:`-separated list: its first supported entry); English
     when none is set or none is supported."""
@@ -312,7 +313,7 @@ def environment_language(environ: Optional[Mapping[str, str]] = None) -> str:
     return ENGLISH
 
 
-def resolve(setting: Optional[str], client_locale: Optional[str], fallback: str = ENGLISH) -> str:
+def resolve(setting: str | None, client_locale: str | None, fallback: str = ENGLISH) -> str:
     """The language to speak: `setting` (flowzap.locale) unless it is `auto`; else the
     client's locale when it sent one; else `fallback` (the process's language). An
     unsupported tag means English."""

@@ -48,7 +48,7 @@ def _position(ref: Ref) -> int:
 
 
 def label_hints(
-    doc: "Document", start: tuple[int, int], end: tuple[int, int], locale: "str | None" = None
+    doc: Document, start: tuple[int, int], end: tuple[int, int], locale: str | None = None
 ) -> list[LabelHint]:
     """Hints whose position lies within [start, end] (code-point (line, col) pairs); the
     tooltips in the language of `locale` (English when None)."""

@@ -10,7 +10,6 @@ Pure Python: no pygls import.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Union
 
 from fz_lsp.model import Edge, Lane, Model, Node, Ref, Span
 
@@ -19,8 +18,8 @@ from fz_lsp.model import Edge, Lane, Model, Node, Ref, Span
 class NodeSymbol:
     name: str
     span: Span  # the token under the cursor
-    node: Optional[Node]  # declaration (None when undefined)
-    ref: Optional[Ref] = None  # the reference under the cursor, if any
+    node: Node | None  # declaration (None when undefined)
+    ref: Ref | None = None  # the reference under the cursor, if any
     is_declaration: bool = False
 
 
@@ -28,8 +27,8 @@ class NodeSymbol:
 class LaneSymbol:
     name: str
     span: Span
-    lane: Optional[Lane]
-    ref: Optional[Ref] = None  # when the cursor is on a `Lane.` prefix
+    lane: Lane | None
+    ref: Ref | None = None  # when the cursor is on a `Lane.` prefix
     is_declaration: bool = False
 
 
@@ -37,13 +36,13 @@ class LaneSymbol:
 class HandleSymbol:
     span: Span  # the direction word
     ref: Ref
-    edge: Optional[Edge]
+    edge: Edge | None
 
 
-Symbol = Union[NodeSymbol, LaneSymbol, HandleSymbol]
+Symbol = NodeSymbol | LaneSymbol | HandleSymbol
 
 
-def symbol_at(model: Model, line: int, col: int) -> Optional[Symbol]:
+def symbol_at(model: Model, line: int, col: int) -> Symbol | None:
     """The symbol whose token contains (line, col); a cursor right after a token counts."""
     for node in _nodes_on_line(model, line):
         if node.span.contains(line, col):

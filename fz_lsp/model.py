@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
-from typing import Optional, Sequence
 
 from fz_lsp import syntax
 from fz_lsp.i18n import N_
@@ -59,7 +59,7 @@ class Span:
 
     __slots__ = ("_line", "start", "end")
 
-    def __init__(self, line: "int | LineAnchor", start: int, end: int) -> None:
+    def __init__(self, line: int | LineAnchor, start: int, end: int) -> None:
         self._line = line
         self.start = start
         self.end = end
@@ -70,7 +70,7 @@ class Span:
         return line if line.__class__ is int else line.line  # type: ignore[union-attr]
 
     @staticmethod
-    def of(line: "int | LineAnchor", tok: Tok) -> "Span":
+    def of(line: int | LineAnchor, tok: Tok) -> Span:
         return Span(line, tok.start, tok.end)
 
     def contains(self, line: int, col: int) -> bool:
@@ -94,12 +94,12 @@ class Lane:
     id: str
     id_span: Span
     header_line: int
-    label: Optional[str] = None  # display label text (without '#')
-    label_span: Optional[Span] = None  # the `# label` as written
+    label: str | None = None  # display label text (without '#')
+    label_span: Span | None = None  # the `# label` as written
     label_own_line: bool = False  # old style: label on the line after `{`
-    close_line: Optional[int] = None  # line of the closing `}`; None when unclosed
+    close_line: int | None = None  # line of the closing `}`; None when unclosed
     last_line: int = 0  # last line that belongs to the lane (close line, or last line before the next lane)
-    nodes: list["Node"] = field(default_factory=list, repr=False)
+    nodes: list[Node] = field(default_factory=list, repr=False)
     index: int = 0
 
     @property
@@ -111,26 +111,26 @@ class Lane:
 class Node:
     id: str
     span: Span  # the id at the declaration
-    lane: Optional[Lane] = field(repr=False)
+    lane: Lane | None = field(repr=False)
     shape: str
     shape_span: Span
     attributes: dict[str, tuple[Attribute, Span]] = field(repr=False)  # key -> (attribute, value span)
     statement: syntax.NodeDecl = field(repr=False)
-    incoming: list["Edge"] = field(default_factory=list, repr=False)
-    outgoing: list["Edge"] = field(default_factory=list, repr=False)
-    loops: list["Loop"] = field(default_factory=list, repr=False)
-    number: Optional[int] = field(default=None, repr=False)  # k of a canonical id `nk`
+    incoming: list[Edge] = field(default_factory=list, repr=False)
+    outgoing: list[Edge] = field(default_factory=list, repr=False)
+    loops: list[Loop] = field(default_factory=list, repr=False)
+    number: int | None = field(default=None, repr=False)  # k of a canonical id `nk`
 
     @property
     def line(self) -> int:
         return self.span.line
 
-    def attribute(self, key: str) -> Optional[str]:
+    def attribute(self, key: str) -> str | None:
         found = self.attributes.get(key)
         return found[0].text if found else None
 
     @property
-    def label(self) -> Optional[str]:
+    def label(self) -> str | None:
         return self.attribute("label")
 
     @property
@@ -150,25 +150,25 @@ class Ref:
     name: str
     span: Span  # the node id token
     role: str  # "source" | "target" | "loop" | "touch" (a node an unreadable line names)
-    prefix: Optional[str] = None  # `Lane` of `Lane.nX`
-    prefix_span: Optional[Span] = None
-    handle: Optional[Handle] = None  # columns within the line
-    node: Optional[Node] = field(default=None, repr=False)  # resolved declaration
-    prefix_lane: Optional[Lane] = field(default=None, repr=False)  # resolved lane of the prefix
-    context_lane: Optional[Lane] = field(default=None, repr=False)  # lane the statement is in
+    prefix: str | None = None  # `Lane` of `Lane.nX`
+    prefix_span: Span | None = None
+    handle: Handle | None = None  # columns within the line
+    node: Node | None = field(default=None, repr=False)  # resolved declaration
+    prefix_lane: Lane | None = field(default=None, repr=False)  # resolved lane of the prefix
+    context_lane: Lane | None = field(default=None, repr=False)  # lane the statement is in
 
     @property
     def line(self) -> int:
         return self.span.line
 
     @property
-    def direction(self) -> Optional[str]:
+    def direction(self) -> str | None:
         if self.handle and self.handle.direction:
             return self.handle.direction.text
         return None
 
     @property
-    def direction_span(self) -> Optional[Span]:
+    def direction_span(self) -> Span | None:
         if self.handle and self.handle.direction:
             return Span(self.span._line, self.handle.direction.start, self.handle.direction.end)
         return None
@@ -186,11 +186,11 @@ class Edge:
     source: Ref
     target: Ref
     statement: syntax.EdgeStmt = field(repr=False)
-    label: Optional[str] = None
-    label_span: Optional[Span] = None  # the quoted value
+    label: str | None = None
+    label_span: Span | None = None  # the quoted value
     chained: list[Ref] = field(default_factory=list)  # targets after the second (a chain mistake)
     index: int = 0  # position in document order (0-based), set when the model is assembled
-    lane: Optional[Lane] = field(default=None, repr=False)  # lane the edge is written in
+    lane: Lane | None = field(default=None, repr=False)  # lane the edge is written in
     key: tuple = field(default=(), repr=False)  # what makes two edges the same: endpoints and handles
     foreign: bool = field(default=False, repr=False)  # written with a Mermaid arrow such as `-->`
 
@@ -214,10 +214,10 @@ class Edge:
 class Loop:
     keyword_span: Span
     statement: syntax.LoopStmt = field(repr=False)
-    condition: Optional[str]  # text inside [...]
-    condition_span: Optional[Span]  # `[...]` with brackets
+    condition: str | None  # text inside [...]
+    condition_span: Span | None  # `[...]` with brackets
     members: list[Ref] = field(default_factory=list)
-    lane: Optional[Lane] = field(default=None, repr=False)
+    lane: Lane | None = field(default=None, repr=False)
 
     @property
     def line(self) -> int:
@@ -230,7 +230,7 @@ class StructureIssue:
 
     code: str  # "unclosed-lane" | "unmatched-brace" | "outside-lane" | "top-level-edge" | "stray-display-label"
     span: Span
-    lane: Optional[Lane] = field(default=None, repr=False)
+    lane: Lane | None = field(default=None, repr=False)
 
 
 class LineFacts:
@@ -247,11 +247,11 @@ class LineFacts:
     def __init__(self, anchor: LineAnchor, st: Statement) -> None:
         self.anchor = anchor
         self.statement = st
-        self.node: Optional[Node] = None
-        self.edge: Optional[Edge] = None
-        self.loop: Optional[Loop] = None
+        self.node: Node | None = None
+        self.edge: Edge | None = None
+        self.loop: Loop | None = None
         self.refs: tuple[Ref, ...] = ()
-        self.local_diagnostics: Optional[tuple] = None  # (settings, diagnostics)
+        self.local_diagnostics: tuple | None = None  # (settings, diagnostics)
         kind = type(st)
         if kind is syntax.Broken:  # what the line still says (fz_lsp/recovery.py)
             if st.recovered is None:
@@ -292,7 +292,7 @@ class LineFacts:
             self.loop = loop
             self.refs = tuple(loop.members)
 
-    def take_content(self, new: "LineFacts") -> None:
+    def take_content(self, new: LineFacts) -> None:
         """Become `new` (same link signature) while keeping this line's objects, and so
         every link the model holds to them."""
         self.statement = new.statement
@@ -400,7 +400,7 @@ class Model:
         lines: Sequence[str],
         statements: Sequence[Statement],
         facts: Sequence[LineFacts],
-        ends: Optional[Sequence[str]] = None,
+        ends: Sequence[str] | None = None,
     ) -> None:
         self.lines = lines
         self.ends = ends  # line terminators ("\n", "\r\n", "\r", "" for the last line), when known
@@ -413,7 +413,7 @@ class Model:
         self.edges: list[Edge] = []
         self.loops: list[Loop] = []
         self.refs: list[Ref] = []
-        self.line_lane: list[Optional[Lane]] = []  # lane each line is inside
+        self.line_lane: list[Lane | None] = []  # lane each line is inside
         self.structure_issues: list[StructureIssue] = []
         self.line_nodes = _LineIndex(facts, nodes=True)  # declarations per line
         self.line_refs = _LineIndex(facts, nodes=False)  # references per line
@@ -438,7 +438,7 @@ class Model:
         for issue in self.structure_issues:
             issue.lane = None
 
-    def lane_at(self, line: int) -> Optional[Lane]:
+    def lane_at(self, line: int) -> Lane | None:
         if 0 <= line < len(self.line_lane):
             return self.line_lane[line]
         return None
@@ -469,8 +469,8 @@ def line_facts(statements: Sequence[Statement]) -> list[LineFacts]:
 def build_model(
     lines: Sequence[str],
     statements: Sequence[Statement],
-    facts: Optional[Sequence[LineFacts]] = None,
-    ends: Optional[Sequence[str]] = None,
+    facts: Sequence[LineFacts] | None = None,
+    ends: Sequence[str] | None = None,
 ) -> Model:
     """Assemble lanes from the per-line facts and resolve every reference.
 
@@ -480,10 +480,10 @@ def build_model(
     if facts is None:
         facts = line_facts(statements)
     m = Model(lines, statements, facts, ends)
-    line_lane: list[Optional[Lane]] = [None] * len(facts)
+    line_lane: list[Lane | None] = [None] * len(facts)
     nodes, refs, edges, loops = m.nodes, m.refs, m.edges, m.loops
     node_by_id = m.node_by_id
-    current: Optional[Lane] = None
+    current: Lane | None = None
     first_in_lane = False  # no statement yet after the current lane's `{`
     LaneOpen, LaneClose, DisplayLabel = syntax.LaneOpen, syntax.LaneClose, syntax.DisplayLabel
     Comment = syntax.Comment

@@ -21,8 +21,8 @@ Pure Python: no pygls import.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
 
 from fz_lsp import lookup, syntax
 from fz_lsp.edits import Region
@@ -92,10 +92,10 @@ LANE, NODE = "lane", "node"
 class DocumentSymbol:
     name: str
     kind: str  # LANE | NODE
-    detail: Optional[str]
+    detail: str | None
     region: Region  # the whole construct
     selection: Span  # the id
-    children: list["DocumentSymbol"] = field(default_factory=list)
+    children: list[DocumentSymbol] = field(default_factory=list)
 
 
 def lane_region(model: Model, lane: Lane) -> Region:
@@ -116,7 +116,7 @@ def _last_content_line(model: Model, first: int, last: int) -> int:
     return max(first, last)
 
 
-def statement_region(lines: Sequence[str], line: int) -> Optional[Region]:
+def statement_region(lines: Sequence[str], line: int) -> Region | None:
     """The statement on `line` without its indentation and trailing blanks."""
     if not 0 <= line < len(lines):
         return None
@@ -131,7 +131,7 @@ def statement_region(lines: Sequence[str], line: int) -> Optional[Region]:
 def node_symbol(model: Model, node: Node) -> DocumentSymbol:
     region = statement_region(model.lines, node.line) or Region.of(node.span)
     if node.label is not None:
-        label: Optional[str] = node.label
+        label: str | None = node.label
     else:
         label = node.display_text if node.display_text != node.id else None
     return DocumentSymbol(node.id, NODE, label, region, node.span)

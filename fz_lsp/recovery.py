@@ -27,11 +27,11 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from typing import Callable, Iterable, Iterator, Optional
 
 from fz_lsp import syntax
-from fz_lsp.i18n import Listing, Msg, N_, msg
+from fz_lsp.i18n import N_, Listing, Msg, msg
 from fz_lsp.syntax import Attribute, Broken, Endpoint, NodeDecl, Statement, Tok
 
 # kept in sync with model.SHAPES / NODE_ATTRIBUTES (model imports syntax, not the reverse)
@@ -414,7 +414,7 @@ _MERMAID_KEYWORDS = {
 
 
 
-def _mermaid(written: str) -> Optional[tuple[Msg, int, int]]:
+def _mermaid(written: str) -> tuple[Msg, int, int] | None:
     """(message, start, end) when the line is Mermaid or PlantUML text (strings aside)."""
     line = _mask(written)
     m = re.search(r"--?>?\|[^|\r\n]*\|", line) or re.search(r"--[ \t]+[^->\r\n]+[ \t]+-->", line)
@@ -473,7 +473,7 @@ def _mermaid(written: str) -> Optional[tuple[Msg, int, int]]:
 # What an unrepairable line still says
 
 
-def _readable_node(line: str) -> Optional[NodeDecl]:
+def _readable_node(line: str) -> NodeDecl | None:
     """`n2: …` (or `n2 rectangle …`) that no repair made whole: the id it declares, its
     shape word and the well-formed attributes, so that the id still counts."""
     m = re.match(r"[ \t]*(" + NAME + r")[ \t]*(:)?[ \t]*(" + NAME + r")?", line)
@@ -495,7 +495,7 @@ def _readable_node(line: str) -> Optional[NodeDecl]:
     return NodeDecl(node, colon, shape, attributes)
 
 
-def _mermaid_node(line: str) -> Optional[NodeDecl]:
+def _mermaid_node(line: str) -> NodeDecl | None:
     """`n4[Show receipt]` alone on a line (a Mermaid node): it still declares `n4`, with the
     bracketed text as its label."""
     m = re.fullmatch(r"[ \t]*(" + NAME + r")(\[\[?|\(\(?|\{\{?|>)([^\]\)\}\r\n]*)(\]\]?|\)\)?|\}\}?)[ \t]*", line)
@@ -544,7 +544,7 @@ def _touches(line: str) -> tuple[Endpoint, ...]:
     return tuple(out)
 
 
-def _endpoint_of(m: re.Match, offset: int, keyword: Optional[str]) -> Endpoint:
+def _endpoint_of(m: re.Match, offset: int, keyword: str | None) -> Endpoint:
     first = Tok(m.group(1), offset + m.start(1), offset + m.end(1))
     second = m.group(2)
     if second is None or (keyword is not None and _like_handle(second)):

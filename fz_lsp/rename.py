@@ -20,8 +20,8 @@ Pure Python: no pygls import.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Collection, Optional
 
 from fz_lsp import lookup, syntax
 from fz_lsp.edits import TextEdit
@@ -48,7 +48,7 @@ class Target:
     span: Span  # the token under the cursor
 
 
-def target_at(model: Model, line: int, col: int) -> Optional[Target]:
+def target_at(model: Model, line: int, col: int) -> Target | None:
     sym = lookup.symbol_at(model, line, col)
     if isinstance(sym, NodeSymbol):
         return Target("node", sym.node.id if sym.node else sym.name, sym.span)
@@ -57,7 +57,7 @@ def target_at(model: Model, line: int, col: int) -> Optional[Target]:
     return None
 
 
-def prepare_rename(model: Model, line: int, col: int) -> Optional[tuple[Span, str]]:
+def prepare_rename(model: Model, line: int, col: int) -> tuple[Span, str] | None:
     """The token to rename and its current text, or None when nothing renameable is there."""
     t = target_at(model, line, col)
     if t is None:
@@ -137,7 +137,7 @@ def check_name(model: Model, kind: str, old: str, new: str) -> None:
                 "A node `{name}` already exists (line {line}); node ids must be unique", name=new, line=existing.line + 1
             ))
     else:
-        lane = next((l for l in model.lanes if l.id == new), None)
+        lane = next((other for other in model.lanes if other.id == new), None)
         if lane is not None:
             raise RenameError(msg("A lane `{name}` already exists (line {line})", name=new, line=lane.header_line + 1))
 

@@ -15,20 +15,21 @@ Pure Python: no pygls import.
 
 from __future__ import annotations
 
-from typing import Any, Optional, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from fz_lsp.model import Model, Span
 
 MAX_NAME = 200  # longer node or lane ids are no ids of ours
 
 
-def _line_number(value: Any, count: int) -> Optional[int]:
+def _line_number(value: Any, count: int) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < count:
         return value
     return None
 
 
-def _name(value: Any) -> Optional[str]:
+def _name(value: Any) -> str | None:
     return value if isinstance(value, str) and 0 < len(value) <= MAX_NAME else None
 
 
@@ -39,7 +40,7 @@ def _text_span(lines: Sequence[str], line: int) -> Span:
     return Span(line, start, max(start, len(text.rstrip())))
 
 
-def source_span(model: Model, lines: Sequence[str], target: Any) -> Optional[Span]:
+def source_span(model: Model, lines: Sequence[str], target: Any) -> Span | None:
     if not isinstance(target, dict):
         return None
     line = _line_number(target.get("line"), len(lines))

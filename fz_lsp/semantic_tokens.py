@@ -34,7 +34,8 @@ Pure Python: no pygls/lsprotocol import.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Callable, Container, Iterable, NamedTuple, Optional
+from collections.abc import Callable, Container, Iterable
+from typing import TYPE_CHECKING, NamedTuple
 
 from fz_lsp import syntax
 from fz_lsp.bounded_memo import BoundedMemo
@@ -62,7 +63,7 @@ class SemanticToken(NamedTuple):
     modifiers: tuple[str, ...] = ()
 
 
-def _emit(out: list[SemanticToken], line: int, tok: Optional[Tok], type_: str, mods: tuple[str, ...] = ()) -> None:
+def _emit(out: list[SemanticToken], line: int, tok: Tok | None, type_: str, mods: tuple[str, ...] = ()) -> None:
     if tok is not None and tok.end > tok.start:
         out.append(SemanticToken(line, tok.start, tok.end, type_, mods))
 
@@ -156,10 +157,10 @@ def _lex_tokens(
             toks.append((kind, Tok(m.group(), m.start(), m.end())))
         pos = m.end()
 
-    def text_at(i: int) -> Optional[str]:
+    def text_at(i: int) -> str | None:
         return toks[i][1].text if 0 <= i < len(toks) else None
 
-    def kind_at(i: int) -> Optional[str]:
+    def kind_at(i: int) -> str | None:
         return toks[i][0] if 0 <= i < len(toks) else None
 
     out: list[SemanticToken] = []
@@ -234,7 +235,7 @@ def _model_dependent(st: syntax.Statement) -> bool:
     return False
 
 
-def semantic_tokens(doc: "Document", first_line: int = 0, last_line: Optional[int] = None) -> list[SemanticToken]:
+def semantic_tokens(doc: Document, first_line: int = 0, last_line: int | None = None) -> list[SemanticToken]:
     """Tokens of lines first_line..last_line (inclusive; default: the whole document), in order."""
     lines = doc.lines
     last = len(lines) - 1 if last_line is None else min(last_line, len(lines) - 1)

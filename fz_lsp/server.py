@@ -11,12 +11,13 @@ and line splitting follows LSP (LF, CRLF, CR) exactly.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import gc
 import logging
 import sys
 import uuid
-from typing import Any, Optional
+from typing import Any
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams, JsonRpcInvalidRequest
@@ -117,7 +118,7 @@ class FlowZapProtocol(LanguageServerProtocol):
     2.0 is logged and dropped (no error pop-up).
     """
 
-    _server: "FlowZapServer"
+    _server: FlowZapServer
 
     def structure_message(self, data):
         try:
@@ -244,9 +245,9 @@ class FlowZapServer(LanguageServer):
         self._release_due = False  # a closed large document waits for collect_released
         self.exit_code = 0  # set by the `exit` notification
         self._said: dict[str, set[str]] = {}  # uri -> topics already shown to the user (say_once)
-        self._trim: Optional[asyncio.TimerHandle] = None  # trim_when_idle's pending malloc_trim
-        self.client_locale: Optional[str] = None  # initialize's `locale`
-        self.process_language: Optional[str] = None  # `fz-lsp --lang`; None: the environment's
+        self._trim: asyncio.TimerHandle | None = None  # trim_when_idle's pending malloc_trim
+        self.client_locale: str | None = None  # initialize's `locale`
+        self.process_language: str | None = None  # `fz-lsp --lang`; None: the environment's
 
     def start_io(self, stdin=None, stdout=None) -> None:
         super().start_io(stdin, stdout)
@@ -318,7 +319,7 @@ class FlowZapServer(LanguageServer):
             return False
         return bool(getattr(result, "success", False))
 
-    def _render_for_browser(self, uri: str, view: str) -> Optional[tuple[str, str]]:
+    def _render_for_browser(self, uri: str, view: str) -> tuple[str, str] | None:
         from fz_lsp.render import render_svg
 
         doc = self.documents.get(uri)
@@ -329,7 +330,7 @@ class FlowZapServer(LanguageServer):
 
     # -- diagnostics -----------------------------------------------------------
 
-    def open_document(self, uri: str, text: str, version: Optional[int]) -> Document:
+    def open_document(self, uri: str, text: str, version: int | None) -> Document:
         """Analyse a newly opened document, with the garbage collector paused. A large one
         (LARGE_DOCUMENT_LINES) is long-lived: its diagnostics are computed in the same
         pause and all of it is frozen out of the collector's sight before it resumes, so
@@ -337,10 +338,8 @@ class FlowZapServer(LanguageServer):
         with collector_paused():
             doc = Document(text, uri, version)
             if len(doc.lines) >= LARGE_DOCUMENT_LINES:
-                try:
+                with contextlib.suppress(Exception):  # reported by publish, which tries again
                     doc.diagnostics(self.settings)
-                except Exception:  # reported by publish, which tries again
-                    pass
                 gc.freeze()
                 self.large_documents.add(uri)
         previous = self.documents.get(uri)
@@ -544,10 +543,12 @@ def on_close(ls: FlowZapServer, params: types.DidCloseTextDocumentParams) -> Non
 
 # === language features: completion, hover, inlay hints, semantic tokens ===
 
-from fz_lsp import completion as fz_completion  # noqa: E402
-from fz_lsp import hover as fz_hover  # noqa: E402
-from fz_lsp import inlay_hints as fz_inlay_hints  # noqa: E402
-from fz_lsp import semantic_tokens as fz_semantic_tokens  # noqa: E402
+from fz_lsp import (
+    completion as fz_completion,
+    hover as fz_hover,
+    inlay_hints as fz_inlay_hints,
+    semantic_tokens as fz_semantic_tokens,
+)
 
 _COMPLETION_KINDS = {
     fz_completion.NODE: types.CompletionItemKind.Variable,
@@ -684,14 +685,15 @@ def on_semantic_tokens_range(ls: FlowZapServer, params: types.SemanticTokensRang
 
 # === navigation, rename, formatting, code actions ===
 
-from pygls.exceptions import JsonRpcException  # noqa: E402
 
-from fz_lsp import code_actions as fz_code_actions  # noqa: E402
-from fz_lsp import formatting as fz_formatting  # noqa: E402
-from fz_lsp import navigation as fz_navigation  # noqa: E402
-from fz_lsp import rename as fz_rename  # noqa: E402
-from fz_lsp.edits import Region, TextEdit as FzTextEdit  # noqa: E402
-from fz_lsp.model import Span  # noqa: E402
+from fz_lsp import (
+    code_actions as fz_code_actions,
+    formatting as fz_formatting,
+    navigation as fz_navigation,
+    rename as fz_rename,
+)
+from fz_lsp.edits import Region, TextEdit as FzTextEdit
+from fz_lsp.model import Span
 
 
 def _range_of(conv: Converter, region: Region) -> types.Range:
@@ -803,7 +805,7 @@ def on_prepare_rename(ls: FlowZapServer, params: types.PrepareRenameParams):
 
 @server.feature(types.TEXT_DOCUMENT_RENAME)
 def on_rename(ls: FlowZapServer, params: types.RenameParams):
-    doc, conv, line, col = _at(ls, params.text_document.uri, params.position)
+    doc, _conv, line, col = _at(ls, params.text_document.uri, params.position)
     try:
         edits = fz_rename.rename(doc.model, line, col, params.new_name)
     except fz_rename.RenameError as err:

@@ -9,8 +9,9 @@ Pure Python: no pygls import.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Mapping
+from typing import Any, ClassVar
 
 from fz_lsp.i18n import is_locale_setting
 
@@ -30,7 +31,7 @@ class Settings:
     locale: str = "auto"
 
     # setting path (below `flowzap`) -> field name
-    KEYS = {
+    KEYS: ClassVar[dict[str, str]] = {
         "diagnostics.delayMs": "diagnostics_delay_ms",
         "diagnostics.sequenceRules": "sequence_rules",
         "diagnostics.strict": "strict",
@@ -42,7 +43,7 @@ class Settings:
     }
 
     @classmethod
-    def from_mapping(cls, raw: Any, base: "Settings | None" = None) -> "Settings":
+    def from_mapping(cls, raw: Any, base: Settings | None = None) -> Settings:
         """Settings from a `flowzap` section, given nested ({"diagnostics": {...}}),
         dotted ({"diagnostics.delayMs": 0}) or wrapped ({"flowzap": {...}})."""
         base = base or cls()

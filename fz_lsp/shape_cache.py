@@ -24,7 +24,6 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Optional
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +35,7 @@ _CALL = re.compile(r"([A-Za-z]+)\(")
 _INDEX = re.compile(r"t\[(\d+)\]")
 
 
-def cache_dir() -> Optional[Path]:
+def cache_dir() -> Path | None:
     configured = os.environ.get("FZ_LSP_CACHE_DIR")
     if configured is not None:
         return Path(configured) if configured else None
@@ -51,7 +50,7 @@ def cache_key(*parts: bytes) -> str:
     return digest.hexdigest()[:20]
 
 
-def _path(key: str) -> Optional[Path]:
+def _path(key: str) -> Path | None:
     folder = cache_dir()
     return folder / f"shapes-{key}.json" if folder is not None else None
 

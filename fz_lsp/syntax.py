@@ -12,13 +12,14 @@ Pure Python: no pygls import.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Optional, Union
+from typing import TYPE_CHECKING
 
 from fz_lsp import shape_cache
-from fz_lsp.i18n import Listing, Msg, N_, msg
+from fz_lsp.i18n import N_, Listing, Msg, msg
 
 if TYPE_CHECKING:
     import lark
@@ -53,7 +54,7 @@ class Attribute:
 class Handle:
     dot: Tok  # the "." before `handle`
     keyword: Tok  # `handle`
-    direction: Optional[Tok]  # the word inside (...), None when missing
+    direction: Tok | None  # the word inside (...), None when missing
     closed: bool  # both parentheses present
     last: Tok  # the last token of the handle (`)`, the direction, `(` or `handle`)
 
@@ -65,9 +66,9 @@ class Handle:
 
 @dataclass(frozen=True, slots=True)
 class Endpoint:
-    lane: Optional[Tok]  # `Lane` in `Lane.nX`
+    lane: Tok | None  # `Lane` in `Lane.nX`
     node: Tok
-    handle: Optional[Handle]
+    handle: Handle | None
 
     @property
     def start(self) -> int:
@@ -82,7 +83,7 @@ class Endpoint:
 class LaneOpen:
     lane: Tok
     brace: Tok
-    label: Optional[Tok]  # `# Display Label` as written (with the #)
+    label: Tok | None  # `# Display Label` as written (with the #)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,13 +109,13 @@ class EdgeStmt:
     endpoints: tuple[Endpoint, ...]  # two, or more for a (wrong) chain
     arrows: tuple[Tok, ...]
     attributes: tuple[Attribute, ...]  # inside [...]
-    brackets: Optional[tuple[Tok, Tok]]
+    brackets: tuple[Tok, Tok] | None
 
 
 @dataclass(frozen=True, slots=True)
 class LoopStmt:
     keyword: Tok
-    condition: Optional[Tok]  # `[text]` with brackets
+    condition: Tok | None  # `[text]` with brackets
     members: tuple[Endpoint, ...]  # `nX` or `Lane.nX` (handle always None)
 
 
@@ -146,17 +147,15 @@ class Broken:
     message: Msg
     start: int
     end: int
-    first_word: Optional[Tok]  # leading identifier, used to keep partial information
+    first_word: Tok | None  # leading identifier, used to keep partial information
     code: str = "syntax-error"  # "not-flowzap" for Mermaid / PlantUML text
-    recovered: "Statement" = None
+    recovered: Statement = None
     fixes: tuple[Tok, ...] = ()
-    fix_title: "Msg | str" = ""
+    fix_title: Msg | str = ""
     touches: tuple[Endpoint, ...] = ()
 
 
-Statement = Union[
-    LaneOpen, LaneClose, DisplayLabel, NodeDecl, EdgeStmt, LoopStmt, Comment, Foreign, Broken, None
-]
+Statement = LaneOpen | LaneClose | DisplayLabel | NodeDecl | EdgeStmt | LoopStmt | Comment | Foreign | Broken | None
 
 # ---------------------------------------------------------------------------
 # Grammar loading
@@ -172,7 +171,7 @@ def grammar_text() -> str:
 
 
 @lru_cache(maxsize=1)
-def parser() -> "Lark":
+def parser() -> Lark:
     from lark import Lark
 
     # cache=True keeps the built parser in the temp folder (keyed by grammar and lark
@@ -193,16 +192,16 @@ def unquote(raw: str) -> str:
 # Tree -> statements
 
 
-def _tok(t: "lark.Token") -> Tok:
+def _tok(t: lark.Token) -> Tok:
     return Tok(str(t), t.column - 1, t.end_column - 1)
 
 
-def _attribute(tree: "lark.Tree") -> Attribute:
+def _attribute(tree: lark.Tree) -> Attribute:
     key, op_tree, value = tree.children
     return Attribute(_tok(key), _tok(op_tree.children[0]), _tok(value))
 
 
-def _handle(tree: "lark.Tree") -> Handle:
+def _handle(tree: lark.Tree) -> Handle:
     kids = tree.children
     dot, kw = _tok(kids[0]), _tok(kids[1])
     direction = None
@@ -219,7 +218,7 @@ def _handle(tree: "lark.Tree") -> Handle:
     return Handle(dot, kw, direction, has_open and has_close, last)
 
 
-def _endpoint(tree: "lark.Tree") -> Endpoint:
+def _endpoint(tree: lark.Tree) -> Endpoint:
     from lark import Token, Tree
 
     names = [c for c in tree.children if isinstance(c, Token) and c.type == "NAME"]
@@ -237,7 +236,7 @@ def _loop_member(kids: list) -> Endpoint:
     return Endpoint(Tok(str(lane), lane.column - 1, lane.end_column - 1), Tok(str(node), node.column - 1, node.end_column - 1), None)
 
 
-def _statement(tree: "lark.Tree") -> Statement:
+def _statement(tree: lark.Tree) -> Statement:
     from lark import Token, Tree
 
     kind = tree.data
@@ -295,20 +294,20 @@ _EXPECTED_NAMES = {
 }
 
 
-def _describe_expected(expected: set[str]) -> Optional[Listing]:
+def _describe_expected(expected: set[str]) -> Listing | None:
     """What the grammar expected, in English alphabetical order (at most four, then "...")."""
     names = sorted({_EXPECTED_NAMES[e] for e in expected if e in _EXPECTED_NAMES}, key=str)
     if not names:
         return None
     if len(names) > 4:
-        names = names[:4] + ["..."]
+        names = [*names[:4], "..."]
     return Listing(tuple(names), None)
 
 
 UNTERMINATED = N_("Unterminated string: add the closing `\"`")
 
 
-def _broken(line: str, err: "UnexpectedInput") -> Broken:
+def _broken(line: str, err: UnexpectedInput) -> Broken:
     from lark.exceptions import UnexpectedCharacters, UnexpectedToken
 
     m = _FIRST_WORD.match(line)
@@ -367,7 +366,7 @@ _KEYWORDS = frozenset({"handle", "loop", "graph", "flowchart", "sequenceDiagram"
                        "classDiagram", "participant", "actor"})
 
 
-def _scan(line: str) -> Optional[tuple[tuple, list[Tok]]]:
+def _scan(line: str) -> tuple[tuple, list[Tok]] | None:
     """(shape, tokens) of a line, or None when the scanner cannot cut it."""
     shape: list = []
     toks: list[Tok] = []
@@ -398,7 +397,7 @@ def _scan(line: str) -> Optional[tuple[tuple, list[Tok]]]:
     return tuple(shape), toks
 
 
-def _scan_loop(line: str) -> Optional[tuple[tuple, list[Tok]]]:
+def _scan_loop(line: str) -> tuple[tuple, list[Tok]] | None:
     """A loop line: `loop`, an optional `[condition]` (one token), then names or `Lane.name`s."""
     m = re.match(r"([ \t]*)loop", line)
     assert m is not None
@@ -454,7 +453,7 @@ def _builder_source(value, positions: dict[int, int]) -> str:
     return f"{type(value).__name__}({args})"
 
 
-def _make_template(statement: Statement, toks: list[Tok]) -> Optional[tuple[Callable[[list[Tok]], Statement], str]]:
+def _make_template(statement: Statement, toks: list[Tok]) -> tuple[Callable[[list[Tok]], Statement], str] | None:
     """(function, its source) rebuilding `statement` from another line's tokens, or None
     when lark's tokens do not coincide with the scanner's."""
     by_span = {(t.start, t.end, t.text): k for k, t in enumerate(toks)}
@@ -467,7 +466,7 @@ def _make_template(statement: Statement, toks: list[Tok]) -> Optional[tuple[Call
             return None
         positions[id(t)] = k
     source = "lambda t: " + _builder_source(statement, positions)
-    return eval(source, _BUILDER_GLOBALS), source  # noqa: S307 - our own source
+    return eval(source, _BUILDER_GLOBALS), source  # our own source
 
 
 _BUILDER_NAMES = {c.__name__: c for c in (Tok, Attribute, Handle, Endpoint, LaneOpen, LaneClose, DisplayLabel,
@@ -496,7 +495,7 @@ TEMPLATES_BUDGET = 16_384  # ~600 shapes of a dozen tokens (a document has a few
 _document_lines: BoundedMemo[str, Statement] = BoundedMemo(DOCUMENT_LINES_BUDGET, LINE_ENTRY_WEIGHT)
 _edited_lines: BoundedMemo[str, Statement] = BoundedMemo(EDITED_LINES_BUDGET, LINE_ENTRY_WEIGHT)
 # shape -> (builder, its source: what shape_cache keeps), or None: lark parses every line of that shape
-_templates: BoundedMemo[tuple, Optional[tuple[Callable[[list[Tok]], Statement], str]]] = BoundedMemo(
+_templates: BoundedMemo[tuple, tuple[Callable[[list[Tok]], Statement], str] | None] = BoundedMemo(
     TEMPLATES_BUDGET, TEMPLATE_ENTRY_WEIGHT
 )
 _templates_loaded = False  # the saved templates are taken before the first parse
@@ -614,7 +613,7 @@ def memo_sizes() -> dict[str, tuple[int, int, int]]:
 
 
 @lru_cache(maxsize=1)
-def _cache_key() -> Optional[str]:
+def _cache_key() -> str | None:
     """A hash of the grammar and of this module; None (no cache) when they cannot be read."""
     try:
         return shape_cache.cache_key(grammar_text().encode("utf-8"), Path(__file__).read_bytes())
@@ -632,7 +631,7 @@ def _load_templates() -> None:
         if shape in _templates:
             continue
         try:
-            builder = eval(source, _BUILDER_GLOBALS)  # noqa: S307 - checked by shape_cache.valid_source
+            builder = eval(source, _BUILDER_GLOBALS)  # checked by shape_cache.valid_source
         except Exception:  # not an expression after all: leave the shape to lark
             continue
         _templates.put(shape, (builder, source))

@@ -29,7 +29,6 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
-from typing import Optional
 
 from layout_quality import (
     EPS,
@@ -67,7 +66,7 @@ def _squeezed(text: str) -> str:
     return "".join(text.split())
 
 
-def _side_of(point: tuple[float, float], rect: Rect) -> Optional[str]:
+def _side_of(point: tuple[float, float], rect: Rect) -> str | None:
     """The side of `rect` the point lies on (within EPS), or None."""
     x, y = point
     x0, y0, x1, y1 = rect
@@ -114,7 +113,7 @@ def check_architecture(svg: str, model) -> list[str]:
     lanes = {lane.header_line: lane for lane in model.lanes}
     if Counter(line for line, *_ in components) != Counter(lane.header_line for lane in model.lanes):
         problems.append(f"components at lines {sorted(c[0] for c in components)}, lanes at {sorted(lanes)}")
-    for line, lane_id, rect, g in components:
+    for line, lane_id, _rect, g in components:
         lane = lanes.get(line)
         if lane is None or lane.id != lane_id:
             problems.append(f"component {lane_id!r} at line {line} is no lane of the model")
@@ -139,8 +138,8 @@ def check_architecture(svg: str, model) -> list[str]:
             problems.append(f"component {lane_id!r} lists {len(steps)} of {len(lane.nodes)} steps, says {more!r}")
         if [s.get("data-node") for s in steps] != [n.id for n in lane.nodes[: len(steps)]]:
             problems.append(f"component {lane_id!r} lists its steps out of order")
-    for i, (line, lane_id, rect, _) in enumerate(components):
-        for other_line, other_id, other, _ in components[i + 1 :]:
+    for i, (_, lane_id, rect, _) in enumerate(components):
+        for _, other_id, other, _ in components[i + 1 :]:
             if rect[0] < other[2] and other[0] < rect[2] and rect[1] < other[3] and other[1] < rect[3]:
                 problems.append(f"components {lane_id!r} and {other_id!r} overlap")
 

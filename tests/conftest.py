@@ -19,7 +19,7 @@ EXAMPLES = ROOT / "examples"
 FIXTURES = ROOT / "tests" / "fixtures"  # the project's own .fz files: every test but the corpus suite uses these
 
 
-def _find_corpus() -> "Path | None":
+def _find_corpus() -> Path | None:
     """The real-world FlowZap corpus ($FZ_CORPUS_DIR, else ../shared/corpus beside the
     checkout), or None when it is not there (a user's plain clone)."""
     configured = os.environ.get("FZ_CORPUS_DIR")

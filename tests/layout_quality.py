@@ -34,8 +34,8 @@ import random
 import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
 
 SVG = "{http://www.w3.org/2000/svg}"
 EPS = 0.5  # geometry tolerance, px (coordinates are written with one decimal)
@@ -77,9 +77,9 @@ class DrawnEdge:
     index: int
     points: list[Point]
     arrow: bool
-    label: Optional[Rect]
-    source: Optional[tuple[int, str]] = None  # (node line, side) from the model
-    target: Optional[tuple[int, str]] = None
+    label: Rect | None
+    source: tuple[int, str] | None = None  # (node line, side) from the model
+    target: tuple[int, str] | None = None
 
     @property
     def segments(self) -> list[tuple[Point, Point]]:
@@ -90,7 +90,7 @@ class DrawnEdge:
 class DrawnLoop:
     key: int  # data-line
     rings: list[list[Point]]
-    tab: Optional[Rect]
+    tab: Rect | None
     members: set[int] = field(default_factory=set)
 
 
@@ -221,7 +221,7 @@ def attach_model(drawing: Drawing, model) -> None:
         drawn.members = {ref.node.line for ref in loop.members if ref.node is not None}
 
 
-def _side(direction: Optional[str], default: str) -> str:
+def _side(direction: str | None, default: str) -> str:
     return direction if direction in ("left", "right", "top", "bottom") else default
 
 
@@ -335,8 +335,8 @@ class _Buckets:
 
     def _keys(self, r: Rect):
         c = self.CELL
-        for i in range(int(math.floor(r[0] / c)), int(math.floor(r[2] / c)) + 1):
-            for j in range(int(math.floor(r[1] / c)), int(math.floor(r[3] / c)) + 1):
+        for i in range(math.floor(r[0] / c), math.floor(r[2] / c) + 1):
+            for j in range(math.floor(r[1] / c), math.floor(r[3] / c) + 1):
                 yield (i, j)
 
     def add(self, r: Rect, item) -> None:
@@ -397,7 +397,7 @@ def _shares_port(e: DrawnEdge, f: DrawnEdge) -> bool:
     return (e.source is not None and e.source == f.source) or (e.target is not None and e.target == f.target)
 
 
-def _arrow_rect(edge: DrawnEdge) -> Optional[Rect]:
+def _arrow_rect(edge: DrawnEdge) -> Rect | None:
     if not edge.arrow or len(edge.points) < 2:
         return None
     (ax, ay), (bx, by) = edge.points[-2], edge.points[-1]
@@ -540,11 +540,7 @@ def _loops(d: Drawing, q: Quality) -> None:
 # ---------------------------------------------------------------------------
 # Generated documents
 
-WORDS = (
-    "order payment retry refund notify check approve reject ship pack review update "
-    "deploy build test merge queue archive escalate cancel confirm validate sync "
-    "rollback report store fetch parse render audit timeout"
-).split()
+WORDS = ["order", "payment", "retry", "refund", "notify", "check", "approve", "reject", "ship", "pack", "review", "update", "deploy", "build", "test", "merge", "queue", "archive", "escalate", "cancel", "confirm", "validate", "sync", "rollback", "report", "store", "fetch", "parse", "render", "audit", "timeout"]
 
 
 def _phrase(rng: random.Random, low: int, high: int) -> str:
@@ -611,7 +607,7 @@ def generated_document(seed: int, nodes: int, lanes: int) -> str:
             listed = members[start : start + rng.randint(2, 3)]
             if rng.random() < 0.4 and lanes > 1:
                 other = rng.choice([i for i in range(lanes) if i != lane])
-                listed = listed + [rng.choice(ids[other])]
+                listed = [*listed, rng.choice(ids[other])]
             body[lane].append(f"loop [{_phrase(rng, 1, 3)}] " + " ".join(ref(lane, n) for n in listed))
     lines = []
     for lane in range(lanes):

@@ -7,8 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 from lsprotocol import types
 
 from conftest import EXAMPLES, FIXTURES, ROOT, SERVER_ENV, Session, read_exact

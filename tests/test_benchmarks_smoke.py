@@ -80,7 +80,7 @@ def test_quick_run_produces_every_measurement(tmp_path: Path):
     text = out.read_text(encoding="utf-8")
     assert "old figures" not in text
     assert text.endswith(rendering)  # carried over verbatim
-    for key, (title, _) in run.METRICS.items():
+    for title, _ in run.METRICS.values():
         assert title in text
     for word in ("nproc", "Python", "RAM", "UTC"):
         assert word in text
@@ -97,7 +97,7 @@ def test_quick_run_produces_every_measurement(tmp_path: Path):
 def test_targets_and_verdicts():
     m = run.Measurement(samples=[10.0, 20.0, 30.0])
     assert run.verdict("keystroke", 1000, m) == ("p50 ≤ 5 ms", "**miss** (4.0× the target)")
-    target, text = run.verdict("keystroke", 10000, m)
+    _, text = run.verdict("keystroke", 10000, m)
     assert text.startswith("**miss** (p50 1.33×, p95 0.75×")
     assert run.verdict("keystroke", 50000, m)[1].startswith("pass")
     assert run.verdict("preview", 10000, m) == ("—", "—")

@@ -135,7 +135,9 @@ def test_wheel_works_outside_the_repo(tmp_path: Path):
     venv.EnvBuilder(with_pip=False, system_site_packages=False).create(env_dir)
     # reuse this interpreter's installed dependencies via a .pth, install only the wheel itself
     site = next((env_dir / "lib").glob("python3*/site-packages"))
-    import lark, lsprotocol, pygls  # noqa: E401
+    import lark
+    import lsprotocol
+    import pygls
 
     deps = {str(Path(m.__file__).resolve().parents[1]) for m in (lark, lsprotocol, pygls)}
     (site / "deps.pth").write_text("\n".join(sorted(deps)) + "\n")

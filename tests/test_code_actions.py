@@ -6,11 +6,13 @@ full) and end-to-end tests through the server with the diagnostics it published.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
-from conftest import FIXTURES, R, fixture_files, read_exact
 from lsprotocol import types
 from lsprotocol.converters import get_converter
 
+from conftest import FIXTURES, R, fixture_files, read_exact
 from fz_lsp import code_actions
 from fz_lsp.code_actions import QUICKFIX, RENUMBER
 from fz_lsp.document import Document
@@ -67,7 +69,7 @@ def insert_line(text: str, at: int, new: str) -> str:
 
 def delete_lines(text: str, *at: int) -> str:
     lines = text.split("\n")
-    return "\n".join(l for i, l in enumerate(lines) if i not in at)
+    return "\n".join(line for i, line in enumerate(lines) if i not in at)
 
 
 def fixes(text: str, code: str, line: int, **kw) -> list[code_actions.Action]:
@@ -457,11 +459,18 @@ async def test_e2e_fixes_use_utf16_columns(client, session):
 # fuzz: any document, every diagnostic, every feature at any position
 
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import (  # noqa: E402
+    HealthCheck,
+    given,
+    settings,
+    strategies as st,
+)
 
-from fz_lsp import formatting, navigation  # noqa: E402
-from fz_lsp import rename as rename_mod  # noqa: E402
+from fz_lsp import (  # noqa: E402
+    formatting,
+    navigation,
+    rename as rename_mod,
+)
 
 FRAGMENTS = [
     "A {", "B { # Bee", "A { # dup", "}", "  # own label", "// note", "graph TD",
@@ -505,7 +514,7 @@ def test_fuzz_features_never_fail_and_edits_apply(text, data):
         navigation.references(m, line, col)
         navigation.highlights(m, line, col)
         chain = navigation.selection_range(m, line, col)
-        for inner, outer in zip(chain, chain[1:]):
+        for inner, outer in pairwise(chain):
             assert outer.contains(inner)
         found = rename_mod.prepare_rename(m, line, col)
         new = data.draw(st.sampled_from(["n1", "n40", "B", "Zed", "loop", "9", "participant", "x_y"]))

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import pytest
 import pytest_lsp
-from conftest import SERVER_COMMAND, SERVER_ENV, R, Session, initialize_params
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
+
+from conftest import SERVER_COMMAND, SERVER_ENV, R, Session, initialize_params
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from architecture_quality import check_architecture
 from conftest import corpus_files
-
 from fz_lsp.document import analyse
 from fz_lsp.render import render_svg
 

@@ -9,9 +9,14 @@ same functions and must give well-formed answers.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings, strategies as st
+
 from conftest import CORPUS_DIR, corpus_files, read_exact
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from fz_lsp import formatting, syntax
+from fz_lsp.completion import complete
+from fz_lsp.document import Document
+from fz_lsp.hover import hover
+from fz_lsp.inlay_hints import label_hints
 from test_code_actions import assert_every_fix_applies_cleanly
 from test_formatting import assert_format_keeps_meaning_and_is_idempotent
 from test_large_documents import assert_disposed_document_leaves_no_cycles
@@ -20,12 +25,6 @@ from test_rename import assert_renaming_keeps_the_graph
 from test_semantic_tokens import assert_tokens_ordered_disjoint_and_on_their_line
 from test_shape_cache import assert_saved_templates_give_lark_s_statements
 from test_text_and_syntax import diagnostic_summary, edit_texts, model_summary
-
-from fz_lsp import formatting, syntax
-from fz_lsp.completion import complete
-from fz_lsp.document import Document
-from fz_lsp.hover import hover
-from fz_lsp.inlay_hints import label_hints
 
 ALL_FILES = corpus_files("*.fz") + corpus_files("truncated/*.partial")
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from layout_quality import measure
 
 from conftest import corpus_files
 from fz_lsp.document import analyse
 from fz_lsp.render import layout_workflow, render_svg
+from layout_quality import measure
 
 FILES = corpus_files("*.fz") + corpus_files("truncated/*.partial")
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_render import check_sequence, check_workflow, read_model
 
 from conftest import CORPUS_DIR, corpus_files
 from fz_lsp.render import layout_workflow
+from test_render import check_sequence, check_workflow, read_model
 
 CORPUS_FILES = corpus_files("*.fz") + corpus_files("truncated/*.partial")
 

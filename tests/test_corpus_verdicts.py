@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import CORPUS_DIR, Session, corpus_files, read_exact
 from lsprotocol import types
+
+from conftest import CORPUS_DIR, Session, corpus_files, read_exact
 from test_cli import run
 from test_server_diagnostics import assert_only_errors_of_the_cut, errors, triples
 

@@ -6,8 +6,8 @@ import pytest
 
 from diagnostic_cases import CASES, Case
 from fz_lsp.diagnostics import CODES, Diagnostic, check, most_severe, nearest
-from fz_lsp.model import Span
 from fz_lsp.document import Document
+from fz_lsp.model import Span
 from fz_lsp.settings import Settings
 
 
@@ -88,10 +88,10 @@ def test_mermaid_lines_get_one_pointed_message():
 
 
 def test_label_operator_messages_name_the_right_operator():
-    node = [d for d in diagnostics('A { # A\nn1: circle label="a"\n}\n') if d.code == "label-operator"][0]
+    node = next(d for d in diagnostics('A { # A\nn1: circle label="a"\n}\n') if d.code == "label-operator")
     assert 'label:"…"' in node.message
     edge_text = 'A { # A\nn1: circle label:"a"\nn2: circle label:"b"\nn1.handle(right) -> n2.handle(left) [label:"x"]\n}\n'
-    edge = [d for d in diagnostics(edge_text) if d.code == "label-operator"][0]
+    edge = next(d for d in diagnostics(edge_text) if d.code == "label-operator")
     assert '[label="…"]' in edge.message
 
 

@@ -10,11 +10,10 @@ import asyncio
 import dataclasses
 
 import pytest
-from conftest import FIXTURES, R, fixture_files, read_exact
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 from lsprotocol import types
 
+from conftest import FIXTURES, R, fixture_files, read_exact
 from fz_lsp import formatting, syntax
 from fz_lsp.document import Document
 from fz_lsp.edits import Region, TextEdit, apply_client_edits, apply_edits
@@ -204,7 +203,7 @@ def summary(text: str) -> dict:
         return (r.prefix, r.name, r.direction, r.handle.closed if r.handle else None, r.role)
 
     return {
-        "lanes": [(l.id, l.label, l.label_own_line, l.header_line, l.close_line) for l in m.lanes],
+        "lanes": [(lane.id, lane.label, lane.label_own_line, lane.header_line, lane.close_line) for lane in m.lanes],
         "nodes": [
             (n.id, n.lane.id if n.lane else None, n.shape, [(a.key.text, a.op.text, a.text) for a in n.statement.attributes])
             for n in m.nodes
@@ -264,7 +263,7 @@ def noisy(draw, text: str):
             body = "".join(pieces)
         indent = draw(st.text(alphabet=" \t", max_size=4)) if line.strip() else ""
         out.append(indent + body)
-    return "".join(l + (eol if e else "") for l, e in zip(out, ends))
+    return "".join(line + (eol if e else "") for line, e in zip(out, ends))
 
 
 @pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: p.name)
@@ -291,7 +290,7 @@ def test_noisy_variants_format_to_the_same_meaning(path, data, indent):
     assert fmt(once, indent) == once
     # whitespace noise is normalised away: the variant formats like the original
     # (with the variant's line endings)
-    lines, ends = split_lines(text)
+    _, ends = split_lines(text)
     want_lines, _ = split_lines(fmt(original, indent))
     assert split_lines(once) == (want_lines, ends)
 

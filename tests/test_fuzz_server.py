@@ -41,11 +41,10 @@ import os
 import re
 import time
 import xml.etree.ElementTree as ET
-from typing import Any, Optional
+from typing import Any, ClassVar
 
 import pytest
-from hypothesis import HealthCheck, Phase, seed, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, Phase, seed, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, get_state_machine_test, initialize, precondition, rule
 
 from conftest import fixture_files, read_exact
@@ -61,7 +60,6 @@ from test_protocol_misuse import (
     METHOD_NOT_FOUND,
     REQUEST_FAILED,
     LspProcess,
-    default_capabilities,
 )
 
 EXAMPLES = int(os.environ.get("FZ_FUZZ_EXAMPLES", "600"))
@@ -157,9 +155,9 @@ class LineIndex:
 
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
-        self._cache: dict[int, tuple[int, Optional[set[int]]]] = {}
+        self._cache: dict[int, tuple[int, set[int] | None]] = {}
 
-    def columns(self, i: int) -> tuple[int, Optional[set[int]]]:
+    def columns(self, i: int) -> tuple[int, set[int] | None]:
         """(columns in line i, the valid columns; None when every column up to the end is valid)."""
         found = self._cache.get(i)
         if found is None:
@@ -187,7 +185,7 @@ def _is_position(value: Any) -> bool:
     return isinstance(value, dict) and len(value) == 2 and "line" in value and "character" in value
 
 
-def check_ranges_inside(value: Any, text: str, lines: Optional[list[str]] = None, where: str = "result") -> None:
+def check_ranges_inside(value: Any, text: str, lines: list[str] | None = None, where: str = "result") -> None:
     """Every Range and Position inside `value` (a JSON answer) lies inside `text`."""
     index = LineIndex(split(text) if lines is None else lines)
 
@@ -244,7 +242,7 @@ def apply_text_edits(text: str, edits: list[dict]) -> str:
         assert isinstance(e["newText"], str), e
         spans.append((a, b, i, e["newText"]))
     spans.sort()
-    for (a1, b1, i1, _), (a2, b2, i2, _) in zip(spans, spans[1:]):
+    for (_, b1, i1, _), (a2, _, i2, _) in itertools.pairwise(spans):
         assert b1 <= a2, f"overlapping edits: {edits[i1]} and {edits[i2]}"
     out, cursor = [], 0
     for a, b, _, new in spans:
@@ -264,9 +262,7 @@ def as_changes(text: str, edits: list[dict]) -> list[dict]:
     ]
     # last position first, so earlier positions stay valid; same-point inserts keep their order
     keyed.sort(key=lambda k: (k[0], k[1], k[2]))
-    ordered = []
-    for group_start, group in itertools.groupby(keyed, key=lambda k: (k[0], k[1])):
-        ordered.append(list(group))
+    ordered = [list(group) for _, group in itertools.groupby(keyed, key=lambda k: (k[0], k[1]))]
     changes = []
     for group in reversed(ordered):
         e = group[0][3]
@@ -285,7 +281,7 @@ def diagnostic_key(d: dict) -> tuple:
             d.get("severity"), d.get("code"), d.get("message"), related)
 
 
-def expected_diagnostics(text: str, uri: str, settings_: Optional[Settings] = None) -> list[tuple]:
+def expected_diagnostics(text: str, uri: str, settings_: Settings | None = None) -> list[tuple]:
     doc = Document(text, uri)
     conv = Converter(uri, doc.lines, Columns.encoding)
     found = doc.diagnostics(settings_ or Settings())
@@ -402,7 +398,7 @@ def not_implemented(method: str, error: dict) -> bool:
 class Fuzzer:
     """The server process shared by the sessions of one run (restarted if it died)."""
 
-    srv: Optional[LspProcess] = None
+    srv: LspProcess | None = None
     deadline = float("inf")
     failed = False
     settings = Settings(diagnostics_delay_ms=0)  # what the server uses now
@@ -414,10 +410,10 @@ class Fuzzer:
             "format": {"indent": settings_.format_indent},
         }}})
         cls.settings = settings_
-    crashes: list[str] = []
+    crashes: ClassVar[list[str]] = []
     counter = itertools.count(1)
-    stats: collections.Counter = collections.Counter()
-    seconds: collections.Counter = collections.Counter()
+    stats: ClassVar[collections.Counter] = collections.Counter()
+    seconds: ClassVar[collections.Counter] = collections.Counter()
     slowest: tuple = (0.0, "", 0)
 
     @classmethod
@@ -543,7 +539,7 @@ class EditorSession(RuleBasedStateMachine):
     def type_characters(self, data) -> None:
         """Typing: several single-character insertions, one didChange each."""
         line, character = self.position(data)
-        for ch in data.draw(st.lists(st.sampled_from(list('n1.(){}[]"->: #l\n\r') + ["😀", "\x00", "é"]), min_size=1, max_size=5)):
+        for ch in data.draw(st.lists(st.sampled_from([*'n1.(){}[]"->: #l\n\r', "😀", "\x00", "é"]), min_size=1, max_size=5)):
             lines, starts = split(self.text), line_starts(self.text)
             line = min(line, len(lines) - 1)
             bounds = boundaries(lines[line])
@@ -792,7 +788,8 @@ def test_random_edit_sessions_through_the_real_server(encoding: str, share: floa
         Columns.encoding = "utf-16"
         print(f"\nfuzz statistics ({encoding}):", dict(sorted(Fuzzer.stats.items())))
         print("seconds per method:", {k: round(v, 2) for k, v in Fuzzer.seconds.most_common()})
-        print("slowest request: %.2fs %s (%d characters)" % Fuzzer.slowest)
+        seconds, method, characters = Fuzzer.slowest
+        print(f"slowest request: {seconds:.2f}s {method} ({characters} characters)")
 
 
 # ---------------------------------------------------------------------------

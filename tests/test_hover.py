@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 import pytest_lsp
-from conftest import FIXTURES, R, SERVER_COMMAND, SERVER_ENV, Session, fixture_files, initialize_params, read_exact
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
+from conftest import FIXTURES, SERVER_COMMAND, SERVER_ENV, R, Session, fixture_files, initialize_params, read_exact
 from fz_lsp.document import Document
 from fz_lsp.hover import hover, markdown_to_plain, md
 from fz_lsp.model import Span
@@ -38,7 +38,7 @@ Lane: **Catalog/ILS \\(Koha\\)** (`Catalog`)
 
 **Outgoing:**
 
-- → `n7` Copy on shelf? (right → left) — "Look up copies\""""
+- → `n7` Copy on shelf? (right → left) — "Look up copies\""""  # noqa: W291 - two spaces end a Markdown line
 
 CATALOG = (
     '**Catalog/ILS \\(Koha\\)**\n\nLane `Catalog` · 3 nodes: `n6`, `n7`, `n8`'
@@ -129,7 +129,7 @@ In loop [until the reviewers agree] with `n3`, `n5`, `n8`, `n11`
 
 **Outgoing:**
 
-- → `Editor.n5` Screen the submission (bottom → left) — "Resubmission\""""
+- → `Editor.n5` Screen the submission (bottom → left) — "Resubmission\""""  # noqa: W291 - Markdown line break
     # a member declared in another lane, after the loop
     assert hover(doc, 8, 43).markdown.startswith("**Weigh the reviews**\n\n`n11` · `rectangle` — A process step  \nLane: **Handling Editor** (`Editor`)")
 
@@ -151,7 +151,7 @@ Lane: **Newsroom** (`newsroom`)
 
 **Outgoing:**
 
-- → `n2` Fact check (right → left)"""
+- → `n2` Fact check (right → left)"""  # noqa: W291 - Markdown line break
     # a label plus the three: the label is the title, the fields are listed
     n2 = hover(doc, 2, 0).markdown
     assert n2.startswith("**Fact check**\n")

@@ -100,7 +100,7 @@ def test_every_message_of_the_code_is_translated(language, code_messages):
     assert missing == [], f"{language}: no entry (run scripts/i18n.py all, then translate)"
     untranslated = sorted(
         str(k) for k, m in messages.items()
-        if "fuzzy" in m.flags or any(not s for _, s in forms(m)) or len(forms(m)) != catalog.num_plurals and isinstance(m.id, tuple)
+        if "fuzzy" in m.flags or any(not s for _, s in forms(m)) or (len(forms(m)) != catalog.num_plurals and isinstance(m.id, tuple))
     )
     assert untranslated == [], f"{language}: untranslated or fuzzy messages"
     obsolete = sorted(str(k) for k in set(messages) - code_messages)
@@ -208,7 +208,7 @@ def test_translations_use_the_glossary(language):
 def test_french_typography():
     bad = []
     for m in entries(read_catalog(po_path("fr"))):
-        for english, translated in forms(m):
+        for _, translated in forms(m):
             text = prose(translated)
             for found in re.finditer(r"(.)([:;?!])(?=\s|$|\))", text):
                 if found.group(1) not in "\u00a0\u202f":
@@ -224,7 +224,7 @@ def test_chinese_punctuation():
     bad = []
     cjk = "\u4e00-\u9fff"
     for m in entries(read_catalog(po_path("zh-CN"))):
-        for english, translated in forms(m):
+        for _, translated in forms(m):
             text = prose(translated)
             if re.search(rf"[{cjk}][,.:;?!()]|[,.:;?!()][{cjk}]", text):
                 bad.append(translated)

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, FIXTURES
 
+from conftest import EXAMPLES, FIXTURES
 from fz_lsp import i18n
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -153,7 +153,9 @@ def test_the_installed_wheel_ships_the_catalogs_and_speaks_chinese(tmp_path):
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)
     site = next((env_dir / "lib").glob("python3*/site-packages"))
-    import lark, lsprotocol, pygls  # noqa: E401
+    import lark
+    import lsprotocol
+    import pygls
 
     (site / "deps.pth").write_text("\n".join(sorted({str(Path(m.__file__).resolve().parents[1])
                                                      for m in (lark, lsprotocol, pygls)})) + "\n")

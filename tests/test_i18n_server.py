@@ -18,12 +18,11 @@ from collections import Counter
 
 import pytest
 import pytest_lsp
-from conftest import FIXTURES, SERVER_COMMAND, SERVER_ENV, Session, initialize_params, read_exact
-from diagnostic_cases import CASES
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
-from test_single_mistakes import SLIPS, variant
 
+from conftest import FIXTURES, SERVER_COMMAND, SERVER_ENV, Session, initialize_params, read_exact
+from diagnostic_cases import CASES
 from fz_lsp import i18n
 from fz_lsp.code_actions import FIX_ALL, code_actions
 from fz_lsp.diagnostics import CODES, most_severe
@@ -32,6 +31,7 @@ from fz_lsp.hover import hover
 from fz_lsp.model import Span
 from fz_lsp.server import MAX_PUBLISHED_DIAGNOSTICS
 from fz_lsp.settings import Settings
+from test_single_mistakes import SLIPS, variant
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="module"),
@@ -46,7 +46,7 @@ _CODE = re.compile(r"`[^`]*`")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def init(locale: "str | None", options=OPTIONS) -> types.InitializeParams:
+def init(locale: str | None, options=OPTIONS) -> types.InitializeParams:
     params = initialize_params(options=options)
     params.locale = locale
     params.capabilities.text_document.hover = types.HoverClientCapabilities(

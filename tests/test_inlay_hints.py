@@ -6,10 +6,10 @@ import asyncio
 
 import pytest
 import pytest_lsp
-from conftest import FIXTURES, R, SERVER_COMMAND, SERVER_ENV, Session, fixture_files, initialize_params, read_exact
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
+from conftest import FIXTURES, SERVER_COMMAND, SERVER_ENV, R, Session, fixture_files, initialize_params, read_exact
 from fz_lsp.document import Document
 from fz_lsp.inlay_hints import LabelHint, label_hints, truncate
 

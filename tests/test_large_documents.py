@@ -10,8 +10,8 @@ from __future__ import annotations
 import gc
 
 import pytest
-from conftest import EXAMPLES, fixture_files, read_exact
 
+from conftest import EXAMPLES, fixture_files, read_exact
 from fz_lsp.document import Document
 from fz_lsp.server import LARGE_DOCUMENT_LINES, FlowZapServer
 from fz_lsp.settings import Settings

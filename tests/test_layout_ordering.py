@@ -77,5 +77,5 @@ def test_barycentre_sweep_keeps_what_the_handles_say() -> None:
     links = [Link(0, 0, 3, "right", "left"), Link(1, 1, 2, "right", "left")]
     arcs = [Arc(2, 3, 1, 9)]  # node 3 must stay below node 2: the first column is reordered instead
     assert order_rows([0, 0, 0, 0], [0, 0, 1, 1], [0, 1, 0, 1], links, arcs, 1) == [1, 0, 0, 1]
-    both = arcs + [Arc(0, 1, 1, 8)]  # and node 1 below node 0: the crossing stays
+    both = [*arcs, Arc(0, 1, 1, 8)]  # and node 1 below node 0: the crossing stays
     assert order_rows([0, 0, 0, 0], [0, 0, 1, 1], [0, 1, 0, 1], links, both, 1) == [0, 1, 0, 1]

@@ -3,6 +3,8 @@ along sides, ordered by where each edge goes, facing sides spread together."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from fz_lsp.render.layout.grid import GridEdge, GridNode, GridSpec
@@ -47,7 +49,7 @@ def test_a_crowded_side_grows_the_node() -> None:
     edges = [GridEdge(0, "right", i, "left") for i in range(1, 7)]
     offsets, sizes = ports(GridSpec(6, 2), nodes, edges)
     spread = sorted(offsets[::2])
-    assert [b - a for a, b in zip(spread, spread[1:])] == [PORT_MIN_GAP] * 5
+    assert [b - a for a, b in pairwise(spread)] == [PORT_MIN_GAP] * 5
     assert sizes[0] == (120, 76) and usable_half("rect", "right", *sizes[0]) >= spread[-1]
 
 

@@ -10,12 +10,21 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from layout_quality import GENERATED, DrawnEdge, DrawnLoop, DrawnNode, Drawing, generated_document, measure, measure_drawing, parse
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from fz_lsp.document import analyse
 from fz_lsp.render import layout_workflow, render_svg
+from layout_quality import (
+    GENERATED,
+    Drawing,
+    DrawnEdge,
+    DrawnLoop,
+    DrawnNode,
+    generated_document,
+    measure,
+    measure_drawing,
+    parse,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((REPO / "examples").glob("*.fz"))

@@ -54,7 +54,7 @@ def test_a_leftward_edge_puts_its_target_left() -> None:
 
 
 def test_constraints_closing_a_cycle_are_dropped_in_declaration_order() -> None:
-    links = chain(3) + [Link(2, 2, 0, "right", "left")]  # 0 -> 1 -> 2 -> 0, all moving right
+    links = [*chain(3), Link(2, 2, 0, "right", "left")]  # 0 -> 1 -> 2 -> 0, all moving right
     columns, backward = assign_columns(3, [0, 0, 0], links)
     assert backward == {2} and columns == [0, 1, 2]
 
@@ -62,7 +62,7 @@ def test_constraints_closing_a_cycle_are_dropped_in_declaration_order() -> None:
 def test_a_cycle_the_handles_can_hold_drops_nothing() -> None:
     # 0 -> 1 -> 2 moving right, then 2 back to 0 entering its bottom from the left side: a
     # return edge whose handles agree with the placement is not backward
-    links = chain(3) + [Link(2, 2, 0, "left", "bottom")]
+    links = [*chain(3), Link(2, 2, 0, "left", "bottom")]
     columns, backward = assign_columns(3, [0, 0, 0], links)
     assert backward == set() and columns == [0, 1, 2]
 

@@ -8,15 +8,16 @@ workflow tests use."""
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from layout_quality import DrawnEdge, DrawnNode, Drawing, measure_drawing
+from itertools import pairwise
+
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from fz_lsp.render.layout.coordinates import ZONE_EDGE, attachment, plan_gutter
 from fz_lsp.render.layout.geometry import Box
 from fz_lsp.render.layout.grid import GridEdge, GridLayout, GridNode, GridSpec
 from fz_lsp.render.layout.router import route_grid
 from fz_lsp.render.layout.routing import HTRACK, PORT, VTRACK, Run, assign_tracks, plan_routes
+from layout_quality import Drawing, DrawnEdge, DrawnNode, measure_drawing
 
 SPEC = GridSpec(rows=3, columns=3)
 
@@ -153,7 +154,7 @@ def test_the_router_never_overlaps_edges_crosses_boxes_or_hides_labels(case) -> 
         if edge.source is None and edge.target is None:
             assert points == ()
             continue
-        for a, b in zip(points, points[1:]):
+        for a, b in pairwise(points):
             assert a[0] == b[0] or a[1] == b[1], f"not orthogonal: {points}"
     quality = measure_drawing(drawing(layout, edges))
     assert quality.defects == 0, quality.details

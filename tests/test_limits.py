@@ -23,9 +23,10 @@ per document with window/showMessage.
 
 from __future__ import annotations
 
+import functools
 import re
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 
@@ -185,7 +186,7 @@ def test_large_document_stays_answerable(name: str):
             ("preview (workflow)", "workspace/executeCommand", {"command": "flowzap.preview", "arguments": [{"uri": uri, "view": "workflow"}]}),
         ]
         for label, method, params in requests:
-            message = timed(figures, label, REQUEST_SECONDS, lambda: srv.call(method, params, timeout=REQUEST_SECONDS))
+            message = timed(figures, label, REQUEST_SECONDS, functools.partial(srv.call, method, params, timeout=REQUEST_SECONDS))
             assert_answer(message)
             result = message.get("result")
             if method in ("textDocument/hover", "textDocument/definition", "textDocument/references"):

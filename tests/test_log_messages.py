@@ -18,6 +18,9 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
 from conftest import (
     ROOT,
     SERVER_COMMAND,
@@ -26,8 +29,6 @@ from conftest import (
     eventually,
     initialize_params,
 )
-from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient
 from test_protocol_misuse import LspProcess, frame
 
 STDERR_DIR = Path(tempfile.mkdtemp(prefix="fz-lsp-stderr-"))

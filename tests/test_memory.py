@@ -28,7 +28,7 @@ from fz_lsp.render import textmeasure
 from fz_lsp.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from generate import generate  # noqa: E402
+from generate import generate
 
 LINE_MEMOS = {
     "document lines": syntax._document_lines,
@@ -257,7 +257,7 @@ def test_closing_every_document_leaves_no_document_model_or_bookkeeping(monkeypa
             if answer:
                 break
         assert answer, [m.get("method") for m in wire.sent[-5:]]
-        stream, first = _read_first_event(answer[0]["result"]["url"])
+        stream, _ = _read_first_event(answer[0]["result"]["url"])
         assert srv.browser_preview().client_count(uris[0]) == 1
         # a keystroke while the page is open, then close everything before its diagnostics are due
         send("textDocument/didChange", {"textDocument": {"uri": uris[0], "version": 999}, "contentChanges": [

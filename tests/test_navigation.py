@@ -6,10 +6,12 @@ real server process asserting exact protocol ranges.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
-from conftest import FIXTURES, R, fixture_files, read_exact
 from lsprotocol import types
 
+from conftest import FIXTURES, R, fixture_files, read_exact
 from fz_lsp import navigation
 from fz_lsp.document import Document
 from fz_lsp.edits import Region
@@ -227,7 +229,7 @@ def assert_every_position_is_safe(text: str) -> None:
             navigation.highlights(m, line, col)
             chain = navigation.selection_range(m, line, col)
             assert chain and chain[-1] == Region(0, 0, n - 1, len(m.lines[-1]))
-            for inner, outer in zip(chain, chain[1:]):
+            for inner, outer in pairwise(chain):
                 assert outer.contains(inner) and outer != inner
 
 

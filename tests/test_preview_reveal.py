@@ -17,13 +17,13 @@ import pytest
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
-from test_render_chromium import browser_factory, chromium  # noqa: F401 - fixtures
 
 from conftest import EXAMPLES, SERVER_COMMAND, SERVER_ENV, Session, initialize_params, read_exact
 from fz_lsp.browser_preview import MAX_REVEAL_BYTES, BrowserPreviewServer
 from fz_lsp.document import Document
 from fz_lsp.render import render_svg
 from fz_lsp.reveal import source_span
+from test_render_chromium import browser_factory, chromium  # noqa: F401 - fixtures
 
 GITOPS = read_exact(EXAMPLES / "gitops.fz")
 

@@ -11,6 +11,7 @@ server keeps working and exits 0 after shutdown + exit, 1 after exit alone.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -18,8 +19,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 
 import pytest
 
@@ -61,7 +63,7 @@ class LspProcess:
     into `stderr_text()` so the server can never block on a full pipe.
     """
 
-    def __init__(self, command: Optional[list[str]] = None, env: Optional[dict] = None, cwd: Optional[Path] = None):
+    def __init__(self, command: list[str] | None = None, env: dict | None = None, cwd: Path | None = None):
         self.proc = subprocess.Popen(
             command or SERVER_COMMAND,
             stdin=subprocess.PIPE,
@@ -214,7 +216,7 @@ class LspProcess:
 
     # -- LSP conveniences ----------------------------------------------------------
 
-    def initialize(self, options: Any = DEFAULT_OPTIONS, encodings: Optional[list[str]] = None, capabilities: Optional[dict] = None) -> dict:
+    def initialize(self, options: Any = DEFAULT_OPTIONS, encodings: list[str] | None = None, capabilities: dict | None = None) -> dict:
         caps = capabilities if capabilities is not None else default_capabilities()
         if encodings:
             caps = {**caps, "general": {"positionEncodings": encodings}}
@@ -249,7 +251,7 @@ class LspProcess:
 
         return self.wait(find, timeout, f"diagnostics for {uri} version {version}")["diagnostics"]
 
-    def latest_diagnostics(self, uri: str) -> Optional[dict]:
+    def latest_diagnostics(self, uri: str) -> dict | None:
         with self._cond:
             found = self.publications.get(uri)
             return found[-1] if found else None
@@ -272,10 +274,8 @@ class LspProcess:
         self._close_pipes()
 
     def _close_pipes(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             self.proc.stdin.close()
-        except OSError:
-            pass
 
 
 def default_capabilities() -> dict:

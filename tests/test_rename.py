@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 import pytest_lsp
-from conftest import FIXTURES, R, SERVER_COMMAND, SERVER_ENV, Session, fixture_files, initialize_params, read_exact
 from lsprotocol import types
 from lsprotocol.converters import get_converter
 from pygls.exceptions import JsonRpcException
 from pytest_lsp import ClientServerConfig, LanguageClient
 
+from conftest import FIXTURES, SERVER_COMMAND, SERVER_ENV, R, Session, fixture_files, initialize_params, read_exact
 from fz_lsp import rename
 from fz_lsp.document import Document
 from fz_lsp.edits import apply_client_edits, apply_edits
@@ -193,7 +193,7 @@ def assert_renaming_keeps_the_graph(text: str) -> None:
         out = apply_edits(text, rename.rename(m, node.line, node.span.start, new))
         after = Document(out).model
         before_edges = [(e.source.name, e.target.name, e.source.prefix, e.target.prefix) for e in m.edges]
-        rn = lambda name: new if name == node.id else name  # noqa: E731
+        rn = lambda name, old=node.id, new=new: new if name == old else name  # noqa: E731
         assert [(e.source.name, e.target.name, e.source.prefix, e.target.prefix) for e in after.edges] == [
             (rn(a), rn(b), p, q) for a, b, p, q in before_edges
         ]
@@ -203,7 +203,7 @@ def assert_renaming_keeps_the_graph(text: str) -> None:
         new = lane.id + "Z"
         out = apply_edits(text, rename.rename(m, lane.header_line, lane.id_span.start, new))
         after = Document(out).model
-        assert [l.id for l in after.lanes] == [new if l.id == lane.id else l.id for l in m.lanes]
+        assert [la.id for la in after.lanes] == [new if la.id == lane.id else la.id for la in m.lanes]
         assert [r.prefix for r in after.refs] == [new if r.prefix == lane.id else r.prefix for r in m.refs]
         assert [r.name for r in after.refs] == [r.name for r in m.refs]
 

@@ -18,14 +18,12 @@ import time
 import unicodedata
 import xml.etree.ElementTree as ET
 from collections import Counter, deque
+from itertools import pairwise
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
-from layout_quality import measure
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from fz_lsp.browser_preview import BrowserPreviewServer
 from fz_lsp.document import analyse
@@ -33,6 +31,7 @@ from fz_lsp.model import Model, Node
 from fz_lsp.render import layout_sequence, layout_workflow, render_command, render_html, render_svg
 from fz_lsp.render.textmeasure import clusters, text_width, wrap
 from fz_lsp.render.workflow import OUTSIDE_LANES_TITLE, Box, NodeLayout
+from layout_quality import measure
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((REPO / "examples").glob("*.fz"))
@@ -162,7 +161,7 @@ def check_end(point, following, box: Box, shape: str, side: str) -> None:
 
 def check_orthogonal_route(points, s: NodeLayout, s_side: str, t: NodeLayout, t_side: str) -> None:
     assert len(points) >= 2
-    for a, b in zip(points, points[1:]):
+    for a, b in pairwise(points):
         assert a != b and (a[0] == b[0] or a[1] == b[1]), f"not orthogonal: {points}"
     check_end(points[0], points[1], s.box, s.shape, s_side)
     check_end(points[-1], points[-2], t.box, t.shape, t_side)
@@ -355,7 +354,7 @@ def documents(draw) -> str:
             body[lane].append(f"{node_id}: taskbox {fields}")
         else:
             body[lane].append(f'{node_id}: {shape} label:"{draw(LABELS)}"')
-    known = ids + ["n99"]  # n99 is never declared
+    known = [*ids, "n99"]  # n99 is never declared
     for _ in range(draw(st.integers(0, 20))):
         src, tgt = draw(st.sampled_from(known)), draw(st.sampled_from(known))
         ends = []

@@ -25,7 +25,7 @@ import xml.etree.ElementTree as ET
 import zlib
 from collections import Counter
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import pytest
 
@@ -182,7 +182,7 @@ class Browser:
                         self._replies[message["id"]] = message
                         self._arrived.notify_all()
 
-    def call(self, method: str, params: Optional[dict] = None, session: Optional[str] = None) -> dict:
+    def call(self, method: str, params: dict | None = None, session: str | None = None) -> dict:
         self._next_id += 1
         request: dict[str, Any] = {"id": self._next_id, "method": method, "params": params or {}}
         if session:
@@ -348,7 +348,7 @@ def test_screenshots_of_the_gitops_architecture_view(chromium: str, browser_fact
     )
     assert [c["lane"] for c in report] == [lane.id for lane in model.lanes]
     for c in report:
-        left, top, right, bottom = c["box"]
+        left, _top, right, bottom = c["box"]
         assert c["hit"] == c["lane"], f"{c['lane']}'s title is covered by {c['hit']}"
         h_left, h_top, h_right, h_bottom = c["header"]
         assert h_left <= c["title"][0] and c["title"][2] <= h_right and h_top <= c["title"][1] and c["title"][3] <= h_bottom + 0.5
@@ -357,7 +357,7 @@ def test_screenshots_of_the_gitops_architecture_view(chromium: str, browser_fact
             assert left < s_left and s_right <= right - 4 and h_bottom <= s_top and s_bottom <= bottom, (c["lane"], c["box"])
 
 
-def svg_rect(browser: "Browser") -> dict:
+def svg_rect(browser: Browser) -> dict:
     return browser.evaluate(
         """(() => { const r = document.querySelector('#fz-diagram svg').getBoundingClientRect();
                     return {left: r.left, right: r.right, width: r.width, height: r.height,
@@ -414,7 +414,7 @@ def test_every_node_is_present_visible_and_its_text_fits(browser_factory, tmp_pa
     for node in report:
         left, top, right, bottom = node["box"]
         assert right - left > 20 and bottom - top > 20, node
-        assert 0 <= left and right <= viewport[0] and 0 <= top and bottom <= viewport[1], node
+        assert left >= 0 and right <= viewport[0] and top >= 0 and bottom <= viewport[1], node
         assert node["visible"] and node["fill"] not in ("none", "rgba(0, 0, 0, 0)"), node
         assert node["hit"] == node["id"], f"{node['id']} is covered by {node['hit']}"
         s_left, s_top, s_right, s_bottom = node["shape"]

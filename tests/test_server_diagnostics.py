@@ -6,6 +6,9 @@ import re
 
 import pytest
 import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
 from conftest import (
     FIXTURES,
     SERVER_COMMAND,
@@ -16,9 +19,6 @@ from conftest import (
     read_exact,
 )
 from diagnostic_cases import CASES, Case
-from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient
-
 from fz_lsp.document import Document
 from fz_lsp.settings import Settings
 
@@ -182,7 +182,7 @@ async def assert_only_errors_of_the_cut(session: Session, text: str) -> None:
             header = lines[d.range.start.line]
             assert header.rstrip().endswith(header.split("{")[0].strip() + " { # " + header.split("# ", 1)[1].strip()) or "{" in header
             # it is the last lane of the file
-            assert all("{" not in l for l in lines[d.range.start.line + 1 :])
+            assert all("{" not in line for line in lines[d.range.start.line + 1 :])
     assert [d.code for d in diags].count("unclosed-lane") == 1
     declared = {int(m) for m in re.findall(r"^\s*n(\d+):", text, re.M)}
     lanes = set(re.findall(r"^\s*(\w+) \{", text, re.M))

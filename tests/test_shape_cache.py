@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, fixture_files
 
+from conftest import FIXTURES, ROOT, fixture_files
 from fz_lsp import shape_cache, syntax
 
 NAMES = frozenset(syntax._BUILDER_NAMES)

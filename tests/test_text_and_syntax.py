@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FIXTURES, fixture_files, read_exact
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
+from conftest import FIXTURES, fixture_files, read_exact
 from fz_lsp import positions, syntax
 from fz_lsp.document import Document
 from fz_lsp.model import Span
@@ -213,7 +212,7 @@ def test_fixture_line_endings_survive_the_checkout(name, ends):
 
 
 def summary(doc: Document):
-    return doc.statements, [(l.id, l.label, l.close_line) for l in doc.model.lanes], [
+    return doc.statements, [(lane.id, lane.label, lane.close_line) for lane in doc.model.lanes], [
         (e.source.name, e.target.name, e.label) for e in doc.model.edges
     ]
 
@@ -258,13 +257,13 @@ def diagnostic_summary(doc: Document):
 def model_summary(doc: Document):
     m = doc.model
     return (
-        [(l.id, l.label, l.header_line, l.close_line, [n.id for n in l.nodes]) for l in m.lanes],
+        [(lane.id, lane.label, lane.header_line, lane.close_line, [n.id for n in lane.nodes]) for lane in m.lanes],
         [(n.id, n.span.line, n.span.start, n.shape, n.label, n.display_text, [e.index for e in n.incoming],
           [e.index for e in n.outgoing], n.lane.id if n.lane else None) for n in m.nodes],
         [(e.index, e.line, e.source.name, e.target.name, e.label, e.key, e.source.direction_span and
           (e.source.direction_span.line, e.source.direction_span.start), e.target.node.id if e.target.node else None)
          for e in m.edges],
-        [(l.line, l.condition, [r.name for r in l.members]) for l in m.loops],
+        [(loop.line, loop.condition, [r.name for r in loop.members]) for loop in m.loops],
     )
 
 

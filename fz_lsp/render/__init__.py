@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 from fz_lsp.document import analyse
 from fz_lsp.files import READ_ERRORS, describe_error, read_source
@@ -35,9 +34,9 @@ from fz_lsp.render.workflow import WorkflowLayout, layout_workflow
 VIEWS = ("workflow", "sequence", "architecture")
 
 __all__ = [
-    "ArchitectureLayout",
     "THEMES",
     "VIEWS",
+    "ArchitectureLayout",
     "SequenceLayout",
     "WorkflowLayout",
     "layout_architecture",
@@ -65,7 +64,7 @@ def render_html(
     view: str = "workflow",
     theme: str = "light",
     title: str = "FlowZap diagram",
-    live_events_url: Optional[str] = None,
+    live_events_url: str | None = None,
 ) -> str:
     """A standalone HTML page showing the diagram; live when `live_events_url` is given."""
     return html_page(render_svg(model, view, theme), title, theme, live_events_url)
@@ -76,8 +75,8 @@ def _say(message: str) -> None:
 
 
 def render_command(
-    path: str, out: Optional[str], view: str = "workflow", theme: str = "light", allow_errors: bool = False,
-    language: Optional[str] = None,
+    path: str, out: str | None, view: str = "workflow", theme: str = "light", allow_errors: bool = False,
+    language: str | None = None,
 ) -> int:
     """Render the .fz file at `path`: SVG to `out`, HTML when `out` ends in .html/.htm,
     SVG on standard output when `out` is None or "-"; `path` "-" reads standard input.

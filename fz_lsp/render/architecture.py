@@ -29,8 +29,8 @@ Pure Python: no pygls import.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Optional, Sequence
 
 from fz_lsp.architecture import Architecture, Component, Dependency, Step, architecture
 from fz_lsp.model import SHAPES, Model
@@ -91,9 +91,9 @@ class ComponentLayout:
     box: Box
     header: Box  # the title band at the top of the box
     title: TextBlock
-    subtitle: Optional[TextBlock]  # the lane id, when the title is a display label
+    subtitle: TextBlock | None  # the lane id, when the title is a display label
     steps: tuple[StepLayout, ...]
-    more: Optional[TextBlock]  # "+ N more"
+    more: TextBlock | None  # "+ N more"
     hidden: int  # steps not listed
     row: int
     column: int
@@ -106,7 +106,7 @@ class DependencyLayout:
     points: tuple[Point, ...]  # source end first; the arrowhead at the last point
     source_side: str
     target_side: str
-    label: Optional[TextBlock]  # the caption, on its own path, clear of everything else
+    label: TextBlock | None  # the caption, on its own path, clear of everything else
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,9 +129,9 @@ class _Content:
     h: float
     header_h: float
     title: TextBlock
-    subtitle: Optional[TextBlock]
+    subtitle: TextBlock | None
     steps: tuple[tuple[Step, str, TextBlock, bool], ...]  # (step, shape, one-line text, cut)
-    more: Optional[TextBlock]
+    more: TextBlock | None
     hidden: int
 
 
@@ -313,7 +313,7 @@ def assign_rows(columns: list[list[Component]], links: Sequence[tuple[Component,
         neighbours.setdefault(id(a), []).append(b)
         neighbours.setdefault(id(b), []).append(a)
     first = max(range(len(columns)), key=lambda k: (len(columns[k]), -k))
-    sequence = [first] + list(range(first + 1, len(columns))) + list(range(first - 1, -1, -1))
+    sequence = [first, *range(first + 1, len(columns)), *range(first - 1, -1, -1)]
     for k in sequence:
         col = columns[k]
         desired = []
@@ -391,7 +391,7 @@ def dependency_sides(
     return sides
 
 
-def layout_architecture(model: Model, arch: Optional[Architecture] = None) -> ArchitectureLayout:
+def layout_architecture(model: Model, arch: Architecture | None = None) -> ArchitectureLayout:
     arch = arch if arch is not None else architecture(model)
     components = arch.components
     if not components:

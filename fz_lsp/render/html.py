@@ -24,7 +24,6 @@ Pure Python: no pygls import.
 from __future__ import annotations
 
 import secrets
-from typing import Optional
 
 from fz_lsp.render.svg import THEMES, escape
 
@@ -174,7 +173,7 @@ _LIVE_ZOOM = (
 )
 
 
-def content_security_policy(script_nonce: Optional[str]) -> str:
+def content_security_policy(script_nonce: str | None) -> str:
     policy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
     if script_nonce is not None:
         policy += f"; script-src 'nonce-{script_nonce}'; connect-src 'self'"
@@ -189,9 +188,9 @@ def html_page(
     svg: str,
     title: str,
     theme: str = "light",
-    live_events_url: Optional[str] = None,
-    nonce: Optional[str] = None,
-    reveal_url: Optional[str] = None,
+    live_events_url: str | None = None,
+    nonce: str | None = None,
+    reveal_url: str | None = None,
 ) -> str:
     """A page showing `svg` (markup from fz_lsp.render.svg) under `title`.
 

@@ -14,7 +14,6 @@ Pure Python: no pygls import.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from fz_lsp.model import Edge, Lane, Loop, Model, Node
 from fz_lsp.render.workflow import (
@@ -54,7 +53,7 @@ DANGLING_LENGTH = 48
 
 @dataclass(frozen=True, slots=True)
 class ParticipantLayout:
-    lane: Optional[Lane]  # None: the participant of nodes declared outside any lane
+    lane: Lane | None  # None: the participant of nodes declared outside any lane
     title: str
     x: float  # the lifeline
     header: Box
@@ -66,7 +65,7 @@ class MessageLayout:
     edge: Edge
     points: tuple[Point, ...]
     kind: str  # "full" | "self" | "source-only" | "target-only" (the other end does not resolve)
-    label: Optional[TextBlock]
+    label: TextBlock | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +114,7 @@ def layout_sequence(model: Model) -> SequenceLayout:
             opening[span[0]] += loop_tab_height(loop) + LOOP_PAD
             closing[span[1]] += 1
 
-    placed: list[Optional[NodeLayout]] = [None] * len(nodes)
+    placed: list[NodeLayout | None] = [None] * len(nodes)
     messages: dict[int, MessageLayout] = {}
     lifeline_top = MARGIN + header_h
     y = lifeline_top + FIRST_EVENT_GAP
@@ -167,7 +166,7 @@ def layout_sequence(model: Model) -> SequenceLayout:
 
 
 def _message(
-    edge: Edge, from_x: Optional[float], to_x: Optional[float], same_lane: bool, label: Optional[TextBlock], y: float
+    edge: Edge, from_x: float | None, to_x: float | None, same_lane: bool, label: TextBlock | None, y: float
 ) -> tuple[MessageLayout, float]:
     """The message for `edge` starting at height `y`, and the height after it."""
     arrow_y = y + (label.height + LABEL_GAP if label else 0.0)
@@ -205,7 +204,7 @@ def _message_extent(message: MessageLayout) -> Box:
     return union(box, message.label.box) if message.label else box
 
 
-def _end(node: Optional[Node], node_index: dict[int, int]) -> Optional[int]:
+def _end(node: Node | None, node_index: dict[int, int]) -> int | None:
     return node_index[id(node)] if node is not None else None
 
 
@@ -244,7 +243,7 @@ def _between(edge: Edge, loop: Loop) -> bool:
 
 def _loop_span(
     loop: Loop, node_index: dict[int, int], node_event: dict[int, int], edge_event: dict[int, int]
-) -> Optional[tuple[int, int]]:
+) -> tuple[int, int] | None:
     """First and last event inside the loop's frame; None when no member resolves."""
     inside = [node_event[node_index[id(ref.node)]] for ref in loop.members if ref.node is not None]
     if not inside:

@@ -17,7 +17,7 @@ Pure Python: no pygls import.
 from __future__ import annotations
 
 import re
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 from fz_lsp.model import Lane
 from fz_lsp.render.architecture import ArchitectureLayout, ComponentLayout, DependencyLayout, StepLayout
@@ -253,7 +253,7 @@ def _task_icon(block: TextBlock) -> str:
     )
 
 
-def _label(block: Optional[TextBlock]) -> str:
+def _label(block: TextBlock | None) -> str:
     if block is None:
         return ""
     box = block.box
@@ -299,7 +299,7 @@ def _loop(loop: LoopLayout) -> str:
     )
 
 
-def _lane_attributes(lane: Optional[Lane]) -> str:
+def _lane_attributes(lane: Lane | None) -> str:
     if lane is None:
         return ""
     return f' data-lane="{escape(lane.id)}" data-line="{lane.header_line}"'

@@ -24,9 +24,10 @@ Pure Python: no pygls import.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Optional, Sequence
+from itertools import pairwise
 
 from fz_lsp.model import DIRECTIONS, SHAPES, Edge, Lane, Loop, Model, Node
 from fz_lsp.render.layout.geometry import NORMALS, Box, BoxIndex, Point, union
@@ -37,7 +38,7 @@ from fz_lsp.render.layout.ranks import Link, assign_columns
 from fz_lsp.render.layout.router import route_grid
 from fz_lsp.render.textmeasure import block_width, line_height, text_width, wrap
 
-__all__ = ["Box", "NORMALS", "Point", "layout_workflow", "union"]
+__all__ = ["NORMALS", "Box", "Point", "layout_workflow", "union"]
 
 OUTSIDE_LANES_TITLE = "(outside any lane)"
 
@@ -94,10 +95,10 @@ class TextBlock:
         left = self.x - self.width / 2 if self.anchor == "middle" else self.x
         return Box(left, self.y, self.width, self.height)
 
-    def moved(self, dx: float, dy: float) -> "TextBlock":
+    def moved(self, dx: float, dy: float) -> TextBlock:
         return replace(self, x=self.x + dx, y=self.y + dy)
 
-    def centred_at(self, x: float, y: float) -> "TextBlock":
+    def centred_at(self, x: float, y: float) -> TextBlock:
         return replace(self, x=x, y=y - self.height / 2, anchor="middle")
 
 
@@ -113,7 +114,7 @@ class NodeContent:
 
 @dataclass(frozen=True, slots=True)
 class BandLayout:
-    lane: Optional[Lane]  # None: the band of nodes declared outside any lane
+    lane: Lane | None  # None: the band of nodes declared outside any lane
     title: str
     box: Box
     title_box: Box
@@ -140,7 +141,7 @@ class EdgeLayout:
     target_side: str
     kind: str  # "full" | "self" | "source-only" | "target-only" (the other end does not resolve)
     backward: bool  # its handles' column constraint closed a cycle: it constrains nothing
-    label: Optional[TextBlock]  # on its own path, clear of everything else
+    label: TextBlock | None  # on its own path, clear of everything else
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +168,7 @@ class WorkflowLayout:
 # Text and node contents (shared with the sequence view)
 
 
-def text_block(text: str, max_width: float, size: float, role: str, bold: bool = False) -> Optional[TextBlock]:
+def text_block(text: str, max_width: float, size: float, role: str, bold: bool = False) -> TextBlock | None:
     """`text` wrapped to `max_width`, placed at the origin; None when there is nothing to show."""
     lines, width = _wrapped(text, max_width, size, bold)
     if not lines:
@@ -187,15 +188,15 @@ def clear_caches() -> None:
     _wrapped.cache_clear()
 
 
-def source_side(direction: Optional[str]) -> str:
+def source_side(direction: str | None) -> str:
     return direction if direction in DIRECTIONS else "right"
 
 
-def target_side(direction: Optional[str]) -> str:
+def target_side(direction: str | None) -> str:
     return direction if direction in DIRECTIONS else "left"
 
 
-def edge_label_text(edge: Edge) -> Optional[str]:
+def edge_label_text(edge: Edge) -> str | None:
     return edge.label if edge.label and edge.label.strip() else None
 
 
@@ -212,7 +213,7 @@ def node_texts(node: Node) -> list[str]:
     return [node.display_text] if node.display_text.strip() else []
 
 
-def _taskbox_sections(node: Node) -> dict[str, Optional[str]]:
+def _taskbox_sections(node: Node) -> dict[str, str | None]:
     values = {
         "task-title": node.label,
         "task-description": node.attribute("description"),
@@ -251,7 +252,7 @@ def node_content(node: Node) -> NodeContent:
     return _centred(shape, w, h, block)
 
 
-def _wrappings(text: str, widths: Sequence[float]) -> list[Optional[TextBlock]]:
+def _wrappings(text: str, widths: Sequence[float]) -> list[TextBlock | None]:
     """`text` wrapped at each width, narrowest first, up to the first width that holds it on
     one line; widths narrower than its longest word are left out (no word is cut to make a
     shape smaller) unless none is wide enough."""
@@ -266,7 +267,7 @@ def _wrappings(text: str, widths: Sequence[float]) -> list[Optional[TextBlock]]:
     return out
 
 
-def _diamond(block: Optional[TextBlock]) -> tuple[float, float, Optional[TextBlock]]:
+def _diamond(block: TextBlock | None) -> tuple[float, float, TextBlock | None]:
     tw, th = (block.width, block.height) if block else (0.0, 0.0)
     # a (w/2+p) x (h/2+p) text box fits a diamond with half-diagonals twice as long
     w = max(DIAMOND_MIN_W, math.ceil(2 * (tw + 2 * DIAMOND_PAD)))
@@ -274,18 +275,18 @@ def _diamond(block: Optional[TextBlock]) -> tuple[float, float, Optional[TextBlo
     return w, h, block
 
 
-def _diagonal(block: Optional[TextBlock]) -> float:
+def _diagonal(block: TextBlock | None) -> float:
     """Diameter of the smallest circle around a text block."""
     return math.hypot(block.width, block.height) if block else 0.0
 
 
-def _centred(shape: str, w: float, h: float, block: Optional[TextBlock]) -> NodeContent:
+def _centred(shape: str, w: float, h: float, block: TextBlock | None) -> NodeContent:
     if block is None:
         return NodeContent(shape, w, h, ())
     return NodeContent(shape, w, h, (block.centred_at(w / 2, h / 2),))
 
 
-def _taskbox_content(sections: dict[str, Optional[str]]) -> NodeContent:
+def _taskbox_content(sections: dict[str, str | None]) -> NodeContent:
     left = TASK_ACCENT + TASK_PAD
     blocks: list[TextBlock] = []
     y = float(TASK_PAD)
@@ -314,8 +315,8 @@ def _taskbox_content(sections: dict[str, Optional[str]]) -> NodeContent:
 GRID_SHAPES = {"circle": "circle", "diamond": "diamond"}  # every other shape attaches like a rectangle
 
 
-def band_lanes(model: Model) -> list[Optional[Lane]]:
-    lanes: list[Optional[Lane]] = list(model.lanes)
+def band_lanes(model: Model) -> list[Lane | None]:
+    lanes: list[Lane | None] = list(model.lanes)
     if any(node.lane is None for node in model.nodes):
         lanes.append(None)
     return lanes
@@ -418,7 +419,7 @@ def layout_workflow(model: Model) -> WorkflowLayout:
             return []
         segments = BoxIndex()
         for points in polylines:
-            for a, b in zip(points, points[1:]):
+            for a, b in pairwise(points):
                 segments.add_segment(a, b)
         for loop, members in loop_members:
             label = _loop_label(loop)
@@ -437,9 +438,9 @@ def layout_workflow(model: Model) -> WorkflowLayout:
 
 def _workflow_layout(
     model: Model,
-    lanes: Sequence[Optional[Lane]],
+    lanes: Sequence[Lane | None],
     titles: Sequence[str],
-    title_blocks: Sequence[Optional[TextBlock]],
+    title_blocks: Sequence[TextBlock | None],
     title_width: float,
     bands: Sequence[int],
     rows: Sequence[int],
@@ -447,7 +448,7 @@ def _workflow_layout(
     first_row: Sequence[int],
     band_rows: Sequence[int],
     contents: Sequence[NodeContent],
-    label_blocks: Sequence[Optional[TextBlock]],
+    label_blocks: Sequence[TextBlock | None],
     backward: set[int],
     grid: GridLayout,
     loop_members: Sequence[tuple[Loop, list[int]]],

@@ -18,8 +18,8 @@ Pure Python: no pygls import.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Optional, Sequence
 
 from fz_lsp.render.layout.geometry import HORIZONTAL_SIDES, NORMALS, Box, Point
 from fz_lsp.render.layout.grid import GridEdge, GridNode, GridSpec
@@ -248,7 +248,7 @@ def _gutter_beyond(geometry: Geometry, node: GridNode, side: str) -> tuple[float
     return geometry.row_gutters[node.row]
 
 
-def label_zone_gutter(route: Route, nodes: Sequence[GridNode], edges: Sequence[GridEdge], e: int) -> Optional[tuple[bool, int]]:
+def label_zone_gutter(route: Route, nodes: Sequence[GridNode], edges: Sequence[GridEdge], e: int) -> tuple[bool, int] | None:
     """The gutter a straight edge between adjacent cells crosses (its label's home), if any."""
     if not route.straight:
         return None

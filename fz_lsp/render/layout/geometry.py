@@ -47,14 +47,14 @@ class Box:
             return (self.cx, self.y)
         return (self.cx, self.bottom)
 
-    def contains(self, other: "Box") -> bool:
+    def contains(self, other: Box) -> bool:
         return self.x <= other.x and self.y <= other.y and other.right <= self.right and other.bottom <= self.bottom
 
-    def overlaps(self, other: "Box") -> bool:
+    def overlaps(self, other: Box) -> bool:
         """True when the interiors intersect (touching edges do not count)."""
         return self.x < other.right and other.x < self.right and self.y < other.bottom and other.y < self.bottom
 
-    def inflated(self, d: float) -> "Box":
+    def inflated(self, d: float) -> Box:
         return Box(self.x - d, self.y - d, self.w + 2 * d, self.h + 2 * d)
 
 

@@ -18,8 +18,8 @@ Pure Python: no pygls import.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
 
 from fz_lsp.render.layout.geometry import Box, Point
 
@@ -37,11 +37,11 @@ class GridNode:
 
 @dataclass(frozen=True, slots=True)
 class GridEdge:
-    source: Optional[int]  # a node index; None when the edge has no source to draw
+    source: int | None  # a node index; None when the edge has no source to draw
     source_side: str
-    target: Optional[int]
+    target: int | None
     target_side: str
-    label: Optional[tuple[float, float]] = None  # (width, height) the label needs, halo included
+    label: tuple[float, float] | None = None  # (width, height) the label needs, halo included
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +76,7 @@ class GridLayout:
     dividers: dict[int, float]  # row gutter -> y of its divider line
     boxes: tuple[Box, ...]  # per node (grown when a side needed room for more ends)
     paths: tuple[tuple[Point, ...], ...]  # per edge, source end first; () when not drawn
-    labels: tuple[Optional[Box], ...]  # per edge: where its label goes (the label's full box)
+    labels: tuple[Box | None, ...]  # per edge: where its label goes (the label's full box)
     sides: tuple[tuple[str, str], ...] = field(default=())  # per edge: (source side, target side)
 
     @property

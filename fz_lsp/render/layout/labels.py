@@ -16,7 +16,8 @@ Pure Python: no pygls import.
 from __future__ import annotations
 
 import math
-from typing import Iterator, Optional, Sequence
+from collections.abc import Iterator, Sequence
+from itertools import pairwise
 
 from fz_lsp.render.layout.geometry import Box, BoxIndex, Point
 
@@ -28,7 +29,7 @@ BEND_CLEARANCE = 2.0
 BESIDE_CLEARANCE = 5.0
 
 
-def arrow_box(points: Sequence[Point]) -> Optional[Box]:
+def arrow_box(points: Sequence[Point]) -> Box | None:
     """The arrowhead at the end of a polyline, with its gap, as a box."""
     if len(points) < 2:
         return None
@@ -59,7 +60,7 @@ def _slide(lo: float, hi: float, step: float) -> list[float]:
 
 
 def candidates(
-    points: Sequence[Point], w: float, h: float, preferred: Sequence[int] = (), hint: Optional[Point] = None
+    points: Sequence[Point], w: float, h: float, preferred: Sequence[int] = (), hint: Point | None = None
 ) -> Iterator[tuple[Box, float]]:
     """Boxes a label of size w x h may take on a polyline, best first (made as asked for),
     each with the clearance it needs from other lines: a label beside its line keeps
@@ -97,7 +98,7 @@ class LabelPlacer:
         for box in obstacles:
             self.index.add_box(box)
         for e, points in enumerate(paths):
-            for a, b in zip(points, points[1:]):
+            for a, b in pairwise(points):
                 if a != b:
                     self.index.add_segment(a, b, owner=e)
         self.arrows = [arrow_box(points) if arrow else None for points, arrow in zip(paths, arrows)]
@@ -111,7 +112,7 @@ class LabelPlacer:
     def take(self, box: Box) -> None:
         self.index.add_box(box)
 
-    def place(self, e: int, w: float, h: float, preferred: Sequence[int] = (), hint: Optional[Point] = None) -> Optional[Box]:
+    def place(self, e: int, w: float, h: float, preferred: Sequence[int] = (), hint: Point | None = None) -> Box | None:
         arrow = self.arrows[e]
         if hint is not None and arrow is not None:
             hint = _away_from(hint, w, h, arrow, self.paths[e])
@@ -121,7 +122,7 @@ class LabelPlacer:
                 return box
         return None
 
-    def place_anywhere(self, e: int, w: float, h: float, reach: float = 400.0) -> Optional[Box]:
+    def place_anywhere(self, e: int, w: float, h: float, reach: float = 400.0) -> Box | None:
         """The free spot nearest the middle of the edge's path, on rings of growing size."""
         points = self.paths[e]
         if not points:
@@ -156,9 +157,9 @@ def _away_from(centre: Point, w: float, h: float, arrow: Box, points: Sequence[P
 
 def _middle(points: Sequence[Point]) -> Point:
     """The point halfway along a polyline."""
-    lengths = [abs(b[0] - a[0]) + abs(b[1] - a[1]) for a, b in zip(points, points[1:])]
+    lengths = [abs(b[0] - a[0]) + abs(b[1] - a[1]) for a, b in pairwise(points)]
     half = sum(lengths) / 2
-    for (a, b), length in zip(zip(points, points[1:]), lengths):
+    for (a, b), length in zip(pairwise(points), lengths):
         if half <= length and length > 0:
             f = half / length
             return (a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f)

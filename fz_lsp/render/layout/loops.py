@@ -18,8 +18,8 @@ Pure Python: no pygls import.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Optional, Sequence
 
 from fz_lsp.render.layout.geometry import Box, Point, union
 
@@ -46,7 +46,7 @@ def frame(
     row_gutters: Sequence[tuple[float, float]],
     pad: float,
     tab_size: tuple[float, float],
-    crowding: Optional[Callable[[Box], int]] = None,
+    crowding: Callable[[Box], int] | None = None,
 ) -> Frame:
     """The frame around `members` (node indices, at least one) that holds no other node.
     Its tab goes where `crowding` (how many edge segments a box meets) is least along the
@@ -166,7 +166,7 @@ def _outside(route: list[Point], piece: Box) -> list[Point]:
     else:
         y = piece.bottom if y1 > y0 else piece.y
         start = (x0, y)
-    return [start] + route[k + 1 :]
+    return [start, *route[k + 1 :]]
 
 
 def outline(rects: Sequence[Box]) -> list[tuple[Point, ...]]:

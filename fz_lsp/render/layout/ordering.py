@@ -27,7 +27,7 @@ Pure Python: no pygls import.
 from __future__ import annotations
 
 import heapq
-from typing import Sequence
+from collections.abc import Sequence
 
 from fz_lsp.render.layout.ranks import Arc, Link, cycle_closing, row_step
 

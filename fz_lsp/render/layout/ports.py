@@ -32,7 +32,8 @@ Pure Python: no pygls import.
 from __future__ import annotations
 
 import math
-from typing import Optional, Sequence
+from collections.abc import Sequence
+from itertools import pairwise
 
 from fz_lsp.render.layout.geometry import HORIZONTAL_SIDES, NORMALS
 from fz_lsp.render.layout.grid import GridEdge, GridNode
@@ -72,7 +73,7 @@ def _side_point(node: GridNode, side: str) -> tuple[float, float]:
     return (node.column * UNIT_X + nx * node.width / 2, node.row * UNIT_Y + ny * node.height / 2)
 
 
-def _angle(node: GridNode, side: str, other: Optional[tuple[float, float]], shared: bool) -> float:
+def _angle(node: GridNode, side: str, other: tuple[float, float] | None, shared: bool) -> float:
     """Direction of an end's edge, counter-clockwise from straight out of `side`."""
     if other is None:
         return 0.0
@@ -118,7 +119,7 @@ def assign_ports(
             lines.setdefault(line_of(node), []).append((place_of(node), v))
         for members in lines.values():
             members.sort()
-            for (_, a), (_, b) in zip(members, members[1:]):
+            for (_, a), (_, b) in pairwise(members):
                 pair = [(a, first_side), (b, second_side)]
                 present = [key for key in pair if key in sides]
                 if len(present) == 2:

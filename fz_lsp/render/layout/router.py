@@ -30,7 +30,7 @@ Pure Python: no pygls import.
 
 from __future__ import annotations
 
-from typing import Callable, Optional, Sequence
+from collections.abc import Callable, Sequence
 
 from fz_lsp.render.layout.coordinates import Geometry, label_zone_gutter, paths, place
 from fz_lsp.render.layout.geometry import HORIZONTAL_SIDES, Box, Point
@@ -47,7 +47,7 @@ Obstacles = Callable[[Geometry, Sequence[Sequence[Point]]], Sequence[Box]]  # (p
 
 
 def route_grid(
-    spec: GridSpec, nodes: Sequence[GridNode], edges: Sequence[GridEdge], obstacles: Optional[Obstacles] = None
+    spec: GridSpec, nodes: Sequence[GridNode], edges: Sequence[GridEdge], obstacles: Obstacles | None = None
 ) -> GridLayout:
     routes = plan_routes(spec, nodes, edges)
     offsets, sizes = assign_ports(nodes, edges, [r.straight for r in routes])
@@ -72,7 +72,7 @@ def route_grid(
         extra = list(obstacles(geometry, polylines)) if obstacles is not None else []
         arrows = [edge.target is not None for edge in edges]
         placer = LabelPlacer(polylines, geometry.boxes, extra, arrows)
-        boxes: list[Optional[Box]] = [None] * len(edges)
+        boxes: list[Box | None] = [None] * len(edges)
         failed = []
         for e in sorted(labelled, key=lambda e: (not _has_room(e, routes, runs_of, zones, nodes, edges), e)):
             w, h = edges[e].label  # type: ignore[misc]
@@ -132,7 +132,7 @@ def _preference(
     nodes: Sequence[GridNode],
     edges: Sequence[GridEdge],
     zones: dict[tuple[bool, int], float],
-) -> tuple[list[int], Optional[Point]]:
+) -> tuple[list[int], Point | None]:
     """The segment a label should try first and, when room was made for it, where."""
     reserved = [run for run in runs if run.thickness]
     if reserved:
@@ -140,15 +140,14 @@ def _preference(
         a, b = points[k], points[k + 1]
         return [k], ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
     gutter = route_zone(route, nodes, edges, e)
-    if gutter is not None and gutter in zones and len(route.lines) >= 2 or route.straight:
-        if gutter is not None and gutter in zones:
-            a = points[0]
-            at = geometry.zone(*gutter)
-            return [0], ((at, a[1]) if gutter[0] else (a[0], at))
+    if gutter is not None and gutter in zones and (len(route.lines) >= 2 or route.straight):
+        a = points[0]
+        at = geometry.zone(*gutter)
+        return [0], ((at, a[1]) if gutter[0] else (a[0], at))
     return [], None
 
 
-def route_zone(route: Route, nodes: Sequence[GridNode], edges: Sequence[GridEdge], e: int) -> Optional[tuple[bool, int]]:
+def route_zone(route: Route, nodes: Sequence[GridNode], edges: Sequence[GridEdge], e: int) -> tuple[bool, int] | None:
     """The gutter whose zone would hold this edge's label: the one a straight edge crosses
     (next to its source when it spans several cells), the one next to the source of a
     one-bend edge or of a one-ended stub."""

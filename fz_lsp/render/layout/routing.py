@@ -34,8 +34,8 @@ Pure Python: no pygls import.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
 
 from fz_lsp.render.layout.geometry import HORIZONTAL_SIDES
 from fz_lsp.render.layout.grid import GridEdge, GridNode, GridSpec
@@ -84,14 +84,14 @@ class Occupancy:
         self.by_column = {c: sorted(rs) for c, rs in by_column.items()}
 
     @staticmethod
-    def _next(values: Optional[list[int]], after: int, limit: int) -> int:
+    def _next(values: list[int] | None, after: int, limit: int) -> int:
         if not values:
             return limit
         i = bisect_right(values, after)
         return values[i] if i < len(values) else limit
 
     @staticmethod
-    def _previous(values: Optional[list[int]], before: int) -> int:
+    def _previous(values: list[int] | None, before: int) -> int:
         if not values:
             return -1
         i = bisect_left(values, before)
