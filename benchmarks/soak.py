@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime
 import json
 import os
@@ -39,16 +40,15 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 from urllib.parse import urlsplit
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
+import run  # noqa: E402  (server_env, machine: the same conditions as the latency benchmark)
 from generate import generate  # noqa: E402
 from lsp_driver import LspClient, utf16_len  # noqa: E402
-import run  # noqa: E402  (server_env, machine: the same conditions as the latency benchmark)
 
 SECTION = "## Memory"
 GOAL_PER_1000_KEYSTROKES_MB = 0.25
@@ -224,8 +224,8 @@ class EventStreamReader:
         self.events = 0
         self.bytes = 0
         self.status = ""
-        self._task: Optional[asyncio.Task] = None
-        self._writer: Optional[asyncio.StreamWriter] = None
+        self._task: asyncio.Task | None = None
+        self._writer: asyncio.StreamWriter | None = None
 
     async def start(self) -> None:
         reader, writer = await asyncio.open_connection(self.host, self.port, limit=1 << 24)
@@ -249,10 +249,8 @@ class EventStreamReader:
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            try:
+            with contextlib.suppress(BaseException):
                 await self._task
-            except BaseException:
-                pass
         if self._writer is not None:
             self._writer.close()
 
@@ -268,9 +266,9 @@ class Phase:
     warmup: int
     samples: list[tuple[int, float]] = field(default_factory=list)  # (units done, RSS MB)
     seconds: float = 0.0
-    cpu_seconds: Optional[float] = None
+    cpu_seconds: float | None = None
 
-    def fit(self) -> Optional[float]:
+    def fit(self) -> float | None:
         """Slope (MB per `per` units) of the least-squares line through the samples after the warm-up."""
         pts = [(x, y) for x, y in self.samples if x >= self.warmup]
         if len(pts) < 3:
@@ -336,7 +334,7 @@ async def soak(args, log) -> dict:
     counts = Counts()
     info: dict = {"pid": client.pid}
     latency: dict = {}
-    stream: Optional[EventStreamReader] = None
+    stream: EventStreamReader | None = None
     try:
         await client.request("initialize", initialize_params(), timeout=timeout)
         await client.notify("initialized", {})
@@ -466,7 +464,7 @@ async def keystroke_latency(client: LspClient, args, timeout: float) -> dict:
 # -- report ----------------------------------------------------------------------------------
 
 
-def fmt_growth(value: Optional[float]) -> str:
+def fmt_growth(value: float | None) -> str:
     return "n/a" if value is None else f"{value:+.3f}"
 
 
@@ -565,7 +563,7 @@ def history_rows(existing: str) -> list[str]:
 def split_sections(text: str) -> list[str]:
     """`text` cut before each `## ` heading (the first piece is what comes before any)."""
     starts = [0] + [m.start() + 1 for m in re.finditer(r"\n## ", text)]
-    return [text[a:b] for a, b in zip(starts, starts[1:] + [len(text)])]
+    return [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)])]
 
 
 def write_section(path: Path, body: str) -> None:
@@ -655,7 +653,7 @@ def main(argv=None) -> int:
     lat_cell = f"{lat['p50_ms']:.2f} / {lat['p95_ms']:.2f} ms" if lat else "—"
     row = (f"| {meta['date'][:10]} | {meta['label']} | {fmt_growth(keys.fit())} | {fmt_growth(cycles.fit())} | "
            f"{lat_cell} | `{command}` |")
-    history = history_rows(existing_section(out)) + [row]
+    history = [*history_rows(existing_section(out)), row]
     text = section(result, args, meta, history)
     print()
     print(text)

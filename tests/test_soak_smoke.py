@@ -44,7 +44,7 @@ def test_a_tiny_soak_writes_its_section_between_the_others(tmp_path: Path):
     rendering = "## Rendering\n\nrenderer figures\n"
     out.write_text("# Benchmark results\n\n## Protocol latency\n\nlatency figures\n\n" + rendering, encoding="utf-8")
     raw = tmp_path / "soak.json"
-    assert soak.main(TINY + ["--out", str(out), "--json", str(raw), "--label", "first"]) == 0
+    assert soak.main([*TINY, "--out", str(out), "--json", str(raw), "--label", "first"]) == 0
 
     data = json.loads(raw.read_text(encoding="utf-8"))
     info = data["info"]
@@ -65,7 +65,7 @@ def test_a_tiny_soak_writes_its_section_between_the_others(tmp_path: Path):
 
     # a second run replaces the section and adds a row to its history; the latency
     # benchmark's report keeps the section when it rewrites the file
-    assert soak.main(TINY + ["--out", str(out), "--json", str(raw), "--label", "second"]) == 0
+    assert soak.main([*TINY, "--out", str(out), "--json", str(raw), "--label", "second"]) == 0
     text = out.read_text(encoding="utf-8")
     assert text.count(soak.SECTION) == 1 and "| first |" in text and "| second |" in text
     assert run.existing_section(out, run.MEMORY).startswith(soak.SECTION)
