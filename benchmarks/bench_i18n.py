@@ -65,7 +65,7 @@ def with_errors(text: str) -> str:
 
 
 def label_position(doc: Document) -> tuple[int, int]:
-    for i, line in enumerate(doc.lines[len(doc.lines) // 2:], len(doc.lines) // 2):
+    for i, line in enumerate(doc.lines[len(doc.lines) // 2 :], len(doc.lines) // 2):
         at = line.find('label:"')
         if at >= 0 and "->" not in line:
             return i, at + len('label:"') + 1
@@ -73,7 +73,7 @@ def label_position(doc: Document) -> tuple[int, int]:
 
 
 def target_position(doc: Document) -> tuple[int, int]:
-    for i, line in enumerate(doc.lines[len(doc.lines) // 2:], len(doc.lines) // 2):
+    for i, line in enumerate(doc.lines[len(doc.lines) // 2 :], len(doc.lines) // 2):
         m = re.search(r"-> (?:\w+\.)?(n\d+)\.handle", line)
         if m:
             return i, m.end(1)
@@ -88,7 +88,7 @@ def in_process(text: str, rounds: int) -> dict[str, dict[str, float]]:
         docs[lang].diagnostics(settings[lang])
     count = len(docs["en"].diagnostics(settings["en"]))
     for r in range(rounds):
-        for lang in (LANGUAGES if r % 2 == 0 else LANGUAGES[::-1]):
+        for lang in LANGUAGES if r % 2 == 0 else LANGUAGES[::-1]:
             doc, s = docs[lang], settings[lang]
             fresh = Document(text)
             fresh.model  # noqa: B018 - the model is not what is measured
@@ -126,13 +126,20 @@ async def through_the_server(text: str, keystrokes: int) -> dict[str, float]:
     uri = "file:///tmp/bench-i18n.fz"
     for lang in LANGUAGES:
         client = await LspClient.spawn([sys.executable, "-m", "fz_lsp", "--stdio"], env=env)
-        await client.request("initialize", {
-            "processId": os.getpid(), "rootUri": None, "locale": CLIENT_LOCALES[lang], "capabilities": {},
-            "initializationOptions": {"flowzap": {"diagnostics": {"delayMs": 0}}},
-        })
+        await client.request(
+            "initialize",
+            {
+                "processId": os.getpid(),
+                "rootUri": None,
+                "locale": CLIENT_LOCALES[lang],
+                "capabilities": {},
+                "initializationOptions": {"flowzap": {"diagnostics": {"delayMs": 0}}},
+            },
+        )
         await client.notify("initialized", {})
-        await client.notify("textDocument/didOpen", {"textDocument": {
-            "uri": uri, "languageId": "flowzap", "version": 1, "text": text}})
+        await client.notify(
+            "textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "flowzap", "version": 1, "text": text}}
+        )
         note = await client.wait_diagnostics(uri, 1, 120)
         assert note.params["diagnostics"], lang
         clients[lang] = client
@@ -143,13 +150,18 @@ async def through_the_server(text: str, keystrokes: int) -> dict[str, float]:
     for k in range(keystrokes):
         version += 1
         insert = k % 2 == 0
-        change = {"range": {"start": {"line": line, "character": col},
-                            "end": {"line": line, "character": col if insert else col + 1}},
-                  "text": "7" if insert else ""}
-        for lang in (LANGUAGES if k % 4 < 2 else LANGUAGES[::-1]):
+        change = {
+            "range": {
+                "start": {"line": line, "character": col},
+                "end": {"line": line, "character": col if insert else col + 1},
+            },
+            "text": "7" if insert else "",
+        }
+        for lang in LANGUAGES if k % 4 < 2 else LANGUAGES[::-1]:
             client = clients[lang]
-            sent = await client.notify("textDocument/didChange", {
-                "textDocument": {"uri": uri, "version": version}, "contentChanges": [change]})
+            sent = await client.notify(
+                "textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}
+            )
             note = await client.wait_diagnostics(uri, version, 60)
             samples[lang].append((note.received - sent) * 1000)
     messages = {}
@@ -174,11 +186,15 @@ def machine() -> str:
 
 
 def report(lines: int, diagnostics: int, inproc: dict, protocol: dict, args, started: str, load_end: str) -> str:
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO
+    ).stdout.strip()
     rows = []
-    for kind, what in (("check", "all diagnostics of the document (model built)"),
-                       ("label", "keystroke in a label: replace + diagnostics"),
-                       ("target", "keystroke in a target id: replace + diagnostics")):
+    for kind, what in (
+        ("check", "all diagnostics of the document (model built)"),
+        ("label", "keystroke in a label: replace + diagnostics"),
+        ("target", "keystroke in a target id: replace + diagnostics"),
+    ):
         en = inproc["en"][kind]
         cells = " | ".join(f"{inproc[lang][kind]:.2f} ms ({inproc[lang][kind] / en:.2f}×)" for lang in LANGUAGES[1:])
         rows.append(f"| {what} | {en:.2f} ms | {cells} |")
@@ -197,7 +213,8 @@ def report(lines: int, diagnostics: int, inproc: dict, protocol: dict, args, sta
         "Ratios are against English in the same run; goal: no measurable slowdown (within the run-to-run noise, "
         "about ±5%).\n\n"
         "| measurement | English | 简体中文 (ratio) | Français (ratio) |\n|---|---:|---:|---:|\n"
-        + "\n".join(rows) + "\n\n"
+        + "\n".join(rows)
+        + "\n\n"
         "Translators are built once per language (the `.mo` catalog read once) and keep each message's prepared "
         "format string, so a translated message costs a dictionary lookup and one `str.format`, as an English "
         "one does; no file is read per diagnostic.\n"
@@ -209,7 +226,7 @@ def write_section(path: Path, section: str) -> None:
     start = text.find("## Languages\n")
     if start >= 0:
         end = text.find("\n## ", start + 1)
-        text = text[:start] + section + (text[end + 1:] if end >= 0 else "")
+        text = text[:start] + section + (text[end + 1 :] if end >= 0 else "")
     else:
         text = text.rstrip("\n") + "\n\n" + section
     path.write_text(text, encoding="utf-8")

@@ -72,7 +72,13 @@ def documents() -> list[tuple[str, str, str]]:
     for path in sorted((REPO / "tests" / "fixtures" / "layout").glob("*.fz")):
         docs.append(("fixtures", path.name, path.read_text(encoding="utf-8")))
     for seed, nodes, lanes in GENERATED:
-        docs.append(("generated", f"generated seed {seed}: {nodes} nodes, {lanes} lanes", generated_document(seed, nodes, lanes)))
+        docs.append(
+            (
+                "generated",
+                f"generated seed {seed}: {nodes} nodes, {lanes} lanes",
+                generated_document(seed, nodes, lanes),
+            )
+        )
     docs.append(("generated", "bench_render.py: 500 nodes, 20 lanes", benchmark_document()))
     return docs
 
@@ -156,8 +162,12 @@ def main() -> int:
         after = summary(measure(render_svg(model), model))
         rows.append((group, name, before, after))
 
-    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
-    dirty = subprocess.run(["git", "status", "--porcelain", "fz_lsp/render"], cwd=REPO, capture_output=True, text=True).stdout
+    head = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "fz_lsp/render"], cwd=REPO, capture_output=True, text=True
+    ).stdout
     after_name = f"the working tree at {head}" + (" (with uncommitted renderer changes)" if dirty.strip() else "")
     groups = [g for g in ("corpus", "examples", "fixtures", "generated") if any(r[0] == g for r in rows)]
     section = "\n".join(

@@ -68,7 +68,9 @@ def benchmark_document(lanes: int = 20, per_lane: int = 25) -> str:
             nxt = first + per_lane
             lines.append(f'n{first + 10}.handle(bottom) -> Lane{lane + 1}.n{nxt}.handle(top) [label="Hand over"]')
         if lane > 0:
-            lines.append(f'n{first + 12}.handle(top) -> Lane{lane - 1}.n{first - per_lane + 14}.handle(bottom) [label="Reply"]')
+            lines.append(
+                f'n{first + 12}.handle(top) -> Lane{lane - 1}.n{first - per_lane + 14}.handle(bottom) [label="Reply"]'
+            )
         lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -80,7 +82,7 @@ def dot_source(model: Model) -> str:
     def quote(text: str) -> str:
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
-    out = ["digraph flowzap {", "rankdir=LR;", 'node [fontname="DejaVu Sans" fontsize=13];', 'edge [fontsize=11];']
+    out = ["digraph flowzap {", "rankdir=LR;", 'node [fontname="DejaVu Sans" fontsize=13];', "edge [fontsize=11];"]
     for i, lane in enumerate(model.lanes):
         out.append(f"subgraph cluster_{i} {{ label={quote(lane.title)};")
         for node in lane.nodes:

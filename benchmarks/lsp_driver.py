@@ -342,8 +342,11 @@ class LspClient:
 
         note = await self.wait_notification(match, timeout, f"publishDiagnostics for {uri} version {version}")
         self.drop_notifications(
-            lambda n: n.method == "textDocument/publishDiagnostics" and (n.params or {}).get("uri") == uri
-            and n.received <= note.received
+            lambda n: (
+                n.method == "textDocument/publishDiagnostics"
+                and (n.params or {}).get("uri") == uri
+                and n.received <= note.received
+            )
         )
         return note
 

@@ -79,7 +79,9 @@ def line_chart(
                 continue
             y = sy(v)
             strong = m == 1
-            out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="{"#cccccc" if strong else "#eeeeee"}"/>')
+            out.append(
+                f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="{"#cccccc" if strong else "#eeeeee"}"/>'
+            )
             out.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#444">{_fmt_ms(v)}</text>')
     for d in range(math.floor(xa), math.ceil(xb) + 1):
         for m in (1, 2, 5):
@@ -87,10 +89,14 @@ def line_chart(
             if not xa - eps <= math.log10(v) <= xb + eps:
                 continue
             x = sx(v)
-            out.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{bottom}" stroke="{"#cccccc" if m == 1 else "#eeeeee"}"/>')
+            out.append(
+                f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{bottom}" stroke="{"#cccccc" if m == 1 else "#eeeeee"}"/>'
+            )
             out.append(f'<text x="{x:.1f}" y="{bottom + 16}" text-anchor="middle" fill="#444">{_fmt_lines(v)}</text>')
     out.append(f'<rect x="{left}" y="{top}" width="{pw}" height="{ph}" fill="none" stroke="#888"/>')
-    out.append(f'<text x="{left + pw / 2:.0f}" y="{height - 12}" text-anchor="middle">document size (lines, log scale)</text>')
+    out.append(
+        f'<text x="{left + pw / 2:.0f}" y="{height - 12}" text-anchor="middle">document size (lines, log scale)</text>'
+    )
     out.append(
         f'<text x="16" y="{top + ph / 2:.0f}" text-anchor="middle" transform="rotate(-90 16 {top + ph / 2:.0f})">'
         "latency p50 (log scale)</text>"
@@ -126,7 +132,9 @@ def line_chart(
                 f'fill="#ffffff" fill-opacity="0.6" stroke="{color}" stroke-width="1.5"><title>{escape(name)} target: '
                 f"{_fmt_lines(x)} lines, {y:g} ms</title></path>"
             )
-        out.append(f'<line x1="{right + 16}" y1="{ly:.0f}" x2="{right + 40}" y2="{ly:.0f}" stroke="{color}" stroke-width="2"{dash_attr}/>')
+        out.append(
+            f'<line x1="{right + 16}" y1="{ly:.0f}" x2="{right + 40}" y2="{ly:.0f}" stroke="{color}" stroke-width="2"{dash_attr}/>'
+        )
         out.append(f'<circle cx="{right + 28}" cy="{ly:.0f}" r="3.5" fill="{color}"/>')
         out.append(f'<text x="{right + 46}" y="{ly + 4:.0f}">{escape(name[:38])}</text>')
         ly += 20

@@ -357,7 +357,16 @@ def server_command(profile: str | None, name: str) -> list[str]:
     if not profile:
         return SERVER_COMMAND
     Path(profile).mkdir(parents=True, exist_ok=True)
-    return [sys.executable, "-m", "cProfile", "-o", str(Path(profile) / f"server-{name}.prof"), "-m", "fz_lsp", "--stdio"]
+    return [
+        sys.executable,
+        "-m",
+        "cProfile",
+        "-o",
+        str(Path(profile) / f"server-{name}.prof"),
+        "-m",
+        "fz_lsp",
+        "--stdio",
+    ]
 
 
 async def run_size(nominal: int, plan: Plan, seed: int, log, profile: str | None = None) -> SizeResult:
@@ -366,7 +375,9 @@ async def run_size(nominal: int, plan: Plan, seed: int, log, profile: str | None
     res = SizeResult(nominal, lines=len(lines) - (1 if text.endswith("\n") else 0), chars=len(text))
     uri = f"file:///bench/doc-{nominal}.fz"
     env = server_env()
-    client = await LspClient.spawn(server_command(profile, str(nominal)), env=env, cwd=str(REPO), server_requests=answer_server_request)
+    client = await LspClient.spawn(
+        server_command(profile, str(nominal)), env=env, cwd=str(REPO), server_requests=answer_server_request
+    )
     res.info["pid"] = client.pid
     bench = Bench(client, res, plan, log)
     timeout = plan.timeout
@@ -388,11 +399,15 @@ async def run_size(nominal: int, plan: Plan, seed: int, log, profile: str | None
 
         await bench.repeat("baseline_unknown", plan.iterations, unknown)
         empty = "file:///bench/empty.fz"
-        await client.notify("textDocument/didOpen", {"textDocument": {"uri": empty, "languageId": "flowzap", "version": 1, "text": ""}})
+        await client.notify(
+            "textDocument/didOpen", {"textDocument": {"uri": empty, "languageId": "flowzap", "version": 1, "text": ""}}
+        )
         await client.wait_diagnostics(empty, 1, timeout)
 
         async def symbols() -> float:
-            timed = await client.request_timed("textDocument/documentSymbol", {"textDocument": {"uri": empty}}, timeout=timeout)
+            timed = await client.request_timed(
+                "textDocument/documentSymbol", {"textDocument": {"uri": empty}}, timeout=timeout
+            )
             return timed.ms
 
         await bench.repeat("baseline_symbols", plan.iterations, symbols)
@@ -402,7 +417,8 @@ async def run_size(nominal: int, plan: Plan, seed: int, log, profile: str | None
         # didOpen -> first diagnostics (cold)
         version = 1
         sent = await client.notify(
-            "textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "flowzap", "version": version, "text": text}}
+            "textDocument/didOpen",
+            {"textDocument": {"uri": uri, "languageId": "flowzap", "version": version, "text": text}},
         )
         m = res.m("open")
         m.planned = 1
@@ -424,7 +440,10 @@ async def run_size(nominal: int, plan: Plan, seed: int, log, profile: str | None
             line, col, char, insert = keys[len(res.m("keystroke").samples)]
             version += 1
             end = col if insert else col + 1
-            change = {"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": end}}, "text": char}
+            change = {
+                "range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": end}},
+                "text": char,
+            }
             if not insert:
                 change["rangeLength"] = 1
             sent = await client.notify(
@@ -448,8 +467,17 @@ async def run_size(nominal: int, plan: Plan, seed: int, log, profile: str | None
             for k in range(typed, typed + (10 - typed % 10)):
                 line, col, char, insert = keystroke_plan(lines, k + 1)[k]
                 version += 1
-                change = {"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col if insert else col + 1}}, "text": char}
-                await client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]})
+                change = {
+                    "range": {
+                        "start": {"line": line, "character": col},
+                        "end": {"line": line, "character": col if insert else col + 1},
+                    },
+                    "text": char,
+                }
+                await client.notify(
+                    "textDocument/didChange",
+                    {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]},
+                )
                 await client.wait_diagnostics(uri, version, timeout)
 
         # keystrokes that change a link (the relink path), half as many
@@ -459,8 +487,16 @@ async def run_size(nominal: int, plan: Plan, seed: int, log, profile: str | None
             nonlocal version
             line, col, char, insert = id_keys[len(res.m("keystroke_id").samples)]
             version += 1
-            change = {"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col if insert else col + 1}}, "text": char}
-            sent = await client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]})
+            change = {
+                "range": {
+                    "start": {"line": line, "character": col},
+                    "end": {"line": line, "character": col if insert else col + 1},
+                },
+                "text": char,
+            }
+            sent = await client.notify(
+                "textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}
+            )
             note = await client.wait_diagnostics(uri, version, timeout)
             return (note.received - sent) * 1000
 
@@ -468,8 +504,13 @@ async def run_size(nominal: int, plan: Plan, seed: int, log, profile: str | None
         if len(m.samples) % 2:  # end with the text as generated
             line, col, _, _ = id_keys[len(m.samples) - 1]
             version += 1
-            change = {"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col + 1}}, "text": ""}
-            await client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]})
+            change = {
+                "range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col + 1}},
+                "text": "",
+            }
+            await client.notify(
+                "textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}
+            )
             await client.wait_diagnostics(uri, version, timeout)
         log(f"  id keystroke -> diagnostics: p50 {fmt_ms(m.p50)} p95 {fmt_ms(m.p95)} over {len(m.samples)}")
 
@@ -502,7 +543,12 @@ async def run_size(nominal: int, plan: Plan, seed: int, log, profile: str | None
             "textDocument/didChange",
             {
                 "textDocument": {"uri": uri, "version": version},
-                "contentChanges": [{"range": {"start": {"line": at, "character": 0}, "end": {"line": at, "character": 0}}, "text": new_line + "\n"}],
+                "contentChanges": [
+                    {
+                        "range": {"start": {"line": at, "character": 0}, "end": {"line": at, "character": 0}},
+                        "text": new_line + "\n",
+                    }
+                ],
             },
         )
         await client.wait_diagnostics(uri, version, timeout)
@@ -532,7 +578,12 @@ async def run_size(nominal: int, plan: Plan, seed: int, log, profile: str | None
             "textDocument/didChange",
             {
                 "textDocument": {"uri": uri, "version": version},
-                "contentChanges": [{"range": {"start": {"line": at, "character": 0}, "end": {"line": at + 1, "character": 0}}, "text": ""}],
+                "contentChanges": [
+                    {
+                        "range": {"start": {"line": at, "character": 0}, "end": {"line": at + 1, "character": 0}},
+                        "text": "",
+                    }
+                ],
             },
         )
         await client.wait_diagnostics(uri, version, timeout)
@@ -546,10 +597,17 @@ async def run_size(nominal: int, plan: Plan, seed: int, log, profile: str | None
         hub_text, hub_decl, max_id = hub_document(nominal, refs, seed)
         res.rename_lines, res.rename_refs = hub_text.count("\n") + 1, refs
         hub_uri = f"file:///bench/hub-{nominal}.fz"
-        await client.notify("textDocument/didOpen", {"textDocument": {"uri": hub_uri, "languageId": "flowzap", "version": 1, "text": hub_text}})
+        await client.notify(
+            "textDocument/didOpen",
+            {"textDocument": {"uri": hub_uri, "languageId": "flowzap", "version": 1, "text": hub_text}},
+        )
         hub_note = await client.wait_diagnostics(hub_uri, 1, timeout)
         res.info["hub_diagnostics"] = len(hub_note.params.get("diagnostics", []))
-        rename_params = {"textDocument": {"uri": hub_uri}, "position": {"line": hub_decl, "character": 1}, "newName": f"n{max_id + 1}"}
+        rename_params = {
+            "textDocument": {"uri": hub_uri},
+            "position": {"line": hub_decl, "character": 1},
+            "newName": f"n{max_id + 1}",
+        }
         edit_counts: list[int] = []
 
         async def rename() -> float:
@@ -575,7 +633,10 @@ async def run_size(nominal: int, plan: Plan, seed: int, log, profile: str | None
         other_uri = f"file:///bench/other-{nominal}.fz"
 
         async def open_other() -> float:
-            sent = await client.notify("textDocument/didOpen", {"textDocument": {"uri": other_uri, "languageId": "flowzap", "version": 1, "text": other_text}})
+            sent = await client.notify(
+                "textDocument/didOpen",
+                {"textDocument": {"uri": other_uri, "languageId": "flowzap", "version": 1, "text": other_text}},
+            )
             note = await client.wait_diagnostics(other_uri, 1, timeout)
             await client.notify("textDocument/didClose", {"textDocument": {"uri": other_uri}})
             client.drop_notifications()
@@ -594,7 +655,10 @@ async def run_size(nominal: int, plan: Plan, seed: int, log, profile: str | None
                 await client.notify("textDocument/didClose", {"textDocument": {"uri": opened.pop()}})
                 client.drop_notifications()
             again = f"file:///bench/again-{nominal}-{len(res.m('open_warm').samples) + 1}.fz"
-            sent = await client.notify("textDocument/didOpen", {"textDocument": {"uri": again, "languageId": "flowzap", "version": 1, "text": text}})
+            sent = await client.notify(
+                "textDocument/didOpen",
+                {"textDocument": {"uri": again, "languageId": "flowzap", "version": 1, "text": text}},
+            )
             opened.append(again)
             note = await client.wait_diagnostics(again, 1, timeout)
             return (note.received - sent) * 1000
@@ -605,7 +669,10 @@ async def run_size(nominal: int, plan: Plan, seed: int, log, profile: str | None
         res.info["rss_before_preview_kib"] = client.proc_status().get("VmHWM")
 
         # preview (last: a slow renderer cannot hold up the other figures)
-        preview_args = {"command": "flowzap.preview", "arguments": [{"uri": opened[-1] if opened else uri, "view": "workflow"}]}
+        preview_args = {
+            "command": "flowzap.preview",
+            "arguments": [{"uri": opened[-1] if opened else uri, "view": "workflow"}],
+        }
         sizes: list[int] = []
 
         async def preview() -> float:
@@ -638,12 +705,16 @@ async def run_first_open(nominal: int, seed: int, timeout: float) -> float:
     (lark is loaded and each line shape learned from it); the servers after it start
     with the shapes it saved, as every server does after the first on a machine."""
     text = generate(nominal, seed + 2)  # other lines than the measured documents, same shapes
-    client = await LspClient.spawn(SERVER_COMMAND, env=server_env(), cwd=str(REPO), server_requests=answer_server_request)
+    client = await LspClient.spawn(
+        SERVER_COMMAND, env=server_env(), cwd=str(REPO), server_requests=answer_server_request
+    )
     try:
         await client.request_timed("initialize", initialize_params(), timeout=timeout)
         await client.notify("initialized", {})
         uri = f"file:///bench/first-{nominal}.fz"
-        sent = await client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "flowzap", "version": 1, "text": text}})
+        sent = await client.notify(
+            "textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "flowzap", "version": 1, "text": text}}
+        )
         note = await client.wait_diagnostics(uri, 1, timeout)
         return (note.received - sent) * 1000
     finally:
@@ -746,8 +817,16 @@ def machine() -> dict[str, str]:
         nproc = str(len(os.sched_getaffinity(0)))
     commit = "unknown"
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, timeout=5).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO, capture_output=True, text=True, timeout=5).stdout
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, timeout=5
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        ).stdout
         if dirty.strip():
             commit += f" + uncommitted changes in {len(dirty.strip().splitlines())} tracked files"
     except (OSError, subprocess.SubprocessError):
@@ -856,10 +935,14 @@ def report(results: list[SizeResult], starts: list[float], info: dict, args, ela
         for r in results:
             t, v = verdict(key, r.nominal, r.m(key))
             if v.startswith("**miss**") and (key != "start" or not starts):
-                misses.append(f"{title} @{r.lines:,} lines: {fmt_value(key, r.m(key).p50)} against {t}, {v[len('**miss** ('):-1]}")
+                misses.append(
+                    f"{title} @{r.lines:,} lines: {fmt_value(key, r.m(key).p50)} against {t}, {v[len('**miss** (') : -1]}"
+                )
     if starts and (t_v := verdict("start", 0, Measurement(samples=starts)))[1].startswith("**miss**"):
-        misses.append(f"start -> initialize result over all starts: {fmt_ms(statistics.median(starts))} against {t_v[0]}, "
-                      f"{t_v[1][len('**miss** ('):-1]}")
+        misses.append(
+            f"start -> initialize result over all starts: {fmt_ms(statistics.median(starts))} against {t_v[0]}, "
+            f"{t_v[1][len('**miss** (') : -1]}"
+        )
     if misses:
         out += ["Targets missed (ratio = measured / target):", ""] + [f"- {x}" for x in misses] + [""]
     out += [
@@ -887,14 +970,29 @@ def report(results: list[SizeResult], starts: list[float], info: dict, args, ela
         "(what an incremental keystroke should approach), above 1 super-linear.",
         "",
     ]
-    for key in ("open_first", "open", "open_other", "open_warm", "keystroke", "keystroke_id", "completion", "hover", "definition", "rename", "preview", "rss"):
+    for key in (
+        "open_first",
+        "open",
+        "open_other",
+        "open_warm",
+        "keystroke",
+        "keystroke_id",
+        "completion",
+        "hover",
+        "definition",
+        "rename",
+        "preview",
+        "rss",
+    ):
         g = growth(results, key)
         if g:
             out.append(f"- {METRICS[key][0]}: " + "; ".join(g))
     notes = []
     for r in results:
         if r.info.get("aborted"):
-            notes.append(f"- {r.lines:,} lines: **the run of this size stopped early**: {r.info['aborted']} (the server was killed).")
+            notes.append(
+                f"- {r.lines:,} lines: **the run of this size stopped early**: {r.info['aborted']} (the server was killed)."
+            )
         for key, m in r.measurements.items():
             if m.note:
                 notes.append(f"- {r.lines:,} lines, {METRICS[key][0]}: {m.note}.")
@@ -904,7 +1002,9 @@ def report(results: list[SizeResult], starts: list[float], info: dict, args, ela
                 notes.append(f"- {r.lines:,} lines, {METRICS[key][0]}: n/a ({m.error}); re-run when the feature lands.")
         extra = []
         if r.info.get("rss_after_editing_kib"):
-            extra.append(f"VmHWM after the editing session on the main document {r.info['rss_after_editing_kib'] / 1024:.0f} MB")
+            extra.append(
+                f"VmHWM after the editing session on the main document {r.info['rss_after_editing_kib'] / 1024:.0f} MB"
+            )
         if r.info.get("rss_before_preview_kib"):
             extra.append(f"VmHWM before the preview {r.info['rss_before_preview_kib'] / 1024:.0f} MB")
         if r.info.get("completion_items"):
@@ -914,7 +1014,9 @@ def report(results: list[SizeResult], starts: list[float], info: dict, args, ela
         if r.info.get("keystroke_cpu_ms") is not None:
             extra.append(f"server CPU time per keystroke {fmt_ms(r.info['keystroke_cpu_ms'])}")
         if "diagnostics_during_typing" in r.info:
-            extra.append(f"diagnostics per publication while typing: {', '.join(map(str, r.info['diagnostics_during_typing']))}")
+            extra.append(
+                f"diagnostics per publication while typing: {', '.join(map(str, r.info['diagnostics_during_typing']))}"
+            )
         if extra:
             notes.append(f"- {r.lines:,} lines ({r.chars:,} characters): " + "; ".join(extra) + ".")
     if notes:
@@ -960,26 +1062,41 @@ def chart(results: list[SizeResult]) -> str:
 
 
 def parse_args(argv) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--sizes", help="document sizes in lines, comma separated (default 1000,10000,50000; --quick: 200)")
     p.add_argument("--keystrokes", type=int, help="keystrokes per size (default 200; --quick: 10)")
     p.add_argument("--iterations", type=int, help="requests per completion/hover/definition/baseline (default 100)")
-    p.add_argument("--budget", type=float, default=30.0,
-                   help="seconds per repeated measurement and size before it is cut short (keystrokes: 4x; default 30)")
+    p.add_argument(
+        "--budget",
+        type=float,
+        default=30.0,
+        help="seconds per repeated measurement and size before it is cut short (keystrokes: 4x; default 30)",
+    )
     p.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for any one answer (default 120)")
     p.add_argument("--starts", type=int, help="extra server starts for the start-up figure (default 4; --quick: 0)")
-    p.add_argument("--max-minutes", type=float, default=9.0,
-                   help="after this, repeated measurements stop early (default 9; every wait also has --timeout)")
+    p.add_argument(
+        "--max-minutes",
+        type=float,
+        default=9.0,
+        help="after this, repeated measurements stop early (default 9; every wait also has --timeout)",
+    )
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--quick", action="store_true", help="small sizes and few iterations (smoke test)")
     p.add_argument("--out", default=str(HERE / "RESULTS.md"), help="markdown report (default benchmarks/RESULTS.md)")
     p.add_argument("--svg", help="latency chart (default: latency.svg next to --out)")
     p.add_argument("--json", help="raw results (default: benchmarks/out/results.json; --quick: next to --out)")
     p.add_argument("--no-write", action="store_true", help="print only")
-    p.add_argument("--report-from", metavar="JSON", help="do not measure: rewrite the report and chart from a results.json")
-    p.add_argument("--profile", metavar="DIR",
-                   help="run each server under cProfile, writing DIR/server-<lines>.prof (slows every figure; "
-                        "read with python -m pstats); implies --no-write")
+    p.add_argument(
+        "--report-from", metavar="JSON", help="do not measure: rewrite the report and chart from a results.json"
+    )
+    p.add_argument(
+        "--profile",
+        metavar="DIR",
+        help="run each server under cProfile, writing DIR/server-<lines>.prof (slows every figure; "
+        "read with python -m pstats); implies --no-write",
+    )
     return p.parse_args(argv)
 
 
@@ -1043,8 +1160,13 @@ def main(argv=None) -> int:
         saved = json.loads(Path(args.report_from).read_text(encoding="utf-8"))
         results = [
             SizeResult(
-                s["nominal"], s["lines"], s["chars"], s["rename_lines"], s["rename_refs"],
-                {k: Measurement(**m) for k, m in s["measurements"].items()}, s["info"],
+                s["nominal"],
+                s["lines"],
+                s["chars"],
+                s["rename_lines"],
+                s["rename_refs"],
+                {k: Measurement(**m) for k, m in s["measurements"].items()},
+                s["info"],
             )
             for s in saved["sizes"]
         ]
@@ -1067,14 +1189,30 @@ def main(argv=None) -> int:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
         svg.write_text(chart(results), encoding="utf-8")
-        raw = Path(args.json) if args.json else (out.with_name("results.json") if args.quick else HERE / "out" / "results.json")
+        raw = (
+            Path(args.json)
+            if args.json
+            else (out.with_name("results.json") if args.quick else HERE / "out" / "results.json")
+        )
         raw.parent.mkdir(parents=True, exist_ok=True)
         raw.write_text(
             json.dumps(
-                {"machine": info, "starts_ms": starts, "elapsed_s": elapsed,
-                 "sizes": [{**asdict(r), "p50": {k: m.p50 for k, m in r.measurements.items()},
-                            "p95": {k: m.p95 for k, m in r.measurements.items()}} for r in results]},
-                indent=1, ensure_ascii=False),
+                {
+                    "machine": info,
+                    "starts_ms": starts,
+                    "elapsed_s": elapsed,
+                    "sizes": [
+                        {
+                            **asdict(r),
+                            "p50": {k: m.p50 for k, m in r.measurements.items()},
+                            "p95": {k: m.p95 for k, m in r.measurements.items()},
+                        }
+                        for r in results
+                    ],
+                },
+                indent=1,
+                ensure_ascii=False,
+            ),
             encoding="utf-8",
         )
         print(f"wrote {out}, {svg} and {raw}" + ("" if args.report_from else f" in {elapsed:.0f} s"))

@@ -58,8 +58,24 @@ THINK_S = 1.5  # the user stops to think at the end of each block, before the sa
 
 NODE_LINE = re.compile(r'^n\d+: \w+ label:"((?:\\.|[^"\\])*)"')
 EDGE_TARGET = re.compile(r"^n\d+\.handle\(\w+\) -> (?:Lane\d+\.)?n(\d+)\.handle")
-TYPED_WORDS = ["review", "deploy", "staging", "retry", "approve", "rollback", "notify", "canary", "检查", "確認",
-               "🚀", "ready", "blocked", "Ünïcode", "queue", "audit"]
+TYPED_WORDS = [
+    "review",
+    "deploy",
+    "staging",
+    "retry",
+    "approve",
+    "rollback",
+    "notify",
+    "canary",
+    "检查",
+    "確認",
+    "🚀",
+    "ready",
+    "blocked",
+    "Ünïcode",
+    "queue",
+    "audit",
+]
 
 
 # -- the client's copy of the document ---------------------------------------------------
@@ -78,7 +94,8 @@ class Editor:
     async def open(self) -> float:
         text = "\n".join(self.lines)
         sent = await self.client.notify(
-            "textDocument/didOpen", {"textDocument": {"uri": self.uri, "languageId": "flowzap", "version": 1, "text": text}}
+            "textDocument/didOpen",
+            {"textDocument": {"uri": self.uri, "languageId": "flowzap", "version": 1, "text": text}},
         )
         return sent
 
@@ -93,7 +110,8 @@ class Editor:
         old = self.lines[line]
         self.lines[line] = old[:start] + text + old[end:]
         await self.client.notify(
-            "textDocument/didChange", {"textDocument": {"uri": self.uri, "version": self.version}, "contentChanges": [change]}
+            "textDocument/didChange",
+            {"textDocument": {"uri": self.uri, "version": self.version}, "contentChanges": [change]},
         )
 
     async def type(self, line: int, col: int, char: str) -> None:
@@ -187,8 +205,11 @@ class Typist:
             await ed.type(line, digits_start + k, ch)
             await self.request(
                 "textDocument/completion",
-                {"textDocument": {"uri": ed.uri}, "position": ed.position(line, digits_start + k + 1),
-                 "context": {"triggerKind": 1}},
+                {
+                    "textDocument": {"uri": ed.uri},
+                    "position": ed.position(line, digits_start + k + 1),
+                    "context": {"triggerKind": 1},
+                },
             )
 
     async def hover_near(self, line: int) -> None:
@@ -197,7 +218,9 @@ class Typist:
         target = self.rng.choice(edges)
         m = EDGE_TARGET.match(ed.lines[target])
         assert m is not None
-        await self.request("textDocument/hover", {"textDocument": {"uri": ed.uri}, "position": ed.position(target, m.start(1))})
+        await self.request(
+            "textDocument/hover", {"textDocument": {"uri": ed.uri}, "position": ed.position(target, m.start(1))}
+        )
 
     async def pause(self, line_hint: int) -> None:
         """The user stops typing: diagnostics come (and the preview is pushed); the editor
@@ -305,7 +328,10 @@ def initialize_params() -> dict:
     params["clientInfo"] = {"name": "fz-lsp-soak", "version": "1"}
     params["initializationOptions"] = settings()
     params["capabilities"]["textDocument"]["semanticTokens"] = {
-        "requests": {"range": True, "full": True}, "tokenTypes": [], "tokenModifiers": [], "formats": ["relative"],
+        "requests": {"range": True, "full": True},
+        "tokenTypes": [],
+        "tokenModifiers": [],
+        "formats": ["relative"],
     }
     params["capabilities"]["textDocument"]["inlayHint"] = {}
     return params
@@ -326,8 +352,9 @@ def answer_server_request(method: str, params) -> object:
 
 async def soak(args, log) -> dict:
     rng = random.Random(args.seed)
-    client = await LspClient.spawn(run.SERVER_COMMAND, env=run.server_env(), cwd=str(REPO),
-                                   server_requests=answer_server_request)
+    client = await LspClient.spawn(
+        run.SERVER_COMMAND, env=run.server_env(), cwd=str(REPO), server_requests=answer_server_request
+    )
     timeout = args.timeout
     keys = Phase("keystrokes", 1000, GOAL_PER_1000_KEYSTROKES_MB, args.warmup_keystrokes)
     cycles = Phase("cycles", 100, GOAL_PER_100_CYCLES_MB, args.warmup_cycles)
@@ -356,8 +383,10 @@ async def soak(args, log) -> dict:
         await stream.start()
         info["preview_stream"] = stream.status
         typist = Typist(editor, rng, timeout, counts)
-        log(f"keystrokes: {info['typed_lines']:,}-line document, preview {stream.status!r}, "
-            f"{args.keystrokes:,} keystrokes (warm-up {args.warmup_keystrokes:,}), debounce {DELAY_MS} ms")
+        log(
+            f"keystrokes: {info['typed_lines']:,}-line document, preview {stream.status!r}, "
+            f"{args.keystrokes:,} keystrokes (warm-up {args.warmup_keystrokes:,}), debounce {DELAY_MS} ms"
+        )
         keys.samples.append((0, await idle_rss(client, args.think)))
         next_sample = args.sample_every
         started, cpu0 = time.perf_counter(), client.cpu_seconds()
@@ -372,8 +401,10 @@ async def soak(args, log) -> dict:
                 keys.samples.append((editor.keystrokes, await idle_rss(client, args.think)))
                 next_sample += args.sample_every
                 if len(keys.samples) % 5 == 0:
-                    log(f"  {editor.keystrokes:,} keystrokes: RSS {keys.samples[-1][1]:.1f} MB, "
-                        f"{stream.events} preview events read")
+                    log(
+                        f"  {editor.keystrokes:,} keystrokes: RSS {keys.samples[-1][1]:.1f} MB, "
+                        f"{stream.events} preview events read"
+                    )
         keys.seconds = time.perf_counter() - started
         cpu1 = client.cpu_seconds()
         keys.cpu_seconds = (cpu1 - cpu0) if cpu0 is not None and cpu1 is not None else None
@@ -409,7 +440,9 @@ async def soak(args, log) -> dict:
         # -- 3. keystroke latency in the soaked server (every cache full and evicting)
         if args.latency_keystrokes:
             latency.update(await keystroke_latency(client, args, timeout))
-            log(f"latency at {latency['lines']:,} lines: p50 {latency['p50_ms']:.2f} ms, p95 {latency['p95_ms']:.2f} ms")
+            log(
+                f"latency at {latency['lines']:,} lines: p50 {latency['p50_ms']:.2f} ms, p95 {latency['p95_ms']:.2f} ms"
+            )
         info["requests"] = counts.requests
         info["empty_answers"] = counts.empty
         info["rss_end_mb"] = rss_mb(client)
@@ -432,33 +465,48 @@ async def keystroke_latency(client: LspClient, args, timeout: float) -> dict:
     await client.notify("workspace/didChangeConfiguration", {"settings": settings()})
     # quiet first: the re-check (and preview render) the new setting causes, and the full
     # collection the server runs RELEASE_DELAY_S (2 s) after the last large document closed
-    await client.request("textDocument/hover", {"textDocument": {"uri": "file:///soak/typed.fz"},
-                                                "position": {"line": 0, "character": 0}}, timeout=timeout)
+    await client.request(
+        "textDocument/hover",
+        {"textDocument": {"uri": "file:///soak/typed.fz"}, "position": {"line": 0, "character": 0}},
+        timeout=timeout,
+    )
     await asyncio.sleep(3.0)
     client.drop_notifications()
     text = generate(10000, 7)  # run.py's document of that size
     lines = text.split("\n")
     uri = "file:///soak/latency-10000.fz"
-    await client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "flowzap", "version": 1,
-                                                                  "text": text}})
+    await client.notify(
+        "textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "flowzap", "version": 1, "text": text}}
+    )
     await client.wait_diagnostics(uri, 1, timeout)
     samples: list[float] = []
     version = 1
     cpu0 = client.cpu_seconds()
     for line, col, char, insert in run.keystroke_plan(lines, args.latency_keystrokes):
         version += 1
-        change = {"range": {"start": {"line": line, "character": col},
-                            "end": {"line": line, "character": col if insert else col + 1}}, "text": char}
-        sent = await client.notify("textDocument/didChange",
-                                   {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]})
+        change = {
+            "range": {
+                "start": {"line": line, "character": col},
+                "end": {"line": line, "character": col if insert else col + 1},
+            },
+            "text": char,
+        }
+        sent = await client.notify(
+            "textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}
+        )
         note = await client.wait_diagnostics(uri, version, timeout)
         samples.append((note.received - sent) * 1000)
     cpu1 = client.cpu_seconds()
     await client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
     client.drop_notifications()
     measured = run.Measurement(samples=samples)
-    return {"lines": len(lines) - 1, "n": len(samples), "p50_ms": measured.p50, "p95_ms": measured.p95,
-            "cpu_ms": (cpu1 - cpu0) * 1000 / len(samples) if cpu0 is not None and cpu1 is not None else None}
+    return {
+        "lines": len(lines) - 1,
+        "n": len(samples),
+        "p50_ms": measured.p50,
+        "p95_ms": measured.p95,
+        "cpu_ms": (cpu1 - cpu0) * 1000 / len(samples) if cpu0 is not None and cpu1 is not None else None,
+    }
 
 
 # -- report ----------------------------------------------------------------------------------
@@ -472,7 +520,11 @@ def verdict(phase: Phase) -> str:
     slope = phase.fit()
     if slope is None:
         return "n/a (too few samples after the warm-up)"
-    return f"pass ({slope / phase.goal_mb:.2f}× the goal)" if slope <= phase.goal_mb else f"**miss** ({slope / phase.goal_mb:.1f}× the goal)"
+    return (
+        f"pass ({slope / phase.goal_mb:.2f}× the goal)"
+        if slope <= phase.goal_mb
+        else f"**miss** ({slope / phase.goal_mb:.1f}× the goal)"
+    )
 
 
 def section(result: dict, args, meta: dict, history: list[str]) -> str:
@@ -593,8 +645,12 @@ def existing_section(path: Path) -> str:
 
 
 def parse_args(argv) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--short", action="store_true", help="a quick run: fewer keystrokes and cycles; prints only unless --out")
+    p = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    p.add_argument(
+        "--short", action="store_true", help="a quick run: fewer keystrokes and cycles; prints only unless --out"
+    )
     p.add_argument("--keystrokes", type=int, help="keystrokes to type (default 20,000; --short 3,000)")
     p.add_argument("--warmup-keystrokes", type=int, help="keystrokes before the fit (default 4,000; --short 1,000)")
     p.add_argument("--sample-every", type=int, help="keystrokes between RSS samples (default 500; --short 200)")
@@ -603,14 +659,22 @@ def parse_args(argv) -> argparse.Namespace:
     p.add_argument("--warmup-cycles", type=int, help="cycles before the fit (default 60; --short 20)")
     p.add_argument("--sample-cycles", type=int, help="cycles between RSS samples (default 10; --short 5)")
     p.add_argument("--cycle-lines", type=int, default=6000, help="lines of each cycled document (default 6,000)")
-    p.add_argument("--latency-keystrokes", type=int,
-                   help="keystrokes of the latency check at 10,000 lines afterwards (default 200; --short 50; 0: none)")
-    p.add_argument("--think", type=float, default=THINK_S,
-                   help="seconds the user stops before each sample (default 1.5: the server trims freed memory after 1 s idle)")
+    p.add_argument(
+        "--latency-keystrokes",
+        type=int,
+        help="keystrokes of the latency check at 10,000 lines afterwards (default 200; --short 50; 0: none)",
+    )
+    p.add_argument(
+        "--think",
+        type=float,
+        default=THINK_S,
+        help="seconds the user stops before each sample (default 1.5: the server trims freed memory after 1 s idle)",
+    )
     p.add_argument("--seed", type=int, default=16)
     p.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for any one answer")
-    p.add_argument("--out", help="markdown report whose Memory section is replaced (default benchmarks/RESULTS.md; "
-                                 "--short: none)")
+    p.add_argument(
+        "--out", help="markdown report whose Memory section is replaced (default benchmarks/RESULTS.md; --short: none)"
+    )
     p.add_argument("--json", help="raw samples (default benchmarks/out/soak.json)")
     p.add_argument("--no-write", action="store_true", help="print only")
     p.add_argument("--label", help="the code measured, for the report (default: the git commit)")
@@ -651,8 +715,10 @@ def main(argv=None) -> int:
     command = "benchmarks/soak.py" + (" " + " ".join(meta["argv"]) if meta["argv"] else "")
     lat = result.get("latency") or {}
     lat_cell = f"{lat['p50_ms']:.2f} / {lat['p95_ms']:.2f} ms" if lat else "—"
-    row = (f"| {meta['date'][:10]} | {meta['label']} | {fmt_growth(keys.fit())} | {fmt_growth(cycles.fit())} | "
-           f"{lat_cell} | `{command}` |")
+    row = (
+        f"| {meta['date'][:10]} | {meta['label']} | {fmt_growth(keys.fit())} | {fmt_growth(cycles.fit())} | "
+        f"{lat_cell} | `{command}` |"
+    )
     history = [*history_rows(existing_section(out)), row]
     text = section(result, args, meta, history)
     print()
@@ -661,12 +727,21 @@ def main(argv=None) -> int:
         write_section(out, text)
         raw = Path(args.json) if args.json else HERE / "out" / "soak.json"
         raw.parent.mkdir(parents=True, exist_ok=True)
-        raw.write_text(json.dumps({
-            "machine": meta, "args": vars(args),
-            "keystrokes": {"samples": keys.samples, "warmup": keys.warmup, "fit_mb_per_1000": keys.fit()},
-            "cycles": {"samples": cycles.samples, "warmup": cycles.warmup, "fit_mb_per_100": cycles.fit()},
-            "info": result["info"], "latency": result["latency"],
-        }, indent=1, ensure_ascii=False), encoding="utf-8")
+        raw.write_text(
+            json.dumps(
+                {
+                    "machine": meta,
+                    "args": vars(args),
+                    "keystrokes": {"samples": keys.samples, "warmup": keys.warmup, "fit_mb_per_1000": keys.fit()},
+                    "cycles": {"samples": cycles.samples, "warmup": cycles.warmup, "fit_mb_per_100": cycles.fit()},
+                    "info": result["info"],
+                    "latency": result["latency"],
+                },
+                indent=1,
+                ensure_ascii=False,
+            ),
+            encoding="utf-8",
+        )
         print(f"wrote the Memory section of {out} and {raw}")
     ok = result["info"].get("exit_code") == 0
     return 0 if ok else 1

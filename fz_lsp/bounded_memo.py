@@ -97,4 +97,3 @@ class BoundedMemo(Generic[K, V]):
 
     def __repr__(self) -> str:
         return f"BoundedMemo({len(self)} entries, weight {self.weight:,} of {self.max_weight:,})"
-

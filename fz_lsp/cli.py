@@ -39,7 +39,7 @@ def language_of_argv(argv: Sequence[str], environ=None) -> str:
         if arg == "--lang" and k + 1 < len(argv):
             return i18n.language_of(argv[k + 1]) or i18n.ENGLISH
         if arg.startswith("--lang="):
-            return i18n.language_of(arg[len("--lang="):]) or i18n.ENGLISH
+            return i18n.language_of(arg[len("--lang=") :]) or i18n.ENGLISH
     return i18n.environment_language(environ)
 
 
@@ -50,8 +50,10 @@ def build_parser(language: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--stdio", action="store_true", help=_("run the language server on stdin/stdout (default)"))
     p.add_argument("--tcp", metavar="HOST:PORT", help=_("run the language server on a TCP socket"))
     p.add_argument("--log-file", metavar="PATH", help=_("write server logs to a file"))
-    lang_help = _("language of messages: {languages} (default: from LANGUAGE, LC_ALL, LC_MESSAGES or LANG)",
-                  languages=", ".join(i18n.LANGUAGES))
+    lang_help = _(
+        "language of messages: {languages} (default: from LANGUAGE, LC_ALL, LC_MESSAGES or LANG)",
+        languages=", ".join(i18n.LANGUAGES),
+    )
     p.add_argument("--lang", metavar="LANG", help=lang_help)
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
@@ -66,19 +68,29 @@ def build_parser(language: str | None = None) -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--sequence-rules", action="store_true", help=_("also apply the opt-in sequence-view rules"))
     check.add_argument("--no-hints", action="store_true", help=_("do not print hint-level diagnostics"))
-    check.add_argument("--strict", action="store_true",
-                       help=_("FlowZap's validator rules are errors, not warnings (for AI and CI pipelines)"))
-    check.add_argument("--fix", action="store_true",
-                       help=_("apply every safe quick fix to the files first ('-': the fixed text goes to stdout, "
-                              "the report to stderr)"))
+    check.add_argument(
+        "--strict",
+        action="store_true",
+        help=_("FlowZap's validator rules are errors, not warnings (for AI and CI pipelines)"),
+    )
+    check.add_argument(
+        "--fix",
+        action="store_true",
+        help=_(
+            "apply every safe quick fix to the files first ('-': the fixed text goes to stdout, the report to stderr)"
+        ),
+    )
 
     render = command("render", _("render a diagram to SVG or a standalone HTML page"))
     render.add_argument("file", metavar="FILE", help=stdin_file)
     render.add_argument("-o", "--output", metavar="OUT", help=_("output file (.svg or .html); stdout when omitted"))
     render.add_argument("--view", choices=("workflow", "sequence", "architecture"), default="workflow")
     render.add_argument("--theme", choices=("light", "dark"), default="light")
-    render.add_argument("--allow-errors", action="store_true",
-                        help=_("exit 0 even when the document has errors (they are still printed to stderr)"))
+    render.add_argument(
+        "--allow-errors",
+        action="store_true",
+        help=_("exit 0 even when the document has errors (they are still printed to stderr)"),
+    )
 
     share = command("share", _("print the URL that opens a file in FlowZap's web playground (sends nothing)"))
     share.add_argument("file", metavar="FILE", help=stdin_file)
@@ -124,7 +136,12 @@ def diagnostic_line(entry: dict) -> str:
 
 
 def run_check(
-    files: Sequence[str], fmt: str, sequence_rules: bool, no_hints: bool, strict: bool = False, fix: bool = False,
+    files: Sequence[str],
+    fmt: str,
+    sequence_rules: bool,
+    no_hints: bool,
+    strict: bool = False,
+    fix: bool = False,
     language: str | None = None,
 ) -> int:
     """`fz-lsp check`; messages in `language` (English when None)."""
@@ -192,8 +209,10 @@ def run_server(args: argparse.Namespace, language: str | None = None) -> int:
     if args.tcp:
         host, _, port = args.tcp.rpartition(":")
         if not host or not port.isdigit():
-            raise UsageError("fz-lsp: " + i18n.translator(language)._(
-                "--tcp expects HOST:PORT, e.g. {example}", example="127.0.0.1:2087"))
+            raise UsageError(
+                "fz-lsp: "
+                + i18n.translator(language)._("--tcp expects HOST:PORT, e.g. {example}", example="127.0.0.1:2087")
+            )
     if args.log_file:
         logging.basicConfig(filename=args.log_file, level=logging.INFO)
     from fz_lsp import log_forwarding
@@ -215,8 +234,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         language = language_of_argv(sys.argv[1:] if argv is None else argv)
         args = build_parser(language).parse_args(argv)
         if args.command == "check":
-            return run_check(args.files, args.format, args.sequence_rules, args.no_hints, args.strict, args.fix,
-                             language)
+            return run_check(
+                args.files, args.format, args.sequence_rules, args.no_hints, args.strict, args.fix, language
+            )
         if args.command == "share":
             return run_share(args.file, language)
         if args.command == "render":

@@ -142,9 +142,7 @@ def _fix_prefix_to_lane(d: Diagnostic, ref: Ref, lane: Lane, tr: Translator) -> 
     return _replace(tr._("Change the lane prefix to `{lane}`", lane=lane.id), d, ref.prefix_span, lane.id)
 
 
-def _fixes(
-    doc: Document, d: Diagnostic, settings: Settings, renumbered: Callable[[], Action | None]
-) -> list[Action]:
+def _fixes(doc: Document, d: Diagnostic, settings: Settings, renumbered: Callable[[], Action | None]) -> list[Action]:
     tr = translator(settings.locale)
     _ = tr._
     model = doc.model
@@ -159,8 +157,15 @@ def _fixes(
         if ref is None or ref.node is None or not _reachable(model, ref.node.lane) or ref.prefix is not None:
             return []
         lane = ref.node.lane.id
-        return [Action(_("Add the lane prefix `{lane}.`", lane=lane), QUICKFIX,
-                       [TextEdit.insert(span.line, span.start, lane + ".")], d, True)]
+        return [
+            Action(
+                _("Add the lane prefix `{lane}.`", lane=lane),
+                QUICKFIX,
+                [TextEdit.insert(span.line, span.start, lane + ".")],
+                d,
+                True,
+            )
+        ]
 
     if code in ("wrong-lane", "undefined-lane"):
         ref = _ref_at(model, span)
@@ -194,8 +199,15 @@ def _fixes(
     if code == "unknown-shape":
         new = data.get("replacement")
         if new in SHAPES:
-            return [_replace(_("Change the shape to `{shape}`", shape=new), d, span, new,
-                             _close(line_text[span.start:span.end], new))]
+            return [
+                _replace(
+                    _("Change the shape to `{shape}`", shape=new),
+                    d,
+                    span,
+                    new,
+                    _close(line_text[span.start : span.end], new),
+                )
+            ]
         return []
 
     if code == "unknown-attribute":
@@ -203,8 +215,15 @@ def _fixes(
         st = model.statements[span.line]
         choices = NODE_ATTRIBUTES if isinstance(st, syntax.NodeDecl) else EDGE_ATTRIBUTES
         if new in choices:
-            return [_replace(_("Change the attribute to `{attribute}`", attribute=new), d, span, new,
-                             _close(line_text[span.start:span.end], new))]
+            return [
+                _replace(
+                    _("Change the attribute to `{attribute}`", attribute=new),
+                    d,
+                    span,
+                    new,
+                    _close(line_text[span.start : span.end], new),
+                )
+            ]
         return []
 
     if code in ("syntax-error", "not-flowzap"):
@@ -218,8 +237,15 @@ def _fixes(
         st = model.statements[span.line]
         if lane is None or lane.label is not None or not isinstance(st, syntax.LaneOpen) or st.label is not None:
             return []
-        return [Action(_("Add the display label `# {lane}`", lane=lane.id), QUICKFIX,
-                       [TextEdit.insert(span.line, st.brace.end, f" # {lane.id}")], d, True)]
+        return [
+            Action(
+                _("Add the display label `# {lane}`", lane=lane.id),
+                QUICKFIX,
+                [TextEdit.insert(span.line, st.brace.end, f" # {lane.id}")],
+                d,
+                True,
+            )
+        ]
 
     if code == "label-operator":
         new = data.get("replacement")
@@ -324,7 +350,10 @@ def _move_into_lane(doc: Document, d: Diagnostic, settings: Settings, tr: Transl
     lines = doc.lines
     insert = _insert_after(doc, anchor, indent + body)
     remove = delete_line(lines, line)
-    if remove.region.start <= insert.region.start < remove.region.end or insert.region.start == remove.region.end == insert.region.end:
+    if (
+        remove.region.start <= insert.region.start < remove.region.end
+        or insert.region.start == remove.region.end == insert.region.end
+    ):
         return []
     if edge is not None:
         title = tr._("Move the edge into lane `{lane}`", lane=home.id)
@@ -390,7 +419,10 @@ def _declare_node(doc: Document, d: Diagnostic, settings: Settings, tr: Translat
         edit = _insert_after(doc, anchor, indent + decl)
     else:
         inside = [
-            i for i in range(lane.header_line + 1, (lane.close_line if lane.close_line is not None else lane.last_line + 1))
+            i
+            for i in range(
+                lane.header_line + 1, (lane.close_line if lane.close_line is not None else lane.last_line + 1)
+            )
             if lines[i].strip(" \t")
         ]
         indent = _indentation(lines[inside[0]]) if inside else " " * settings.format_indent

@@ -111,7 +111,9 @@ _RE_TARGET_DONE = re.compile(rf"{_EDGE_HEAD}{_W}{_NAME}(?:{_W}\.{_W}{_NAME})?{_W
 _RE_EDGE_BRACKET = re.compile(rf"{_EDGE_HEAD}{_W}{_ENDPOINT}{_W}\[(?P<inner>[^\]]*)$")
 _RE_ATTRS_ONLY = re.compile(rf'^(?:{_W}{_NAME}{_W}[:=]{_W}"[^"]*")*{_W}$')
 _RE_SHAPE = re.compile(rf"^{_W}{_NAME}{_W}:{_W}$")
-_RE_ATTRIBUTES = re.compile(rf'^{_W}{_NAME}{_W}:{_W}(?P<shape>{_NAME})(?P<attrs>(?:{_W}{_NAME}{_W}[:=]{_W}"[^"]*")*)[ \t]+$')
+_RE_ATTRIBUTES = re.compile(
+    rf'^{_W}{_NAME}{_W}:{_W}(?P<shape>{_NAME})(?P<attrs>(?:{_W}{_NAME}{_W}[:=]{_W}"[^"]*")*)[ \t]+$'
+)
 _RE_ATTR_KEY = re.compile(rf'({_NAME}){_W}[:=]{_W}"')
 _RE_ID_NUMBER = re.compile(r"n([0-9]+)\Z")
 
@@ -326,9 +328,7 @@ class _Builder:
             return self.items
         m = _RE_ATTRIBUTES.match(masked)
         if m:
-            used = set(_RE_ATTR_KEY.findall(m.group("attrs"))) | set(
-                _RE_ATTR_KEY.findall(_mask_strings(self.after)[0])
-            )
+            used = set(_RE_ATTR_KEY.findall(m.group("attrs"))) | set(_RE_ATTR_KEY.findall(_mask_strings(self.after)[0]))
             keys = NODE_ATTRIBUTES
             if m.group("shape") == "taskbox":
                 keys = ("owner", "description", "system", "label")
@@ -425,8 +425,13 @@ class _Builder:
                 LANE,
                 other.id + dot,
                 detail=other.title,
-                documentation=self.tr._n("Lane **{title}** (`{lane}`), {n} node", "Lane **{title}** (`{lane}`), {n} nodes",
-                                         count, title=md(other.title), lane=other.id),
+                documentation=self.tr._n(
+                    "Lane **{title}** (`{lane}`), {n} node",
+                    "Lane **{title}** (`{lane}`), {n} nodes",
+                    count,
+                    title=md(other.title),
+                    lane=other.id,
+                ),
                 filter_text=other.id,
                 retrigger=True,
             )
@@ -472,9 +477,7 @@ class Completions:
     incomplete: bool  # nodes were left out: ask again when the typed word changes
 
 
-def completions(
-    doc: Document, line: int, col: int, snippets: bool = True, locale: str | None = None
-) -> Completions:
+def completions(doc: Document, line: int, col: int, snippets: bool = True, locale: str | None = None) -> Completions:
     """Completion items at (line, code-point column), at most MAX_NODE_ITEMS nodes; texts in
     the language of `locale` (English when None)."""
     if not (0 <= line < len(doc.lines)):

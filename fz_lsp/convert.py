@@ -63,8 +63,7 @@ class Converter:
             source="flowzap",
             message=d.message,
             related_information=[
-                types.DiagnosticRelatedInformation(location=self.location(r.span), message=r.message)
-                for r in d.related
+                types.DiagnosticRelatedInformation(location=self.location(r.span), message=r.message) for r in d.related
             ]
             or None,
             tags=[types.DiagnosticTag.Unnecessary] if d.unnecessary else None,

@@ -101,7 +101,9 @@ CODES: dict[str, CodeInfo] = {
     "outside-lane": _code(ERROR, "A node outside every lane (it has no lane to be drawn in)"),
     "label-operator": _code(WARNING, "`label=` on a node or `[label:…]` on an edge", validator=True),
     "unknown-attribute": _code(WARNING, "An attribute other than label, owner, description, system", validator=True),
-    "edge-outside-source-lane": _code(WARNING, "An edge written in a lane other than its source node's", validator=True),
+    "edge-outside-source-lane": _code(
+        WARNING, "An edge written in a lane other than its source node's", validator=True
+    ),
     "top-level-edge": _code(WARNING, "An edge or loop outside every lane (after the last `}`)", validator=True),
     "stray-display-label": _code(WARNING, "A `# label` line that is not right after a lane's `{`", validator=True),
     "missing-label": _code(WARNING, "A circle, rectangle or diamond without a label", validator=True),
@@ -189,7 +191,7 @@ class _Checker:
                     Span.of(i, st.token),
                     self._(
                         "`{word}` is Mermaid/PlantUML syntax, not FlowZap Code. "
-                        "FlowZap uses lanes (`Lane { # Label`), nodes (`n1: rectangle label:\"...\"`) "
+                        'FlowZap uses lanes (`Lane { # Label`), nodes (`n1: rectangle label:"..."`) '
                         "and edges (`n1.handle(right) -> n2.handle(left)`).",
                         word=st.token.text.split()[0],
                     ),
@@ -249,8 +251,9 @@ class _Checker:
             else:
                 seen[key] = a
             self.check_length(i, a)
-        misspelt_label = any(nearest(a.key.text, NODE_ATTRIBUTES) == "label" for a in st.attributes
-                             if a.key.text not in NODE_ATTRIBUTES)  # reported once, as unknown-attribute
+        misspelt_label = any(
+            nearest(a.key.text, NODE_ATTRIBUTES) == "label" for a in st.attributes if a.key.text not in NODE_ATTRIBUTES
+        )  # reported once, as unknown-attribute
         if shape in ("circle", "rectangle", "diamond") and "label" not in seen and not misspelt_label:
             self.add(
                 "missing-label",
@@ -261,7 +264,9 @@ class _Checker:
             self.add(
                 "missing-label",
                 Span.of(i, st.node),
-                self._('`{node}` (taskbox) has no text; add `label:"…"` or owner/description/system', node=st.node.text),
+                self._(
+                    '`{node}` (taskbox) has no text; add `label:"…"` or owner/description/system', node=st.node.text
+                ),
             )
 
     def unknown_word(self, code: str, i: LineAnchor, tok: syntax.Tok, choices: tuple[str, ...]) -> None:
@@ -272,13 +277,21 @@ class _Checker:
         _ = self._
         if code == "unknown-shape":
             if guess:
-                text = _("Unknown shape `{word}`. Did you mean `{guess}`? Shapes are {choices}.",
-                         word=word, guess=guess, choices=listed)
+                text = _(
+                    "Unknown shape `{word}`. Did you mean `{guess}`? Shapes are {choices}.",
+                    word=word,
+                    guess=guess,
+                    choices=listed,
+                )
             else:
                 text = _("Unknown shape `{word}`. Shapes are {choices}.", word=word, choices=listed)
         elif guess:
-            text = _("Unknown node attribute `{word}`. Did you mean `{guess}`? Nodes take {choices}.",
-                     word=word, guess=guess, choices=listed)
+            text = _(
+                "Unknown node attribute `{word}`. Did you mean `{guess}`? Nodes take {choices}.",
+                word=word,
+                guess=guess,
+                choices=listed,
+            )
         else:
             text = _("Unknown node attribute `{word}`. Nodes take {choices}.", word=word, choices=listed)
         self.add(code, Span.of(i, tok), text, data={"replacement": guess} if guess else None)
@@ -290,8 +303,9 @@ class _Checker:
             if a.key.text == "label":
                 text = self._("This label has {n} characters; FlowZap recommends at most {limit}", n=n, limit=limit)
             else:
-                text = self._("This description has {n} characters; FlowZap recommends at most {limit}",
-                              n=n, limit=limit)
+                text = self._(
+                    "This description has {n} characters; FlowZap recommends at most {limit}", n=n, limit=limit
+                )
             self.add("long-label", Span.of(i, a.value), text)
 
     def edge_syntax(self, i: LineAnchor, st: syntax.EdgeStmt) -> None:
@@ -344,8 +358,11 @@ class _Checker:
                 )
             if key == "label":
                 if seen:
-                    self.add("duplicate-attribute", Span.of(i, a.key),
-                             self._("The edge has two labels; FlowZap uses the first"))
+                    self.add(
+                        "duplicate-attribute",
+                        Span.of(i, a.key),
+                        self._("The edge has two labels; FlowZap uses the first"),
+                    )
                 seen = True
                 self.check_length(i, a)
 
@@ -358,7 +375,9 @@ class _Checker:
                 Span(i, ep.start, ep.end),
                 self._(
                     "`{node}` needs a handle: write `{node}.handle({direction})` (directions: {choices})",
-                    node=ep.node.text, direction=default, choices=self.choices(DIRECTIONS),
+                    node=ep.node.text,
+                    direction=default,
+                    choices=self.choices(DIRECTIONS),
                 ),
                 data={"insert": f".handle({default})", "at": ep.end},
             )
@@ -375,20 +394,29 @@ class _Checker:
             self.add(
                 "bad-handle",
                 Span(i, h.dot.start, h.end),
-                self._("Malformed handle: write `.handle(direction)` with one of {choices}",
-                       choices=self.choices(DIRECTIONS)),
-                data={"replacement": f".handle({h.direction.text if h.direction and h.direction.text in DIRECTIONS else default})"},
+                self._(
+                    "Malformed handle: write `.handle(direction)` with one of {choices}",
+                    choices=self.choices(DIRECTIONS),
+                ),
+                data={
+                    "replacement": f".handle({h.direction.text if h.direction and h.direction.text in DIRECTIONS else default})"
+                },
             )
             return
         word = h.direction.text
         if word not in DIRECTIONS:
             guess = nearest(word, DIRECTIONS)
             if guess:
-                text = self._("Unknown handle direction `{word}`: did you mean `{guess}`? Use {choices}.",
-                              word=word, guess=guess, choices=self.choices(DIRECTIONS))
+                text = self._(
+                    "Unknown handle direction `{word}`: did you mean `{guess}`? Use {choices}.",
+                    word=word,
+                    guess=guess,
+                    choices=self.choices(DIRECTIONS),
+                )
             else:
-                text = self._("Unknown handle direction `{word}`: Use {choices}.",
-                              word=word, choices=self.choices(DIRECTIONS))
+                text = self._(
+                    "Unknown handle direction `{word}`: Use {choices}.", word=word, choices=self.choices(DIRECTIONS)
+                )
             self.add("bad-handle", Span.of(i, h.direction), text, data={"replacement": guess} if guess else None)
 
     # -- lanes and structure --------------------------------------------------
@@ -427,16 +455,19 @@ class _Checker:
                 self.add(
                     "missing-display-label",
                     lane.id_span,
-                    self._("Lane `{lane}` has no display label; FlowZap shows its id. Write `{lane} { # {lane}`",
-                           lane=lane.id),
+                    self._(
+                        "Lane `{lane}` has no display label; FlowZap shows its id. Write `{lane} { # {lane}`",
+                        lane=lane.id,
+                    ),
                     data={"header_line": lane.header_line},
                 )
             if lane.label_own_line and lane.label_span is not None:
                 self.add(
                     "display-label-own-line",
                     lane.label_span,
-                    self._("Write the display label on the `{` line: `{lane} { # {label}`",
-                           lane=lane.id, label=lane.label),
+                    self._(
+                        "Write the display label on the `{` line: `{lane} { # {label}`", lane=lane.id, label=lane.label
+                    ),
                     data={"header_line": lane.header_line},
                 )
             prev = first_lane.get(lane.id)
@@ -461,7 +492,8 @@ class _Checker:
                 text = self._(
                     "This edge is outside every lane; FlowZap draws it, but its validator wants it inside "
                     "lane `{lane}`, the lane of `{node}`",
-                    lane=home.id, node=src.id,
+                    lane=home.id,
+                    node=src.id,
                 )
             else:
                 text = self._(
@@ -471,7 +503,11 @@ class _Checker:
             self.add("top-level-edge", span, text, data={"move_to": home.id} if home is not None else None)
             return
         loop = next((lp for lp in m.loops if lp.line == span.line and lp.lane is None), None)
-        home = next((r.node.lane for r in loop.members if r.node is not None and r.node.lane is not None), None) if loop else None
+        home = (
+            next((r.node.lane for r in loop.members if r.node is not None and r.node.lane is not None), None)
+            if loop
+            else None
+        )
         if home is not None:
             text = self._(
                 "This loop is outside every lane; FlowZap draws it, but its validator wants it inside a lane "
@@ -494,12 +530,15 @@ class _Checker:
                     text = self._(
                         "`{node}` is already declared on line {line} (lane {lane}); node ids are unique across "
                         "the whole document",
-                        node=node.id, line=first.line + 1, lane=first.lane.id,
+                        node=node.id,
+                        line=first.line + 1,
+                        lane=first.lane.id,
                     )
                 else:
                     text = self._(
                         "`{node}` is already declared on line {line}; node ids are unique across the whole document",
-                        node=node.id, line=first.line + 1,
+                        node=node.id,
+                        line=first.line + 1,
                     )
                 self.add(
                     "duplicate-node",
@@ -522,7 +561,10 @@ class _Checker:
             touched = {id(r.node) for r in m.refs if r.role == "touch" and r.node is not None}
             for node in m.nodes:
                 if (
-                    m.node_by_id.get(node.id) is node and not node.incoming and not node.outgoing and not node.loops
+                    m.node_by_id.get(node.id) is node
+                    and not node.incoming
+                    and not node.outgoing
+                    and not node.loops
                     and id(node) not in touched  # named by a line that does not parse: one mistake, one diagnostic
                     and node.lane is not None  # outside every lane: that error is enough
                 ):
@@ -544,7 +586,8 @@ class _Checker:
                     self._(
                         "Node ids skip {missing}: FlowZap expects n1..n{last} without gaps "
                         "(the source action “Renumber nodes” closes them)",
-                        missing=missing, last=present[-1],
+                        missing=missing,
+                        last=present[-1],
                     ),
                     data={"missing": [f"n{j}" for j in range(expected, min(k, expected + 50))]},
                 )
@@ -569,8 +612,11 @@ class _Checker:
                 continue  # a Mermaid edge: reported once as not-flowzap
             self.resolve(src)
             if (
-                src.prefix is not None and src.node is not None and src.prefix_lane is not None
-                and src.prefix_lane is src.node.lane and edge.lane is src.node.lane
+                src.prefix is not None
+                and src.node is not None
+                and src.prefix_lane is not None
+                and src.prefix_lane is src.node.lane
+                and edge.lane is src.node.lane
             ):
                 self.add(
                     "prefixed-source",
@@ -578,19 +624,27 @@ class _Checker:
                     self._(
                         "FlowZap draws `{lane}.{node}` as a source, but the docs write a source without "
                         "its lane: the edge belongs in the source's lane",
-                        lane=src.prefix, node=src.name,
+                        lane=src.prefix,
+                        node=src.name,
                     ),
                     data={"remove": [src.prefix_span.start, src.span.start]},
                     unnecessary=True,
                 )
-            if src.node is not None and src.node.lane is not None and edge.lane is not None and src.node.lane is not edge.lane:
+            if (
+                src.node is not None
+                and src.node.lane is not None
+                and edge.lane is not None
+                and src.node.lane is not edge.lane
+            ):
                 self.add(
                     "edge-outside-source-lane",
                     src.span,
                     self._(
                         "This edge starts at `{node}` of lane `{lane}` but is written in lane "
                         "`{written}`; FlowZap draws it, but its validator wants it in lane `{lane}`",
-                        node=src.name, lane=src.node.lane.id, written=edge.lane.id,
+                        node=src.name,
+                        lane=src.node.lane.id,
+                        written=edge.lane.id,
                     ),
                     related=self.related(src.node.span, self._("`{node}` is declared here", node=src.name)),
                     data={"move_to": src.node.lane.id},
@@ -623,8 +677,12 @@ class _Checker:
             guess = nearest(ref.prefix, tuple(m.lane_by_id)) if m.lane_by_id else None
             target_lane = ref.node.lane.id if ref.node and ref.node.lane else None
             if target_lane:
-                text = self._("There is no lane `{prefix}`. `{node}` is in lane `{lane}`.",
-                              prefix=ref.prefix, node=ref.name, lane=target_lane)
+                text = self._(
+                    "There is no lane `{prefix}`. `{node}` is in lane `{lane}`.",
+                    prefix=ref.prefix,
+                    node=ref.name,
+                    lane=target_lane,
+                )
             elif guess:
                 text = self._("There is no lane `{prefix}`. Did you mean `{guess}`?", prefix=ref.prefix, guess=guess)
             else:
@@ -636,14 +694,19 @@ class _Checker:
                 data={"replacement": target_lane or guess} if (target_lane or guess) else None,
             )
             if ref.node is None:
-                self.add("undefined-node", ref.span, self._("Node `{node}` is not declared anywhere", node=ref.name),
-                         data={"node": ref.name, "lane": None})
+                self.add(
+                    "undefined-node",
+                    ref.span,
+                    self._("Node `{node}` is not declared anywhere", node=ref.name),
+                    data={"node": ref.name, "lane": None},
+                )
             return
         if ref.node is None:
             lane = ref.prefix_lane.id if ref.prefix_lane else None
             if lane:
-                text = self._("Node `{node}` is not declared anywhere (expected in lane `{lane}`)",
-                              node=ref.name, lane=lane)
+                text = self._(
+                    "Node `{node}` is not declared anywhere (expected in lane `{lane}`)", node=ref.name, lane=lane
+                )
             else:
                 text = self._("Node `{node}` is not declared anywhere", node=ref.name)
             self.add(
@@ -660,24 +723,36 @@ class _Checker:
                 self.add(
                     "wrong-lane",
                     ref.prefix_span,
-                    self._("`{node}` is in lane `{lane}`, not `{prefix}`", node=ref.name, lane=node_lane.id,
-                           prefix=ref.prefix),
+                    self._(
+                        "`{node}` is in lane `{lane}`, not `{prefix}`",
+                        node=ref.name,
+                        lane=node_lane.id,
+                        prefix=ref.prefix,
+                    ),
                     related=self.related(ref.node.span, self._("`{node}` is declared here", node=ref.name)),
                     data={"replacement": node_lane.id},
                 )
-            elif node_lane is not None and node_lane is ref.context_lane and ref.role == "target" and source_lane is None:
+            elif (
+                node_lane is not None and node_lane is ref.context_lane and ref.role == "target" and source_lane is None
+            ):
                 self.add(
                     "redundant-lane-prefix",
                     Span(ref.line, ref.prefix_span.start, ref.span.start),
-                    self._("`{node}` is in this lane; the `{prefix}.` prefix is not needed",
-                           node=ref.name, prefix=ref.prefix),
+                    self._(
+                        "`{node}` is in this lane; the `{prefix}.` prefix is not needed",
+                        node=ref.name,
+                        prefix=ref.prefix,
+                    ),
                     data={"remove": [ref.prefix_span.start, ref.span.start]},
                     unnecessary=True,
                 )
             return
         if (
-            ref.role == "target" and node_lane is not None and ref.context_lane is not None
-            and node_lane is not ref.context_lane and node_lane is not source_lane
+            ref.role == "target"
+            and node_lane is not None
+            and ref.context_lane is not None
+            and node_lane is not ref.context_lane
+            and node_lane is not source_lane
         ):
             self.add(
                 "missing-lane-prefix",
@@ -709,8 +784,12 @@ class _Checker:
         crossing = [
             e
             for e in self.model.edges
-            if e.source.node and e.target.node and e.source.node.lane and e.target.node.lane
-            and e.source.node.lane is not e.target.node.lane and not e.foreign
+            if e.source.node
+            and e.target.node
+            and e.source.node.lane
+            and e.target.node.lane
+            and e.source.node.lane is not e.target.node.lane
+            and not e.foreign
         ]
         pairs = {(e.source.node.lane.id, e.target.node.lane.id) for e in crossing}
         for e in crossing:
@@ -719,8 +798,12 @@ class _Checker:
                 self.add(
                     "missing-reply",
                     e.arrow_span,
-                    self._("Request from `{source}` to `{target}` has no reply: add an edge from lane `{target}` "
-                           "back to `{source}`", source=a, target=b),
+                    self._(
+                        "Request from `{source}` to `{target}` has no reply: add an edge from lane `{target}` "
+                        "back to `{source}`",
+                        source=a,
+                        target=b,
+                    ),
                 )
         for prev, cur in pairwise(crossing):
             p = (prev.source.node.lane.id, prev.target.node.lane.id)
@@ -729,8 +812,12 @@ class _Checker:
                 self.add(
                     "ping-pong",
                     cur.arrow_span,
-                    self._("Two messages from `{source}` to `{target}` in a row; a request is followed by its reply "
-                           "in the sequence view", source=c[0], target=c[1]),
+                    self._(
+                        "Two messages from `{source}` to `{target}` in a row; a request is followed by its reply "
+                        "in the sequence view",
+                        source=c[0],
+                        target=c[1],
+                    ),
                     related=self.related(prev.arrow_span, self._("previous message")),
                 )
 
@@ -744,8 +831,11 @@ class _Checker:
             self.add(
                 "too-large",
                 Span(first_line, 0, len(line)),
-                self._("This diagram has {n} characters; FlowZap accepts at most {limit}",
-                       n=self.tr.number(total), limit=self.tr.number(FLOWZAP_CHAR_LIMIT)),
+                self._(
+                    "This diagram has {n} characters; FlowZap accepts at most {limit}",
+                    n=self.tr.number(total),
+                    limit=self.tr.number(FLOWZAP_CHAR_LIMIT),
+                ),
             )
 
 

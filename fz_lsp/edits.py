@@ -150,7 +150,5 @@ def apply_client_edits(
             raise ValueError(f"column {character} on line {line} splits a character")
         return cp
 
-    converted = [
-        TextEdit(Region(sl, col(sl, sc), el, col(el, ec)), new) for sl, sc, el, ec, new in edits
-    ]
+    converted = [TextEdit(Region(sl, col(sl, sc), el, col(el, ec)), new) for sl, sc, el, ec, new in edits]
     return apply_edits(text, converted)

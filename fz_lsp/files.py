@@ -39,8 +39,11 @@ def describe_error(error: BaseException, tr: Translator | None = None) -> str:
     `tr`'s language; English by default)."""
     tr = tr or translator()
     if isinstance(error, UnicodeDecodeError):
-        return tr._("not valid UTF-8 (byte {byte} at offset {offset})",
-                    byte=f"0x{error.object[error.start]:02x}", offset=error.start)
+        return tr._(
+            "not valid UTF-8 (byte {byte} at offset {offset})",
+            byte=f"0x{error.object[error.start]:02x}",
+            offset=error.start,
+        )
     if isinstance(error, BinaryFileError):
         return tr._("binary file (contains NUL bytes)")
     if isinstance(error, IsADirectoryError):

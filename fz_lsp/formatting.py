@@ -113,7 +113,9 @@ def signature(st: syntax.Statement) -> tuple:
             (
                 ep.lane.text if ep.lane else None,
                 ep.node.text,
-                None if ep.handle is None else (ep.handle.direction.text if ep.handle.direction else None, ep.handle.closed),
+                None
+                if ep.handle is None
+                else (ep.handle.direction.text if ep.handle.direction else None, ep.handle.closed),
             )
             for ep in st.endpoints
         )
@@ -192,4 +194,3 @@ def format_text(text: str, indent: int = 0) -> str:
     from fz_lsp.edits import apply_edits
 
     return apply_edits(text, format_edits(Document(text).model, indent))
-

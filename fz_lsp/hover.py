@@ -130,7 +130,8 @@ def _node_markdown(model: Model, sym: NodeSymbol, tr: Translator) -> str:
         return _(
             "{node} is **not declared** in this document.\n\n"
             'Declare it inside a lane, e.g. `{name}: rectangle label:"…"`.',
-            node=_code(sym.name), name=sym.name,
+            node=_code(sym.name),
+            name=sym.name,
         )
     if node.display_text != node.id:
         parts = [f"**{md(node.display_text)}**", ""]
@@ -157,8 +158,10 @@ def _node_markdown(model: Model, sym: NodeSymbol, tr: Translator) -> str:
             parts.append(f"- {key}: {md(value)}")
     count = model.declaration_count(node.id)
     if count > 1:
-        parts += ["", "⚠ " + _("{node} is declared {n} times; the first declaration is used.",
-                               node=_code(node.id), n=count)]
+        parts += [
+            "",
+            "⚠ " + _("{node} is declared {n} times; the first declaration is used.", node=_code(node.id), n=count),
+        ]
     if node.loops:
         parts.append("")
         for loop in node.loops:
@@ -188,8 +191,9 @@ def _lane_markdown(model: Model, name: str, lane: Lane | None, tr: Translator) -
     head = f"**{md(lane.title)}**\n\n"
     if count:
         ids = tr.join([_code(n.id) for n in lane.nodes[:20]]) + (" …" if count > 20 else "")
-        head += tr._n("Lane {lane} · {n} node: {ids}", "Lane {lane} · {n} nodes: {ids}", count,
-                      lane=_code(lane.id), ids=ids)
+        head += tr._n(
+            "Lane {lane} · {n} node: {ids}", "Lane {lane} · {n} nodes: {ids}", count, lane=_code(lane.id), ids=ids
+        )
     else:
         head += _("Lane {lane} · 0 nodes", lane=_code(lane.id))
     text = head
@@ -221,8 +225,12 @@ def _handle_markdown(model: Model, ref: Ref, edge: Edge | None, tr: Translator) 
         guess = nearest(direction, DIRECTIONS)
         choices = tr.or_list([_code(d) for d in DIRECTIONS])
         if guess:
-            return _("{direction} is not a handle direction. Did you mean {guess}? Use {choices}.",
-                     direction=_code(direction), guess=_code(guess), choices=choices)
+            return _(
+                "{direction} is not a handle direction. Did you mean {guess}? Use {choices}.",
+                direction=_code(direction),
+                guess=_code(guess),
+                choices=choices,
+            )
         return _("{direction} is not a handle direction. Use {choices}.", direction=_code(direction), choices=choices)
     if ref.role == "source":
         text = _("The edge leaves {node} at {side}.", node=who, side=_(SIDES[direction]))
@@ -248,6 +256,10 @@ def _shape_markdown(shape: str, tr: Translator) -> str:
     guess = nearest(shape, SHAPES)
     shapes = tr.join([_code(s) for s in SHAPES])
     if guess:
-        return _("{shape} is not a FlowZap shape. Did you mean {guess}? Shapes: {shapes}.",
-                 shape=_code(shape), guess=_code(guess), shapes=shapes)
+        return _(
+            "{shape} is not a FlowZap shape. Did you mean {guess}? Shapes: {shapes}.",
+            shape=_code(shape),
+            guess=_code(guess),
+            shapes=shapes,
+        )
     return _("{shape} is not a FlowZap shape. Shapes: {shapes}.", shape=_code(shape), shapes=shapes)

@@ -153,8 +153,7 @@ class Translator:
     def _(self, template: str, /, **args: Any) -> str:
         prepared = self._prepared.get(template)
         if prepared is None:
-            prepared = self._prepare(template, template,
-                                     self._catalog.gettext(template) if self._catalog else template)
+            prepared = self._prepare(template, template, self._catalog.gettext(template) if self._catalog else template)
         fmt, names, values = prepared  # _fill, inlined: this runs for every diagnostic
         if not names:
             return fmt

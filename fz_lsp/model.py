@@ -264,15 +264,22 @@ class LineFacts:
             for a in st.attributes:
                 attrs.setdefault(a.key.text, (a, Span.of(anchor, a.value)))
             node_id = st.node.text
-            self.node = Node(node_id, Span.of(anchor, st.node), None, st.shape.text, Span.of(anchor, st.shape), attrs, st)
+            self.node = Node(
+                node_id, Span.of(anchor, st.node), None, st.shape.text, Span.of(anchor, st.shape), attrs, st
+            )
             if CANONICAL_ID.match(node_id):
                 self.node.number = int(node_id[1:])
         elif kind is syntax.EdgeStmt:
             eps = st.endpoints
             edge = Edge(_ref(eps[0], "source", anchor), _ref(eps[1], "target", anchor), st)
             edge.chained = [_ref(extra, "target", anchor) for extra in eps[2:]]
-            edge.key = (edge.source.name, edge.source.direction, edge.target.name, edge.target.direction,
-                        tuple((r.name, r.direction) for r in edge.chained))
+            edge.key = (
+                edge.source.name,
+                edge.source.direction,
+                edge.target.name,
+                edge.target.direction,
+                tuple((r.name, r.direction) for r in edge.chained),
+            )
             edge.foreign = any(t.text != "->" for t in st.arrows)
             for a in st.attributes:
                 if a.key.text == "label" and edge.label is None:
@@ -323,10 +330,16 @@ def link_signature(st: Statement) -> tuple:
         if st.recovered is not None:
             return ("recovered", link_signature(st.recovered))
         if st.touches:
-            return ("touches", tuple(
-                ((ep.lane.text, ep.lane.start, ep.lane.end) if ep.lane else None, (ep.node.text, ep.node.start, ep.node.end))
-                for ep in st.touches
-            ))
+            return (
+                "touches",
+                tuple(
+                    (
+                        (ep.lane.text, ep.lane.start, ep.lane.end) if ep.lane else None,
+                        (ep.node.text, ep.node.start, ep.node.end),
+                    )
+                    for ep in st.touches
+                ),
+            )
         return ("inert",)
     if kind is syntax.Foreign:
         return ("inert",)
@@ -360,8 +373,20 @@ def link_signature(st: Statement) -> tuple:
 
 
 _LINK_FIELDS = frozenset(
-    {"lane", "incoming", "outgoing", "loops", "node", "prefix_lane", "context_lane", "index",
-     "source", "target", "chained", "members"}
+    {
+        "lane",
+        "incoming",
+        "outgoing",
+        "loops",
+        "node",
+        "prefix_lane",
+        "context_lane",
+        "index",
+        "source",
+        "target",
+        "chained",
+        "members",
+    }
 )
 
 

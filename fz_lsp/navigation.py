@@ -265,7 +265,11 @@ def selection_range(model: Model, line: int, col: int) -> list[Region]:
         chain.append(stmt)
     lane = model.lane_at(line)
     if lane is not None:
-        last = lane.close_line if lane.close_line is not None else _last_content_line(model, lane.header_line, lane.last_line)
+        last = (
+            lane.close_line
+            if lane.close_line is not None
+            else _last_content_line(model, lane.header_line, lane.last_line)
+        )
         chain.append(Region(lane.header_line, 0, last, len(lines[last])))
     last = len(lines) - 1
     chain.append(Region(0, 0, last, len(lines[last])))

@@ -66,15 +66,22 @@ def recover(line: str, broken: Broken) -> Broken:
         message, start, end = foreign
         # a Mermaid node still declares its id, a Mermaid link still touches its ends
         return replace(
-            broken, message=message, start=start, end=end, code="not-flowzap",
-            recovered=_mermaid_node(line), touches=_touches(line),
+            broken,
+            message=message,
+            start=start,
+            end=end,
+            code="not-flowzap",
+            recovered=_mermaid_node(line),
+            touches=_touches(line),
         )
     if len(line) > MAX_REPAIR_CHARS:  # not a slip to name: a pasted blob or a generated line
-        return replace(broken, recovered=_readable_node(line[:MAX_REPAIR_CHARS]), touches=_touches(line[:MAX_REPAIR_CHARS]))
+        return replace(
+            broken, recovered=_readable_node(line[:MAX_REPAIR_CHARS]), touches=_touches(line[:MAX_REPAIR_CHARS])
+        )
     candidates = list(_candidates(line, broken))
     # one repair, else two that touch different places (`[label:"x` needs `"` and `]`)
     attempts = [(c,) for c in candidates] + [
-        (a, b) for k, a in enumerate(candidates) for b in candidates[k + 1:] if _apart(a, b)
+        (a, b) for k, a in enumerate(candidates) for b in candidates[k + 1 :] if _apart(a, b)
     ]
     for attempt in attempts:
         edits = tuple(e for c in attempt for e in c.edits)
@@ -102,10 +109,16 @@ def _clean(st: Statement) -> bool:
     in it (an edge with complete handles and a FlowZap arrow, a node with a known shape).
     Otherwise the repair would hide a second mistake that its quick fix then reveals."""
     if type(st) is syntax.EdgeStmt:
-        return len(st.endpoints) == 2 and all(a.text == "->" for a in st.arrows) and all(
-            ep.handle is not None and ep.handle.closed and ep.handle.direction is not None
-            and ep.handle.direction.text in _DIRECTIONS
-            for ep in st.endpoints
+        return (
+            len(st.endpoints) == 2
+            and all(a.text == "->" for a in st.arrows)
+            and all(
+                ep.handle is not None
+                and ep.handle.closed
+                and ep.handle.direction is not None
+                and ep.handle.direction.text in _DIRECTIONS
+                for ep in st.endpoints
+            )
         )
     if type(st) is NodeDecl:
         return st.shape.text in _SHAPES
@@ -145,8 +158,14 @@ def _candidates(line: str, broken: Broken) -> Iterator[_Candidate]:
 def _like_shape(word: str) -> bool:
     """A shape or a slip of one (`rect`, `rectangel`, `Circle`)."""
     low = word.lower()
-    return any(s.startswith(low) or low.startswith(s) or difflib.SequenceMatcher(None, low, s).ratio() >= 0.7
-               for s in _SHAPES) if len(low) >= 3 else False
+    return (
+        any(
+            s.startswith(low) or low.startswith(s) or difflib.SequenceMatcher(None, low, s).ratio() >= 0.7
+            for s in _SHAPES
+        )
+        if len(low) >= 3
+        else False
+    )
 
 
 def _like_handle(word: str) -> bool:
@@ -157,7 +176,8 @@ def _like_handle(word: str) -> bool:
 def _handle_keyword(line: str, broken: Broken) -> Iterator[_Candidate]:
     """`.handel(`, `.hanlde(`, `.Handle(`: the keyword mistyped."""
     found = [
-        m for m in re.finditer(r"\.[ \t]*(" + NAME + r")[ \t]*\(", _mask(line))
+        m
+        for m in re.finditer(r"\.[ \t]*(" + NAME + r")[ \t]*\(", _mask(line))
         if m.group(1) != "handle" and _like_handle(m.group(1))
     ]
     if found:
@@ -180,7 +200,7 @@ def _quotes(line: str, broken: Broken) -> Iterator[_Candidate]:
     if curly:
         yield _Candidate(
             tuple(curly),
-            msg("FlowZap strings use straight double quotes `\"`, not `{quote}`", quote=line[curly[0][0]]),
+            msg('FlowZap strings use straight double quotes `"`, not `{quote}`', quote=line[curly[0][0]]),
             curly[0][0],
             curly[-1][1],
             msg("Use straight double quotes"),
@@ -205,8 +225,11 @@ def _arrow(line: str, broken: Broken) -> Iterator[_Candidate]:
     m = re.search(r"\u2192|\u27f6|=>", _mask(line))
     if m:
         yield _Candidate(
-            ((m.start(), m.end(), "->"),), msg("Write the arrow as `->`, not `{arrow}`", arrow=m.group()),
-            m.start(), m.end(), msg("Change `{arrow}` to `->`", arrow=m.group()),
+            ((m.start(), m.end(), "->"),),
+            msg("Write the arrow as `->`, not `{arrow}`", arrow=m.group()),
+            m.start(),
+            m.end(),
+            msg("Change `{arrow}` to `->`", arrow=m.group()),
         )
 
 
@@ -314,8 +337,9 @@ def _separators(line: str, broken: Broken) -> Iterator[_Candidate]:
     if body.endswith(";"):
         k = len(body) - 1
         start = len(body[:k].rstrip(" \t"))
-        yield _Candidate(((start, len(masked), ""),), msg("FlowZap lines do not end with `;`"), k, k + 1,
-                         msg("Remove the `;`"))
+        yield _Candidate(
+            ((start, len(masked), ""),), msg("FlowZap lines do not end with `;`"), k, k + 1, msg("Remove the `;`")
+        )
     commas = list(re.finditer(r'(?<=")[ \t]*,(?=[ \t]*' + NAME + r"[ \t]*[:=])", masked))
     if commas:
         k = masked.index(",", commas[0].start())
@@ -355,7 +379,10 @@ def _edge_label(line: str, broken: Broken) -> Iterator[_Candidate]:
     if m:
         end = len(line.rstrip(" \t"))
         yield _Candidate(
-            ((end, end, "]"),), msg("The edge label's `[` is never closed: add `]`"), m.start(1), m.end(1),
+            ((end, end, "]"),),
+            msg("The edge label's `[` is never closed: add `]`"),
+            m.start(1),
+            m.end(1),
             msg("Add the closing `]`"),
         )
 
@@ -413,36 +440,47 @@ _MERMAID_KEYWORDS = {
 }
 
 
-
 def _mermaid(written: str) -> tuple[Msg, int, int] | None:
     """(message, start, end) when the line is Mermaid or PlantUML text (strings aside)."""
     line = _mask(written)
     m = re.search(r"--?>?\|[^|\r\n]*\|", line) or re.search(r"--[ \t]+[^->\r\n]+[ \t]+-->", line)
     if m:
-        return msg(
-            "`{link}` is a Mermaid labelled link, not FlowZap Code. "
-            "FlowZap edges join handles: `n1.handle(right) -> n2.handle(left) [label=\"…\"]`",
-            link=m.group().strip(),
-        ), m.start(), m.end()
+        return (
+            msg(
+                "`{link}` is a Mermaid labelled link, not FlowZap Code. "
+                'FlowZap edges join handles: `n1.handle(right) -> n2.handle(left) [label="…"]`',
+                link=m.group().strip(),
+            ),
+            m.start(),
+            m.end(),
+        )
     m = re.search(r"-->>|->>|--[x)]|-[x)](?=[ \t]*" + NAME + ")", line)
     if m:
-        return msg(
-            "`{arrow}` is a Mermaid sequence arrow, not FlowZap Code. "
-            "FlowZap edges join handles: `n1.handle(right) -> n2.handle(left) [label=\"…\"]`",
-            arrow=m.group(),
-        ), m.start(), m.end()
+        return (
+            msg(
+                "`{arrow}` is a Mermaid sequence arrow, not FlowZap Code. "
+                'FlowZap edges join handles: `n1.handle(right) -> n2.handle(left) [label="…"]`',
+                arrow=m.group(),
+            ),
+            m.start(),
+            m.end(),
+        )
     m = re.search(r"(?<![.\w])(?!loop\b)(" + NAME + r")(\[\[?|\(\(?|\{\{?|>)[^\]\)\}\r\n]*(\]\]?|\)\)?|\}\}?)", line)
     if m and not re.match(r"[ \t]*" + NAME + r"[ \t]*\{", line):
         node = m.group(1)
         return (
-            msg(
-                "`{node}` is a Mermaid node, not FlowZap Code. FlowZap declares nodes as "
-                "`n1: rectangle label:\"…\"` inside a lane",
-                node=m.group(),
-            ),
-            m.start(),
-            m.end(),
-        ) if node != "handle" else None
+            (
+                msg(
+                    "`{node}` is a Mermaid node, not FlowZap Code. FlowZap declares nodes as "
+                    '`n1: rectangle label:"…"` inside a lane',
+                    node=m.group(),
+                ),
+                m.start(),
+                m.end(),
+            )
+            if node != "handle"
+            else None
+        )
     m = re.match(r"[ \t]*(" + NAME + r")\b", line)
     if m and m.group(1) in _MERMAID_KEYWORDS and not re.match(r"[ \t]*" + NAME + r"[ \t]*(:|\{|\.|#)", line):
         return msg(_MERMAID_KEYWORDS[m.group(1)], word=m.group(1)), m.start(1), m.end(1)
@@ -460,7 +498,7 @@ def _mermaid(written: str) -> tuple[Msg, int, int] | None:
         return (
             msg(
                 "`A {arrow} B: message` is a Mermaid/PlantUML sequence message, not FlowZap Code. "
-                "FlowZap edges join handles: `n1.handle(right) -> n2.handle(left) [label=\"…\"]`",
+                'FlowZap edges join handles: `n1.handle(right) -> n2.handle(left) [label="…"]`',
                 arrow=arrow.group(),
             ),
             arrow.start(),
@@ -479,7 +517,7 @@ def _readable_node(line: str) -> NodeDecl | None:
     m = re.match(r"[ \t]*(" + NAME + r")[ \t]*(:)?[ \t]*(" + NAME + r")?", line)
     if m is None or "->" in line or m.group(1) in ("loop", "handle"):
         return None
-    rest = line[m.end(1):].lstrip(" \t")
+    rest = line[m.end(1) :].lstrip(" \t")
     if rest.startswith((".", "{", "#", "(", "[")):
         return None
     if m.group(2) is None and (m.group(3) is None or not _like_shape(m.group(3))):
@@ -488,8 +526,14 @@ def _readable_node(line: str) -> NodeDecl | None:
     colon = Tok(":", m.start(2), m.end(2)) if m.group(2) else Tok(":", node.end, node.end)
     shape = Tok(m.group(3), m.start(3), m.end(3)) if m.group(3) else Tok("", colon.end, colon.end)
     attributes = tuple(
-        Attribute(Tok(a.group(1), a.start(1), a.end(1)), Tok(a.group(2), a.start(2), a.end(2)), Tok(a.group(3), a.start(3), a.end(3)))
-        for a in re.finditer(r"(?<![A-Za-z0-9_])(" + NAME + r")[ \t]*([:=])[ \t]*(\"(?:\\.|[^\"\\])*\")", line[shape.end:])
+        Attribute(
+            Tok(a.group(1), a.start(1), a.end(1)),
+            Tok(a.group(2), a.start(2), a.end(2)),
+            Tok(a.group(3), a.start(3), a.end(3)),
+        )
+        for a in re.finditer(
+            r"(?<![A-Za-z0-9_])(" + NAME + r")[ \t]*([:=])[ \t]*(\"(?:\\.|[^\"\\])*\")", line[shape.end :]
+        )
     )
     attributes = tuple(_shift_attribute(a, shape.end) for a in attributes)
     return NodeDecl(node, colon, shape, attributes)
@@ -505,7 +549,9 @@ def _mermaid_node(line: str) -> NodeDecl | None:
     label = m.group(3).strip().strip('"')
     value = Tok('"' + label.replace("\\", "\\\\").replace('"', '\\"') + '"', m.start(3), m.end(3))
     empty = Tok("", m.end(1), m.end(1))
-    return NodeDecl(node, Tok(":", m.end(1), m.end(1)), empty, (Attribute(Tok("label", m.start(3), m.start(3)), empty, value),))
+    return NodeDecl(
+        node, Tok(":", m.end(1), m.end(1)), empty, (Attribute(Tok("label", m.start(3), m.start(3)), empty, value),)
+    )
 
 
 def _shift_attribute(a: Attribute, by: int) -> Attribute:
@@ -523,7 +569,7 @@ def _touches(line: str) -> tuple[Endpoint, ...]:
     out: list[Endpoint] = []
     loop = re.match(r"[ \t]*loop\b(?:[ \t]*\[[^\]\r\n]*\]?)?", line)
     if loop is not None:
-        for m in re.finditer(r"(" + NAME + r")(?:\.(" + NAME + r"))?", line[loop.end():]):
+        for m in re.finditer(r"(" + NAME + r")(?:\.(" + NAME + r"))?", line[loop.end() :]):
             out.append(_endpoint_of(m, loop.end(), None))
         return tuple(out)
     if "->" not in line and ".handle" not in line:
@@ -536,7 +582,7 @@ def _touches(line: str) -> tuple[Endpoint, ...]:
         label = re.match(r"[ \t]*\|[^|]*\|", part)  # Mermaid's `-->|Yes| B`
         if label is not None:
             pos += label.end()
-            part = part[label.end():]
+            part = part[label.end() :]
         m = _ENDPOINT.match(part)
         if m is not None:
             out.append(_endpoint_of(m, pos, "handle"))

@@ -111,16 +111,20 @@ def check_name(model: Model, kind: str, old: str, new: str) -> None:
     """Raise RenameError when `new` cannot replace `old`."""
     if not ID_PATTERN.match(new):
         if kind == "node":
-            raise RenameError(msg(
-                "`{name}` is not a valid id: A node id starts with a letter or `_` and continues with "
+            raise RenameError(
+                msg(
+                    "`{name}` is not a valid id: A node id starts with a letter or `_` and continues with "
+                    "letters, digits or `_` (node ids are usually n1, n2, …)",
+                    name=new,
+                )
+            )
+        raise RenameError(
+            msg(
+                "`{name}` is not a valid id: A lane id starts with a letter or `_` and continues with "
                 "letters, digits or `_` (node ids are usually n1, n2, …)",
                 name=new,
-            ))
-        raise RenameError(msg(
-            "`{name}` is not a valid id: A lane id starts with a letter or `_` and continues with "
-            "letters, digits or `_` (node ids are usually n1, n2, …)",
-            name=new,
-        ))
+            )
+        )
     if new in RESERVED:
         raise RenameError(msg("`{name}` is a reserved word in FlowZap Code and cannot be used as an id", name=new))
     if new == old:
@@ -129,13 +133,21 @@ def check_name(model: Model, kind: str, old: str, new: str) -> None:
         existing = next((n for n in model.nodes if n.id == new), None)
         if existing is not None:
             if existing.lane:
-                raise RenameError(msg(
-                    "A node `{name}` already exists (line {line} in lane `{lane}`); node ids must be unique",
-                    name=new, line=existing.line + 1, lane=existing.lane.id,
-                ))
-            raise RenameError(msg(
-                "A node `{name}` already exists (line {line}); node ids must be unique", name=new, line=existing.line + 1
-            ))
+                raise RenameError(
+                    msg(
+                        "A node `{name}` already exists (line {line} in lane `{lane}`); node ids must be unique",
+                        name=new,
+                        line=existing.line + 1,
+                        lane=existing.lane.id,
+                    )
+                )
+            raise RenameError(
+                msg(
+                    "A node `{name}` already exists (line {line}); node ids must be unique",
+                    name=new,
+                    line=existing.line + 1,
+                )
+            )
     else:
         lane = next((other for other in model.lanes if other.id == new), None)
         if lane is not None:
@@ -173,8 +185,10 @@ def _check_lines(model: Model, spans: list[Span], new: str) -> None:
             text = text[: s.start] + new + text[s.end :]
         before, after = model.statements[line], syntax.parse_line(text)
         if type(before) is not type(after):
-            raise RenameError(msg(
-                "`{name}` cannot be used here: line {line} would no longer read as the same statement",
-                name=new, line=line + 1,
-            ))
-
+            raise RenameError(
+                msg(
+                    "`{name}` cannot be used here: line {line} would no longer read as the same statement",
+                    name=new,
+                    line=line + 1,
+                )
+            )

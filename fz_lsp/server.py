@@ -141,8 +141,9 @@ class FlowZapProtocol(LanguageServerProtocol):
         if isinstance(message, _Unreadable):
             log.warning("invalid params for %r: %s", message.method, message.reason)
             if message.is_request:
-                text = self._server.tr._("invalid params for {method}: {reason}", method=message.method,
-                                         reason=message.reason)
+                text = self._server.tr._(
+                    "invalid params for {method}: {reason}", method=message.method, reason=message.reason
+                )
                 error = JsonRpcInvalidParams(f"fz-lsp: {text}")
                 self._send_response(message.id, error=error.to_response_error())
             return
@@ -411,15 +412,31 @@ class FlowZapServer(LanguageServer):
             found = doc.diagnostics(self.settings)
         except Exception:  # a bug in a check: keep serving everything else, say so once
             log.exception("diagnostics failed for %s (version %s)", doc.uri, doc.version)
-            self.say_once(doc.uri, "failed", types.MessageType.Error, "fz-lsp: " + self.tr._(
-                "could not check {name} (an internal error; see the server log). Other features keep working.",
-                name=_name(doc.uri)))
+            self.say_once(
+                doc.uri,
+                "failed",
+                types.MessageType.Error,
+                "fz-lsp: "
+                + self.tr._(
+                    "could not check {name} (an internal error; see the server log). Other features keep working.",
+                    name=_name(doc.uri),
+                ),
+            )
             return
         if len(found) > MAX_PUBLISHED_DIAGNOSTICS:
             tr = self.tr
-            self.say_once(doc.uri, "many", types.MessageType.Warning, "fz-lsp: " + tr._(
-                "{name} has {n} problems; only {limit} are shown (errors first).",
-                name=_name(doc.uri), n=tr.number(len(found)), limit=tr.number(MAX_PUBLISHED_DIAGNOSTICS)))
+            self.say_once(
+                doc.uri,
+                "many",
+                types.MessageType.Warning,
+                "fz-lsp: "
+                + tr._(
+                    "{name} has {n} problems; only {limit} are shown (errors first).",
+                    name=_name(doc.uri),
+                    n=tr.number(len(found)),
+                    limit=tr.number(MAX_PUBLISHED_DIAGNOSTICS),
+                ),
+            )
             found = most_severe(found, MAX_PUBLISHED_DIAGNOSTICS)
         conv = self.converter(doc)
         diagnostics = [conv.diagnostic(d) for d in found]
@@ -454,9 +471,18 @@ class FlowZapServer(LanguageServer):
             # a large document is re-checked only after a pause in typing, never per keystroke
             delay = max(delay, LARGE_DOCUMENT_DELAY_MS / 1000)
             tr = self.tr
-            self.say_once(uri, "large", types.MessageType.Info, "fz-lsp: " + tr._(
-                "{name} is large ({n} characters); diagnostics update after a {delay} ms pause in typing.",
-                name=_name(uri), n=tr.number(len(doc.source)), delay=LARGE_DOCUMENT_DELAY_MS))
+            self.say_once(
+                uri,
+                "large",
+                types.MessageType.Info,
+                "fz-lsp: "
+                + tr._(
+                    "{name} is large ({n} characters); diagnostics update after a {delay} ms pause in typing.",
+                    name=_name(uri),
+                    n=tr.number(len(doc.source)),
+                    delay=LARGE_DOCUMENT_DELAY_MS,
+                ),
+            )
         if delay <= 0:
             self.publish(doc)
             return
@@ -540,7 +566,6 @@ def on_close(ls: FlowZapServer, params: types.DidCloseTextDocumentParams) -> Non
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
 
 
-
 # === language features: completion, hover, inlay hints, semantic tokens ===
 
 from fz_lsp import (
@@ -591,7 +616,9 @@ def _lsp_completion_item(
     row of the list, `detail` only on the selected one."""
     return types.CompletionItem(
         label=item.label,
-        label_details=types.CompletionItemLabelDetails(description=item.detail) if label_details and item.detail else None,
+        label_details=types.CompletionItemLabelDetails(description=item.detail)
+        if label_details and item.detail
+        else None,
         kind=_COMPLETION_KINDS[item.kind],
         detail=item.detail,
         documentation=_markup(item.documentation, doc_formats) if item.documentation else None,
@@ -614,8 +641,9 @@ def on_completion(ls: FlowZapServer, params: types.CompletionParams) -> types.Co
     conv = ls.converter(doc)
     line, col = conv.code_point(params.position)
     caps = _completion_caps(ls)
-    found = fz_completion.completions(doc, line, col, snippets=bool(caps and caps.snippet_support),
-                                      locale=ls.settings.locale)
+    found = fz_completion.completions(
+        doc, line, col, snippets=bool(caps and caps.snippet_support), locale=ls.settings.locale
+    )
     doc_formats = caps.documentation_format if caps else None
     label_details = bool(caps and caps.label_details_support)
     return types.CompletionList(
@@ -682,7 +710,6 @@ def on_semantic_tokens_range(ls: FlowZapServer, params: types.SemanticTokensRang
     return _encode_tokens(ls, doc, params.range.start.line, params.range.end.line)
 
 
-
 # === navigation, rename, formatting, code actions ===
 
 
@@ -746,7 +773,9 @@ def on_references(ls: FlowZapServer, params: types.ReferenceParams):
 def on_document_highlight(ls: FlowZapServer, params: types.DocumentHighlightParams):
     doc, conv, line, col = _at(ls, params.text_document.uri, params.position)
     found = fz_navigation.highlights(doc.model, line, col)
-    return [types.DocumentHighlight(range=conv.range(h.span), kind=types.DocumentHighlightKind(h.kind)) for h in found] or None
+    return [
+        types.DocumentHighlight(range=conv.range(h.span), kind=types.DocumentHighlightKind(h.kind)) for h in found
+    ] or None
 
 
 def _document_symbol(conv: Converter, sym: fz_navigation.DocumentSymbol) -> types.DocumentSymbol:
@@ -877,12 +906,18 @@ def _preview_options(ls: FlowZapServer, options: Any) -> tuple[Document, str, st
         options = {"uri": options}
     if not isinstance(options, dict) or not isinstance(options.get("uri"), str):
         raise JsonRpcInvalidParams(
-            "fz-lsp: " + ls.tr._('expected arguments {arguments}', arguments='[{"uri": "...", "view": "workflow"|"sequence"|"architecture"}]')
+            "fz-lsp: "
+            + ls.tr._(
+                "expected arguments {arguments}",
+                arguments='[{"uri": "...", "view": "workflow"|"sequence"|"architecture"}]',
+            )
         )
     view = options.get("view") or "workflow"
     if view not in PREVIEW_VIEWS:
-        raise JsonRpcInvalidParams("fz-lsp: " + ls.tr._("unknown view {view} (expected {choices})", view=repr(view),
-                                                        choices=ls.tr.or_list(PREVIEW_VIEWS)))
+        raise JsonRpcInvalidParams(
+            "fz-lsp: "
+            + ls.tr._("unknown view {view} (expected {choices})", view=repr(view), choices=ls.tr.or_list(PREVIEW_VIEWS))
+        )
     theme = options.get("theme") or ls.settings.preview_theme
     if theme not in ("light", "dark"):
         theme = "light"
@@ -904,8 +939,13 @@ async def open_browser_preview(ls: FlowZapServer, options: Any = None) -> dict:
     doc, view, _ = _preview_options(ls, options)
     url = ls.browser_preview().open(doc.uri, view)
     tr = ls.tr
-    await _open_externally(ls, url, "the preview", tr._("Open the FlowZap preview at {url}", url=url),
-                           tr._("FlowZap preview: {url}", url=url))
+    await _open_externally(
+        ls,
+        url,
+        "the preview",
+        tr._("Open the FlowZap preview at {url}", url=url),
+        tr._("FlowZap preview: {url}", url=url),
+    )
     return {"url": url}
 
 

@@ -233,7 +233,9 @@ def _loop_member(kids: list) -> Endpoint:
     if len(kids) == 1:
         return Endpoint(None, Tok(str(kids[0]), kids[0].column - 1, kids[0].end_column - 1), None)
     lane, node = kids[0], kids[-1]
-    return Endpoint(Tok(str(lane), lane.column - 1, lane.end_column - 1), Tok(str(node), node.column - 1, node.end_column - 1), None)
+    return Endpoint(
+        Tok(str(lane), lane.column - 1, lane.end_column - 1), Tok(str(node), node.column - 1, node.end_column - 1), None
+    )
 
 
 def _statement(tree: lark.Tree) -> Statement:
@@ -304,7 +306,7 @@ def _describe_expected(expected: set[str]) -> Listing | None:
     return Listing(tuple(names), None)
 
 
-UNTERMINATED = N_("Unterminated string: add the closing `\"`")
+UNTERMINATED = N_('Unterminated string: add the closing `"`')
 
 
 def _broken(line: str, err: UnexpectedInput) -> Broken:
@@ -336,7 +338,9 @@ def _broken(line: str, err: UnexpectedInput) -> Broken:
         return Broken(msg("Unexpected {token}", token=repr(str(tok))), start, tok.end_column - 1, first)
     return Broken(
         msg("Unexpected {token} (expected {expected})", token=repr(str(tok)), expected=expected),
-        start, tok.end_column - 1, first,
+        start,
+        tok.end_column - 1,
+        first,
     )
 
 
@@ -362,8 +366,9 @@ _SCAN = re.compile(
     re.X,
 )
 _WS, _STRING, _COMMENT, _LABEL, _NAME, _ARROW, _PUNCT = range(1, 8)  # the scanner's groups, in order
-_KEYWORDS = frozenset({"handle", "loop", "graph", "flowchart", "sequenceDiagram", "stateDiagram",
-                       "classDiagram", "participant", "actor"})
+_KEYWORDS = frozenset(
+    {"handle", "loop", "graph", "flowchart", "sequenceDiagram", "stateDiagram", "classDiagram", "participant", "actor"}
+)
 
 
 def _scan(line: str) -> tuple[tuple, list[Tok]] | None:
@@ -469,8 +474,23 @@ def _make_template(statement: Statement, toks: list[Tok]) -> tuple[Callable[[lis
     return eval(source, _BUILDER_GLOBALS), source  # our own source
 
 
-_BUILDER_NAMES = {c.__name__: c for c in (Tok, Attribute, Handle, Endpoint, LaneOpen, LaneClose, DisplayLabel,
-                                          NodeDecl, EdgeStmt, LoopStmt, Comment, Foreign)}
+_BUILDER_NAMES = {
+    c.__name__: c
+    for c in (
+        Tok,
+        Attribute,
+        Handle,
+        Endpoint,
+        LaneOpen,
+        LaneClose,
+        DisplayLabel,
+        NodeDecl,
+        EdgeStmt,
+        LoopStmt,
+        Comment,
+        Foreign,
+    )
+}
 _BUILDER_GLOBALS = {"__builtins__": {}, **_BUILDER_NAMES}
 
 
@@ -603,8 +623,11 @@ def memo_sizes() -> dict[str, tuple[int, int, int]]:
     """name -> (entries, weight, budget) of each memo of this module."""
     return {
         name: (len(memo), memo.weight, memo.max_weight)
-        for name, memo in (("document lines", _document_lines), ("edited lines", _edited_lines),
-                           ("templates", _templates))
+        for name, memo in (
+            ("document lines", _document_lines),
+            ("edited lines", _edited_lines),
+            ("templates", _templates),
+        )
     }
 
 
@@ -646,5 +669,5 @@ def save_templates() -> None:
         key = _cache_key()
         sources = [(shape, made[1]) for shape, made in _templates.items() if made is not None]
         # on failure (read-only home, ...) stop trying: the cache is only an optimisation
-        _saving = key is not None and shape_cache.save(key, dict(sources[-shape_cache.MAX_SAVED:]))
+        _saving = key is not None and shape_cache.save(key, dict(sources[-shape_cache.MAX_SAVED :]))
         _learned = 0

@@ -34,15 +34,34 @@ def pybabel(*args: str) -> None:
 
 def extract() -> None:
     pybabel(
-        "extract", "--no-default-keywords", *EXTRACT_OPTIONS, f"--add-comments={COMMENT_TAG}",
-        "--no-location", "--sort-output", "--project=fz-lsp", "--copyright-holder=fz-lsp contributors",
-        "--width=100", "-o", str(TEMPLATE.relative_to(ROOT)), "fz_lsp",
+        "extract",
+        "--no-default-keywords",
+        *EXTRACT_OPTIONS,
+        f"--add-comments={COMMENT_TAG}",
+        "--no-location",
+        "--sort-output",
+        "--project=fz-lsp",
+        "--copyright-holder=fz-lsp contributors",
+        "--width=100",
+        "-o",
+        str(TEMPLATE.relative_to(ROOT)),
+        "fz_lsp",
     )
 
 
 def update() -> None:
-    pybabel("update", "-i", str(TEMPLATE.relative_to(ROOT)), "-d", str(LOCALE_DIR.relative_to(ROOT)), "-D", DOMAIN,
-            "--no-location", "--width=100", "--ignore-obsolete")
+    pybabel(
+        "update",
+        "-i",
+        str(TEMPLATE.relative_to(ROOT)),
+        "-d",
+        str(LOCALE_DIR.relative_to(ROOT)),
+        "-D",
+        DOMAIN,
+        "--no-location",
+        "--width=100",
+        "--ignore-obsolete",
+    )
 
 
 def compile_catalogs() -> None:
@@ -50,10 +69,22 @@ def compile_catalogs() -> None:
 
 
 def init(locale: str) -> None:
-    pybabel("init", "-i", str(TEMPLATE.relative_to(ROOT)), "-d", str(LOCALE_DIR.relative_to(ROOT)), "-D", DOMAIN,
-            "-l", locale, "--width=100")
-    print(f"now translate {LOCALE_DIR.relative_to(ROOT)}/{locale}/LC_MESSAGES/{DOMAIN}.po and add the language "
-          "to CATALOGS and language_of in fz_lsp/i18n.py (README, \"Languages\")")
+    pybabel(
+        "init",
+        "-i",
+        str(TEMPLATE.relative_to(ROOT)),
+        "-d",
+        str(LOCALE_DIR.relative_to(ROOT)),
+        "-D",
+        DOMAIN,
+        "-l",
+        locale,
+        "--width=100",
+    )
+    print(
+        f"now translate {LOCALE_DIR.relative_to(ROOT)}/{locale}/LC_MESSAGES/{DOMAIN}.po and add the language "
+        'to CATALOGS and language_of in fz_lsp/i18n.py (README, "Languages")'
+    )
 
 
 def main(argv: list[str]) -> int:

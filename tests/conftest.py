@@ -40,6 +40,7 @@ def pytest_ignore_collect(collection_path, config):
         return True
     return None
 
+
 # the shape-template cache (fz_lsp/shape_cache.py) of this test session, in and out of
 # process: tests neither read what an earlier run left nor write to the user's cache
 os.environ["FZ_LSP_CACHE_DIR"] = tempfile.mkdtemp(prefix="fz-lsp-test-cache-")
@@ -89,7 +90,9 @@ def initialize_params(encodings=None, options=None) -> types.InitializeParams:
             general=general,
             workspace=types.WorkspaceClientCapabilities(configuration=False),
             text_document=types.TextDocumentClientCapabilities(
-                publish_diagnostics=types.PublishDiagnosticsClientCapabilities(related_information=True, version_support=True),
+                publish_diagnostics=types.PublishDiagnosticsClientCapabilities(
+                    related_information=True, version_support=True
+                ),
             ),
         ),
         initialization_options=options if options is not None else {"flowzap": {"diagnostics": {"delayMs": 0}}},

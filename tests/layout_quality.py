@@ -487,7 +487,10 @@ def _edges_against_nodes(d: Drawing, q: Quality) -> None:
                 inside = _length_in_shape(a, b, node)
                 if inside > 1.0:
                     own = node.key in ends
-                    q.note("through_nodes", f"edge {edge.index} crosses node at line {node.key}{' (its own)' if own else ''}")
+                    q.note(
+                        "through_nodes",
+                        f"edge {edge.index} crosses node at line {node.key}{' (its own)' if own else ''}",
+                    )
 
 
 def _labels(d: Drawing, q: Quality) -> None:
@@ -526,9 +529,7 @@ def _loops(d: Drawing, q: Quality) -> None:
         for node in d.nodes:
             r = _inflate(node.rect, -EPS)
             centre = ((r[0] + r[2]) / 2, (r[1] + r[3]) / 2)
-            crossed = any(
-                _clip(a, b, r) > 0 for ring in loop.rings for a, b in zip(ring, ring[1:] + ring[:1])
-            )
+            crossed = any(_clip(a, b, r) > 0 for ring in loop.rings for a, b in zip(ring, ring[1:] + ring[:1]))
             inside = _inside_rings(centre, loop.rings)
             if node.key in loop.members:
                 if crossed or not inside:
@@ -540,7 +541,39 @@ def _loops(d: Drawing, q: Quality) -> None:
 # ---------------------------------------------------------------------------
 # Generated documents
 
-WORDS = ["order", "payment", "retry", "refund", "notify", "check", "approve", "reject", "ship", "pack", "review", "update", "deploy", "build", "test", "merge", "queue", "archive", "escalate", "cancel", "confirm", "validate", "sync", "rollback", "report", "store", "fetch", "parse", "render", "audit", "timeout"]
+WORDS = [
+    "order",
+    "payment",
+    "retry",
+    "refund",
+    "notify",
+    "check",
+    "approve",
+    "reject",
+    "ship",
+    "pack",
+    "review",
+    "update",
+    "deploy",
+    "build",
+    "test",
+    "merge",
+    "queue",
+    "archive",
+    "escalate",
+    "cancel",
+    "confirm",
+    "validate",
+    "sync",
+    "rollback",
+    "report",
+    "store",
+    "fetch",
+    "parse",
+    "render",
+    "audit",
+    "timeout",
+]
 
 
 def _phrase(rng: random.Random, low: int, high: int) -> str:
@@ -564,10 +597,16 @@ def generated_document(seed: int, nodes: int, lanes: int) -> str:
     body: list[list[str]] = [[] for _ in range(lanes)]
     for lane, members in enumerate(ids):
         for k, n in enumerate(members):
-            shape = "circle" if k in (0, len(members) - 1) else rng.choice(["rectangle"] * 5 + ["diamond"] * 2 + ["taskbox"])
+            shape = (
+                "circle"
+                if k in (0, len(members) - 1)
+                else rng.choice(["rectangle"] * 5 + ["diamond"] * 2 + ["taskbox"])
+            )
             shapes[n] = shape
             if shape == "taskbox":
-                body[lane].append(f'n{n}: taskbox owner:"{_phrase(rng, 1, 2)}" description:"{_phrase(rng, 2, 5)}" system:"{rng.choice(WORDS)}"')
+                body[lane].append(
+                    f'n{n}: taskbox owner:"{_phrase(rng, 1, 2)}" description:"{_phrase(rng, 2, 5)}" system:"{rng.choice(WORDS)}"'
+                )
             else:
                 body[lane].append(f'n{n}: {shape} label:"{_phrase(rng, 1, 4)}"')
 

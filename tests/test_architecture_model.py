@@ -32,7 +32,9 @@ def test_gitops_components_and_dependencies():
         ("Sync", "GitOps Controller", 29, 5, 2),
         ("Cluster", "Kubernetes Cluster", 41, 5, 3),
     ]
-    assert [(d.source.lane_id, d.target.lane_id, d.labels, d.count, d.lines, d.backward) for d in arch.dependencies] == [
+    assert [
+        (d.source.lane_id, d.target.lane_id, d.labels, d.count, d.lines, d.backward) for d in arch.dependencies
+    ] == [
         ("Dev", "CI", ("Webhook",), 1, (13,), False),
         ("CI", "Dev", ("Failed",), 1, (22,), True),
         ("CI", "Sync", ("Config commit",), 1, (26,), False),
@@ -83,7 +85,11 @@ def test_cycles_are_broken_so_the_reply_goes_back():
     arch = architecture(Document(text).model)
     assert [(c.lane_id, c.rank) for c in arch.components] == [("Client", 0), ("Server", 1), ("Db", 2)]
     assert [(d.key, d.backward) for d in arch.dependencies] == [
-        (("Client", "Server"), False), (("Server", "Client"), True), (("Server", "Db"), False), (("Db", "Server"), True)]
+        (("Client", "Server"), False),
+        (("Server", "Client"), True),
+        (("Server", "Db"), False),
+        (("Db", "Server"), True),
+    ]
 
 
 def test_a_lane_nothing_depends_on_starts_the_order_even_when_declared_last():
@@ -96,7 +102,9 @@ def test_a_lane_nothing_depends_on_starts_the_order_even_when_declared_last():
     assert [(c.lane_id, c.rank) for c in arch.components] == [("Api", 1), ("Db", 2), ("User", 0)]
 
 
-@pytest.mark.parametrize("path", sorted(FIXTURES.rglob("*.fz")) + sorted(FIXTURES.rglob("*.partial")), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted(FIXTURES.rglob("*.fz")) + sorted(FIXTURES.rglob("*.partial")), ids=lambda p: p.name
+)
 def test_counts_match_the_cross_lane_edges_of_every_fixture(path):
     model = Document(read_exact(path)).model
     arch = architecture(model)
@@ -113,7 +121,10 @@ def test_counts_match_the_cross_lane_edges_of_every_fixture(path):
 def test_hover_on_a_lane_header_lists_its_dependencies():
     doc = Document(GITOPS)
     text = hover(doc, 15, 1).markdown  # `CI {`
-    assert "Depends on (Architecture view):\n- Developer \\(Dev\\): Failed\n- GitOps Controller \\(Sync\\): Config commit" in text
+    assert (
+        "Depends on (Architecture view):\n- Developer \\(Dev\\): Failed\n- GitOps Controller \\(Sync\\): Config commit"
+        in text
+    )
     assert "Used by (Architecture view):\n- Developer \\(Dev\\): Webhook" in text
     cluster = hover(doc, 41, 1).markdown
     assert "- GitOps Controller \\(Sync\\): Report drift, Healthy \\(×2\\)" in cluster
@@ -126,7 +137,7 @@ def test_hover_on_a_lane_header_lists_its_dependencies():
 
 @pytest.mark.parametrize(
     "text",
-    [GITOPS, "A { # 泳道 🚀\r\nn1: circle label:\"起点 😀\"\r\n}", "", "a\rb\r\n\n\u2028é\u0301", "x" * 1001],
+    [GITOPS, 'A { # 泳道 🚀\r\nn1: circle label:"起点 😀"\r\n}', "", "a\rb\r\n\n\u2028é\u0301", "x" * 1001],
     ids=["gitops", "cjk-crlf-emoji", "empty", "mixed-endings", "long"],
 )
 def test_share_url_decodes_back_to_exactly_the_text(text: str):
@@ -146,12 +157,24 @@ def test_cli_share_prints_the_url_of_the_file_as_written(tmp_path):
     path = tmp_path / "cjk.fz"
     data = 'A { # 泳道\r\nn1: circle label:"🚀"\r\n}'
     path.write_bytes(data.encode("utf-8"))
-    result = subprocess.run([sys.executable, "-m", "fz_lsp", "share", str(path)], capture_output=True, text=True,
-                            cwd=ROOT, env=SERVER_ENV, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "fz_lsp", "share", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=SERVER_ENV,
+        timeout=120,
+    )
     assert (result.returncode, result.stderr) == (0, "")
     assert decode_share_url(result.stdout.strip()) == data
-    missing = subprocess.run([sys.executable, "-m", "fz_lsp", "share", str(tmp_path / "nope.fz")], capture_output=True,
-                             text=True, cwd=ROOT, env=SERVER_ENV, timeout=120)
+    missing = subprocess.run(
+        [sys.executable, "-m", "fz_lsp", "share", str(tmp_path / "nope.fz")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=SERVER_ENV,
+        timeout=120,
+    )
     assert missing.returncode == 2 and missing.stderr.startswith("fz-lsp: cannot read")
 
 
@@ -166,10 +189,12 @@ async def test_e2e_share_url_of_the_unsaved_text(client, session: Session):
     )
     await session.wait_for(uri, 2)
     result = await client.workspace_execute_command_async(
-        types.ExecuteCommandParams(command="flowzap.shareUrl", arguments=[{"uri": uri}]))
+        types.ExecuteCommandParams(command="flowzap.shareUrl", arguments=[{"uri": uri}])
+    )
     assert decode_share_url(result["url"]) == GITOPS + "// unsaved 🚀\n"
     # the test client does not support showDocument: the URL is shown in a message
     opened = await client.workspace_execute_command_async(
-        types.ExecuteCommandParams(command="flowzap.openInFlowZap", arguments=[{"uri": uri}]))
+        types.ExecuteCommandParams(command="flowzap.openInFlowZap", arguments=[{"uri": uri}])
+    )
     assert (opened["url"], opened["opened"]) == (result["url"], False)
     assert any(m.message == f"Open this diagram in FlowZap: {result['url']}" for m in client.messages)

@@ -101,18 +101,22 @@ def test_targets_and_verdicts():
     assert text.startswith("**miss** (p50 1.33×, p95 0.75×")
     assert run.verdict("keystroke", 50000, m)[1].startswith("pass")
     assert run.verdict("preview", 10000, m) == ("—", "—")
-    assert run.verdict("hover", 1000, run.Measurement(error="error -32601: Method not found")) [1] == "n/a"
+    assert run.verdict("hover", 1000, run.Measurement(error="error -32601: Method not found"))[1] == "n/a"
 
 
 def test_plot_is_log_log_svg():
     import plot
 
-    svg = plot.line_chart({"a": [(1000, 1.0), (10000, 10.0), (50000, 60.0)], "baseline": [(1000, 0.5), (50000, 0.5)]}, "t")
+    svg = plot.line_chart(
+        {"a": [(1000, 1.0), (10000, 10.0), (50000, 60.0)], "baseline": [(1000, 0.5), (50000, 0.5)]}, "t"
+    )
     assert svg.count("<polyline") == 2 and "10k" in svg and "ms" in svg
     assert plot.line_chart({}, "empty").startswith("<svg")
 
 
-@pytest.mark.parametrize("existing", ["", "# Benchmark results\n\n## Rendering\n\nbody\n", "## Rendering\n\nbody\n\n## Later\n\nx\n"])
+@pytest.mark.parametrize(
+    "existing", ["", "# Benchmark results\n\n## Rendering\n\nbody\n", "## Rendering\n\nbody\n\n## Later\n\nx\n"]
+)
 def test_rendering_section_is_found(tmp_path: Path, existing: str):
     path = tmp_path / "R.md"
     path.write_text(existing, encoding="utf-8")

@@ -39,7 +39,10 @@ def test_broken_example_exits_one_and_lists_every_code():
     out = result.stdout.decode()
     missing = [code for code in CODES if f"[{code}]" not in out and code != "too-large"]
     assert missing == []
-    assert f"{EXAMPLES / 'broken.fz'}:13:11: error[bad-handle] Unknown handle direction `rigth`: did you mean `right`?" in out
+    assert (
+        f"{EXAMPLES / 'broken.fz'}:13:11: error[bad-handle] Unknown handle direction `rigth`: did you mean `right`?"
+        in out
+    )
 
 
 def test_json_format():
@@ -83,7 +86,7 @@ def test_render_reads_stdin():
         (lambda tmp: tmp / "missing.fz", "no such file"),
         (lambda tmp: tmp, "is a directory"),
         (lambda tmp: _write(tmp / "bin.fz", b"\x00\x01\x02"), "binary file"),
-        (lambda tmp: _write(tmp / "latin1.fz", b'A { # Caf\xe9\n}\n'), "not valid UTF-8"),
+        (lambda tmp: _write(tmp / "latin1.fz", b"A { # Caf\xe9\n}\n"), "not valid UTF-8"),
     ],
     ids=["missing", "directory", "binary", "invalid-utf8"],
 )
@@ -125,7 +128,9 @@ def test_wheel_works_outside_the_repo(tmp_path: Path):
     wheels = tmp_path / "wheels"
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(wheels), str(ROOT)],
-        check=True, capture_output=True, timeout=300,
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     (wheel,) = wheels.glob("fz_lsp-*.whl")
     import zipfile
@@ -146,12 +151,18 @@ def test_wheel_works_outside_the_repo(tmp_path: Path):
     clean_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     result = subprocess.run(
         [str(py), "-m", "fz_lsp", "check", str(FIXTURES / "library-hold.fz")],
-        capture_output=True, cwd=tmp_path, env=clean_env, timeout=60,
+        capture_output=True,
+        cwd=tmp_path,
+        env=clean_env,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr.decode()
     where = subprocess.run(
         [str(py), "-c", "import fz_lsp, fz_lsp.syntax as s; s.parser(); print(fz_lsp.__file__)"],
-        capture_output=True, cwd=tmp_path, env=clean_env, timeout=60,
+        capture_output=True,
+        cwd=tmp_path,
+        env=clean_env,
+        timeout=60,
     )
     assert str(site) in where.stdout.decode(), where
 

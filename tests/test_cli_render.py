@@ -12,13 +12,26 @@ from conftest import EXAMPLES, FIXTURES, ROOT, SERVER_ENV
 
 
 def render(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "fz_lsp", "render", *args], input=stdin, capture_output=True,
-                          text=True, cwd=ROOT, env=SERVER_ENV, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "fz_lsp", "render", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=SERVER_ENV,
+        timeout=120,
+    )
 
 
 def check(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "fz_lsp", "check", *args], capture_output=True, text=True,
-                          cwd=ROOT, env=SERVER_ENV, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "fz_lsp", "check", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=SERVER_ENV,
+        timeout=120,
+    )
 
 
 def test_a_clean_document_renders_with_exit_zero_and_nothing_on_stderr(tmp_path: Path):
@@ -55,14 +68,19 @@ def test_a_mermaid_file_is_refused_with_one_line(tmp_path: Path):
     path = FIXTURES / "mermaid-only.fz"
     result = render(str(path), "-o", str(out))
     assert result.returncode == 1
-    assert result.stderr == (f"fz-lsp: nothing to draw in {path}: no lanes "
-                             "(it looks like Mermaid or PlantUML, not FlowZap Code)\n")
+    assert result.stderr == (
+        f"fz-lsp: nothing to draw in {path}: no lanes (it looks like Mermaid or PlantUML, not FlowZap Code)\n"
+    )
     assert not out.exists()
 
 
 def test_an_empty_document_on_stdin_has_nothing_to_draw():
     result = render("-", stdin="\n\n")
-    assert (result.returncode, result.stdout, result.stderr) == (1, "", "fz-lsp: nothing to draw in <stdin>: no lanes\n")
+    assert (result.returncode, result.stdout, result.stderr) == (
+        1,
+        "",
+        "fz-lsp: nothing to draw in <stdin>: no lanes\n",
+    )
 
 
 def test_errors_of_a_document_on_stdin_name_stdin():

@@ -27,7 +27,9 @@ pytestmark = [
 ]
 
 LIBRARY = read_exact(FIXTURES / "library-hold.fz")
-TRIAGE = read_exact(FIXTURES / "truncated" / "er-triage-cut-mid-handle.fz.partial")  # lane Doctor unclosed, cut `n14.ha`
+TRIAGE = read_exact(
+    FIXTURES / "truncated" / "er-triage-cut-mid-handle.fz.partial"
+)  # lane Doctor unclosed, cut `n14.ha`
 
 BROKEN = (
     "A {\n"  # 0
@@ -93,12 +95,30 @@ def only_fix(text: str, code: str, line: int, **kw) -> code_actions.Action:
 @pytest.mark.parametrize(
     "code, line, title, preferred, expected",
     [
-        ("unknown-shape", 3, "Change the shape to `rectangle`", True, lambda t: replace_line(t, 3, "rect ", "rectangle ")),
-        ("unknown-attribute", 3, "Change the attribute to `label`", True, lambda t: replace_line(t, 3, "lable", "label")),
+        (
+            "unknown-shape",
+            3,
+            "Change the shape to `rectangle`",
+            True,
+            lambda t: replace_line(t, 3, "rect ", "rectangle "),
+        ),
+        (
+            "unknown-attribute",
+            3,
+            "Change the attribute to `label`",
+            True,
+            lambda t: replace_line(t, 3, "lable", "label"),
+        ),
         ("label-operator", 3, "Use a colon: `:`", True, lambda t: replace_line(t, 3, '="Step"', ':"Step"')),
         ("label-operator", 5, "Use `=`: `=`", True, lambda t: replace_line(t, 5, 'label:"x"', 'label="x"')),
         ("bad-handle", 4, "Change the direction to `right`", True, lambda t: replace_line(t, 4, "rigth", "right")),
-        ("bad-handle", 14, "Replace with `.handle(left)`", True, lambda t: replace_line(t, 14, "n2.handle", "n2.handle(left)")),
+        (
+            "bad-handle",
+            14,
+            "Replace with `.handle(left)`",
+            True,
+            lambda t: replace_line(t, 14, "n2.handle", "n2.handle(left)"),
+        ),
         ("missing-lane-prefix", 9, "Add the lane prefix `B.`", True, lambda t: replace_line(t, 9, "-> n6", "-> B.n6")),
         ("undefined-lane", 10, "Change the lane prefix to `B`", True, lambda t: replace_line(t, 10, "C.n6", "B.n6")),
         ("wrong-lane", 12, "Remove the `B.` prefix", True, lambda t: replace_line(t, 12, "B.n1", "n1")),
@@ -112,9 +132,27 @@ def only_fix(text: str, code: str, line: int, **kw) -> code_actions.Action:
             True,
             lambda t: delete_lines(replace_line(t, 0, "A {", "A { # Old label"), 1),
         ),
-        ("undefined-node", 5, "Declare `n3` in lane `A`", False, lambda t: insert_line(t, 4, '  n3: rectangle label:"n3"')),
-        ("undefined-node", 6, "Declare `n4` in lane `B`", False, lambda t: insert_line(t, 19, '  n4: rectangle label:"n4"')),
-        ("undefined-node", 13, "Declare `n9` in lane `A`", False, lambda t: insert_line(t, 4, '  n9: rectangle label:"n9"')),
+        (
+            "undefined-node",
+            5,
+            "Declare `n3` in lane `A`",
+            False,
+            lambda t: insert_line(t, 4, '  n3: rectangle label:"n3"'),
+        ),
+        (
+            "undefined-node",
+            6,
+            "Declare `n4` in lane `B`",
+            False,
+            lambda t: insert_line(t, 19, '  n4: rectangle label:"n4"'),
+        ),
+        (
+            "undefined-node",
+            13,
+            "Declare `n9` in lane `A`",
+            False,
+            lambda t: insert_line(t, 4, '  n9: rectangle label:"n9"'),
+        ),
     ],
 )
 def test_quick_fix(code, line, title, preferred, expected):
@@ -134,14 +172,14 @@ def test_missing_handle_offers_the_handle_and_undefined_node_separately():
 
 
 def test_wrong_lane_to_another_lane_changes_the_prefix():
-    text = "A { # A\nn1: circle label:\"a\"\nn1.handle(right) -> B.n3.handle(left)\n}\nB { # B\nn2: circle label:\"b\"\n}\nC { # C\nn3: circle label:\"c\"\n}\n"
+    text = 'A { # A\nn1: circle label:"a"\nn1.handle(right) -> B.n3.handle(left)\n}\nB { # B\nn2: circle label:"b"\n}\nC { # C\nn3: circle label:"c"\n}\n'
     action = only_fix(text, "wrong-lane", 2)
     assert action.title == "Change the lane prefix to `C`"
     assert apply_edits(text, action.edits) == text.replace("B.n3", "C.n3")
 
 
 def test_undefined_lane_for_an_undefined_node_guesses_without_preference():
-    text = "Alpha { # A\nn1: circle label:\"a\"\nn1.handle(right) -> Alpah.n7.handle(left)\n}\n"
+    text = 'Alpha { # A\nn1: circle label:"a"\nn1.handle(right) -> Alpah.n7.handle(left)\n}\n'
     doc = Document(text)
     span = next(d.span for d in doc.diagnostics() if d.code == "undefined-lane")
     (action,) = code_actions.code_actions(doc, Settings(), [("undefined-lane", span)], None)
@@ -157,27 +195,29 @@ def test_display_label_fix_when_the_label_line_is_last_and_unterminated():
     assert action.edits == [TextEdit(Region(0, 3, 1, 9), " # Label")]
     assert apply_edits(text, action.edits) == "A { # Label"
     # with blank and comment lines between, CRLF kept
-    text = "A {\r\n\r\n// c\r\n# Label\r\nn1: circle label:\"x\"\r\n}\r\n"
+    text = 'A {\r\n\r\n// c\r\n# Label\r\nn1: circle label:"x"\r\n}\r\n'
     action = only_fix(text, "display-label-own-line", 3)
-    assert apply_edits(text, action.edits) == "A { # Label\r\n\r\n// c\r\nn1: circle label:\"x\"\r\n}\r\n"
+    assert apply_edits(text, action.edits) == 'A { # Label\r\n\r\n// c\r\nn1: circle label:"x"\r\n}\r\n'
 
 
 def test_declare_node_in_lane_without_nodes_goes_before_the_brace_with_its_eol():
-    text = "A { # A\r\n  n1: circle label:\"a\"\r\n  n1.handle(bottom) -> B.n2.handle(top)\r\n}\r\nB { # B\r\n}\r\n"
+    text = 'A { # A\r\n  n1: circle label:"a"\r\n  n1.handle(bottom) -> B.n2.handle(top)\r\n}\r\nB { # B\r\n}\r\n'
     action = only_fix(text, "undefined-node", 2, format_indent=4)
     assert action.edits == [TextEdit(Region(5, 0, 5, 0), '    n2: rectangle label:"n2"\r\n')]
-    assert apply_edits(text, action.edits) == text.replace("B { # B\r\n}", 'B { # B\r\n    n2: rectangle label:"n2"\r\n}')
+    assert apply_edits(text, action.edits) == text.replace(
+        "B { # B\r\n}", 'B { # B\r\n    n2: rectangle label:"n2"\r\n}'
+    )
 
 
 def test_declare_node_in_unclosed_lane_without_final_newline():
-    text = "A { # A\n\tn1: circle label:\"a\"\n\tn1.handle(right) -> n2.handle(left)\n\tn3: circle label:\"c\""
+    text = 'A { # A\n\tn1: circle label:"a"\n\tn1.handle(right) -> n2.handle(left)\n\tn3: circle label:"c"'
     action = only_fix(text, "undefined-node", 2)
     assert action.edits == [TextEdit(Region(3, 21, 3, 21), '\n\tn2: rectangle label:"n2"')]
     assert apply_edits(text, action.edits) == text + '\n\tn2: rectangle label:"n2"'
 
 
 def test_duplicate_edge_on_the_last_line_without_newline():
-    text = "A { # A\nn1: circle label:\"a\"\nn2: circle label:\"b\"\nn1.handle(right) -> n2.handle(left)\nn1.handle(right) -> n2.handle(left)"
+    text = 'A { # A\nn1: circle label:"a"\nn2: circle label:"b"\nn1.handle(right) -> n2.handle(left)\nn1.handle(right) -> n2.handle(left)'
     action = only_fix(text, "duplicate-edge", 4)
     assert apply_edits(text, action.edits) == text.rsplit("\n", 1)[0]
 
@@ -236,9 +276,7 @@ GAPPY = (
     "}\n"
 )
 
-GAPPY_RENUMBERED = (
-    GAPPY.replace("n4", "n2").replace("n9", "n3").replace("n12", "n4")
-)
+GAPPY_RENUMBERED = GAPPY.replace("n4", "n2").replace("n9", "n3").replace("n12", "n4")
 
 
 def test_renumber_by_current_number_everywhere():
@@ -336,18 +374,35 @@ async def test_e2e_quick_fixes_for_every_published_diagnostic(client, session):
             assert wire(a.diagnostics) == wire([d])
             key = (d.code, d.range.start.line)
             fixed.setdefault(key, []).append((a.title, apply_client_edits(BROKEN, edits_of(a, uri))))
-    assert fixed["unknown-shape", 3] == [("Change the shape to `rectangle`", replace_line(BROKEN, 3, "rect ", "rectangle "))]
-    assert fixed["missing-lane-prefix", 9] == [("Add the lane prefix `B.`", replace_line(BROKEN, 9, "-> n6", "-> B.n6"))]
+    assert fixed["unknown-shape", 3] == [
+        ("Change the shape to `rectangle`", replace_line(BROKEN, 3, "rect ", "rectangle "))
+    ]
+    assert fixed["missing-lane-prefix", 9] == [
+        ("Add the lane prefix `B.`", replace_line(BROKEN, 9, "-> n6", "-> B.n6"))
+    ]
     assert fixed["duplicate-edge", 8] == [("Remove the duplicate edge", delete_lines(BROKEN, 8))]
     assert fixed["display-label-own-line", 1] == [
         ("Move the display label onto the `{` line", delete_lines(replace_line(BROKEN, 0, "A {", "A { # Old label"), 1))
     ]
-    assert fixed["undefined-node", 13] == [("Declare `n9` in lane `A`", insert_line(BROKEN, 4, '  n9: rectangle label:"n9"'))]
+    assert fixed["undefined-node", 13] == [
+        ("Declare `n9` in lane `A`", insert_line(BROKEN, 4, '  n9: rectangle label:"n9"'))
+    ]
     assert sorted({code for code, _ in fixed}) == sorted(
         {
-            "bad-handle", "display-label-own-line", "duplicate-edge", "id-gap", "label-operator",
-            "missing-handle", "missing-lane-prefix", "prefixed-source", "redundant-lane-prefix",
-            "undefined-lane", "undefined-node", "unknown-attribute", "unknown-shape", "wrong-lane",
+            "bad-handle",
+            "display-label-own-line",
+            "duplicate-edge",
+            "id-gap",
+            "label-operator",
+            "missing-handle",
+            "missing-lane-prefix",
+            "prefixed-source",
+            "redundant-lane-prefix",
+            "undefined-lane",
+            "undefined-node",
+            "unknown-attribute",
+            "unknown-shape",
+            "wrong-lane",
         }
     )
 
@@ -409,10 +464,13 @@ async def test_e2e_only_is_honoured(client, session):
     assert kinds(await request(client, uri, everything, published)) == ["quickfix", RENUMBER]
     assert kinds(await request(client, uri, everything, published, [types.CodeActionKind.QuickFix])) == ["quickfix"]
     assert kinds(await request(client, uri, everything, published, [types.CodeActionKind.Source])) == [
-        "source.fixAll.flowzap", RENUMBER]
+        "source.fixAll.flowzap",
+        RENUMBER,
+    ]
     assert kinds(await request(client, uri, everything, published, [RENUMBER])) == [RENUMBER]
     assert kinds(await request(client, uri, everything, published, [types.CodeActionKind.SourceFixAll])) == [
-        "source.fixAll.flowzap"]
+        "source.fixAll.flowzap"
+    ]
     assert kinds(await request(client, uri, everything, published, [types.CodeActionKind.Refactor])) == []
 
 
@@ -473,12 +531,33 @@ from fz_lsp import (  # noqa: E402
 )
 
 FRAGMENTS = [
-    "A {", "B { # Bee", "A { # dup", "}", "  # own label", "// note", "graph TD",
-    'n1: circle label:"a"', 'n2: rect lable="b"', 'n3: taskbox owner:"o"', "n9: diamond", 'start: circle label:"s"',
-    "n1.handle(right) -> n2.handle(left)", "n2.handle(rigth) -> B.n3.handle(top)", "A.n3.handle(top) -> A.n1.handle(left)",
-    "n1.handle(right) -> n2.handle(left)", "n3.handle -> C.n7.handle(left) [label:\"x\"]", "n1 -> n2 -> n3",
-    "n2.handle(bottom) -> n5", "loop [again] n1 n9", "loop n2", 'n4: circle label:"🎉 unterminated', "n1.h", "",
-    "n3.handle(top) --> n1.handle(left)", "\tn12: rectangle label:\"x\"", "n12.handle(left) -> A.n12.handle(right)",
+    "A {",
+    "B { # Bee",
+    "A { # dup",
+    "}",
+    "  # own label",
+    "// note",
+    "graph TD",
+    'n1: circle label:"a"',
+    'n2: rect lable="b"',
+    'n3: taskbox owner:"o"',
+    "n9: diamond",
+    'start: circle label:"s"',
+    "n1.handle(right) -> n2.handle(left)",
+    "n2.handle(rigth) -> B.n3.handle(top)",
+    "A.n3.handle(top) -> A.n1.handle(left)",
+    "n1.handle(right) -> n2.handle(left)",
+    'n3.handle -> C.n7.handle(left) [label:"x"]',
+    "n1 -> n2 -> n3",
+    "n2.handle(bottom) -> n5",
+    "loop [again] n1 n9",
+    "loop n2",
+    'n4: circle label:"🎉 unterminated',
+    "n1.h",
+    "",
+    "n3.handle(top) --> n1.handle(left)",
+    '\tn12: rectangle label:"x"',
+    "n12.handle(left) -> A.n12.handle(right)",
 ]
 
 
@@ -536,7 +615,12 @@ def test_fuzz_features_never_fail_and_edits_apply(text, data):
 
 async def test_e2e_every_feature_on_empty_broken_and_out_of_range_input(client, session):
     doc_ids = []
-    for text in ["", "\n\n", "}\n{\n  n1.handle(", read_exact(FIXTURES / "truncated" / "parcel-cut-mid-string.fz.partial")]:
+    for text in [
+        "",
+        "\n\n",
+        "}\n{\n  n1.handle(",
+        read_exact(FIXTURES / "truncated" / "parcel-cut-mid-string.fz.partial"),
+    ]:
         doc_ids.append((text, await session.open(text, "ca-any")))
     far = [types.Position(0, 0), types.Position(0, 500), types.Position(3, 2), types.Position(900, 900)]
     for text, uri in doc_ids:
@@ -544,9 +628,13 @@ async def test_e2e_every_feature_on_empty_broken_and_out_of_range_input(client, 
         for pos in far:
             await client.text_document_definition_async(types.DefinitionParams(text_document=tid, position=pos))
             await client.text_document_references_async(
-                types.ReferenceParams(text_document=tid, position=pos, context=types.ReferenceContext(include_declaration=True))
+                types.ReferenceParams(
+                    text_document=tid, position=pos, context=types.ReferenceContext(include_declaration=True)
+                )
             )
-            await client.text_document_document_highlight_async(types.DocumentHighlightParams(text_document=tid, position=pos))
+            await client.text_document_document_highlight_async(
+                types.DocumentHighlightParams(text_document=tid, position=pos)
+            )
             await client.text_document_prepare_rename_async(types.PrepareRenameParams(text_document=tid, position=pos))
         (sel,) = await client.text_document_selection_range_async(
             types.SelectionRangeParams(text_document=tid, positions=[types.Position(900, 900)])
@@ -558,15 +646,23 @@ async def test_e2e_every_feature_on_empty_broken_and_out_of_range_input(client, 
         await client.text_document_document_symbol_async(types.DocumentSymbolParams(text_document=tid))
         await client.text_document_folding_range_async(types.FoldingRangeParams(text_document=tid))
         edits = await client.text_document_formatting_async(
-            types.DocumentFormattingParams(text_document=tid, options=types.FormattingOptions(tab_size=2, insert_spaces=True))
+            types.DocumentFormattingParams(
+                text_document=tid, options=types.FormattingOptions(tab_size=2, insert_spaces=True)
+            )
         )
-        out = apply_client_edits(text, [
-            (e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character, e.new_text) for e in edits
-        ])
+        out = apply_client_edits(
+            text,
+            [
+                (e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character, e.new_text)
+                for e in edits
+            ],
+        )
         assert out == formatting.format_text(text, 0)
         await client.text_document_range_formatting_async(
             types.DocumentRangeFormattingParams(
-                text_document=tid, range=R(5, 0, 900, 3), options=types.FormattingOptions(tab_size=2, insert_spaces=True)
+                text_document=tid,
+                range=R(5, 0, 900, 3),
+                options=types.FormattingOptions(tab_size=2, insert_spaces=True),
             )
         )
         bogus = [

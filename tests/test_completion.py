@@ -60,7 +60,7 @@ def test_after_lane_prefix_lists_exactly_that_lanes_nodes_while_the_line_is_brok
 
 
 def test_lane_nodes_are_in_numeric_id_order():
-    text = "A { # A\nn10: circle label:\"ten\"\nn2: circle label:\"two\"\nn1: circle label:\"one\"\n}\nB { # B\nn3: circle label:\"x\"\nn3.handle(right) -> A.\n}"
+    text = 'A { # A\nn10: circle label:"ten"\nn2: circle label:"two"\nn1: circle label:"one"\n}\nB { # B\nn3: circle label:"x"\nn3.handle(right) -> A.\n}'
     assert labels(at_end(text, 7)) == ["n1", "n2", "n10"]
     assert sorted(["n10", "n9", "n1", "x", "n100"], key=node_sort_key) == ["n1", "n9", "n10", "n100", "x"]
 
@@ -181,7 +181,15 @@ def test_nothing_inside_strings_labels_and_comments():
 def test_line_start_inside_a_lane():
     text = with_line(LIBRARY, 8, "")
     items = at_end(text, 8)
-    assert labels(items) == ["n19:", "n1.handle(…) ->", "n2.handle(…) ->", "n3.handle(…) ->", "n4.handle(…) ->", "n5.handle(…) ->", "loop"]
+    assert labels(items) == [
+        "n19:",
+        "n1.handle(…) ->",
+        "n2.handle(…) ->",
+        "n3.handle(…) ->",
+        "n4.handle(…) ->",
+        "n5.handle(…) ->",
+        "loop",
+    ]
     assert items[0].insert_text == 'n19: ${1|rectangle,circle,diamond,taskbox|} label:"$2"'
     assert items[1].insert_text == "n1.handle(${1|right,bottom,left,top|}) -> "
     assert items[1].filter_text == "n1" and items[1].detail == "Wants a book"
@@ -233,7 +241,7 @@ def test_loop_members_not_yet_in_the_loop():
 
 def _big_lane(count: int, last_line: str) -> str:
     body = "".join(f'n{i}: rectangle label:"step {i}"\n' for i in range(1, count + 1))
-    return "Big { # Big lane\n" + body + last_line + "\n}\nOther { # Other\nm1: circle label:\"x\"\n}\n"
+    return "Big { # Big lane\n" + body + last_line + '\n}\nOther { # Other\nm1: circle label:"x"\n}\n'
 
 
 def test_a_huge_lane_offers_at_most_max_node_items_and_says_the_list_is_incomplete():
@@ -253,7 +261,9 @@ def test_a_huge_lane_is_filtered_by_the_typed_prefix():
     line = count + 1
     found = completions(doc, line, len(doc.lines[line]))
     # n29, n290..n299, n2900..n2999: 111 ids, all of them, so the answer is complete
-    assert [i.label for i in found.items if i.kind == "node"] == ["n29"] + [f"n{k}" for k in range(290, 300)] + [f"n{k}" for k in range(2900, 3000)]
+    assert [i.label for i in found.items if i.kind == "node"] == ["n29"] + [f"n{k}" for k in range(290, 300)] + [
+        f"n{k}" for k in range(2900, 3000)
+    ]
     assert not found.incomplete
 
 
@@ -306,14 +316,42 @@ def test_every_prefix_of_every_fixture_line_completes_without_error():
 
 
 FZ_PIECES = st.sampled_from(
-    ["n1", "n12", "CICD", ".", "handle", "(", ")", "->", " ", ":", "=", '"', "[", "]", "{", "}", "#", "loop", "label", "rectangle", "x", "😀", "\t"]
+    [
+        "n1",
+        "n12",
+        "CICD",
+        ".",
+        "handle",
+        "(",
+        ")",
+        "->",
+        " ",
+        ":",
+        "=",
+        '"',
+        "[",
+        "]",
+        "{",
+        "}",
+        "#",
+        "loop",
+        "label",
+        "rectangle",
+        "x",
+        "😀",
+        "\t",
+    ]
 )
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.lists(FZ_PIECES, max_size=12).map("".join), min_size=1, max_size=6), st.integers(0, 5), st.integers(0, 40))
+@given(
+    st.lists(st.lists(FZ_PIECES, max_size=12).map("".join), min_size=1, max_size=6),
+    st.integers(0, 5),
+    st.integers(0, 40),
+)
 def test_random_input_never_crashes(lines, line, col):
-    doc = Document("CICD { # c\nn5: circle label:\"a\"\n}\n" + "\n".join(lines))
+    doc = Document('CICD { # c\nn5: circle label:"a"\n}\n' + "\n".join(lines))
     line = min(line + 3, len(doc.lines) - 1)
     for item in complete(doc, line, col):
         assert 0 <= item.replace.start <= item.replace.end <= len(doc.lines[line])
@@ -356,7 +394,9 @@ async def plain_client(lsp_client: LanguageClient):
 
 async def request(client: LanguageClient, uri: str, line: int, character: int) -> types.CompletionList:
     result = await client.text_document_completion_async(
-        types.CompletionParams(text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line, character))
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line, character)
+        )
     )
     assert isinstance(result, types.CompletionList)
     return result

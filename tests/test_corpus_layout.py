@@ -41,6 +41,10 @@ def test_hand_overs_between_neighbouring_lanes_are_straight(path: Path) -> None:
         if s is None or t is None or e.backward or (e.source_side, e.target_side) != ("bottom", "top"):
             continue
         if s.lane in lanes and t.lane in lanes and lanes.index(t.lane) == lanes.index(s.lane) + 1:
-            below = [n for n in layout.nodes if n.column == at[id(s)].column and at[id(s)].box.bottom < n.box.y < at[id(t)].box.y]
+            below = [
+                n
+                for n in layout.nodes
+                if n.column == at[id(s)].column and at[id(s)].box.bottom < n.box.y < at[id(t)].box.y
+            ]
             if at[id(s)].column == at[id(t)].column and not below:
                 assert len(e.points) == 2, f"edge {e.edge.index} ({s.id} -> {t.id}) is not straight"

@@ -34,7 +34,12 @@ def test_sequence_geometry_on_real_files(path: Path) -> None:
 def test_gitops_template_layout_follows_the_flow() -> None:
     layout = layout_workflow(read_model(CORPUS_DIR / "gitops-deployment.fz"))
     at = {n.node.id: n for n in layout.nodes}
-    assert [b.title for b in layout.bands] == ["Developer", "CI/CD Pipeline", "GitOps Controller (ArgoCD/Flux)", "Kubernetes Cluster"]
+    assert [b.title for b in layout.bands] == [
+        "Developer",
+        "CI/CD Pipeline",
+        "GitOps Controller (ArgoCD/Flux)",
+        "Kubernetes Cluster",
+    ]
     developer = [at[f"n{i}"] for i in range(1, 5)]
     assert [n.column for n in developer] == [0, 1, 2, 3] and {n.row for n in developer} == {0}
     assert at["n5"].column == at["n4"].column  # bottom -> top hand-over keeps the column

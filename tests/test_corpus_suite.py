@@ -11,5 +11,7 @@ from conftest import CORPUS_DIR
 
 def test_external_corpus_suite() -> None:
     if CORPUS_DIR is None:
-        pytest.skip("the real-world FlowZap corpus (../shared/corpus or $FZ_CORPUS_DIR) is absent: the corpus suite is skipped")
+        pytest.skip(
+            "the real-world FlowZap corpus (../shared/corpus or $FZ_CORPUS_DIR) is absent: the corpus suite is skipped"
+        )
     assert sorted(CORPUS_DIR.glob("*.fz")), f"{CORPUS_DIR} holds no .fz files"

@@ -40,7 +40,13 @@ def test_case_severity_matches_table(case: Case):
 
 
 def test_bad_handle_names_nearest_direction():
-    (d,) = [d for d in diagnostics('A { # A\nn1: circle label:"a"\nn2: circle label:"b"\nn1.handle(rigth) -> n2.handle(botom)\n}\n') if d.code == "bad-handle"][:1]
+    (d,) = [
+        d
+        for d in diagnostics(
+            'A { # A\nn1: circle label:"a"\nn2: circle label:"b"\nn1.handle(rigth) -> n2.handle(botom)\n}\n'
+        )
+        if d.code == "bad-handle"
+    ][:1]
     assert "`right`" in d.message
     assert d.data == {"replacement": "right"}
     assert nearest("botom", ("left", "right", "top", "bottom")) == "bottom"
@@ -53,7 +59,9 @@ def test_unknown_shape_suggests_rectangle():
 
 
 def test_duplicate_node_points_at_first_declaration():
-    (d,) = [d for d in diagnostics('A { # A\nn1: circle label:"a"\nn1: circle label:"b"\n}\n') if d.code == "duplicate-node"]
+    (d,) = [
+        d for d in diagnostics('A { # A\nn1: circle label:"a"\nn1: circle label:"b"\n}\n') if d.code == "duplicate-node"
+    ]
     assert [(r.span.line, r.span.start, r.span.end) for r in d.related] == [(1, 0, 2)]
 
 
@@ -90,7 +98,9 @@ def test_mermaid_lines_get_one_pointed_message():
 def test_label_operator_messages_name_the_right_operator():
     node = next(d for d in diagnostics('A { # A\nn1: circle label="a"\n}\n') if d.code == "label-operator")
     assert 'label:"…"' in node.message
-    edge_text = 'A { # A\nn1: circle label:"a"\nn2: circle label:"b"\nn1.handle(right) -> n2.handle(left) [label:"x"]\n}\n'
+    edge_text = (
+        'A { # A\nn1: circle label:"a"\nn2: circle label:"b"\nn1.handle(right) -> n2.handle(left) [label:"x"]\n}\n'
+    )
     edge = next(d for d in diagnostics(edge_text) if d.code == "label-operator")
     assert '[label="…"]' in edge.message
 

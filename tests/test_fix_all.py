@@ -37,9 +37,17 @@ REWRITTEN = {
 }
 # slips whose fix is a guess, or that have no single obvious repair: no preferred quick fix
 NOT_FIXABLE = {
-    "Mermaid labelled link", "Mermaid sequence arrow", "Mermaid node", "Mermaid end", "Mermaid header",
-    "undefined target", "chained edge", "a second }", "a missing }",
-    "loop of one node", "node outside every lane",
+    "Mermaid labelled link",
+    "Mermaid sequence arrow",
+    "Mermaid node",
+    "Mermaid end",
+    "Mermaid header",
+    "undefined target",
+    "chained edge",
+    "a second }",
+    "a missing }",
+    "loop of one node",
+    "node outside every lane",
 }
 FIXABLE = [s for s in SLIPS if s.name not in NOT_FIXABLE]
 
@@ -114,8 +122,10 @@ def test_fix_all_makes_the_flowzap_forms_strict_clean():
 
 
 def test_fix_all_never_guesses():
-    text = text_of(VALID).replace('n5.handle(right) -> n6.handle(left) [label="No funds"]',
-                                  'n5.handle(right) -> n9.handle(left) [label="No funds"]')
+    text = text_of(VALID).replace(
+        'n5.handle(right) -> n6.handle(left) [label="No funds"]',
+        'n5.handle(right) -> n9.handle(left) [label="No funds"]',
+    )
     assert fixed_text(text) == text  # declaring n9 would be a guess
 
 
@@ -123,7 +133,9 @@ def test_edits_between_is_minimal_per_block_of_lines():
     doc = Document("a\nb\nc\nd")
     edits = edits_between(doc, "a\nB\nc\nd\ne")
     assert [(e.region.start, e.region.end, e.new_text) for e in edits] == [
-        ((1, 0), (2, 0), "B\n"), ((3, 0), (3, 1), "d\ne")]
+        ((1, 0), (2, 0), "B\n"),
+        ((3, 0), (3, 1), "d\ne"),
+    ]
     assert apply_edits(doc.text, edits) == "a\nB\nc\nd\ne"
 
 
@@ -197,8 +209,9 @@ async def test_e2e_fix_all_uses_utf16_columns(client, session: Session):
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "fz_lsp", *args], capture_output=True, text=True, cwd=ROOT,
-                          env=SERVER_ENV, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "fz_lsp", *args], capture_output=True, text=True, cwd=ROOT, env=SERVER_ENV, timeout=120
+    )
 
 
 def test_check_fix_writes_the_fixes_and_is_idempotent(tmp_path: Path):
@@ -226,6 +239,13 @@ def test_check_fix_reports_what_is_left(tmp_path: Path):
 
 
 def test_check_fix_on_stdin_prints_the_fixed_text():
-    result = subprocess.run([sys.executable, "-m", "fz_lsp", "check", "--fix", "-"], input=all_fixable_slips_at_once(),
-                            capture_output=True, text=True, cwd=ROOT, env=SERVER_ENV, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "fz_lsp", "check", "--fix", "-"],
+        input=all_fixable_slips_at_once(),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=SERVER_ENV,
+        timeout=120,
+    )
     assert (result.returncode, result.stdout, result.stderr) == (0, text_of(VALID), "")

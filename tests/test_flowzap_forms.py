@@ -126,15 +126,28 @@ def test_label_equals_still_gives_the_node_its_label():
 
 def test_cli_strict_exits_one_and_default_exits_zero():
     path = str(FORMS / "template-style.fz")
-    default = subprocess.run([sys.executable, "-m", "fz_lsp", "check", "--format", "json", path],
-                             capture_output=True, text=True, cwd=ROOT, env=SERVER_ENV, timeout=120)
+    default = subprocess.run(
+        [sys.executable, "-m", "fz_lsp", "check", "--format", "json", path],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=SERVER_ENV,
+        timeout=120,
+    )
     assert default.returncode == 0, default.stderr
-    strict = subprocess.run([sys.executable, "-m", "fz_lsp", "check", "--strict", "--format", "json", path],
-                            capture_output=True, text=True, cwd=ROOT, env=SERVER_ENV, timeout=120)
+    strict = subprocess.run(
+        [sys.executable, "-m", "fz_lsp", "check", "--strict", "--format", "json", path],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=SERVER_ENV,
+        timeout=120,
+    )
     assert strict.returncode == 1
     report = json.loads(strict.stdout)
     assert [(r["severity"], r["code"], r["line"]) for r in report] == [
-        (E if code in RAISED_IN_STRICT else severity, code, line) for severity, code, line in DEFAULT["template-style.fz"]
+        (E if code in RAISED_IN_STRICT else severity, code, line)
+        for severity, code, line in DEFAULT["template-style.fz"]
     ]
 
 
@@ -162,20 +175,27 @@ async def test_strict_setting_is_read_again_on_configuration_change(configured: 
     await eventually(lambda: _severities(session, uri) == [(2, "label-operator"), (2, "label-operator")], 30)
     configured.set_configuration({"diagnostics": {"delayMs": 0, "strict": True}}, section="flowzap")
     configured.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
-    await eventually(lambda: _severities(session, uri) == [(1, "label-operator"), (1, "label-operator")], 30,
-                     "strict diagnostics")
+    await eventually(
+        lambda: _severities(session, uri) == [(1, "label-operator"), (1, "label-operator")], 30, "strict diagnostics"
+    )
     configured.set_configuration({"diagnostics": {"delayMs": 0, "strict": False}}, section="flowzap")
     configured.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
-    await eventually(lambda: _severities(session, uri) == [(2, "label-operator"), (2, "label-operator")], 30,
-                     "default diagnostics again")
+    await eventually(
+        lambda: _severities(session, uri) == [(2, "label-operator"), (2, "label-operator")],
+        30,
+        "default diagnostics again",
+    )
 
 
 def test_completion_after_a_lane_prefix_in_a_loop_offers_that_lanes_nodes():
     from fz_lsp.completion import complete
 
     lines = read_exact(FORMS / "loop-prefixed-members.fz").split("\n")
-    for tail, expected in [("planner.n1 executor.", ["n2"]), ("planner.n1 critic.", ["n3", "n4"]),
-                           ("planner.n1 ", ["n2", "n3", "n4"])]:
+    for tail, expected in [
+        ("planner.n1 executor.", ["n2"]),
+        ("planner.n1 critic.", ["n3", "n4"]),
+        ("planner.n1 ", ["n2", "n3", "n4"]),
+    ]:
         lines[3] = "loop [Until the critic approves] " + tail
         items = complete(Document("\n".join(lines)), 3, len(lines[3]))
         assert [i.label for i in items] == expected, tail

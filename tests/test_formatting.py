@@ -127,8 +127,14 @@ def test_crlf_file_keeps_crlf():
 
 
 def test_canonical_files_need_no_edits():
-    for name in ("library-hold.fz", "kettle-single-lane-loop.fz", "newsroom-taskboxes.fz", "bubble-tea-cjk-emoji.fz",
-                 "recycling-no-final-newline.fz", "greenhouse-cr.fz"):
+    for name in (
+        "library-hold.fz",
+        "kettle-single-lane-loop.fz",
+        "newsroom-taskboxes.fz",
+        "bubble-tea-cjk-emoji.fz",
+        "recycling-no-final-newline.fz",
+        "greenhouse-cr.fz",
+    ):
         assert formatting.format_edits(Document(read_exact(FIXTURES / name)).model, 0) == [], name
 
 
@@ -205,12 +211,24 @@ def summary(text: str) -> dict:
     return {
         "lanes": [(lane.id, lane.label, lane.label_own_line, lane.header_line, lane.close_line) for lane in m.lanes],
         "nodes": [
-            (n.id, n.lane.id if n.lane else None, n.shape, [(a.key.text, a.op.text, a.text) for a in n.statement.attributes])
+            (
+                n.id,
+                n.lane.id if n.lane else None,
+                n.shape,
+                [(a.key.text, a.op.text, a.text) for a in n.statement.attributes],
+            )
             for n in m.nodes
         ],
         "edges": [
-            (e.lane.id if e.lane else None, ref(e.source), ref(e.target), [ref(c) for c in e.chained], e.label,
-             [(a.key.text, a.op.text, a.text) for a in e.statement.attributes], [a.text for a in e.statement.arrows])
+            (
+                e.lane.id if e.lane else None,
+                ref(e.source),
+                ref(e.target),
+                [ref(c) for c in e.chained],
+                e.label,
+                [(a.key.text, a.op.text, a.text) for a in e.statement.attributes],
+                [a.text for a in e.statement.arrows],
+            )
             for e in m.edges
         ],
         "loops": [(lp.lane.id if lp.lane else None, lp.condition, [r.name for r in lp.members]) for lp in m.loops],
@@ -280,7 +298,9 @@ def assert_format_keeps_meaning_and_is_idempotent(text: str, indent: int) -> Non
 
 
 @pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: p.name)
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data(), indent=st.sampled_from([0, 1, 2, 4]))
 def test_noisy_variants_format_to_the_same_meaning(path, data, indent):
     original = read_exact(path)
@@ -308,7 +328,10 @@ def test_arbitrary_text_formats_safely(text):
 
 
 def client_edits(edits) -> list[tuple]:
-    return [(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character, e.new_text) for e in edits]
+    return [
+        (e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character, e.new_text)
+        for e in edits
+    ]
 
 
 OPTIONS = types.FormattingOptions(tab_size=8, insert_spaces=False)
@@ -402,7 +425,9 @@ async def test_e2e_truncated_file(client, session):
 
 def test_huge_indent_setting_is_capped():
     text = 'A { # A\nn1: circle label:"x"\n}\n'
-    assert fmt(text, 100_000) == fmt(text, formatting.MAX_INDENT) == 'A { # A\n' + " " * 32 + 'n1: circle label:"x"\n}\n'
+    assert (
+        fmt(text, 100_000) == fmt(text, formatting.MAX_INDENT) == "A { # A\n" + " " * 32 + 'n1: circle label:"x"\n}\n'
+    )
 
 
 async def test_e2e_messy_library_formats_back_to_the_fixture(client, session):
@@ -414,7 +439,9 @@ async def test_e2e_messy_library_formats_back_to_the_fixture(client, session):
         elif line.startswith("n") and ": " in line and "->" not in line:
             line = ("\t" if i % 2 else "    ") + line.replace(": ", " :  ", 1).replace(' label:"', '\tlabel :"', 1)
         elif " -> " in line:
-            line = "  " + line.replace(" -> ", "->").replace(".handle(", " . handle ( ").replace(" [label=", "[ label= ")
+            line = "  " + line.replace(" -> ", "->").replace(".handle(", " . handle ( ").replace(
+                " [label=", "[ label= "
+            )
         elif line == "}":
             line = "  }\t"
         messy.append(line)

@@ -224,7 +224,9 @@ def check_semantic_tokens(result: Any, lines: list[str]) -> None:
         line += dl
         col = col + dc if dl == 0 else dc
         assert line < len(lines), f"semantic token on line {line} of {len(lines)}"
-        assert col + length <= index.columns(line)[0], f"semantic token {line}:{col}+{length} past the end of {lines[line][:300]!r}"
+        assert col + length <= index.columns(line)[0], (
+            f"semantic token {line}:{col}+{length} past the end of {lines[line][:300]!r}"
+        )
 
 
 def error_counts(text: str) -> collections.Counter:
@@ -273,12 +275,24 @@ def as_changes(text: str, edits: list[dict]) -> list[dict]:
 def diagnostic_key(d: dict) -> tuple:
     r = d["range"]
     related = tuple(
-        (x["location"]["range"]["start"]["line"], x["location"]["range"]["start"]["character"],
-         x["location"]["range"]["end"]["character"], x["message"])
+        (
+            x["location"]["range"]["start"]["line"],
+            x["location"]["range"]["start"]["character"],
+            x["location"]["range"]["end"]["character"],
+            x["message"],
+        )
         for x in d.get("relatedInformation") or ()
     )
-    return (r["start"]["line"], r["start"]["character"], r["end"]["line"], r["end"]["character"],
-            d.get("severity"), d.get("code"), d.get("message"), related)
+    return (
+        r["start"]["line"],
+        r["start"]["character"],
+        r["end"]["line"],
+        r["end"]["character"],
+        d.get("severity"),
+        d.get("code"),
+        d.get("message"),
+        related,
+    )
 
 
 def expected_diagnostics(text: str, uri: str, settings_: Settings | None = None) -> list[tuple]:
@@ -293,8 +307,18 @@ def expected_diagnostics(text: str, uri: str, settings_: Settings | None = None)
             (x.location.range.start.line, x.location.range.start.character, x.location.range.end.character, x.message)
             for x in lsp.related_information or ()
         )
-        out.append((lsp.range.start.line, lsp.range.start.character, lsp.range.end.line, lsp.range.end.character,
-                    int(lsp.severity), lsp.code, lsp.message, related))
+        out.append(
+            (
+                lsp.range.start.line,
+                lsp.range.start.character,
+                lsp.range.end.line,
+                lsp.range.end.character,
+                int(lsp.severity),
+                lsp.code,
+                lsp.message,
+                related,
+            )
+        )
     return out
 
 
@@ -307,22 +331,111 @@ FIXTURE_TEXTS = [read_exact(p) for p in fixture_files("*.fz") + fixture_files("t
 assert FIXTURE_TEXTS, "tests/fixtures holds no FlowZap files"
 
 TOKENS = [
-    "n1", "n2", "n3", "n10", "n99", "start", "Lane", "CICD", "User", ".", "handle", "(", ")", "left", "right", "top",
-    "bottom", "rigth", "->", " -> ", "-->", "[", "]", '[label="x"]', '[label:"x"]', "label", ":", "=", '"', '"text"',
-    'label:"A|B"', "owner", "description", "system", "circle", "rectangle", "diamond", "taskbox", "rect", "{", "}",
-    " { # Label", "#", "# label", "loop", "loop [retry] n1 n2", "//", "// comment", " ", "  ", "\t", "\n", "\r\n", "\r",
-    "\r\r\n\n", "\x00", "\x01", "\x1b", "\x7f", "\u0085", "\u2028", "\u2029", "\ufeff", "\u200b", "\u0301", "é", "注文",
-    "😀", "👩‍💻", "𝔘", "\U0010ffff", "\\", '\\"', "graph TD", "sequenceDiagram", "participant A",
-    "n1.handle(right) -> n2.handle(left)", "n2.handle(bottom) -> CICD.n3.handle(top)", 'n4: rectangle label:"Step"',
+    "n1",
+    "n2",
+    "n3",
+    "n10",
+    "n99",
+    "start",
+    "Lane",
+    "CICD",
+    "User",
+    ".",
+    "handle",
+    "(",
+    ")",
+    "left",
+    "right",
+    "top",
+    "bottom",
+    "rigth",
+    "->",
+    " -> ",
+    "-->",
+    "[",
+    "]",
+    '[label="x"]',
+    '[label:"x"]',
+    "label",
+    ":",
+    "=",
+    '"',
+    '"text"',
+    'label:"A|B"',
+    "owner",
+    "description",
+    "system",
+    "circle",
+    "rectangle",
+    "diamond",
+    "taskbox",
+    "rect",
+    "{",
+    "}",
+    " { # Label",
+    "#",
+    "# label",
+    "loop",
+    "loop [retry] n1 n2",
+    "//",
+    "// comment",
+    " ",
+    "  ",
+    "\t",
+    "\n",
+    "\r\n",
+    "\r",
+    "\r\r\n\n",
+    "\x00",
+    "\x01",
+    "\x1b",
+    "\x7f",
+    "\u0085",
+    "\u2028",
+    "\u2029",
+    "\ufeff",
+    "\u200b",
+    "\u0301",
+    "é",
+    "注文",
+    "😀",
+    "👩‍💻",
+    "𝔘",
+    "\U0010ffff",
+    "\\",
+    '\\"',
+    "graph TD",
+    "sequenceDiagram",
+    "participant A",
+    "n1.handle(right) -> n2.handle(left)",
+    "n2.handle(bottom) -> CICD.n3.handle(top)",
+    'n4: rectangle label:"Step"',
     # slips that recovery repairs or names (fz_lsp/recovery.py), and forms FlowZap draws
-    "handel", "hanlde", "Handle", "n1.handel(right) -> n2.handle(left)", "label:Start", 'n2 rectangle label:"x"',
-    "Ops # Ops", "Ops { Ops", "-->|Yes|", "->>", "A[Start]", "\u201c", "\u2192", ";", ",", "end", "%%", "'x'",
-    "loop [x] Lane.n1 CICD.n2", "CICD.n3.handle(right) -> n1.handle(left)", 'label="x"', "{#",
+    "handel",
+    "hanlde",
+    "Handle",
+    "n1.handel(right) -> n2.handle(left)",
+    "label:Start",
+    'n2 rectangle label:"x"',
+    "Ops # Ops",
+    "Ops { Ops",
+    "-->|Yes|",
+    "->>",
+    "A[Start]",
+    "\u201c",
+    "\u2192",
+    ";",
+    ",",
+    "end",
+    "%%",
+    "'x'",
+    "loop [x] Lane.n1 CICD.n2",
+    "CICD.n3.handle(right) -> n1.handle(left)",
+    'label="x"',
+    "{#",
 ]
 
-unicode_text = st.text(
-    alphabet=st.characters(codec=None, exclude_categories=["Cs"]), max_size=12
-)
+unicode_text = st.text(alphabet=st.characters(codec=None, exclude_categories=["Cs"]), max_size=12)
 surrogate = st.sampled_from(["\ud800", "\udbff", "\udc00", "\udfff"])
 flowzap_text = st.lists(st.sampled_from(TOKENS), max_size=8).map("".join)
 
@@ -362,11 +475,15 @@ initial_text = st.one_of(
 )
 
 new_names = st.one_of(
-    st.sampled_from(["n1", "n2", "n42", "n100", "Lane2", "CICD", "x", "_a", "", " ", "n1 n2", "1abc", "a.b", "注文", "😀", "n\x00"]),
+    st.sampled_from(
+        ["n1", "n2", "n42", "n100", "Lane2", "CICD", "x", "_a", "", " ", "n1 n2", "1abc", "a.b", "注文", "😀", "n\x00"]
+    ),
     st.text(max_size=6),
 )
 
-valid_names = st.one_of(st.integers(1, 30).map(lambda i: f"n{i}"), st.from_regex(r"[A-Za-z][A-Za-z0-9_]{0,6}", fullmatch=True))
+valid_names = st.one_of(
+    st.integers(1, 30).map(lambda i: f"n{i}"), st.from_regex(r"[A-Za-z][A-Za-z0-9_]{0,6}", fullmatch=True)
+)
 
 REQUESTS = DOCUMENT_REQUESTS  # every request that takes a document
 
@@ -388,7 +505,11 @@ def not_implemented(method: str, error: dict) -> bool:
     """A feature that is not wired yet (accepted while the server is being built)."""
     if error["code"] == METHOD_NOT_FOUND:
         return True
-    return method == "workspace/executeCommand" and error["code"] == INVALID_PARAMS and "is not defined" in error["message"]
+    return (
+        method == "workspace/executeCommand"
+        and error["code"] == INVALID_PARAMS
+        and "is not defined" in error["message"]
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -405,11 +526,23 @@ class Fuzzer:
 
     @classmethod
     def configure(cls, srv: LspProcess, settings_: Settings) -> None:
-        srv.notify("workspace/didChangeConfiguration", {"settings": {"flowzap": {
-            "diagnostics": {"delayMs": 0, "sequenceRules": settings_.sequence_rules, "maxLabelLength": settings_.max_label_length},
-            "format": {"indent": settings_.format_indent},
-        }}})
+        srv.notify(
+            "workspace/didChangeConfiguration",
+            {
+                "settings": {
+                    "flowzap": {
+                        "diagnostics": {
+                            "delayMs": 0,
+                            "sequenceRules": settings_.sequence_rules,
+                            "maxLabelLength": settings_.max_label_length,
+                        },
+                        "format": {"indent": settings_.format_indent},
+                    }
+                }
+            },
+        )
         cls.settings = settings_
+
     crashes: ClassVar[list[str]] = []
     counter = itertools.count(1)
     stats: ClassVar[collections.Counter] = collections.Counter()
@@ -485,7 +618,9 @@ class EditorSession(RuleBasedStateMachine):
     def position(self, data, valid: bool = True) -> tuple[int, int]:
         lines = split(self.text)
         if not valid and data.draw(st.integers(0, 3)) == 0:
-            return data.draw(st.sampled_from([(len(lines), 0), (len(lines) + 5, 3), (0, 10**6), (len(lines) - 1, 10**4)]))
+            return data.draw(
+                st.sampled_from([(len(lines), 0), (len(lines) + 5, 3), (0, 10**6), (len(lines) - 1, 10**4)])
+            )
         line = data.draw(st.integers(0, len(lines) - 1))
         bounds = boundaries(lines[line])
         if valid or data.draw(st.booleans()):
@@ -539,7 +674,9 @@ class EditorSession(RuleBasedStateMachine):
     def type_characters(self, data) -> None:
         """Typing: several single-character insertions, one didChange each."""
         line, character = self.position(data)
-        for ch in data.draw(st.lists(st.sampled_from([*'n1.(){}[]"->: #l\n\r', "😀", "\x00", "é"]), min_size=1, max_size=5)):
+        for ch in data.draw(
+            st.lists(st.sampled_from([*'n1.(){}[]"->: #l\n\r', "😀", "\x00", "é"]), min_size=1, max_size=5)
+        ):
             lines, starts = split(self.text), line_starts(self.text)
             line = min(line, len(lines) - 1)
             bounds = boundaries(lines[line])
@@ -565,7 +702,9 @@ class EditorSession(RuleBasedStateMachine):
     @guarded
     def close_and_reopen(self, text: str) -> None:
         self.srv.close(self.uri)
-        self.srv.wait(lambda: (self.srv.latest_diagnostics(self.uri) or {}).get("diagnostics") == [], 30, "cleared diagnostics")
+        self.srv.wait(
+            lambda: (self.srv.latest_diagnostics(self.uri) or {}).get("diagnostics") == [], 30, "cleared diagnostics"
+        )
         self.text, self.version = canonical(text), self.version + 1
         self.srv.open(self.uri, text, self.version)
         self.sync_check()
@@ -607,8 +746,11 @@ class EditorSession(RuleBasedStateMachine):
         chosen = data.draw(st.lists(st.sampled_from(self.published), min_size=1, max_size=3, unique_by=id))
         start = min((d["range"]["start"] for d in chosen), key=lambda p: (p["line"], p["character"]))
         end = max((d["range"]["end"] for d in chosen), key=lambda p: (p["line"], p["character"]))
-        params = {"textDocument": {"uri": self.uri}, "range": {"start": start, "end": end},
-                  "context": {"diagnostics": chosen, "triggerKind": 1}}
+        params = {
+            "textDocument": {"uri": self.uri},
+            "range": {"start": start, "end": end},
+            "context": {"diagnostics": chosen, "triggerKind": 1},
+        }
         result = self.ask("textDocument/codeAction", params)
         if result:
             self.apply_returned(data, "textDocument/codeAction", result)
@@ -618,14 +760,21 @@ class EditorSession(RuleBasedStateMachine):
     @guarded
     def change_settings(self, sequence_rules: bool, max_label_length: int, indent: int) -> None:
         """workspace/didChangeConfiguration: the open document is re-checked with the new settings."""
-        new = Settings(diagnostics_delay_ms=0, sequence_rules=sequence_rules, max_label_length=max_label_length, format_indent=indent)
+        new = Settings(
+            diagnostics_delay_ms=0,
+            sequence_rules=sequence_rules,
+            max_label_length=max_label_length,
+            format_indent=indent,
+        )
         count = len(self.srv.publications.get(self.uri, []))
         Fuzzer.configure(self.srv, new)
         self.srv.wait(lambda: len(self.srv.publications.get(self.uri, [])) > count, 30, "republished diagnostics")
         latest = self.srv.latest_diagnostics(self.uri)
         assert latest["version"] == self.version, latest
         got = [diagnostic_key(d) for d in latest["diagnostics"]]
-        assert got == expected_diagnostics(self.text, self.uri, new), f"diagnostics after a settings change differ; text={self.text!r}"
+        assert got == expected_diagnostics(self.text, self.uri, new), (
+            f"diagnostics after a settings change differ; text={self.text!r}"
+        )
         self.published = latest["diagnostics"]
         Fuzzer.stats["settings changes"] += 1
 
@@ -649,7 +798,9 @@ class EditorSession(RuleBasedStateMachine):
         if method == "textDocument/formatting":
             return {**doc, "options": {"tabSize": 4, "insertSpaces": True}}
         if method in ("textDocument/rangeFormatting", "textDocument/semanticTokens/range", "textDocument/inlayHint"):
-            extra = {"options": {"tabSize": 2, "insertSpaces": True}} if method == "textDocument/rangeFormatting" else {}
+            extra = (
+                {"options": {"tabSize": 2, "insertSpaces": True}} if method == "textDocument/rangeFormatting" else {}
+            )
             return {**doc, "range": self.ordered_range(data), **extra}
         if method == "textDocument/codeAction":
             diags = data.draw(st.lists(st.sampled_from(self.published), max_size=3)) if self.published else []
@@ -657,11 +808,16 @@ class EditorSession(RuleBasedStateMachine):
             context = {"diagnostics": diags, **({"only": only} if only else {})}
             return {**doc, "range": self.ordered_range(data), "context": context}
         if method == "workspace/executeCommand":
-            return {"command": "flowzap.preview", "arguments": [{
-                "uri": self.uri,
-                "view": data.draw(st.sampled_from(["workflow", "sequence", "architecture"])),
-                "theme": data.draw(st.sampled_from(["light", "dark"])),
-            }]}
+            return {
+                "command": "flowzap.preview",
+                "arguments": [
+                    {
+                        "uri": self.uri,
+                        "view": data.draw(st.sampled_from(["workflow", "sequence", "architecture"])),
+                        "theme": data.draw(st.sampled_from(["light", "dark"])),
+                    }
+                ],
+            }
         return at
 
     def ask(self, method: str, params: dict) -> Any:
@@ -674,11 +830,17 @@ class EditorSession(RuleBasedStateMachine):
         if "error" in message:
             error = message["error"]
             assert isinstance(error.get("code"), int) and isinstance(error.get("message"), str), message
-            assert error["code"] != INTERNAL_ERROR, f"{method} raised inside the server: {error}\nparams={params}\ntext={self.text!r}"
+            assert error["code"] != INTERNAL_ERROR, (
+                f"{method} raised inside the server: {error}\nparams={params}\ntext={self.text!r}"
+            )
             if not_implemented(method, error):
                 Fuzzer.stats[f"{method} (not implemented)"] += 1
                 return None
-            allowed = (REQUEST_FAILED, INVALID_PARAMS) if method in ("textDocument/rename", "textDocument/prepareRename") else ()
+            allowed = (
+                (REQUEST_FAILED, INVALID_PARAMS)
+                if method in ("textDocument/rename", "textDocument/prepareRename")
+                else ()
+            )
             assert error["code"] in allowed, f"{method} answered an error: {error}\nparams={params}\ntext={self.text!r}"
             return None
         result = message["result"]
@@ -723,7 +885,9 @@ class EditorSession(RuleBasedStateMachine):
             assert change.get("kind") is None, f"unexpected resource operation {change}"
             doc = change["textDocument"]
             assert doc["uri"] == self.uri, change
-            assert doc.get("version") in (None, self.version), f"edit for version {doc.get('version')}, document is at {self.version}"
+            assert doc.get("version") in (None, self.version), (
+                f"edit for version {doc.get('version')}, document is at {self.version}"
+            )
             edits.extend(change["edits"])
         for uri, changes in (edit.get("changes") or {}).items():
             assert uri == self.uri, edit
@@ -741,7 +905,12 @@ class EditorSession(RuleBasedStateMachine):
         Fuzzer.stats[f"applied {method}"] += 1
 
 
-EDIT_METHODS = ("textDocument/formatting", "textDocument/rangeFormatting", "textDocument/rename", "textDocument/codeAction")
+EDIT_METHODS = (
+    "textDocument/formatting",
+    "textDocument/rangeFormatting",
+    "textDocument/rename",
+    "textDocument/codeAction",
+)
 
 
 # ---------------------------------------------------------------------------
@@ -772,7 +941,9 @@ def test_random_edit_sessions_through_the_real_server(encoding: str, share: floa
     try:
         while done < total and (batch == 0 or time.monotonic() < deadline):
             n = min(BATCH, total - done)
-            test = get_state_machine_test(EditorSession, settings=settings(FUZZ_SETTINGS, max_examples=n, derandomize=False))
+            test = get_state_machine_test(
+                EditorSession, settings=settings(FUZZ_SETTINGS, max_examples=n, derandomize=False)
+            )
             seed(base_seed + batch)(test)()
             done += n
             batch += 1
@@ -803,10 +974,13 @@ def test_helpers_reject_bad_answers():
         with pytest.raises(AssertionError):
             check_ranges_inside({"position": bad}, text)
     with pytest.raises(AssertionError, match="overlapping"):
-        apply_text_edits(text, [
-            {"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 2}}, "newText": "x"},
-            {"range": {"start": {"line": 0, "character": 1}, "end": {"line": 0, "character": 2}}, "newText": "y"},
-        ])
+        apply_text_edits(
+            text,
+            [
+                {"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 2}}, "newText": "x"},
+                {"range": {"start": {"line": 0, "character": 1}, "end": {"line": 0, "character": 2}}, "newText": "y"},
+            ],
+        )
     edits = [
         {"range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 1}}, "newText": "C"},
         {"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "newText": "1"},

@@ -41,9 +41,9 @@ Lane: **Catalog/ILS \\(Koha\\)** (`Catalog`)
 - → `n7` Copy on shelf? (right → left) — "Look up copies\""""  # noqa: W291 - two spaces end a Markdown line
 
 CATALOG = (
-    '**Catalog/ILS \\(Koha\\)**\n\nLane `Catalog` · 3 nodes: `n6`, `n7`, `n8`'
-    '\n\nDepends on (Architecture view):\n- Stacks & Shelving \\(Stacks\\): Yes, Copy returned \\(×2\\)'
-    '\n\nUsed by (Architecture view):\n- Library Patron \\(Patron\\): Hold request\n- Stacks & Shelving \\(Stacks\\): Next copy'
+    "**Catalog/ILS \\(Koha\\)**\n\nLane `Catalog` · 3 nodes: `n6`, `n7`, `n8`"
+    "\n\nDepends on (Architecture view):\n- Stacks & Shelving \\(Stacks\\): Yes, Copy returned \\(×2\\)"
+    "\n\nUsed by (Architecture view):\n- Library Patron \\(Patron\\): Hold request\n- Stacks & Shelving \\(Stacks\\): Next copy"
 )
 
 
@@ -84,8 +84,7 @@ def test_hover_on_handle_directions():
     src = hover(doc, 8, 12)
     assert src.span == Span(8, 10, 16)
     assert src.markdown == (
-        "The edge leaves `n3` at the middle of its bottom side.\n\n"
-        '`n3` (bottom) → `Catalog.n6` (top) — "Hold request"'
+        'The edge leaves `n3` at the middle of its bottom side.\n\n`n3` (bottom) → `Catalog.n6` (top) — "Hold request"'
     )
     tgt = hover(doc, 8, 40)
     assert tgt.span == Span(8, 39, 42)
@@ -93,10 +92,13 @@ def test_hover_on_handle_directions():
 
 
 def test_hover_on_unknown_direction_suggests_the_nearest():
-    doc = Document("A { # A\nn1: circle label:\"a\"\nn2: circle label:\"b\"\nn1.handle(rigth) -> n2.handle(left)\n}")
+    doc = Document('A { # A\nn1: circle label:"a"\nn2: circle label:"b"\nn1.handle(rigth) -> n2.handle(left)\n}')
     found = hover(doc, 3, 12)
     assert found.span == Span(3, 10, 15)
-    assert found.markdown == "`rigth` is not a handle direction. Did you mean `right`? Use `left`, `right`, `top` or `bottom`."
+    assert (
+        found.markdown
+        == "`rigth` is not a handle direction. Did you mean `right`? Use `left`, `right`, `top` or `bottom`."
+    )
 
 
 def test_hover_on_undeclared_node_and_unknown_lane():
@@ -105,9 +107,9 @@ def test_hover_on_undeclared_node_and_unknown_lane():
     found = hover(template, 4, 21)
     assert found.span == Span(4, 20, 22)
     assert found.markdown == (
-        "`n3` is **not declared** in this document.\n\nDeclare it inside a lane, e.g. `n3: rectangle label:\"…\"`."
+        '`n3` is **not declared** in this document.\n\nDeclare it inside a lane, e.g. `n3: rectangle label:"…"`.'
     )
-    doc = Document("A { # A\nn1: circle label:\"a\"\nn1.handle(right) -> Nope.n2.handle(left)\n}")
+    doc = Document('A { # A\nn1: circle label:"a"\nn1.handle(right) -> Nope.n2.handle(left)\n}')
     assert hover(doc, 2, 21).markdown == "No lane named `Nope` is declared in this document."
 
 
@@ -116,7 +118,9 @@ def test_hover_on_loop_member_mentions_the_loop_and_other_lane_edges():
     # `loop [until the reviewers agree] n3 n5 n8 n11`: members in three lanes
     found = hover(doc, 8, 34)
     assert found.span == Span(8, 33, 35)
-    assert found.markdown == """**Revise the manuscript carefully**
+    assert (
+        found.markdown
+        == """**Revise the manuscript carefully**
 
 `n3` · `rectangle` — A process step  
 Lane: **Author** (`Author`)
@@ -129,16 +133,21 @@ In loop [until the reviewers agree] with `n3`, `n5`, `n8`, `n11`
 
 **Outgoing:**
 
-- → `Editor.n5` Screen the submission (bottom → left) — "Resubmission\""""  # noqa: W291 - Markdown line break
+- → `Editor.n5` Screen the submission (bottom → left) — "Resubmission\""""
+    )  # noqa: W291 - Markdown line break
     # a member declared in another lane, after the loop
-    assert hover(doc, 8, 43).markdown.startswith("**Weigh the reviews**\n\n`n11` · `rectangle` — A process step  \nLane: **Handling Editor** (`Editor`)")
+    assert hover(doc, 8, 43).markdown.startswith(
+        "**Weigh the reviews**\n\n`n11` · `rectangle` — A process step  \nLane: **Handling Editor** (`Editor`)"
+    )
 
 
 def test_hover_on_taskbox_lists_its_fields():
     """The three taskbox styles of the docs (tests/fixtures/newsroom-taskboxes.fz)."""
     doc = Document(read_exact(FIXTURES / "newsroom-taskboxes.fz"))
     # owner/description/system without a label: the title is made of the three
-    assert hover(doc, 1, 0).markdown == """**Priya / Draft the article / CMS**
+    assert (
+        hover(doc, 1, 0).markdown
+        == """**Priya / Draft the article / CMS**
 
 `n1` · `taskbox` — An assigned task with owner, description and system  
 Lane: **Newsroom** (`newsroom`)
@@ -151,7 +160,8 @@ Lane: **Newsroom** (`newsroom`)
 
 **Outgoing:**
 
-- → `n2` Fact check (right → left)"""  # noqa: W291 - Markdown line break
+- → `n2` Fact check (right → left)"""
+    )  # noqa: W291 - Markdown line break
     # a label plus the three: the label is the title, the fields are listed
     n2 = hover(doc, 2, 0).markdown
     assert n2.startswith("**Fact check**\n")
@@ -164,7 +174,9 @@ Lane: **Newsroom** (`newsroom`)
 
 
 def test_hover_escapes_markdown_and_flags_duplicates_and_laneless_nodes():
-    doc = Document('n1: circle label:"x"\nA { # A\nn2: rectangle label:"**bold** [x](y)"\nn2.handle(right) -> n1.handle(left)\nn2: circle\n}')
+    doc = Document(
+        'n1: circle label:"x"\nA { # A\nn2: rectangle label:"**bold** [x](y)"\nn2.handle(right) -> n1.handle(left)\nn2: circle\n}'
+    )
     n2 = hover(doc, 3, 0).markdown
     assert n2.startswith("**\\*\\*bold\\*\\* \\[x\\]\\(y\\)**\n")
     assert "⚠ `n2` is declared 2 times; the first declaration is used." in n2
@@ -179,7 +191,8 @@ def test_hover_on_shapes():
     assert (found.markdown, found.span) == ("`rectangle` — A process step", Span(12, 4, 13))
     found = hover(Document(TEMPLATE), 2, 8)  # `n2: stepShape label:"Describe this step"`
     assert (found.markdown, found.span) == (
-        "`stepShape` is not a FlowZap shape. Shapes: `circle`, `rectangle`, `diamond`, `taskbox`.", Span(2, 4, 13)
+        "`stepShape` is not a FlowZap shape. Shapes: `circle`, `rectangle`, `diamond`, `taskbox`.",
+        Span(2, 4, 13),
     )
 
 
@@ -257,7 +270,9 @@ async def request(client: LanguageClient, uri: str, line: int, character: int):
 async def test_e2e_hover_on_the_library(session: Session, client: LanguageClient):
     uri = await session.open(LIBRARY)
     result = await request(client, uri, 8, 30)
-    assert result == types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=N6), range=R(8, 29, 8, 31))
+    assert result == types.Hover(
+        contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=N6), range=R(8, 29, 8, 31)
+    )
     result = await request(client, uri, 8, 22)
     assert result.range == R(8, 21, 8, 28) and result.contents.value == CATALOG
     result = await request(client, uri, 8, 12)

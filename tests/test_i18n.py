@@ -99,8 +99,11 @@ def test_every_message_of_the_code_is_translated(language, code_messages):
     missing = sorted(str(k) for k in code_messages - set(messages))
     assert missing == [], f"{language}: no entry (run scripts/i18n.py all, then translate)"
     untranslated = sorted(
-        str(k) for k, m in messages.items()
-        if "fuzzy" in m.flags or any(not s for _, s in forms(m)) or (len(forms(m)) != catalog.num_plurals and isinstance(m.id, tuple))
+        str(k)
+        for k, m in messages.items()
+        if "fuzzy" in m.flags
+        or any(not s for _, s in forms(m))
+        or (len(forms(m)) != catalog.num_plurals and isinstance(m.id, tuple))
     )
     assert untranslated == [], f"{language}: untranslated or fuzzy messages"
     obsolete = sorted(str(k) for k in set(messages) - code_messages)
@@ -143,7 +146,8 @@ def test_translations_keep_placeholders_and_code(language):
     for m in entries(read_catalog(po_path(language))):
         for english, translated in forms(m):
             if i18n.placeholders(translated) != i18n.placeholders(english) and not (
-                isinstance(m.id, tuple) and i18n.placeholders(translated) <= i18n.placeholders(m.id[1]) | {"n"}
+                isinstance(m.id, tuple)
+                and i18n.placeholders(translated) <= i18n.placeholders(m.id[1]) | {"n"}
                 and i18n.placeholders(translated) >= i18n.placeholders(english) - {"n"}
             ):
                 bad.append(("placeholders", english, translated))
@@ -159,9 +163,33 @@ def test_translations_are_translations(language):
     for m in entries(read_catalog(po_path(language))):
         for english, translated in forms(m):
             words = re.findall(r"[A-Za-z]{3,}", prose(english))
-            words = [w for w in words if w not in ("FlowZap", "Code", "Mermaid", "PlantUML", "UTF", "NUL", "HOST", "PORT",
-                                                   "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG", "stdin", "stdout",
-                                                   "stderr", "svg", "html", "URL", "TCP", "taskbox")]
+            words = [
+                w
+                for w in words
+                if w
+                not in (
+                    "FlowZap",
+                    "Code",
+                    "Mermaid",
+                    "PlantUML",
+                    "UTF",
+                    "NUL",
+                    "HOST",
+                    "PORT",
+                    "LANGUAGE",
+                    "LC_ALL",
+                    "LC_MESSAGES",
+                    "LANG",
+                    "stdin",
+                    "stdout",
+                    "stderr",
+                    "svg",
+                    "html",
+                    "URL",
+                    "TCP",
+                    "taskbox",
+                )
+            ]
             if words and translated == english:
                 same.append(english)
             if language == "zh-CN" and words and not re.search(r"[\u4e00-\u9fff]", prose(translated)):
@@ -238,11 +266,33 @@ def test_chinese_punctuation():
 @pytest.mark.parametrize(
     "tag, language",
     [
-        ("zh-CN", "zh-CN"), ("zh_CN.UTF-8", "zh-CN"), ("zh-Hans", "zh-CN"), ("zh", "zh-CN"), ("zh-cn", "zh-CN"),
-        ("zh-Hans-HK", "zh-CN"), ("zh_SG", "zh-CN"), ("zh-TW", None), ("zh-Hant", None), ("zh_HK.UTF-8", None),
-        ("fr", "fr"), ("fr-FR", "fr"), ("fr_CA", "fr"), ("fr_BE.UTF-8@euro", "fr"), ("FR", "fr"),
-        ("en", "en"), ("en-US", "en"), ("en_GB.UTF-8", "en"), ("C", "en"), ("C.UTF-8", "en"), ("POSIX", "en"),
-        ("de", None), ("de-DE", None), ("", None), (None, None), ("auto", None), ("francais", None),
+        ("zh-CN", "zh-CN"),
+        ("zh_CN.UTF-8", "zh-CN"),
+        ("zh-Hans", "zh-CN"),
+        ("zh", "zh-CN"),
+        ("zh-cn", "zh-CN"),
+        ("zh-Hans-HK", "zh-CN"),
+        ("zh_SG", "zh-CN"),
+        ("zh-TW", None),
+        ("zh-Hant", None),
+        ("zh_HK.UTF-8", None),
+        ("fr", "fr"),
+        ("fr-FR", "fr"),
+        ("fr_CA", "fr"),
+        ("fr_BE.UTF-8@euro", "fr"),
+        ("FR", "fr"),
+        ("en", "en"),
+        ("en-US", "en"),
+        ("en_GB.UTF-8", "en"),
+        ("C", "en"),
+        ("C.UTF-8", "en"),
+        ("POSIX", "en"),
+        ("de", None),
+        ("de-DE", None),
+        ("", None),
+        (None, None),
+        ("auto", None),
+        ("francais", None),
     ],
 )
 def test_locale_tags(tag, language):
@@ -301,11 +351,13 @@ def _translator(messages: dict) -> i18n.Translator:
 
 
 def test_a_partial_or_broken_catalog_falls_back_per_message_to_english():
-    tr = _translator({
-        "Node `{node}` is not declared anywhere": "Le nœud `{node}` n’est déclaré nulle part",
-        "`{node}` is declared here": "`{noeud}` est déclaré ici",  # a placeholder renamed: unusable
-        "first occurrence": "",  # untranslated
-    })
+    tr = _translator(
+        {
+            "Node `{node}` is not declared anywhere": "Le nœud `{node}` n’est déclaré nulle part",
+            "`{node}` is declared here": "`{noeud}` est déclaré ici",  # a placeholder renamed: unusable
+            "first occurrence": "",  # untranslated
+        }
+    )
     assert tr._("Node `{node}` is not declared anywhere", node="n9") == "Le nœud `n9` n’est déclaré nulle part"
     assert tr._("`{node}` is declared here", node="n1") == "`n1` is declared here"
     assert tr._("first occurrence") == "first occurrence"
@@ -314,9 +366,12 @@ def test_a_partial_or_broken_catalog_falls_back_per_message_to_english():
 
 
 def test_placeholders_move_and_values_are_never_translated():
-    tr = _translator({"Lane `{lane}` is already declared on line {line}": "Ligne {line} : le couloir `{lane}` existe déjà"})
+    tr = _translator(
+        {"Lane `{lane}` is already declared on line {line}": "Ligne {line} : le couloir `{lane}` existe déjà"}
+    )
     assert tr._("Lane `{lane}` is already declared on line {line}", lane="{line}", line=7) == (
-        "Ligne 7 : le couloir `{line}` existe déjà")
+        "Ligne 7 : le couloir `{line}` existe déjà"
+    )
 
 
 def test_unknown_languages_and_auto_are_english():
@@ -362,12 +417,17 @@ def test_a_broken_line_is_translated_when_diagnosed_not_when_parsed():
     assert [d.message for d in chinese] == ["`n2` 后缺少 `:`：请写成 `n2: rectangle …`"]
     assert [d.message for d in french] == ["Il manque `:` après `n2`\u00a0: écrivez `n2: rectangle …`"]
     assert chinese[0].data["title"] == "在 `n2` 后加上 `:`" and english[0].data["title"] == "Add `:` after `n2`"
-    assert [(d.code, d.span) for d in english] == [(d.code, d.span) for d in chinese] == [(d.code, d.span) for d in french]
+    assert (
+        [(d.code, d.span) for d in english] == [(d.code, d.span) for d in chinese] == [(d.code, d.span) for d in french]
+    )
 
 
 def test_the_english_of_a_message_is_its_str():
-    message = i18n.msg("Unexpected {token} (expected {expected})", token="'->'",
-                       expected=i18n.Listing(("`(`", i18n.msg("a name"), "..."), None))
+    message = i18n.msg(
+        "Unexpected {token} (expected {expected})",
+        token="'->'",
+        expected=i18n.Listing(("`(`", i18n.msg("a name"), "..."), None),
+    )
     assert str(message) == "Unexpected '->' (expected `(`, a name, ...)"
     assert i18n.translator("zh-CN").render(message) == "意外的 '->'（应为 `(`、名称、...）"
 

@@ -26,8 +26,13 @@ LINE = re.compile(r"^(?P<head>[^\s]+:\d+:\d+: (?:error|warning|info|hint)\[[a-z-
 
 def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "fz_lsp", *args], capture_output=True, env={**BASE_ENV, **(env or {})}, cwd=ROOT,
-        timeout=60, text=True, encoding="utf-8",
+        [sys.executable, "-m", "fz_lsp", *args],
+        capture_output=True,
+        env={**BASE_ENV, **(env or {})},
+        cwd=ROOT,
+        timeout=60,
+        text=True,
+        encoding="utf-8",
     )
 
 
@@ -48,8 +53,10 @@ def test_lang_zh_cn_check_prints_chinese_with_the_same_codes_lines_and_columns()
     assert [head for head, _ in zh] == [head for head, _ in en]
     for (_, e), (_, z) in zip(en, zh):
         assert z != e and CJK.search(z), (e, z)
-    assert ("examples/broken.fz:4:5: error[unknown-shape]",
-            "未知的形状 `rect`。您是不是想写 `rectangle`？可用的形状有 `circle`、`rectangle`、`diamond` 或 `taskbox`。") in zh
+    assert (
+        "examples/broken.fz:4:5: error[unknown-shape]",
+        "未知的形状 `rect`。您是不是想写 `rectangle`？可用的形状有 `circle`、`rectangle`、`diamond` 或 `taskbox`。",
+    ) in zh
 
 
 @pytest.mark.parametrize(
@@ -64,9 +71,11 @@ def test_lang_zh_cn_check_prints_chinese_with_the_same_codes_lines_and_columns()
 )
 def test_french_from_the_option_or_the_environment(args, env):
     french = report(run(*args, BROKEN, env=env))
-    assert ("examples/broken.fz:4:5: error[unknown-shape]",
-            "Forme inconnue `rect`. Vouliez-vous dire `rectangle`\u00a0? Les formes sont `circle`, `rectangle`, "
-            "`diamond` ou `taskbox`.") in french
+    assert (
+        "examples/broken.fz:4:5: error[unknown-shape]",
+        "Forme inconnue `rect`. Vouliez-vous dire `rectangle`\u00a0? Les formes sont `circle`, `rectangle`, "
+        "`diamond` ou `taskbox`.",
+    ) in french
 
 
 def test_json_is_the_same_but_for_the_messages():
@@ -83,7 +92,7 @@ def test_cjk_text_in_the_document_and_the_messages_keeps_columns_in_characters(t
     """Columns count characters whatever the language of the text or of the messages."""
     path = tmp_path / "收银.fz"
     path.write_text(
-        'Shop { # 收银台\n'
+        "Shop { # 收银台\n"
         'n1: circle label:"开始 🚀"\n'
         'n2: rectangle label:"结账"\n'
         'n1.handle(right) -> n2.handle(rigth) [label="付款 ✓"]\n'
@@ -127,12 +136,15 @@ def test_render_says_why_in_the_language(tmp_path):
 
 def test_the_readme_examples_are_what_the_cli_prints():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## Languages"):readme.index("**Which language.**")]
+    section = readme[readme.index("## Languages") : readme.index("**Which language.**")]
     shown = [line for line in section.splitlines() if line.startswith("examples/broken.fz:")]
     assert len(shown) == 3
     printed = set()
-    for args, env in ((("check",), {"LANG": "C.UTF-8"}), (("check",), {"LANG": "zh_CN.UTF-8"}),
-                      (("check", "--lang", "fr"), {})):
+    for args, env in (
+        (("check",), {"LANG": "C.UTF-8"}),
+        (("check",), {"LANG": "zh_CN.UTF-8"}),
+        (("check", "--lang", "fr"), {}),
+    ):
         printed |= set(run(*args, BROKEN, env=env).stdout.splitlines())
     assert set(shown) <= printed
 
@@ -144,8 +156,12 @@ def test_the_installed_wheel_ships_the_catalogs_and_speaks_chinese(tmp_path):
     import zipfile
 
     wheels = tmp_path / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(wheels), str(ROOT)],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(wheels), str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     (wheel,) = wheels.glob("fz_lsp-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     for folder in i18n.CATALOGS.values():
@@ -157,13 +173,27 @@ def test_the_installed_wheel_ships_the_catalogs_and_speaks_chinese(tmp_path):
     import lsprotocol
     import pygls
 
-    (site / "deps.pth").write_text("\n".join(sorted({str(Path(m.__file__).resolve().parents[1])
-                                                     for m in (lark, lsprotocol, pygls)})) + "\n")
+    (site / "deps.pth").write_text(
+        "\n".join(sorted({str(Path(m.__file__).resolve().parents[1]) for m in (lark, lsprotocol, pygls)})) + "\n"
+    )
     zipfile.ZipFile(wheel).extractall(site)
     env = {k: v for k, v in BASE_ENV.items() if k != "PYTHONPATH"} | {"LANG": "zh_CN.UTF-8"}
-    result = subprocess.run([str(env_dir / "bin" / "python"), "-m", "fz_lsp", "check", str(ROOT / BROKEN)],
-                            capture_output=True, cwd=tmp_path, env=env, timeout=60, text=True, encoding="utf-8")
+    result = subprocess.run(
+        [str(env_dir / "bin" / "python"), "-m", "fz_lsp", "check", str(ROOT / BROKEN)],
+        capture_output=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=60,
+        text=True,
+        encoding="utf-8",
+    )
     assert result.returncode == 1 and "未知的形状 `rect`" in result.stdout, result.stderr
-    where = subprocess.run([str(env_dir / "bin" / "python"), "-c", "import fz_lsp.i18n as i; print(i.LOCALE_DIR)"],
-                           capture_output=True, cwd=tmp_path, env=env, timeout=60, text=True)
+    where = subprocess.run(
+        [str(env_dir / "bin" / "python"), "-c", "import fz_lsp.i18n as i; print(i.LOCALE_DIR)"],
+        capture_output=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=60,
+        text=True,
+    )
     assert str(site) in where.stdout

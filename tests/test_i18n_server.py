@@ -49,14 +49,14 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 def init(locale: str | None, options=OPTIONS) -> types.InitializeParams:
     params = initialize_params(options=options)
     params.locale = locale
-    params.capabilities.text_document.hover = types.HoverClientCapabilities(
-        content_format=[types.MarkupKind.Markdown]
-    )
+    params.capabilities.text_document.hover = types.HoverClientCapabilities(content_format=[types.MarkupKind.Markdown])
     return params
 
 
 @pytest_lsp.fixture(
-    scope="module", params=CLIENT_LOCALES, config=ClientServerConfig(server_command=SERVER_COMMAND, server_env=SERVER_ENV)
+    scope="module",
+    params=CLIENT_LOCALES,
+    config=ClientServerConfig(server_command=SERVER_COMMAND, server_env=SERVER_ENV),
 )
 async def client(lsp_client: LanguageClient, request):
     await lsp_client.initialize_session(init(request.param))
@@ -95,8 +95,8 @@ EXTRA = {
     "two repairs": _LANE + 'n1.handle(right) -> n2.handle(left) [label:"go\n}\n',
     "bare node label": 'A { # A\nn1: circle "Start"\n}\n',
     "edge label without key": _LANE + 'n1.handle(right) -> n2.handle(left) ["go"]\n}\n',
-    "unquoted owner": 'A { # A\nn1: taskbox owner:Ann\n}\n',
-    "taskbox without text": 'A { # A\nn1: taskbox\n}\n',
+    "unquoted owner": "A { # A\nn1: taskbox owner:Ann\n}\n",
+    "taskbox without text": "A { # A\nn1: taskbox\n}\n",
     "long description": 'A { # A\nn1: taskbox description:"' + "d" * 60 + '"\n}\n',
     "unknown direction without guess": _LANE + "n1.handle(zzzzzz) -> n2.handle(left)\n}\n",
     "unfinished": _LANE + "n1.handle(right) ->\n}\n",
@@ -122,7 +122,8 @@ async def test_every_diagnostic_and_code_action_is_translated(client: LanguageCl
         ], name
         # the server's text is the pure checker's in that language
         assert [d.message for d in published] == [
-            d.message for d in most_severe(doc.diagnostics(settings), MAX_PUBLISHED_DIAGNOSTICS)], name
+            d.message for d in most_severe(doc.diagnostics(settings), MAX_PUBLISHED_DIAGNOSTICS)
+        ], name
         for d, e in zip(published, english):
             codes.add(d.code)
             assert_translated(d.message, e.message, language, f"{name}: {d.code}")
@@ -153,14 +154,42 @@ async def test_every_diagnostic_and_code_action_is_translated(client: LanguageCl
 
 # every kind of code action title (fz_lsp/code_actions.py and the repairs of recovery.py)
 TITLES = [
-    "Add the lane prefix", "Change the lane prefix to", "Remove the `", "Change the direction to", "Add the closing `)`",
-    "Replace with `.handle(", "Add `.handle(", "Change the shape to", "Change the attribute to", "Use a colon",
-    "Use `=`", "Move the display label onto", "Declare `", "Remove the duplicate edge", "Renumber nodes n1..n",
-    "Move the edge into lane", "Move the loop into lane", "Add the display label", "Fix all FlowZap problems",
-    "Add `:` after", "Change `handel` to `handle`", "Quote the label", "Quote the owner", 'Add the closing `"`',
-    "Add `{`", "Add `#` before", "Use straight double quotes", "Use double quotes", "Change `→` to `->`",
-    "Remove the `;`", "Remove the commas", "Put the label in brackets", "Add `label=`", "Add `label:`",
-    "Add the closing `]`", 'Add the closing `"` and Add the closing `]`',
+    "Add the lane prefix",
+    "Change the lane prefix to",
+    "Remove the `",
+    "Change the direction to",
+    "Add the closing `)`",
+    "Replace with `.handle(",
+    "Add `.handle(",
+    "Change the shape to",
+    "Change the attribute to",
+    "Use a colon",
+    "Use `=`",
+    "Move the display label onto",
+    "Declare `",
+    "Remove the duplicate edge",
+    "Renumber nodes n1..n",
+    "Move the edge into lane",
+    "Move the loop into lane",
+    "Add the display label",
+    "Fix all FlowZap problems",
+    "Add `:` after",
+    "Change `handel` to `handle`",
+    "Quote the label",
+    "Quote the owner",
+    'Add the closing `"`',
+    "Add `{`",
+    "Add `#` before",
+    "Use straight double quotes",
+    "Use double quotes",
+    "Change `→` to `->`",
+    "Remove the `;`",
+    "Remove the commas",
+    "Put the label in brackets",
+    "Add `label=`",
+    "Add `label:`",
+    "Add the closing `]`",
+    'Add the closing `"` and Add the closing `]`',
 ]
 
 HOVER_TEXT = (
@@ -229,7 +258,10 @@ async def test_every_hover_kind_is_translated(client: LanguageClient):
         )
         assert found is not None and found.contents.kind == types.MarkupKind.Markdown, kind
         assert (found.range.start.line, found.range.start.character, found.range.end.character) == (
-            english.span.line, english.span.start, english.span.end), kind
+            english.span.line,
+            english.span.start,
+            english.span.end,
+        ), kind
         assert_translated(found.contents.value, english.markdown, client.language, kind)
         assert found.contents.value == hover(doc, line, col, client.language).markdown, kind
     lane = hover(doc, 0, 1, client.language).markdown
@@ -261,22 +293,31 @@ async def test_completion_details_rename_refusals_and_protocol_errors(client: La
     )
     details = {item.label: item.detail for item in found.items}
     assert set(details) == {"left", "right", "top", "bottom"}
-    english = {"left": "the middle of its left side", "right": "the middle of its right side",
-               "top": "the middle of its top side", "bottom": "the middle of its bottom side"}
+    english = {
+        "left": "the middle of its left side",
+        "right": "the middle of its right side",
+        "top": "the middle of its top side",
+        "bottom": "the middle of its bottom side",
+    }
     for label, detail in details.items():
         assert_translated(detail, english[label], client.language, f"completion {label}")
     with pytest.raises(Exception) as refused:
         await client.text_document_rename_async(
-            types.RenameParams(text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(1, 0),
-                               new_name="n2")
+            types.RenameParams(
+                text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(1, 0), new_name="n2"
+            )
         )
-    assert_translated(str(refused.value.args[0] if refused.value.args else refused.value),
-                      "A node `n2` already exists (line 3 in lane `A`); node ids must be unique", client.language,
-                      "rename")
+    assert_translated(
+        str(refused.value.args[0] if refused.value.args else refused.value),
+        "A node `n2` already exists (line 3 in lane `A`); node ids must be unique",
+        client.language,
+        "rename",
+    )
     with pytest.raises(Exception) as closed:
         await client.text_document_hover_async(
-            types.HoverParams(text_document=types.TextDocumentIdentifier(uri="file:///nowhere.fz"),
-                              position=types.Position(0, 0))
+            types.HoverParams(
+                text_document=types.TextDocumentIdentifier(uri="file:///nowhere.fz"), position=types.Position(0, 0)
+            )
         )
     message = str(closed.value)
     assert "file:///nowhere.fz" in message and "document is not open" not in message
@@ -287,7 +328,9 @@ async def test_completion_details_rename_refusals_and_protocol_errors(client: La
 # ---------------------------------------------------------------------------
 # choosing the language: the setting, a configuration change, the environment
 
-BROKEN_LINE = 'A { # 收银台\nn1: circle label:"开始"\nn2 rectangle label:"结账"\nn1.handle(right) -> n2.handle(left)\n}\n'
+BROKEN_LINE = (
+    'A { # 收银台\nn1: circle label:"开始"\nn2 rectangle label:"结账"\nn1.handle(right) -> n2.handle(left)\n}\n'
+)
 
 
 @pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=SERVER_COMMAND, server_env=SERVER_ENV))
@@ -330,7 +373,10 @@ async def _republished(session: Session, uri: str, count: int) -> None:
     scope="module",
     config=ClientServerConfig(
         server_command=SERVER_COMMAND,
-        server_env={**{k: v for k, v in SERVER_ENV.items() if k not in i18n.ENVIRONMENT_VARIABLES}, "LANG": "zh_CN.UTF-8"},
+        server_env={
+            **{k: v for k, v in SERVER_ENV.items() if k not in i18n.ENVIRONMENT_VARIABLES},
+            "LANG": "zh_CN.UTF-8",
+        },
     ),
 )
 async def environment_client(lsp_client: LanguageClient):
@@ -350,7 +396,10 @@ async def test_without_a_client_locale_the_environment_speaks(environment_client
     scope="module",
     config=ClientServerConfig(
         server_command=[*SERVER_COMMAND, "--lang", "fr"],
-        server_env={**{k: v for k, v in SERVER_ENV.items() if k not in i18n.ENVIRONMENT_VARIABLES}, "LANG": "zh_CN.UTF-8"},
+        server_env={
+            **{k: v for k, v in SERVER_ENV.items() if k not in i18n.ENVIRONMENT_VARIABLES},
+            "LANG": "zh_CN.UTF-8",
+        },
     ),
 )
 async def lang_option_client(lsp_client: LanguageClient):

@@ -73,9 +73,13 @@ def test_unresolved_unlabelled_and_incomplete_references():
     # `n2.handle(right) -> n3.handle(left)`: n3 is undeclared, so only n2 gets a hint there
     # (n2's placeholder shape does not hide its label)
     assert short(label_hints(template, *EVERYWHERE)) == [
-        (3, 16, "Begin"), (3, 35, "Describe this step"), (4, 16, "Describe this step")
+        (3, 16, "Begin"),
+        (3, 35, "Describe this step"),
+        (4, 16, "Describe this step"),
     ]
-    doc = Document('A { # A\nn1: circle\nn2: taskbox owner:"Al" system:"CI"\nn1.handle(right -> n2.handle(left)\nn2.handle(right) -> n1\n}')
+    doc = Document(
+        'A { # A\nn1: circle\nn2: taskbox owner:"Al" system:"CI"\nn1.handle(right -> n2.handle(left)\nn2.handle(right) -> n1\n}'
+    )
     # n1 has no label (nothing but its id to show): no hint; the taskbox shows its fields;
     # an unclosed handle puts the hint after what is written; no handle: after the id
     assert short(label_hints(doc, *EVERYWHERE)) == [(3, 34, "Al / CI"), (4, 16, "Al / CI")]

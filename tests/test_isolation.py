@@ -61,7 +61,7 @@ REQUESTS = {
     "preview": "workspace/executeCommand",
 }
 
-WRAPPER = r'''
+WRAPPER = r"""
 import functools, importlib, json, sys
 control, targets = sys.argv[1], json.loads(sys.argv[2])
 
@@ -81,7 +81,7 @@ for feature, entries in targets.items():
             setattr(module, name, faulty(feature, getattr(module, name)))
 from fz_lsp.cli import main
 sys.exit(main(["--stdio"]))
-'''
+"""
 
 # a position on `n2` in `n1.handle(right) -> n2.handle(left)` (line 3 of GOOD)
 LINE, CHARACTER = 3, 20
@@ -138,7 +138,9 @@ def test_a_failing_feature_fails_only_its_request(faulty: LspProcess, broken: st
             if other != broken:
                 answer = ask(faulty, other, uri)
                 assert "error" not in answer, f"{other} failed while only {broken} is broken: {answer}"
-        faulty.change(uri, 2, [{"range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}}, "text": " "}])
+        faulty.change(
+            uri, 2, [{"range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}}, "text": " "}]
+        )
         assert faulty.diagnostics(uri, 2) == []
         # and the feature itself works again once the fault is gone
         set_faults(faulty)
@@ -155,8 +157,12 @@ def test_failing_diagnostics_are_logged_and_said_once(faulty: LspProcess):
     try:
         before = len(faulty.notifications)
         faulty.open(uri, GOOD)
-        faulty.change(uri, 2, [{"range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}}, "text": " "}])
-        faulty.change(uri, 3, [{"range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 1}}, "text": ""}])
+        faulty.change(
+            uri, 2, [{"range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}}, "text": " "}]
+        )
+        faulty.change(
+            uri, 3, [{"range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 1}}, "text": ""}]
+        )
         for feature in REQUESTS:  # every request still answers
             answer = ask(faulty, feature, uri)
             assert "error" not in answer, f"{feature} failed while only diagnostics are broken: {answer}"
@@ -165,7 +171,9 @@ def test_failing_diagnostics_are_logged_and_said_once(faulty: LspProcess):
         assert len(said) == 1 and "could not check" in said[0], said
         assert uri not in faulty.publications
         set_faults(faulty)
-        faulty.change(uri, 4, [{"range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}}, "text": ""}])
+        faulty.change(
+            uri, 4, [{"range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}}, "text": ""}]
+        )
         assert faulty.diagnostics(uri, 4) == []
     finally:
         set_faults(faulty)

@@ -43,7 +43,9 @@ def test_the_tab_goes_where_fewest_edges_cross() -> None:
 
 
 def test_outline_of_a_union_of_rectangles() -> None:
-    assert outline([Box(0, 0, 10, 10), Box(5, 5, 10, 10)]) == [((0, 0), (10, 0), (10, 5), (15, 5), (15, 15), (5, 15), (5, 10), (0, 10))]
+    assert outline([Box(0, 0, 10, 10), Box(5, 5, 10, 10)]) == [
+        ((0, 0), (10, 0), (10, 5), (15, 5), (15, 15), (5, 15), (5, 10), (0, 10))
+    ]
     assert outline([Box(0, 0, 30, 30), Box(10, 10, 10, 10)]) == [((0, 0), (30, 0), (30, 30), (0, 30))]
     ring_with_hole = outline([Box(0, 0, 10, 30), Box(20, 0, 10, 30), Box(0, 0, 30, 10), Box(0, 20, 30, 10)])
     assert ring_with_hole == [((0, 0), (30, 0), (30, 30), (0, 30)), ((10, 10), (10, 20), (20, 20), (20, 10))]

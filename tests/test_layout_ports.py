@@ -18,7 +18,9 @@ def ports(spec: GridSpec, nodes, edges):
 
 
 def test_one_end_attaches_at_the_middle_of_its_side() -> None:
-    offsets, sizes = ports(GridSpec(1, 2), [GridNode(0, 0, 120, 48), GridNode(0, 1, 120, 48)], [GridEdge(0, "right", 1, "left")])
+    offsets, sizes = ports(
+        GridSpec(1, 2), [GridNode(0, 0, 120, 48), GridNode(0, 1, 120, 48)], [GridEdge(0, "right", 1, "left")]
+    )
     assert offsets == [0.0, 0.0] and sizes == [(120, 48), (120, 48)]
 
 

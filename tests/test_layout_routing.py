@@ -51,9 +51,13 @@ def test_two_bends_through_the_gutter_nearest_the_source() -> None:
 def test_gutters_only_when_cells_block_the_way() -> None:
     nodes = grid((0, 0), (0, 1), (0, 2))
     # from node 0 to node 2 across node 1: around below, through two column gutters
-    assert lines(nodes, [GridEdge(0, "right", 2, "left")]) == [[(PORT, 0), (VTRACK, 1), (HTRACK, 1), (VTRACK, 2), (PORT, 1)]]
+    assert lines(nodes, [GridEdge(0, "right", 2, "left")]) == [
+        [(PORT, 0), (VTRACK, 1), (HTRACK, 1), (VTRACK, 2), (PORT, 1)]
+    ]
     # back to the start of the row: out right, below, into the left side
-    assert lines(nodes, [GridEdge(2, "right", 0, "left")]) == [[(PORT, 0), (VTRACK, 3), (HTRACK, 1), (VTRACK, 0), (PORT, 1)]]
+    assert lines(nodes, [GridEdge(2, "right", 0, "left")]) == [
+        [(PORT, 0), (VTRACK, 3), (HTRACK, 1), (VTRACK, 0), (PORT, 1)]
+    ]
 
 
 def test_a_self_loop_on_one_side_is_a_c_shape() -> None:
@@ -61,7 +65,10 @@ def test_a_self_loop_on_one_side_is_a_c_shape() -> None:
 
 
 def test_a_one_ended_edge_is_its_end_alone() -> None:
-    assert lines(grid((1, 1)), [GridEdge(0, "right", None, "left"), GridEdge(None, "right", 0, "top")]) == [[(PORT, 0)], [(PORT, 3)]]
+    assert lines(grid((1, 1)), [GridEdge(0, "right", None, "left"), GridEdge(None, "right", 0, "top")]) == [
+        [(PORT, 0)],
+        [(PORT, 3)],
+    ]
 
 
 def run(lo: int, hi: int, ends, edge: int) -> Run:
@@ -69,7 +76,11 @@ def run(lo: int, hi: int, ends, edge: int) -> Run:
 
 
 def test_meeting_runs_get_their_own_tracks_and_apart_ones_share() -> None:
-    runs = [run(1, 5, ((-1, 1000), (1, 5000)), 0), run(3, 7, ((-1, 3000), (1, 7000)), 1), run(9, 11, ((-1, 9000), (1, 11000)), 2)]
+    runs = [
+        run(1, 5, ((-1, 1000), (1, 5000)), 0),
+        run(3, 7, ((-1, 3000), (1, 7000)), 1),
+        run(9, 11, ((-1, 9000), (1, 11000)), 2),
+    ]
     tracks = assign_tracks(runs)
     assert tracks.slots == {(True, 1): 2}
     assert runs[0].slot != runs[1].slot and runs[2].slot == 0
@@ -133,14 +144,31 @@ SIDES = st.sampled_from(["left", "right", "top", "bottom"])
 @st.composite
 def grids(draw):
     rows, columns = draw(st.integers(1, 5)), draw(st.integers(1, 6))
-    cells = draw(st.lists(st.tuples(st.integers(0, rows - 1), st.integers(0, columns - 1)), min_size=1, max_size=rows * columns, unique=True))
+    cells = draw(
+        st.lists(
+            st.tuples(st.integers(0, rows - 1), st.integers(0, columns - 1)),
+            min_size=1,
+            max_size=rows * columns,
+            unique=True,
+        )
+    )
     nodes = [GridNode(r, c, draw(st.integers(50, 200)), draw(st.integers(30, 110))) for r, c in cells]
-    ends = st.one_of(st.none(), st.integers(0, len(nodes) - 1)) if draw(st.booleans()) else st.integers(0, len(nodes) - 1)
+    ends = (
+        st.one_of(st.none(), st.integers(0, len(nodes) - 1)) if draw(st.booleans()) else st.integers(0, len(nodes) - 1)
+    )
     edges = []
     for _ in range(draw(st.integers(0, 3 * len(nodes)))):
         label = (draw(st.integers(20, 140)), draw(st.sampled_from([20, 34]))) if draw(st.booleans()) else None
         edges.append(GridEdge(draw(ends), draw(SIDES), draw(ends), draw(SIDES), label))
-    return GridSpec(rows, columns, row_dividers=frozenset(draw(st.sets(st.integers(1, rows - 1), max_size=2))) if rows > 1 else frozenset()), nodes, edges
+    return (
+        GridSpec(
+            rows,
+            columns,
+            row_dividers=frozenset(draw(st.sets(st.integers(1, rows - 1), max_size=2))) if rows > 1 else frozenset(),
+        ),
+        nodes,
+        edges,
+    )
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

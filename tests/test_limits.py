@@ -151,21 +151,35 @@ def test_large_document_stays_answerable(name: str):
 
         # didOpen -> diagnostics (capped)
         srv.open(uri, text)
-        diags = timed(figures, "didOpen -> diagnostics", OPEN_SECONDS, lambda: srv.diagnostics(uri, 1, timeout=OPEN_SECONDS))
+        diags = timed(
+            figures, "didOpen -> diagnostics", OPEN_SECONDS, lambda: srv.diagnostics(uri, 1, timeout=OPEN_SECONDS)
+        )
         assert len(diags) <= MAX_PUBLISHED_DIAGNOSTICS
         check_ranges_inside(diags, text, lines)
 
         # a keystroke in the middle -> fresh diagnostics
         line, character, node = probe(text)
-        srv.change(uri, 2, [{"range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 0}}, "text": " "}])
-        timed(figures, "keystroke -> diagnostics", KEYSTROKE_SECONDS, lambda: srv.diagnostics(uri, 2, timeout=KEYSTROKE_SECONDS))
+        srv.change(
+            uri,
+            2,
+            [{"range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 0}}, "text": " "}],
+        )
+        timed(
+            figures,
+            "keystroke -> diagnostics",
+            KEYSTROKE_SECONDS,
+            lambda: srv.diagnostics(uri, 2, timeout=KEYSTROKE_SECONDS),
+        )
         character += 1
         lines[line] = " " + lines[line]
         text = "\n".join(lines)
 
         at = {"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}
         doc = {"textDocument": {"uri": uri}}
-        window = {"start": {"line": max(0, line - 50), "character": 0}, "end": {"line": min(len(lines) - 1, line + 50), "character": 0}}
+        window = {
+            "start": {"line": max(0, line - 50), "character": 0},
+            "end": {"line": min(len(lines) - 1, line + 50), "character": 0},
+        }
         requests = [
             ("completion", "textDocument/completion", at),
             ("hover", "textDocument/hover", at),
@@ -175,18 +189,32 @@ def test_large_document_stays_answerable(name: str):
             ("prepareRename", "textDocument/prepareRename", at),
             ("rename", "textDocument/rename", {**at, "newName": "n999999"}),
             ("selection range", "textDocument/selectionRange", {**doc, "positions": [at["position"]]}),
-            ("code actions (window)", "textDocument/codeAction", {**doc, "range": window, "context": {"diagnostics": diags[:20]}}),
+            (
+                "code actions (window)",
+                "textDocument/codeAction",
+                {**doc, "range": window, "context": {"diagnostics": diags[:20]}},
+            ),
             ("semantic tokens (window)", "textDocument/semanticTokens/range", {**doc, "range": window}),
             ("inlay hints (window)", "textDocument/inlayHint", {**doc, "range": window}),
-            ("range formatting (window)", "textDocument/rangeFormatting", {**doc, "range": window, "options": {"tabSize": 2, "insertSpaces": True}}),
+            (
+                "range formatting (window)",
+                "textDocument/rangeFormatting",
+                {**doc, "range": window, "options": {"tabSize": 2, "insertSpaces": True}},
+            ),
             ("formatting", "textDocument/formatting", {**doc, "options": {"tabSize": 2, "insertSpaces": True}}),
             ("folding ranges", "textDocument/foldingRange", doc),
             ("document symbols", "textDocument/documentSymbol", doc),
             ("semantic tokens (full)", "textDocument/semanticTokens/full", doc),
-            ("preview (workflow)", "workspace/executeCommand", {"command": "flowzap.preview", "arguments": [{"uri": uri, "view": "workflow"}]}),
+            (
+                "preview (workflow)",
+                "workspace/executeCommand",
+                {"command": "flowzap.preview", "arguments": [{"uri": uri, "view": "workflow"}]},
+            ),
         ]
         for label, method, params in requests:
-            message = timed(figures, label, REQUEST_SECONDS, functools.partial(srv.call, method, params, timeout=REQUEST_SECONDS))
+            message = timed(
+                figures, label, REQUEST_SECONDS, functools.partial(srv.call, method, params, timeout=REQUEST_SECONDS)
+            )
             assert_answer(message)
             result = message.get("result")
             if method in ("textDocument/hover", "textDocument/definition", "textDocument/references"):
@@ -231,7 +259,9 @@ def test_published_diagnostics_are_capped_errors_first():
         assert sum(1 for d in diags if d["severity"] == 1) == 10
         keys = [(d["range"]["start"]["line"], d["range"]["start"]["character"]) for d in diags]
         assert keys == sorted(keys)
-        srv.change(uri, 2, [{"range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}}, "text": " "}])
+        srv.change(
+            uri, 2, [{"range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}}, "text": " "}]
+        )
         srv.diagnostics(uri, 2)
         said = [n["params"]["message"] for n in srv.notifications if n["method"] == "window/showMessage"]
         assert len(said) == 1 and f"only {MAX_PUBLISHED_DIAGNOSTICS:,} are shown" in said[0], said
@@ -250,7 +280,11 @@ def test_large_document_waits_for_a_pause_in_typing():
         srv.diagnostics(uri, 1, timeout=OPEN_SECONDS)
         started = time.perf_counter()
         for version in range(2, 12):  # ten keystrokes in a burst
-            srv.change(uri, version, [{"range": {"start": {"line": 5, "character": 0}, "end": {"line": 5, "character": 0}}, "text": "x"}])
+            srv.change(
+                uri,
+                version,
+                [{"range": {"start": {"line": 5, "character": 0}, "end": {"line": 5, "character": 0}}, "text": "x"}],
+            )
         srv.diagnostics(uri, 11, timeout=KEYSTROKE_SECONDS)
         assert time.perf_counter() - started >= LARGE_DOCUMENT_DELAY_MS / 1000
         versions = [p["version"] for p in srv.publications[uri]]

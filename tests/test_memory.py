@@ -42,8 +42,10 @@ def assert_within_bounds() -> None:
     for name, memo in LINE_MEMOS.items():
         # the newest entry stays even alone over the budget (a 1 MB line)
         assert memo.weight <= memo.max_weight or len(memo) == 1, (name, memo)
-    for function, bound in ((textmeasure.text_width, textmeasure.TEXT_WIDTH_CACHE_ENTRIES),
-                            (textmeasure.char_em, textmeasure.CHAR_EM_CACHE_ENTRIES)):
+    for function, bound in (
+        (textmeasure.text_width, textmeasure.TEXT_WIDTH_CACHE_ENTRIES),
+        (textmeasure.char_em, textmeasure.CHAR_EM_CACHE_ENTRIES),
+    ):
         info = function.cache_info()
         assert info.maxsize == bound and info.currsize <= bound, (function.__name__, info)
 
@@ -226,11 +228,20 @@ def test_closing_every_document_leaves_no_document_model_or_bookkeeping(monkeypa
     alive: list[weakref.ref] = []
 
     async def session() -> None:
-        send("initialize", {"capabilities": {"window": {"showDocument": {"support": True}}},
-                            "initializationOptions": {"flowzap": {"diagnostics": {"delayMs": 20}}}}, request=True)
+        send(
+            "initialize",
+            {
+                "capabilities": {"window": {"showDocument": {"support": True}}},
+                "initializationOptions": {"flowzap": {"diagnostics": {"delayMs": 20}}},
+            },
+            request=True,
+        )
         send("initialized", {})
         for uri, text in zip(uris, texts):
-            send("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "flowzap", "version": 1, "text": text}})
+            send(
+                "textDocument/didOpen",
+                {"textDocument": {"uri": uri, "languageId": "flowzap", "version": 1, "text": text}},
+            )
         assert srv.large_documents == {uris[-1]}
         rng = random.Random(5)
         for version in range(2, 302):
@@ -238,9 +249,21 @@ def test_closing_every_document_leaves_no_document_model_or_bookkeeping(monkeypa
                 doc = srv.documents[uri]
                 line = next(i for i in range(rng.randrange(len(doc.lines) - 10), len(doc.lines)) if '"' in doc.lines[i])
                 col = doc.lines[line].index('"') + 1
-                send("textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [
-                    {"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col}},
-                     "text": rng.choice("abc")}]})
+                send(
+                    "textDocument/didChange",
+                    {
+                        "textDocument": {"uri": uri, "version": version},
+                        "contentChanges": [
+                            {
+                                "range": {
+                                    "start": {"line": line, "character": col},
+                                    "end": {"line": line, "character": col},
+                                },
+                                "text": rng.choice("abc"),
+                            }
+                        ],
+                    },
+                )
                 position = {"textDocument": {"uri": uri}, "position": {"line": line, "character": 1}}
                 send("textDocument/hover", position, request=True)
                 send("textDocument/completion", position, request=True)
@@ -249,8 +272,11 @@ def test_closing_every_document_leaves_no_document_model_or_bookkeeping(monkeypa
         for uri in uris:
             alive.append(weakref.ref(srv.documents[uri]))
             alive.append(weakref.ref(srv.documents[uri].model))
-        send("workspace/executeCommand", {"command": "flowzap.openBrowserPreview", "arguments": [{"uri": uris[0]}]},
-             request=True)
+        send(
+            "workspace/executeCommand",
+            {"command": "flowzap.openBrowserPreview", "arguments": [{"uri": uris[0]}]},
+            request=True,
+        )
         for _ in range(100):  # the client never answers window/showDocument: given up after the timeout
             await asyncio.sleep(0.05)
             answer = [m for m in wire.sent if "result" in m and isinstance(m["result"], dict) and "url" in m["result"]]
@@ -260,8 +286,15 @@ def test_closing_every_document_leaves_no_document_model_or_bookkeeping(monkeypa
         stream, _ = _read_first_event(answer[0]["result"]["url"])
         assert srv.browser_preview().client_count(uris[0]) == 1
         # a keystroke while the page is open, then close everything before its diagnostics are due
-        send("textDocument/didChange", {"textDocument": {"uri": uris[0], "version": 999}, "contentChanges": [
-            {"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": " "}]})
+        send(
+            "textDocument/didChange",
+            {
+                "textDocument": {"uri": uris[0], "version": 999},
+                "contentChanges": [
+                    {"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": " "}
+                ],
+            },
+        )
         assert uris[0] in srv._pending
         for uri in uris:
             send("textDocument/didClose", {"textDocument": {"uri": uri}})

@@ -25,7 +25,9 @@ pytestmark = [
 # lanes Patron (lines 0-10), Catalog (11-19), Stacks (20-32), Desk (33-45), then an empty line 46;
 # line 8: `n3.handle(bottom) -> Catalog.n6.handle(top) [label="Hold request"]`
 LIBRARY = read_exact(FIXTURES / "library-hold.fz")
-TRIAGE = read_exact(FIXTURES / "truncated" / "er-triage-cut-mid-handle.fz.partial")  # lane Doctor unclosed, cut `n14.ha`
+TRIAGE = read_exact(
+    FIXTURES / "truncated" / "er-triage-cut-mid-handle.fz.partial"
+)  # lane Doctor unclosed, cut `n14.ha`
 
 
 def model(text: str):
@@ -64,7 +66,7 @@ def test_definition_on_declaration_is_itself_and_nothing_elsewhere():
 
 
 def test_definition_of_undefined_node_is_empty():
-    m = model("A { # A\nn1: circle label:\"x\"\nn1.handle(right) -> n9.handle(left)\n}\n")
+    m = model('A { # A\nn1: circle label:"x"\nn1.handle(right) -> n9.handle(left)\n}\n')
     assert navigation.definition(m, 2, 21) == []
 
 
@@ -97,7 +99,13 @@ def test_references_in_loops_and_other_lanes():
         (19, 26, "n3"),
     ]
     # n11: a loop member declared in another lane, after the loop
-    assert [(s.line, s.start) for s in navigation.references(m, 15, 0)] == [(8, 42), (15, 0), (19, 0), (20, 0), (29, 26)]
+    assert [(s.line, s.start) for s in navigation.references(m, 15, 0)] == [
+        (8, 42),
+        (15, 0),
+        (19, 0),
+        (20, 0),
+        (29, 26),
+    ]
 
 
 def test_highlights_declaration_text_references_read():
@@ -125,7 +133,12 @@ def test_document_symbols_lanes_hold_nodes():
     ]
     assert [c.name for c in syms[1].children] == ["n6", "n7", "n8"]
     n6 = syms[1].children[0]
-    assert (n6.kind, n6.detail, n6.region, n6.selection) == ("node", "Record the hold", Region(12, 0, 12, 37), Span(12, 0, 2))
+    assert (n6.kind, n6.detail, n6.region, n6.selection) == (
+        "node",
+        "Record the hold",
+        Region(12, 0, 12, 37),
+        Span(12, 0, 2),
+    )
     for s in syms:
         assert s.region.contains(Region.of(s.selection))
         for c in s.children:
@@ -159,9 +172,13 @@ def test_folding_ranges():
     ]
     # blank lines between lanes and CRLF endings change nothing
     cake = read_exact(FIXTURES / "cake-order-crlf-indented.fz")
-    assert navigation.folding_ranges(model(cake)) == [navigation.Fold(0, 7), navigation.Fold(10, 17), navigation.Fold(20, 24)]
+    assert navigation.folding_ranges(model(cake)) == [
+        navigation.Fold(0, 7),
+        navigation.Fold(10, 17),
+        navigation.Fold(20, 24),
+    ]
     # an unclosed lane folds to its last non-blank line; a one-line lane does not fold
-    text = "A { # A\n}\nB { # B\nn1: circle label:\"x\"\n\n\n"
+    text = 'A { # A\n}\nB { # B\nn1: circle label:"x"\n\n\n'
     assert navigation.folding_ranges(model(text)) == [navigation.Fold(2, 3)]
     assert navigation.folding_ranges(model("")) == []
 
@@ -274,7 +291,10 @@ async def test_e2e_references(client, session):
             context=types.ReferenceContext(include_declaration=False),
         )
     )
-    assert list(without) == [types.Location(uri=uri, range=R(8, 29, 8, 31)), types.Location(uri=uri, range=R(15, 0, 15, 2))]
+    assert list(without) == [
+        types.Location(uri=uri, range=R(8, 29, 8, 31)),
+        types.Location(uri=uri, range=R(15, 0, 15, 2)),
+    ]
 
 
 async def test_e2e_highlight(client, session):

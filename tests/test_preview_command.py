@@ -74,5 +74,7 @@ async def test_browser_preview_is_shown_and_follows_edits(browser_client: Langua
     assert 'data-node="n2"' in page and ">Boiling<" in page
     # an edit re-renders the page's diagram (the page receives it over Server-Sent Events)
     await session.change(uri, 2, (2, 19), (2, 31), "Steaming?")
-    await eventually(lambda: ">Steaming?<" in urllib.request.urlopen(url, timeout=10).read().decode(),
-                     message="the browser page to show the edit")
+    await eventually(
+        lambda: ">Steaming?<" in urllib.request.urlopen(url, timeout=10).read().decode(),
+        message="the browser page to show the edit",
+    )

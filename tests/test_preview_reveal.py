@@ -41,7 +41,11 @@ def span_of(text: str, target) -> tuple[int, int, int] | None:
 def test_a_node_lane_or_arrow_points_at_its_source():
     assert span_of(GITOPS, {"node": "n5", "line": 5}) == (5, 0, 2)
     assert span_of(GITOPS, {"lane": "CI", "line": 15}) == (15, 0, 2)
-    assert span_of(GITOPS, {"lines": [51, 52], "line": 51}) == (51, 0, len("n20.handle(top) -> Sync.n13.handle(bottom) [label=\"Report drift\"]"))
+    assert span_of(GITOPS, {"lines": [51, 52], "line": 51}) == (
+        51,
+        0,
+        len('n20.handle(top) -> Sync.n13.handle(bottom) [label="Report drift"]'),
+    )
     assert span_of(GITOPS, {"line": 3}) == (3, 0, len('n3: rectangle label:"Open a pull request"'))
 
 
@@ -49,11 +53,21 @@ def test_a_moved_line_is_found_by_the_id_and_junk_is_ignored():
     moved = "\n\n" + GITOPS  # the page still shows the old lines
     assert span_of(moved, {"node": "n5", "line": 5}) == (7, 0, 2)
     assert span_of(moved, {"lane": "Sync", "line": 29}) == (31, 0, 4)
-    indented = "A { # A\n   n1: circle label:\"x\"\n}\n"
+    indented = 'A { # A\n   n1: circle label:"x"\n}\n'
     assert span_of(indented, {"node": "n1"}) == (1, 3, 5)
     assert span_of(indented, {"lines": [1]}) == (1, 3, len('   n1: circle label:"x"'))
-    for junk in (None, [], "n1", {"node": "n99"}, {"lane": "Nope"}, {"lines": [99, -1, "2", True]}, {"line": 10**9},
-                 {"node": 5, "line": "x"}, {"node": "n" * 1000}, {}):
+    for junk in (
+        None,
+        [],
+        "n1",
+        {"node": "n99"},
+        {"lane": "Nope"},
+        {"lines": [99, -1, "2", True]},
+        {"line": 10**9},
+        {"node": 5, "line": "x"},
+        {"node": "n" * 1000},
+        {},
+    ):
         assert span_of(indented, junk) is None, junk
 
 
@@ -64,8 +78,10 @@ def test_a_moved_line_is_found_by_the_id_and_junk_is_ignored():
 @pytest.fixture
 def preview():
     got: list[tuple[str, dict]] = []
-    server = BrowserPreviewServer(render=lambda uri, view: (render_svg(Document(GITOPS).model, view), "gitops.fz"),
-                                  reveal=lambda uri, target: got.append((uri, target)))
+    server = BrowserPreviewServer(
+        render=lambda uri, view: (render_svg(Document(GITOPS).model, view), "gitops.fz"),
+        reveal=lambda uri, target: got.append((uri, target)),
+    )
     yield server, got
     server.stop()
 
@@ -87,7 +103,7 @@ def test_the_page_posts_to_its_own_reveal_url_and_the_callback_gets_the_document
     token = url.rsplit("/", 1)[1]
     assert f'data-reveal="/p/{token}/reveal"' in page and "click to go to the source" in page
     origin = server.base_url
-    good = {"Content-Type": "application/json", "Origin": origin, "Host": origin[len("http://"):]}
+    good = {"Content-Type": "application/json", "Origin": origin, "Host": origin[len("http://") :]}
     assert post(f"{url}/reveal", json.dumps({"lane": "CI", "line": 15}).encode(), good) == 204
     assert got == [("file:///gitops.fz", {"lane": "CI", "line": 15})]
 
@@ -96,7 +112,7 @@ def test_anything_but_the_page_itself_is_refused(preview):
     server, got = preview
     url = server.open("file:///gitops.fz", "workflow")
     origin = server.base_url
-    host = origin[len("http://"):]
+    host = origin[len("http://") :]
     body = json.dumps({"node": "n1", "line": 1}).encode()
     good = {"Content-Type": "application/json", "Origin": origin, "Host": host}
     cases = [
@@ -124,7 +140,7 @@ def test_without_a_reveal_callback_pages_have_no_click_to_source():
         page = urllib.request.urlopen(url, timeout=10).read().decode()
         assert "data-reveal" not in page.split("<main")[1].split(">")[0] and "click to go to the source" not in page
         origin = server.base_url
-        headers = {"Content-Type": "application/json", "Origin": origin, "Host": origin[len("http://"):]}
+        headers = {"Content-Type": "application/json", "Origin": origin, "Host": origin[len("http://") :]}
         assert post(f"{url}/reveal", b"{}", headers) == 404
     finally:
         server.stop()
@@ -140,8 +156,18 @@ def click_centre(browser, selector: str) -> None:
                      return [r.left + r.width / 2, r.top + r.height / 2]; }})()"""
     )
     for kind in ("mousePressed", "mouseReleased"):
-        browser.call("Input.dispatchMouseEvent", {"type": kind, "x": box[0], "y": box[1], "button": "left",
-                                                  "buttons": 1 if kind == "mousePressed" else 0, "clickCount": 1}, browser.session)
+        browser.call(
+            "Input.dispatchMouseEvent",
+            {
+                "type": kind,
+                "x": box[0],
+                "y": box[1],
+                "button": "left",
+                "buttons": 1 if kind == "mousePressed" else 0,
+                "clickCount": 1,
+            },
+            browser.session,
+        )
 
 
 def wait_for(condition, timeout: float = 15.0) -> None:
@@ -165,14 +191,28 @@ def test_clicks_in_chromium_post_what_was_hit_and_a_drag_posts_nothing(preview, 
     click_centre(browser, '.fz-dependency[data-from="Cluster"] .fz-edge-label')
     wait_for(lambda: len(got) == 3)
     assert [target for _, target in got] == [
-        {"line": 29, "lane": "Sync"}, {"line": 18, "node": "n9"}, {"line": 51, "lines": [51, 52]}
+        {"line": 29, "lane": "Sync"},
+        {"line": 18, "node": "n9"},
+        {"line": 51, "lines": [51, 52]},
     ]
     assert browser.evaluate("document.getElementById('fz-diagram').dataset.revealed") == "204"
     # a drag that starts on a component pans, and is no click
-    box = browser.evaluate("(() => { const r = document.querySelector('.fz-component-title').getBoundingClientRect(); return [r.left + 5, r.top + 5]; })()")
+    box = browser.evaluate(
+        "(() => { const r = document.querySelector('.fz-component-title').getBoundingClientRect(); return [r.left + 5, r.top + 5]; })()"
+    )
     for kind, dx in (("mousePressed", 0), ("mouseMoved", 30), ("mouseMoved", 60), ("mouseReleased", 60)):
-        browser.call("Input.dispatchMouseEvent", {"type": kind, "x": box[0] + dx, "y": box[1], "button": "left",
-                                                  "buttons": 0 if kind == "mouseReleased" else 1, "clickCount": 1}, browser.session)
+        browser.call(
+            "Input.dispatchMouseEvent",
+            {
+                "type": kind,
+                "x": box[0] + dx,
+                "y": box[1],
+                "button": "left",
+                "buttons": 0 if kind == "mouseReleased" else 1,
+                "clickCount": 1,
+            },
+            browser.session,
+        )
     time.sleep(0.5)
     assert len(got) == 3
     # the workflow view's nodes are clickable too
@@ -206,11 +246,13 @@ async def test_a_click_reaches_the_editor_as_show_document_with_the_selection(br
     text = GITOPS.replace('[label="Webhook"]', '[label="Webhook ☕🚀"]')
     uri = await session.open(text, "reveal")
     result = await browser_client.workspace_execute_command_async(
-        types.ExecuteCommandParams(command="flowzap.openBrowserPreview", arguments=[{"uri": uri, "view": "architecture"}])
+        types.ExecuteCommandParams(
+            command="flowzap.openBrowserPreview", arguments=[{"uri": uri, "view": "architecture"}]
+        )
     )
     url = result["url"]
     origin = url.split("/p/")[0]
-    headers = {"Content-Type": "application/json", "Origin": origin, "Host": origin[len("http://"):]}
+    headers = {"Content-Type": "application/json", "Origin": origin, "Host": origin[len("http://") :]}
 
     async def click(target: dict) -> types.ShowDocumentParams:
         before = len(browser_client.shown_documents)

@@ -46,10 +46,10 @@ TITLE = "document.title='PW'+'NED'"
 HOSTILE = {
     "lane": f"<script>{MARK}</script>",
     "n1": f"<script>{MARK}</script>",
-    "n2": f"</svg><img src=x onerror=\"{TITLE}\">",
+    "n2": f'</svg><img src=x onerror="{TITLE}">',
     "n3": '"><svg onload=alert(1)> &amp; &lt;b&gt; &#x3C;i&#x3E; ]]> <!-- x -->',
     "n4 owner": "javascript:alert(1)",
-    "n4 description": f"<a href=\"javascript:{MARK}\">click</a>",
+    "n4 description": f'<a href="javascript:{MARK}">click</a>',
     "n4 system": "' onmouseover='x",
     "e1": f"<script>{MARK}</script>",
     "e2": f"</text></svg><script>{TITLE}</script>",
@@ -83,8 +83,28 @@ def squash(text: str) -> str:
 def check_svg(svg: str) -> None:
     """Well-formed; no element or attribute a label could have smuggled in; all labels as text."""
     root = ET.fromstring(svg)
-    allowed = {"svg", "g", "rect", "circle", "ellipse", "polygon", "polyline", "path", "line", "text", "tspan",
-               "title", "desc", "defs", "marker", "style", "clipPath", "use", "symbol", "pattern"}
+    allowed = {
+        "svg",
+        "g",
+        "rect",
+        "circle",
+        "ellipse",
+        "polygon",
+        "polyline",
+        "path",
+        "line",
+        "text",
+        "tspan",
+        "title",
+        "desc",
+        "defs",
+        "marker",
+        "style",
+        "clipPath",
+        "use",
+        "symbol",
+        "pattern",
+    }
     texts = []
     for el in root.iter():
         tag = el.tag.split("}")[-1]
@@ -210,11 +230,21 @@ def test_server_preview_svg_keeps_labels_as_text(view: str):
         srv.open(uri, EVIL)
         srv.diagnostics(uri, 1)
         for theme in ("light", "dark"):
-            result = srv.result("workspace/executeCommand", {"command": "flowzap.preview", "arguments": [{"uri": uri, "view": view, "theme": theme}]})
+            result = srv.result(
+                "workspace/executeCommand",
+                {"command": "flowzap.preview", "arguments": [{"uri": uri, "view": view, "theme": theme}]},
+            )
             svg = result["svg"]
             if view == "sequence":  # the sequence view shows lanes and edges, not node boxes
                 root = ET.fromstring(svg)
-                shown = squash("".join(t for el in root.iter() if el.tag.split("}")[-1] != "style" for t in (el.text or "", el.tail or "")))
+                shown = squash(
+                    "".join(
+                        t
+                        for el in root.iter()
+                        if el.tag.split("}")[-1] != "style"
+                        for t in (el.text or "", el.tail or "")
+                    )
+                )
                 for where in ("lane", "e1", "e2"):
                     assert squash(HOSTILE[where]) in shown, where
                 ET.fromstring(svg)
@@ -226,7 +256,9 @@ def test_server_preview_svg_keeps_labels_as_text(view: str):
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "fz_lsp", *args], capture_output=True, env=SERVER_ENV, timeout=60, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "fz_lsp", *args], capture_output=True, env=SERVER_ENV, timeout=60, cwd=ROOT
+    )
 
 
 def test_cli_svg_and_html(evil_file: Path, tmp_path: Path):
@@ -259,7 +291,9 @@ def test_cli_html_in_chromium(chromium: str, evil_file: Path, tmp_path: Path):
 def test_control_the_marker_does_run_without_the_csp(chromium: str, tmp_path: Path):
     """Without a CSP and escaping the same payload runs: the checks above are meaningful."""
     page = tmp_path / "control.html"
-    page.write_text(f"<!DOCTYPE html><html><head><title>x</title></head><body><script>{MARK};{TITLE}</script></body></html>")
+    page.write_text(
+        f"<!DOCTYPE html><html><head><title>x</title></head><body><script>{MARK};{TITLE}</script></body></html>"
+    )
     dom = dump_dom(chromium, page.as_uri(), tmp_path / "profile")
     assert 'data-owned="yes"' in dom and "<title>PWNED</title>" in dom
     # and the static page's CSP alone blocks even an unescaped inline script
@@ -268,7 +302,7 @@ def test_control_the_marker_does_run_without_the_csp(chromium: str, tmp_path: Pa
     blocked = tmp_path / "blocked.html"
     blocked.write_text(
         f'<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="{content_security_policy(None)}">'
-        f"<title>x</title></head><body><script>{MARK}</script><img src=x onerror=\"{TITLE}\"></body></html>"
+        f'<title>x</title></head><body><script>{MARK}</script><img src=x onerror="{TITLE}"></body></html>'
     )
     assert_nothing_ran(dump_dom(chromium, blocked.as_uri(), tmp_path / "profile2", budget_ms=1000))
 
@@ -293,7 +327,10 @@ def live(tmp_path: Path):
     uri = "file:///tmp/fz-security/live-evil.fz"
     srv.open(uri, EVIL)
     srv.diagnostics(uri, 1)
-    result = srv.result("workspace/executeCommand", {"command": "flowzap.openBrowserPreview", "arguments": [{"uri": uri, "view": "workflow"}]})
+    result = srv.result(
+        "workspace/executeCommand",
+        {"command": "flowzap.openBrowserPreview", "arguments": [{"uri": uri, "view": "workflow"}]},
+    )
     assert shown == [result["url"]], (shown, result)
     srv.uri, srv.url = uri, result["url"]
     yield srv
@@ -307,7 +344,9 @@ def test_live_page_headers_and_markup(live: LspProcess):
         page = response.read().decode("utf-8")
     policy = headers["Content-Security-Policy"]
     nonce = re.search(r"script-src 'nonce-([A-Za-z0-9_-]{16,})'", policy)
-    assert nonce and "default-src 'none'" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0], policy
+    assert (
+        nonce and "default-src 'none'" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    ), policy
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert f'<meta http-equiv="Content-Security-Policy" content="{policy}">' in page
     assert page.count("<script") == 1 and f'<script nonce="{nonce.group(1)}">' in page
@@ -330,9 +369,17 @@ def test_live_page_in_chromium_runs_nothing_injected(chromium: str, live: LspPro
         browser.load(live.url)
         browser.wait_for("document.getElementById('fz-diagram').dataset.live === 'open'")
         # a live update with more hostile text arrives over the event stream
-        hostile = f"</svg><script>{TITLE}</script><svg onload=\\\"{MARK}\\\">"
-        live.change(live.uri, 2, [{"range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}},
-                                   "text": f'n5: rectangle label:"{hostile}"\n'}])
+        hostile = f'</svg><script>{TITLE}</script><svg onload=\\"{MARK}\\">'
+        live.change(
+            live.uri,
+            2,
+            [
+                {
+                    "range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}},
+                    "text": f'n5: rectangle label:"{hostile}"\n',
+                }
+            ],
+        )
         live.diagnostics(live.uri, 2)
         browser.wait_for("document.getElementById('fz-diagram').dataset.updates === '1'")
         state = browser.evaluate(
@@ -376,7 +423,9 @@ def webview_page(tmp_path: Path, svg: str) -> Path:
         .replace("{{styleUri}}", (WEBVIEW / "preview.css").as_uri())
     )
     assert "{{" not in page, "the webview template has a placeholder this test does not know"
-    message = json.dumps({"type": "render", "svg": svg, "view": "workflow", "version": 1, "theme": "light"}).replace("</", "<\\/")
+    message = json.dumps({"type": "render", "svg": svg, "view": "workflow", "version": 1, "theme": "light"}).replace(
+        "</", "<\\/"
+    )
     stub = (
         f'<script nonce="{nonce}">window.acquireVsCodeApi = () => ({{postMessage() {{}}, getState() {{ return null; }}, setState() {{}}}});'
         f"window.addEventListener('load', () => window.postMessage({message}, '*'));</script>\n"
@@ -394,7 +443,10 @@ def test_webview_csp_is_strict():
     assert policy["default-src"] == ["'none'"], policy
     assert policy["script-src"] == ["'nonce-{{nonce}}'"], policy
     for directive, sources in policy.items():
-        assert "'unsafe-inline'" not in sources and "'unsafe-eval'" not in sources and "*" not in sources, (directive, sources)
+        assert "'unsafe-inline'" not in sources and "'unsafe-eval'" not in sources and "*" not in sources, (
+            directive,
+            sources,
+        )
         assert not any(s.startswith(("http:", "https:")) for s in sources), (directive, sources)
     assert not re.findall(r"https?://", template + (WEBVIEW / "preview.js").read_text(encoding="utf-8"))
 

@@ -216,13 +216,20 @@ class LspProcess:
 
     # -- LSP conveniences ----------------------------------------------------------
 
-    def initialize(self, options: Any = DEFAULT_OPTIONS, encodings: list[str] | None = None, capabilities: dict | None = None) -> dict:
+    def initialize(
+        self, options: Any = DEFAULT_OPTIONS, encodings: list[str] | None = None, capabilities: dict | None = None
+    ) -> dict:
         caps = capabilities if capabilities is not None else default_capabilities()
         if encodings:
             caps = {**caps, "general": {"positionEncodings": encodings}}
         result = self.result(
             "initialize",
-            {"processId": os.getpid(), "rootUri": ROOT.as_uri(), "capabilities": caps, "initializationOptions": options},
+            {
+                "processId": os.getpid(),
+                "rootUri": ROOT.as_uri(),
+                "capabilities": caps,
+                "initializationOptions": options,
+            },
         )
         self.notify("initialized", {})
         self.capabilities = result["capabilities"]
@@ -235,7 +242,9 @@ class LspProcess:
         )
 
     def change(self, uri: str, version: int, changes: list[dict]) -> None:
-        self.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": changes})
+        self.notify(
+            "textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": changes}
+        )
 
     def close(self, uri: str) -> None:
         self.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
@@ -284,7 +293,9 @@ def default_capabilities() -> dict:
         "workspace": {"configuration": False, "workspaceEdit": {"documentChanges": True}},
         "textDocument": {
             "publishDiagnostics": {"relatedInformation": True, "versionSupport": True},
-            "completion": {"completionItem": {"snippetSupport": True, "documentationFormat": ["markdown", "plaintext"]}},
+            "completion": {
+                "completionItem": {"snippetSupport": True, "documentationFormat": ["markdown", "plaintext"]}
+            },
             "hover": {"contentFormat": ["markdown", "plaintext"]},
         },
     }
@@ -322,7 +333,11 @@ def request_params(method: str, uri: str, line: int, character: int) -> Any:
         "textDocument/prepareRename": at,
         "textDocument/rename": {**at, "newName": "n42"},
         "textDocument/formatting": {**whole(uri), "options": {"tabSize": 4, "insertSpaces": True}},
-        "textDocument/rangeFormatting": {**whole(uri), "range": range_(0, 0, line, character), "options": {"tabSize": 4, "insertSpaces": True}},
+        "textDocument/rangeFormatting": {
+            **whole(uri),
+            "range": range_(0, 0, line, character),
+            "options": {"tabSize": 4, "insertSpaces": True},
+        },
         "textDocument/codeAction": {**whole(uri), "range": r, "context": {"diagnostics": []}},
         "textDocument/semanticTokens/full": whole(uri),
         "textDocument/semanticTokens/range": {**whole(uri), "range": range_(0, 0, line, character)},
@@ -372,7 +387,9 @@ def assert_answer(message: dict, allowed_errors=(INVALID_PARAMS, METHOD_NOT_FOUN
     assert message.get("jsonrpc") == "2.0", message
     if "error" in message:
         error = message["error"]
-        assert isinstance(error.get("code"), int) and isinstance(error.get("message"), str) and error["message"], message
+        assert isinstance(error.get("code"), int) and isinstance(error.get("message"), str) and error["message"], (
+            message
+        )
         assert error["code"] in allowed_errors, message
     else:
         assert "result" in message, message
@@ -481,8 +498,14 @@ def test_negative_and_non_integer_positions_are_invalid_params(server: LspProces
     uri = new_uri("negative")
     server.open(uri, GOOD)
     server.diagnostics(uri, 1)
-    for pos in ({"line": -1, "character": 0}, {"line": 0, "character": -5}, {"line": "1", "character": 0},
-                {"line": 1.5, "character": 0}, {"line": None, "character": 0}, {}):
+    for pos in (
+        {"line": -1, "character": 0},
+        {"line": 0, "character": -5},
+        {"line": "1", "character": 0},
+        {"line": 1.5, "character": 0},
+        {"line": None, "character": 0},
+        {},
+    ):
         message = server.call("textDocument/hover", {"textDocument": {"uri": uri}, "position": pos}, timeout=10)
         assert_answer(message)
     still_works(server)
@@ -544,7 +567,15 @@ def test_unknown_command_is_an_error(server: LspProcess, command: str):
 
 @pytest.mark.parametrize(
     "arguments",
-    [None, [], ["file:///nope.fz"], [{"uri": "file:///nope.fz"}], [{"uri": 5, "view": "workflow"}], [{"view": "nope"}], [1, 2, 3]],
+    [
+        None,
+        [],
+        ["file:///nope.fz"],
+        [{"uri": "file:///nope.fz"}],
+        [{"uri": 5, "view": "workflow"}],
+        [{"view": "nope"}],
+        [1, 2, 3],
+    ],
 )
 def test_preview_command_with_bad_arguments(server: LspProcess, arguments):
     params = {"command": "flowzap.preview"}
@@ -556,9 +587,19 @@ def test_preview_command_with_bad_arguments(server: LspProcess, arguments):
 
 
 def test_malformed_messages_do_not_break_the_server(server: LspProcess):
-    for body in (b"{not json", b"[]", b"42", b'"text"', b"null", b'{"jsonrpc": "2.0"}', b'{"jsonrpc": "1.0", "id": 77, "method": "shutdown"}',
-                 b'{"id": 78, "method": "textDocument/hover"}', b'{"jsonrpc": "2.0", "method": 5}', "\u00e9".encode("latin-1"),
-                 b'{"jsonrpc": "2.0", "id": {"a": 1}, "method": "textDocument/hover", "params": {}}'):
+    for body in (
+        b"{not json",
+        b"[]",
+        b"42",
+        b'"text"',
+        b"null",
+        b'{"jsonrpc": "2.0"}',
+        b'{"jsonrpc": "1.0", "id": 77, "method": "shutdown"}',
+        b'{"id": 78, "method": "textDocument/hover"}',
+        b'{"jsonrpc": "2.0", "method": 5}',
+        "\u00e9".encode("latin-1"),
+        b'{"jsonrpc": "2.0", "id": {"a": 1}, "method": "textDocument/hover", "params": {}}',
+    ):
         server.send_bytes(frame(body))
     server.send_bytes(b"Content-Length: 0\r\n\r\n")
     server.send_bytes(b"X-Unknown-Header: 1\r\n" + frame(b'{"jsonrpc": "2.0", "method": "flowzap/ignored"}'))
@@ -660,7 +701,10 @@ def test_full_text_changes_and_reopen(server: LspProcess):
 @pytest.mark.parametrize("reply", [None, 42, "text", [1, 2], {"unexpected": True}])
 def test_malformed_configuration_answer(fresh: LspProcess, reply):
     fresh.server_requests["workspace/configuration"] = lambda message: reply
-    caps = {**default_capabilities(), "workspace": {"configuration": True, "didChangeConfiguration": {"dynamicRegistration": False}}}
+    caps = {
+        **default_capabilities(),
+        "workspace": {"configuration": True, "didChangeConfiguration": {"dynamicRegistration": False}},
+    }
     fresh.initialize(capabilities=caps)
     fresh.notify("workspace/didChangeConfiguration", {"settings": None})
     still_works(fresh)
@@ -757,8 +801,13 @@ def test_requests_before_initialize(fresh: LspProcess):
 
 
 def test_initialize_with_odd_options(fresh: LspProcess):
-    odd = {"flowzap": {"diagnostics": {"delayMs": -5, "maxLabelLength": "long", "sequenceRules": "yes"},
-                       "format": {"indent": 10**9}, "preview": {"theme": 7}}}
+    odd = {
+        "flowzap": {
+            "diagnostics": {"delayMs": -5, "maxLabelLength": "long", "sequenceRules": "yes"},
+            "format": {"indent": 10**9},
+            "preview": {"theme": 7},
+        }
+    }
     fresh.initialize(options=odd, encodings=["utf-99", "utf-8"])
     uri = new_uri("odd")
     fresh.open(uri, GOOD)
@@ -773,7 +822,9 @@ def test_initialize_with_odd_options(fresh: LspProcess):
 
 
 def _cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "fz_lsp", *args], input=stdin, capture_output=True, env=SERVER_ENV, timeout=60, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "fz_lsp", *args], input=stdin, capture_output=True, env=SERVER_ENV, timeout=60, cwd=ROOT
+    )
 
 
 def _unreadable(tmp: Path, kind: str) -> Path:
@@ -830,7 +881,12 @@ def test_cli_binary_and_invalid_stdin(command: str):
     for data in (b"\x00\x00", b"\xff\xfe\xfd"):
         result = _cli(command, "-", stdin=data)
         err = result.stderr.decode()
-        assert "Traceback" not in err and result.returncode == 2 and err.count("\n") == 1, (command, data, result.returncode, err)
+        assert "Traceback" not in err and result.returncode == 2 and err.count("\n") == 1, (
+            command,
+            data,
+            result.returncode,
+            err,
+        )
 
 
 def test_cli_render_to_an_unwritable_place_is_one_line(tmp_path: Path):

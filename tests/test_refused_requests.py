@@ -21,8 +21,11 @@ def test_requests_for_a_document_that_is_not_open_log_one_line_each():
             assert answer["error"]["code"] == -32602
             assert answer["error"]["message"] == f"fz-lsp: document is not open: {uri}"
         assert bad["error"]["code"] == -32602
-        srv.wait(lambda: len([n for n in srv.notifications if "refused" in str(n.get("params", {}).get("message"))]) >= 3,
-                 30, "three log lines")
+        srv.wait(
+            lambda: len([n for n in srv.notifications if "refused" in str(n.get("params", {}).get("message"))]) >= 3,
+            30,
+            "three log lines",
+        )
         logs = [n["params"] for n in srv.notifications if n["method"] == "window/logMessage"]
         refused = [p for p in logs if "refused" in p["message"]]
         assert [(p["type"], p["message"].count("\n")) for p in refused] == [(2, 0), (2, 0), (2, 0)]

@@ -49,7 +49,9 @@ def swap_lines(text: str, changes: dict[int, tuple[str, str]]) -> str:
 def test_rename_n6_in_the_library_edits_exactly_three_tokens(pos):
     doc = Document(LIBRARY)
     edits = rename.rename(doc.model, *pos, "n19")
-    assert [(e.region.start_line, e.region.start_col, e.region.end_line, e.region.end_col, e.new_text) for e in edits] == [
+    assert [
+        (e.region.start_line, e.region.start_col, e.region.end_line, e.region.end_col, e.new_text) for e in edits
+    ] == [
         (8, 29, 8, 31, "n19"),
         (12, 0, 12, 2, "n19"),
         (15, 0, 15, 2, "n19"),
@@ -161,7 +163,7 @@ def test_rename_when_the_declaration_is_broken_renames_references_by_name():
         "loop [x] n1 n2\n"
         "}\n"
         "B { # B\n"
-        "n3: circle label:\"y\"\n"
+        'n3: circle label:"y"\n'
         "n3.handle(top) -> A.n2.handle(bottom)\n"
         "}\n"
     )
@@ -173,7 +175,7 @@ def test_rename_when_the_declaration_is_broken_renames_references_by_name():
 
 
 def test_rename_undefined_lane_prefix_and_undefined_node():
-    text = "A { # A\nn1: circle label:\"x\"\nn1.handle(right) -> Nowhere.n7.handle(left)\nloop [x] n1 n7\n}\n"
+    text = 'A { # A\nn1: circle label:"x"\nn1.handle(right) -> Nowhere.n7.handle(left)\nloop [x] n1 n7\n}\n'
     assert renamed(text, 2, 22, "B") == text.replace("Nowhere.", "B.")
     assert renamed(text, 2, 29, "n2") == text.replace("n7", "n2")
 
@@ -198,7 +200,9 @@ def assert_renaming_keeps_the_graph(text: str) -> None:
             (rn(a), rn(b), p, q) for a, b, p, q in before_edges
         ]
         assert [n.id for n in after.nodes] == [rn(n.id) for n in m.nodes]
-        assert [[r.name for r in lp.members] for lp in after.loops] == [[rn(r.name) for r in lp.members] for lp in m.loops]
+        assert [[r.name for r in lp.members] for lp in after.loops] == [
+            [rn(r.name) for r in lp.members] for lp in m.loops
+        ]
     for lane in m.lanes:
         new = lane.id + "Z"
         out = apply_edits(text, rename.rename(m, lane.header_line, lane.id_span.start, new))
@@ -224,7 +228,10 @@ def wire(value):
 
 
 def client_edits(edits) -> list[tuple]:
-    return [(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character, e.new_text) for e in edits]
+    return [
+        (e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character, e.new_text)
+        for e in edits
+    ]
 
 
 ACCEPTANCE_EDITS = [
@@ -247,15 +254,17 @@ async def test_e2e_rename_n6_acceptance_changes(client, session):
 async def test_e2e_rename_lane(client, session):
     uri = await session.open(LIBRARY, "rename")
     result = await client.text_document_rename_async(params(uri, 8, 22, "Records"))
-    assert wire(result) == wire(types.WorkspaceEdit(
-        changes={
-            uri: [
-                types.TextEdit(range=R(8, 21, 8, 28), new_text="Records"),
-                types.TextEdit(range=R(11, 0, 11, 7), new_text="Records"),
-                types.TextEdit(range=R(30, 19, 30, 26), new_text="Records"),
-            ]
-        }
-    ))
+    assert wire(result) == wire(
+        types.WorkspaceEdit(
+            changes={
+                uri: [
+                    types.TextEdit(range=R(8, 21, 8, 28), new_text="Records"),
+                    types.TextEdit(range=R(11, 0, 11, 7), new_text="Records"),
+                    types.TextEdit(range=R(30, 19, 30, 26), new_text="Records"),
+                ]
+            }
+        )
+    )
 
 
 async def test_e2e_prepare_rename(client, session):
@@ -300,12 +309,14 @@ async def test_e2e_rename_nothing_at_position_is_an_error(client, session):
 async def test_e2e_rename_in_truncated_file(client, session):
     uri = await session.open(TRUNCATED_TRIAGE, "rename")
     result = await client.text_document_rename_async(params(uri, 32, 22, "n21"))  # `-> n14.` before the cut
-    assert wire(result.changes[uri]) == wire([
-        types.TextEdit(range=R(27, 0, 27, 3), new_text="n21"),
-        types.TextEdit(range=R(30, 22, 30, 25), new_text="n21"),
-        types.TextEdit(range=R(32, 21, 32, 24), new_text="n21"),
-        types.TextEdit(range=R(33, 0, 33, 3), new_text="n21"),  # the cut line `n14.ha`
-    ])
+    assert wire(result.changes[uri]) == wire(
+        [
+            types.TextEdit(range=R(27, 0, 27, 3), new_text="n21"),
+            types.TextEdit(range=R(30, 22, 30, 25), new_text="n21"),
+            types.TextEdit(range=R(32, 21, 32, 24), new_text="n21"),
+            types.TextEdit(range=R(33, 0, 33, 3), new_text="n21"),  # the cut line `n14.ha`
+        ]
+    )
 
 
 async def test_e2e_rename_positions_are_utf16(client, session):
@@ -313,10 +324,12 @@ async def test_e2e_rename_positions_are_utf16(client, session):
     uri = await session.open(text, "rename")
     # `loop [🎉 again] n1 n2`: n1 is at code points 15..17, UTF-16 16..18
     result = await client.text_document_rename_async(params(uri, 3, 18, "n3"))
-    assert wire(result.changes[uri]) == wire([
-        types.TextEdit(range=R(1, 0, 1, 2), new_text="n3"),
-        types.TextEdit(range=R(3, 16, 3, 18), new_text="n3"),
-    ])
+    assert wire(result.changes[uri]) == wire(
+        [
+            types.TextEdit(range=R(1, 0, 1, 2), new_text="n3"),
+            types.TextEdit(range=R(3, 16, 3, 18), new_text="n3"),
+        ]
+    )
     assert apply_client_edits(text, client_edits(result.changes[uri])) == text.replace("n1", "n3")
 
 
@@ -342,14 +355,16 @@ async def test_e2e_rename_document_changes_carry_the_version(dc_client):
     s = Session(dc_client)
     uri = await s.open(LIBRARY, "rename-dc")
     result = await dc_client.text_document_rename_async(params(uri, 15, 0, "n19"))
-    assert wire(result) == wire(types.WorkspaceEdit(
-        document_changes=[
-            types.TextDocumentEdit(
-                text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=1),
-                edits=ACCEPTANCE_EDITS,
-            )
-        ]
-    ))
+    assert wire(result) == wire(
+        types.WorkspaceEdit(
+            document_changes=[
+                types.TextDocumentEdit(
+                    text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=1),
+                    edits=ACCEPTANCE_EDITS,
+                )
+            ]
+        )
+    )
     # after an edit (a blank line inserted at the top) the version and lines follow
     await s.change(uri, 2, (0, 0), (0, 0), "\n")
     result = await dc_client.text_document_rename_async(params(uri, 16, 0, "n19"))

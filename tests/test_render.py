@@ -149,7 +149,9 @@ def check_end(point, following, box: Box, shape: str, side: str) -> None:
         a, b = box.w / 2, box.h / 2
         assert abs(x - box.cx) / a + abs(y - box.cy) / b == pytest.approx(1.0, abs=0.002)
         along = abs(y - box.cy) / b if nx else abs(x - box.cx) / a
-        assert along <= 0.5 + 1e-9 and (x - box.cx) * nx + (y - box.cy) * ny > 0, f"{point} off the {side} corner of {box}"
+        assert along <= 0.5 + 1e-9 and (x - box.cx) * nx + (y - box.cy) * ny > 0, (
+            f"{point} off the {side} corner of {box}"
+        )
     else:
         edge_at = {"left": box.x, "right": box.right, "top": box.y, "bottom": box.bottom}[side]
         assert (x if nx else y) == pytest.approx(edge_at)
@@ -320,9 +322,7 @@ def test_gitops_layout_follows_the_flow() -> None:
 # Generated documents
 
 DIRECTIONS = st.sampled_from(["left", "right", "top", "bottom", "rigth", None])
-LABEL_CHARS = st.characters(
-    blacklist_categories=("Cs", "Cc", "Zl", "Zp", "Co", "Cn"), blacklist_characters='"\\'
-)
+LABEL_CHARS = st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp", "Co", "Cn"), blacklist_characters='"\\')
 LABELS = st.one_of(
     st.text(LABEL_CHARS, max_size=40),
     st.sampled_from(
@@ -350,7 +350,9 @@ def documents(draw) -> str:
     for node_id, lane in zip(ids, placement):
         shape = draw(st.sampled_from(["circle", "rectangle", "diamond", "taskbox", "rect"]))
         if shape == "taskbox" and draw(st.booleans()):
-            fields = " ".join(f'{key}:"{draw(LABELS)}"' for key in ("owner", "description", "system") if draw(st.booleans()))
+            fields = " ".join(
+                f'{key}:"{draw(LABELS)}"' for key in ("owner", "description", "system") if draw(st.booleans())
+            )
             body[lane].append(f"{node_id}: taskbox {fields}")
         else:
             body[lane].append(f'{node_id}: {shape} label:"{draw(LABELS)}"')
@@ -552,7 +554,9 @@ def test_render_command_writes_svg_and_html(tmp_path: Path, capsys: pytest.Captu
     ],
     ids=["missing", "directory", "invalid-utf8"],
 )
-def test_render_command_reports_unreadable_files(tmp_path: Path, capsys: pytest.CaptureFixture, make, reason: str) -> None:
+def test_render_command_reports_unreadable_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture, make, reason: str
+) -> None:
     path = make(tmp_path)
     assert render_command(str(path), None, "workflow", "light") == 2
     captured = capsys.readouterr()
@@ -722,5 +726,7 @@ def test_the_readme_picture_is_the_current_rendering() -> None:
     png = (REPO / "docs" / "gitops-workflow.png").read_bytes()
     root = ET.fromstring(svg)
     size = (math.ceil(float(root.get("width"))), math.ceil(float(root.get("height"))))
-    assert png[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", png[16:24]) == size, "docs/gitops-workflow.png is stale"
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", png[16:24]) == size, (
+        "docs/gitops-workflow.png is stale"
+    )
     assert "(docs/gitops-workflow.png)" in (REPO / "README.md").read_text(encoding="utf-8")

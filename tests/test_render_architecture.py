@@ -90,10 +90,16 @@ def test_views_and_the_gitops_components():
     assert root.get("class") == "fz-diagram fz-architecture fz-theme-light"
     components = groups(root, "fz-component")
     assert [(g.get("data-lane"), g.get("data-line")) for g in components] == [
-        ("Dev", "0"), ("CI", "15"), ("Sync", "29"), ("Cluster", "41")
+        ("Dev", "0"),
+        ("CI", "15"),
+        ("Sync", "29"),
+        ("Cluster", "41"),
     ]
     assert [text_of(g, "fz-component-title") for g in components] == [
-        ["Developer"], ["CI Pipeline"], ["GitOps Controller"], ["Kubernetes Cluster"]
+        ["Developer"],
+        ["CI Pipeline"],
+        ["GitOps Controller"],
+        ["Kubernetes Cluster"],
     ]
     assert [text_of(g, "fz-component-id") for g in components] == [["Dev"], ["CI"], ["Sync"], ["Cluster"]]
     dev = components[0]
@@ -105,12 +111,23 @@ def test_views_and_the_gitops_components():
         ("n4", "4", "fz-step fz-shape-diamond"),
     ]
     assert text_of(dev, "fz-step-label") == [
-        "Start a change", "Commit on a feature branch", "Open a pull request", "Review approved?",
-        "Address review comments", "Merge to main",
+        "Start a change",
+        "Commit on a feature branch",
+        "Open a pull request",
+        "Review approved?",
+        "Address review comments",
+        "Merge to main",
     ]
     arrows = groups(root, "fz-dependency")
     assert [
-        (g.get("data-from"), g.get("data-to"), g.get("data-count"), g.get("data-lines"), g.get("data-line"), g.get("class"))
+        (
+            g.get("data-from"),
+            g.get("data-to"),
+            g.get("data-count"),
+            g.get("data-lines"),
+            g.get("data-line"),
+            g.get("class"),
+        )
         for g in arrows
     ] == [
         ("Dev", "CI", "1", "13", "13", "fz-dependency"),
@@ -120,16 +137,27 @@ def test_views_and_the_gitops_components():
         ("Cluster", "Sync", "2", "51 52", "51", "fz-dependency fz-dependency-backward"),
     ]
     assert [text_of(g, "fz-edge-label") for g in arrows] == [
-        ["Webhook"], ["Failed"], ["Config commit"], ["Rollout"], ["Report drift, Healthy (×2)"]
+        ["Webhook"],
+        ["Failed"],
+        ["Config commit"],
+        ["Rollout"],
+        ["Report drift, Healthy (×2)"],
     ]
-    assert [g.find(f"{SVG}title").text for g in arrows][-1] == "Kubernetes Cluster → GitOps Controller: Report drift, Healthy (×2)"
+    assert [g.find(f"{SVG}title").text for g in arrows][
+        -1
+    ] == "Kubernetes Cluster → GitOps Controller: Report drift, Healthy (×2)"
     assert check_architecture(svg, model_of(text)) == []
 
 
 def test_gitops_layout_left_to_right_forward_arrows_straight_replies_underneath():
     layout = layout_architecture(model_of(read_exact(GITOPS)))
     boxes = {c.component.lane_id: c for c in layout.components}
-    assert [(boxes[k].row, boxes[k].column) for k in ("Dev", "CI", "Sync", "Cluster")] == [(0, 0), (0, 1), (0, 2), (0, 3)]
+    assert [(boxes[k].row, boxes[k].column) for k in ("Dev", "CI", "Sync", "Cluster")] == [
+        (0, 0),
+        (0, 1),
+        (0, 2),
+        (0, 3),
+    ]
     assert all(a.box.right < b.box.x for a, b in zip(layout.components, layout.components[1:]))
     assert len({c.box.y for c in layout.components}) == 1 and len({c.box.h for c in layout.components}) == 1
     for arrow in layout.dependencies:
@@ -148,8 +176,10 @@ def test_gitops_layout_left_to_right_forward_arrows_straight_replies_underneath(
 
 def test_long_lists_are_cut_with_n_more_and_long_texts_with_an_ellipsis():
     long = "A very long step description that certainly does not fit on one line of a card"
-    text = lane_doc({"Big": [f"Step {k}" for k in range(1, 12)] + [long], "Small": [long]},
-                    "n12.handle(bottom) -> Small.n13.handle(top)\n")
+    text = lane_doc(
+        {"Big": [f"Step {k}" for k in range(1, 12)] + [long], "Small": [long]},
+        "n12.handle(bottom) -> Small.n13.handle(top)\n",
+    )
     svg, root = svg_of(text)
     big, small = groups(root, "fz-component")
     assert text_of(big, "fz-step-label") == [f"Step {k}" for k in range(1, MAX_STEPS)]
@@ -170,11 +200,17 @@ def test_cut_text_never_splits_a_character_and_keeps_short_texts():
 
 
 def test_lanes_with_no_dependency_stand_alone_below():
-    text = lane_doc({"A": ["a"], "B": ["b"], "C": ["c"], "D": ["d"], "E": ["e"]}, "n1.handle(bottom) -> B.n2.handle(top)\n")
+    text = lane_doc(
+        {"A": ["a"], "B": ["b"], "C": ["c"], "D": ["d"], "E": ["e"]}, "n1.handle(bottom) -> B.n2.handle(top)\n"
+    )
     layout = layout_architecture(model_of(text))
     at = {c.component.lane_id: c for c in layout.components}
     assert [(k, at[k].row, at[k].column, at[k].standalone) for k in "ABCDE"] == [
-        ("A", 0, 0, False), ("B", 0, 1, False), ("C", 1, 0, True), ("D", 1, 1, True), ("E", 1, 2, True),
+        ("A", 0, 0, False),
+        ("B", 0, 1, False),
+        ("C", 1, 0, True),
+        ("D", 1, 1, True),
+        ("E", 1, 2, True),
     ]
     root = ET.fromstring(render_svg(model_of(text), "architecture"))
     assert [g.get("data-lane") for g in groups(root, "fz-component-standalone")] == ["C", "D", "E"]
@@ -186,11 +222,14 @@ def test_lanes_with_no_dependency_stand_alone_below():
 
 
 def test_a_cycle_is_broken_and_its_closing_arrow_runs_back_dashed():
-    text = lane_doc({"A": ["a"], "B": ["b"], "C": ["c"]}, (
-        'n1.handle(bottom) -> B.n2.handle(top) [label="ask"]\n'
-        'n2.handle(bottom) -> C.n3.handle(top) [label="pass on"]\n'
-        'n3.handle(top) -> A.n1.handle(bottom) [label="answer"]\n'
-    ))
+    text = lane_doc(
+        {"A": ["a"], "B": ["b"], "C": ["c"]},
+        (
+            'n1.handle(bottom) -> B.n2.handle(top) [label="ask"]\n'
+            'n2.handle(bottom) -> C.n3.handle(top) [label="pass on"]\n'
+            'n3.handle(top) -> A.n1.handle(bottom) [label="answer"]\n'
+        ),
+    )
     layout = layout_architecture(model_of(text))
     assert [c.column for c in layout.components] == [0, 1, 2]
     back = [a for a in layout.dependencies if a.dependency.backward]
@@ -223,10 +262,10 @@ def test_a_chain_of_replies_alternates_under_and_over_instead_of_stacking():
 
 def test_components_of_a_column_are_ordered_against_crossings():
     # A -> D and B -> C written so that document order crosses them
-    text = lane_doc({"A": ["a"], "B": ["b"], "C": ["c"], "D": ["d"]}, (
-        "n1.handle(bottom) -> D.n4.handle(top)\n"
-        "n2.handle(bottom) -> C.n3.handle(top)\n"
-    ))
+    text = lane_doc(
+        {"A": ["a"], "B": ["b"], "C": ["c"], "D": ["d"]},
+        ("n1.handle(bottom) -> D.n4.handle(top)\nn2.handle(bottom) -> C.n3.handle(top)\n"),
+    )
     arch = architecture(model_of(text))
     a, b, c, d = arch.components
     links = [(a, d), (b, c)]
@@ -264,14 +303,31 @@ def test_hostile_text_stays_text():
         svg = render_svg(model, "architecture", theme)
         root = ET.fromstring(svg)  # well-formed
         tags = {el.tag.split("}")[-1] for el in root.iter()}
-        assert tags <= {"svg", "style", "defs", "marker", "path", "rect", "g", "line", "text", "tspan", "circle", "polygon", "title"}
+        assert tags <= {
+            "svg",
+            "style",
+            "defs",
+            "marker",
+            "path",
+            "rect",
+            "g",
+            "line",
+            "text",
+            "tspan",
+            "circle",
+            "polygon",
+            "title",
+        }
         for el in root.iter():
             assert not any(name.lower().startswith("on") for name in el.attrib)
         (evil_box, _) = groups(root, "fz-component")
         assert "".join(text_of(evil_box, "fz-component-title")[0].split()) == "".join(
-            f"{evil} & \"quotes\" 'apostrophes'".split())
+            f"{evil} & \"quotes\" 'apostrophes'".split()
+        )
         labels = [t for g in groups(root, "fz-dependency") for t in text_of(g, "fz-edge-label")]
-        assert ["".join(t.split()) for t in labels] == ["".join(['</text></svg><script>alert(1)</script>,', 'a', '&', 'b', '"', 'c', '(×2)'])]
+        assert ["".join(t.split()) for t in labels] == [
+            "".join(["</text></svg><script>alert(1)</script>,", "a", "&", "b", '"', "c", "(×2)"])
+        ]
         steps = [s for g in groups(root, "fz-component") for s in text_of(g, "fz-step-label")]
         assert steps[0] == evil and steps[2] == "x\ufffdy"  # a character XML forbids is replaced
         assert check_architecture(svg, model) == []
@@ -352,7 +408,9 @@ def test_the_checker_finds_what_it_must():
     box = next(el for el in root.iter(f"{SVG}rect") if el.get("class") == "fz-component-box")
     on_box = svg.replace(
         f'class="fz-edge-label-bg" x="{label.get("x")}" y="{label.get("y")}"',
-        f'class="fz-edge-label-bg" x="{box.get("x")}" y="{box.get("y")}"', 1)
+        f'class="fz-edge-label-bg" x="{box.get("x")}" y="{box.get("y")}"',
+        1,
+    )
     assert any(p.startswith("label_node") for p in check_architecture(on_box, model))
     twice = svg.replace(">Webhook</tspan>", ">Failed</tspan>")
     problems = check_architecture(twice, model)
@@ -377,7 +435,9 @@ def test_the_readme_architecture_picture_is_the_current_rendering():
     png = (ROOT / "docs" / "gitops-architecture.png").read_bytes()
     root = ET.fromstring(svg)
     size = (math.ceil(float(root.get("width"))), math.ceil(float(root.get("height"))))
-    assert png[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", png[16:24]) == size, "docs/gitops-architecture.png is stale"
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", png[16:24]) == size, (
+        "docs/gitops-architecture.png is stale"
+    )
     assert "(docs/gitops-architecture.png)" in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
@@ -386,7 +446,9 @@ def test_the_readme_architecture_picture_is_the_current_rendering():
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "fz_lsp", *args], capture_output=True, env=SERVER_ENV, timeout=60, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "fz_lsp", *args], capture_output=True, env=SERVER_ENV, timeout=60, cwd=ROOT
+    )
 
 
 def test_cli_renders_the_architecture_view(tmp_path):
@@ -413,7 +475,9 @@ async def test_server_preview_answers_the_architecture_view(session: Session, cl
     text = read_exact(GITOPS)
     uri = await session.open(text)
     result = await client.workspace_execute_command_async(
-        types.ExecuteCommandParams(command="flowzap.preview", arguments=[{"uri": uri, "view": "architecture", "theme": "dark"}])
+        types.ExecuteCommandParams(
+            command="flowzap.preview", arguments=[{"uri": uri, "view": "architecture", "theme": "dark"}]
+        )
     )
     assert (result["view"], result["version"]) == ("architecture", 1)
     assert result["svg"] == render_svg(model_of(text), "architecture", "dark")
@@ -424,7 +488,8 @@ async def test_server_preview_answers_the_architecture_view(session: Session, cl
     )
     root = ET.fromstring(result["svg"])
     assert [(g.get("data-from"), g.get("data-to"), g.get("data-lines")) for g in groups(root, "fz-dependency")][:2] == [
-        ("Dev", "Sync", "13"), ("Dev", "CI", "14")
+        ("Dev", "Sync", "13"),
+        ("Dev", "CI", "14"),
     ]
     with pytest.raises(Exception, match=r"unknown view 'gantt' \(expected workflow, sequence or architecture\)"):
         await client.workspace_execute_command_async(
@@ -449,7 +514,9 @@ async def test_browser_preview_shows_the_architecture_view(browser_client: Langu
     text = read_exact(GITOPS)
     uri = await session.open(text)
     result = await browser_client.workspace_execute_command_async(
-        types.ExecuteCommandParams(command="flowzap.openBrowserPreview", arguments=[{"uri": uri, "view": "architecture"}])
+        types.ExecuteCommandParams(
+            command="flowzap.openBrowserPreview", arguments=[{"uri": uri, "view": "architecture"}]
+        )
     )
     assert browser_client.shown_documents[-1].uri == result["url"]
     page = urllib.request.urlopen(result["url"], timeout=10).read().decode()

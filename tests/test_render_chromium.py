@@ -247,10 +247,19 @@ def browser_factory(chromium: str, tmp_path: Path):
 # Tests
 
 
-def screenshot(chromium: str, url: str, shot: Path, width: int, height: int, profile: Path) -> tuple[int, int, list[bytes]]:
+def screenshot(
+    chromium: str, url: str, shot: Path, width: int, height: int, profile: Path
+) -> tuple[int, int, list[bytes]]:
     shot.unlink(missing_ok=True)
     subprocess.run(
-        [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--screenshot={shot}", f"--window-size={width},{height}", url],
+        [
+            chromium,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            f"--screenshot={shot}",
+            f"--window-size={width},{height}",
+            url,
+        ],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -298,7 +307,9 @@ def test_screenshots_of_the_examples(chromium: str, tmp_path: Path, path: Path, 
     image.write_text(svg, encoding="utf-8")
     root = ET.fromstring(svg)
     width, height = math.ceil(float(root.get("width"))), math.ceil(float(root.get("height")))
-    full = screenshot(chromium, image.as_uri(), ARTIFACTS / f"{path.stem}-workflow-{theme}.png", width, height, tmp_path / "p2")
+    full = screenshot(
+        chromium, image.as_uri(), ARTIFACTS / f"{path.stem}-workflow-{theme}.png", width, height, tmp_path / "p2"
+    )
     check_not_blank(*full, theme)
 
 
@@ -310,11 +321,16 @@ def test_screenshots_of_the_layout_fixtures(chromium: str, tmp_path: Path, path:
     root = ET.fromstring(svg)
     width, height = math.ceil(float(root.get("width"))), math.ceil(float(root.get("height")))
     ARTIFACTS.mkdir(exist_ok=True)
-    check_not_blank(*screenshot(chromium, image.as_uri(), ARTIFACTS / f"layout-{path.stem}.png", width, height, tmp_path / "p"), "light")
+    check_not_blank(
+        *screenshot(chromium, image.as_uri(), ARTIFACTS / f"layout-{path.stem}.png", width, height, tmp_path / "p"),
+        "light",
+    )
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
-def test_screenshots_of_the_gitops_architecture_view(chromium: str, browser_factory, tmp_path: Path, theme: str) -> None:
+def test_screenshots_of_the_gitops_architecture_view(
+    chromium: str, browser_factory, tmp_path: Path, theme: str
+) -> None:
     """The gitops example's architecture view in each theme, kept in test-artifacts/
     (gitops-architecture-<theme>.png, at the diagram's own size); in the browser every
     component is on top at its title, and its title and steps stay inside its box in the
@@ -326,7 +342,9 @@ def test_screenshots_of_the_gitops_architecture_view(chromium: str, browser_fact
     root = ET.fromstring(svg)
     width, height = math.ceil(float(root.get("width"))), math.ceil(float(root.get("height")))
     ARTIFACTS.mkdir(exist_ok=True)
-    shot = screenshot(chromium, image.as_uri(), ARTIFACTS / f"gitops-architecture-{theme}.png", width, height, tmp_path / "p")
+    shot = screenshot(
+        chromium, image.as_uri(), ARTIFACTS / f"gitops-architecture-{theme}.png", width, height, tmp_path / "p"
+    )
     check_not_blank(*shot, theme)
     browser = browser_factory(width, height)
     browser.load(image.as_uri())
@@ -351,10 +369,18 @@ def test_screenshots_of_the_gitops_architecture_view(chromium: str, browser_fact
         left, _top, right, bottom = c["box"]
         assert c["hit"] == c["lane"], f"{c['lane']}'s title is covered by {c['hit']}"
         h_left, h_top, h_right, h_bottom = c["header"]
-        assert h_left <= c["title"][0] and c["title"][2] <= h_right and h_top <= c["title"][1] and c["title"][3] <= h_bottom + 0.5
+        assert (
+            h_left <= c["title"][0]
+            and c["title"][2] <= h_right
+            and h_top <= c["title"][1]
+            and c["title"][3] <= h_bottom + 0.5
+        )
         assert len(c["steps"]) == len(next(lane for lane in model.lanes if lane.id == c["lane"]).nodes)
         for s_left, s_top, s_right, s_bottom in c["steps"]:
-            assert left < s_left and s_right <= right - 4 and h_bottom <= s_top and s_bottom <= bottom, (c["lane"], c["box"])
+            assert left < s_left and s_right <= right - 4 and h_bottom <= s_top and s_bottom <= bottom, (
+                c["lane"],
+                c["box"],
+            )
 
 
 def svg_rect(browser: Browser) -> dict:
@@ -376,7 +402,9 @@ def test_static_page_opens_fitted_to_the_window_and_switches_to_actual_size(brow
     assert natural > 2000, "the example is wider than the window"
     assert fitted["right"] <= fitted["innerWidth"] and fitted["width"] >= 0.9 * fitted["innerWidth"] - 24, fitted
     assert fitted["scrollWidth"] <= fitted["innerWidth"], "nothing to scroll sideways"
-    assert fitted["height"] == pytest.approx(fitted["width"] * float(ET.fromstring(render_svg(model)).get("height")) / natural, rel=0.01)
+    assert fitted["height"] == pytest.approx(
+        fitted["width"] * float(ET.fromstring(render_svg(model)).get("height")) / natural, rel=0.01
+    )
     browser.evaluate("document.querySelector('label[for=fz-actual]').click()")
     actual = svg_rect(browser)
     assert actual["width"] == pytest.approx(natural, abs=1) and actual["scrollWidth"] > actual["innerWidth"]
@@ -438,9 +466,13 @@ def test_live_page_fits_zooms_pans_and_updates_in_place(browser_factory) -> None
         fit_zoom = float(browser.evaluate("document.getElementById('fz-diagram').dataset.zoom"))
         assert 0.1 < fit_zoom < 1
         browser.evaluate("document.querySelector('[data-zoom=in]').click()")
-        assert float(browser.evaluate("document.getElementById('fz-diagram').dataset.zoom")) == pytest.approx(fit_zoom * 1.25, abs=0.002)
+        assert float(browser.evaluate("document.getElementById('fz-diagram').dataset.zoom")) == pytest.approx(
+            fit_zoom * 1.25, abs=0.002
+        )
         browser.evaluate("document.dispatchEvent(new KeyboardEvent('keydown', {key: '1'}))")  # actual size
-        assert svg_rect(browser)["width"] == pytest.approx(float(browser.evaluate("document.querySelector('#fz-diagram svg').getAttribute('width')")), abs=1)
+        assert svg_rect(browser)["width"] == pytest.approx(
+            float(browser.evaluate("document.querySelector('#fz-diagram svg').getAttribute('width')")), abs=1
+        )
         before = browser.evaluate(
             """(() => {
               window.fzMarker = 42;
@@ -451,8 +483,24 @@ def test_live_page_fits_zooms_pans_and_updates_in_place(browser_factory) -> None
         )
         assert before["x"] == 300 and before["y"] == 120 and before["zoom"] == "1.25"
         # dragging the diagram pans it
-        for kind, x, y in (("mousePressed", 500, 300), ("mouseMoved", 440, 260), ("mouseMoved", 400, 240), ("mouseReleased", 400, 240)):
-            browser.call("Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y, "button": "left", "buttons": 1 if kind != "mouseReleased" else 0, "clickCount": 1}, browser.session)
+        for kind, x, y in (
+            ("mousePressed", 500, 300),
+            ("mouseMoved", 440, 260),
+            ("mouseMoved", 400, 240),
+            ("mouseReleased", 400, 240),
+        ):
+            browser.call(
+                "Input.dispatchMouseEvent",
+                {
+                    "type": kind,
+                    "x": x,
+                    "y": y,
+                    "button": "left",
+                    "buttons": 1 if kind != "mouseReleased" else 0,
+                    "clickCount": 1,
+                },
+                browser.session,
+            )
         panned = browser.evaluate("({x: scrollX, y: scrollY})")
         assert panned == {"x": 400, "y": 180}, panned
         browser.evaluate("window.scrollTo(300, 120)")
@@ -474,7 +522,9 @@ def test_live_page_fits_zooms_pans_and_updates_in_place(browser_factory) -> None
         assert after["zoom"] == "1.25" and after["scale"] == pytest.approx(1.25), "zoom lost"
         assert "".join(after["label"].split()) == "Liveedit<ok>&更新"
         assert after["nodes"] == len(analyse(texts["file:///gitops.fz"]).model.nodes) and after["title"] == "gitops.fz"
-        browser.evaluate("document.dispatchEvent(new KeyboardEvent('keydown', {key: '0'}))")  # back to the window's width
+        browser.evaluate(
+            "document.dispatchEvent(new KeyboardEvent('keydown', {key: '0'}))"
+        )  # back to the window's width
         assert browser.evaluate("document.getElementById('fz-diagram').dataset.fitted") == "yes"
         assert svg_rect(browser)["width"] == pytest.approx(fitted["width"], abs=1)
     finally:

@@ -34,7 +34,15 @@ def words(doc: Document, line: int) -> list[tuple[str, str, tuple[str, ...]]]:
 
 def test_legend():
     assert TOKEN_TYPES == (
-        "namespace", "variable", "type", "property", "string", "enumMember", "operator", "keyword", "comment"
+        "namespace",
+        "variable",
+        "type",
+        "property",
+        "string",
+        "enumMember",
+        "operator",
+        "keyword",
+        "comment",
     )
     assert TOKEN_MODIFIERS == ("declaration", "documentation")
 
@@ -42,7 +50,8 @@ def test_legend():
 def test_library_lines():
     doc = Document(LIBRARY)
     assert words(doc, 11) == [
-        ("Catalog", "namespace", ("declaration",)), ("# Catalog/ILS (Koha)", "string", ("documentation",))
+        ("Catalog", "namespace", ("declaration",)),
+        ("# Catalog/ILS (Koha)", "string", ("documentation",)),
     ]
     assert words(doc, 12) == [
         ("n6", "variable", ("declaration",)),
@@ -69,11 +78,20 @@ def test_library_lines():
 def test_taskbox_styles_and_cjk_lines():
     doc = Document(read_exact(FIXTURES / "newsroom-taskboxes.fz"))
     assert [w[:2] for w in words(doc, 1)] == [
-        ("n1", "variable"), ("taskbox", "type"), ("owner", "property"), ('"Priya"', "string"),
-        ("description", "property"), ('"Draft the article"', "string"), ("system", "property"), ('"CMS"', "string"),
+        ("n1", "variable"),
+        ("taskbox", "type"),
+        ("owner", "property"),
+        ('"Priya"', "string"),
+        ("description", "property"),
+        ('"Draft the article"', "string"),
+        ("system", "property"),
+        ('"CMS"', "string"),
     ]
     assert [w[:2] for w in words(doc, 3)] == [
-        ("n3", "variable"), ("taskbox", "type"), ("label", "property"), ('"Publish|Sam|WordPress"', "string")
+        ("n3", "variable"),
+        ("taskbox", "type"),
+        ("label", "property"),
+        ('"Publish|Sam|WordPress"', "string"),
     ]
     tea = Document(read_exact(FIXTURES / "bubble-tea-cjk-emoji.fz"))
     assert words(tea, 0) == [("Customer", "namespace", ("declaration",)), ("# 顾客 🧋", "string", ("documentation",))]
@@ -91,7 +109,7 @@ def test_loops_comments_display_labels_and_foreign_lines():
     old = Document(read_exact(FIXTURES / "hotel-old-display-label.fz"))
     assert words(old, 0) == [("frontdesk", "namespace", ("declaration",))]
     assert words(old, 1) == [("# Front Desk", "string", ("documentation",))]
-    doc = Document('A {\n  // note\ngraph TD\nn1.handle(rigth) -> n2.handle(left)\n}')
+    doc = Document("A {\n  // note\ngraph TD\nn1.handle(rigth) -> n2.handle(left)\n}")
     assert words(doc, 1) == [("// note", "comment", ())]
     assert words(doc, 2) == []
     # an unknown direction stays unhighlighted
@@ -138,7 +156,10 @@ def test_truncated_last_lines():
         ('"Anyone at h', "string", ()),
     ]
     assert last["bike-share-cut-after-dot.fz.partial"][-1] == ("n6", "variable", ())  # `-> n6.`
-    assert last["field-trip-cut-after-shape.fz.partial"] == [("n9", "variable", ("declaration",)), ("rectangle", "type", ())]
+    assert last["field-trip-cut-after-shape.fz.partial"] == [
+        ("n9", "variable", ("declaration",)),
+        ("rectangle", "type", ()),
+    ]
     assert last["bakery-crlf-cut-between-lines.fz.partial"] == []  # cut after a line end: an empty last line
 
 
@@ -151,10 +172,26 @@ def test_encode_relative_positions():
         SemanticToken(2, 8, 10, "operator"),
     ]
     assert encode(tokens, lambda line, col: col) == [
-        0, 0, 4, 0, 1,
-        0, 7, 5, 4, 2,
-        2, 3, 2, 1, 0,
-        0, 5, 2, 6, 0,
+        0,
+        0,
+        4,
+        0,
+        1,
+        0,
+        7,
+        5,
+        4,
+        2,
+        2,
+        3,
+        2,
+        1,
+        0,
+        0,
+        5,
+        2,
+        6,
+        0,
     ]
 
 
@@ -196,7 +233,31 @@ def assert_tokens_ordered_disjoint_and_on_their_line(doc: Document) -> None:
 
 
 PIECES = st.sampled_from(
-    ["n1", "CICD", ".", "handle", "(", ")", "->", "-->", " ", ":", "=", '"', "[", "]", "{", "}", "#", "//", "loop", "label", "x", "😀", "left"]
+    [
+        "n1",
+        "CICD",
+        ".",
+        "handle",
+        "(",
+        ")",
+        "->",
+        "-->",
+        " ",
+        ":",
+        "=",
+        '"',
+        "[",
+        "]",
+        "{",
+        "}",
+        "#",
+        "//",
+        "loop",
+        "label",
+        "x",
+        "😀",
+        "left",
+    ]
 )
 
 
@@ -247,7 +308,9 @@ def decode(data: list[int]) -> list[tuple[int, int, int, str, list[str]]]:
         dl, ds, length, type_, mods = data[i : i + 5]
         line += dl
         start = start + ds if dl == 0 else ds
-        out.append((line, start, length, TOKEN_TYPES[type_], [m for b, m in enumerate(TOKEN_MODIFIERS) if mods >> b & 1]))
+        out.append(
+            (line, start, length, TOKEN_TYPES[type_], [m for b, m in enumerate(TOKEN_MODIFIERS) if mods >> b & 1])
+        )
     return out
 
 

@@ -29,7 +29,11 @@ pytestmark = [
 
 # What fz-lsp says about each of the project's own fixtures with default settings: (code,
 # line, severity) of every diagnostic. tests/fixtures/README.md says the same in words.
-E, W, H = (int(types.DiagnosticSeverity.Error), int(types.DiagnosticSeverity.Warning), int(types.DiagnosticSeverity.Hint))
+E, W, H = (
+    int(types.DiagnosticSeverity.Error),
+    int(types.DiagnosticSeverity.Warning),
+    int(types.DiagnosticSeverity.Hint),
+)
 VERDICTS: dict[str, list[tuple[str, int, int]]] = {
     "library-hold.fz": [],
     "cake-order-crlf-indented.fz": [],
@@ -50,13 +54,24 @@ VERDICTS: dict[str, list[tuple[str, int, int]]] = {
     "truncated/er-triage-cut-mid-handle.fz.partial": [("unclosed-lane", 22, E), ("syntax-error", 33, E)],
     # the cut line still declares n9 (spec §2: a readable id is declared even if the line is broken)
     "truncated/parcel-cut-mid-string.fz.partial": [
-        ("unclosed-lane", 16, E), ("orphan-node", 18, W), ("orphan-node", 19, W), ("syntax-error", 19, E)
+        ("unclosed-lane", 16, E),
+        ("orphan-node", 18, W),
+        ("orphan-node", 19, W),
+        ("syntax-error", 19, E),
     ],
     "truncated/field-trip-cut-after-shape.fz.partial": [
-        ("undefined-lane", 7, E), ("undefined-node", 7, E), ("unclosed-lane", 17, E),
-        ("orphan-node", 19, W), ("missing-label", 20, W), ("orphan-node", 20, W),
+        ("undefined-lane", 7, E),
+        ("undefined-node", 7, E),
+        ("unclosed-lane", 17, E),
+        ("orphan-node", 19, W),
+        ("missing-label", 20, W),
+        ("orphan-node", 20, W),
     ],
-    "truncated/bike-share-cut-after-dot.fz.partial": [("undefined-node", 6, E), ("unclosed-lane", 8, E), ("syntax-error", 16, E)],
+    "truncated/bike-share-cut-after-dot.fz.partial": [
+        ("undefined-node", 6, E),
+        ("unclosed-lane", 8, E),
+        ("syntax-error", 16, E),
+    ],
     "truncated/bakery-crlf-cut-between-lines.fz.partial": [("unclosed-lane", 8, E)],
 }
 # no error at all (warnings and hints allowed): what `fz-lsp check` must accept
@@ -127,7 +142,8 @@ def test_sequence_rules_on_the_guidelines_do_and_dont():
     assert reply == []
     dont = Document(read_exact(FIXTURES / "doorbell-orphan-no-reply.fz")).diagnostics(on)
     assert sorted((d.code, d.span.line, d.span.start, d.span.end) for d in dont) == [
-        ("missing-reply", 3, 18, 20), ("orphan-node", 2, 0, 2)
+        ("missing-reply", 3, 18, 20),
+        ("orphan-node", 2, 0, 2),
     ]
 
 
@@ -180,7 +196,10 @@ async def assert_only_errors_of_the_cut(session: Session, text: str) -> None:
             assert d.range.start.line == last_line
         if d.code == "unclosed-lane":
             header = lines[d.range.start.line]
-            assert header.rstrip().endswith(header.split("{")[0].strip() + " { # " + header.split("# ", 1)[1].strip()) or "{" in header
+            assert (
+                header.rstrip().endswith(header.split("{")[0].strip() + " { # " + header.split("# ", 1)[1].strip())
+                or "{" in header
+            )
             # it is the last lane of the file
             assert all("{" not in line for line in lines[d.range.start.line + 1 :])
     assert [d.code for d in diags].count("unclosed-lane") == 1
@@ -211,7 +230,9 @@ async def test_typing_an_id_in_an_edge_retargets_it(session: Session):
     uri = await session.open(text)
     diags = await session.change(uri, 2, (3, 21), (3, 22), "9")  # -> n9: undefined, n2 orphaned
     assert [(d.code, d.range.start.line, d.range.start.character) for d in diags] == [
-        ("orphan-node", 2, 0), ("undefined-node", 3, 20)]
+        ("orphan-node", 2, 0),
+        ("undefined-node", 3, 20),
+    ]
     diags = await session.change(uri, 3, (3, 21), (3, 22), "1")  # -> n1: a self-edge, n2 orphaned
     assert [d.code for d in diags] == ["orphan-node"] and diags[0].range.start.line == 2
     diags = await session.change(uri, 4, (3, 21), (3, 22), "2")  # back to n2
@@ -283,7 +304,7 @@ async def test_astral_characters_utf16(session: Session):
     uri = await session.open(text)
     diags = session.diagnostics(uri)
     # 'n2: rectangle label:"处理 🎯" ' : 🎯 is two UTF-16 units -> `owner` starts at 28
-    assert ("unknown-attribute" not in [d.code for d in diags])
+    assert "unknown-attribute" not in [d.code for d in diags]
     assert triples(diags, "label-operator") == [(2, 33, 34)]
     assert triples(diags, "bad-handle") == [(3, 30, 35)]
 
@@ -307,5 +328,3 @@ async def test_astral_characters_utf8(utf8_client: LanguageClient):
     # an edit given in UTF-8 columns lands on the right characters
     diags = await session.change(uri, 2, (3, 30), (3, 35), "left")
     assert triples(diags, "bad-handle") == []
-
-

@@ -67,8 +67,11 @@ def test_tcp_transport(tmp_path):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "fz_lsp", "--tcp", f"127.0.0.1:{port}"], env=SERVER_ENV, cwd=ROOT,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [sys.executable, "-m", "fz_lsp", "--tcp", f"127.0.0.1:{port}"],
+        env=SERVER_ENV,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     try:
         for _ in range(100):
@@ -81,8 +84,14 @@ def test_tcp_transport(tmp_path):
                 time.sleep(0.05)
         else:
             raise AssertionError("server did not listen")
-        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize",
-                           "params": {"processId": None, "rootUri": None, "capabilities": {}}}).encode()
+        body = json.dumps(
+            {
+                "jsonrpc": "2.0",
+                "id": 1,
+                "method": "initialize",
+                "params": {"processId": None, "rootUri": None, "capabilities": {}},
+            }
+        ).encode()
         conn.sendall(b"Content-Length: %d\r\n\r\n" % len(body) + body)
         data = b""
         while b'"id": 1' not in data and b'"id":1' not in data:

@@ -32,8 +32,14 @@ print(json.dumps({"lark": "lark" in sys.modules, "statements": statements}))
 
 def probe(cache: str, *files: Path) -> dict:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "FZ_LSP_CACHE_DIR": cache}
-    out = subprocess.run([sys.executable, "-c", PROBE, *map(str, files)], env=env, capture_output=True, text=True,
-                         timeout=120, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE, *map(str, files)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     return json.loads(out.stdout)
 
 

@@ -16,15 +16,35 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import run  # noqa: E402
 import soak  # noqa: E402
 
-TINY = ["--keystrokes", "120", "--warmup-keystrokes", "40", "--sample-every", "20", "--lines", "300",
-        "--cycles", "6", "--warmup-cycles", "2", "--sample-cycles", "1", "--cycle-lines", "500",
-        "--think", "0.2", "--latency-keystrokes", "10"]
+TINY = [
+    "--keystrokes",
+    "120",
+    "--warmup-keystrokes",
+    "40",
+    "--sample-every",
+    "20",
+    "--lines",
+    "300",
+    "--cycles",
+    "6",
+    "--warmup-cycles",
+    "2",
+    "--sample-cycles",
+    "1",
+    "--cycle-lines",
+    "500",
+    "--think",
+    "0.2",
+    "--latency-keystrokes",
+    "10",
+]
 
 
 def test_growth_is_the_least_squares_slope_after_the_warm_up():
     phase = soak.Phase("keystrokes", 1000, 0.25, warmup=100)
-    phase.samples = [(0, 50.0), (50, 99.0)] + [(x, 60 + 0.002 * x + (0.5 if k % 2 else -0.5))
-                                               for k, x in enumerate(range(100, 1100, 100))]
+    phase.samples = [(0, 50.0), (50, 99.0)] + [
+        (x, 60 + 0.002 * x + (0.5 if k % 2 else -0.5)) for k, x in enumerate(range(100, 1100, 100))
+    ]
     assert math.isclose(phase.fit(), 2.0 + 1000 * _noise_slope(phase), rel_tol=1e-9)
     assert phase.fit() > 1.9  # the warm-up's jump is left out
     assert soak.verdict(phase).startswith("**miss**")
@@ -69,4 +89,6 @@ def test_a_tiny_soak_writes_its_section_between_the_others(tmp_path: Path):
     text = out.read_text(encoding="utf-8")
     assert text.count(soak.SECTION) == 1 and "| first |" in text and "| second |" in text
     assert run.existing_section(out, run.MEMORY).startswith(soak.SECTION)
-    assert run.existing_section(out, run.MEMORY) in text and "renderer figures" not in run.existing_section(out, run.MEMORY)
+    assert run.existing_section(out, run.MEMORY) in text and "renderer figures" not in run.existing_section(
+        out, run.MEMORY
+    )

@@ -26,10 +26,14 @@ texts = st.text(alphabet=st.sampled_from("ab \r\n\u00e9\U0001f680"), max_size=30
 
 
 @settings(max_examples=300, deadline=None)
-@given(texts, st.lists(st.tuples(st.integers(0, 8), st.integers(0, 8), st.integers(0, 8), st.integers(0, 8), texts), max_size=6))
+@given(
+    texts,
+    st.lists(st.tuples(st.integers(0, 8), st.integers(0, 8), st.integers(0, 8), st.integers(0, 8), texts), max_size=6),
+)
 def test_replace_equals_string_splice(text, edits):
     src = SourceText(text)
     for l1, c1, l2, c2, new in edits:
+
         def offset(line, col):
             line, col = src.clamp(line, col)
             return sum(len(x) + len(e) for x, e in zip(src.lines[:line], src.ends[:line])) + col
@@ -54,7 +58,10 @@ def test_to_client_units():
     assert positions.to_client(line, col, "utf-8") == col + 2 * 2 + 3  # 开始: 3 bytes each, 🎉: 4
 
 
-@given(st.text(alphabet=st.sampled_from("a\u00e9\u4e2d\U0001f680"), max_size=20), st.sampled_from(["utf-8", "utf-16", "utf-32"]))
+@given(
+    st.text(alphabet=st.sampled_from("a\u00e9\u4e2d\U0001f680"), max_size=20),
+    st.sampled_from(["utf-8", "utf-16", "utf-32"]),
+)
 def test_round_trip(line, encoding):
     for col in range(len(line) + 1):
         assert positions.from_client(line, positions.to_client(line, col, encoding), encoding) == col
@@ -99,7 +106,10 @@ def test_loop_members_may_carry_their_lane_prefix():
     st_ = syntax.parse_line("loop [Rejection] planner.n1 n2 critic_agent.n3")
     assert isinstance(st_, syntax.LoopStmt)
     assert [(m.lane.text if m.lane else None, m.node.text) for m in st_.members] == [
-        ("planner", "n1"), (None, "n2"), ("critic_agent", "n3")]
+        ("planner", "n1"),
+        (None, "n2"),
+        ("critic_agent", "n3"),
+    ]
     assert (st_.members[0].lane.start, st_.members[0].node.start, st_.members[0].node.end) == (17, 25, 27)
 
 
@@ -113,7 +123,7 @@ def test_loop_members_may_carry_their_lane_prefix():
         ("// note", syntax.Comment),
         ("graph TD", syntax.Foreign),
         ("participant Alice", syntax.Foreign),
-        ("n1: taskbox owner:\"A\" description:\"B\" system:\"C\"", syntax.NodeDecl),
+        ('n1: taskbox owner:"A" description:"B" system:"C"', syntax.NodeDecl),
         ("n1 -> n2", syntax.EdgeStmt),
         ("n1.handle(right) -> n2.handle(left) -> n3.handle(left)", syntax.EdgeStmt),
         ('n1: circle label:"unterminated', syntax.Broken),
@@ -157,7 +167,12 @@ def test_library_model():
     ]
     assert len(m.edges) == 20
     hold = m.edges[2]
-    assert (hold.source.name, hold.target.prefix, hold.target.name, hold.label) == ("n3", "Catalog", "n6", "Hold request")
+    assert (hold.source.name, hold.target.prefix, hold.target.name, hold.label) == (
+        "n3",
+        "Catalog",
+        "n6",
+        "Hold request",
+    )
     assert hold.target.node is m.node_by_id["n6"]
     assert hold.target.prefix_lane is m.lane_by_id["Catalog"]
     assert hold.target.prefix_span == Span(8, 21, 28)
@@ -170,7 +185,10 @@ def test_loop_members_resolve_across_lanes():
     assert loop.condition == "until the reviewers agree"
     assert loop.lane.id == "Author"
     assert [(r.name, r.node.lane.id) for r in loop.members] == [
-        ("n3", "Author"), ("n5", "Editor"), ("n8", "Reviewers"), ("n11", "Editor"),
+        ("n3", "Author"),
+        ("n5", "Editor"),
+        ("n8", "Reviewers"),
+        ("n11", "Editor"),
     ]
 
 
@@ -180,8 +198,13 @@ def test_forward_references_resolve():
     doc = Document(read_exact(FIXTURES / "baggage-forward-references.fz"))
     m = doc.model
     assert [(e.line, e.source.node.id, e.target.node.id, e.target.node.lane.id) for e in m.edges] == [
-        (2, "n1", "n2", "CheckIn"), (4, "n2", "n3", "CheckIn"), (6, "n3", "n4", "CheckIn"), (7, "n3", "n5", "Sorting"),
-        (9, "n4", "n5", "Sorting"), (12, "n5", "n6", "Apron"), (18, "n6", "n7", "Apron"),
+        (2, "n1", "n2", "CheckIn"),
+        (4, "n2", "n3", "CheckIn"),
+        (6, "n3", "n4", "CheckIn"),
+        (7, "n3", "n5", "Sorting"),
+        (9, "n4", "n5", "Sorting"),
+        (12, "n5", "n6", "Apron"),
+        (18, "n6", "n7", "Apron"),
     ]
     assert doc.diagnostics() == []
 
@@ -212,9 +235,11 @@ def test_fixture_line_endings_survive_the_checkout(name, ends):
 
 
 def summary(doc: Document):
-    return doc.statements, [(lane.id, lane.label, lane.close_line) for lane in doc.model.lanes], [
-        (e.source.name, e.target.name, e.label) for e in doc.model.edges
-    ]
+    return (
+        doc.statements,
+        [(lane.id, lane.label, lane.close_line) for lane in doc.model.lanes],
+        [(e.source.name, e.target.name, e.label) for e in doc.model.edges],
+    )
 
 
 def test_one_line_edit_reparses_one_line():
@@ -233,8 +258,13 @@ fixture_texts = [read_exact(p) for p in fixture_files("*.fz") + fixture_files("t
 @given(
     st.sampled_from(fixture_texts),
     st.lists(
-        st.tuples(st.integers(0, 60), st.integers(0, 80), st.integers(0, 60), st.integers(0, 80),
-                  st.sampled_from(["", "x", "\n", "}\n", "n1.handle(", '"', "->", "\r\n", "Lane { # L\n", "🎉"])),
+        st.tuples(
+            st.integers(0, 60),
+            st.integers(0, 80),
+            st.integers(0, 60),
+            st.integers(0, 80),
+            st.sampled_from(["", "x", "\n", "}\n", "n1.handle(", '"', "->", "\r\n", "Lane { # L\n", "🎉"]),
+        ),
         max_size=8,
     ),
 )
@@ -248,8 +278,16 @@ def test_incremental_model_equals_fresh_parse(text, edits):
 
 def diagnostic_summary(doc: Document):
     return [
-        (d.code, d.severity, d.message, d.span.line, d.span.start, d.span.end,
-         tuple((r.span.line, r.span.start, r.span.end, r.message) for r in d.related), d.data)
+        (
+            d.code,
+            d.severity,
+            d.message,
+            d.span.line,
+            d.span.start,
+            d.span.end,
+            tuple((r.span.line, r.span.start, r.span.end, r.message) for r in d.related),
+            d.data,
+        )
         for d in doc.diagnostics()
     ]
 
@@ -258,11 +296,33 @@ def model_summary(doc: Document):
     m = doc.model
     return (
         [(lane.id, lane.label, lane.header_line, lane.close_line, [n.id for n in lane.nodes]) for lane in m.lanes],
-        [(n.id, n.span.line, n.span.start, n.shape, n.label, n.display_text, [e.index for e in n.incoming],
-          [e.index for e in n.outgoing], n.lane.id if n.lane else None) for n in m.nodes],
-        [(e.index, e.line, e.source.name, e.target.name, e.label, e.key, e.source.direction_span and
-          (e.source.direction_span.line, e.source.direction_span.start), e.target.node.id if e.target.node else None)
-         for e in m.edges],
+        [
+            (
+                n.id,
+                n.span.line,
+                n.span.start,
+                n.shape,
+                n.label,
+                n.display_text,
+                [e.index for e in n.incoming],
+                [e.index for e in n.outgoing],
+                n.lane.id if n.lane else None,
+            )
+            for n in m.nodes
+        ],
+        [
+            (
+                e.index,
+                e.line,
+                e.source.name,
+                e.target.name,
+                e.label,
+                e.key,
+                e.source.direction_span and (e.source.direction_span.line, e.source.direction_span.start),
+                e.target.node.id if e.target.node else None,
+            )
+            for e in m.edges
+        ],
         [(loop.line, loop.condition, [r.name for r in loop.members]) for loop in m.loops],
     )
 
@@ -282,10 +342,38 @@ def test_typing_in_a_label_keeps_the_model():
     assert doc.model is not model
 
 
-edit_texts = st.sampled_from(["", "x", "é", "🎉", " ", "\n", '"', "->", "}", "{", "rect", "n2", "Lane.",
-                              "label:\"y\" ", "(rigth)", "loop [a] n1 n2\n", "\r\n", "// c\n",
-                              # slips recovery repairs (their lines keep what they say): fixed and broken in place
-                              "handel", "hanlde", ":", ";", "\u201c", "label:Start ", "-->|x|", "A[B]", "# "])
+edit_texts = st.sampled_from(
+    [
+        "",
+        "x",
+        "é",
+        "🎉",
+        " ",
+        "\n",
+        '"',
+        "->",
+        "}",
+        "{",
+        "rect",
+        "n2",
+        "Lane.",
+        'label:"y" ',
+        "(rigth)",
+        "loop [a] n1 n2\n",
+        "\r\n",
+        "// c\n",
+        # slips recovery repairs (their lines keep what they say): fixed and broken in place
+        "handel",
+        "hanlde",
+        ":",
+        ";",
+        "\u201c",
+        "label:Start ",
+        "-->|x|",
+        "A[B]",
+        "# ",
+    ]
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -309,9 +397,18 @@ def links_summary(doc: Document):
     """Every reference's resolution and every node's edge lists, by identity-free values."""
     m = doc.model
     return (
-        [(r.span.line, r.span.start, r.name, r.role, r.node.span.line if r.node else None,
-          r.prefix_lane.header_line if r.prefix_lane else None, r.context_lane.header_line if r.context_lane else None)
-         for r in m.refs],
+        [
+            (
+                r.span.line,
+                r.span.start,
+                r.name,
+                r.role,
+                r.node.span.line if r.node else None,
+                r.prefix_lane.header_line if r.prefix_lane else None,
+                r.context_lane.header_line if r.context_lane else None,
+            )
+            for r in m.refs
+        ],
         [([e.index for e in n.incoming], [e.index for e in n.outgoing], [lp.line for lp in n.loops]) for n in m.nodes],
     )
 
@@ -334,16 +431,46 @@ def test_typing_in_an_edge_target_relinks_only_that_edge():
     assert diagnostic_summary(doc) == diagnostic_summary(Document(doc.text))
 
 
-target_edits = st.sampled_from(["", "n1", "n2", "n5", "n12", "n99", "1", "x", "Catalog.", "Patron.", "Stacks.", "Author.",
-                                "Nope.", ".", "right", "left", "top", "bottom", "rigth", "(", ")", "->", "[", "]",
-                                "handel", "Handle", "\u2192", ";"])
+target_edits = st.sampled_from(
+    [
+        "",
+        "n1",
+        "n2",
+        "n5",
+        "n12",
+        "n99",
+        "1",
+        "x",
+        "Catalog.",
+        "Patron.",
+        "Stacks.",
+        "Author.",
+        "Nope.",
+        ".",
+        "right",
+        "left",
+        "top",
+        "bottom",
+        "rigth",
+        "(",
+        ")",
+        "->",
+        "[",
+        "]",
+        "handel",
+        "Handle",
+        "\u2192",
+        ";",
+    ]
+)
 
 
 @settings(max_examples=150, deadline=None)
 @given(
     st.sampled_from(fixture_texts),
-    st.lists(st.tuples(st.integers(0, 10**6), st.integers(-25, 25), st.integers(0, 4), target_edits),
-             min_size=1, max_size=12),
+    st.lists(
+        st.tuples(st.integers(0, 10**6), st.integers(-25, 25), st.integers(0, 4), target_edits), min_size=1, max_size=12
+    ),
 )
 def test_edits_in_edge_lines_equal_fresh_analysis(text, edits):
     """Edits aimed at edge lines around the arrow (ids, prefixes, handles): whether the edge
@@ -368,9 +495,43 @@ def test_edits_in_edge_lines_equal_fresh_analysis(text, edits):
 # -- shape templates agree with lark -------------------------------------------------------
 
 line_alphabet = st.sampled_from(
-    ["n1", "n22", "Lane", "CICD", ".", "handle", "(", ")", "right", "rigth", " ", "  ", "\t", "->", "-->",
-     ":", "=", '"a b"', '"x\\"y"', "[", "]", "label", "{", "}", "# Label {", "loop", "[retry]", "//c",
-     "rectangle", "graph TD", "participant", "é", "🎉", '"', "\\"]
+    [
+        "n1",
+        "n22",
+        "Lane",
+        "CICD",
+        ".",
+        "handle",
+        "(",
+        ")",
+        "right",
+        "rigth",
+        " ",
+        "  ",
+        "\t",
+        "->",
+        "-->",
+        ":",
+        "=",
+        '"a b"',
+        '"x\\"y"',
+        "[",
+        "]",
+        "label",
+        "{",
+        "}",
+        "# Label {",
+        "loop",
+        "[retry]",
+        "//c",
+        "rectangle",
+        "graph TD",
+        "participant",
+        "é",
+        "🎉",
+        '"',
+        "\\",
+    ]
 )
 
 

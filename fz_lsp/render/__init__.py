@@ -75,7 +75,11 @@ def _say(message: str) -> None:
 
 
 def render_command(
-    path: str, out: str | None, view: str = "workflow", theme: str = "light", allow_errors: bool = False,
+    path: str,
+    out: str | None,
+    view: str = "workflow",
+    theme: str = "light",
+    allow_errors: bool = False,
     language: str | None = None,
 ) -> int:
     """Render the .fz file at `path`: SVG to `out`, HTML when `out` ends in .html/.htm,
@@ -111,8 +115,12 @@ def render_command(
     if not model.lanes and not model.nodes:
         foreign = next((d for d in doc.diagnostics(settings) if d.code == "not-flowzap"), None)
         if foreign is not None:
-            _say(_("nothing to draw in {path}: no lanes (it looks like Mermaid or PlantUML, not FlowZap Code)",
-                   path=shown))
+            _say(
+                _(
+                    "nothing to draw in {path}: no lanes (it looks like Mermaid or PlantUML, not FlowZap Code)",
+                    path=shown,
+                )
+            )
         else:
             _say(_("nothing to draw in {path}: no lanes", path=shown))
         return 1

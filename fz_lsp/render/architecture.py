@@ -163,7 +163,9 @@ def component_content(component: Component) -> _Content:
     assert title is not None
     subtitle = None
     if component.title.strip() != component.lane_id:
-        subtitle = _line(cut_text(component.lane_id, TITLE_WRAP, SUBTITLE_FONT_SIZE)[0], SUBTITLE_FONT_SIZE, "component-id")
+        subtitle = _line(
+            cut_text(component.lane_id, TITLE_WRAP, SUBTITLE_FONT_SIZE)[0], SUBTITLE_FONT_SIZE, "component-id"
+        )
     listed = component.steps
     hidden = 0
     if len(listed) > MAX_STEPS:
@@ -198,30 +200,63 @@ def _placed(
     x, y = box.x, box.y
     block_h = content.header_h - 2 * HEADER_PAD_Y  # title and subtitle
     title_top = y + (header_h - block_h) / 2
-    title = TextBlock(content.title.lines, box.cx, title_top, content.title.size, content.title.bold, "middle",
-                      content.title.role, content.title.width)
+    title = TextBlock(
+        content.title.lines,
+        box.cx,
+        title_top,
+        content.title.size,
+        content.title.bold,
+        "middle",
+        content.title.role,
+        content.title.width,
+    )
     y_text = title_top + content.title.height + SUBTITLE_GAP
     subtitle = None
     if content.subtitle is not None:
-        subtitle = TextBlock(content.subtitle.lines, box.cx, y_text, content.subtitle.size, False, "middle",
-                             content.subtitle.role, content.subtitle.width)
+        subtitle = TextBlock(
+            content.subtitle.lines,
+            box.cx,
+            y_text,
+            content.subtitle.size,
+            False,
+            "middle",
+            content.subtitle.role,
+            content.subtitle.width,
+        )
     steps = []
     top = y + header_h + LIST_PAD_Y
     for k, (step, shape, block, cut) in enumerate(content.steps):
         row_y = top + k * STEP_HEIGHT
         cy = row_y + STEP_HEIGHT / 2
         icon = Box(x + PAD_X, cy - ICON / 2, ICON, ICON)
-        text = TextBlock(block.lines, x + PAD_X + ICON + ICON_GAP, cy - block.height / 2, block.size, False, "start",
-                         block.role, block.width)
+        text = TextBlock(
+            block.lines,
+            x + PAD_X + ICON + ICON_GAP,
+            cy - block.height / 2,
+            block.size,
+            False,
+            "start",
+            block.role,
+            block.width,
+        )
         steps.append(StepLayout(step, shape, icon, text, cut, Box(x + 1, row_y, box.w - 2, STEP_HEIGHT)))
     more = None
     if content.more is not None:
         cy = top + len(steps) * STEP_HEIGHT + STEP_HEIGHT / 2
-        more = TextBlock(content.more.lines, x + PAD_X + ICON + ICON_GAP, cy - content.more.height / 2,
-                         content.more.size, False, "start", content.more.role, content.more.width)
+        more = TextBlock(
+            content.more.lines,
+            x + PAD_X + ICON + ICON_GAP,
+            cy - content.more.height / 2,
+            content.more.size,
+            False,
+            "start",
+            content.more.role,
+            content.more.width,
+        )
     header = Box(x, y, box.w, header_h)
-    return ComponentLayout(component, box, header, title, subtitle, tuple(steps), more, content.hidden, row, column,
-                           standalone)
+    return ComponentLayout(
+        component, box, header, title, subtitle, tuple(steps), more, content.hidden, row, column, standalone
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -259,7 +294,9 @@ def _crossings(links: Sequence[tuple[Component, Component]], at: dict[int, float
     return count
 
 
-def order_columns(columns: list[list[Component]], links: Sequence[tuple[Component, Component]]) -> list[list[Component]]:
+def order_columns(
+    columns: list[list[Component]], links: Sequence[tuple[Component, Component]]
+) -> list[list[Component]]:
     """The components of each column ordered against crossings: barycentre sweeps left to
     right and back (a component moves towards the positions of its neighbours in the
     columns already swept), the order with the fewest crossings kept."""
@@ -354,9 +391,7 @@ def _fit_rows(desired: Sequence[float], height: int) -> list[int]:
 # The layout
 
 
-def dependency_sides(
-    dependencies: Sequence[Dependency], cell: dict[int, tuple[int, int]]
-) -> list[tuple[str, str]]:
+def dependency_sides(dependencies: Sequence[Dependency], cell: dict[int, tuple[int, int]]) -> list[tuple[str, str]]:
     """Where each arrow leaves its source and enters its target: right to left, or, for
     one that closes a cycle, out of the bottom of the source and into the bottom of the
     target (it runs back underneath) — or over the top, when another backward arrow
@@ -423,7 +458,9 @@ def layout_architecture(model: Model, arch: Architecture | None = None) -> Archi
         x=float(MARGIN),
         y=float(MARGIN),
         row_gutter_min=tuple([float(ROW_GAP) / 2] + [float(ROW_GAP)] * max(0, row_count - 1) + [float(ROW_GAP) / 2]),
-        column_gutter_min=tuple([float(COLUMN_GAP) / 2] + [float(COLUMN_GAP)] * max(0, column_count - 1) + [float(COLUMN_GAP) / 2]),
+        column_gutter_min=tuple(
+            [float(COLUMN_GAP) / 2] + [float(COLUMN_GAP)] * max(0, column_count - 1) + [float(COLUMN_GAP) / 2]
+        ),
     )
     # cards of one row are as tall as each other and their headers too, cards of one column
     # as wide: tops, lists and sides line up
@@ -438,8 +475,10 @@ def layout_architecture(model: Model, arch: Architecture | None = None) -> Archi
         r, _ = cell[id(c)]
         row_h[r] = max(row_h.get(r, 0.0), content.h - content.header_h + header_h[r])
     nodes = [GridNode(*cell[id(c)], column_w[cell[id(c)][1]], row_h[cell[id(c)][0]]) for c in components]
-    captions = [text_block(d.caption, CAPTION_WRAP, EDGE_FONT_SIZE, "edge-label") if d.caption.strip() else None
-                for d in arch.dependencies]
+    captions = [
+        text_block(d.caption, CAPTION_WRAP, EDGE_FONT_SIZE, "edge-label") if d.caption.strip() else None
+        for d in arch.dependencies
+    ]
     sides = dependency_sides(arch.dependencies, cell)
     edges = []
     for d, block, (source_side, target_side) in zip(arch.dependencies, captions, sides):

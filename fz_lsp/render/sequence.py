@@ -100,7 +100,9 @@ def layout_sequence(model: Model) -> SequenceLayout:
         block = title_blocks[i]
         assert block is not None  # titles are never blank: a lane id is a name
         header = Box(x, MARGIN, widths[i], header_h)
-        participants.append(ParticipantLayout(lanes[i], title, header.cx, header, block.centred_at(header.cx, header.cy)))
+        participants.append(
+            ParticipantLayout(lanes[i], title, header.cx, header, block.centred_at(header.cx, header.cy))
+        )
         x += widths[i] + COLUMN_GAP
 
     events = _events(model, node_index)
@@ -161,7 +163,14 @@ def layout_sequence(model: Model) -> SequenceLayout:
     width = max((b.right for b in extents), default=MARGIN) + MARGIN
     height = max([lifeline_bottom] + [b.bottom for b in extents]) + MARGIN
     return SequenceLayout(
-        width, height, lifeline_top, lifeline_bottom, tuple(participants), node_layouts, tuple(messages.values()), tuple(loops)
+        width,
+        height,
+        lifeline_top,
+        lifeline_bottom,
+        tuple(participants),
+        node_layouts,
+        tuple(messages.values()),
+        tuple(loops),
     )
 
 
@@ -250,5 +259,7 @@ def _loop_span(
         return None
     for member in loop.members:
         if member.node is not None:
-            inside.extend(edge_event[e.index] for e in member.node.outgoing if e.index in edge_event and _between(e, loop))
+            inside.extend(
+                edge_event[e.index] for e in member.node.outgoing if e.index in edge_event and _between(e, loop)
+            )
     return min(inside), max(inside)

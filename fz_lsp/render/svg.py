@@ -360,10 +360,13 @@ def _step_icon(step: StepLayout) -> str:
         return f'<circle class="fz-node-shape fz-step-icon" cx="{_n(box.cx)}" cy="{_n(box.cy)}" r="{_n(box.w / 2)}"/>'
     if step.shape == "diamond":
         corners = ((box.cx, box.y - 1), (box.right + 1, box.cy), (box.cx, box.bottom + 1), (box.x - 1, box.cy))
-        return f'<polygon class="fz-node-shape fz-step-icon" points="{" ".join(f"{_n(x)},{_n(y)}" for x, y in corners)}"/>'
+        return (
+            f'<polygon class="fz-node-shape fz-step-icon" points="{" ".join(f"{_n(x)},{_n(y)}" for x, y in corners)}"/>'
+        )
     if step.shape == "taskbox":
-        return (_rect("fz-node-shape fz-step-icon", Box(box.x, box.y + 1, box.w, box.h - 2), 1.5)
-                + _rect("fz-task-accent", Box(box.x, box.y + 1, 2.5, box.h - 2), 1))
+        return _rect("fz-node-shape fz-step-icon", Box(box.x, box.y + 1, box.w, box.h - 2), 1.5) + _rect(
+            "fz-task-accent", Box(box.x, box.y + 1, 2.5, box.h - 2), 1
+        )
     return _rect("fz-node-shape fz-step-icon", Box(box.x, box.y + 1.5, box.w, box.h - 3), 2.5)
 
 

@@ -307,8 +307,6 @@ def _taskbox_content(sections: dict[str, str | None]) -> NodeContent:
     return NodeContent("taskbox", w, h, tuple(blocks))
 
 
-
-
 # ---------------------------------------------------------------------------
 # The layout
 
@@ -332,7 +330,13 @@ def layout_workflow(model: Model) -> WorkflowLayout:
 
     # phases 1 and 2: cells
     links = [
-        Link(i, index[id(edge.source.node)], index[id(edge.target.node)], source_side(edge.source.direction), target_side(edge.target.direction))
+        Link(
+            i,
+            index[id(edge.source.node)],
+            index[id(edge.target.node)],
+            source_side(edge.source.direction),
+            target_side(edge.target.direction),
+        )
         for i, edge in enumerate(model.edges)
         if edge.source.node is not None and edge.target.node is not None
     ]
@@ -425,15 +429,37 @@ def layout_workflow(model: Model) -> WorkflowLayout:
             label = _loop_label(loop)
             frames.append(
                 loop_region(
-                    members, geometry.boxes, cells, geometry.column_gutters, geometry.row_gutters,
-                    LOOP_PAD, (label.width + 12, loop_tab_height(loop)), segments.count,
+                    members,
+                    geometry.boxes,
+                    cells,
+                    geometry.column_gutters,
+                    geometry.row_gutters,
+                    LOOP_PAD,
+                    (label.width + 12, loop_tab_height(loop)),
+                    segments.count,
                 )
             )
         return [f.tab for f in frames]
 
     grid = route_grid(spec, grid_nodes, grid_edges, loop_tabs)
-    return _workflow_layout(model, lanes, titles, title_blocks, title_width, bands, rows, columns, first_row, band_rows,
-                            contents, label_blocks, backward, grid, loop_members, frames)
+    return _workflow_layout(
+        model,
+        lanes,
+        titles,
+        title_blocks,
+        title_width,
+        bands,
+        rows,
+        columns,
+        first_row,
+        band_rows,
+        contents,
+        label_blocks,
+        backward,
+        grid,
+        loop_members,
+        frames,
+    )
 
 
 def _workflow_layout(
@@ -476,7 +502,15 @@ def _workflow_layout(
         block, spot = label_blocks[i], grid.labels[i]
         label = block.centred_at(spot.cx, spot.cy) if block is not None and spot is not None else None
         edge_layouts.append(
-            EdgeLayout(edge, points, source_side(edge.source.direction), target_side(edge.target.direction), kind, i in backward, label)
+            EdgeLayout(
+                edge,
+                points,
+                source_side(edge.source.direction),
+                target_side(edge.target.direction),
+                kind,
+                i in backward,
+                label,
+            )
         )
 
     loop_layouts = []
@@ -485,7 +519,14 @@ def _workflow_layout(
         tab = region.tab
         outline = () if region.is_rectangle else region.rings
         loop_layouts.append(
-            LoopLayout(loop, region.bounds, tab, replace(label, x=tab.x + 6, y=tab.y + 2, anchor="start"), outline, region.links)
+            LoopLayout(
+                loop,
+                region.bounds,
+                tab,
+                replace(label, x=tab.x + 6, y=tab.y + 2, anchor="start"),
+                outline,
+                region.links,
+            )
         )
 
     drawn = [lp.box for lp in loop_layouts] + [lp.tab for lp in loop_layouts]
@@ -504,10 +545,23 @@ def _workflow_layout(
             (grid.row_top[g], grid.row_height[g]) for g in range(first_row[b], first_row[b] + band_rows[b])
         )
         band_layouts.append(
-            BandLayout(lane, titles[b], Box(MARGIN, top, right - MARGIN, end - top), title_box,
-                       block.centred_at(title_box.cx, title_box.cy), band_rows_at)
+            BandLayout(
+                lane,
+                titles[b],
+                Box(MARGIN, top, right - MARGIN, end - top),
+                title_box,
+                block.centred_at(title_box.cx, title_box.cy),
+                band_rows_at,
+            )
         )
-    return WorkflowLayout(right + MARGIN, bottom + MARGIN, tuple(band_layouts), tuple(node_layouts), tuple(edge_layouts), tuple(loop_layouts))
+    return WorkflowLayout(
+        right + MARGIN,
+        bottom + MARGIN,
+        tuple(band_layouts),
+        tuple(node_layouts),
+        tuple(edge_layouts),
+        tuple(loop_layouts),
+    )
 
 
 # ---------------------------------------------------------------------------

@@ -122,10 +122,14 @@ def place(
         x = column_left[node.column] + (column_width[node.column] - w) / 2
         y = row_top[node.row] + (row_height[node.row] - h) / 2
         boxes.append(Box(x, y, w, h))
-    return Geometry(column_left, column_width, row_top, row_height, column_gutters, row_height_out, column_plans, row_plans, boxes)
+    return Geometry(
+        column_left, column_width, row_top, row_height, column_gutters, row_height_out, column_plans, row_plans, boxes
+    )
 
 
-def _stack(start: float, sizes: Sequence[float], plans: Sequence[GutterPlan]) -> tuple[list[float], list[tuple[float, float]]]:
+def _stack(
+    start: float, sizes: Sequence[float], plans: Sequence[GutterPlan]
+) -> tuple[list[float], list[tuple[float, float]]]:
     """Cells and gutters laid one after the other: gutter 0, cell 0, gutter 1, ..."""
     lefts, gutters = [], []
     at = start
@@ -163,7 +167,9 @@ def attachment(box: Box, shape: str, side: str, offset: float) -> Point:
     return (x, cy + reach if side == "bottom" else cy - reach)
 
 
-def end_point(end: int, geometry: Geometry, nodes: Sequence[GridNode], edges: Sequence[GridEdge], offsets: Sequence[float]) -> Point:
+def end_point(
+    end: int, geometry: Geometry, nodes: Sequence[GridNode], edges: Sequence[GridEdge], offsets: Sequence[float]
+) -> Point:
     edge = edges[end // 2]
     index, side = (edge.target, edge.target_side) if end % 2 else (edge.source, edge.source_side)
     assert index is not None
@@ -248,7 +254,9 @@ def _gutter_beyond(geometry: Geometry, node: GridNode, side: str) -> tuple[float
     return geometry.row_gutters[node.row]
 
 
-def label_zone_gutter(route: Route, nodes: Sequence[GridNode], edges: Sequence[GridEdge], e: int) -> tuple[bool, int] | None:
+def label_zone_gutter(
+    route: Route, nodes: Sequence[GridNode], edges: Sequence[GridEdge], e: int
+) -> tuple[bool, int] | None:
     """The gutter a straight edge between adjacent cells crosses (its label's home), if any."""
     if not route.straight:
         return None

@@ -90,7 +90,9 @@ def candidates(
 
 
 class LabelPlacer:
-    def __init__(self, paths: Sequence[Sequence[Point]], boxes: Sequence[Box], obstacles: Sequence[Box], arrows: Sequence[bool]) -> None:
+    def __init__(
+        self, paths: Sequence[Sequence[Point]], boxes: Sequence[Box], obstacles: Sequence[Box], arrows: Sequence[bool]
+    ) -> None:
         self.paths = paths
         self.index = BoxIndex()
         for box in boxes:

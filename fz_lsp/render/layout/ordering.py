@@ -234,7 +234,9 @@ def order_rows(
             members = stacked[key]
             centre = {}
             for v in members:
-                seen = [positions[w] for w in neighbours[v] if (columns[w] < column if forward else columns[w] > column)]
+                seen = [
+                    positions[w] for w in neighbours[v] if (columns[w] < column if forward else columns[w] > column)
+                ]
                 centre[v] = sum(seen) / len(seen) if seen else positions[v]
             slots = sorted(rows[v] for v in members)
             ordered = sorted(members, key=lambda v: (centre[v], rows[v]))

@@ -98,7 +98,10 @@ def assign_ports(
     each node's (width, height) after growing for its ends."""
     sides: dict[tuple[int, str], list[tuple[float, int]]] = {}  # (node, side) -> [(key, end)]
     for i, edge in enumerate(edges):
-        ends = ((edge.source, edge.source_side, edge.target, edge.target_side), (edge.target, edge.target_side, edge.source, edge.source_side))
+        ends = (
+            (edge.source, edge.source_side, edge.target, edge.target_side),
+            (edge.target, edge.target_side, edge.source, edge.source_side),
+        )
         for which, (v, side, w, w_side) in enumerate(ends):
             if v is None:
                 continue
@@ -158,7 +161,10 @@ def assign_ports(
     for group, chosen in zip(groups, slots):
         side = group[0][1]
         reaches = [reach(ends, side) for ends in chosen]
-        room = [reaches[k] + reaches[k + 1] + LABEL_CLEARANCE if reaches[k] or reaches[k + 1] else 0.0 for k in range(len(chosen) - 1)]
+        room = [
+            reaches[k] + reaches[k + 1] + LABEL_CLEARANCE if reaches[k] or reaches[k + 1] else 0.0
+            for k in range(len(chosen) - 1)
+        ]
         wanted = [max(PORT_GAP, r) for r in room]
         least = [max(PORT_MIN_GAP, r) for r in room]
         spacing.append((wanted, least))

@@ -155,7 +155,11 @@ def route_zone(route: Route, nodes: Sequence[GridNode], edges: Sequence[GridEdge
     if gutter is not None:
         return gutter
     edge = edges[e]
-    if route.straight or (len(route.lines) == 2 and all(kind == PORT for kind, _ in route.lines)) or len(route.lines) == 1:
+    if (
+        route.straight
+        or (len(route.lines) == 2 and all(kind == PORT for kind, _ in route.lines))
+        or len(route.lines) == 1
+    ):
         end = route.lines[0][1]
         index = edge.target if end % 2 else edge.source
         side = edge.target_side if end % 2 else edge.source_side
