@@ -118,7 +118,8 @@ def _defects(d: dict) -> str:
 
 def table(rows: list[tuple[str, str, dict, dict]]) -> list[str]:
     out = [
-        "| document | size before (px) | size after (px) | crossings before | crossings after | defects before | defects after |",
+        "| document | size before (px) | size after (px) | crossings before | crossings after "
+        "| defects before | defects after |",
         "|---|---:|---:|---:|---:|---|---|",
     ]
     for _, name, before, after in rows:

@@ -202,7 +202,8 @@ def main() -> int:
     ratio = dot_ms / workflow
     cold_ratio = dot_ms / workflow_cold
     verdict = (
-        f"fz-lsp's workflow rendering is **{ratio:.1f}x faster** than `dot` ({cold_ratio:.1f}x with its text caches emptied first)"
+        f"fz-lsp's workflow rendering is **{ratio:.1f}x faster** than `dot` "
+        f"({cold_ratio:.1f}x with its text caches emptied first)"
         if min(ratio, cold_ratio) > 1
         else f"fz-lsp's workflow rendering is **{1 / min(ratio, cold_ratio):.1f}x slower** than `dot` at worst"
     )
@@ -214,7 +215,8 @@ def main() -> int:
             "",
             f"Run on {datetime.date.today().isoformat()} with `benchmarks/bench_render.py`; "
             f"machine: {os.cpu_count()} CPUs (`nproc`), {cpu_model()}, Python {platform.python_version()}; "
-            f"load average {load} at the end (other work shares the machine: compare the ratio, measured in the same run).",
+            f"load average {load} at the end "
+            "(other work shares the machine: compare the ratio, measured in the same run).",
             "",
             f"Document: {len(model.lanes)} lanes, {len(model.nodes)} nodes, {edges} edges "
             f"({len(text):,} characters); Graphviz gets the same graph with one cluster per lane. "
@@ -228,9 +230,9 @@ def main() -> int:
             "track of its own and places every label in the clear (see Layout quality below); before that rewrite "
             "the same document rendered 4.2x faster than `dot` (2026-11-27).",
             "",
-            f"The architecture view takes {architecture:.1f} ms, {architecture / workflow:.2f}x the workflow view's time "
-            f"in the same run (its layout works on components, not nodes: {len(arch.components)} boxes and their arrows "
-            "through the same grid router, plus a card per lane).",
+            f"The architecture view takes {architecture:.1f} ms, {architecture / workflow:.2f}x the workflow "
+            "view's time in the same run (its layout works on components, not nodes: "
+            f"{len(arch.components)} boxes and their arrows through the same grid router, plus a card per lane).",
             "",
         ]
     )

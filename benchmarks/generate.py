@@ -57,9 +57,8 @@ def generate(lines: int, seed: int = 7, nodes_per_lane: int = 12) -> str:
             else:
                 out.append(f"n{a}.handle(right) -> n{b}.handle(left)")
         other = (li + 1) % lane_count
-        out.append(
-            f'n{ids[-2]}.handle(bottom) -> {lane_ids[other]}.n{first_ids[other] + 1}.handle(top) [label="{rng.choice(WORDS)}"]'
-        )
+        target = f"{lane_ids[other]}.n{first_ids[other] + 1}"
+        out.append(f'n{ids[-2]}.handle(bottom) -> {target}.handle(top) [label="{rng.choice(WORDS)}"]')
         out.append(f"loop [{rng.choice(WORDS)} until ok] n{ids[1]} n{ids[2]} n{ids[3]}")
         out.append("}")
     return "\n".join(out) + "\n"

@@ -78,10 +78,8 @@ def line_chart(
             if not ya - eps <= math.log10(v) <= yb + eps:
                 continue
             y = sy(v)
-            strong = m == 1
-            out.append(
-                f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="{"#cccccc" if strong else "#eeeeee"}"/>'
-            )
+            stroke = "#cccccc" if m == 1 else "#eeeeee"
+            out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="{stroke}"/>')
             out.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#444">{_fmt_ms(v)}</text>')
     for d in range(math.floor(xa), math.ceil(xb) + 1):
         for m in (1, 2, 5):
@@ -89,9 +87,8 @@ def line_chart(
             if not xa - eps <= math.log10(v) <= xb + eps:
                 continue
             x = sx(v)
-            out.append(
-                f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{bottom}" stroke="{"#cccccc" if m == 1 else "#eeeeee"}"/>'
-            )
+            stroke = "#cccccc" if m == 1 else "#eeeeee"
+            out.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{bottom}" stroke="{stroke}"/>')
             out.append(f'<text x="{x:.1f}" y="{bottom + 16}" text-anchor="middle" fill="#444">{_fmt_lines(v)}</text>')
     out.append(f'<rect x="{left}" y="{top}" width="{pw}" height="{ph}" fill="none" stroke="#888"/>')
     out.append(
@@ -116,7 +113,8 @@ def line_chart(
             x1 = pts[-1][0]
             out.append(
                 f'<line x1="{sx(x0):.1f}" y1="{sy(y0):.1f}" x2="{sx(x1):.1f}" y2="{sy(y0 * x1 / x0):.1f}" '
-                f'stroke="{color}" stroke-opacity="0.35" stroke-width="1" stroke-dasharray="1 3" clip-path="url(#plot)"/>'
+                f'stroke="{color}" stroke-opacity="0.35" stroke-width="1" stroke-dasharray="1 3" '
+                'clip-path="url(#plot)"/>'
             )
         path = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in pts)
         out.append(f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="2"{dash_attr}/>')
@@ -128,12 +126,14 @@ def line_chart(
         for x, y in targets.get(name, []):
             cx, cy = sx(x), sy(y)
             out.append(
-                f'<path d="M{cx:.1f},{cy - 6:.1f} L{cx + 6:.1f},{cy:.1f} L{cx:.1f},{cy + 6:.1f} L{cx - 6:.1f},{cy:.1f} Z" '
+                f'<path d="M{cx:.1f},{cy - 6:.1f} L{cx + 6:.1f},{cy:.1f} '
+                f'L{cx:.1f},{cy + 6:.1f} L{cx - 6:.1f},{cy:.1f} Z" '
                 f'fill="#ffffff" fill-opacity="0.6" stroke="{color}" stroke-width="1.5"><title>{escape(name)} target: '
                 f"{_fmt_lines(x)} lines, {y:g} ms</title></path>"
             )
         out.append(
-            f'<line x1="{right + 16}" y1="{ly:.0f}" x2="{right + 40}" y2="{ly:.0f}" stroke="{color}" stroke-width="2"{dash_attr}/>'
+            f'<line x1="{right + 16}" y1="{ly:.0f}" x2="{right + 40}" y2="{ly:.0f}" '
+            f'stroke="{color}" stroke-width="2"{dash_attr}/>'
         )
         out.append(f'<circle cx="{right + 28}" cy="{ly:.0f}" r="3.5" fill="{color}"/>')
         out.append(f'<text x="{right + 46}" y="{ly + 4:.0f}">{escape(name[:38])}</text>')
@@ -145,7 +145,8 @@ def line_chart(
     if any(targets.get(name) for name in series):
         ly += 20
         out.append(
-            f'<path d="M{right + 28},{ly - 6:.0f} L{right + 34},{ly:.0f} L{right + 28},{ly + 6:.0f} L{right + 22},{ly:.0f} Z" '
+            f'<path d="M{right + 28},{ly - 6:.0f} L{right + 34},{ly:.0f} '
+            f'L{right + 28},{ly + 6:.0f} L{right + 22},{ly:.0f} Z" '
             f'fill="none" stroke="#555" stroke-width="1.5"/>'
             f'<text x="{right + 46}" y="{ly + 4:.0f}" fill="#555">target (p50)</text>'
         )

@@ -871,15 +871,19 @@ def report(results: list[SizeResult], starts: list[float], info: dict, args, ela
         f"Run on {info['date']} with `bash scripts/dev.sh bench` (`benchmarks/run.py"
         + (f" {' '.join(info['argv'])}" if info["argv"] else "")
         + f"`) in {elapsed / 60:.1f} min. Machine: {info['nproc']} CPUs (`nproc`), {info['cpu']}, {info['ram']} RAM, "
-        f"{info['python']}, {info['os']}; load average (1, 5, 15 min) {info['load']} at the start, {info.get('load_end', '?')} at the end. Code: fz-lsp {info['version']}, commit {info['commit']}.",
+        f"{info['python']}, {info['os']}; load average (1, 5, 15 min) {info['load']} at the start, "
+        f"{info.get('load_end', '?')} at the end. Code: fz-lsp {info['version']}, commit {info['commit']}.",
         "",
         "Every figure is measured through the protocol against the real server process "
-        "(`python -m fz_lsp --stdio`, one fresh process per document size, bytecode caching on as in an installed package), with the diagnostics debounce at 0 "
+        "(`python -m fz_lsp --stdio`, one fresh process per document size, bytecode caching on as in an installed "
+        "package), with the diagnostics debounce at 0 "
         '(`{"flowzap": {"diagnostics": {"delayMs": 0}}}`), by the dependency-free stdio client in '
         "`benchmarks/lsp_driver.py`: from the client writing the message to the client having read the answer "
         "(`time.perf_counter`). A keystroke is a didChange (incremental sync) of one character in a label in the "
         "middle of the document, timed until the publishDiagnostics carrying the new version; five characters are "
-        "typed then deleted, on a different line each round. A keystroke in a target id types `x` after an edge's target id (the edge now points at an undefined node: its links change and an error appears) and deletes it again, on a different edge each pair. Documents come from `benchmarks/generate.py` "
+        "typed then deleted, on a different line each round. A keystroke in a target id types `x` after an edge's "
+        "target id (the edge now points at an undefined node: its links change and an error appears) and deletes it "
+        "again, on a different edge each pair. Documents come from `benchmarks/generate.py` "
         "(lanes of decisions, branches, cross-lane hops, loops, CJK and emoji labels; no errors). "
         "The servers of a run share a shape-template cache (`FZ_LSP_CACHE_DIR`, fz_lsp/shape_cache.py) that is empty "
         "when the run starts: a first server, measured apart at the first size on a document with other lines, "
@@ -925,9 +929,9 @@ def report(results: list[SizeResult], starts: list[float], info: dict, args, ela
     if first is not None and first.ok and target:
         out += [
             f"The first server on a machine (empty shape-template cache) opens a {results[0].lines:,}-line document in "
-            f"{fmt_ms(first.p50)}, {first.p50 / target[0]:.1f}× the didOpen target of {fmt_ms(target[0])}: it loads lark "
-            "and learns each line shape from it. It saves the shapes, so every later server opens in the time of the "
-            "didOpen row.",
+            f"{fmt_ms(first.p50)}, {first.p50 / target[0]:.1f}× the didOpen target of {fmt_ms(target[0])}: "
+            "it loads lark and learns each line shape from it. It saves the shapes, so every later server opens "
+            "in the time of the didOpen row.",
             "",
         ]
     misses = []
@@ -935,9 +939,8 @@ def report(results: list[SizeResult], starts: list[float], info: dict, args, ela
         for r in results:
             t, v = verdict(key, r.nominal, r.m(key))
             if v.startswith("**miss**") and (key != "start" or not starts):
-                misses.append(
-                    f"{title} @{r.lines:,} lines: {fmt_value(key, r.m(key).p50)} against {t}, {v[len('**miss** (') : -1]}"
-                )
+                ratio = v[len("**miss** (") : -1]
+                misses.append(f"{title} @{r.lines:,} lines: {fmt_value(key, r.m(key).p50)} against {t}, {ratio}")
     if starts and (t_v := verdict("start", 0, Measurement(samples=starts)))[1].startswith("**miss**"):
         misses.append(
             f"start -> initialize result over all starts: {fmt_ms(statistics.median(starts))} against {t_v[0]}, "
@@ -991,7 +994,8 @@ def report(results: list[SizeResult], starts: list[float], info: dict, args, ela
     for r in results:
         if r.info.get("aborted"):
             notes.append(
-                f"- {r.lines:,} lines: **the run of this size stopped early**: {r.info['aborted']} (the server was killed)."
+                f"- {r.lines:,} lines: **the run of this size stopped early**: {r.info['aborted']} "
+                "(the server was killed)."
             )
         for key, m in r.measurements.items():
             if m.note:
@@ -1023,9 +1027,9 @@ def report(results: list[SizeResult], starts: list[float], info: dict, args, ela
         out += ["", "### Notes", "", *notes]
     out += [
         "",
-        "Re-run: `bash scripts/dev.sh bench` (all sizes; a few minutes, stopped early at `--max-minutes`, default 9) or "
-        "`.venv/bin/python benchmarks/run.py --sizes 10000 --keystrokes 50`; raw samples in `benchmarks/out/results.json` "
-        "(`--report-from` rewrites this file from them).",
+        "Re-run: `bash scripts/dev.sh bench` (all sizes; a few minutes, stopped early at `--max-minutes`, "
+        "default 9) or `.venv/bin/python benchmarks/run.py --sizes 10000 --keystrokes 50`; raw samples in "
+        "`benchmarks/out/results.json` (`--report-from` rewrites this file from them).",
         "",
     ]
     return "\n".join(out)

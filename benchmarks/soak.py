@@ -534,9 +534,9 @@ def section(result: dict, args, meta: dict, history: list[str]) -> str:
     out = [
         f"{SECTION} (soak: one server, typed into for a long time)",
         "",
-        f"Run on {meta['date']} with `bash scripts/dev.sh bench` (`{command}`) in {meta['elapsed_s'] / 60:.1f} min. Machine: "
-        f"{meta['nproc']} CPUs (`nproc`), {meta['cpu']}, {meta['ram']} RAM, {meta['python']}, {meta['os']}; load average "
-        f"{meta['load']} at the start, {meta.get('load_end', '?')} at the end. Code: {meta['label']}.",
+        f"Run on {meta['date']} with `bash scripts/dev.sh bench` (`{command}`) in {meta['elapsed_s'] / 60:.1f} min. "
+        f"Machine: {meta['nproc']} CPUs (`nproc`), {meta['cpu']}, {meta['ram']} RAM, {meta['python']}, {meta['os']}; "
+        f"load average {meta['load']} at the start, {meta.get('load_end', '?')} at the end. Code: {meta['label']}.",
         "",
         "ONE real server process (`python -m fz_lsp --stdio`) driven over stdio by `benchmarks/lsp_driver.py`, with "
         f"the diagnostics debounce at {DELAY_MS} ms. **Keystrokes**: a {info.get('typed_lines', 0):,}-line generated "
@@ -593,7 +593,8 @@ def section(result: dict, args, meta: dict, history: list[str]) -> str:
         "",
         "### History",
         "",
-        "| date | code | keystrokes (MB per 1,000) | cycles (MB per 100) | keystroke p50 / p95 at 10,000 lines, soaked | command |",
+        "| date | code | keystrokes (MB per 1,000) | cycles (MB per 100) "
+        "| keystroke p50 / p95 at 10,000 lines, soaked | command |",
         "|---|---|---:|---:|---:|---|",
         *history,
         "",

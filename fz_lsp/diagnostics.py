@@ -391,6 +391,7 @@ class _Checker:
             )
             return
         if h.direction is None or not h.closed:
+            written = h.direction.text if h.direction and h.direction.text in DIRECTIONS else default
             self.add(
                 "bad-handle",
                 Span(i, h.dot.start, h.end),
@@ -398,9 +399,7 @@ class _Checker:
                     "Malformed handle: write `.handle(direction)` with one of {choices}",
                     choices=self.choices(DIRECTIONS),
                 ),
-                data={
-                    "replacement": f".handle({h.direction.text if h.direction and h.direction.text in DIRECTIONS else default})"
-                },
+                data={"replacement": f".handle({written})"},
             )
             return
         word = h.direction.text

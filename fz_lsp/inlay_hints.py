@@ -6,7 +6,8 @@ A hint sits right after the endpoint: after the handle's `)` for edges (after wh
 of the handle is written when it is incomplete), after the id for loop members. The
 text is what the diagram shows for the node (`Node.display_text`), cut to
 `MAX_LENGTH` characters plus "…". Unresolved references get no hint (diagnostics
-report them), and neither do nodes with nothing to show but their id. Only hints inside the requested range are returned.
+report them), and neither do nodes with nothing to show but their id. Only hints inside
+the requested range are returned.
 
 Pure Python: no pygls/lsprotocol import.
 """

@@ -605,7 +605,8 @@ def generated_document(seed: int, nodes: int, lanes: int) -> str:
             shapes[n] = shape
             if shape == "taskbox":
                 body[lane].append(
-                    f'n{n}: taskbox owner:"{_phrase(rng, 1, 2)}" description:"{_phrase(rng, 2, 5)}" system:"{rng.choice(WORDS)}"'
+                    f'n{n}: taskbox owner:"{_phrase(rng, 1, 2)}" description:"{_phrase(rng, 2, 5)}" '
+                    f'system:"{rng.choice(WORDS)}"'
                 )
             else:
                 body[lane].append(f'n{n}: {shape} label:"{_phrase(rng, 1, 4)}"')

@@ -72,7 +72,13 @@ def test_stdin():
 
 
 def test_render_reads_stdin():
-    text = 'A { # Dev\nn1: circle label:"Start"\nn2: rectangle label:"Büild & <ship>"\nn1.handle(right) -> n2.handle(left)\n}\n'
+    text = (
+        "A { # Dev\n"
+        'n1: circle label:"Start"\n'
+        'n2: rectangle label:"Büild & <ship>"\n'
+        "n1.handle(right) -> n2.handle(left)\n"
+        "}\n"
+    )
     result = run("render", "-", stdin=text.encode())
     assert result.returncode == 0 and result.stderr == b""
     svg = result.stdout.decode()

@@ -172,7 +172,18 @@ def test_missing_handle_offers_the_handle_and_undefined_node_separately():
 
 
 def test_wrong_lane_to_another_lane_changes_the_prefix():
-    text = 'A { # A\nn1: circle label:"a"\nn1.handle(right) -> B.n3.handle(left)\n}\nB { # B\nn2: circle label:"b"\n}\nC { # C\nn3: circle label:"c"\n}\n'
+    text = (
+        "A { # A\n"
+        'n1: circle label:"a"\n'
+        "n1.handle(right) -> B.n3.handle(left)\n"
+        "}\n"
+        "B { # B\n"
+        'n2: circle label:"b"\n'
+        "}\n"
+        "C { # C\n"
+        'n3: circle label:"c"\n'
+        "}\n"
+    )
     action = only_fix(text, "wrong-lane", 2)
     assert action.title == "Change the lane prefix to `C`"
     assert apply_edits(text, action.edits) == text.replace("B.n3", "C.n3")
@@ -217,7 +228,13 @@ def test_declare_node_in_unclosed_lane_without_final_newline():
 
 
 def test_duplicate_edge_on_the_last_line_without_newline():
-    text = 'A { # A\nn1: circle label:"a"\nn2: circle label:"b"\nn1.handle(right) -> n2.handle(left)\nn1.handle(right) -> n2.handle(left)'
+    text = (
+        "A { # A\n"
+        'n1: circle label:"a"\n'
+        'n2: circle label:"b"\n'
+        "n1.handle(right) -> n2.handle(left)\n"
+        "n1.handle(right) -> n2.handle(left)"
+    )
     action = only_fix(text, "duplicate-edge", 4)
     assert apply_edits(text, action.edits) == text.rsplit("\n", 1)[0]
 

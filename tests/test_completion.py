@@ -60,7 +60,17 @@ def test_after_lane_prefix_lists_exactly_that_lanes_nodes_while_the_line_is_brok
 
 
 def test_lane_nodes_are_in_numeric_id_order():
-    text = 'A { # A\nn10: circle label:"ten"\nn2: circle label:"two"\nn1: circle label:"one"\n}\nB { # B\nn3: circle label:"x"\nn3.handle(right) -> A.\n}'
+    text = (
+        "A { # A\n"
+        'n10: circle label:"ten"\n'
+        'n2: circle label:"two"\n'
+        'n1: circle label:"one"\n'
+        "}\n"
+        "B { # B\n"
+        'n3: circle label:"x"\n'
+        "n3.handle(right) -> A.\n"
+        "}"
+    )
     assert labels(at_end(text, 7)) == ["n1", "n2", "n10"]
     assert sorted(["n10", "n9", "n1", "x", "n100"], key=node_sort_key) == ["n1", "n9", "n10", "n100", "x"]
 

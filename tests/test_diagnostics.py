@@ -66,7 +66,17 @@ def test_duplicate_node_points_at_first_declaration():
 
 
 def test_wrong_lane_names_the_right_lane():
-    text = 'A { # A\nn1: circle label:"a"\nn1.handle(bottom) -> C.n2.handle(top)\n}\nB { # B\nn2: circle label:"b"\n}\nC { # C\n}\n'
+    text = (
+        "A { # A\n"
+        'n1: circle label:"a"\n'
+        "n1.handle(bottom) -> C.n2.handle(top)\n"
+        "}\n"
+        "B { # B\n"
+        'n2: circle label:"b"\n'
+        "}\n"
+        "C { # C\n"
+        "}\n"
+    )
     (d,) = [d for d in diagnostics(text) if d.code == "wrong-lane"]
     assert d.message == "`n2` is in lane `B`, not `C`"
     assert d.data == {"replacement": "B"}
@@ -79,12 +89,25 @@ def test_sequence_rules_are_opt_in():
 
 
 def test_broken_line_does_not_hide_the_rest():
-    text = 'A { # A\nn1: circle label:"a"\nn1.handle(right) -> \nn2: rect label:"b"\nn1.handle(rigth) -> n2.handle(left)\n}\n'
+    text = (
+        "A { # A\n"
+        'n1: circle label:"a"\n'
+        "n1.handle(right) -> \n"
+        'n2: rect label:"b"\n'
+        "n1.handle(rigth) -> n2.handle(left)\n"
+        "}\n"
+    )
     assert codes(text) == ["syntax-error", "unknown-shape", "bad-handle"]
 
 
 def test_chained_edge_still_resolves_every_node():
-    text = 'A { # A\nn1: circle label:"a"\nn2: circle label:"b"\nn1.handle(right) -> n2.handle(left) -> n7.handle(left)\n}\n'
+    text = (
+        "A { # A\n"
+        'n1: circle label:"a"\n'
+        'n2: circle label:"b"\n'
+        "n1.handle(right) -> n2.handle(left) -> n7.handle(left)\n"
+        "}\n"
+    )
     assert codes(text) == ["chained-edge", "undefined-node"]
 
 
@@ -106,7 +129,15 @@ def test_label_operator_messages_name_the_right_operator():
 
 
 def test_id_gap_reports_each_gap_once():
-    text = 'A { # A\nn1: circle label:"a"\nn4: circle label:"b"\nn7: circle label:"c"\nn1.handle(right) -> n4.handle(left)\nn4.handle(right) -> n7.handle(left)\n}\n'
+    text = (
+        "A { # A\n"
+        'n1: circle label:"a"\n'
+        'n4: circle label:"b"\n'
+        'n7: circle label:"c"\n'
+        "n1.handle(right) -> n4.handle(left)\n"
+        "n4.handle(right) -> n7.handle(left)\n"
+        "}\n"
+    )
     gaps = [d for d in diagnostics(text) if d.code == "id-gap"]
     assert [(d.span.line, d.data["missing"]) for d in gaps] == [(2, ["n2", "n3"]), (3, ["n5", "n6"])]
 

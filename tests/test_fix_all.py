@@ -198,7 +198,13 @@ async def test_e2e_fix_all_source_action(client, session: Session):
 
 
 async def test_e2e_fix_all_uses_utf16_columns(client, session: Session):
-    text = 'A { # 泳道 🚀\nn1: circle label:"🚀 起点"\nn2: rectangle label:"步骤 😀"\nn1.handel(right) -> n2.handle(left) [label:"走 🚀"]\n}\n'
+    text = (
+        "A { # 泳道 🚀\n"
+        'n1: circle label:"🚀 起点"\n'
+        'n2: rectangle label:"步骤 😀"\n'
+        'n1.handel(right) -> n2.handle(left) [label:"走 🚀"]\n'
+        "}\n"
+    )
     uri = await session.open(text, "fixall-cjk")
     (action,) = await request(client, uri, R(0, 0, 0, 0), [], [FIX_ALL])
     fixed = apply_client_edits(text, client_edits(action, uri))

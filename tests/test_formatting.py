@@ -101,7 +101,13 @@ def test_unclosed_lane_content_is_indented_to_the_next_lane():
 
 
 def test_malformed_handles_and_foreign_arrows_are_only_reindented():
-    text = "A { # A\n   n1.handle(right -> n2.handle  (left)\n n1.handle(right)-->n2.handle(left)\n n1.handle( ) ->  n2.handle(left)\n}\n"
+    text = (
+        "A { # A\n"
+        "   n1.handle(right -> n2.handle  (left)\n"
+        " n1.handle(right)-->n2.handle(left)\n"
+        " n1.handle( ) ->  n2.handle(left)\n"
+        "}\n"
+    )
     assert fmt(text) == (
         "A { # A\nn1.handle(right -> n2.handle  (left)\nn1.handle(right)-->n2.handle(left)\n"
         "n1.handle() -> n2.handle(left)\n}\n"

@@ -863,7 +863,8 @@ class EditorSession(RuleBasedStateMachine):
             before, after = error_counts(self.text), error_counts(new_text)
             worse = {code: n for code, n in after.items() if n > before.get(code, 0)}
             assert not worse, (
-                f"{method} returned an edit that adds errors {worse}\nedits={edits}\ntext={self.text!r}\nnew={new_text!r}"
+                f"{method} returned an edit that adds errors {worse}\n"
+                f"edits={edits}\ntext={self.text!r}\nnew={new_text!r}"
             )
         return result
 

@@ -43,7 +43,8 @@ Lane: **Catalog/ILS \\(Koha\\)** (`Catalog`)
 CATALOG = (
     "**Catalog/ILS \\(Koha\\)**\n\nLane `Catalog` · 3 nodes: `n6`, `n7`, `n8`"
     "\n\nDepends on (Architecture view):\n- Stacks & Shelving \\(Stacks\\): Yes, Copy returned \\(×2\\)"
-    "\n\nUsed by (Architecture view):\n- Library Patron \\(Patron\\): Hold request\n- Stacks & Shelving \\(Stacks\\): Next copy"
+    "\n\nUsed by (Architecture view):\n- Library Patron \\(Patron\\): Hold request"
+    "\n- Stacks & Shelving \\(Stacks\\): Next copy"
 )
 
 
@@ -118,9 +119,7 @@ def test_hover_on_loop_member_mentions_the_loop_and_other_lane_edges():
     # `loop [until the reviewers agree] n3 n5 n8 n11`: members in three lanes
     found = hover(doc, 8, 34)
     assert found.span == Span(8, 33, 35)
-    assert (
-        found.markdown
-        == """**Revise the manuscript carefully**
+    expected = """**Revise the manuscript carefully**
 
 `n3` · `rectangle` — A process step  
 Lane: **Author** (`Author`)
@@ -133,8 +132,8 @@ In loop [until the reviewers agree] with `n3`, `n5`, `n8`, `n11`
 
 **Outgoing:**
 
-- → `Editor.n5` Screen the submission (bottom → left) — "Resubmission\""""
-    )  # noqa: W291 - Markdown line break
+- → `Editor.n5` Screen the submission (bottom → left) — "Resubmission\""""  # noqa: W291 - Markdown line break
+    assert found.markdown == expected
     # a member declared in another lane, after the loop
     assert hover(doc, 8, 43).markdown.startswith(
         "**Weigh the reviews**\n\n`n11` · `rectangle` — A process step  \nLane: **Handling Editor** (`Editor`)"
@@ -145,9 +144,7 @@ def test_hover_on_taskbox_lists_its_fields():
     """The three taskbox styles of the docs (tests/fixtures/newsroom-taskboxes.fz)."""
     doc = Document(read_exact(FIXTURES / "newsroom-taskboxes.fz"))
     # owner/description/system without a label: the title is made of the three
-    assert (
-        hover(doc, 1, 0).markdown
-        == """**Priya / Draft the article / CMS**
+    expected = """**Priya / Draft the article / CMS**
 
 `n1` · `taskbox` — An assigned task with owner, description and system  
 Lane: **Newsroom** (`newsroom`)
@@ -160,8 +157,8 @@ Lane: **Newsroom** (`newsroom`)
 
 **Outgoing:**
 
-- → `n2` Fact check (right → left)"""
-    )  # noqa: W291 - Markdown line break
+- → `n2` Fact check (right → left)"""  # noqa: W291 - Markdown line break
+    assert hover(doc, 1, 0).markdown == expected
     # a label plus the three: the label is the title, the fields are listed
     n2 = hover(doc, 2, 0).markdown
     assert n2.startswith("**Fact check**\n")
@@ -175,7 +172,12 @@ Lane: **Newsroom** (`newsroom`)
 
 def test_hover_escapes_markdown_and_flags_duplicates_and_laneless_nodes():
     doc = Document(
-        'n1: circle label:"x"\nA { # A\nn2: rectangle label:"**bold** [x](y)"\nn2.handle(right) -> n1.handle(left)\nn2: circle\n}'
+        'n1: circle label:"x"\n'
+        "A { # A\n"
+        'n2: rectangle label:"**bold** [x](y)"\n'
+        "n2.handle(right) -> n1.handle(left)\n"
+        "n2: circle\n"
+        "}"
     )
     n2 = hover(doc, 3, 0).markdown
     assert n2.startswith("**\\*\\*bold\\*\\* \\[x\\]\\(y\\)**\n")

@@ -78,7 +78,12 @@ def test_unresolved_unlabelled_and_incomplete_references():
         (4, 16, "Describe this step"),
     ]
     doc = Document(
-        'A { # A\nn1: circle\nn2: taskbox owner:"Al" system:"CI"\nn1.handle(right -> n2.handle(left)\nn2.handle(right) -> n1\n}'
+        "A { # A\n"
+        "n1: circle\n"
+        'n2: taskbox owner:"Al" system:"CI"\n'
+        "n1.handle(right -> n2.handle(left)\n"
+        "n2.handle(right) -> n1\n"
+        "}"
     )
     # n1 has no label (nothing but its id to show): no hint; the taskbox shows its fields;
     # an unclosed handle puts the hint after what is written; no handle: after the id

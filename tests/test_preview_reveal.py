@@ -198,7 +198,8 @@ def test_clicks_in_chromium_post_what_was_hit_and_a_drag_posts_nothing(preview, 
     assert browser.evaluate("document.getElementById('fz-diagram').dataset.revealed") == "204"
     # a drag that starts on a component pans, and is no click
     box = browser.evaluate(
-        "(() => { const r = document.querySelector('.fz-component-title').getBoundingClientRect(); return [r.left + 5, r.top + 5]; })()"
+        "(() => { const r = document.querySelector('.fz-component-title').getBoundingClientRect(); "
+        "return [r.left + 5, r.top + 5]; })()"
     )
     for kind, dx in (("mousePressed", 0), ("mouseMoved", 30), ("mouseMoved", 60), ("mouseReleased", 60)):
         browser.call(

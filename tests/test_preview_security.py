@@ -67,7 +67,8 @@ EVIL = (
     f"n1: circle label:{q(HOSTILE['n1'])}\n"
     f"n2: rectangle label:{q(HOSTILE['n2'])}\n"
     f"n3: diamond label:{q(HOSTILE['n3'])}\n"
-    f"n4: taskbox owner:{q(HOSTILE['n4 owner'])} description:{q(HOSTILE['n4 description'])} system:{q(HOSTILE['n4 system'])}\n"
+    f"n4: taskbox owner:{q(HOSTILE['n4 owner'])} description:{q(HOSTILE['n4 description'])} "
+    f"system:{q(HOSTILE['n4 system'])}\n"
     f"n1.handle(right) -> n2.handle(left) [label={q(HOSTILE['e1'])}]\n"
     f"n2.handle(right) -> n3.handle(left) [label={q(HOSTILE['e2'])}]\n"
     "n3.handle(right) -> n4.handle(left)\n"
@@ -301,7 +302,8 @@ def test_control_the_marker_does_run_without_the_csp(chromium: str, tmp_path: Pa
 
     blocked = tmp_path / "blocked.html"
     blocked.write_text(
-        f'<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="{content_security_policy(None)}">'
+        "<!DOCTYPE html><html><head>"
+        f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(None)}">'
         f'<title>x</title></head><body><script>{MARK}</script><img src=x onerror="{TITLE}"></body></html>'
     )
     assert_nothing_ran(dump_dom(chromium, blocked.as_uri(), tmp_path / "profile2", budget_ms=1000))
@@ -385,7 +387,8 @@ def test_live_page_in_chromium_runs_nothing_injected(chromium: str, live: LspPro
         state = browser.evaluate(
             """(() => ({owned: document.documentElement.getAttribute('data-owned'), title: document.title,
                         scripts: document.scripts.length, text: document.getElementById('fz-diagram').textContent,
-                        hostile: document.querySelectorAll('#fz-diagram script, #fz-diagram img, #fz-diagram a, #fz-diagram foreignObject').length}))()"""
+                        hostile: document.querySelectorAll('#fz-diagram script, #fz-diagram img, '
+                                                           + '#fz-diagram a, #fz-diagram foreignObject').length}))()"""
         )
         assert state["owned"] is None and state["title"] != "PWNED", state
         assert state["scripts"] == 1 and state["hostile"] == 0, state
@@ -406,7 +409,8 @@ HOSTILE_SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="300" height="200" '
     f'onload="{MARK}"><script>{MARK}</script>'
     f'<a href="javascript:{MARK}"><text x="10" y="20" onclick="{MARK}">click</text></a>'
-    f'<foreignObject width="100" height="50"><img xmlns="http://www.w3.org/1999/xhtml" src="x" onerror="{MARK}"/></foreignObject>'
+    f'<foreignObject width="100" height="50">'
+    f'<img xmlns="http://www.w3.org/1999/xhtml" src="x" onerror="{MARK}"/></foreignObject>'
     f'<image href="https://example.invalid/x.png" width="10" height="10"/>'
     f'<set attributeName="onmouseover" to="{MARK}"/><animate attributeName="href" to="javascript:{MARK}"/>'
     '<text x="10" y="60">hostile svg</text></svg>'
@@ -427,7 +431,8 @@ def webview_page(tmp_path: Path, svg: str) -> Path:
         "</", "<\\/"
     )
     stub = (
-        f'<script nonce="{nonce}">window.acquireVsCodeApi = () => ({{postMessage() {{}}, getState() {{ return null; }}, setState() {{}}}});'
+        f'<script nonce="{nonce}">'
+        "window.acquireVsCodeApi = () => ({postMessage() {}, getState() { return null; }, setState() {}});"
         f"window.addEventListener('load', () => window.postMessage({message}, '*'));</script>\n"
     )
     page = page.replace(f'<script nonce="{nonce}" src=', stub + f'<script nonce="{nonce}" src=', 1)

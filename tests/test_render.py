@@ -716,10 +716,11 @@ def test_connection_limit_and_stop(preview) -> None:
 
 
 def test_the_readme_picture_is_the_current_rendering() -> None:
-    """README.md shows docs/gitops-workflow.png, a Chromium screenshot of docs/gitops-workflow.svg.
+    r"""README.md shows docs/gitops-workflow.png, a Chromium screenshot of docs/gitops-workflow.svg.
     Regenerate both after a layout change:
         fz-lsp render examples/gitops.fz -o docs/gitops-workflow.svg
-        chromium --headless --no-sandbox --screenshot=docs/gitops-workflow.png --window-size=W,H docs/gitops-workflow.svg
+        chromium --headless --no-sandbox --window-size=W,H \
+            --screenshot=docs/gitops-workflow.png docs/gitops-workflow.svg
     (W x H: the SVG's width and height, rounded up)."""
     svg = (REPO / "docs" / "gitops-workflow.svg").read_text(encoding="utf-8")
     assert svg == render_svg(read_model(GITOPS)), "docs/gitops-workflow.svg is stale (see this test's docstring)"

@@ -425,10 +425,11 @@ def test_the_checker_finds_what_it_must():
 
 
 def test_the_readme_architecture_picture_is_the_current_rendering():
-    """README.md shows docs/gitops-architecture.png, a Chromium screenshot of
+    r"""README.md shows docs/gitops-architecture.png, a Chromium screenshot of
     docs/gitops-architecture.svg. Regenerate both after a change of the view:
         fz-lsp render examples/gitops.fz --view architecture -o docs/gitops-architecture.svg
-        chromium --headless --no-sandbox --screenshot=docs/gitops-architecture.png --window-size=W,H docs/gitops-architecture.svg
+        chromium --headless --no-sandbox --window-size=W,H \
+            --screenshot=docs/gitops-architecture.png docs/gitops-architecture.svg
     (W x H: the SVG's width and height, rounded up)."""
     svg = (ROOT / "docs" / "gitops-architecture.svg").read_text(encoding="utf-8")
     assert svg == render_svg(model_of(read_exact(GITOPS)), "architecture"), "docs/gitops-architecture.svg is stale"

@@ -296,7 +296,13 @@ async def test_cjk_and_emoji_fixture_ranges_are_utf16(session: Session):
     assert triples(session.diagnostics(uri), "label-operator") == [(8, 33, 34)]
 
 
-UNICODE = 'A { # Équipe 🚀\nn1: circle label:"开始 🎉"\nn2: rectangle label:"处理"\nn1.handle(right) -> n2.handle(rigth) [label="是 ✅"]\n}\n'
+UNICODE = (
+    "A { # Équipe 🚀\n"
+    'n1: circle label:"开始 🎉"\n'
+    'n2: rectangle label:"处理"\n'
+    'n1.handle(right) -> n2.handle(rigth) [label="是 ✅"]\n'
+    "}\n"
+)
 
 
 async def test_astral_characters_utf16(session: Session):

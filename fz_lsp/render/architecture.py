@@ -16,8 +16,9 @@ cycles broken). This module places it, as plain data that svg.py draws and tests
    side, and a backward one (it closes a cycle: a reply) leaves the source's bottom for
    the target's bottom, so it runs back underneath and reads as a return (svg.py draws it
    dashed; over the top instead when another one already runs under one of its two
-   components, so a chain of replies alternates rather than stacking); every arrow has a line of its own and its caption (distinct edge labels, the
-   edge count when there are several) sits on it in the clear.
+   components, so a chain of replies alternates rather than stacking); every arrow has a
+   line of its own and its caption (distinct edge labels, the edge count when there are
+   several) sits on it in the clear.
 
 Every component lists its lane's steps, one line each (a small shape icon and the node's
 text, cut with "…" when too long), at most `MAX_STEPS` lines: a longer list ends with

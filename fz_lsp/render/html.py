@@ -62,8 +62,12 @@ _LIVE_SCRIPT = """(function () {
   var zoom = 1;       // the scale of the diagram's own size when not fitted
   var updates = 0;
   function current() { return host.querySelector("svg"); }
-  function size(svg) { return [parseFloat(svg.getAttribute("width")) || 1, parseFloat(svg.getAttribute("height")) || 1]; }
-  function fitScale(svg) { return Math.min(1, Math.max(0.05, (document.documentElement.clientWidth - PAD) / size(svg)[0])); }
+  function size(svg) {
+    return [parseFloat(svg.getAttribute("width")) || 1, parseFloat(svg.getAttribute("height")) || 1];
+  }
+  function fitScale(svg) {
+    return Math.min(1, Math.max(0.05, (document.documentElement.clientWidth - PAD) / size(svg)[0]));
+  }
   function scale() { var svg = current(); return !svg ? 1 : (fitted ? fitScale(svg) : zoom); }
   function applyZoom() {
     var svg = current();
@@ -138,7 +142,8 @@ _LIVE_SCRIPT = """(function () {
     var target = { line: isFinite(line) ? line : null };
     if (el.hasAttribute("data-node")) { target.node = el.getAttribute("data-node"); }
     else if (el.hasAttribute("data-lines")) {
-      target.lines = el.getAttribute("data-lines").split(/\\s+/).map(Number).filter(function (n) { return isFinite(n); });
+      target.lines = el.getAttribute("data-lines").split(/\\s+/).map(Number)
+        .filter(function (n) { return isFinite(n); });
     } else { target.lane = el.getAttribute("data-lane"); }
     fetch(revealUrl, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(target) })
       .then(function (answer) { host.setAttribute("data-revealed", String(answer.status)); },
@@ -160,7 +165,8 @@ _STATIC_SIZES = (
     '<input class="fz-size" type="radio" name="fz-size" id="fz-actual">'
 )
 _STATIC_ZOOM = (
-    '<span class="fz-zoom" id="fz-zoom"><label for="fz-fit" title="Fit the diagram to the window\'s width">Fit width</label>'
+    '<span class="fz-zoom" id="fz-zoom">'
+    '<label for="fz-fit" title="Fit the diagram to the window\'s width">Fit width</label>'
     '<label for="fz-actual" title="The diagram at its own size; scroll to pan">Actual size</label></span>'
 )
 _LIVE_ZOOM = (

@@ -245,7 +245,8 @@ def _task_icon(block: TextBlock) -> str:
     if block.role == "task-owner":
         return (
             f'<circle class="fz-task-icon" cx="{_n(x)}" cy="{_n(y - 2.5)}" r="2.5"/>'
-            f'<path class="fz-task-icon" d="M{_n(x - 4.5)} {_n(y + 5)} Q{_n(x)} {_n(y - 1)} {_n(x + 4.5)} {_n(y + 5)}"/>'
+            f'<path class="fz-task-icon" '
+            f'd="M{_n(x - 4.5)} {_n(y + 5)} Q{_n(x)} {_n(y - 1)} {_n(x + 4.5)} {_n(y + 5)}"/>'
         )
     return (
         f'<rect class="fz-task-icon" x="{_n(x - 5)}" y="{_n(y - 4.5)}" width="10" height="7" rx="1"/>'
@@ -373,7 +374,8 @@ def _step_icon(step: StepLayout) -> str:
 def _step(step: StepLayout) -> str:
     tip = f"<title>{escape(step.step.text)}</title>" if step.cut else ""
     return (
-        f'<g class="fz-step fz-shape-{step.shape}" data-node="{escape(step.step.node_id)}" data-line="{step.step.line}">'
+        f'<g class="fz-step fz-shape-{step.shape}" '
+        f'data-node="{escape(step.step.node_id)}" data-line="{step.step.line}">'
         f"{tip}{_rect('fz-step-hit', step.row, 3)}{_step_icon(step)}{_text(step.text)}</g>"
     )
 
@@ -388,7 +390,8 @@ def _component(layout: ComponentLayout) -> str:
     )
     standalone = " fz-component-standalone" if layout.standalone else ""
     parts = [
-        f'<g class="fz-component{standalone}" data-lane="{escape(component.lane_id)}" data-line="{component.header_line}">',
+        f'<g class="fz-component{standalone}" '
+        f'data-lane="{escape(component.lane_id)}" data-line="{component.header_line}">',
         _rect("fz-component-box", box, r),
         f'<path class="fz-component-header" d="{band}"/>',
         f'<line class="fz-component-divider" x1="{_n(box.x)}" y1="{_n(header.bottom)}" x2="{_n(box.right)}" '
