@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from fz_lsp.i18n import Translator, translator
-from fz_lsp.model import Lane, Model
+from fz_lsp.model import Edge, Lane, Model
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def architecture(model: Model) -> Architecture:
         for k, lane in enumerate(model.lanes)
     ]
     by_lane = {id(c.lane): c for c in components}
-    found: dict[tuple[int, int], list] = {}
+    found: dict[tuple[int, int], list[Edge]] = {}
     for edge in model.edges:
         src, tgt = edge.source.node, edge.target.node
         if src is None or tgt is None or src.lane is None or tgt.lane is None or src.lane is tgt.lane:

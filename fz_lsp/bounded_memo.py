@@ -17,11 +17,20 @@ Pure Python: no pygls import.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Hashable, Iterator
-from typing import Generic, TypeVar
+from collections.abc import Iterator
+from typing import Generic, Protocol, TypeVar, overload
 
-K = TypeVar("K", bound=Hashable)
+
+class _Key(Protocol):
+    """What a memo key must be: hashable, with a length (its weight)."""
+
+    def __hash__(self) -> int: ...
+    def __len__(self) -> int: ...
+
+
+K = TypeVar("K", bound=_Key)
 V = TypeVar("V")
+D = TypeVar("D")
 
 _MISSING = object()
 
@@ -36,7 +45,7 @@ class BoundedMemo(Generic[K, V]):
     def __init__(self, max_weight: int, entry_weight: int) -> None:
         if max_weight <= 0 or entry_weight <= 0:
             raise ValueError("a BoundedMemo needs a positive budget and entry weight")
-        self._entries: OrderedDict = OrderedDict()
+        self._entries: OrderedDict[K, V] = OrderedDict()
         self.max_weight = max_weight
         self.entry_weight = entry_weight
         self.weight = 0  # sum of the entries' weights
@@ -51,7 +60,12 @@ class BoundedMemo(Generic[K, V]):
     def __iter__(self) -> Iterator[K]:
         return iter(self._entries)
 
-    def get(self, key: K, default: V | None = None) -> V | None:
+    @overload
+    def get(self, key: K) -> V | None: ...
+    @overload
+    def get(self, key: K, default: D) -> V | D: ...
+
+    def get(self, key: K, default: object = None) -> object:
         """The value of `key` (now the most recently used), or `default`."""
         entries = self._entries
         value = entries.get(key, _MISSING)
@@ -69,7 +83,7 @@ class BoundedMemo(Generic[K, V]):
             entries[key] = value
             return
         entries[key] = value
-        self.weight += len(key) + self.entry_weight  # type: ignore[arg-type]
+        self.weight += len(key) + self.entry_weight
         if self.weight > self.max_weight:
             self._shrink()
 
@@ -80,11 +94,16 @@ class BoundedMemo(Generic[K, V]):
             self.weight -= len(old) + self.entry_weight
             self.evictions += 1
 
-    def pop(self, key: K, default: V | None = None) -> V | None:
+    @overload
+    def pop(self, key: K) -> V | None: ...
+    @overload
+    def pop(self, key: K, default: D) -> V | D: ...
+
+    def pop(self, key: K, default: object = None) -> object:
         value = self._entries.pop(key, _MISSING)
         if value is _MISSING:
             return default
-        self.weight -= len(key) + self.entry_weight  # type: ignore[arg-type]
+        self.weight -= len(key) + self.entry_weight
         return value
 
     def clear(self) -> None:

@@ -313,7 +313,7 @@ def _handler_class(server: BrowserPreviewServer) -> type[BaseHTTPRequestHandler]
             if uri is None:
                 self._plain(404, "no such preview (the document was closed)")
                 return
-            server._reveal(uri, target)  # type: ignore[misc]  # checked above
+            server._reveal(uri, target)
             self.send_response(204)
             self.send_header("Cache-Control", "no-store")
             self.end_headers()

@@ -135,11 +135,13 @@ def _replace(title: str, d: Diagnostic, span: Span, new: str, preferred: bool = 
 
 
 def _fix_prefix_to_lane(d: Diagnostic, ref: Ref, lane: Lane, tr: Translator) -> Action:
+    prefix_span = ref.prefix_span
+    assert prefix_span is not None  # the fix of a written prefix
     if ref.role == "source" or ref.context_lane is lane:
         # a source carries no prefix; a target in the edge's own lane needs none
-        span = Span(ref.line, ref.prefix_span.start, ref.span.start)
+        span = Span(ref.line, prefix_span.start, ref.span.start)
         return _replace(tr._("Remove the `{prefix}.` prefix", prefix=ref.prefix), d, span, "")
-    return _replace(tr._("Change the lane prefix to `{lane}`", lane=lane.id), d, ref.prefix_span, lane.id)
+    return _replace(tr._("Change the lane prefix to `{lane}`", lane=lane.id), d, prefix_span, lane.id)
 
 
 def _fixes(doc: Document, d: Diagnostic, settings: Settings, renumbered: Callable[[], Action | None]) -> list[Action]:
@@ -154,14 +156,16 @@ def _fixes(doc: Document, d: Diagnostic, settings: Settings, renumbered: Callabl
 
     if code == "missing-lane-prefix":
         ref = _ref_at(model, span)
-        if ref is None or ref.node is None or not _reachable(model, ref.node.lane) or ref.prefix is not None:
+        if ref is None or ref.node is None or ref.prefix is not None:
             return []
-        lane = ref.node.lane.id
+        node_lane = ref.node.lane
+        if node_lane is None or not _reachable(model, node_lane):
+            return []
         return [
             Action(
-                _("Add the lane prefix `{lane}.`", lane=lane),
+                _("Add the lane prefix `{lane}.`", lane=node_lane.id),
                 QUICKFIX,
-                [TextEdit.insert(span.line, span.start, lane + ".")],
+                [TextEdit.insert(span.line, span.start, node_lane.id + ".")],
                 d,
                 True,
             )
@@ -214,7 +218,7 @@ def _fixes(doc: Document, d: Diagnostic, settings: Settings, renumbered: Callabl
         new = data.get("replacement")
         st = model.statements[span.line]
         choices = NODE_ATTRIBUTES if isinstance(st, syntax.NodeDecl) else EDGE_ATTRIBUTES
-        if new in choices:
+        if isinstance(new, str) and new in choices:
             return [
                 _replace(
                     _("Change the attribute to `{attribute}`", attribute=new),
@@ -336,11 +340,12 @@ def _move_into_lane(doc: Document, d: Diagnostic, settings: Settings, tr: Transl
             wanted = None if tgt_lane is home else tgt_lane.id
             if wanted is not None and not _reachable(model, tgt_lane):
                 return []
-            if tgt.prefix_span is not None and wanted is None:
-                changes.append((tgt.prefix_span.start, tgt.span.start, ""))
-            elif tgt.prefix_span is not None and tgt.prefix != wanted:
-                changes.append((tgt.prefix_span.start, tgt.prefix_span.end, wanted))
-            elif tgt.prefix_span is None and wanted is not None:
+            if tgt.prefix_span is not None:
+                if wanted is None:
+                    changes.append((tgt.prefix_span.start, tgt.span.start, ""))
+                elif tgt.prefix != wanted:
+                    changes.append((tgt.prefix_span.start, tgt.prefix_span.end, wanted))
+            elif wanted is not None:
                 changes.append((tgt.span.start, tgt.span.start, wanted + "."))
         for start, end, new in sorted(changes, reverse=True):
             text = text[:start] + new + text[end:]
@@ -387,8 +392,10 @@ def _prefix_word(text: str, start: int) -> str:
 def _move_display_label(doc: Document, d: Diagnostic, tr: Translator) -> list[Action]:
     model = doc.model
     header = (d.data or {}).get("header_line")
+    if not isinstance(header, int) or not 0 <= header < len(model.statements):
+        return []
     lane = next((c for c in model.lanes if c.header_line == header), None)
-    st = model.statements[header] if isinstance(header, int) and 0 <= header < len(model.statements) else None
+    st = model.statements[header]
     if lane is None or not lane.label_own_line or lane.label_span != d.span or not isinstance(st, syntax.LaneOpen):
         return []
     label_line = d.span.line
@@ -525,9 +532,9 @@ def code_actions(
                 action.request_index = index
                 out.append(action)
     if allowed(RENUMBER, only):
-        action = renumbered()
-        if action is not None:
-            out.append(action)
+        renumber_all = renumbered()
+        if renumber_all is not None:
+            out.append(renumber_all)
     if only and allowed(FIX_ALL, only):  # asked for by kind (fix on save, the Source Action menu)
         from fz_lsp.fix_all import fix_all_edits
 

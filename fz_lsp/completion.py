@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fz_lsp.hover import SIDES, md
 from fz_lsp.i18n import N_, Translator, translator
@@ -118,7 +118,7 @@ _RE_ATTR_KEY = re.compile(rf'({_NAME}){_W}[:=]{_W}"')
 _RE_ID_NUMBER = re.compile(r"n([0-9]+)\Z")
 
 
-def node_sort_key(node_id: str) -> tuple:
+def node_sort_key(node_id: str) -> tuple[int, int, str]:
     """Order ids numerically (n2 before n10); other ids after, alphabetically."""
     m = _RE_ID_NUMBER.match(node_id)
     return (0, int(m.group(1)), node_id) if m else (1, 0, node_id)
@@ -193,7 +193,7 @@ class _Builder:
 
     # -- item helpers ------------------------------------------------------------
 
-    def add(self, label: str, kind: str, insert: str, plain: str | None = None, **extra) -> None:
+    def add(self, label: str, kind: str, insert: str, plain: str | None = None, **extra: Any) -> None:
         """Add an item; `insert` is a snippet when `plain` is given (its fallback text)."""
         order = f"{len(self.items):04d}"
         if plain is None:

@@ -21,6 +21,7 @@ from fz_lsp.model import (
     EDGE_ATTRIBUTES,
     NODE_ATTRIBUTES,
     SHAPES,
+    Edge,
     Lane,
     LineAnchor,
     Model,
@@ -28,6 +29,7 @@ from fz_lsp.model import (
     Span,
 )
 from fz_lsp.settings import Settings
+from fz_lsp.syntax import Broken, Comment, EdgeStmt, Foreign, NodeDecl
 
 if TYPE_CHECKING:
     from fz_lsp.document import Document
@@ -53,7 +55,7 @@ class Diagnostic:
     data: dict[str, Any] | None = None
     unnecessary: bool = False  # rendered faded (e.g. a redundant prefix)
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[int, int, int, str]:
         return (self.span.line, self.span.start, self.span.end, self.code)
 
 
@@ -182,10 +184,13 @@ class _Checker:
             return ()
         outer, self.out = self.out, []
         try:
-            kind = type(st)
-            if kind is syntax.Broken:
+            if type(st) is NodeDecl:
+                self.node_syntax(i, st)
+            elif type(st) is EdgeStmt:
+                self.edge_syntax(i, st)
+            elif type(st) is Broken:
                 self.broken(i, st)
-            elif kind is syntax.Foreign:
+            elif type(st) is Foreign:
                 self.add(
                     "not-flowzap",
                     Span.of(i, st.token),
@@ -196,7 +201,7 @@ class _Checker:
                         word=st.token.text.split()[0],
                     ),
                 )
-            elif kind is syntax.Comment:
+            elif type(st) is Comment:
                 self.add(
                     "comment",
                     Span.of(i, st.token),
@@ -205,10 +210,6 @@ class _Checker:
                         "other tools may reject them"
                     ),
                 )
-            elif kind is syntax.NodeDecl:
-                self.node_syntax(i, st)
-            elif kind is syntax.EdgeStmt:
-                self.edge_syntax(i, st)
             return tuple(self.out)
         finally:
             self.out = outer
@@ -487,7 +488,7 @@ class _Checker:
         if edge is not None:
             src = edge.source.node
             home = src.lane if src is not None else None
-            if home is not None:
+            if src is not None and home is not None:
                 text = self._(
                     "This edge is outside every lane; FlowZap draws it, but its validator wants it inside "
                     "lane `{lane}`, the lane of `{node}`",
@@ -617,6 +618,7 @@ class _Checker:
                 and src.prefix_lane is src.node.lane
                 and edge.lane is src.node.lane
             ):
+                assert src.prefix_span is not None  # a prefix has its span
                 self.add(
                     "prefixed-source",
                     Span(src.line, src.prefix_span.start, src.span.start),
@@ -673,6 +675,7 @@ class _Checker:
         written in another lane (a target may then be written relative to that lane too)."""
         m = self.model
         if ref.prefix is not None and ref.prefix_lane is None:
+            assert ref.prefix_span is not None  # a prefix has its span
             guess = nearest(ref.prefix, tuple(m.lane_by_id)) if m.lane_by_id else None
             target_lane = ref.node.lane.id if ref.node and ref.node.lane else None
             if target_lane:
@@ -717,7 +720,7 @@ class _Checker:
             return
         node_lane = ref.node.lane
         if ref.prefix is not None:
-            assert ref.prefix_lane is not None
+            assert ref.prefix_lane is not None and ref.prefix_span is not None
             if node_lane is not None and ref.prefix_lane is not node_lane:
                 self.add(
                     "wrong-lane",
@@ -762,7 +765,7 @@ class _Checker:
             )
 
     def duplicate_edges(self) -> None:
-        seen: dict[tuple, Any] = {}
+        seen: dict[tuple[Any, ...], Edge] = {}
         for edge in self.model.edges:
             key = edge.key
             first = seen.get(key)
@@ -780,19 +783,13 @@ class _Checker:
     # -- sequence rules (opt-in) ----------------------------------------------------
 
     def sequence_rules(self) -> None:
-        crossing = [
-            e
-            for e in self.model.edges
-            if e.source.node
-            and e.target.node
-            and e.source.node.lane
-            and e.target.node.lane
-            and e.source.node.lane is not e.target.node.lane
-            and not e.foreign
-        ]
-        pairs = {(e.source.node.lane.id, e.target.node.lane.id) for e in crossing}
-        for e in crossing:
-            a, b = e.source.node.lane.id, e.target.node.lane.id
+        crossing: list[tuple[Edge, str, str]] = []  # (edge, its source's lane id, its target's)
+        for e in self.model.edges:
+            sn, tn = e.source.node, e.target.node
+            if sn and tn and sn.lane and tn.lane and sn.lane is not tn.lane and not e.foreign:
+                crossing.append((e, sn.lane.id, tn.lane.id))
+        pairs = {(a, b) for _, a, b in crossing}
+        for e, a, b in crossing:
             if (b, a) not in pairs:
                 self.add(
                     "missing-reply",
@@ -804,18 +801,16 @@ class _Checker:
                         target=b,
                     ),
                 )
-        for prev, cur in pairwise(crossing):
-            p = (prev.source.node.lane.id, prev.target.node.lane.id)
-            c = (cur.source.node.lane.id, cur.target.node.lane.id)
-            if p == c:
+        for (prev, prev_source, prev_target), (cur, source, target) in pairwise(crossing):
+            if (prev_source, prev_target) == (source, target):
                 self.add(
                     "ping-pong",
                     cur.arrow_span,
                     self._(
                         "Two messages from `{source}` to `{target}` in a row; a request is followed by its reply "
                         "in the sequence view",
-                        source=c[0],
-                        target=c[1],
+                        source=source,
+                        target=target,
                     ),
                     related=self.related(prev.arrow_span, self._("previous message")),
                 )

@@ -14,7 +14,9 @@ Pure Python: no pygls import.
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from fz_lsp import syntax
 from fz_lsp.model import (
@@ -30,9 +32,12 @@ from fz_lsp.model import (
 from fz_lsp.settings import Settings
 from fz_lsp.source import SourceText
 
+if TYPE_CHECKING:
+    from fz_lsp.diagnostics import Diagnostic
+
 
 @contextmanager
-def collector_paused():
+def collector_paused() -> Iterator[None]:
     """Build many long-lived objects without the garbage collector scanning them again and
     again as they are created (it costs more than building them on large documents)."""
     was_enabled = gc.isenabled()
@@ -49,8 +54,8 @@ class Document:
         self.uri = uri
         self.version = version
         self._model: Model | None = None
-        self._diagnostics: dict[Settings, list] = {}
-        self._document_wide: dict[Settings, list] = {}  # diagnostics that need the whole model
+        self._diagnostics: dict[Settings, list[Diagnostic]] = {}
+        self._document_wide: dict[Settings, list[Diagnostic]] = {}  # diagnostics that need the whole model
         self.in_place_edits = 0  # edits that kept the model (for tests and benchmarks)
         self.retargeted_edits = 0  # edits that kept the model but relinked edges
         self.set_text(text)
@@ -151,7 +156,7 @@ class Document:
                 self._model = build_model(self.source.lines, self.statements, self.facts, self.source.ends)
         return self._model
 
-    def diagnostics(self, settings: Settings | None = None) -> list:
+    def diagnostics(self, settings: Settings | None = None) -> list[Diagnostic]:
         from fz_lsp.diagnostics import check_parts
 
         settings = settings or Settings()

@@ -33,11 +33,11 @@ if TYPE_CHECKING:
 MAX_ROUNDS = 8
 
 
-def _error_counts(doc: Document, settings: Settings) -> Counter:
+def _error_counts(doc: Document, settings: Settings) -> Counter[str]:
     return Counter(d.code for d in doc.diagnostics(settings) if d.severity == ERROR)
 
 
-def _not_worse(after: Counter, before: Counter) -> bool:
+def _not_worse(after: Counter[str], before: Counter[str]) -> bool:
     return all(after[code] <= before[code] for code in after)
 
 
@@ -85,7 +85,9 @@ def fixed_text(text: str, settings: Settings | None = None, uri: str = "untitled
     return doc.text
 
 
-def _one_by_one(doc: Document, fixes: list[list[TextEdit]], errors: Counter, settings: Settings, uri: str):
+def _one_by_one(
+    doc: Document, fixes: list[list[TextEdit]], errors: Counter[str], settings: Settings, uri: str
+) -> tuple[Document, Counter[str]]:
     """The fixes of a round applied one at a time, each kept only if it makes no kind of
     error more frequent (positions refer to `doc`, so each is tried on it alone and the
     kept ones applied together)."""

@@ -31,6 +31,8 @@ Pure Python: no pygls import.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fz_lsp import syntax
 from fz_lsp.edits import Region, TextEdit
 from fz_lsp.model import Model
@@ -62,26 +64,28 @@ def canonical(st: syntax.Statement) -> str | None:
     text should be kept as written."""
     if st is None:
         return ""
-    kind = type(st)
-    if kind is syntax.LaneOpen:
+    if type(st) is syntax.LaneOpen:
         return f"{st.lane.text} {{" + (" " + _label(st.label) if st.label is not None else "")
-    if kind is syntax.LaneClose:
+    if type(st) is syntax.LaneClose:
         return "}"
-    if kind is syntax.DisplayLabel:
+    if type(st) is syntax.DisplayLabel:
         return _label(st.label)
-    if kind is syntax.NodeDecl:
+    if type(st) is syntax.NodeDecl:
         return f"{st.node.text}: {st.shape.text}" + "".join(" " + _attribute(a) for a in st.attributes)
-    if kind is syntax.EdgeStmt:
+    if type(st) is syntax.EdgeStmt:
         if any(a.text != "->" for a in st.arrows):
             return None
-        parts = [_endpoint(ep) for ep in st.endpoints]
-        if any(p is None for p in parts):
-            return None
-        out = " -> ".join(parts)  # type: ignore[arg-type]
+        parts: list[str] = []
+        for ep in st.endpoints:
+            part = _endpoint(ep)
+            if part is None:
+                return None
+            parts.append(part)
+        out = " -> ".join(parts)
         if st.brackets is not None:
             out += " [" + " ".join(_attribute(a) for a in st.attributes) + "]"
         return out
-    if kind is syntax.LoopStmt:
+    if type(st) is syntax.LoopStmt:
         out = "loop"
         if st.condition is not None:
             out += " [" + st.condition.text[1:-1].strip() + "]"
@@ -94,21 +98,20 @@ def _member(m: syntax.Endpoint) -> str:
     return f"{m.lane.text}.{m.node.text}" if m.lane is not None else m.node.text
 
 
-def signature(st: syntax.Statement) -> tuple:
+def signature(st: syntax.Statement) -> tuple[Any, ...]:
     """What a statement means, without columns or spacing (used to verify rebuilt lines)."""
     if st is None:
         return (None,)
-    kind = type(st)
-    if kind is syntax.LaneOpen:
+    if type(st) is syntax.LaneOpen:
         return ("lane", st.lane.text, st.label.text[1:].strip() if st.label else None)
-    if kind is syntax.LaneClose:
+    if type(st) is syntax.LaneClose:
         return ("close",)
-    if kind is syntax.DisplayLabel:
+    if type(st) is syntax.DisplayLabel:
         return ("display", st.label.text[1:].strip())
     attrs = tuple((a.key.text, a.op.text, a.value.text) for a in getattr(st, "attributes", ()))
-    if kind is syntax.NodeDecl:
+    if type(st) is syntax.NodeDecl:
         return ("node", st.node.text, st.shape.text, attrs)
-    if kind is syntax.EdgeStmt:
+    if type(st) is syntax.EdgeStmt:
         eps = tuple(
             (
                 ep.lane.text if ep.lane else None,
@@ -120,12 +123,12 @@ def signature(st: syntax.Statement) -> tuple:
             for ep in st.endpoints
         )
         return ("edge", eps, tuple(a.text for a in st.arrows), attrs, st.brackets is not None)
-    if kind is syntax.LoopStmt:
+    if type(st) is syntax.LoopStmt:
         cond = st.condition.text[1:-1].strip() if st.condition else None
         return ("loop", cond, tuple(_member(m) for m in st.members))
-    if kind is syntax.Comment:
+    if type(st) is syntax.Comment:
         return ("comment", st.token.text)
-    if kind is syntax.Foreign:
+    if type(st) is syntax.Foreign:
         return ("foreign", st.token.text)
     return ("broken",)
 

@@ -147,8 +147,7 @@ def _node_markdown(model: Model, sym: NodeSymbol, tr: Translator) -> str:
         parts.append(_("Lane: **{title}** ({lane})", title=md(node.lane.title), lane=_code(node.lane.id)))
     else:
         parts.append(_("Lane: none (declared outside any lane)"))
-    fields = [(k, node.attribute(k)) for k in ("owner", "description", "system")]
-    fields = [(k, v) for k, v in fields if v is not None]
+    fields = [(k, v) for k in ("owner", "description", "system") if (v := node.attribute(k)) is not None]
     if fields or (shape == "taskbox" and node.label and "|" in node.label):
         parts.append("")
         if shape == "taskbox" and node.label and "|" in node.label:

@@ -40,12 +40,12 @@ from __future__ import annotations
 import gettext
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, final
 
 DOMAIN = "fz_lsp"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -80,6 +80,7 @@ def placeholders(text: str) -> frozenset[str]:
 # Messages translated later
 
 
+@final  # `type(x) is Msg` tells a Msg (here and for mypy)
 @dataclass(frozen=True, slots=True)
 class Msg:
     """A message and its arguments, translated when it is shown (`Translator.render`).
@@ -103,6 +104,7 @@ def msg_n(singular: str, plural: str, n: int, **args: Any) -> Msg:
     return Msg(singular, tuple(args.items()), plural, n)
 
 
+@final
 @dataclass(frozen=True, slots=True)
 class Listing:
     """Items in the message's language: `a`, `b`, `c` or `d` (`conjunction` "or"), … and
@@ -116,20 +118,36 @@ class Listing:
 # Translators
 
 
-def _prepared_text(text: str) -> tuple[str, tuple[str, ...], Any]:
+# a message ready to fill: (a %-format string, its placeholder names in order, a getter
+# of their values, as a tuple, from the arguments)
+_Prepared = tuple[str, tuple[str, ...], Callable[[Mapping[str, Any]], tuple[Any, ...]]]
+
+
+def _no_values(args: Mapping[str, Any]) -> tuple[Any, ...]:
+    return ()
+
+
+def _one_value(name: str) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    def values(args: Mapping[str, Any], name: str = name) -> tuple[Any, ...]:  # a local: read fastest
+        return (args[name],)
+
+    return values
+
+
+def _prepared_text(text: str) -> _Prepared:
     """`text` as (a %-format string, the placeholder names in order, a getter of their
     values as a tuple): its placeholders become `%s`, every other `%` is literal. A text
     without placeholders stays as it is."""
     names = tuple(m.group(1) for m in _PLACEHOLDER.finditer(text))
     if not names:
-        return text, (), None
+        return text, (), _no_values
     out, pos = [], 0
     for m in _PLACEHOLDER.finditer(text):
         out.append(text[pos : m.start()].replace("%", "%%"))
         out.append("%s")
         pos = m.end()
     out.append(text[pos:].replace("%", "%%"))
-    getter = itemgetter(*names) if len(names) > 1 else (lambda args, name=names[0]: (args[name],))
+    getter = itemgetter(*names) if len(names) > 1 else _one_value(names[0])
     return "".join(out), names, getter
 
 
@@ -142,8 +160,8 @@ class Translator:
         # message key -> (%-format string, placeholder names in order, getter of their
         # values): a message is looked up once, then formatted positionally (cheaper than
         # str.format's keyword lookups)
-        self._prepared: dict[Any, tuple[str, tuple[str, ...], Any]] = {}
-        self._lists: dict[tuple, str] = {}  # or_list of constant items (shapes, directions) -> text
+        self._prepared: dict[str | tuple[str, str], _Prepared] = {}
+        self._lists: dict[tuple[str, ...], str] = {}  # or_list of constant items (shapes, directions) -> text
 
     # -- the keywords ------------------------------------------------------------
 
@@ -186,19 +204,18 @@ class Translator:
 
     def render(self, message: Msg | Listing | str) -> str:
         """A `Msg` or `Listing` in this language (a plain string is returned as it is)."""
-        kind = type(message)
-        if kind is Msg:
+        if type(message) is Msg:
             args = {k: self._value(v) for k, v in message.args}
             if message.plural is not None:
                 return self._n(message.template, message.plural, message.count, **args)
             return self._(message.template, **args)
-        if kind is Listing:
+        if type(message) is Listing:
             if message.conjunction is None:
                 return self.join(message.items)
             return self.or_list(message.items, message.conjunction)
         return message
 
-    def or_list(self, items: tuple | list, conjunction: str = "or") -> str:
+    def or_list(self, items: tuple[Any, ...] | list[Any], conjunction: str = "or") -> str:
         """`a`, `b`, `c` or `d` (items rendered; a single item alone). A tuple of strings is
         a constant list (the shapes, the directions): its text is kept."""
         if type(items) is tuple:
@@ -215,7 +232,7 @@ class Translator:
             return self._p("list", "{items} and {last}", items=head, last=shown[-1])
         return self._p("list", "{items} or {last}", items=head, last=shown[-1])
 
-    def join(self, items: tuple | list) -> str:
+    def join(self, items: tuple[Any, ...] | list[Any]) -> str:
         """Items separated by the language's list separator (`a, b, c`)."""
         return self._p("list separator", ", ").join(self._value(i) for i in items)
 
@@ -232,7 +249,7 @@ class Translator:
             return self.render(value)
         return value
 
-    def _prepare(self, key: Any, english: str, translated: str) -> tuple[str, tuple[str, ...], Any]:
+    def _prepare(self, key: str | tuple[str, str], english: str, translated: str) -> _Prepared:
         """A message ready to fill: the translation when it has exactly the English text's
         placeholders, else the English text."""
         if not translated or (translated is not english and placeholders(translated) != placeholders(english)):
@@ -241,7 +258,7 @@ class Translator:
         return prepared
 
 
-def _fill(prepared: tuple[str, tuple[str, ...], Any], args: dict) -> str:
+def _fill(prepared: _Prepared, args: dict[str, Any]) -> str:
     fmt, names, values = prepared
     if not names:
         return fmt

@@ -14,10 +14,33 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from fz_lsp import syntax
 from fz_lsp.i18n import N_
-from fz_lsp.syntax import Attribute, Handle, Statement, Tok
+from fz_lsp.syntax import (
+    Attribute,
+    Broken,
+    Comment,
+    DisplayLabel,
+    EdgeStmt,
+    Endpoint,
+    Foreign,
+    Handle,
+    LaneClose,
+    LaneOpen,
+    LoopStmt,
+    NodeDecl,
+    Statement,
+    Tok,
+)
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+    from fz_lsp.diagnostics import Diagnostic
+    from fz_lsp.settings import Settings
+
+_D = TypeVar("_D")
 
 SHAPES = ("circle", "rectangle", "diamond", "taskbox")
 SHAPE_DESCRIPTIONS = {  # English; shown through i18n (`tr._(SHAPE_DESCRIPTIONS[shape])`)
@@ -115,7 +138,7 @@ class Node:
     shape: str
     shape_span: Span
     attributes: dict[str, tuple[Attribute, Span]] = field(repr=False)  # key -> (attribute, value span)
-    statement: syntax.NodeDecl = field(repr=False)
+    statement: NodeDecl = field(repr=False)
     incoming: list[Edge] = field(default_factory=list, repr=False)
     outgoing: list[Edge] = field(default_factory=list, repr=False)
     loops: list[Loop] = field(default_factory=list, repr=False)
@@ -138,8 +161,7 @@ class Node:
         """What the diagram shows for the node: label, else the taskbox fields, else the id."""
         if self.label is not None:
             return self.label
-        parts = [self.attribute(k) for k in ("owner", "description", "system")]
-        parts = [p for p in parts if p]
+        parts = [p for p in (self.attribute(k) for k in ("owner", "description", "system")) if p]
         return " / ".join(parts) if parts else self.id
 
 
@@ -185,13 +207,13 @@ class Ref:
 class Edge:
     source: Ref
     target: Ref
-    statement: syntax.EdgeStmt = field(repr=False)
+    statement: EdgeStmt = field(repr=False)
     label: str | None = None
     label_span: Span | None = None  # the quoted value
     chained: list[Ref] = field(default_factory=list)  # targets after the second (a chain mistake)
     index: int = 0  # position in document order (0-based), set when the model is assembled
     lane: Lane | None = field(default=None, repr=False)  # lane the edge is written in
-    key: tuple = field(default=(), repr=False)  # what makes two edges the same: endpoints and handles
+    key: tuple[Any, ...] = field(default=(), repr=False)  # what makes two edges the same: endpoints and handles
     foreign: bool = field(default=False, repr=False)  # written with a Mermaid arrow such as `-->`
 
     @property
@@ -213,7 +235,7 @@ class Edge:
 @dataclass(eq=False, slots=True)
 class Loop:
     keyword_span: Span
-    statement: syntax.LoopStmt = field(repr=False)
+    statement: LoopStmt = field(repr=False)
     condition: str | None  # text inside [...]
     condition_span: Span | None  # `[...]` with brackets
     members: list[Ref] = field(default_factory=list)
@@ -251,15 +273,13 @@ class LineFacts:
         self.edge: Edge | None = None
         self.loop: Loop | None = None
         self.refs: tuple[Ref, ...] = ()
-        self.local_diagnostics: tuple | None = None  # (settings, diagnostics)
-        kind = type(st)
-        if kind is syntax.Broken:  # what the line still says (fz_lsp/recovery.py)
+        self.local_diagnostics: tuple[Settings, tuple[Diagnostic, ...]] | None = None
+        if type(st) is Broken:  # what the line still says (fz_lsp/recovery.py)
             if st.recovered is None:
                 self.refs = tuple(_ref(ep, "touch", anchor) for ep in st.touches)
                 return
             st = st.recovered
-            kind = type(st)
-        if kind is syntax.NodeDecl:
+        if type(st) is NodeDecl:
             attrs: dict[str, tuple[Attribute, Span]] = {}
             for a in st.attributes:
                 attrs.setdefault(a.key.text, (a, Span.of(anchor, a.value)))
@@ -269,7 +289,7 @@ class LineFacts:
             )
             if CANONICAL_ID.match(node_id):
                 self.node.number = int(node_id[1:])
-        elif kind is syntax.EdgeStmt:
+        elif type(st) is EdgeStmt:
             eps = st.endpoints
             edge = Edge(_ref(eps[0], "source", anchor), _ref(eps[1], "target", anchor), st)
             edge.chained = [_ref(extra, "target", anchor) for extra in eps[2:]]
@@ -287,7 +307,7 @@ class LineFacts:
                     edge.label_span = Span.of(anchor, a.value)
             self.edge = edge
             self.refs = (edge.source, edge.target, *edge.chained)
-        elif kind is syntax.LoopStmt:
+        elif type(st) is LoopStmt:
             cond = st.condition
             loop = Loop(
                 Span.of(anchor, st.keyword),
@@ -314,7 +334,7 @@ class LineFacts:
             _take_fields(old_ref, new_ref)
 
 
-def link_signature(st: Statement) -> tuple:
+def link_signature(st: Statement) -> tuple[Any, ...]:
     """What a line's statement contributes to the model's links and to the document-wide
     diagnostics: lane structure, declared ids, referenced names and prefixes, handle
     directions, arrows, and the columns of the tokens those diagnostics point at.
@@ -323,10 +343,9 @@ def link_signature(st: Statement) -> tuple:
     an edit that keeps the signature (typing in a node label, a loop condition, an
     attribute) can update the line's objects in place (see `LineFacts.take_content`).
     """
-    kind = type(st)
-    if st is None or kind is syntax.Comment:
+    if st is None or type(st) is Comment:
         return ("quiet",)  # neither ends a lane's first-line window nor declares anything
-    if kind is syntax.Broken:
+    if type(st) is Broken:
         if st.recovered is not None:
             return ("recovered", link_signature(st.recovered))
         if st.touches:
@@ -341,11 +360,11 @@ def link_signature(st: Statement) -> tuple:
                 ),
             )
         return ("inert",)
-    if kind is syntax.Foreign:
+    if type(st) is Foreign:
         return ("inert",)
-    if kind is syntax.NodeDecl:
+    if type(st) is NodeDecl:
         return ("node", st.node.text, st.node.start, st.node.end)
-    if kind is syntax.EdgeStmt:
+    if type(st) is EdgeStmt:
         return (
             "edge",
             tuple(
@@ -358,7 +377,7 @@ def link_signature(st: Statement) -> tuple:
             ),
             tuple((t.text, t.start, t.end) for t in st.arrows),
         )
-    if kind is syntax.LoopStmt:
+    if type(st) is LoopStmt:
         return (
             "loop",
             st.keyword.start,
@@ -390,30 +409,42 @@ _LINK_FIELDS = frozenset(
 )
 
 
-def _take_fields(old: object, new: object) -> None:
+def _take_fields(old: DataclassInstance, new: DataclassInstance) -> None:
     """Copy every field but the links (resolution, lane, edges) from `new` into `old`."""
-    for f in fields(old):  # type: ignore[arg-type]
+    for f in fields(old):
         if f.name not in _LINK_FIELDS:
             setattr(old, f.name, getattr(new, f.name))
 
 
-class _LineIndex:
-    """`model.line_nodes.get(line, [])` / `model.line_refs.get(line, [])`, read from the facts."""
+class _LineNodes:
+    """`model.line_nodes.get(line, [])`: the node a line declares, read from the facts."""
 
-    __slots__ = ("_facts", "_nodes")
+    __slots__ = ("_facts",)
 
-    def __init__(self, facts: Sequence[LineFacts], nodes: bool) -> None:
+    def __init__(self, facts: Sequence[LineFacts]) -> None:
         self._facts = facts
-        self._nodes = nodes
 
-    def get(self, line: int, default=None):
+    def get(self, line: int, default: _D) -> list[Node] | _D:
         if 0 <= line < len(self._facts):
-            f = self._facts[line]
-            if self._nodes:
-                if f.node is not None:
-                    return [f.node]
-            elif f.refs:
-                return list(f.refs)
+            node = self._facts[line].node
+            if node is not None:
+                return [node]
+        return default
+
+
+class _LineRefs:
+    """`model.line_refs.get(line, [])`: the references on a line, read from the facts."""
+
+    __slots__ = ("_facts",)
+
+    def __init__(self, facts: Sequence[LineFacts]) -> None:
+        self._facts = facts
+
+    def get(self, line: int, default: _D) -> list[Ref] | _D:
+        if 0 <= line < len(self._facts):
+            refs = self._facts[line].refs
+            if refs:
+                return list(refs)
         return default
 
 
@@ -440,8 +471,9 @@ class Model:
         self.refs: list[Ref] = []
         self.line_lane: list[Lane | None] = []  # lane each line is inside
         self.structure_issues: list[StructureIssue] = []
-        self.line_nodes = _LineIndex(facts, nodes=True)  # declarations per line
-        self.line_refs = _LineIndex(facts, nodes=False)  # references per line
+        self.line_nodes = _LineNodes(facts)  # declarations per line
+        self.line_refs = _LineRefs(facts)  # references per line
+        self._declaration_counts: dict[str, int] | None = None  # node id -> declarations, once asked
 
     def dispose(self) -> None:
         """Break the model's reference cycles (node <-> lane, node <-> edge through its
@@ -473,7 +505,7 @@ class Model:
 
     def declaration_count(self, node_id: str) -> int:
         """How many times `node_id` is declared (counted once per model, then looked up)."""
-        counts = self.__dict__.get("_declaration_counts")
+        counts = self._declaration_counts
         if counts is None:
             counts = {}
             for n in self.nodes:
@@ -510,19 +542,13 @@ def build_model(
     node_by_id = m.node_by_id
     current: Lane | None = None
     first_in_lane = False  # no statement yet after the current lane's `{`
-    LaneOpen, LaneClose, DisplayLabel = syntax.LaneOpen, syntax.LaneClose, syntax.DisplayLabel
-    Comment = syntax.Comment
-
-    Broken = syntax.Broken
     for i, f in enumerate(facts):
         st = f.statement
         if st is None:
             line_lane[i] = current
             continue
-        kind = type(st)
-        if kind is Broken and st.recovered is not None:  # a slip repaired: the line means this
+        if type(st) is Broken and st.recovered is not None:  # a slip repaired: the line means this
             st = st.recovered
-            kind = type(st)
         node = f.node
         if node is not None:
             line_lane[i] = current
@@ -547,7 +573,7 @@ def build_model(
                 edge.lane = current
                 edge.index = len(edges)
                 edges.append(edge)
-            else:
+            elif loop is not None:
                 loop.lane = current
                 loops.append(loop)
             for r in f.refs:
@@ -556,10 +582,10 @@ def build_model(
             if current is None:  # after the last `}` (FlowZap draws it): resolved all the same
                 m.structure_issues.append(StructureIssue("top-level-edge", Span(i, *_statement_extent(st))))
             continue
-        if kind is Comment:
+        if type(st) is Comment:
             line_lane[i] = current
             continue
-        if kind is LaneOpen:
+        if type(st) is LaneOpen:
             if current is not None:
                 current.last_line = i - 1
                 m.structure_issues.append(StructureIssue("unclosed-lane", current.id_span, current))
@@ -572,14 +598,14 @@ def build_model(
             current = lane
             first_in_lane = True
             line_lane[i] = lane
-        elif kind is LaneClose:
+        elif type(st) is LaneClose:
             if current is None:
                 m.structure_issues.append(StructureIssue("unmatched-brace", Span.of(i, st.brace)))
             else:
                 current.close_line = current.last_line = i
                 line_lane[i] = current
                 current = None
-        elif kind is DisplayLabel:
+        elif type(st) is DisplayLabel:
             line_lane[i] = current
             if current is not None and first_in_lane and current.label is None:
                 current.label = _label_text(st.label)
@@ -624,8 +650,8 @@ def can_retarget(model: Model, fact: LineFacts, st: Statement) -> bool:
     edge points at; lanes, nodes and every other line's links stay as they are."""
     return (
         fact.edge is not None
-        and type(st) is syntax.EdgeStmt
-        and type(fact.statement) is syntax.EdgeStmt  # not a repaired broken line: relink those
+        and type(st) is EdgeStmt
+        and type(fact.statement) is EdgeStmt  # not a repaired broken line: relink those
         and len(st.endpoints) == len(fact.statement.endpoints)
         and model.line_lane[fact.anchor.line] is not None
     )
@@ -640,6 +666,8 @@ def retarget_edge(model: Model, fact: LineFacts, st: Statement) -> None:
     as build_model would: its references resolved again, and the edge moved from its old
     endpoints' incoming/outgoing lists to the new ones' (kept in edge order)."""
     edge = fact.edge
+    if edge is None:
+        raise ValueError("retarget_edge needs a line that declares an edge (see can_retarget)")
     if edge.source.node is not None:
         edge.source.node.outgoing.remove(edge)
     if edge.target.node is not None:
@@ -654,7 +682,7 @@ def retarget_edge(model: Model, fact: LineFacts, st: Statement) -> None:
         bisect.insort(edge.target.node.incoming, edge, key=_edge_index)
 
 
-def _ref(ep: syntax.Endpoint, role: str, anchor: LineAnchor) -> Ref:
+def _ref(ep: Endpoint, role: str, anchor: LineAnchor) -> Ref:
     return Ref(
         ep.node.text,
         Span.of(anchor, ep.node),
@@ -666,13 +694,13 @@ def _ref(ep: syntax.Endpoint, role: str, anchor: LineAnchor) -> Ref:
 
 
 def _statement_extent(st: Statement) -> tuple[int, int]:
-    if isinstance(st, syntax.NodeDecl):
+    if type(st) is NodeDecl:
         end = st.attributes[-1].value.end if st.attributes else st.shape.end
         return st.node.start, end
-    if isinstance(st, syntax.EdgeStmt):
+    if type(st) is EdgeStmt:
         end = st.brackets[1].end if st.brackets else st.endpoints[-1].end
         return st.endpoints[0].start, end
-    if isinstance(st, syntax.LoopStmt):
+    if type(st) is LoopStmt:
         end = st.members[-1].end if st.members else (st.condition or st.keyword).end
         return st.keyword.start, end
     return 0, 0

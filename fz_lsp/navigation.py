@@ -69,7 +69,7 @@ def highlights(model: Model, line: int, col: int) -> list[Highlight]:
     return [Highlight(s, TEXT if s in declared else READ) for s in sorted(spans, key=_span_key)]
 
 
-def _declaration_spans(model: Model, sym) -> list[Span]:
+def _declaration_spans(model: Model, sym: NodeSymbol | LaneSymbol) -> list[Span]:
     if isinstance(sym, NodeSymbol):
         name = sym.node.id if sym.node else sym.name
         return [n.span for n in model.nodes if n.id == name]
@@ -189,7 +189,7 @@ def _token_regions(st: syntax.Statement, line: int, col: int) -> list[Region]:
 
     out: list[Region] = []
 
-    def attributes(attrs) -> None:
+    def attributes(attrs: Sequence[syntax.Attribute]) -> None:
         for a in attrs:
             if hit(a.key.start, a.value.end):
                 for t in (a.key, a.op, a.value):
@@ -230,9 +230,9 @@ def _token_regions(st: syntax.Statement, line: int, col: int) -> list[Region]:
             attributes(st.attributes)
             out.append(reg(st.brackets[0].start, st.brackets[1].end))
     elif isinstance(st, syntax.LoopStmt):
-        for t in (st.keyword, st.condition):
-            if t is not None and hit(t.start, t.end):
-                out.append(reg(t.start, t.end))
+        for part in (st.keyword, st.condition):
+            if part is not None and hit(part.start, part.end):
+                out.append(reg(part.start, part.end))
                 return out
         for m in st.members:
             if m.lane is not None and hit(m.node.start, m.node.end):
@@ -241,9 +241,9 @@ def _token_regions(st: syntax.Statement, line: int, col: int) -> list[Region]:
                 out.append(reg(m.start, m.end))
                 return out
     elif isinstance(st, syntax.LaneOpen):
-        for t in (st.lane, st.brace, st.label):
-            if t is not None and hit(t.start, t.end):
-                out.append(reg(t.start, t.end))
+        for part in (st.lane, st.brace, st.label):
+            if part is not None and hit(part.start, part.end):
+                out.append(reg(part.start, part.end))
                 return out
     elif isinstance(st, (syntax.LaneClose, syntax.DisplayLabel, syntax.Comment, syntax.Foreign)):
         pass

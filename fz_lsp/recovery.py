@@ -29,6 +29,7 @@ import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from typing import Any
 
 from fz_lsp import syntax
 from fz_lsp.i18n import N_, Listing, Msg, msg
@@ -583,14 +584,14 @@ def _touches(line: str) -> tuple[Endpoint, ...]:
         if label is not None:
             pos += label.end()
             part = part[label.end() :]
-        m = _ENDPOINT.match(part)
-        if m is not None:
-            out.append(_endpoint_of(m, pos, "handle"))
+        endpoint = _ENDPOINT.match(part)
+        if endpoint is not None:
+            out.append(_endpoint_of(endpoint, pos, "handle"))
         pos += len(part)
     return tuple(out)
 
 
-def _endpoint_of(m: re.Match, offset: int, keyword: str | None) -> Endpoint:
+def _endpoint_of(m: re.Match[str], offset: int, keyword: str | None) -> Endpoint:
     first = Tok(m.group(1), offset + m.start(1), offset + m.end(1))
     second = m.group(2)
     if second is None or (keyword is not None and _like_handle(second)):
@@ -635,7 +636,9 @@ def _column_map(edits: tuple[tuple[int, int, str], ...]) -> Callable[[int, bool]
     return to_old
 
 
-def _remap(value, to_old: Callable[[int, bool], int]):
+def _remap(value: Any, to_old: Callable[[int, bool], int]) -> Any:
+    """`value` (a statement, or a part of one: tokens, tuples of them, nested statement
+    classes) with every token's columns mapped by `to_old`."""
     if type(value) is Tok:
         return Tok(value.text, to_old(value.start, False), max(to_old(value.start, False), to_old(value.end, True)))
     if type(value) is tuple:

@@ -78,17 +78,16 @@ def _statement_tokens(
     line: int, st: syntax.Statement, text: str, lane_ids: Container[str], node_ids: Container[str]
 ) -> list[SemanticToken]:
     out: list[SemanticToken] = []
-    kind = type(st)
-    if kind is syntax.LaneOpen:
+    if type(st) is syntax.LaneOpen:
         _emit(out, line, st.lane, "namespace", DECL)
         _emit(out, line, st.label, "string", DOC)
-    elif kind is syntax.DisplayLabel:
+    elif type(st) is syntax.DisplayLabel:
         _emit(out, line, st.label, "string", DOC)
-    elif kind is syntax.NodeDecl:
+    elif type(st) is syntax.NodeDecl:
         _emit(out, line, st.node, "variable", DECL)
         _emit(out, line, st.shape, "type")
         _attributes(out, line, st.attributes)
-    elif kind is syntax.EdgeStmt:
+    elif type(st) is syntax.EdgeStmt:
         for ep in st.endpoints:
             if (
                 ep.lane is not None
@@ -110,15 +109,15 @@ def _statement_tokens(
         for arrow in st.arrows:
             _emit(out, line, arrow, "operator")
         _attributes(out, line, st.attributes)
-    elif kind is syntax.LoopStmt:
+    elif type(st) is syntax.LoopStmt:
         _emit(out, line, st.keyword, "keyword")
         _emit(out, line, st.condition, "string")
         for m in st.members:
             _emit(out, line, m.lane, "namespace")
             _emit(out, line, m.node, "variable")
-    elif kind is syntax.Comment:
+    elif type(st) is syntax.Comment:
         _emit(out, line, st.token, "comment")
-    elif kind is syntax.Broken:
+    elif type(st) is syntax.Broken:
         out.extend(_lex_tokens(line, text, lane_ids, node_ids))
     out.sort(key=lambda t: t.start)
     return out
@@ -146,9 +145,10 @@ def _lex_tokens(
     pos = 0
     while pos < len(text):
         if len(toks) == 1 and toks[0][1].text == "loop" and text[pos] == "[":
-            m = _LOOP_CONDITION.match(text, pos)
-            toks.append(("cond", Tok(m.group(), m.start(), m.end())))
-            pos = m.end()
+            cond = _LOOP_CONDITION.match(text, pos)
+            assert cond is not None  # it matches any text starting with `[`
+            toks.append(("cond", Tok(cond.group(), cond.start(), cond.end())))
+            pos = cond.end()
             continue
         m = _LEX.match(text, pos)
         assert m is not None  # `punct` matches any character

@@ -145,7 +145,9 @@ class FlowZapProtocol(LanguageServerProtocol):
                     "invalid params for {method}: {reason}", method=message.method, reason=message.reason
                 )
                 error = JsonRpcInvalidParams(f"fz-lsp: {text}")
-                self._send_response(message.id, error=error.to_response_error())
+                # an id that is no int or string is answered with null (JSON-RPC 2.0, 5.1), which
+                # ResponseErrorMessage takes; pygls's signature names only the ids it expects
+                self._send_response(message.id, error=error.to_response_error())  # type: ignore[arg-type]
             return
         if getattr(message, "jsonrpc", None) != "2.0":
             log.warning("ignoring a message that is not JSON-RPC 2.0: %.200r", message)
@@ -153,8 +155,8 @@ class FlowZapProtocol(LanguageServerProtocol):
         method = getattr(message, "method", None)
         if self._shutdown and method is not None and method != types.EXIT and getattr(message, "id", None) is not None:
             text = self._server.tr._("the server is shutting down; {method} refused", method=method)
-            error = JsonRpcInvalidRequest(f"fz-lsp: {text}")
-            self._send_response(message.id, error=error.to_response_error())
+            refusal = JsonRpcInvalidRequest(f"fz-lsp: {text}")
+            self._send_response(message.id, error=refusal.to_response_error())
             return
         super().handle_message(message)
 

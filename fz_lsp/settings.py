@@ -70,7 +70,7 @@ class Settings:
         return cls(**values)
 
 
-def _lookup(raw: Mapping, path: str) -> tuple[bool, Any]:
+def _lookup(raw: Mapping[str, Any], path: str) -> tuple[bool, Any]:
     if path in raw:
         return True, raw[path]
     node: Any = raw

@@ -50,12 +50,16 @@ def cache_key(*parts: bytes) -> str:
     return digest.hexdigest()[:20]
 
 
+# a line shape (syntax.py): the kinds of its tokens, scanner groups or texts
+Shape = tuple[str | int, ...]
+
+
 def _path(key: str) -> Path | None:
     folder = cache_dir()
     return folder / f"shapes-{key}.json" if folder is not None else None
 
 
-def valid_source(source: str, shape: tuple, class_names: frozenset[str]) -> bool:
+def valid_source(source: str, shape: Shape, class_names: frozenset[str]) -> bool:
     """Whether `source` is a builder syntax.py could have written for `shape`."""
     if not _SOURCE.fullmatch(source):
         return False
@@ -64,7 +68,7 @@ def valid_source(source: str, shape: tuple, class_names: frozenset[str]) -> bool
     return all(int(k) < len(shape) for k in _INDEX.findall(source))
 
 
-def load(key: str, class_names: frozenset[str]) -> dict[tuple, str]:
+def load(key: str, class_names: frozenset[str]) -> dict[Shape, str]:
     """shape -> builder source, as saved under `key`; {} when there is nothing usable."""
     path = _path(key)
     if path is None:
@@ -75,7 +79,7 @@ def load(key: str, class_names: frozenset[str]) -> dict[tuple, str]:
         return {}
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("templates"), list):
         return {}
-    found: dict[tuple, str] = {}
+    found: dict[Shape, str] = {}
     for entry in data["templates"][:MAX_SAVED]:
         if not (isinstance(entry, list) and len(entry) == 2):
             continue
@@ -90,7 +94,7 @@ def load(key: str, class_names: frozenset[str]) -> dict[tuple, str]:
     return found
 
 
-def save(key: str, templates: dict[tuple, str]) -> bool:
+def save(key: str, templates: dict[Shape, str]) -> bool:
     """Write the templates (at most MAX_SAVED) atomically; False when it could not."""
     path = _path(key)
     if path is None:

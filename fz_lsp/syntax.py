@@ -11,27 +11,32 @@ Pure Python: no pygls import.
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Final, final
 
 from fz_lsp import shape_cache
 from fz_lsp.i18n import N_, Listing, Msg, msg
 
 if TYPE_CHECKING:
-    import lark
-    from lark import Lark
+    from lark import Lark, Token, Tree
     from lark.exceptions import UnexpectedInput
+
+    Child = Token | Tree[Token]  # a child in lark's parse tree
 
 # lark is imported where it is used: the server answers `initialize` before it loads it
 
 # ---------------------------------------------------------------------------
-# Tokens and statements (columns are 0-based code points within the line)
+# Tokens and statements (columns are 0-based code points within the line). Every class is
+# final: code tells them apart with `type(x) is C` (cheaper than isinstance on hot paths),
+# and mypy then knows what `x` is, and what it is not.
 
 
+@final
 @dataclass(frozen=True, slots=True)
 class Tok:
     text: str
@@ -39,6 +44,7 @@ class Tok:
     end: int
 
 
+@final
 @dataclass(frozen=True, slots=True)
 class Attribute:
     key: Tok
@@ -50,6 +56,7 @@ class Attribute:
         return unquote(self.value.text)
 
 
+@final
 @dataclass(frozen=True, slots=True)
 class Handle:
     dot: Tok  # the "." before `handle`
@@ -64,6 +71,7 @@ class Handle:
         return self.last.end
 
 
+@final
 @dataclass(frozen=True, slots=True)
 class Endpoint:
     lane: Tok | None  # `Lane` in `Lane.nX`
@@ -79,6 +87,7 @@ class Endpoint:
         return self.handle.end if self.handle else self.node.end
 
 
+@final
 @dataclass(frozen=True, slots=True)
 class LaneOpen:
     lane: Tok
@@ -86,16 +95,19 @@ class LaneOpen:
     label: Tok | None  # `# Display Label` as written (with the #)
 
 
+@final
 @dataclass(frozen=True, slots=True)
 class LaneClose:
     brace: Tok
 
 
+@final
 @dataclass(frozen=True, slots=True)
 class DisplayLabel:
     label: Tok  # `# Display Label`
 
 
+@final
 @dataclass(frozen=True, slots=True)
 class NodeDecl:
     node: Tok
@@ -104,6 +116,7 @@ class NodeDecl:
     attributes: tuple[Attribute, ...]
 
 
+@final
 @dataclass(frozen=True, slots=True)
 class EdgeStmt:
     endpoints: tuple[Endpoint, ...]  # two, or more for a (wrong) chain
@@ -112,6 +125,7 @@ class EdgeStmt:
     brackets: tuple[Tok, Tok] | None
 
 
+@final
 @dataclass(frozen=True, slots=True)
 class LoopStmt:
     keyword: Tok
@@ -119,11 +133,13 @@ class LoopStmt:
     members: tuple[Endpoint, ...]  # `nX` or `Lane.nX` (handle always None)
 
 
+@final
 @dataclass(frozen=True, slots=True)
 class Comment:
     token: Tok
 
 
+@final
 @dataclass(frozen=True, slots=True)
 class Foreign:
     """A Mermaid / PlantUML line such as `graph TD` or `participant A`."""
@@ -131,6 +147,7 @@ class Foreign:
     token: Tok
 
 
+@final
 @dataclass(frozen=True, slots=True)
 class Broken:
     """A line the grammar rejects. `start`/`end` point at the offending token.
@@ -151,7 +168,7 @@ class Broken:
     code: str = "syntax-error"  # "not-flowzap" for Mermaid / PlantUML text
     recovered: Statement = None
     fixes: tuple[Tok, ...] = ()
-    fix_title: Msg | str = ""
+    fix_title: Msg | Listing | str = ""
     touches: tuple[Endpoint, ...] = ()
 
 
@@ -192,16 +209,35 @@ def unquote(raw: str) -> str:
 # Tree -> statements
 
 
-def _tok(t: lark.Token) -> Tok:
+def _token(child: Child) -> Token:
+    """`child`, where the grammar puts a token."""
+    from lark import Token
+
+    assert isinstance(child, Token), child
+    return child
+
+
+def _subtree(child: Child) -> Tree[Token]:
+    """`child`, where the grammar puts a rule."""
+    from lark import Tree
+
+    assert isinstance(child, Tree), child
+    return child
+
+
+def _tok(child: Child) -> Tok:
+    """The Tok of a token of lark's tree (lark gives every token it lexes its columns)."""
+    t = _token(child)
+    assert t.column is not None and t.end_column is not None, t
     return Tok(str(t), t.column - 1, t.end_column - 1)
 
 
-def _attribute(tree: lark.Tree) -> Attribute:
-    key, op_tree, value = tree.children
-    return Attribute(_tok(key), _tok(op_tree.children[0]), _tok(value))
+def _attribute(child: Child) -> Attribute:
+    key, op_tree, value = _subtree(child).children
+    return Attribute(_tok(key), _tok(_subtree(op_tree).children[0]), _tok(value))
 
 
-def _handle(tree: lark.Tree) -> Handle:
+def _handle(tree: Tree[Token]) -> Handle:
     kids = tree.children
     dot, kw = _tok(kids[0]), _tok(kids[1])
     direction = None
@@ -209,16 +245,17 @@ def _handle(tree: lark.Tree) -> Handle:
     last = kw
     for k in kids[2:]:
         last = _tok(k)
-        if k.type == "LPAR":
+        kind = _token(k).type
+        if kind == "LPAR":
             has_open = True
-        elif k.type == "RPAR":
+        elif kind == "RPAR":
             has_close = True
-        elif k.type == "NAME":
+        elif kind == "NAME":
             direction = last
     return Handle(dot, kw, direction, has_open and has_close, last)
 
 
-def _endpoint(tree: lark.Tree) -> Endpoint:
+def _endpoint(tree: Tree[Token]) -> Endpoint:
     from lark import Token, Tree
 
     names = [c for c in tree.children if isinstance(c, Token) and c.type == "NAME"]
@@ -228,17 +265,14 @@ def _endpoint(tree: lark.Tree) -> Endpoint:
     return Endpoint(None, _tok(names[0]), handle)
 
 
-def _loop_member(kids: list) -> Endpoint:
+def _loop_member(kids: list[Child]) -> Endpoint:
     """`nX` or `Lane.nX` of a loop (NAME, or NAME DOT NAME): loops can have many members."""
     if len(kids) == 1:
-        return Endpoint(None, Tok(str(kids[0]), kids[0].column - 1, kids[0].end_column - 1), None)
-    lane, node = kids[0], kids[-1]
-    return Endpoint(
-        Tok(str(lane), lane.column - 1, lane.end_column - 1), Tok(str(node), node.column - 1, node.end_column - 1), None
-    )
+        return Endpoint(None, _tok(kids[0]), None)
+    return Endpoint(_tok(kids[0]), _tok(kids[-1]), None)
 
 
-def _statement(tree: lark.Tree) -> Statement:
+def _statement(tree: Tree[Token]) -> Statement:
     from lark import Token, Tree
 
     kind = tree.data
@@ -253,16 +287,20 @@ def _statement(tree: lark.Tree) -> Statement:
     if kind == "node_decl":
         return NodeDecl(_tok(kids[0]), _tok(kids[1]), _tok(kids[2]), tuple(_attribute(a) for a in kids[3:]))
     if kind == "edge":
-        endpoints, arrows, attrs, brackets = [], [], (), None
+        endpoints: list[Endpoint] = []
+        arrows: list[Tok] = []
+        attrs: tuple[Attribute, ...] = ()
+        brackets: tuple[Tok, Tok] | None = None
         for k in kids:
-            if k.data == "endpoint":
-                endpoints.append(_endpoint(k))
-            elif k.data == "arrow":
-                arrows.append(_tok(k.children[0]))
+            part = _subtree(k)
+            if part.data == "endpoint":
+                endpoints.append(_endpoint(part))
+            elif part.data == "arrow":
+                arrows.append(_tok(part.children[0]))
             else:  # edge_attributes
-                toks = [c for c in k.children if isinstance(c, Token)]
+                toks = [c for c in part.children if isinstance(c, Token)]
                 brackets = (_tok(toks[0]), _tok(toks[-1]))
-                attrs = tuple(_attribute(c) for c in k.children if isinstance(c, Tree))
+                attrs = tuple(_attribute(c) for c in part.children if isinstance(c, Tree))
         return EdgeStmt(tuple(endpoints), tuple(arrows), attrs, brackets)
     if kind == "loop":
         cond = next((_tok(k) for k in kids if isinstance(k, Token) and k.type == "LOOP_TEXT"), None)
@@ -371,9 +409,15 @@ _KEYWORDS = frozenset(
 )
 
 
-def _scan(line: str) -> tuple[tuple, list[Tok]] | None:
+# a line's shape (shape_cache.Shape): its tokens' kinds (a scanner group, or the text of a
+# keyword, an arrow or a punctuation mark, or "name"), what its template is found by
+Shape = shape_cache.Shape
+Template = tuple[Callable[[list[Tok]], Statement], str]  # (builder, its source)
+
+
+def _scan(line: str) -> tuple[Shape, list[Tok]] | None:
     """(shape, tokens) of a line, or None when the scanner cannot cut it."""
-    shape: list = []
+    shape: list[str | int] = []
     toks: list[Tok] = []
     covered = 0
     for m in _SCAN.finditer(line):
@@ -382,6 +426,7 @@ def _scan(line: str) -> tuple[tuple, list[Tok]] | None:
             return None  # a character no terminal matches: let lark say what is wrong
         covered = m.end()
         group = m.lastindex
+        assert group is not None  # every alternative of _SCAN is a group
         if group == _WS:
             continue
         text = m.group()
@@ -402,11 +447,11 @@ def _scan(line: str) -> tuple[tuple, list[Tok]] | None:
     return tuple(shape), toks
 
 
-def _scan_loop(line: str) -> tuple[tuple, list[Tok]] | None:
+def _scan_loop(line: str) -> tuple[Shape, list[Tok]] | None:
     """A loop line: `loop`, an optional `[condition]` (one token), then names or `Lane.name`s."""
     m = re.match(r"([ \t]*)loop", line)
     assert m is not None
-    shape: list = ["loop"]
+    shape: list[str | int] = ["loop"]
     toks = [Tok("loop", m.end(1), m.end())]
     pos = m.end()
     cond = re.compile(r"[ \t]*(\[[^\]\r\n]*\])").match(line, pos)
@@ -416,15 +461,15 @@ def _scan_loop(line: str) -> tuple[tuple, list[Tok]] | None:
         pos = cond.end()
     for member in re.finditer(r"[ \t]*([^ \t]+)", line[pos:]):
         text = member.group(1)
-        m = _LOOP_MEMBER.fullmatch(text)
-        if m is None or m.group(1) in _KEYWORDS or m.group(2) in _KEYWORDS:
+        member_match = _LOOP_MEMBER.fullmatch(text)
+        if member_match is None or member_match.group(1) in _KEYWORDS or member_match.group(2) in _KEYWORDS:
             return None
         start = pos + member.start(1)
-        if m.group(2) is None:
+        if member_match.group(2) is None:
             toks.append(Tok(text, start, start + len(text)))
             shape.append("name")
         else:
-            lane, node = m.group(1), m.group(2)
+            lane, node = member_match.group(1), member_match.group(2)
             toks.append(Tok(lane, start, start + len(lane)))
             toks.append(Tok(".", start + len(lane), start + len(lane) + 1))
             toks.append(Tok(node, start + len(lane) + 1, start + len(text)))
@@ -435,18 +480,19 @@ def _scan_loop(line: str) -> tuple[tuple, list[Tok]] | None:
 _LOOP_MEMBER = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?")
 
 
-def _toks_of(value, out: list) -> None:
+def _toks_of(value: object, out: list[Tok]) -> None:
+    """The tokens of a statement or of a part of one, in field order."""
     if type(value) is Tok:
         out.append(value)
     elif type(value) is tuple:
         for v in value:
             _toks_of(v, out)
-    elif value is not None and type(value) is not bool:
-        for f in value.__slots__:
-            _toks_of(getattr(value, f), out)
+    elif is_dataclass(value):
+        for f in fields(value):
+            _toks_of(getattr(value, f.name), out)
 
 
-def _builder_source(value, positions: dict[int, int]) -> str:
+def _builder_source(value: object, positions: dict[int, int]) -> str:
     """Python source that rebuilds `value` from a token list `t`."""
     if type(value) is Tok:
         return f"t[{positions[id(value)]}]"
@@ -454,15 +500,16 @@ def _builder_source(value, positions: dict[int, int]) -> str:
         return "(" + "".join(_builder_source(v, positions) + ", " for v in value) + ")"
     if value is None or type(value) is bool:
         return repr(value)
-    args = ", ".join(_builder_source(getattr(value, f), positions) for f in value.__slots__)
+    assert is_dataclass(value), value
+    args = ", ".join(_builder_source(getattr(value, f.name), positions) for f in fields(value))
     return f"{type(value).__name__}({args})"
 
 
-def _make_template(statement: Statement, toks: list[Tok]) -> tuple[Callable[[list[Tok]], Statement], str] | None:
+def _make_template(statement: Statement, toks: list[Tok]) -> Template | None:
     """(function, its source) rebuilding `statement` from another line's tokens, or None
     when lark's tokens do not coincide with the scanner's."""
     by_span = {(t.start, t.end, t.text): k for k, t in enumerate(toks)}
-    positions = {}
+    positions: dict[int, int] = {}
     used: list[Tok] = []
     _toks_of(statement, used)
     for t in used:
@@ -474,7 +521,7 @@ def _make_template(statement: Statement, toks: list[Tok]) -> tuple[Callable[[lis
     return eval(source, _BUILDER_GLOBALS), source  # our own source
 
 
-_BUILDER_NAMES = {
+_BUILDER_NAMES: dict[str, type] = {
     c.__name__: c
     for c in (
         Tok,
@@ -491,7 +538,7 @@ _BUILDER_NAMES = {
         Foreign,
     )
 }
-_BUILDER_GLOBALS = {"__builtins__": {}, **_BUILDER_NAMES}
+_BUILDER_GLOBALS: dict[str, Any] = {"__builtins__": {}, **_BUILDER_NAMES}
 
 
 # ---------------------------------------------------------------------------
@@ -515,13 +562,17 @@ TEMPLATES_BUDGET = 16_384  # ~600 shapes of a dozen tokens (a document has a few
 _document_lines: BoundedMemo[str, Statement] = BoundedMemo(DOCUMENT_LINES_BUDGET, LINE_ENTRY_WEIGHT)
 _edited_lines: BoundedMemo[str, Statement] = BoundedMemo(EDITED_LINES_BUDGET, LINE_ENTRY_WEIGHT)
 # shape -> (builder, its source: what shape_cache keeps), or None: lark parses every line of that shape
-_templates: BoundedMemo[tuple, tuple[Callable[[list[Tok]], Statement], str] | None] = BoundedMemo(
-    TEMPLATES_BUDGET, TEMPLATE_ENTRY_WEIGHT
-)
+_templates: BoundedMemo[Shape, Template | None] = BoundedMemo(TEMPLATES_BUDGET, TEMPLATE_ENTRY_WEIGHT)
 _templates_loaded = False  # the saved templates are taken before the first parse
 _learned = 0  # templates learned from lark since the last save
 _saving = True  # False once saving failed (read-only home, ...): the cache is only an optimisation
-_MISSING = object()
+
+
+class _Missing(enum.Enum):
+    MISSING = enum.auto()
+
+
+_MISSING: Final = _Missing.MISSING  # what a memo answers for a line (or shape) it does not hold
 parse_count = 0  # number of lines actually parsed, by lark or from a template (for tests)
 
 
@@ -563,7 +614,7 @@ def parse_line(line: str) -> Statement:
             st = _parse(line)
             if len(line) <= MEMO_MAX_LINE_CHARS:
                 _edited_lines.put(line, st)
-    return st  # type: ignore[return-value]
+    return st
 
 
 def parse_lines(lines: list[str]) -> list[Statement]:
@@ -579,7 +630,7 @@ def parse_lines(lines: list[str]) -> list[Statement]:
                 st = _parse(line)
             if len(line) <= MEMO_MAX_LINE_CHARS:
                 put(line, st)
-        out.append(st)  # type: ignore[arg-type]
+        out.append(st)
     return out
 
 
@@ -599,7 +650,7 @@ def _parse(line: str) -> Statement:
     template = _templates.get(shape, _MISSING)
     if template is not _MISSING and template is not None:
         try:
-            return template[0](toks)  # type: ignore[index]
+            return template[0](toks)
         except Exception:  # a saved template that does not fit (a damaged cache file)
             _templates.put(shape, None)
             return _lark_statement(line)

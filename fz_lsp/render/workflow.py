@@ -30,9 +30,10 @@ from functools import lru_cache
 from itertools import pairwise
 
 from fz_lsp.model import DIRECTIONS, SHAPES, Edge, Lane, Loop, Model, Node
+from fz_lsp.render.layout.coordinates import Geometry
 from fz_lsp.render.layout.geometry import NORMALS, Box, BoxIndex, Point, union
 from fz_lsp.render.layout.grid import GridEdge, GridLayout, GridNode, GridSpec
-from fz_lsp.render.layout.loops import frame as loop_region
+from fz_lsp.render.layout.loops import Frame, frame as loop_region
 from fz_lsp.render.layout.ordering import assign_rows, order_rows, place_unlinked
 from fz_lsp.render.layout.ranks import Link, assign_columns
 from fz_lsp.render.layout.router import route_grid
@@ -415,9 +416,9 @@ def layout_workflow(model: Model) -> WorkflowLayout:
 
     # loops' frames (and tabs, which labels avoid) follow the geometry
     cells = list(zip(grid_rows, columns))
-    frames: list = []
+    frames: list[Frame] = []
 
-    def loop_tabs(geometry, polylines) -> list[Box]:
+    def loop_tabs(geometry: Geometry, polylines: Sequence[Sequence[Point]]) -> list[Box]:
         frames.clear()
         if not loop_members:
             return []
@@ -478,7 +479,7 @@ def _workflow_layout(
     backward: set[int],
     grid: GridLayout,
     loop_members: Sequence[tuple[Loop, list[int]]],
-    frames: Sequence,
+    frames: Sequence[Frame],
 ) -> WorkflowLayout:
     """The grid router's answer as the workflow view's plain data."""
     node_layouts = []

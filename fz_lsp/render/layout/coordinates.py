@@ -228,14 +228,23 @@ def _line_horizontal(line: tuple[int, int], edges: Sequence[GridEdge]) -> bool:
     return kind != VTRACK
 
 
-def _single(e: int, route: Route, geometry: Geometry, nodes, edges, offsets) -> tuple[Point, ...]:
+def _single(
+    e: int,
+    route: Route,
+    geometry: Geometry,
+    nodes: Sequence[GridNode],
+    edges: Sequence[GridEdge],
+    offsets: Sequence[float],
+) -> tuple[Point, ...]:
     """A straight edge (both ends on one line) or a one-ended edge's short stub."""
     end = route.lines[0][1]
     p = end_point(end, geometry, nodes, edges, offsets)
     if route.straight:
         return (p, end_point(end ^ 1, geometry, nodes, edges, offsets))
     side = _port_side(end, edges)
-    node = nodes[edges[e].target if end % 2 else edges[e].source]
+    index = edges[e].target if end % 2 else edges[e].source
+    assert index is not None  # the end the route starts from
+    node = nodes[index]
     gutter = _gutter_beyond(geometry, node, side)
     nx, ny = NORMALS[side]
     room = abs((gutter[1] if nx + ny > 0 else gutter[0]) - (p[0] if nx else p[1])) - 10

@@ -78,6 +78,10 @@ def segment_hits_box(a: Point, b: Point, box: Box) -> bool:
     return box.x < a[0] < box.right and lo < box.bottom and box.y < hi
 
 
+# an item of a BoxIndex: (kind, a, b, c, d, owner), see there
+_Item = tuple[int, float, float, float, float, object]
+
+
 class BoxIndex:
     """Boxes and axis-parallel segments bucketed on a coarse grid, for quick overlap tests.
 
@@ -87,9 +91,9 @@ class BoxIndex:
     CELL = 128.0
 
     def __init__(self) -> None:
-        self._cells: dict[tuple[int, int], list[tuple]] = {}
+        self._cells: dict[tuple[int, int], list[_Item]] = {}
 
-    def _add(self, x0: float, y0: float, x1: float, y1: float, item: tuple) -> None:
+    def _add(self, x0: float, y0: float, x1: float, y1: float, item: _Item) -> None:
         c = self.CELL
         cells = self._cells
         for i in range(int(x0 // c), int(x1 // c) + 1):

@@ -153,7 +153,10 @@ def _link(
 
 def _outside(route: list[Point], piece: Box) -> list[Point]:
     """The route from where it last leaves `piece` (a route starting inside it)."""
-    inside = lambda p: piece.x <= p[0] <= piece.right and piece.y <= p[1] <= piece.bottom  # noqa: E731
+
+    def inside(p: Point) -> bool:
+        return piece.x <= p[0] <= piece.right and piece.y <= p[1] <= piece.bottom
+
     k = 0
     while k + 1 < len(route) and inside(route[k + 1]):
         k += 1
@@ -217,7 +220,7 @@ def outline(rects: Sequence[Box]) -> list[tuple[Point, ...]]:
     return rings
 
 
-def _turn(previous, p: Point, choices: list[Point]) -> Point:
+def _turn(previous: Point | None, p: Point, choices: list[Point]) -> Point:
     """At a corner shared by two pieces, keep to the right-most turn (rings stay separate)."""
     if len(choices) == 1 or previous is None:
         return min(choices)

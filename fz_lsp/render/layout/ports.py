@@ -98,11 +98,11 @@ def assign_ports(
     each node's (width, height) after growing for its ends."""
     sides: dict[tuple[int, str], list[tuple[float, int]]] = {}  # (node, side) -> [(key, end)]
     for i, edge in enumerate(edges):
-        ends = (
+        both_ends = (
             (edge.source, edge.source_side, edge.target, edge.target_side),
             (edge.target, edge.target_side, edge.source, edge.source_side),
         )
-        for which, (v, side, w, w_side) in enumerate(ends):
+        for which, (v, side, w, w_side) in enumerate(both_ends):
             if v is None:
                 continue
             other = _side_point(nodes[w], w_side) if w is not None else None
@@ -113,13 +113,11 @@ def assign_ports(
     # sides that face each other across empty cells are spread as one list
     groups: list[list[tuple[int, str]]] = []
     paired: set[tuple[int, str]] = set()
-    for first_side, second_side, line_of, place_of in (
-        ("right", "left", lambda n: n.row, lambda n: n.column),
-        ("bottom", "top", lambda n: n.column, lambda n: n.row),
-    ):
-        lines: dict[int, list[tuple[int, int]]] = {}
+    for first_side, second_side, by_column in (("right", "left", False), ("bottom", "top", True)):
+        lines: dict[int, list[tuple[int, int]]] = {}  # row (column) -> [(column (row), node)]
         for v, node in enumerate(nodes):
-            lines.setdefault(line_of(node), []).append((place_of(node), v))
+            line, place = (node.column, node.row) if by_column else (node.row, node.column)
+            lines.setdefault(line, []).append((place, v))
         for members in lines.values():
             members.sort()
             for (_, a), (_, b) in pairwise(members):

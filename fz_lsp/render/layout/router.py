@@ -116,7 +116,14 @@ def _reserve_zone(zones: dict[tuple[bool, int], float], gutter: tuple[bool, int]
     return True
 
 
-def _has_room(e: int, routes: Sequence[Route], runs_of: dict[int, list[Run]], zones, nodes, edges) -> bool:
+def _has_room(
+    e: int,
+    routes: Sequence[Route],
+    runs_of: dict[int, list[Run]],
+    zones: dict[tuple[bool, int], float],
+    nodes: Sequence[GridNode],
+    edges: Sequence[GridEdge],
+) -> bool:
     if any(run.thickness for run in runs_of.get(e, ())):
         return True
     gutter = label_zone_gutter(routes[e], nodes, edges, e)
@@ -171,9 +178,18 @@ def route_zone(route: Route, nodes: Sequence[GridNode], edges: Sequence[GridEdge
     return None
 
 
-def _make_room(e: int, route: Route, runs: list[Run], nodes, edges, zones) -> bool:
+def _make_room(
+    e: int,
+    route: Route,
+    runs: list[Run],
+    nodes: Sequence[GridNode],
+    edges: Sequence[GridEdge],
+    zones: dict[tuple[bool, int], float],
+) -> bool:
     """Room for a label that found none: a zone, or a wider track. False when none is left."""
     label = edges[e].label
+    if label is None:  # no label, nothing to make room for
+        return False
     free = [run for run in runs if not run.thickness]
     if free:
         run = max(free, key=lambda r: (r.hi - r.lo, -r.line))

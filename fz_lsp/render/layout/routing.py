@@ -237,7 +237,9 @@ def _end_node(end: int, nodes: Sequence[GridNode], edges: Sequence[GridEdge]) ->
     return nodes[index]
 
 
-def _fine(line: Line, nodes, edges, offsets: Sequence[float], vertical_line: bool) -> float:
+def _fine(
+    line: Line, nodes: Sequence[GridNode], edges: Sequence[GridEdge], offsets: Sequence[float], vertical_line: bool
+) -> float:
     """Like _place, refined by the port's offset: comparable positions for crossing counts."""
     base = _place(line, nodes, edges, vertical_line) * 1000.0
     return base + (offsets[line[1]] if line[0] == PORT else 0.0)
