@@ -2,7 +2,8 @@
 # fz-lsp developer entry point. Each command installs what it needs, then runs.
 #
 #   bash scripts/dev.sh example   set up, check and render the bundled example
-#   bash scripts/dev.sh test      set up everything and run the whole test suite
+#   bash scripts/dev.sh test      set up everything and run the whole test suite (static checks included)
+#   bash scripts/dev.sh lint      the static checks alone: ruff (lint, formatting) and mypy
 #   bash scripts/dev.sh bench     run the benchmarks (latency, memory soak, renderer) and update benchmarks/RESULTS.md
 #
 # Needs: Debian 12 (root, for apt-get), Python >= 3.10, Node 20 (for the VS Code extension).
@@ -71,13 +72,39 @@ cmd_example() {
   fi
 }
 
+# The static checks, configured in pyproject.toml (versions pinned in the `test` extra): each
+# one runs even when an earlier one failed; the status is 1 when any failed. A few seconds.
+static_checks() {
+  local failed=()
+  log "ruff check (lint; .venv/bin/ruff check --fix mends what it can)"
+  "$VENV/bin/ruff" check . || failed+=("ruff check")
+  log "ruff format --check (formatting; .venv/bin/ruff format rewrites the files)"
+  "$VENV/bin/ruff" format --check . || failed+=("ruff format --check")
+  log "mypy (types: strict on the pure core, the default checks on the protocol layer)"
+  "$VENV/bin/mypy" || failed+=("mypy")
+  if [ ${#failed[@]} -gt 0 ]; then
+    local list
+    list="$(printf '%s, ' "${failed[@]}")"
+    log "static checks FAILED: ${list%, }"
+    return 1
+  fi
+}
+
+cmd_lint() {
+  setup_python "test"
+  static_checks
+}
+
 cmd_test() {
   setup_python "test"
   setup_apt nvim:neovim chromium:chromium dot:graphviz
   local status=0
-  if [ -d editors/vscode ] && [ $# -eq 0 ]; then  # pytest arguments: just those tests
-    log "VS Code extension: build, package, node tests"
-    FZ_PYTHON="$PY" bash editors/vscode/scripts/ci.sh || status=1
+  if [ $# -eq 0 ]; then  # pytest arguments: just those tests
+    static_checks || status=1
+    if [ -d editors/vscode ]; then
+      log "VS Code extension: build, package, node tests"
+      FZ_PYTHON="$PY" bash editors/vscode/scripts/ci.sh || status=1
+    fi
   fi
   log "pytest (server, features, preview, Neovim, Chromium)"
   "$PY" -m pytest -q -p no:cacheprovider "$@" || status=$?
@@ -97,6 +124,7 @@ cmd_bench() {
 case "${1:-}" in
   example) shift; cmd_example "$@" ;;
   test) shift; cmd_test "$@" ;;
+  lint) shift; cmd_lint "$@" ;;
   bench) shift; cmd_bench "$@" ;;
-  *) echo "usage: bash scripts/dev.sh example|test|bench" >&2; exit 2 ;;
+  *) echo "usage: bash scripts/dev.sh example|test|lint|bench" >&2; exit 2 ;;
 esac
