@@ -655,8 +655,11 @@ def parse_args(argv) -> argparse.Namespace:
         "--short", action="store_true", help="a quick run: fewer keystrokes and cycles; prints only unless --out"
     )
     p.add_argument("--keystrokes", type=int, help="keystrokes to type (default 30,000; --short 3,000)")
-    p.add_argument("--warmup-keystrokes", type=int,
-                   help="keystrokes before the fit (default 10,000, in which the bounded caches fill; --short 1,000)")
+    p.add_argument(
+        "--warmup-keystrokes",
+        type=int,
+        help="keystrokes before the fit (default 10,000, in which the bounded caches fill; --short 1,000)",
+    )
     p.add_argument("--sample-every", type=int, help="keystrokes between RSS samples (default 500; --short 200)")
     p.add_argument("--lines", type=int, default=2000, help="lines of the typed document (default 2,000)")
     p.add_argument("--cycles", type=int, help="open/type/close cycles (default 300; --short 60)")
