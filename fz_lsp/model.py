@@ -90,6 +90,7 @@ class Span:
     @property
     def line(self) -> int:
         line = self._line
+        # `__class__ is int`: the cheapest test on this hot path, which mypy does not narrow by
         return line if line.__class__ is int else line.line  # type: ignore[union-attr]
 
     @staticmethod

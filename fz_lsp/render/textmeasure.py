@@ -101,7 +101,7 @@ def _measure(text: str, size: float, bold: bool) -> float:
 
 _memo_width = lru_cache(maxsize=TEXT_WIDTH_CACHE_ENTRIES)(_measure)
 text_width.cache_clear = _memo_width.cache_clear  # type: ignore[attr-defined]  # as before: an lru_cache's API
-text_width.cache_info = _memo_width.cache_info  # type: ignore[attr-defined]
+text_width.cache_info = _memo_width.cache_info  # type: ignore[attr-defined]  # the same
 
 
 def clusters(word: str) -> list[str]:

@@ -63,7 +63,8 @@ def route_grid(
         if gutter is not None and edge.label is not None:
             _reserve_zone(zones, gutter, edge.label)
 
-    labelled = [e for e, edge in enumerate(edges) if edge.label is not None and routes[e].lines]
+    # edge -> its label's (width, height), for the edges with a label and a route
+    labelled = {e: edge.label for e, edge in enumerate(edges) if edge.label is not None and routes[e].lines}
     # labels with reserved room go first, then the rest in document order
     rounds = 0
     while True:
@@ -75,7 +76,7 @@ def route_grid(
         boxes: list[Box | None] = [None] * len(edges)
         failed = []
         for e in sorted(labelled, key=lambda e: (not _has_room(e, routes, runs_of, zones, nodes, edges), e)):
-            w, h = edges[e].label  # type: ignore[misc]
+            w, h = labelled[e]
             preferred, hint = _preference(e, routes[e], runs_of.get(e, ()), geometry, polylines[e], nodes, edges, zones)
             boxes[e] = placer.place(e, w, h, preferred, hint)
             if boxes[e] is None:
@@ -89,7 +90,7 @@ def route_grid(
             break
         rounds += 1
     for e in failed:
-        w, h = edges[e].label  # type: ignore[misc]
+        w, h = labelled[e]
         boxes[e] = placer.place_anywhere(e, w, h)
 
     return GridLayout(
