@@ -94,22 +94,23 @@ test('a syntax error is reported on its own line and does not hide the rest', as
   assert.ok(diagnostics.some((d) => d.code === 'undefined-node' && d.range.start.line === 3), 'the next line is still checked');
 });
 
-const EXPECTED_CICD = [
-  ['n5', 'Run Tests and Lint'],
-  ['n6', 'Build Container Image'],
-  ['n7', 'Push to Registry'],
-  ['n8', 'Update Manifest in Git'],
+const EXPECTED_CI = [
+  ['n7', 'Run unit tests and lint'],
+  ['n8', 'Checks green?'],
+  ['n9', 'Build and sign image'],
+  ['n10', 'Push image to registry'],
+  ['n11', 'Bump image tag in config repo'],
 ];
 
 function completionItems(result) {
   return Array.isArray(result) ? result : result?.items ?? [];
 }
 
-test('completion after `CICD.` in an edge target lists exactly that lane\'s nodes', async () => {
+test('completion after `CI.` in an edge target lists exactly that lane\'s nodes', async () => {
   const uri = fileUri(GITOPS);
   await server.open(uri, gitopsText);
-  const line = gitopsLines.findIndex((l) => l.includes('-> CICD.n5'));
-  const character = gitopsLines[line].indexOf('CICD.') + 'CICD.'.length;
+  const line = gitopsLines.findIndex((l) => l.includes('-> CI.n7'));
+  const character = gitopsLines[line].indexOf('CI.') + 'CI.'.length;
   const result = await withTimeout(
     server.conn.sendRequest(CompletionRequest.type, {
       textDocument: { uri },
@@ -120,36 +121,36 @@ test('completion after `CICD.` in an edge target lists exactly that lane\'s node
     'completion',
   );
   const items = completionItems(result);
-  assert.deepEqual(items.map((i) => [i.label, i.detail]), EXPECTED_CICD);
+  assert.deepEqual(items.map((i) => [i.label, i.detail]), EXPECTED_CI);
 });
 
-test('completion while typing a new edge to `CICD.`', async () => {
+test('completion while typing a new edge to `CI.`', async () => {
   const uri = fileUri('/tmp/fz-vscode-test/typing.fz');
   const lines = [...gitopsLines];
   const at = lines.indexOf('}'); // end of the Developer lane
-  lines.splice(at, 0, 'n4.handle(right) -> CICD.');
+  lines.splice(at, 0, 'n4.handle(right) -> CI.');
   await server.open(uri, lines.join('\n'));
   const result = await withTimeout(
     server.conn.sendRequest(CompletionRequest.type, {
       textDocument: { uri },
-      position: { line: at, character: 'n4.handle(right) -> CICD.'.length },
+      position: { line: at, character: 'n4.handle(right) -> CI.'.length },
       context: { triggerKind: 2, triggerCharacter: '.' },
     }),
     10000,
     'completion',
   );
-  assert.deepEqual(completionItems(result).map((i) => [i.label, i.detail]), EXPECTED_CICD);
+  assert.deepEqual(completionItems(result).map((i) => [i.label, i.detail]), EXPECTED_CI);
 });
 
 test('hover on a node shows its label as Markdown', async () => {
   const uri = fileUri(GITOPS);
-  const line = gitopsLines.findIndex((l) => l.startsWith('n5.handle'));
+  const line = gitopsLines.findIndex((l) => l.startsWith('n7.handle'));
   const hover = await server.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line, character: 1 } });
   assert.ok(hover, 'a hover');
   const contents = hover.contents;
   const value = typeof contents === 'string' ? contents : Array.isArray(contents) ? contents.map((c) => c.value ?? c).join('\n') : contents.value;
   if (typeof contents === 'object' && !Array.isArray(contents) && contents.kind) assert.equal(contents.kind, 'markdown');
-  assert.match(value, /Run Tests and Lint/);
+  assert.match(value, /Run unit tests and lint/);
 });
 
 async function preview(uri, view, theme = 'light') {
@@ -160,7 +161,7 @@ async function preview(uri, view, theme = 'light') {
   );
 }
 
-test('flowzap.preview returns an SVG with the 19 nodes of the gitops diagram', async () => {
+test('flowzap.preview returns an SVG with the 21 nodes of the gitops diagram', async () => {
   const uri = fileUri(GITOPS);
   const result = await preview(uri, 'workflow');
   assert.equal(typeof result?.svg, 'string', JSON.stringify(result)?.slice(0, 300));
@@ -168,8 +169,8 @@ test('flowzap.preview returns an SVG with the 19 nodes of the gitops diagram', a
   assert.equal(result.view, 'workflow');
   assert.ok(result.version === null || Number.isInteger(result.version));
   const ids = [...result.svg.matchAll(/data-node="([^"]+)"/g)].map((m) => m[1]);
-  assert.equal(ids.length, 19, `data-node elements: ${ids.join(' ')}`);
-  assert.deepEqual([...new Set(ids)].sort(), Array.from({ length: 19 }, (_, i) => `n${i + 1}`).sort());
+  assert.equal(ids.length, 21, `data-node elements: ${ids.join(' ')}`);
+  assert.deepEqual([...new Set(ids)].sort(), Array.from({ length: 21 }, (_, i) => `n${i + 1}`).sort());
   // data-line is the 0-based declaration line.
   const n5 = /<[^>]*data-node="n5"[^>]*>/.exec(result.svg)[0];
   const line = Number(/data-line="(\d+)"/.exec(n5)?.[1]);

@@ -19,7 +19,7 @@ import { ARTIFACTS, GITOPS, fileUri, loadTemplate, startServer, unpackVsix, with
 const CHROMIUM = process.env.FZ_CHROMIUM || '/usr/bin/chromium';
 const gitopsLines = readFileSync(GITOPS, 'utf8').split('\n');
 const N5_LINE = gitopsLines.findIndex((l) => l.startsWith('n5:'));
-const NODES = gitopsLines.filter((l) => /^\s*n\d+\s*:/.test(l)).length; // 19 in the corpus file, 21 in examples/gitops.fz
+const NODES = gitopsLines.filter((l) => /^\s*n\d+\s*:/.test(l)).length; // 21 in examples/gitops.fz
 
 let unpacked;
 const LANES = gitopsLines.filter((l) => /^\s*[A-Za-z]\w*\s*\{/.test(l)).length;
