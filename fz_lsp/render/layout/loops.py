@@ -52,9 +52,18 @@ def frame(
     Its tab goes where `crowding` (how many edge segments a box meets) is least along the
     top of the topmost piece, leftmost first."""
     members = sorted(set(members), key=lambda v: (boxes[v].y, boxes[v].x, v))
-    others = [box for v, box in enumerate(boxes) if v not in set(members)]
     tab_w, tab_h = tab_size
     pieces: list[tuple[Box, list[int]]] = [(boxes[v].inflated(pad), [v]) for v in members]
+    # every box tried below lies within the pieces' bounds, raised to the gutter above the
+    # topmost member's row and by a tab, and widened by a tab: only nodes there can be in
+    # the way (one pass over the nodes, not one per try)
+    reach = pieces[0][0]
+    for box, _ in pieces[1:]:
+        reach = union(reach, box)
+    top_y = min(reach.y, row_gutters[cells[members[0]][0]][1] - 1) - tab_h
+    reach = Box(reach.x, top_y, reach.w + tab_w, reach.bottom - top_y)
+    member_set = set(members)
+    others = [box for v, box in enumerate(boxes) if v not in member_set and box.overlaps(reach)]
 
     def free(box: Box) -> bool:
         return not any(box.overlaps(other) for other in others)
