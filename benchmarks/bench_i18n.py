@@ -159,11 +159,8 @@ async def through_the_server(text: str, keystrokes: int) -> dict[str, float]:
         }
         for lang in LANGUAGES if k % 4 < 2 else LANGUAGES[::-1]:
             client = clients[lang]
-            sent = await client.notify(
-                "textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}
-            )
-            note = await client.wait_diagnostics(uri, version, 60)
-            samples[lang].append((note.received - sent) * 1000)
+            ms, _ = await client.change_and_wait(uri, version, [change], 60)
+            samples[lang].append(ms)
     messages = {}
     for client in clients.values():
         await client.request("shutdown", None)

@@ -331,6 +331,17 @@ class LspClient:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._arrived.wait(), remaining)
 
+    async def change_and_wait(
+        self, uri: str, version: int, changes: list[dict[str, Any]], timeout: float = 30.0
+    ) -> tuple[float, Notification]:
+        """Send one didChange (`version`, `changes`) and wait for the diagnostics of that
+        version: (milliseconds from sending to their arrival, the publication)."""
+        sent = await self.notify(
+            "textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": changes}
+        )
+        note = await self.wait_diagnostics(uri, version, timeout)
+        return (note.received - sent) * 1000, note
+
     async def wait_diagnostics(self, uri: str, version: int | None, timeout: float = 30.0) -> Notification:
         """publishDiagnostics for `uri` carrying `version` (any version when None).
         Older publications for the uri are dropped on the way."""

@@ -213,6 +213,19 @@ def hub_document(lines: int, refs: int, seed: int) -> tuple[str, int, int]:
     return "\n".join(out), decl, max_id
 
 
+def keystroke_change(line: int, col: int, char: str, insert: bool) -> dict[str, Any]:
+    """The didChange content change of one keystroke of a plan: `char` typed at (line,
+    col), or the character there deleted (backspace)."""
+    end = col if insert else col + 1
+    change: dict[str, Any] = {
+        "range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": end}},
+        "text": char if insert else "",
+    }
+    if not insert:
+        change["rangeLength"] = 1
+    return change
+
+
 def keystroke_plan(lines: list[str], count: int) -> list[tuple[int, int, str, bool]]:
     """(line, column, char, insert?) for `count` keystrokes: on node lines from the middle
     on, type five characters at the start of the label then delete them (backspace)."""
@@ -437,21 +450,11 @@ async def run_size(nominal: int, plan: Plan, seed: int, log, profile: str | None
 
         async def keystroke() -> float:
             nonlocal version
-            line, col, char, insert = keys[len(res.m("keystroke").samples)]
             version += 1
-            end = col if insert else col + 1
-            change = {
-                "range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": end}},
-                "text": char,
-            }
-            if not insert:
-                change["rangeLength"] = 1
-            sent = await client.notify(
-                "textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}
-            )
-            note = await client.wait_diagnostics(uri, version, timeout)
+            change = keystroke_change(*keys[len(res.m("keystroke").samples)])
+            ms, note = await client.change_and_wait(uri, version, [change], timeout)
             counts.append(len(note.params.get("diagnostics", [])))
-            return (note.received - sent) * 1000
+            return ms
 
         cpu_before = client.cpu_seconds()
         m = await bench.repeat("keystroke", plan.keystrokes, keystroke, budget=4 * plan.budget)
@@ -465,53 +468,25 @@ async def run_size(nominal: int, plan: Plan, seed: int, log, profile: str | None
         if typed % 10:
             # finish the round so the document is the generated text again
             for k in range(typed, typed + (10 - typed % 10)):
-                line, col, char, insert = keystroke_plan(lines, k + 1)[k]
                 version += 1
-                change = {
-                    "range": {
-                        "start": {"line": line, "character": col},
-                        "end": {"line": line, "character": col if insert else col + 1},
-                    },
-                    "text": char,
-                }
-                await client.notify(
-                    "textDocument/didChange",
-                    {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]},
-                )
-                await client.wait_diagnostics(uri, version, timeout)
+                change = keystroke_change(*keystroke_plan(lines, k + 1)[k])
+                await client.change_and_wait(uri, version, [change], timeout)
 
         # keystrokes that change a link (the relink path), half as many
         id_keys = id_keystroke_plan(lines, max(2, plan.keystrokes // 4 * 2))
 
         async def id_keystroke() -> float:
             nonlocal version
-            line, col, char, insert = id_keys[len(res.m("keystroke_id").samples)]
             version += 1
-            change = {
-                "range": {
-                    "start": {"line": line, "character": col},
-                    "end": {"line": line, "character": col if insert else col + 1},
-                },
-                "text": char,
-            }
-            sent = await client.notify(
-                "textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}
-            )
-            note = await client.wait_diagnostics(uri, version, timeout)
-            return (note.received - sent) * 1000
+            change = keystroke_change(*id_keys[len(res.m("keystroke_id").samples)])
+            ms, _ = await client.change_and_wait(uri, version, [change], timeout)
+            return ms
 
         m = await bench.repeat("keystroke_id", len(id_keys), id_keystroke, budget=2 * plan.budget)
         if len(m.samples) % 2:  # end with the text as generated
-            line, col, _, _ = id_keys[len(m.samples) - 1]
+            line, col, char, _ = id_keys[len(m.samples) - 1]
             version += 1
-            change = {
-                "range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col + 1}},
-                "text": "",
-            }
-            await client.notify(
-                "textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}
-            )
-            await client.wait_diagnostics(uri, version, timeout)
+            await client.change_and_wait(uri, version, [keystroke_change(line, col, char, False)], timeout)
         log(f"  id keystroke -> diagnostics: p50 {fmt_ms(m.p50)} p95 {fmt_ms(m.p95)} over {len(m.samples)}")
 
         # hover and definition on a node reference in the middle

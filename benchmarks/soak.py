@@ -90,6 +90,7 @@ class Editor:
         self.lines = text.split("\n")
         self.version = 1
         self.keystrokes = 0
+        self.problems = 0  # diagnostics published for the version last settled
 
     async def open(self) -> float:
         text = "\n".join(self.lines)
@@ -126,7 +127,8 @@ class Editor:
 
     async def settle(self, timeout: float) -> None:
         """Wait for the diagnostics of the current version (the debounce has run)."""
-        await self.client.wait_diagnostics(self.uri, self.version, timeout)
+        note = await self.client.wait_diagnostics(self.uri, self.version, timeout)
+        self.problems = len((note.params or {}).get("diagnostics", []))
         self.client.drop_notifications(lambda n: n.method != "textDocument/publishDiagnostics")
 
 
@@ -153,6 +155,7 @@ class Typist:
         self.label_lengths = {i: len(NODE_LINE.match(editor.lines[i]).group(1)) for i in self.node_lines}
         self.edge_lines = [i for i, line in enumerate(editor.lines) if EDGE_TARGET.match(line)]
         self.max_id = max(int(m.group(1)) for line in editor.lines for m in [re.match(r"^n(\d+):", line)] if m)
+        self.retargeted: tuple[int, str] | None = None  # (edge line, its own target id) while pointed elsewhere
 
     async def request(self, method: str, params: dict):
         result = await self.editor.client.request(method, params, timeout=self.timeout)
@@ -191,16 +194,24 @@ class Typist:
 
     async def digits_of_target(self) -> None:
         """Rub out an edge's target id digits and type another id (the edge is relinked;
-        an undefined id shows an error until it is fixed), asking for completions as the
-        editor does on every keystroke in a name."""
+        an id in another lane or an undefined one shows a problem until it is fixed),
+        asking for completions as the editor does on every keystroke in a name. Turn and
+        turn about: point a random edge at a random node, then point it back, so the
+        document's edges (and its problems and the preview's size) stay what they were, as
+        labels keep their length: what grows is then the server's, not the document's."""
         ed, rng = self.editor, self.rng
-        line = rng.choice(self.edge_lines)
+        line = rng.choice(self.edge_lines) if self.retargeted is None else self.retargeted[0]
         m = EDGE_TARGET.match(ed.lines[line])
         assert m is not None, ed.lines[line]
         digits_start, digits_end = m.span(1)
+        if self.retargeted is None:
+            new = str(rng.randint(1, self.max_id))
+            self.retargeted = (line, m.group(1))
+        else:
+            new = self.retargeted[1]
+            self.retargeted = None
         for k in range(digits_end - digits_start):
             await ed.backspace(line, digits_end - k)
-        new = str(rng.randint(1, self.max_id))
         for k, ch in enumerate(new):
             await ed.type(line, digits_start + k, ch)
             await self.request(
@@ -374,6 +385,7 @@ async def soak(args, log) -> dict:
         info["typed_chars"] = len(text)
         await editor.open()
         await editor.settle(timeout)
+        info["typed_problems"] = editor.problems
         opened = await client.request(
             "workspace/executeCommand",
             {"command": "flowzap.openBrowserPreview", "arguments": [{"uri": editor.uri, "view": "workflow"}]},
@@ -410,6 +422,7 @@ async def soak(args, log) -> dict:
         keys.cpu_seconds = (cpu1 - cpu0) if cpu0 is not None and cpu1 is not None else None
         info["keystrokes_typed"] = editor.keystrokes
         info["typed_chars_end"] = sum(len(line) + 1 for line in editor.lines) - 1
+        info["typed_problems_end"] = editor.problems
         info["preview_events"] = stream.events
         info["preview_bytes"] = stream.bytes
         log(f"  done in {keys.seconds:.0f} s: growth {fmt_growth(keys.fit())} MB per 1,000 keystrokes")
@@ -434,7 +447,8 @@ async def soak(args, log) -> dict:
         cycles.seconds = time.perf_counter() - started
         cpu1 = client.cpu_seconds()
         cycles.cpu_seconds = (cpu1 - cpu0) if cpu0 is not None and cpu1 is not None else None
-        info["cycle_lines"] = len(big.lines) - 1
+        if args.cycles:
+            info["cycle_lines"] = len(big.lines) - 1
         log(f"  done in {cycles.seconds:.0f} s: growth {fmt_growth(cycles.fit())} MB per 100 cycles")
 
         # -- 3. keystroke latency in the soaked server (every cache full and evicting)
@@ -482,20 +496,10 @@ async def keystroke_latency(client: LspClient, args, timeout: float) -> dict:
     samples: list[float] = []
     version = 1
     cpu0 = client.cpu_seconds()
-    for line, col, char, insert in run.keystroke_plan(lines, args.latency_keystrokes):
+    for key in run.keystroke_plan(lines, args.latency_keystrokes):
         version += 1
-        change = {
-            "range": {
-                "start": {"line": line, "character": col},
-                "end": {"line": line, "character": col if insert else col + 1},
-            },
-            "text": char,
-        }
-        sent = await client.notify(
-            "textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}
-        )
-        note = await client.wait_diagnostics(uri, version, timeout)
-        samples.append((note.received - sent) * 1000)
+        ms, _ = await client.change_and_wait(uri, version, [run.keystroke_change(*key)], timeout)
+        samples.append(ms)
     cpu1 = client.cpu_seconds()
     await client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
     client.drop_notifications()
@@ -581,7 +585,8 @@ def section(result: dict, args, meta: dict, history: list[str]) -> str:
     out += [
         "",
         f"The typed document stays about as large: {info.get('typed_chars', 0):,} characters at the start, "
-        f"{info.get('typed_chars_end', 0):,} at the end. "
+        f"{info.get('typed_chars_end', 0):,} at the end, with {info.get('typed_problems', 0):,} and "
+        f"{info.get('typed_problems_end', 0):,} diagnostics. "
         f"Idle server {info.get('rss_idle_mb', 0):.0f} MB; at the end {info.get('rss_end_mb', 0):.0f} MB (peak `VmHWM` "
         f"{info.get('vmhwm_mb', 0):.0f} MB). Server CPU per keystroke (renders of the preview included) "
         f"{per_key:.2f} ms; keystroke phase {keys.seconds:.0f} s, cycle phase {cycles.seconds:.0f} s. Requests: "
