@@ -92,3 +92,10 @@ def test_a_tiny_soak_writes_its_section_between_the_others(tmp_path: Path):
     assert run.existing_section(out, run.MEMORY) in text and "renderer figures" not in run.existing_section(
         out, run.MEMORY
     )
+
+
+def test_the_soak_waits_as_long_as_the_server_takes_to_release_a_closed_document():
+    from fz_lsp import server
+
+    assert soak.RELEASE_DELAY_S == server.RELEASE_DELAY_S
+    assert soak.LARGE_DOCUMENT_LINES == server.LARGE_DOCUMENT_LINES
