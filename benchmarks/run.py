@@ -796,7 +796,11 @@ def machine() -> dict[str, str]:
             ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, timeout=5
         ).stdout.strip()
         dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
+            # the benchmarks' own output does not count: a run writes it as it goes
+            [
+                *("git", "status", "--porcelain", "--untracked-files=no"),
+                *("--", ".", ":!benchmarks/RESULTS.md", ":!benchmarks/latency.svg"),
+            ],
             cwd=REPO,
             capture_output=True,
             text=True,
