@@ -11,7 +11,9 @@ every language; only messages and help texts change (argparse's own words stay E
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -230,23 +232,35 @@ def run_server(args: argparse.Namespace, language: str | None = None) -> int:
     return 0
 
 
+def run_command(argv: Sequence[str] | None) -> int:
+    language = language_of_argv(sys.argv[1:] if argv is None else argv)
+    args = build_parser(language).parse_args(argv)
+    if args.command == "check":
+        return run_check(args.files, args.format, args.sequence_rules, args.no_hints, args.strict, args.fix, language)
+    if args.command == "share":
+        return run_share(args.file, language)
+    if args.command == "render":
+        from fz_lsp.render import render_command
+
+        return render_command(args.file, args.output, args.view, args.theme, args.allow_errors, language)
+    return run_server(args, language)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        language = language_of_argv(sys.argv[1:] if argv is None else argv)
-        args = build_parser(language).parse_args(argv)
-        if args.command == "check":
-            return run_check(
-                args.files, args.format, args.sequence_rules, args.no_hints, args.strict, args.fix, language
-            )
-        if args.command == "share":
-            return run_share(args.file, language)
-        if args.command == "render":
-            from fz_lsp.render import render_command
-
-            return render_command(args.file, args.output, args.view, args.theme, args.allow_errors, language)
-        return run_server(args, language)
+        status = run_command(argv)
+        sys.stdout.flush()  # here, where a reader gone away is caught, not at exit
+        return status
     except UsageError as err:
         print(err, file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # whoever read the output stopped (`fz-lsp check big.fz | head`): no traceback; the
+        # output still buffered goes nowhere, so that the interpreter's last flush cannot fail
+        # again, and the status is a shell's for a command ended by SIGPIPE
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return 141

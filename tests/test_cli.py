@@ -110,6 +110,23 @@ def _write(path: Path, data: bytes) -> Path:
     return path
 
 
+@pytest.mark.parametrize("command", ["check", "share"])
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path, command: str):
+    """`fz-lsp check big.fz | head -1`: the pipe closes while fz-lsp still writes. The
+    output stops quietly with a shell's status for SIGPIPE (141), nothing on stderr."""
+    lines = "\n".join(f'n{i}: rect label:"step {i}"' for i in range(1, 20_000))
+    big = _write(tmp_path / "big.fz", f"Ops {{ # Ops\n{lines}\n}}\n".encode())
+    process = subprocess.Popen(
+        [*CLI, command, str(big)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, cwd=tmp_path
+    )
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.read(100)
+    process.stdout.close()
+    errors = process.stderr.read()
+    assert process.wait(timeout=60) == 141
+    assert first and errors == b""
+
+
 def test_usage_errors_exit_two():
     for args in (["check"], ["frobnicate"], ["--tcp", "nonsense"]):
         result = run(*args)
