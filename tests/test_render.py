@@ -29,7 +29,7 @@ from fz_lsp.browser_preview import BrowserPreviewServer
 from fz_lsp.document import analyse
 from fz_lsp.model import Model, Node
 from fz_lsp.render import layout_sequence, layout_workflow, render_command, render_html, render_svg
-from fz_lsp.render.textmeasure import clusters, text_width, wrap
+from fz_lsp.render.textmeasure import _pieces, clusters, text_width, wrap
 from fz_lsp.render.workflow import OUTSIDE_LANES_TITLE, Box, NodeLayout
 from layout_quality import measure
 
@@ -503,6 +503,26 @@ def test_wrap_keeps_every_character_and_fits(text: str, width: int) -> None:
     assert squash("".join(lines)) == squash(text)
     for line in lines:
         assert text_width(line, 13) <= width or len(clusters(line)) == 1
+
+
+@settings(max_examples=300)
+@given(st.text(st.sampled_from("ab-/|Z9.é注👩\u200d💻"), max_size=12))
+def test_a_words_pieces_are_the_same_by_the_ascii_shortcut(word: str) -> None:
+    """_pieces skips the cluster walk for plain ASCII words without break characters;
+    every word cuts as the walk would cut it."""
+    walked: list[str] = []
+    current = ""
+    for cluster in clusters(word):
+        if unicodedata.east_asian_width(cluster[0]) in ("W", "F"):
+            walked += [current, cluster] if current else [cluster]
+            current = ""
+        elif cluster in "-/|":
+            walked.append(current + cluster)
+            current = ""
+        else:
+            current += cluster
+    walked += [current] if current else []
+    assert _pieces(word) == walked
 
 
 def test_wide_characters_measure_a_full_em() -> None:

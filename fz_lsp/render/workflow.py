@@ -33,7 +33,7 @@ from fz_lsp.model import DIRECTIONS, SHAPES, Edge, Lane, Loop, Model, Node
 from fz_lsp.render.layout.coordinates import Geometry
 from fz_lsp.render.layout.geometry import NORMALS, Box, BoxIndex, Point, union
 from fz_lsp.render.layout.grid import GridEdge, GridLayout, GridNode, GridSpec
-from fz_lsp.render.layout.loops import Frame, frame as loop_region
+from fz_lsp.render.layout.loops import Frame, frame as loop_region, node_index as loop_node_index
 from fz_lsp.render.layout.ordering import assign_rows, order_rows, place_unlinked
 from fz_lsp.render.layout.ranks import Link, assign_columns
 from fz_lsp.render.layout.router import route_grid
@@ -426,6 +426,7 @@ def layout_workflow(model: Model) -> WorkflowLayout:
         for points in polylines:
             for a, b in pairwise(points):
                 segments.add_segment(a, b)
+        nodes = loop_node_index(geometry.boxes)
         for loop, members in loop_members:
             label = _loop_label(loop)
             frames.append(
@@ -438,6 +439,7 @@ def layout_workflow(model: Model) -> WorkflowLayout:
                     LOOP_PAD,
                     (label.width + 12, loop_tab_height(loop)),
                     segments.count,
+                    nodes,
                 )
             )
         return [f.tab for f in frames]

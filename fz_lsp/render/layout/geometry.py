@@ -142,10 +142,17 @@ class BoxIndex:
 
     def count(self, box: Box) -> int:
         """How many items meet the box's interior (an item in several cells counts once)."""
+        return len(self._meeting(box))
+
+    def owners(self, box: Box) -> set[object]:
+        """The owners of the items that meet the box's interior."""
+        return {item[5] for item in self._meeting(box).values()}
+
+    def _meeting(self, box: Box) -> dict[int, _Item]:
         c = self.CELL
         x0, y0 = box.x, box.y
         x1, y1 = x0 + box.w, y0 + box.h
-        seen = set()
+        seen: dict[int, _Item] = {}
         for i in range(int(x0 // c), int(x1 // c) + 1):
             for j in range(int(y0 // c), int(y1 // c) + 1):
                 for item in self._cells.get((i, j), ()):
@@ -159,5 +166,5 @@ class BoxIndex:
                     else:
                         hit = x0 < a < x1 and b < y1 and y0 < cc
                     if hit:
-                        seen.add(id(item))
-        return len(seen)
+                        seen[id(item)] = item
+        return seen

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from fz_lsp.render.layout.geometry import Box, Point, union
+from fz_lsp.render.layout.geometry import Box, BoxIndex, Point, union
 
 TAB_STEP = 8.0  # how far a tab slides between two tries along the top of its frame
 
@@ -38,6 +38,14 @@ class Frame:
         return len(self.rings) == 1 and len(self.rings[0]) == 4
 
 
+def node_index(boxes: Sequence[Box]) -> BoxIndex:
+    """Every box, owned by its index: what `frame` asks which nodes lie near a frame."""
+    index = BoxIndex()
+    for v, box in enumerate(boxes):
+        index.add_box(box, v)
+    return index
+
+
 def frame(
     members: Sequence[int],
     boxes: Sequence[Box],
@@ -47,10 +55,12 @@ def frame(
     pad: float,
     tab_size: tuple[float, float],
     crowding: Callable[[Box], int] | None = None,
+    nodes: BoxIndex | None = None,
 ) -> Frame:
     """The frame around `members` (node indices, at least one) that holds no other node.
     Its tab goes where `crowding` (how many edge segments a box meets) is least along the
-    top of the topmost piece, leftmost first."""
+    top of the topmost piece, leftmost first. `nodes` (every box, owned by its index) may
+    be given when many frames are drawn over the same boxes."""
     members = sorted(set(members), key=lambda v: (boxes[v].y, boxes[v].x, v))
     tab_w, tab_h = tab_size
     pieces: list[tuple[Box, list[int]]] = [(boxes[v].inflated(pad), [v]) for v in members]
@@ -62,8 +72,11 @@ def frame(
         reach = union(reach, box)
     top_y = min(reach.y, row_gutters[cells[members[0]][0]][1] - 1) - tab_h
     reach = Box(reach.x, top_y, reach.w + tab_w, reach.bottom - top_y)
+    if nodes is None:
+        nodes = node_index(boxes)
     member_set = set(members)
-    others = [box for v, box in enumerate(boxes) if v not in member_set and box.overlaps(reach)]
+    near = sorted(v for v in nodes.owners(reach) if isinstance(v, int) and v not in member_set)
+    others = [boxes[v] for v in near]
 
     def free(box: Box) -> bool:
         return not any(box.overlaps(other) for other in others)
