@@ -249,7 +249,8 @@ def run_command(argv: Sequence[str] | None) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         status = run_command(argv)
-        sys.stdout.flush()  # here, where a reader gone away is caught, not at exit
+        if not sys.stdout.closed:  # (the language server closes it on exit)
+            sys.stdout.flush()  # here, where a reader gone away is caught, not at exit
         return status
     except UsageError as err:
         print(err, file=sys.stderr)
