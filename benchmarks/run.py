@@ -25,7 +25,7 @@ dependency-free client in benchmarks/lsp_driver.py:
 - didOpen again of the same text (parse memo warm);
 - peak RSS: VmHWM of the server process at the end.
 
-Writes benchmarks/RESULTS.md (keeping the "## Rendering" section of bench_render.py),
+Writes benchmarks/RESULTS.md (keeping the sections the other benchmarks write),
 benchmarks/latency.svg and benchmarks/out/results.json.
 
     .venv/bin/python benchmarks/run.py [--sizes 1000,10000,50000] [--keystrokes 200]
@@ -63,6 +63,7 @@ from lsp_driver import LspClient, LspServerGone, LspTimeout, ResponseError  # no
 
 SERVER_COMMAND = [sys.executable, "-m", "fz_lsp", "--stdio"]
 SETTINGS = {"flowzap": {"diagnostics": {"delayMs": 0}}}
+PROTOCOL = "## Protocol latency"  # this benchmark's own section of RESULTS.md
 RENDERING = "## Rendering"
 MEMORY = "## Memory"  # written by benchmarks/soak.py, kept here
 
@@ -827,6 +828,15 @@ def existing_rendering_section(path: Path) -> str:
     return existing_section(path, RENDERING)
 
 
+def other_sections(path: Path) -> list[str]:
+    """Every `## ` section of an existing RESULTS.md but this benchmark's own (PROTOCOL), in
+    their order and verbatim: the other benchmarks write them, and a run keeps them all."""
+    if not path.exists():
+        return []
+    parts = re.split(r"(?m)^(?=## )", path.read_text(encoding="utf-8"))
+    return [part for part in parts if part.startswith("## ") and not part.startswith(PROTOCOL + "\n")]
+
+
 def existing_section(path: Path, heading: str) -> str:
     """The section of an existing RESULTS.md whose title line starts with `heading` (the
     title may go on, as "## Memory (soak ...)"), verbatim ('' if none)."""
@@ -845,7 +855,7 @@ def report(results: list[SizeResult], starts: list[float], info: dict, args, ela
     out = [
         "# Benchmark results",
         "",
-        "## Protocol latency",
+        PROTOCOL,
         "",
         f"Run on {info['date']} with `bash scripts/dev.sh bench` (`benchmarks/run.py"
         + (f" {' '.join(info['argv'])}" if info["argv"] else "")
@@ -1163,9 +1173,8 @@ def main(argv=None) -> int:
     out = Path(args.out)
     svg = Path(args.svg) if args.svg else out.with_name("latency.svg")
     text = report(results, starts, info, args, elapsed, os.path.relpath(svg, out.parent))
-    for kept in (existing_section(out, MEMORY), existing_rendering_section(out)):  # written by soak.py, bench_render.py
-        if kept:
-            text = text.rstrip("\n") + "\n\n" + kept.rstrip("\n") + "\n"
+    for kept in other_sections(out):  # written by soak.py, bench_render.py, bench_layout.py, bench_i18n.py
+        text = text.rstrip("\n") + "\n\n" + kept.rstrip("\n") + "\n"
     print()
     print(text)
     if not args.no_write:

@@ -125,3 +125,20 @@ def test_rendering_section_is_found(tmp_path: Path, existing: str):
         assert found.startswith("## Rendering\n\nbody\n") and "Later" not in found
     else:
         assert found == ""
+
+
+def test_a_run_keeps_every_other_benchmarks_section(tmp_path: Path):
+    path = tmp_path / "R.md"
+    path.write_text(
+        "# Benchmark results\n\n## Protocol latency\n\nold figures\n\n## Memory (soak)\n\nm\n\n"
+        "## Rendering\n\nr\n\n## Layout quality\n\nq\n\n## Languages\n\nl\n",
+        encoding="utf-8",
+    )
+    kept = run.other_sections(path)
+    assert [part.splitlines()[0] for part in kept] == [
+        "## Memory (soak)",
+        "## Rendering",
+        "## Layout quality",
+        "## Languages",
+    ]
+    assert "old figures" not in "".join(kept) and kept[-1] == "## Languages\n\nl\n"
