@@ -261,7 +261,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # whoever read the output stopped (`fz-lsp check big.fz | head`): no traceback; the
         # output still buffered goes nowhere, so that the interpreter's last flush cannot fail
         # again, and the status is a shell's for a command ended by SIGPIPE
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, ValueError):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
         return 141
