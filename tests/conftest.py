@@ -83,11 +83,20 @@ def R(sl: int, sc: int, el: int, ec: int) -> types.Range:
     return types.Range(start=types.Position(sl, sc), end=types.Position(el, ec))
 
 
-def initialize_params(encodings=None, options=None) -> types.InitializeParams:
+def initialize_params(encodings=None, options=None, show_document: bool = False) -> types.InitializeParams:
+    """A client's initialize: diagnostics with related information and versions, no
+    workspace/configuration; `show_document` for a client that opens URLs and files
+    (window/showDocument), as the browser preview needs."""
     general = types.GeneralClientCapabilities(position_encodings=encodings) if encodings else None
+    window = (
+        types.WindowClientCapabilities(show_document=types.ShowDocumentClientCapabilities(support=True))
+        if show_document
+        else None
+    )
     return types.InitializeParams(
         capabilities=types.ClientCapabilities(
             general=general,
+            window=window,
             workspace=types.WorkspaceClientCapabilities(configuration=False),
             text_document=types.TextDocumentClientCapabilities(
                 publish_diagnostics=types.PublishDiagnosticsClientCapabilities(
@@ -104,6 +113,14 @@ def initialize_params(encodings=None, options=None) -> types.InitializeParams:
 async def client(lsp_client: LanguageClient):
     """One real server per test module (UTF-16, the LSP default)."""
     await lsp_client.initialize_session(initialize_params())
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=SERVER_COMMAND, server_env=SERVER_ENV))
+async def browser_client(lsp_client: LanguageClient):
+    """One real server per test module, for a client that supports window/showDocument."""
+    await lsp_client.initialize_session(initialize_params(show_document=True))
     yield
     await lsp_client.shutdown_session()
 

@@ -6,11 +6,10 @@ import urllib.request
 import xml.etree.ElementTree as ET
 
 import pytest
-import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp import LanguageClient
 
-from conftest import FIXTURES, SERVER_COMMAND, SERVER_ENV, Session, eventually, initialize_params, read_exact
+from conftest import FIXTURES, Session, eventually, read_exact
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -46,17 +45,6 @@ async def test_preview_errors_are_clear(session: Session, client: LanguageClient
         await preview(client, {"uri": uri, "view": "gantt"})
     with pytest.raises(Exception, match="expected arguments"):
         await preview(client, 42)
-
-
-@pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=SERVER_COMMAND, server_env=SERVER_ENV))
-async def browser_client(lsp_client: LanguageClient):
-    params = initialize_params()
-    params.capabilities.window = types.WindowClientCapabilities(
-        show_document=types.ShowDocumentClientCapabilities(support=True)
-    )
-    await lsp_client.initialize_session(params)
-    yield
-    await lsp_client.shutdown_session()
 
 
 async def test_browser_preview_is_shown_and_follows_edits(browser_client: LanguageClient):

@@ -14,11 +14,10 @@ import urllib.parse
 import urllib.request
 
 import pytest
-import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp import LanguageClient
 
-from conftest import EXAMPLES, SERVER_COMMAND, SERVER_ENV, Session, initialize_params, read_exact
+from conftest import EXAMPLES, Session, read_exact
 from fz_lsp.browser_preview import MAX_REVEAL_BYTES, BrowserPreviewServer
 from fz_lsp.document import Document
 from fz_lsp.render import render_svg
@@ -228,17 +227,6 @@ def test_clicks_in_chromium_post_what_was_hit_and_a_drag_posts_nothing(preview, 
 
 # ---------------------------------------------------------------------------
 # Through the real server
-
-
-@pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=SERVER_COMMAND, server_env=SERVER_ENV))
-async def browser_client(lsp_client: LanguageClient):
-    params = initialize_params()
-    params.capabilities.window = types.WindowClientCapabilities(
-        show_document=types.ShowDocumentClientCapabilities(support=True)
-    )
-    await lsp_client.initialize_session(params)
-    yield
-    await lsp_client.shutdown_session()
 
 
 @pytest.mark.asyncio(loop_scope="module")

@@ -15,20 +15,17 @@ import urllib.request
 import xml.etree.ElementTree as ET
 
 import pytest
-import pytest_lsp
 from hypothesis import HealthCheck, given, settings, strategies as st
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp import LanguageClient
 
 from architecture_quality import check_architecture
 from conftest import (
     EXAMPLES,
     ROOT,
-    SERVER_COMMAND,
     SERVER_ENV,
     Session,
     fixture_files,
-    initialize_params,
     read_exact,
 )
 from fz_lsp.architecture import architecture
@@ -496,17 +493,6 @@ async def test_server_preview_answers_the_architecture_view(session: Session, cl
         await client.workspace_execute_command_async(
             types.ExecuteCommandParams(command="flowzap.preview", arguments=[{"uri": uri, "view": "gantt"}])
         )
-
-
-@pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=SERVER_COMMAND, server_env=SERVER_ENV))
-async def browser_client(lsp_client: LanguageClient):
-    params = initialize_params()
-    params.capabilities.window = types.WindowClientCapabilities(
-        show_document=types.ShowDocumentClientCapabilities(support=True)
-    )
-    await lsp_client.initialize_session(params)
-    yield
-    await lsp_client.shutdown_session()
 
 
 @in_module_loop
