@@ -11,9 +11,9 @@ from pathlib import Path
 from conftest import EXAMPLES, FIXTURES, ROOT, SERVER_ENV
 
 
-def render(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+def fz_lsp(command: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "fz_lsp", "render", *args],
+        [sys.executable, "-m", "fz_lsp", command, *args],
         input=stdin,
         capture_output=True,
         text=True,
@@ -23,15 +23,12 @@ def render(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     )
 
 
+def render(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return fz_lsp("render", *args, stdin=stdin)
+
+
 def check(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "fz_lsp", "check", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=SERVER_ENV,
-        timeout=120,
-    )
+    return fz_lsp("check", *args)
 
 
 def test_a_clean_document_renders_with_exit_zero_and_nothing_on_stderr(tmp_path: Path):
