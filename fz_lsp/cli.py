@@ -20,6 +20,7 @@ from typing import NoReturn
 
 from fz_lsp import __version__, i18n
 from fz_lsp.files import READ_ERRORS, describe_error, read_source
+from fz_lsp.views import THEMES, VIEWS
 
 SEVERITY_NAMES = {1: "error", 2: "warning", 3: "info", 4: "hint"}
 
@@ -87,8 +88,8 @@ def build_parser(language: str | None = None) -> argparse.ArgumentParser:
     render = command("render", _("render a diagram to SVG or a standalone HTML page"))
     render.add_argument("file", metavar="FILE", help=stdin_file)
     render.add_argument("-o", "--output", metavar="OUT", help=_("output file (.svg or .html); stdout when omitted"))
-    render.add_argument("--view", choices=("workflow", "sequence", "architecture"), default="workflow")
-    render.add_argument("--theme", choices=("light", "dark"), default="light")
+    render.add_argument("--view", choices=VIEWS, default="workflow")
+    render.add_argument("--theme", choices=THEMES, default="light")
     render.add_argument(
         "--allow-errors",
         action="store_true",

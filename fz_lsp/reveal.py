@@ -3,22 +3,24 @@
 Every drawn element of a preview says where it comes from (fz_lsp/render/svg.py): a node
 or a step listed in an architecture component (`data-node`, `data-line`), a component
 (`data-lane`, `data-line`: its lane's header) or an architecture arrow (`data-lines`: the
-lines of the edges it stands for). A preview page sends that back as a *target*,
-`{"node"?, "lane"?, "line"?, "lines"?}`; `source_span(model, lines, target)` answers the
-span to select: the node's id at its declaration, the lane's id at its header, the text of
-the first edge line. A node or lane whose line moved on (the page shows an older rendering)
-is found by its id. None when nothing of the target is in the document; anything else in
-`target` (wrong types, lines out of range) is ignored.
+lines of the edges it stands for). A preview page (the browser page, the VS Code webview)
+sends that back as a *target*, `{"node"?, "lane"?, "line"?, "lines"?}`;
+`source_regions(model, target)` answers what to select: the node's id at its declaration,
+the lane's id at its header, the text of each edge line of an arrow (the first is the one
+to show), or the text of a bare `line`. A node or lane whose line moved on (the page shows
+an older rendering) is found by its id. Empty when nothing of the target is in the
+document; anything else in `target` (wrong types, lines out of range) is ignored.
 
 Pure Python: no pygls import.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from fz_lsp.model import Model, Span
+from fz_lsp.edits import Region
+from fz_lsp.model import Model
+from fz_lsp.navigation import statement_region
 
 MAX_NAME = 200  # longer node or lane ids are no ids of ours
 
@@ -33,34 +35,22 @@ def _name(value: Any) -> str | None:
     return value if isinstance(value, str) and 0 < len(value) <= MAX_NAME else None
 
 
-def _text_span(lines: Sequence[str], line: int) -> Span:
-    """The line's text without its leading and trailing blanks."""
-    text = lines[line]
-    start = len(text) - len(text.lstrip())
-    return Span(line, start, max(start, len(text.rstrip())))
-
-
-def source_span(model: Model, lines: Sequence[str], target: Any) -> Span | None:
+def source_regions(model: Model, target: Any) -> list[Region]:
     if not isinstance(target, dict):
-        return None
-    line = _line_number(target.get("line"), len(lines))
-    node = _name(target.get("node"))
-    if node is not None:
-        found = [n for n in model.nodes if n.id == node]
-        if found:
-            return next((n for n in found if n.line == line), found[0]).span
-        return None
-    lane = _name(target.get("lane"))
-    if lane is not None:
-        lanes = [a for a in model.lanes if a.id == lane]
-        if lanes:
-            return next((a for a in lanes if a.header_line == line), lanes[0]).id_span
-        return None
+        return []
+    count = len(model.lines)
+    line = _line_number(target.get("line"), count)
+    node_id = _name(target.get("node"))
+    if node_id is not None:
+        here = model.line_nodes.get(line, []) if line is not None else []
+        node = next((n for n in here if n.id == node_id), None) or model.node_by_id.get(node_id)
+        return [Region.of(node.span)] if node is not None else []
+    lane_id = _name(target.get("lane"))
+    if lane_id is not None:
+        lane = next((a for a in model.lanes if a.id == lane_id and a.header_line == line), None)
+        lane = lane or model.lane_by_id.get(lane_id)
+        return [Region.of(lane.id_span)] if lane is not None else []
     listed = target.get("lines")
-    if isinstance(listed, list):
-        for value in listed:
-            number = _line_number(value, len(lines))
-            if number is not None:
-                return _text_span(lines, number)
-        return None
-    return _text_span(lines, line) if line is not None else None
+    numbers = [_line_number(v, count) for v in listed] if isinstance(listed, list) else [line]
+    regions = (statement_region(model.lines, n) for n in numbers if n is not None)
+    return [r for r in regions if r is not None]

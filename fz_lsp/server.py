@@ -29,6 +29,7 @@ from fz_lsp.convert import Converter
 from fz_lsp.diagnostics import most_severe
 from fz_lsp.document import Document, collector_paused
 from fz_lsp.settings import Settings
+from fz_lsp.views import THEMES, VIEWS
 
 log = logging.getLogger(__name__)
 
@@ -244,6 +245,7 @@ class FlowZapServer(LanguageServer):
         self.encoding = types.PositionEncodingKind.Utf16.value
         self._pending: dict[str, asyncio.Task] = {}
         self._browser = None  # BrowserPreviewServer, started by the first browser preview
+        self._clicks: set[asyncio.Task] = set()  # browser preview clicks being shown (show_source)
         self.large_documents: set[str] = set()  # URIs whose models were frozen out of the GC
         self._release_due = False  # a closed large document waits for collect_released
         self.exit_code = 0  # set by the `exit` notification
@@ -294,33 +296,44 @@ class FlowZapServer(LanguageServer):
                 loop = asyncio.get_running_loop()
 
                 def reveal(uri: str, target: dict) -> None:  # a click in a page, from an HTTP thread
-                    loop.call_soon_threadsafe(lambda: asyncio.ensure_future(self.show_source(uri, target)))
+                    loop.call_soon_threadsafe(self._show_click, uri, target)
             except RuntimeError:  # no event loop (in-process use): pages without click to source
                 pass
             self._browser = BrowserPreviewServer(render=self._render_for_browser, reveal=reveal)
         return self._browser
 
-    async def show_source(self, uri: str, target: Any) -> bool:
-        """A click in a browser preview page: ask the client to show the source of what was
-        clicked (window/showDocument with the selection, fz_lsp/reveal.py). True when the
-        client did; False when the document is closed, the target is not in it, or the
-        client cannot or did not show it."""
-        from fz_lsp.reveal import source_span
+    def _show_click(self, uri: str, target: Any) -> None:
+        """Show a click's source; the task is kept until done (and its failure logged)."""
+        task = asyncio.ensure_future(self.show_source(uri, target))
+        self._clicks.add(task)
+        task.add_done_callback(self._click_done)
+
+    def _click_done(self, task: asyncio.Task) -> None:
+        self._clicks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("showing the source of a click in the preview failed", exc_info=task.exception())
+
+    def source_ranges(self, uri: str, target: Any) -> list[types.Range]:
+        """The ranges to select for a click in a preview (fz_lsp/reveal.py), in the
+        client's encoding; empty when the document is closed or the target is not in it."""
+        from fz_lsp.reveal import source_regions
 
         doc = self.documents.get(uri)
         if doc is None:
+            return []
+        conv = self.converter(doc)
+        return [_range_of(conv, region) for region in source_regions(doc.model, target)]
+
+    async def show_source(self, uri: str, target: Any) -> bool:
+        """A click in a browser preview page: ask the client to show the source of what was
+        clicked (window/showDocument selecting the first of its ranges). True when the
+        client did; False when the document is closed, the target is not in it, or the
+        client cannot or did not show it."""
+        ranges = self.source_ranges(uri, target)
+        if not ranges:
             return False
-        span = source_span(doc.model, doc.lines, target)
-        caps = self.client_capabilities.window
-        if span is None or caps is None or caps.show_document is None or not caps.show_document.support:
-            return False
-        params = types.ShowDocumentParams(uri=uri, selection=self.converter(doc).range(span), take_focus=True)
-        try:
-            result = await asyncio.wait_for(self.window_show_document_async(params), SHOW_DOCUMENT_TIMEOUT_S)
-        except Exception as err:  # the client failed, answered nonsense or never answered
-            log.warning("window/showDocument for a click in the preview failed: %r", err)
-            return False
-        return bool(getattr(result, "success", False))
+        params = types.ShowDocumentParams(uri=uri, selection=ranges[0], take_focus=True)
+        return await _show_document(self, params, "a click in the preview")
 
     def _render_for_browser(self, uri: str, view: str) -> tuple[str, str] | None:
         from fz_lsp.render import render_svg
@@ -897,7 +910,6 @@ def on_code_action(ls: FlowZapServer, params: types.CodeActionParams):
 
 # === preview ===
 
-PREVIEW_VIEWS = ("workflow", "sequence", "architecture")
 # how long to wait for the client to open the browser before telling the user the URL
 SHOW_DOCUMENT_TIMEOUT_S = 10.0
 
@@ -911,17 +923,17 @@ def _preview_options(ls: FlowZapServer, options: Any) -> tuple[Document, str, st
             "fz-lsp: "
             + ls.tr._(
                 "expected arguments {arguments}",
-                arguments='[{"uri": "...", "view": "workflow"|"sequence"|"architecture"}]',
+                arguments='[{"uri": "...", "view": ' + "|".join(f'"{v}"' for v in VIEWS) + "}]",
             )
         )
     view = options.get("view") or "workflow"
-    if view not in PREVIEW_VIEWS:
+    if view not in VIEWS:
         raise JsonRpcInvalidParams(
             "fz-lsp: "
-            + ls.tr._("unknown view {view} (expected {choices})", view=repr(view), choices=ls.tr.or_list(PREVIEW_VIEWS))
+            + ls.tr._("unknown view {view} (expected {choices})", view=repr(view), choices=ls.tr.or_list(VIEWS))
         )
     theme = options.get("theme") or ls.settings.preview_theme
-    if theme not in ("light", "dark"):
+    if theme not in THEMES:
         theme = "light"
     return ls.document(options["uri"]), view, theme
 
@@ -951,22 +963,32 @@ async def open_browser_preview(ls: FlowZapServer, options: Any = None) -> dict:
     return {"url": url}
 
 
+def _can_show_documents(ls: FlowZapServer) -> bool:
+    caps = ls.client_capabilities.window
+    return caps is not None and caps.show_document is not None and bool(caps.show_document.support)
+
+
+async def _show_document(ls: FlowZapServer, params: types.ShowDocumentParams, what: str) -> bool:
+    """window/showDocument, when the client supports it; True when it showed the document.
+    A client that fails, answers nonsense or never answers (SHOW_DOCUMENT_TIMEOUT_S) is
+    logged, not raised."""
+    if not _can_show_documents(ls):
+        return False
+    try:
+        result = await asyncio.wait_for(ls.window_show_document_async(params), SHOW_DOCUMENT_TIMEOUT_S)
+    except Exception as err:
+        log.warning("window/showDocument for %s failed: %r", what, err)
+        return False
+    return bool(getattr(result, "success", False))
+
+
 async def _open_externally(ls: FlowZapServer, url: str, what: str, unopened: str, no_support: str) -> bool:
     """Ask the client to open `url` in the browser (window/showDocument, external); when it
     cannot or does not, show the URL in a message instead. True when the client opened it."""
-    caps = ls.client_capabilities.window
-    if caps is None or caps.show_document is None or not caps.show_document.support:
+    if not _can_show_documents(ls):
         ls.window_show_message(types.ShowMessageParams(types.MessageType.Info, no_support))
         return False
-    try:
-        result = await asyncio.wait_for(
-            ls.window_show_document_async(types.ShowDocumentParams(uri=url, external=True)),
-            SHOW_DOCUMENT_TIMEOUT_S,
-        )
-        opened = bool(getattr(result, "success", False))
-    except Exception as err:  # the client failed, answered nonsense or never answered
-        log.warning("window/showDocument for %s failed: %r", what, err)
-        opened = False
+    opened = await _show_document(ls, types.ShowDocumentParams(uri=url, external=True), what)
     if not opened:
         ls.window_show_message(types.ShowMessageParams(types.MessageType.Warning, unopened))
     return opened
@@ -979,6 +1001,15 @@ def _document_argument(ls: FlowZapServer, options: Any) -> Document:
     if not isinstance(options, dict) or not isinstance(options.get("uri"), str):
         raise JsonRpcInvalidParams("fz-lsp: " + ls.tr._("expected arguments {arguments}", arguments='[{"uri": "..."}]'))
     return ls.document(options["uri"])
+
+
+@server.command("flowzap.sourceRanges")
+def source_ranges_command(ls: FlowZapServer, options: Any = None) -> dict:
+    """What to select for a click in a preview: `{uri, target}` (target as a preview page
+    sends it, fz_lsp/reveal.py) -> {ranges}: the first is the one to show; empty when the
+    target is not in the document."""
+    doc = _document_argument(ls, options)
+    return {"ranges": ls.source_ranges(doc.uri, options.get("target") if isinstance(options, dict) else None)}
 
 
 @server.command("flowzap.shareUrl")

@@ -21,16 +21,24 @@ from conftest import EXAMPLES, Session, read_exact
 from fz_lsp.browser_preview import MAX_REVEAL_BYTES, BrowserPreviewServer
 from fz_lsp.document import Document
 from fz_lsp.render import render_svg
-from fz_lsp.reveal import source_span
+from fz_lsp.reveal import source_regions
 from test_render_chromium import browser_factory, chromium  # noqa: F401 - fixtures
 
 GITOPS = read_exact(EXAMPLES / "gitops.fz")
 
 
+def spans_of(text: str, target) -> list[tuple[int, int, int]]:
+    """(line, start, end) of each region to select, the one to show first."""
+    regions = source_regions(Document(text).model, target)
+    assert all(r.start_line == r.end_line for r in regions)
+    return [(r.start_line, r.start_col, r.end_col) for r in regions]
+
+
 def span_of(text: str, target) -> tuple[int, int, int] | None:
-    doc = Document(text)
-    span = source_span(doc.model, doc.lines, target)
-    return None if span is None else (span.line, span.start, span.end)
+    """The one region of a node, a lane or a line (None when there is none)."""
+    spans = spans_of(text, target)
+    assert len(spans) <= 1, spans
+    return spans[0] if spans else None
 
 
 # ---------------------------------------------------------------------------
@@ -40,11 +48,10 @@ def span_of(text: str, target) -> tuple[int, int, int] | None:
 def test_a_node_lane_or_arrow_points_at_its_source():
     assert span_of(GITOPS, {"node": "n5", "line": 5}) == (5, 0, 2)
     assert span_of(GITOPS, {"lane": "CI", "line": 15}) == (15, 0, 2)
-    assert span_of(GITOPS, {"lines": [51, 52], "line": 51}) == (
-        51,
-        0,
-        len('n20.handle(top) -> Sync.n13.handle(bottom) [label="Report drift"]'),
-    )
+    assert spans_of(GITOPS, {"lines": [51, 52], "line": 51}) == [
+        (51, 0, len('n20.handle(top) -> Sync.n13.handle(bottom) [label="Report drift"]')),
+        (52, 0, len(GITOPS.splitlines()[52].strip())),
+    ]
     assert span_of(GITOPS, {"line": 3}) == (3, 0, len('n3: rectangle label:"Open a pull request"'))
 
 
@@ -54,7 +61,8 @@ def test_a_moved_line_is_found_by_the_id_and_junk_is_ignored():
     assert span_of(moved, {"lane": "Sync", "line": 29}) == (31, 0, 4)
     indented = 'A { # A\n   n1: circle label:"x"\n}\n'
     assert span_of(indented, {"node": "n1"}) == (1, 3, 5)
-    assert span_of(indented, {"lines": [1]}) == (1, 3, len('   n1: circle label:"x"'))
+    assert spans_of(indented, {"lines": [1]}) == [(1, 3, len('   n1: circle label:"x"'))]
+    assert spans_of(indented, {"lines": [1, 99, 3, -1, "2", 1]}) == [(1, 3, 23), (1, 3, 23)]  # 3 is blank
     for junk in (
         None,
         [],
@@ -62,6 +70,7 @@ def test_a_moved_line_is_found_by_the_id_and_junk_is_ignored():
         {"node": "n99"},
         {"lane": "Nope"},
         {"lines": [99, -1, "2", True]},
+        {"line": 3},
         {"line": 10**9},
         {"node": 5, "line": "x"},
         {"node": "n" * 1000},
@@ -268,3 +277,32 @@ async def test_a_click_reaches_the_editor_as_show_document_with_the_selection(br
     assert await asyncio.to_thread(post, f"{url}/reveal", b'{"node": "n404"}', headers) == 204
     await asyncio.sleep(0.5)
     assert len(browser_client.shown_documents) == count
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_preview_asks_the_server_what_a_click_selects(browser_client: LanguageClient):
+    """flowzap.sourceRanges: what the VS Code webview's clicks select (the same answer a
+    browser page's click gets as window/showDocument), in the client's encoding."""
+    session = Session(browser_client)
+    text = GITOPS.replace('[label="Webhook"]', '[label="Webhook ☕🚀"]')
+    uri = await session.open(text, "ranges")
+
+    async def ranges(target) -> list[types.Range]:
+        result = await browser_client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="flowzap.sourceRanges", arguments=[{"uri": uri, "target": target}])
+        )
+        return [types.Range(types.Position(**r["start"]), types.Position(**r["end"])) for r in result["ranges"]]
+
+    assert await ranges({"node": "n7", "line": 99}) == [types.Range(types.Position(16, 0), types.Position(16, 2))]
+    webhook = 'n6.handle(bottom) -> CI.n7.handle(top) [label="Webhook ☕🚀"]'
+    lines = text.splitlines()
+    assert await ranges({"lines": [13, 51], "line": 13}) == [
+        types.Range(types.Position(13, 0), types.Position(13, len(webhook) + 1)),  # the rocket: 2 code units
+        types.Range(types.Position(51, 0), types.Position(51, len(lines[51]))),
+    ]
+    assert await ranges({"node": "n404"}) == []
+    assert await ranges("junk") == []
+    with pytest.raises(Exception, match="expected arguments"):
+        await browser_client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="flowzap.sourceRanges", arguments=[{"target": {}}])
+        )

@@ -28,10 +28,9 @@ from fz_lsp.model import Model
 from fz_lsp.render.architecture import ArchitectureLayout, layout_architecture
 from fz_lsp.render.html import html_page
 from fz_lsp.render.sequence import SequenceLayout, layout_sequence
-from fz_lsp.render.svg import THEMES, architecture_svg, sequence_svg, workflow_svg
+from fz_lsp.render.svg import architecture_svg, sequence_svg, workflow_svg
 from fz_lsp.render.workflow import WorkflowLayout, layout_workflow
-
-VIEWS = ("workflow", "sequence", "architecture")
+from fz_lsp.views import THEMES, VIEWS
 
 __all__ = [
     "THEMES",

@@ -34,8 +34,7 @@ from fz_lsp.render.workflow import (
     TextBlock,
     WorkflowLayout,
 )
-
-THEMES = ("light", "dark")
+from fz_lsp.views import THEMES
 
 _PALETTES: dict[str, dict[str, str]] = {
     "light": {

@@ -6,6 +6,8 @@ import { makeNonce, renderTemplate } from './template';
 
 /** Server command that renders the current (unsaved) text of a document as SVG. */
 export const PREVIEW_COMMAND = 'flowzap.preview';
+/** Server command that answers what a click in the preview selects in the source: {ranges}. */
+export const SOURCE_RANGES_COMMAND = 'flowzap.sourceRanges';
 /** Server command that answers the FlowZap playground URL of a document's current text. */
 export const SHARE_URL_COMMAND = 'flowzap.shareUrl';
 /** The command "FlowZap: Open in FlowZap" (a server command the extension's middleware runs). */
@@ -332,19 +334,33 @@ export class PreviewManager implements vscode.WebviewPanelSerializer, vscode.Dis
     }
 
     /**
-     * Show the source of what was clicked in the preview: a node's declaration (the cursor on
-     * its id), a lane's header (on the lane id), or every edge an architecture arrow stands
-     * for (one selection per line). Lines are 0-based; a node or lane whose line moved on is
-     * searched for.
+     * Show the source of what was clicked in the preview. The server answers what to select
+     * (flowzap.sourceRanges, the same answer a browser preview's click gets): a node's id at
+     * its declaration, a lane's id at its header, or every edge line an architecture arrow
+     * stands for (one selection each, the first revealed); a node or lane whose line moved
+     * on is found by its id.
      */
     async reveal(uri: vscode.Uri, target: RevealTarget, previewColumn?: vscode.ViewColumn): Promise<void> {
-        const doc = await vscode.workspace.openTextDocument(uri);
-        const ranges = target.lines
-            ? target.lines.filter((l) => l < doc.lineCount).map((l) => lineRange(doc, l))
-            : [nameRange(doc, target)].filter((r): r is vscode.Range => r !== undefined);
+        const client = this.getClient();
+        if (!client || !client.isRunning()) {
+            return;
+        }
+        let ranges: vscode.Range[];
+        try {
+            const doc = await vscode.workspace.openTextDocument(uri);
+            const result: unknown = await client.sendRequest(ExecuteCommandRequest.type, {
+                command: SOURCE_RANGES_COMMAND,
+                arguments: [{ uri: uri.toString(), target }],
+            });
+            ranges = asRanges(result).filter((r) => r.end.line < doc.lineCount);
+        } catch (err) {
+            this.log?.warn(`Could not find the source of a click in the preview: ${errorText(err)}`);
+            return;
+        }
         if (ranges.length === 0) {
             return;
         }
+        const doc = await vscode.workspace.openTextDocument(uri);
         const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());
         const column = visible?.viewColumn ?? (previewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One);
         const editor = await vscode.window.showTextDocument(doc, { viewColumn: column, preserveFocus: false });
@@ -434,59 +450,20 @@ export class PreviewManager implements vscode.WebviewPanelSerializer, vscode.Dis
     }
 }
 
-function escapeRegExp(s: string): string {
-    return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** How a line declares a node (`nX:`) or opens a lane (`Lane {`). */
-function declaration(target: RevealTarget): { name: string; re: RegExp } | undefined {
-    if (target.node) {
-        return { name: target.node, re: new RegExp(`^\\s*${escapeRegExp(target.node)}\\s*:`) };
+/** The LSP ranges of a flowzap.sourceRanges answer (anything malformed is dropped). */
+function asRanges(result: unknown): vscode.Range[] {
+    const listed = result && typeof result === 'object' ? (result as { ranges?: unknown }).ranges : undefined;
+    if (!Array.isArray(listed)) {
+        return [];
     }
-    if (target.lane) {
-        return { name: target.lane, re: new RegExp(`^\\s*${escapeRegExp(target.lane)}\\s*\\{`) };
-    }
-    return undefined;
-}
-
-/** The name of a node or lane on its declaration line (searched for when the line moved on),
- *  or the start of the given line when there is no name. */
-function nameRange(doc: vscode.TextDocument, target: RevealTarget): vscode.Range | undefined {
-    const decl = declaration(target);
-    let line = target.line;
-    if (line === undefined || line < 0 || line >= doc.lineCount || (decl && !decl.re.test(doc.lineAt(line).text))) {
-        // Fall back to searching for the declaration (the text may have moved on).
-        const found = decl ? findLine(doc, decl.re) : undefined;
-        line = found ?? (line !== undefined ? Math.min(Math.max(line, 0), doc.lineCount - 1) : undefined);
-    }
-    if (line === undefined) {
-        return undefined;
-    }
-    const text = doc.lineAt(line).text;
-    let start = text.length - text.trimStart().length;
-    let end = start;
-    if (decl) {
-        const at = text.indexOf(decl.name, start);
-        if (at >= 0) {
-            start = at;
-            end = at + decl.name.length;
+    const out: vscode.Range[] = [];
+    for (const r of listed) {
+        const s = r?.start;
+        const e = r?.end;
+        const numbers = [s?.line, s?.character, e?.line, e?.character];
+        if (numbers.every((n) => Number.isInteger(n) && n >= 0)) {
+            out.push(new vscode.Range(s.line, s.character, e.line, e.character));
         }
     }
-    return new vscode.Range(line, start, line, end);
-}
-
-/** A line's text without its leading and trailing blanks. */
-function lineRange(doc: vscode.TextDocument, line: number): vscode.Range {
-    const text = doc.lineAt(line).text;
-    const start = text.length - text.trimStart().length;
-    return new vscode.Range(line, start, line, Math.max(start, text.trimEnd().length));
-}
-
-function findLine(doc: vscode.TextDocument, re: RegExp): number | undefined {
-    for (let i = 0; i < doc.lineCount; i++) {
-        if (re.test(doc.lineAt(i).text)) {
-            return i;
-        }
-    }
-    return undefined;
+    return out;
 }

@@ -33,6 +33,9 @@ function fakeClient() {
       if (delay) await sleep(delay);
       if (client.fail) throw new Error(client.fail);
       const arg = params.arguments[0];
+      if (params.command === 'flowzap.sourceRanges') {
+        return client.sourceAnswer;
+      }
       if (params.command === 'flowzap.shareUrl') {
         return client.shareAnswer ?? { url: `https://flowzap.xyz/playground?code=${Buffer.from(DOC_TEXT).toString('base64url')}` };
       }
@@ -164,48 +167,50 @@ test('setView re-renders with the sequence view, then the architecture view', as
   assert.equal(client.requests.length, 3, 'unknown views are ignored');
 });
 
-test('reveal puts the cursor on the node id of its declaration line', async () => {
+/** An LSP range as the server sends it. */
+const R = (sl, sc, el, ec) => ({ start: { line: sl, character: sc }, end: { line: el, character: ec } });
+
+test('a click asks the server what to select and puts the cursor there', async () => {
   const panel = await openReady();
+  client.sourceAnswer = { ranges: [R(2, 2, 2, 4)] };
   panel.receive({ type: 'reveal', node: 'n2', line: 2 });
   await sleep(20);
+  const asked = client.requests.at(-1);
+  assert.equal(asked.params.command, 'flowzap.sourceRanges');
+  assert.deepEqual(asked.params.arguments, [{ uri: uri.toString(), target: { node: 'n2', lane: undefined, line: 2, lines: undefined } }]);
   const { editor, opts } = env.calls.shown.at(-1);
   assert.equal(editor.document.uri.toString(), uri.toString());
   assert.equal(opts.viewColumn, 1, 'the editor opens beside the preview column');
   assert.deepEqual({ ...editor.selection.start }, { line: 2, character: 2 });
   assert.deepEqual({ ...editor.selection.end }, { line: 2, character: 4 });
   assert.equal(editor.revealed.length, 1);
-  // A stale line number falls back to searching for the declaration.
-  panel.receive({ type: 'reveal', node: 'n1', line: 3 });
-  await sleep(20);
-  assert.deepEqual({ ...env.calls.shown.at(-1).editor.selection.start }, { line: 1, character: 0 });
-  // Malformed messages are ignored.
-  const before = env.calls.shown.length;
-  panel.receive({ type: 'reveal', node: 42, line: 'x' });
+  // A malformed message's fields are dropped before they reach the server; a non-message is ignored.
+  const sent = client.requests.length;
+  panel.receive({ type: 'reveal', node: 42, line: 'x', lines: ['x', -1] });
   panel.receive(null);
   await sleep(20);
-  assert.equal(env.calls.shown.length, before);
+  assert.equal(client.requests.length, sent + 1);
+  assert.deepEqual(client.requests.at(-1).params.arguments[0].target, { node: undefined, lane: undefined, line: undefined, lines: undefined });
 });
 
-test('an architecture component reveals its lane header, an arrow every edge it stands for', async () => {
+test('an arrow selects every range the server answers; nothing, junk or a failure shows nothing', async () => {
   const panel = await openReady();
-  panel.receive({ type: 'reveal', lane: 'User', line: 0 });
-  await sleep(20);
-  let { editor } = env.calls.shown.at(-1);
-  assert.deepEqual([{ ...editor.selection.start }, { ...editor.selection.end }], [{ line: 0, character: 0 }, { line: 0, character: 4 }]);
-  // A header that moved on is searched for.
-  panel.receive({ type: 'reveal', lane: 'User', line: 3 });
-  await sleep(20);
-  assert.deepEqual({ ...env.calls.shown.at(-1).editor.selection.start }, { line: 0, character: 0 });
-  // An arrow: one selection per edge line (trimmed), the first one revealed.
+  client.sourceAnswer = { ranges: [R(3, 0, 3, 35), R(2, 2, 2, 28)] };
   panel.receive({ type: 'reveal', lines: [3, 2], line: 3 });
   await sleep(20);
-  editor = env.calls.shown.at(-1).editor;
+  const editor = env.calls.shown.at(-1).editor;
   assert.deepEqual(editor.selections.map((s) => [s.start.line, s.start.character, s.end.line, s.end.character]), [[3, 0, 3, 35], [2, 2, 2, 28]]);
   assert.equal(editor.revealed[0].range.start.line, 3);
-  // Lines past the end and junk are dropped; nothing left, nothing shown.
   const before = env.calls.shown.length;
-  panel.receive({ type: 'reveal', lines: [99, -1, 'x'] });
+  for (const answer of [{ ranges: [] }, null, { ranges: 'x' }, { ranges: [R(-1, 0, 0, 0), { start: {} }] }, { ranges: [R(99, 0, 99, 1)] }]) {
+    client.sourceAnswer = answer;
+    panel.receive({ type: 'reveal', node: 'n9', line: 1 });
+    await sleep(20);
+  }
+  client.fail = 'server gone';
+  panel.receive({ type: 'reveal', node: 'n1', line: 1 });
   await sleep(20);
+  client.fail = undefined;
   assert.equal(env.calls.shown.length, before);
 });
 
