@@ -47,6 +47,8 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, final
 
+from fz_lsp.bounded_memo import BoundedMemo
+
 DOMAIN = "fz_lsp"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 ENGLISH = "en"
@@ -151,6 +153,10 @@ def _prepared_text(text: str) -> _Prepared:
     return "".join(out), names, getter
 
 
+LIST_MEMO_BUDGET = 4_096  # items (+ LIST_ENTRY_WEIGHT per list) of Translator._lists: ~200 lists, < 100 KB
+LIST_ENTRY_WEIGHT = 16
+
+
 class Translator:
     """Messages in one language (`language`), English where its catalog says nothing."""
 
@@ -161,7 +167,9 @@ class Translator:
         # values): a message is looked up once, then formatted positionally (cheaper than
         # str.format's keyword lookups)
         self._prepared: dict[str | tuple[str, str], _Prepared] = {}
-        self._lists: dict[tuple[str, ...], str] = {}  # or_list of constant items (shapes, directions) -> text
+        # or_list of a tuple -> its text. The constant lists (shapes, directions, handles) are
+        # what it is for, but a Listing in a fix title holds what the user typed: bounded
+        self._lists: BoundedMemo[tuple[str, ...], str] = BoundedMemo(LIST_MEMO_BUDGET, LIST_ENTRY_WEIGHT)
 
     # -- the keywords ------------------------------------------------------------
 
@@ -222,7 +230,8 @@ class Translator:
             key = (conjunction, *items)
             text = self._lists.get(key)
             if text is None:
-                text = self._lists[key] = self.or_list(list(items), conjunction)
+                text = self.or_list(list(items), conjunction)
+                self._lists.put(key, text)
             return text
         shown = [self._value(i) for i in items]
         if len(shown) <= 1:

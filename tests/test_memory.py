@@ -146,6 +146,20 @@ def test_50000_random_keystrokes_keep_every_cache_within_its_bound():
     assert doc.statements == Document(doc.text).statements
 
 
+def test_fix_titles_with_what_the_user_typed_stay_within_the_list_memo():
+    """A line with two slips gets one fix title listing both repairs, and each names what
+    was typed (`node17`): translated lists are memoised, within LIST_MEMO_BUDGET."""
+    from fz_lsp import i18n
+
+    tr = i18n.translator("fr")
+    before = tr._lists.evictions
+    for k in range(3_000):
+        doc = Document(f'A {{ # A\nnode{k} rectangle label:"hi";\n}}\n', "file:///typed.fz")
+        assert any(d.data and d.data.get("fixes") for d in doc.diagnostics(Settings(locale="fr")))
+    assert tr._lists.weight <= i18n.LIST_MEMO_BUDGET
+    assert tr._lists.evictions > before
+
+
 def test_opening_many_documents_keeps_the_line_memo_within_its_budget():
     evicted_before = syntax._document_lines.evictions
     texts = [generate(6_000, seed=100 + k) for k in range(5)]  # ~1.3 million characters of new lines
