@@ -67,6 +67,18 @@ def test_crossing_count_interpolates_long_links() -> None:
     assert crossing_count(columns, [0, 0, 0, 3], links) == 0
 
 
+def test_links_into_one_end_never_cross_there_whatever_the_positions() -> None:
+    # the architecture view places components at fractions of their column ((i + 0.5) / n):
+    # interpolation must land on the shared end exactly (0.1 + (0.7 - 0.1) * 1.0 != 0.7)
+    columns = [0, 0, 1]
+    positions = [0.25, 0.5, 0.1]
+    into = [Link(0, 0, 2, "right", "left"), Link(1, 1, 2, "right", "left")]
+    assert 0.5 + (0.1 - 0.5) * 1.0 < 0.25 + (0.1 - 0.25) * 1.0  # a crossing, by rounding
+    assert crossing_count(columns, positions, into) == 0
+    out_of = [Link(0, 2, 0, "right", "left"), Link(1, 2, 1, "right", "left")]
+    assert crossing_count(columns, positions, out_of) == 0
+
+
 def test_barycentre_sweep_removes_a_crossing() -> None:
     links = [Link(0, 0, 3, "right", "left"), Link(1, 1, 2, "right", "left")]
     rows = order_rows([0, 0, 0, 0], [0, 0, 1, 1], [0, 1, 0, 1], links, [], 1)

@@ -37,6 +37,8 @@ from fz_lsp.architecture import Architecture, Component, Dependency, Step, archi
 from fz_lsp.model import SHAPES, Model
 from fz_lsp.render.layout.geometry import Box, Point
 from fz_lsp.render.layout.grid import GridEdge, GridNode, GridSpec
+from fz_lsp.render.layout.ordering import crossing_count
+from fz_lsp.render.layout.ranks import Link
 from fz_lsp.render.layout.router import route_grid
 from fz_lsp.render.textmeasure import clusters, text_width
 from fz_lsp.render.workflow import (
@@ -69,7 +71,6 @@ ROW_GAP = 44
 STANDALONE_COLUMNS = 4  # lanes with no dependency, per row, when nothing else sets the width
 ELLIPSIS = "…"
 CROSSING_SWEEPS = 4
-CROSSING_LIMIT = 400  # more dependencies than this: one barycentre pass, no crossing counts
 
 
 # ---------------------------------------------------------------------------
@@ -274,25 +275,22 @@ def _links(arch: Architecture) -> list[tuple[Component, Component]]:
 
 
 def _crossings(links: Sequence[tuple[Component, Component]], at: dict[int, float]) -> int:
-    """Pairs of links whose straight lines (column, position) cross between their common columns."""
-    segs = [(a.rank, at[id(a)], b.rank, at[id(b)], a, b) for a, b in links]
-    count = 0
-    for i, (x0, y0, x1, y1, a, b) in enumerate(segs):
-        for u0, v0, u1, v1, c, d in segs[i + 1 :]:
-            if a is c or a is d or b is c or b is d:
-                continue
-            lo, hi = max(x0, u0), min(x1, u1)
-            if lo >= hi:
-                continue
+    """Pairs of links whose straight lines (column, position) cross: the workflow layout's
+    count (layout/ordering.crossing_count), with the components numbered."""
+    number: dict[int, int] = {}
+    columns: list[int] = []
+    positions: list[float] = []
 
-            def y(x: float, x0: float, y0: float, x1: float, y1: float) -> float:
-                return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+    def index(c: Component) -> int:
+        k = number.get(id(c))
+        if k is None:
+            k = number[id(c)] = len(columns)
+            columns.append(c.rank)
+            positions.append(at[id(c)])
+        return k
 
-            d0 = y(lo, x0, y0, x1, y1) - y(lo, u0, v0, u1, v1)
-            d1 = y(hi, x0, y0, x1, y1) - y(hi, u0, v0, u1, v1)
-            if d0 * d1 < 0:
-                count += 1
-    return count
+    drawn = [Link(k, index(a), index(b), "right", "left") for k, (a, b) in enumerate(links)]
+    return crossing_count(columns, positions, drawn)
 
 
 def order_columns(
@@ -312,10 +310,9 @@ def order_columns(
     best = [list(col) for col in columns]
     if len(columns) < 2 or not links:
         return best
-    count_them = len(links) <= CROSSING_LIMIT
-    best_count = _crossings(links, positions(best)) if count_them else 0
+    best_count = _crossings(links, positions(best))
     current = [list(col) for col in columns]
-    for sweep in range(CROSSING_SWEEPS if count_them else 1):
+    for sweep in range(CROSSING_SWEEPS):
         rightwards = sweep % 2 == 0
         sequence = range(1, len(current)) if rightwards else range(len(current) - 2, -1, -1)
         at = positions(current)
@@ -326,12 +323,9 @@ def order_columns(
                 keys[id(c)] = (sum(seen) / len(seen) if seen else at[id(c)], c.index)
             current[k].sort(key=lambda c: keys[id(c)])
             at.update({id(c): (i + 0.5) / len(current[k]) for i, c in enumerate(current[k])})
-        if count_them:
-            found = _crossings(links, positions(current))
-            if found < best_count:
-                best, best_count = [list(col) for col in current], found
-        else:
-            best = [list(col) for col in current]
+        found = _crossings(links, positions(current))
+        if found < best_count:
+            best, best_count = [list(col) for col in current], found
         if best_count == 0:
             break
     return best

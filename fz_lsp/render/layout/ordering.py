@@ -151,10 +151,11 @@ def _positions(bands: Sequence[int], rows: Sequence[int], band_count: int) -> li
     return [offset[band] + row for band, row in zip(bands, rows)]
 
 
-def crossing_count(columns: Sequence[int], positions: Sequence[int], links: Sequence[Link]) -> int:
+def crossing_count(columns: Sequence[int], positions: Sequence[float], links: Sequence[Link]) -> int:
     """Crossings of the links drawn as straight lines between column centres, counted between
     each pair of adjacent columns (a long link passes the columns between at interpolated
-    heights; links inside one column are not counted)."""
+    heights, and meets its ends exactly, so links that share an end never cross there;
+    links inside one column are not counted)."""
     between: dict[int, list[tuple[float, float]]] = {}
     for link in links:
         a, b = columns[link.source], columns[link.target]
@@ -164,8 +165,9 @@ def crossing_count(columns: Sequence[int], positions: Sequence[int], links: Sequ
         if a > b:
             a, b, pa, pb = b, a, pb, pa
         for c in range(a, b):
-            f0, f1 = (c - a) / (b - a), (c + 1 - a) / (b - a)
-            between.setdefault(c, []).append((pa + (pb - pa) * f0, pa + (pb - pa) * f1))
+            north = pa if c == a else pa + (pb - pa) * (c - a) / (b - a)
+            south = pb if c + 1 == b else pa + (pb - pa) * (c + 1 - a) / (b - a)
+            between.setdefault(c, []).append((north, south))
     return sum(_bilayer_crossings(pairs) for pairs in between.values())
 
 
