@@ -13,6 +13,7 @@ import subprocess
 import sys
 import urllib.request
 import xml.etree.ElementTree as ET
+from itertools import combinations, pairwise
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -281,7 +282,20 @@ def test_rows_keep_the_order_and_come_as_near_as_they_can():
     assert _fit_rows([0.0, 0.0, 0.0], 3) == [0, 1, 2]
     assert _fit_rows([2.0], 5) == [2]
     assert _fit_rows([1.0, 1.0], 4) in ([0, 1], [1, 2])
-    assert _fit_rows([3.0, 0.0], 4) in ([0, 1], [2, 3], [1, 2], [0, 3])  # order first
+    assert _fit_rows([3.0, 0.0], 4) == [0, 1]  # order first; of the cheapest, the upper rows
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(0, 6, allow_nan=False), min_size=1, max_size=4), st.integers(4, 7))
+def test_rows_are_the_cheapest_increasing_ones(desired: list[float], height: int):
+    rows = _fit_rows(desired, height)
+    assert all(a < b for a, b in pairwise(rows)) and rows[0] >= 0 and rows[-1] < height
+
+    def cost(choice) -> float:
+        return sum(abs(r - d) for r, d in zip(choice, desired))
+
+    cheapest = min(cost(c) for c in combinations(range(height), len(desired)))
+    assert cost(rows) == pytest.approx(cheapest, abs=1e-3)
 
 
 def test_hostile_text_stays_text():

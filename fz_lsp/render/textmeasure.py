@@ -43,7 +43,7 @@ WIDE_EM = 1.0  # CJK ideographs, kana, hangul, fullwidth forms, wide emoji
 OTHER_EM = 0.65  # characters outside the table with no ASCII base letter (Greek, Cyrillic, ...)
 _ZERO_WIDTH_CATEGORIES = frozenset({"Mn", "Me", "Cf"})
 _ZWJ = "\u200d"
-_BREAK_AFTER = frozenset("-/|")  # (also spelled out in _pieces' fast path)
+_BREAK_AFTER = frozenset("-/|")
 
 # Memo budgets (ARCHITECTURE.md, "Caches and their bounds"): a preview re-rendered while
 # the user types measures every intermediate label, so each cache drops its least
@@ -124,7 +124,7 @@ def clusters(word: str) -> list[str]:
 
 def _pieces(word: str) -> list[str]:
     """A space-free word cut at its soft break opportunities (wide clusters stand alone)."""
-    if word.isascii() and "-" not in word and "/" not in word and "|" not in word:
+    if word.isascii() and _BREAK_AFTER.isdisjoint(word):
         return [word] if word else []  # the common case: no cluster joins, none is wide, nowhere to break
     pieces: list[str] = []
     current = ""
