@@ -51,7 +51,6 @@ Pure Python: no pygls import.
 
 from __future__ import annotations
 
-import difflib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -62,6 +61,7 @@ from fz_lsp.diagnostics import Diagnostic
 from fz_lsp.edits import Region, TextEdit, delete_line, line_region
 from fz_lsp.i18n import Translator, translator
 from fz_lsp.model import CANONICAL_ID, DIRECTIONS, EDGE_ATTRIBUTES, NODE_ATTRIBUTES, SHAPES, Lane, Model, Ref, Span
+from fz_lsp.recovery import spelled_like
 from fz_lsp.rename import node_spans_by_name
 from fz_lsp.settings import Settings
 
@@ -290,8 +290,7 @@ def _fixes(doc: Document, d: Diagnostic, settings: Settings, renumbered: Callabl
 def _close(word: str, guess: str) -> bool:
     """A correction safe enough to apply without asking (`rect` -> `rectangle`, `lable` ->
     `label`), as opposed to a guess."""
-    low = word.lower()
-    return guess.startswith(low) or low.startswith(guess) or difflib.SequenceMatcher(None, low, guess).ratio() >= 0.75
+    return spelled_like(word, guess, 0.75)
 
 
 def _repair(doc: Document, d: Diagnostic, tr: Translator) -> list[Action]:

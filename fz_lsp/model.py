@@ -17,7 +17,13 @@ from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from fz_lsp.i18n import N_
+
+# FlowZap's words live with the syntax (its recovery reads them too); the features find them here as well
 from fz_lsp.syntax import (
+    DIRECTIONS as DIRECTIONS,
+    EDGE_ATTRIBUTES as EDGE_ATTRIBUTES,
+    NODE_ATTRIBUTES as NODE_ATTRIBUTES,
+    SHAPES as SHAPES,
     Attribute,
     Broken,
     Comment,
@@ -42,16 +48,12 @@ if TYPE_CHECKING:
 
 _D = TypeVar("_D")
 
-SHAPES = ("circle", "rectangle", "diamond", "taskbox")
 SHAPE_DESCRIPTIONS = {  # English; shown through i18n (`tr._(SHAPE_DESCRIPTIONS[shape])`)
     "circle": N_("Start or end point"),
     "rectangle": N_("A process step"),
     "diamond": N_("A decision (branches leave by right/bottom/left)"),
     "taskbox": N_("An assigned task with owner, description and system"),
 }
-NODE_ATTRIBUTES = ("label", "owner", "description", "system")
-EDGE_ATTRIBUTES = ("label",)
-DIRECTIONS = ("left", "right", "top", "bottom")
 CANONICAL_ID = re.compile(r"n[1-9][0-9]*\Z")
 ID_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 

@@ -33,11 +33,7 @@ from typing import Any
 
 from fz_lsp import syntax
 from fz_lsp.i18n import N_, Listing, Msg, msg
-from fz_lsp.syntax import Attribute, Broken, Endpoint, NodeDecl, Statement, Tok
-
-# kept in sync with model.SHAPES / NODE_ATTRIBUTES (model imports syntax, not the reverse)
-_SHAPES = ("circle", "rectangle", "diamond", "taskbox")
-_ATTRIBUTE_KEYS = ("label", "owner", "description", "system")
+from fz_lsp.syntax import DIRECTIONS, NODE_ATTRIBUTES, SHAPES, Attribute, Broken, Endpoint, NodeDecl, Statement, Tok
 
 NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 
@@ -102,9 +98,6 @@ def recover(line: str, broken: Broken) -> Broken:
     return replace(broken, recovered=_readable_node(line), touches=_touches(line))
 
 
-_DIRECTIONS = ("left", "right", "top", "bottom")
-
-
 def _clean(st: Statement) -> bool:
     """A repaired line the rest of the document can read as is: no error of its own left
     in it (an edge with complete handles and a FlowZap arrow, a node with a known shape).
@@ -117,12 +110,12 @@ def _clean(st: Statement) -> bool:
                 ep.handle is not None
                 and ep.handle.closed
                 and ep.handle.direction is not None
-                and ep.handle.direction.text in _DIRECTIONS
+                and ep.handle.direction.text in DIRECTIONS
                 for ep in st.endpoints
             )
         )
     if type(st) is NodeDecl:
-        return st.shape.text in _SHAPES
+        return st.shape.text in SHAPES
     return True
 
 
@@ -156,17 +149,16 @@ def _candidates(line: str, broken: Broken) -> Iterator[_Candidate]:
         yield from finder(line, broken)
 
 
+def spelled_like(word: str, guess: str, ratio: float) -> bool:
+    """`word` is `guess` or a slip of it: a prefix either way (`rect`, `labels`), any case,
+    or as alike as `ratio` by difflib's measure (`rectangel`, `lable`)."""
+    low = word.lower()
+    return guess.startswith(low) or low.startswith(guess) or difflib.SequenceMatcher(None, low, guess).ratio() >= ratio
+
+
 def _like_shape(word: str) -> bool:
     """A shape or a slip of one (`rect`, `rectangel`, `Circle`)."""
-    low = word.lower()
-    return (
-        any(
-            s.startswith(low) or low.startswith(s) or difflib.SequenceMatcher(None, low, s).ratio() >= 0.7
-            for s in _SHAPES
-        )
-        if len(low) >= 3
-        else False
-    )
+    return len(word) >= 3 and any(spelled_like(word, s, 0.7) for s in SHAPES)
 
 
 def _like_handle(word: str) -> bool:
@@ -241,7 +233,7 @@ def _missing_colon(line: str, broken: Broken) -> Iterator[_Candidate]:
     if m is None or "->" in masked or "{" in masked:
         return
     node, shape = m.group(1), m.group(2)
-    if node in ("loop", "handle") or shape not in _SHAPES:
+    if node in ("loop", "handle") or shape not in SHAPES:
         return
     yield _Candidate(
         ((m.end(1), m.end(1), ":"),),
@@ -253,7 +245,7 @@ def _missing_colon(line: str, broken: Broken) -> Iterator[_Candidate]:
 
 
 _UNQUOTED = re.compile(
-    r"\b(" + "|".join(_ATTRIBUTE_KEYS) + r")[ \t]*([:=])[ \t]*"
+    r"\b(" + "|".join(NODE_ATTRIBUTES) + r")[ \t]*([:=])[ \t]*"
     r"([^\s\"\]\[][^\"\]\r\n]*?)"
     r"(?=[ \t]+" + NAME + r"[ \t]*[:=]|[ \t]*\]|[ \t]*$)"
 )

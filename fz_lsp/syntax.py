@@ -22,6 +22,12 @@ from typing import TYPE_CHECKING, Any, Final, final
 from fz_lsp import shape_cache
 from fz_lsp.i18n import N_, Listing, Msg, msg
 
+# FlowZap's words (the model, the checks and the recovery of broken lines read them here)
+SHAPES = ("circle", "rectangle", "diamond", "taskbox")
+NODE_ATTRIBUTES = ("label", "owner", "description", "system")
+EDGE_ATTRIBUTES = ("label",)
+DIRECTIONS = ("left", "right", "top", "bottom")
+
 if TYPE_CHECKING:
     from lark import Lark, Token, Tree
     from lark.exceptions import UnexpectedInput
