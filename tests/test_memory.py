@@ -146,6 +146,22 @@ def test_50000_random_keystrokes_keep_every_cache_within_its_bound():
     assert doc.statements == Document(doc.text).statements
 
 
+def test_a_line_of_more_tokens_than_a_template_may_have_teaches_no_template():
+    """A 300-member loop line is parsed by lark each time: its shape (one token per member)
+    would be a template no other line shares."""
+    members = " ".join(f"n{k}" for k in range(1, 301))
+    line = f"loop [many] {members}"
+    shapes_before = set(syntax._templates)
+    st = syntax.parse_line(line)
+    assert len(st.members) == 300
+    learned = set(syntax._templates) - shapes_before
+    assert all(len(shape) <= syntax.TEMPLATE_MAX_TOKENS for shape in learned)
+    assert not any(len(shape) > syntax.TEMPLATE_MAX_TOKENS for shape in syntax._templates)
+    short = "loop [few] n1 n2 n3"
+    syntax.parse_line(short)
+    assert any(len(shape) < 20 for shape in syntax._templates)  # short ones are learned
+
+
 def test_fix_titles_with_what_the_user_typed_stay_within_the_list_memo():
     """A line with two slips gets one fix title listing both repairs, and each names what
     was typed (`node17`): translated lists are memoised, within LIST_MEMO_BUDGET."""

@@ -12,7 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from lsprotocol import types
+from pytest_lsp import LanguageClient
 
+from conftest import Session
 from fz_lsp.diagnostics import ERROR, WARNING, check
 from fz_lsp.document import Document
 
@@ -255,3 +258,26 @@ def test_two_slips_on_one_line_are_not_half_repaired():
     assert (unfinished.fixes, [ep.node.text for ep in unfinished.touches]) == ((), ["n1", "n2"])
     misspelt_shape = syntax.parse_line('n2 rect label:"x"')  # no colon and no known shape
     assert (misspelt_shape.fixes, misspelt_shape.recovered.node.text) == ((), "n2")  # still declares n2
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_every_slip_gives_one_diagnostic_through_the_server(client: LanguageClient):
+    """The same, as an editor sees it: each variant opened in one real server process."""
+    session = Session(client)
+    severities = {ERROR: types.DiagnosticSeverity.Error, WARNING: types.DiagnosticSeverity.Warning}
+    for slip in SLIPS:
+        uri = await session.open("\n".join(variant(slip)) + "\n", slip.name.replace(" ", "-"))
+        shown = [
+            d for d in await session.wait_for(uri, 1) if d.severity in severities.values()
+        ]  # (ASCII text: UTF-16 columns are code points)
+        line = slip.line if slip.at is None else slip.at
+        assert [(d.code, d.severity, d.range) for d in shown] == [
+            (
+                slip.code,
+                severities[slip.severity],
+                types.Range(types.Position(line, slip.start), types.Position(line, slip.end)),
+            )
+        ], slip.name
+        client.text_document_did_close(
+            types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+        )
