@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -52,6 +53,29 @@ os.environ["LANGUAGE"] = "en"
 
 SERVER_COMMAND = [sys.executable, "-m", "fz_lsp", "--stdio"]
 SERVER_ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+CLI_COMMAND = [sys.executable, "-m", "fz_lsp"]
+
+
+def run_cli(
+    *args: str,
+    stdin: str | bytes | None = None,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = ROOT,
+    text: bool = True,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess:
+    """`fz-lsp ARGS` as a user runs it (`python -m fz_lsp`, this checkout first on the path,
+    or `env`), its output captured: text in UTF-8, or bytes with `text=False`."""
+    return subprocess.run(
+        [*CLI_COMMAND, *args],
+        input=stdin,
+        capture_output=True,
+        env=SERVER_ENV if env is None else env,
+        cwd=cwd,
+        timeout=timeout,
+        text=text,
+        encoding="utf-8" if text else None,
+    )
 
 
 def corpus_files(pattern: str = "*.fz") -> list[Path]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, FIXTURES, ROOT, fixture_files
+from conftest import EXAMPLES, FIXTURES, ROOT, fixture_files, run_cli
 from fz_lsp.diagnostics import CODES
 from test_server_diagnostics import VALID, VERDICTS
 
@@ -20,7 +20,7 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
 def run(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([*CLI, *args], input=stdin, capture_output=True, env=ENV, cwd=cwd, timeout=60)
+    return run_cli(*args, stdin=stdin, cwd=cwd, text=False)
 
 
 def test_valid_fixtures_exit_zero():

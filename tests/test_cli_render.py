@@ -5,30 +5,17 @@ nothing to draw (no lanes: a Mermaid file) is refused with one line and exit sta
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
-from conftest import EXAMPLES, FIXTURES, ROOT, SERVER_ENV
-
-
-def fz_lsp(command: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "fz_lsp", command, *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=SERVER_ENV,
-        timeout=120,
-    )
+from conftest import EXAMPLES, FIXTURES, run_cli
 
 
 def render(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return fz_lsp("render", *args, stdin=stdin)
+    return run_cli("render", *args, stdin=stdin)
 
 
 def check(*args: str) -> subprocess.CompletedProcess:
-    return fz_lsp("check", *args)
+    return run_cli("check", *args)
 
 
 def test_a_clean_document_renders_with_exit_zero_and_nothing_on_stderr(tmp_path: Path):

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from lsprotocol import types
 
-from conftest import FIXTURES, ROOT, SERVER_ENV, R, Session, read_exact
+from conftest import FIXTURES, ROOT, SERVER_ENV, R, Session, read_exact, run_cli
 from fz_lsp.code_actions import FIX_ALL, QUICKFIX, code_actions
 from fz_lsp.document import Document
 from fz_lsp.edits import apply_client_edits, apply_edits
@@ -214,10 +214,7 @@ async def test_e2e_fix_all_uses_utf16_columns(client, session: Session):
 # -- fz-lsp check --fix ---------------------------------------------------------------------
 
 
-def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "fz_lsp", *args], capture_output=True, text=True, cwd=ROOT, env=SERVER_ENV, timeout=120
-    )
+cli = run_cli
 
 
 def test_check_fix_writes_the_fixes_and_is_idempotent(tmp_path: Path):

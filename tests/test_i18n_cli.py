@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, FIXTURES
+from conftest import EXAMPLES, FIXTURES, run_cli
 from fz_lsp import i18n
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,15 +25,7 @@ LINE = re.compile(r"^(?P<head>[^\s]+:\d+:\d+: (?:error|warning|info|hint)\[[a-z-
 
 
 def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "fz_lsp", *args],
-        capture_output=True,
-        env={**BASE_ENV, **(env or {})},
-        cwd=ROOT,
-        timeout=60,
-        text=True,
-        encoding="utf-8",
-    )
+    return run_cli(*args, env={**BASE_ENV, **(env or {})})
 
 
 def report(result: subprocess.CompletedProcess) -> list[tuple[str, str]]:

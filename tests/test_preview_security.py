@@ -29,14 +29,14 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import urllib.request
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
-from test_protocol_misuse import ROOT, SERVER_ENV, LspProcess
+from conftest import run_cli
+from test_protocol_misuse import ROOT, LspProcess
 from test_render_chromium import CHROMIUM_FLAGS
 
 MARK = "document.documentElement.setAttribute('data-'+'owned','yes')"  # the DOM shows data-owned="yes"
@@ -256,19 +256,17 @@ def test_server_preview_svg_keeps_labels_as_text(view: str):
         srv.kill()
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "fz_lsp", *args], capture_output=True, env=SERVER_ENV, timeout=60, cwd=ROOT
-    )
+def run_cli_bytes(*args: str) -> subprocess.CompletedProcess:
+    return run_cli(*args, text=False)
 
 
 def test_cli_svg_and_html(evil_file: Path, tmp_path: Path):
-    svg = run_cli("render", str(evil_file))
+    svg = run_cli_bytes("render", str(evil_file))
     assert svg.returncode == 0, svg.stderr
     check_svg(svg.stdout.decode("utf-8"))
     for view in ("workflow", "sequence"):
         out = tmp_path / f"evil-{view}.html"
-        result = run_cli("render", str(evil_file), "-o", str(out), "--view", view)
+        result = run_cli_bytes("render", str(evil_file), "-o", str(out), "--view", view)
         assert result.returncode == 0, result.stderr
         page = out.read_text(encoding="utf-8")
         static_html_checks(page)
@@ -277,7 +275,7 @@ def test_cli_svg_and_html(evil_file: Path, tmp_path: Path):
 
 def test_cli_html_in_chromium(chromium: str, evil_file: Path, tmp_path: Path):
     out = tmp_path / "evil.html"
-    assert run_cli("render", str(evil_file), "-o", str(out)).returncode == 0
+    assert run_cli_bytes("render", str(evil_file), "-o", str(out)).returncode == 0
     dom = dump_dom(chromium, out.as_uri(), tmp_path / "profile", budget_ms=1000)
     assert_nothing_ran(dom)
     assert "<svg" in dom and 'data-node="n1"' in dom
