@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fz_lsp.architecture import Architecture, Component, Dependency, Step, architecture
 from fz_lsp.model import SHAPES, Model
@@ -202,58 +202,24 @@ def _placed(
     x, y = box.x, box.y
     block_h = content.header_h - 2 * HEADER_PAD_Y  # title and subtitle
     title_top = y + (header_h - block_h) / 2
-    title = TextBlock(
-        content.title.lines,
-        box.cx,
-        title_top,
-        content.title.size,
-        content.title.bold,
-        "middle",
-        content.title.role,
-        content.title.width,
-    )
+    title = replace(content.title, x=box.cx, y=title_top, anchor="middle")
     y_text = title_top + content.title.height + SUBTITLE_GAP
     subtitle = None
     if content.subtitle is not None:
-        subtitle = TextBlock(
-            content.subtitle.lines,
-            box.cx,
-            y_text,
-            content.subtitle.size,
-            False,
-            "middle",
-            content.subtitle.role,
-            content.subtitle.width,
-        )
+        subtitle = replace(content.subtitle, x=box.cx, y=y_text, bold=False, anchor="middle")
     steps = []
     top = y + header_h + LIST_PAD_Y
     for k, (step, shape, block, cut) in enumerate(content.steps):
         row_y = top + k * STEP_HEIGHT
         cy = row_y + STEP_HEIGHT / 2
         icon = Box(x + PAD_X, cy - ICON / 2, ICON, ICON)
-        text = TextBlock(
-            block.lines,
-            x + PAD_X + ICON + ICON_GAP,
-            cy - block.height / 2,
-            block.size,
-            False,
-            "start",
-            block.role,
-            block.width,
-        )
+        text = replace(block, x=x + PAD_X + ICON + ICON_GAP, y=cy - block.height / 2, bold=False, anchor="start")
         steps.append(StepLayout(step, shape, icon, text, cut, Box(x + 1, row_y, box.w - 2, STEP_HEIGHT)))
     more = None
     if content.more is not None:
         cy = top + len(steps) * STEP_HEIGHT + STEP_HEIGHT / 2
-        more = TextBlock(
-            content.more.lines,
-            x + PAD_X + ICON + ICON_GAP,
-            cy - content.more.height / 2,
-            content.more.size,
-            False,
-            "start",
-            content.more.role,
-            content.more.width,
+        more = replace(
+            content.more, x=x + PAD_X + ICON + ICON_GAP, y=cy - content.more.height / 2, bold=False, anchor="start"
         )
     header = Box(x, y, box.w, header_h)
     return ComponentLayout(

@@ -217,16 +217,24 @@ def _rect(css: str, box: Box, radius: float = 0) -> str:
     return f'<rect class="{css}" x="{_n(box.x)}" y="{_n(box.y)}" width="{_n(box.w)}" height="{_n(box.h)}"{corner}/>'
 
 
+def _circle(css: str, box: Box) -> str:
+    return f'<circle class="{css}" cx="{_n(box.cx)}" cy="{_n(box.cy)}" r="{_n(box.w / 2)}"/>'
+
+
+def _diamond(css: str, box: Box) -> str:
+    corners = ((box.cx, box.y), (box.right, box.cy), (box.cx, box.bottom), (box.x, box.cy))
+    return f'<polygon class="{css}" points="{" ".join(f"{_n(x)},{_n(y)}" for x, y in corners)}"/>'
+
+
 def _node(node: NodeLayout) -> str:
     box = node.box
     parts = [
         f'<g class="fz-node fz-shape-{node.shape}" data-node="{escape(node.node.id)}" data-line="{node.node.line}">'
     ]
     if node.shape == "circle":
-        parts.append(f'<circle class="fz-node-shape" cx="{_n(box.cx)}" cy="{_n(box.cy)}" r="{_n(box.w / 2)}"/>')
+        parts.append(_circle("fz-node-shape", box))
     elif node.shape == "diamond":
-        corners = ((box.cx, box.y), (box.right, box.cy), (box.cx, box.bottom), (box.x, box.cy))
-        parts.append(f'<polygon class="fz-node-shape" points="{" ".join(f"{_n(x)},{_n(y)}" for x, y in corners)}"/>')
+        parts.append(_diamond("fz-node-shape", box))
     elif node.shape == "taskbox":
         parts.append(_rect("fz-node-shape", box, 6))
         parts.append(_rect("fz-task-accent", Box(box.x + 3, box.y + 6, 4, box.h - 12), 2))
@@ -357,12 +365,9 @@ def sequence_svg(layout: SequenceLayout, theme: str = "light") -> str:
 def _step_icon(step: StepLayout) -> str:
     box = step.icon
     if step.shape == "circle":
-        return f'<circle class="fz-node-shape fz-step-icon" cx="{_n(box.cx)}" cy="{_n(box.cy)}" r="{_n(box.w / 2)}"/>'
+        return _circle("fz-node-shape fz-step-icon", box)
     if step.shape == "diamond":
-        corners = ((box.cx, box.y - 1), (box.right + 1, box.cy), (box.cx, box.bottom + 1), (box.x - 1, box.cy))
-        return (
-            f'<polygon class="fz-node-shape fz-step-icon" points="{" ".join(f"{_n(x)},{_n(y)}" for x, y in corners)}"/>'
-        )
+        return _diamond("fz-node-shape fz-step-icon", box.inflated(1))
     if step.shape == "taskbox":
         return _rect("fz-node-shape fz-step-icon", Box(box.x, box.y + 1, box.w, box.h - 2), 1.5) + _rect(
             "fz-task-accent", Box(box.x, box.y + 1, 2.5, box.h - 2), 1
