@@ -30,6 +30,7 @@ Pure Python: no pygls import.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -359,30 +360,43 @@ def dependency_sides(dependencies: Sequence[Dependency], cell: dict[int, tuple[i
     already runs under one of its components or under the same stretch of its row
     (a chain of replies alternates below and above instead of stacking ever deeper)."""
     sides: list[tuple[str, str]] = [("right", "left")] * len(dependencies)
-    backward = [k for k, d in enumerate(dependencies) if d.backward]
+    spans: dict[int, tuple[frozenset[int], int, int, int, int]] = {}
+    for k, d in enumerate(dependencies):
+        if d.backward:
+            (r0, c0), (r1, c1) = cell[id(d.source)], cell[id(d.target)]
+            spans[k] = frozenset((id(d.source), id(d.target))), r0, r1, min(c0, c1), max(c0, c1)
 
-    def span(k: int) -> tuple[set[int], int, int, int, int]:
-        d = dependencies[k]
-        (r0, c0), (r1, c1) = cell[id(d.source)], cell[id(d.target)]
-        return {id(d.source), id(d.target)}, r0, r1, min(c0, c1), max(c0, c1)
+    class Run:
+        """The backward arrows routed on one side (under or over), counted so that how many
+        of them an arrow meets (an end in common, or the same stretch of one row) is
+        answered without going through them all."""
 
-    def meet(a: int, b: int) -> bool:
-        ends_a, ra0, ra1, lo_a, hi_a = span(a)
-        ends_b, rb0, rb1, lo_b, hi_b = span(b)
-        if ends_a & ends_b:
-            return True
-        return ra0 == ra1 == rb0 == rb1 and lo_a <= hi_b and lo_b <= hi_a
+        def __init__(self) -> None:
+            self.by_end: Counter[int] = Counter()
+            self.by_ends: Counter[frozenset[int]] = Counter()
+            self.in_row: dict[int, list[tuple[int, int, frozenset[int]]]] = {}
 
-    under: list[int] = []
-    over: list[int] = []
-    for k in sorted(backward, key=lambda k: (span(k)[4] - span(k)[3], k)):
-        below = sum(meet(k, j) for j in under)
-        above = sum(meet(k, j) for j in over)
-        if above < below:
-            over.append(k)
+        def met_by(self, k: int) -> int:
+            ends, r0, r1, lo, hi = spans[k]
+            met = sum(self.by_end[e] for e in ends) - (self.by_ends[ends] if len(ends) == 2 else 0)
+            if r0 == r1:
+                met += sum(1 for a, b, other in self.in_row.get(r0, ()) if lo <= b and a <= hi and not ends & other)
+            return met
+
+        def add(self, k: int) -> None:
+            ends, r0, r1, lo, hi = spans[k]
+            self.by_end.update(ends)
+            self.by_ends[ends] += 1
+            if r0 == r1:
+                self.in_row.setdefault(r0, []).append((lo, hi, ends))
+
+    under, over = Run(), Run()
+    for k in sorted(spans, key=lambda k: (spans[k][4] - spans[k][3], k)):
+        if over.met_by(k) < under.met_by(k):
+            over.add(k)
             sides[k] = ("top", "top")
         else:
-            under.append(k)
+            under.add(k)
             sides[k] = ("bottom", "bottom")
     return sides
 
