@@ -28,11 +28,13 @@ from fz_lsp.model import Model
 from fz_lsp.render.architecture import ArchitectureLayout, layout_architecture
 from fz_lsp.render.html import html_page
 from fz_lsp.render.sequence import SequenceLayout, layout_sequence
+from fz_lsp.render.sequence_order import DEFAULT_ORDER, ORDERS
 from fz_lsp.render.svg import architecture_svg, sequence_svg, workflow_svg
 from fz_lsp.render.workflow import WorkflowLayout, layout_workflow
 from fz_lsp.views import THEMES, VIEWS
 
 __all__ = [
+    "ORDERS",
     "THEMES",
     "VIEWS",
     "ArchitectureLayout",
@@ -47,12 +49,13 @@ __all__ = [
 ]
 
 
-def render_svg(model: Model, view: str = "workflow", theme: str = "light") -> str:
-    """The diagram of `model` as an SVG document (no XML declaration)."""
+def render_svg(model: Model, view: str = "workflow", theme: str = "light", sequence_order: str = DEFAULT_ORDER) -> str:
+    """The diagram of `model` as an SVG document (no XML declaration); the sequence view's
+    steps in `sequence_order` ("causal" or "document", fz_lsp/render/sequence_order.py)."""
     if view == "workflow":
         return workflow_svg(layout_workflow(model), theme)
     if view == "sequence":
-        return sequence_svg(layout_sequence(model), theme)
+        return sequence_svg(layout_sequence(model, sequence_order), theme)
     if view == "architecture":
         return architecture_svg(layout_architecture(model), theme)
     raise ValueError(f"unknown view {view!r} (expected one of {', '.join(VIEWS)})")
@@ -64,9 +67,10 @@ def render_html(
     theme: str = "light",
     title: str = "FlowZap diagram",
     live_events_url: str | None = None,
+    sequence_order: str = DEFAULT_ORDER,
 ) -> str:
     """A standalone HTML page showing the diagram; live when `live_events_url` is given."""
-    return html_page(render_svg(model, view, theme), title, theme, live_events_url)
+    return html_page(render_svg(model, view, theme, sequence_order), title, theme, live_events_url)
 
 
 def _say(message: str) -> None:
