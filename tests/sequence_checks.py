@@ -144,12 +144,12 @@ def check_sequence(model: Model, order: str = "causal") -> SequenceLayout:
             assert s.lane is t.lane and first[0] == last[0] == lifeline_t and last[1] == target.y
             assert first[1] < last[1]
         elif m.kind == "arc":
-            assert s.lane is t.lane and first[0] == box[id(s)].right and last[0] == target.right
-            assert box[id(s)].y < first[1] < box[id(s)].bottom and target.y < last[1] < target.bottom
-            assert all(x >= target.right for x, _ in m.points[1:-1])
+            source = box[id(s)]
+            assert s.lane is t.lane and on_side(source, first, 1) and on_side(target, last, 1)
+            assert all(x >= max(source.right, target.right) for x, _ in m.points[1:-1])
         else:
             assert m.kind == "return"
-            assert last[0] in (target.x, target.right) and target.y < last[1] < target.bottom
+            assert on_side(target, last, 1) or on_side(target, last, -1)
             assert m.points[-2][1] > last[1] or m.points[-2][1] == last[1]  # comes up into it
         # nothing points up but an edge that closes a cycle (or, in document order, points back)
         if m.kind != "return":
@@ -172,6 +172,14 @@ def check_sequence(model: Model, order: str = "causal") -> SequenceLayout:
     root = ET.fromstring(render_svg(model, "sequence", sequence_order=order))
     check_svg(model, layout, root)
     return layout
+
+
+def on_side(box: Box, point: tuple[float, float], side: int) -> bool:
+    """`point` is on the box's right (1) or left (-1) end, within the depth a hexagon's or a
+    pill's end takes (half the box's height), strictly between its top and bottom."""
+    x, y = point
+    depth = box.right - x if side > 0 else x - box.x
+    return 0 <= depth <= box.h / 2 and box.y < y < box.bottom
 
 
 def index_of(layout: SequenceLayout, node: Node) -> int:

@@ -284,19 +284,23 @@ def layout_sequence(model: Model, order: str = DEFAULT_ORDER) -> SequenceLayout:
     divider_y: dict[tuple[int, int], float] = {}
     tab_blocks = {id(f): _tab_label(f) for f in plan.fragments}
     guards = {(id(f), k): _guard(op.guard) for f in plan.fragments for k, op in enumerate(f.operands)}
-    operand_top: dict[int, float] = {}  # an operand's first step -> its divider (or its frame's top)
+    operand_top: dict[int, float] = {}  # a branch edge -> its operand's divider (or its frame's top)
     boxes: list[Box | None] = [None] * len(nodes)
     lifeline_top = MARGIN + header_h
     y = lifeline_top + FIRST_ROW_GAP
     for r, v in enumerate(plan.steps):
         for f, k in dividers.get(r, ()):  # an operand starts: its frame began above
             divider_y[(id(f), k)] = y
-            operand_top.setdefault(v, y)
+            branch = f.operands[k].guard
+            if branch is not None:
+                operand_top[branch.index] = y
             guard = guards[(id(f), k)]
             y += (guard.height if guard else 0.0) + TAB_PAD
         for f in opening.get(r, ()):  # frames start, outer first
             tops[id(f)] = y
-            operand_top.setdefault(v, y)
+            branch = f.operands[0].guard
+            if branch is not None:
+                operand_top[branch.index] = y
             first_guard = guards[(id(f), 0)]
             y += max(tab_blocks[id(f)].height, first_guard.height if first_guard else 0.0) + TAB_PAD
         incoming = by_target.get(v, [])
@@ -340,7 +344,10 @@ def layout_sequence(model: Model, order: str = DEFAULT_ORDER) -> SequenceLayout:
         )
         for i, node in enumerate(nodes)
     )
-    messages = tuple(_geometry(e, placed, participant, lifelines, titles, operand_top, track_x) for e in edges)
+    messages = tuple(
+        _geometry(e, placed, [c.shape for c in contents], participant, lifelines, titles, operand_top, track_x)
+        for e in edges
+    )
     lanes_between = _RangeLanes([participant[v] for v in plan.steps]).between
     frames = tuple(
         _frame(
@@ -371,7 +378,13 @@ def _classify(
     model: Model, plan: Timeline, node_index: dict[int, int], participant: list[int], row: list[int]
 ) -> list[_Edge]:
     """Each drawn edge with its kind; which message into a step is drawn into its box."""
-    guards = {op.guard.index for f in plan.fragments if f.kind != "loop" for op in f.operands if op.guard is not None}
+    guards = {  # branch edge -> which operand of its frame it opens
+        op.guard.index: k
+        for f in plan.fragments
+        if f.kind != "loop"
+        for k, op in enumerate(f.operands)
+        if op.guard is not None
+    }
     next_in_lane: dict[int, int] = {}
     last_in_lane: dict[int, int] = {}
     for v in plan.steps:
@@ -398,8 +411,8 @@ def _classify(
             # one connector per pair: a second edge between the same steps runs beside them
             straight = (next_in_lane.get(s) == t or gate) and (s, t) not in joined
             joined.add((s, t))
-            # a branch whose lane has steps between the decision and it starts at its guard
-            from_guard = straight and next_in_lane.get(s) != t
+            # a branch starts at its guard unless it is the first and nothing comes between
+            from_guard = straight and gate and (next_in_lane.get(s) != t or guards[edge.index] > 0)
             kind = "connector" if straight else "arc"
             out.append(_Edge(edge, kind, s, t, text, gate=gate, from_guard=from_guard))
         else:
@@ -509,6 +522,7 @@ def _wrap_labels(
 def _geometry(
     e: _Edge,
     boxes: list[Box],
+    shapes: list[str],
     participant: list[int],
     lifelines: list[float],
     titles: list[str],
@@ -540,20 +554,27 @@ def _geometry(
         x = lifelines[participant[t]]
         source, target = boxes[s], boxes[t]
         if e.kind == "connector":  # a branch starts at its guard, any other at its source
-            start = operand_top[t] if e.from_guard and t in operand_top else source.bottom
+            start = operand_top.get(e.edge.index, source.bottom) if e.from_guard else source.bottom
             points = ((x, start), (x, target.y))
+            if label is not None:  # beside the connector, just above the step
+                label = replace(label, x=x + LABEL_INSET, y=e.y - label.height, anchor="start")
         else:  # leaves low and enters high on the right: clear of the messages at mid-height
             run = track_x(participant[t], 1, e.track)
             leave, enter = source.bottom - source.h / 4, target.y + target.h / 4
-            points = ((source.right, leave), (run, leave), (run, enter), (target.right, enter))
-        if label is not None:
-            label = replace(label, x=x + LABEL_INSET, y=e.y - label.height, anchor="start")
+            points = (
+                (_outline_x(shapes[s], source, 1, leave), leave),
+                (run, leave),
+                (run, enter),
+                (_outline_x(shapes[t], target, 1, enter), enter),
+            )
+            if label is not None:  # just above where it enters the step, against its run
+                label = replace(label, x=run - LABEL_INSET - label.width, y=e.y - label.height, anchor="start")
     else:  # return: down from the source, across, up beside the target's column, into it
         x = lifelines[participant[s]]
         source, target = boxes[s], boxes[t]
         run = track_x(participant[t], e.facing, e.track)
-        end = target.right if e.facing > 0 else target.x
         enter = target.bottom - target.h / 4  # below a message into the same side
+        end = _outline_x(shapes[t], target, e.facing, enter)
         points = ((x, source.bottom), (x, e.y), (run, e.y), (run, enter), (end, enter))
         if label is not None:
             if participant[s] == participant[t]:
@@ -568,6 +589,20 @@ def _geometry(
         titles[participant[s]] if s is not None else "",
         titles[participant[t]] if t is not None else "",
     )
+
+
+def _outline_x(shape: str, box: Box, side: int, y: float) -> float:
+    """Where a horizontal line at height `y` meets the outline of a step's box on `side`
+    (1 right, -1 left): a hexagon's and a pill's ends slant or round away from the box."""
+    half = box.h / 2
+    dy = min(abs(y - box.cy), half)
+    if shape == "diamond":
+        inset = dy  # the hexagon's ends are half the box's height deep
+    elif shape == "circle":
+        inset = half - math.sqrt(half * half - dy * dy)
+    else:
+        inset = 0.0
+    return (box.right - inset) if side > 0 else (box.x + inset)
 
 
 def _above(label: TextBlock | None, x: float, y: float) -> TextBlock | None:

@@ -434,7 +434,12 @@ def _fragments(model: Model, graph: _Graph, forward: _Forward, steps: list[int])
                 kind,
                 spans[0][0],
                 spans[-1][1],
-                tuple(Operand(edge, first, last) for first, last, edge, _ in spans),
+                # an operand runs from the end of the one before: steps its branch waits for
+                # (placed just before it) come after the divider, with it
+                tuple(
+                    Operand(edge, spans[k - 1][1] + 1 if k else first, last)
+                    for k, (first, last, edge, _) in enumerate(spans)
+                ),
                 decision=model.nodes[v],
             )
         )

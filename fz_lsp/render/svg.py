@@ -381,6 +381,8 @@ def sequence_svg(layout: SequenceLayout, theme: str = "light") -> str:
     out.extend(_frame(frame) for frame in layout.frames)
     out.append('</g><g class="fz-messages">')
     out.extend(_message(message) for message in layout.messages)
+    out.append('</g><g class="fz-frame-tabs">')  # over the lines that cross them
+    out.extend(_frame_tab(frame) for frame in layout.frames)
     out.append('</g><g class="fz-nodes">')
     out.extend(_sequence_step(step) for step in layout.nodes)
     out.append("</g></svg>")
@@ -442,31 +444,43 @@ def _message(layout: MessageLayout) -> str:
 
 
 def _frame(frame: FrameLayout) -> str:
-    """An alt/opt/loop frame: outline, tab, guards and dividers; `data-lines` points at the
-    decision (and its branch edges) or the loop line."""
-    box, tab = frame.box, frame.tab
-    notch = min(6.0, tab.h / 2)
-    tab_path = (
-        f"M{_n(tab.x)} {_n(tab.y)} H{_n(tab.right)} V{_n(tab.bottom - notch)} "
-        f"L{_n(tab.right - notch)} {_n(tab.bottom)} H{_n(tab.x)} Z"
-    )
-    kind = "loop" if frame.kind == "loop" else "alt"
-    lines = " ".join(map(str, frame.lines))
-    node = f' data-node-id="{escape(frame.decision.id)}"' if frame.decision is not None else ""
+    """An alt/opt/loop frame's outline and dividers, under the messages; `data-lines` points
+    at the decision (and its branch edges) or the loop line."""
+    box = frame.box
     parts = [
-        f'<g class="fz-frame fz-frame-{kind}" data-frame="{frame.kind}" data-line="{frame.lines[0]}" '
-        f'data-lines="{lines}"{node}>',
+        f'<g class="fz-frame fz-frame-{_frame_style(frame)}" data-frame="{frame.kind}" '
+        f'data-line="{frame.lines[0]}" data-lines="{" ".join(map(str, frame.lines))}">',
         _rect("fz-frame-box", box, 4),
-        f'<path class="fz-frame-tab" d="{tab_path}"/>',
-        _text(frame.label),
     ]
     for operand in frame.operands:
         if operand.divider is not None:
             y = _n(operand.divider)
             parts.append(f'<line class="fz-frame-divider" x1="{_n(box.x)}" y1="{y}" x2="{_n(box.right)}" y2="{y}"/>')
-        parts.append(_label(operand.guard))
     parts.append("</g>")
     return "".join(parts)
+
+
+def _frame_tab(frame: FrameLayout) -> str:
+    """A frame's tab and guards, over the lines that cross them (clickable like the frame)."""
+    tab = frame.tab
+    notch = min(6.0, tab.h / 2)
+    tab_path = (
+        f"M{_n(tab.x)} {_n(tab.y)} H{_n(tab.right)} V{_n(tab.bottom - notch)} "
+        f"L{_n(tab.right - notch)} {_n(tab.bottom)} H{_n(tab.x)} Z"
+    )
+    parts = [
+        f'<g class="fz-frame fz-frame-{_frame_style(frame)}" data-line="{frame.lines[0]}" '
+        f'data-lines="{" ".join(map(str, frame.lines))}">',
+        f'<path class="fz-frame-tab" d="{tab_path}"/>',
+        _text(frame.label),
+    ]
+    parts.extend(_label(operand.guard) for operand in frame.operands)
+    parts.append("</g>")
+    return "".join(parts)
+
+
+def _frame_style(frame: FrameLayout) -> str:
+    return "loop" if frame.kind == "loop" else "alt"
 
 
 # ---------------------------------------------------------------------------
