@@ -505,7 +505,7 @@ def _wrap_labels(
             continue
         s, t = e.source, e.target
         if e.kind == "message" and s is not None and t is not None:
-            end = lifelines[participant[t]] - e.side * box_widths[t] / 2 if e.primary else lifelines[participant[t]]
+            end = lifelines[participant[t]] + e.side * box_widths[t] / 2 if e.primary else lifelines[participant[t]]
             room = abs(lifelines[participant[s]] - end)
         elif e.kind in ("connector", "arc") and t is not None:
             p = participant[t]

@@ -229,12 +229,20 @@ def _bits(mask: int) -> Iterator[int]:
 
 
 def _branches(
-    model: Model, forward: _Forward, reach: list[int], decision: int, scope: int, loop_scope: int
+    model: Model,
+    forward: _Forward,
+    reach: list[int],
+    position: list[int],
+    decision: int,
+    scope: int,
+    loop_scope: int,
 ) -> list[tuple[Edge, int]] | None:
     """The operands a decision opens: (branch edge, bit set of the steps only that branch
-    reaches, within `scope`) for each branch to a different step, empty operands left out;
-    None when the node is no decision with two branches. Within `loop_scope` too (the
-    steps of the loops the decision is in) unless every branch leaves those loops."""
+    reaches) for each branch to a different step whose step is its own and in `scope`
+    (`reach`'s bit sets, a node's bit at its `position`); None when the node is no
+    decision with two branches. In a loop (`loop_scope`: the steps of the loops the
+    decision is in) only the branches that stay in it, each within it, unless every
+    branch leaves it (then the frame comes after the loop)."""
     if model.nodes[decision].shape != "diamond":
         return None
     first_edge: dict[int, Edge] = {}
@@ -250,10 +258,12 @@ def _branches(
         for j, mask in enumerate(masks):
             if j != i:
                 others |= mask
-        owned.append((first_edge[t], masks[i] & ~others & scope))
-    if loop_scope != ~0 and not any(mask & loop_scope for _, mask in owned):
-        loop_scope = ~0  # every branch leaves the loop: the frame comes after it
-    return [(edge, mask & loop_scope) for edge, mask in owned if mask & loop_scope]
+        own = masks[i] & ~others & scope
+        if own >> position[t] & 1:  # its branch step is its own: an operand
+            owned.append((first_edge[t], own, position[t]))
+    if not any(loop_scope >> bit & 1 for _, _, bit in owned):
+        loop_scope = ~0  # no branch stays in the loop: the frame comes after it
+    return [(edge, own & loop_scope) for edge, own, bit in owned if loop_scope >> bit & 1]
 
 
 # ---------------------------------------------------------------------------
@@ -322,7 +332,9 @@ class _Ordering:
             open_loops &= ~placed
             if top is not None and (scope | top.reached) & bit:
                 top.reached |= self.successors[v]
-            operands = _branches(self.model, self.forward, self.reach, v, scope & ~placed, self.loop_scope[v])
+            operands = _branches(
+                self.model, self.forward, self.reach, self.rank, v, scope & ~placed, self.loop_scope[v]
+            )
             self._advance(stack, available, placed)
             if operands:
                 masks = [mask for _, mask in operands]
@@ -419,7 +431,7 @@ def _fragments(model: Model, graph: _Graph, forward: _Forward, steps: list[int])
         while scopes and scopes[-1][1] < r:
             scopes.pop()
         scope = next((mask for first, last, mask in reversed(scopes) if first <= r <= last), ~0)
-        operands = _branches(model, forward, reach, v, scope, loop_scope[v])
+        operands = _branches(model, forward, reach, row, v, scope, loop_scope[v])
         if not operands:
             continue
         spans = sorted(
