@@ -6,10 +6,11 @@ out). Two orders (`ORDERS`):
 - `causal` (the default): edges that close a cycle are *feedback* (found by a depth-first
   search from the start nodes, nodes no edge reaches, in document order, each node's
   edges followed in document order); the steps are then ordered topologically along the
-  other edges, ties broken by document order. A document written chronologically (its
-  document order already puts every cause before its effect) keeps exactly that order.
-  Otherwise the order keeps a decision's alternatives apart (one branch after the other)
-  and a loop's members together, where the edges allow it.
+  other edges, ties broken by document order, walking a decision's alternatives one
+  after the other and keeping a loop's members together where the edges allow it. A
+  document written chronologically (every cause before its effect, a decision's
+  branches one after the other, a loop's steps together) keeps exactly its order: each
+  next step in document order is ready and the earliest, so it is the one chosen.
 - `document` (FlowZap's rule): the steps in the order the edges first name them; an edge
   whose target comes first is drawn back up.
 
@@ -34,8 +35,9 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from fz_lsp.model import Edge, Loop, Model, Node
+from fz_lsp.views import SEQUENCE_ORDERS
 
-ORDERS = ("causal", "document")
+ORDERS = SEQUENCE_ORDERS
 DEFAULT_ORDER = "causal"
 
 
@@ -86,12 +88,8 @@ def timeline(model: Model, order: str = DEFAULT_ORDER) -> Timeline:
     else:
         feedback = feedback_edges(graph)
         forward = _forward(graph, feedback)
-        row = _rows(by_rank)
-        if all(row[s] < row[t] for s, targets in enumerate(forward.succ) for t in targets):
-            steps = by_rank  # written chronologically: exactly the document's order
-        else:
-            steps = _Ordering(model, graph, forward).run()
-    return Timeline(order, tuple(steps), feedback, _fragments(model, graph, forward, steps))
+        steps = _Ordering(model, graph, forward).run()
+    return Timeline(order, tuple(steps), feedback, _fragments(model, graph, forward, steps, order == "document"))
 
 
 # ---------------------------------------------------------------------------
@@ -419,7 +417,10 @@ def _loop_scopes(members: list[list[int]], count: int, position: list[int] | Non
 # Frames over a finished order
 
 
-def _fragments(model: Model, graph: _Graph, forward: _Forward, steps: list[int]) -> tuple[Fragment, ...]:
+def _fragments(model: Model, graph: _Graph, forward: _Forward, steps: list[int], exact: bool) -> tuple[Fragment, ...]:
+    """The frames over `steps`; with `exact`, an alternative's frame only where its operands
+    follow one another with no other step among them (the causal order may place a step a
+    branch waits for, or one a branch leads to, inside its operand)."""
     row = _rows(steps)
     reach = _reach(forward, row)  # bit sets of rows: an operand's span is its lowest and highest bit
     members = _loop_members(model)
@@ -440,6 +441,11 @@ def _fragments(model: Model, graph: _Graph, forward: _Forward, steps: list[int])
         )
         if spans[0][0] <= r or any(a[1] >= b[0] for a, b in pairwise(spans)):
             continue  # interleaved (document order): no frame
+        if exact and any(
+            mask.bit_count() != last - first + 1 or (k and spans[k - 1][1] + 1 != first)
+            for k, (first, last, _, mask) in enumerate(spans)
+        ):
+            continue  # in document order, steps of no branch between them: no frame
         kind = "alt" if len(spans) > 1 else "opt"
         fragments.append(
             Fragment(
