@@ -20,7 +20,7 @@ from typing import NoReturn
 
 from fz_lsp import __version__, i18n
 from fz_lsp.files import READ_ERRORS, describe_error, read_source
-from fz_lsp.views import THEMES, VIEWS
+from fz_lsp.views import SEQUENCE_ORDERS, THEMES, VIEWS
 
 SEVERITY_NAMES = {1: "error", 2: "warning", 3: "info", 4: "hint"}
 
@@ -90,6 +90,12 @@ def build_parser(language: str | None = None) -> argparse.ArgumentParser:
     render.add_argument("-o", "--output", metavar="OUT", help=_("output file (.svg or .html); stdout when omitted"))
     render.add_argument("--view", choices=VIEWS, default="workflow")
     render.add_argument("--theme", choices=THEMES, default="light")
+    render.add_argument(
+        "--sequence-order",
+        choices=SEQUENCE_ORDERS,
+        default="causal",
+        help=_("the sequence view's order of steps: causes first, or the order the edges are written"),
+    )
     render.add_argument(
         "--allow-errors",
         action="store_true",
@@ -243,7 +249,9 @@ def run_command(argv: Sequence[str] | None) -> int:
     if args.command == "render":
         from fz_lsp.render import render_command
 
-        return render_command(args.file, args.output, args.view, args.theme, args.allow_errors, language)
+        return render_command(
+            args.file, args.output, args.view, args.theme, args.allow_errors, language, args.sequence_order
+        )
     return run_server(args, language)
 
 

@@ -7,7 +7,10 @@ Everything runs in-process in pure Python (no external binary, no network):
 - `render_html(model, view, theme, title, live_events_url)`: a standalone page around it;
 - `layout_workflow(model)` / `layout_sequence(model)` / `layout_architecture(model)`: the
   geometry as plain data;
-- `render_command(path, out, view, theme)`: the `fz-lsp render` command.
+- `render_command(path, out, view, theme, ...)`: the `fz-lsp render` command.
+
+The sequence view draws its steps in causal order by default, or in FlowZap's document
+order (`sequence_order`, fz_lsp/render/sequence_order.py).
 
 Any model renders, broken ones included: what resolves is drawn, an edge with one
 unresolved end is a dashed stub, an edge with none is left out (the architecture view
@@ -84,6 +87,7 @@ def render_command(
     theme: str = "light",
     allow_errors: bool = False,
     language: str | None = None,
+    sequence_order: str = DEFAULT_ORDER,
 ) -> int:
     """Render the .fz file at `path`: SVG to `out`, HTML when `out` ends in .html/.htm,
     SVG on standard output when `out` is None or "-"; `path` "-" reads standard input.
@@ -93,7 +97,7 @@ def render_command(
     status: 0 done, 1 the document has errors (0 with `allow_errors`), has nothing to
     draw (no lanes: e.g. a Mermaid file; nothing is written) or the output could not be
     written, 2 input unreadable or bad option. Messages are in `language` (fz_lsp/i18n.py;
-    English when None)."""
+    English when None). The sequence view's steps come in `sequence_order`."""
     from fz_lsp.settings import Settings
 
     tr = translator(language)
@@ -103,6 +107,15 @@ def render_command(
         return 2
     if theme not in THEMES:
         _say(_("unknown theme {theme} (expected one of {choices})", theme=repr(theme), choices=", ".join(THEMES)))
+        return 2
+    if sequence_order not in ORDERS:
+        _say(
+            _(
+                "unknown sequence order {order} (expected one of {choices})",
+                order=repr(sequence_order),
+                choices=", ".join(ORDERS),
+            )
+        )
         return 2
     try:
         text = read_source(path)
@@ -136,14 +149,17 @@ def render_command(
     status = 1 if errors and not allow_errors else 0
     if out is None or out == "-":
         try:
-            sys.stdout.buffer.write(render_svg(model, view, theme).encode("utf-8") + b"\n")
+            sys.stdout.buffer.write(render_svg(model, view, theme, sequence_order).encode("utf-8") + b"\n")
             sys.stdout.flush()
         except OSError as error:
             _say(_("cannot write to standard output: {reason}", reason=describe_error(error, tr)))
             return 1
         return status
     is_html = out.lower().endswith((".html", ".htm"))
-    document = render_html(model, view, theme, title=name) if is_html else render_svg(model, view, theme)
+    if is_html:
+        document = render_html(model, view, theme, title=name, sequence_order=sequence_order)
+    else:
+        document = render_svg(model, view, theme, sequence_order)
     try:
         Path(out).write_text(document, encoding="utf-8")
     except (OSError, ValueError) as error:
