@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fz_lsp.base.i18n import Translator
+from fz_lsp.base.i18n import N_, Translator
 from fz_lsp.syntax.vocabulary import DIRECTIONS, NODE_ATTRIBUTES, SHAPES, nearest
 
 SHAPE, ATTRIBUTE, DIRECTION, LANE = "shape", "attribute", "direction", "lane"
@@ -30,49 +30,37 @@ def code_list(words: tuple[str, ...], tr: Translator) -> str:
     return tr.or_list(tuple(f"`{w}`" for w in words))
 
 
+# kind -> (the sentence with a guess, the sentence without one); English, translated when said
+_SENTENCES = {
+    SHAPE: (
+        N_("Unknown shape `{word}`. Did you mean `{guess}`? Shapes are {choices}."),
+        N_("Unknown shape `{word}`. Shapes are {choices}."),
+    ),
+    ATTRIBUTE: (
+        N_("Unknown node attribute `{word}`. Did you mean `{guess}`? Nodes take {choices}."),
+        N_("Unknown node attribute `{word}`. Nodes take {choices}."),
+    ),
+    DIRECTION: (
+        N_("Unknown handle direction `{word}`: did you mean `{guess}`? Use {choices}."),
+        N_("Unknown handle direction `{word}`: Use {choices}."),
+    ),
+    LANE: (
+        N_("There is no lane `{prefix}`. Did you mean `{guess}`?"),  # {prefix}: the word, as the catalogs have it
+        N_("There is no lane `{prefix}`."),
+    ),
+}
+
+
 def unknown_word(tr: Translator, kind: str, word: str, choices: tuple[str, ...] | None = None) -> Suggestion:
-    """The sentence for `word`, not a `kind` FlowZap knows, with the nearest of `choices`
-    (by default the kind's own words) as a guess."""
+    """The sentence for `word`, not a `kind` FlowZap knows (SHAPE, ATTRIBUTE, DIRECTION, LANE),
+    with the nearest of `choices` (by default the kind's own words; a lane's: the document's
+    lane ids) as a guess. Lanes are not listed: a document may have many."""
+    if kind not in _SENTENCES:
+        raise ValueError(f"unknown kind of word {kind!r}")
     choices = CHOICES[kind] if choices is None else choices
     guess = nearest(word, choices) if choices else None
-    _ = tr._
-    if kind == LANE:
-        if guess:
-            return Suggestion(
-                _("There is no lane `{prefix}`. Did you mean `{guess}`?", prefix=word, guess=guess), guess
-            )
-        return Suggestion(_("There is no lane `{prefix}`.", prefix=word), None)
-    listed = code_list(choices, tr)
-    if kind == SHAPE:
-        if guess:
-            text = _(
-                "Unknown shape `{word}`. Did you mean `{guess}`? Shapes are {choices}.",
-                word=word,
-                guess=guess,
-                choices=listed,
-            )
-        else:
-            text = _("Unknown shape `{word}`. Shapes are {choices}.", word=word, choices=listed)
-    elif kind == ATTRIBUTE:
-        if guess:
-            text = _(
-                "Unknown node attribute `{word}`. Did you mean `{guess}`? Nodes take {choices}.",
-                word=word,
-                guess=guess,
-                choices=listed,
-            )
-        else:
-            text = _("Unknown node attribute `{word}`. Nodes take {choices}.", word=word, choices=listed)
-    elif kind == DIRECTION:
-        if guess:
-            text = _(
-                "Unknown handle direction `{word}`: did you mean `{guess}`? Use {choices}.",
-                word=word,
-                guess=guess,
-                choices=listed,
-            )
-        else:
-            text = _("Unknown handle direction `{word}`: Use {choices}.", word=word, choices=listed)
-    else:
-        raise ValueError(f"unknown kind of word {kind!r}")
-    return Suggestion(text, guess)
+    with_guess, without = _SENTENCES[kind]
+    listed = code_list(choices, tr) if kind != LANE else ""
+    if guess:
+        return Suggestion(tr._(with_guess, word=word, prefix=word, guess=guess, choices=listed), guess)
+    return Suggestion(tr._(without, word=word, prefix=word, choices=listed), None)
