@@ -36,7 +36,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from fz_lsp.document import analyse  # noqa: E402
+from fz_lsp.analysis.document import analyse  # noqa: E402
 from fz_lsp.model import Model  # noqa: E402
 from fz_lsp.render import layout_sequence, render_svg  # noqa: E402
 from generate import generate  # noqa: E402

@@ -1,6 +1,6 @@
 """Click to source in the live browser preview (editors without a webview, e.g. Neovim):
 what a click points at (fz_lsp/reveal.py), the page's `POST /p/<token>/reveal` and what it
-refuses (fz_lsp/browser_preview.py), a real click in Chromium on each kind of element of
+refuses (fz_lsp/lsp/browser_preview.py), a real click in Chromium on each kind of element of
 the architecture, workflow and sequence views, and the real server turning a click into
 window/showDocument with the selection."""
 
@@ -18,10 +18,10 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from conftest import EXAMPLES, Session, read_exact
-from fz_lsp.browser_preview import MAX_REVEAL_BYTES, BrowserPreviewServer
-from fz_lsp.document import Document
+from fz_lsp.analysis.document import Document
+from fz_lsp.features.reveal import source_regions
+from fz_lsp.lsp.browser_preview import MAX_REVEAL_BYTES, BrowserPreviewServer
 from fz_lsp.render import render_svg
-from fz_lsp.reveal import source_regions
 from test_render_chromium import browser_factory, chromium  # noqa: F401 - fixtures
 
 GITOPS = read_exact(EXAMPLES / "gitops.fz")

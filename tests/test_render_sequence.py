@@ -38,12 +38,13 @@ from conftest import (
     read_exact,
     run_cli,
 )
-from fz_lsp.document import analyse
+from fz_lsp.analysis.document import analyse
+from fz_lsp.analysis.settings import Settings
+from fz_lsp.analysis.views import SEQUENCE_ORDERS
+from fz_lsp.cli.render import render_command
 from fz_lsp.model import Model
-from fz_lsp.render import ORDERS, layout_sequence, render_command, render_html, render_svg
+from fz_lsp.render import ORDERS, layout_sequence, render_html, render_svg
 from fz_lsp.render.sequence import SequenceLayout
-from fz_lsp.settings import Settings
-from fz_lsp.views import SEQUENCE_ORDERS
 from sequence_checks import check_sequence, document_order
 
 sys.path.insert(0, str(ROOT / "benchmarks"))

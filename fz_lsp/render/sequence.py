@@ -30,7 +30,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from fz_lsp.model import SHAPES, Edge, Lane, Loop, Model, Node
+from fz_lsp.model import Edge, Lane, Loop, Model, Node
 from fz_lsp.render.layout.geometry import Box, Point, union
 from fz_lsp.render.sequence_order import DEFAULT_ORDER, Fragment, Timeline, timeline
 from fz_lsp.render.workflow import (
@@ -48,6 +48,7 @@ from fz_lsp.render.workflow import (
     node_texts,
     text_block,
 )
+from fz_lsp.syntax.vocabulary import SHAPES
 
 MIN_COLUMN_WIDTH = 96
 COLUMN_GAP = 32  # least room between two columns' widest boxes

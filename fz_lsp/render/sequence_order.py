@@ -34,8 +34,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 
+from fz_lsp.analysis.views import SEQUENCE_ORDERS
 from fz_lsp.model import Edge, Loop, Model, Node
-from fz_lsp.views import SEQUENCE_ORDERS
 
 ORDERS = SEQUENCE_ORDERS
 DEFAULT_ORDER = "causal"

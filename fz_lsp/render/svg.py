@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from fz_lsp.analysis.views import THEMES
 from fz_lsp.model import Lane
 from fz_lsp.render.architecture import ArchitectureLayout, ComponentLayout, DependencyLayout, StepLayout
 from fz_lsp.render.sequence import ActivationLayout, FrameLayout, MessageLayout, ParticipantLayout, SequenceLayout
@@ -38,7 +39,6 @@ from fz_lsp.render.workflow import (
     TextBlock,
     WorkflowLayout,
 )
-from fz_lsp.views import THEMES
 
 _PALETTES: dict[str, dict[str, str]] = {
     "light": {
