@@ -75,6 +75,7 @@ STEP_PAD_X, STEP_PAD_Y = 10, 5
 STEP_MIN_W, STEP_MIN_H = 60, 26
 TASK_ACCENT, TASK_ICON = 5, 15
 FRAME_PAD = 5  # between a frame and the frames or boxes inside it
+MAX_FRAME_STEPS = 6  # frames nested deeper than this share their sides (a long chain of decisions)
 TAB_PAD = 6
 GUARD_WRAP = 220
 
@@ -201,7 +202,7 @@ def layout_sequence(model: Model, order: str = DEFAULT_ORDER) -> SequenceLayout:
         row[v] = r
     contents = [step_content(node) for node in nodes]
     edges = classify_edges(model, plan, node_index, participant, row)
-    levels = _levels(plan.fragments)
+    levels = {key: min(level, MAX_FRAME_STEPS) for key, level in _levels(plan.fragments).items()}
     tracks = assign_tracks(edges, participant, row, len(lanes))
 
     # columns
@@ -325,9 +326,9 @@ def layout_sequence(model: Model, order: str = DEFAULT_ORDER) -> SequenceLayout:
         )
         for i, node in enumerate(nodes)
     )
+    shapes = [c.shape for c in contents]
     messages = tuple(
-        edge_geometry(e, placed, [c.shape for c in contents], participant, lifelines, titles, operand_top, track_x)
-        for e in edges
+        edge_geometry(e, placed, shapes, participant, lifelines, titles, operand_top, track_x) for e in edges
     )
     lanes_between = _RangeLanes([participant[v] for v in plan.steps]).between
     frames = tuple(
