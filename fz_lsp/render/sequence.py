@@ -67,8 +67,8 @@ from fz_lsp.syntax.vocabulary import SHAPES
 
 MIN_COLUMN_WIDTH = 96
 COLUMN_GAP = 32  # least room between two columns' widest boxes
-HEADER_PAD = 7
-FIRST_ROW_GAP = 10
+HEADER_PAD = 6
+FIRST_ROW_GAP = 8
 ROW_GAP = 9  # between a step's box and what comes next
 STEP_WRAP = 150
 STEP_PAD_X, STEP_PAD_Y = 10, 5
