@@ -243,7 +243,7 @@ def layout_sequence(model: Model, order: str = DEFAULT_ORDER) -> SequenceLayout:
         return column_edge(p, side) + side * TRACK * (track + 1)
 
     boxes_w = [c.w for c in contents]
-    wrap_labels(edges, participant, lifelines, boxes_w, track_x)
+    wrap_labels(edges, participant, lifelines, boxes_w, track_x, right_tracks)
 
     # rows, top to bottom
     by_target: dict[int, list[Route]] = {}

@@ -161,9 +161,11 @@ def wrap_labels(
     lifelines: list[float],
     box_widths: list[float],
     track_x: Callable[[int, int, int], float],
+    right_tracks: list[int],
 ) -> None:
     """Each label wrapped to the room its edge has: the span of its arrow, or beside the
-    lifeline up to the edge's run."""
+    lifeline up to the column's side (into the gap after it when no run lies there), so
+    that no run beside the column crosses it."""
     for e in edges:
         if e.text is None:
             continue
@@ -173,10 +175,14 @@ def wrap_labels(
             room = abs(lifelines[participant[s]] - end)
         elif e.kind in ("connector", "arc") and t is not None:
             p = participant[t]
-            limit = track_x(p, 1, e.track) if e.kind == "arc" else track_x(p, 1, 0) + CONNECTOR_LABEL_REACH
-            room = limit - lifelines[p]
+            reach = CONNECTOR_LABEL_REACH if e.kind == "connector" and not right_tracks[p] else 0.0
+            room = track_x(p, 1, -1) + reach - lifelines[p]
         elif e.kind == "return" and s is not None and t is not None:
-            room = abs(track_x(participant[t], e.facing, e.track) - lifelines[participant[s]])
+            p = participant[t]
+            if participant[s] == p:  # beside the lifeline, under the source, within the column
+                room = track_x(p, 1, -1) - lifelines[p]
+            else:
+                room = abs(track_x(p, e.facing, e.track) - lifelines[participant[s]])
         else:
             room = 2 * STUB
         width = min(LABEL_WRAP_MAX, max(LABEL_WRAP_MIN, room - 2 * LABEL_INSET))
@@ -231,8 +237,9 @@ def edge_geometry(
                 (run, enter),
                 (outline_x(shapes[t], target, 1, enter), enter),
             )
-            if label is not None:  # just above where it enters the step, against its run
-                label = replace(label, x=run - LABEL_INSET - label.width, y=e.y - label.height, anchor="start")
+            if label is not None:  # just above where it enters the step, against the column's side
+                right = track_x(participant[t], 1, -1) - LABEL_INSET
+                label = replace(label, x=right - label.width, y=e.y - label.height, anchor="start")
     else:  # return: down from the source, across, up beside the target's column, into it
         x = lifelines[participant[s]]
         source, target = boxes[s], boxes[t]
