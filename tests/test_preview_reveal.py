@@ -239,7 +239,7 @@ def test_clicks_in_the_sequence_view_reach_participants_steps_messages_and_frame
     message to its edge's line, a frame to its decision (and branch edges) or loop line."""
     server, got = preview
     url = server.open("file:///gitops.fz", "sequence")
-    browser = browser_factory(1200, 900)
+    browser = browser_factory(1200, 1600)  # the whole diagram at its own size
     browser.load(url)
     browser.wait_for("document.getElementById('fz-diagram').dataset.live === 'open'")
     browser.evaluate("document.dispatchEvent(new KeyboardEvent('keydown', {key: '1'}))")  # actual size

@@ -77,6 +77,7 @@ TASK_ACCENT, TASK_ICON = 5, 15
 FRAME_PAD = 5  # between a frame and the frames or boxes inside it
 MAX_FRAME_STEPS = 6  # frames nested deeper than this share their sides (a long chain of decisions)
 TAB_PAD = 6
+GATE_ROOM = 12  # above a step whose branch arrow starts under its operand's guard
 GUARD_WRAP = 220
 
 
@@ -266,7 +267,7 @@ def layout_sequence(model: Model, order: str = DEFAULT_ORDER) -> SequenceLayout:
     divider_y: dict[tuple[int, int], float] = {}
     tab_blocks = {id(f): _tab_label(f) for f in plan.fragments}
     guards = {(id(f), k): _guard(op.guard) for f in plan.fragments for k, op in enumerate(f.operands)}
-    operand_top: dict[int, float] = {}  # a branch edge -> its operand's divider (or its frame's top)
+    operand_top: dict[int, float] = {}  # a branch edge -> where its operand starts (under its guard)
     boxes: list[Box | None] = [None] * len(nodes)
     lifeline_top = MARGIN + header_h
     y = lifeline_top + FIRST_ROW_GAP
@@ -286,6 +287,10 @@ def layout_sequence(model: Model, order: str = DEFAULT_ORDER) -> SequenceLayout:
             first_guard = guards[(id(f), 0)]
             y += max(tab_blocks[id(f)].height, first_guard.height if first_guard else 0.0) + TAB_PAD
         incoming = by_target.get(v, [])
+        gates = [e for e in incoming if e.from_guard and e.edge.index in operand_top]
+        for e in gates:  # a branch drawn from under its guard: room for its arrow
+            operand_top[e.edge.index] = y - TAB_PAD / 2
+            y += GATE_ROOM
         for e in incoming:
             if e.kind in ("message", "target-only") and not e.primary:
                 y += (e.label.height + LABEL_GAP if e.label else 0.0) + LABEL_GAP

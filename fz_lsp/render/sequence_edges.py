@@ -68,12 +68,8 @@ def classify_edges(
     model: Model, plan: Timeline, node_index: dict[int, int], participant: list[int], row: list[int]
 ) -> list[Route]:
     """Each drawn edge with its kind; which message into a step is drawn into its box."""
-    guards = {  # branch edge -> which operand of its frame it opens
-        op.guard.index: k
-        for f in plan.fragments
-        if f.kind != "loop"
-        for k, op in enumerate(f.operands)
-        if op.guard is not None
+    guards = {  # the branch edges that open an operand: its guard shows their label
+        op.guard.index for f in plan.fragments if f.kind != "loop" for op in f.operands if op.guard is not None
     }
     next_in_lane: dict[int, int] = {}
     last_in_lane: dict[int, int] = {}
@@ -101,8 +97,9 @@ def classify_edges(
             # one connector per pair: a second edge between the same steps runs beside them
             straight = (next_in_lane.get(s) == t or gate) and (s, t) not in joined
             joined.add((s, t))
-            # a branch starts at its guard unless it is the first and nothing comes between
-            from_guard = straight and gate and (next_in_lane.get(s) != t or guards[edge.index] > 0)
+            # a branch starts under its guard (a line from the decision would run under the
+            # guard's text, and past the other operands' steps for a later operand)
+            from_guard = straight and gate
             kind = "connector" if straight else "arc"
             out.append(Route(edge, kind, s, t, text, gate=gate, from_guard=from_guard))
         else:
