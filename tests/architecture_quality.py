@@ -17,7 +17,9 @@ dependency arrows (`g.fz-dependency`: the `.fz-edge-line` path, the label backgr
   its two lanes counted afresh from the model, whose `data-lines` are not exactly those
   edges' lines, or two arrows for one ordered pair of lanes; a pair of lanes joined by
   cross-lane edges with no arrow;
-- a caption that is not drawn exactly once, or not the distinct labels (with the count);
+- a caption that is not drawn exactly once, or not what its edges say (`expected_caption`:
+  "(×N)" only when all N edges say the same, else the distinct labels and how many say
+  nothing);
 - a lane of the model with no component, a component title or step text that differs
   from the model's.
 
@@ -93,6 +95,21 @@ def _expected_pairs(model) -> dict[tuple[int, int], list[int]]:
             continue
         pairs.setdefault((s.lane.header_line, t.lane.header_line), []).append(edge.line)
     return pairs
+
+
+def expected_caption(labels: list[str | None]) -> str:
+    """What an arrow for edges with these labels (None: no label) must say: "×N" only for N
+    edges that all say the same ("L (×N)", or "×N" when none has a label); otherwise the
+    distinct labels in order and how many edges have none ("a, b (+1 unlabelled)")."""
+    said = [text for text in labels if text and text.strip()]
+    distinct = list(dict.fromkeys(said))
+    silent = len(labels) - len(said)
+    if len(labels) > 1 and len(distinct) <= 1 and (silent == 0 or not said):
+        return f"{distinct[0]} (×{len(labels)})" if distinct else f"×{len(labels)}"
+    caption = ", ".join(distinct)
+    if distinct and silent:
+        caption += f" (+{silent} unlabelled)"
+    return caption
 
 
 def check_architecture(svg: str, model) -> list[str]:
@@ -176,15 +193,7 @@ def check_architecture(svg: str, model) -> list[str]:
             if lines != expected[pair]:
                 problems.append(f"{what} stands for lines {lines}, the edges are at {expected[pair]}")
             by_line = {e.line: e for e in model.edges}
-            labels: list[str] = []
-            for n in expected[pair]:
-                text = by_line[n].label
-                if text and text not in labels:
-                    labels.append(text)
-            caption = ", ".join(labels)
-            count = len(expected[pair])
-            if count > 1:
-                caption = f"{caption} (×{count})" if caption else f"×{count}"
+            caption = expected_caption([by_line[n].label for n in expected[pair]])
             if caption.strip():
                 captions[_squeezed(_shown(caption))] += 1
                 if label is None or _squeezed(label) != _squeezed(_shown(caption)):
