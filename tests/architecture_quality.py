@@ -21,7 +21,7 @@ dependency arrows (`g.fz-dependency`: the `.fz-edge-line` path, the label backgr
   "(×N)" only when all N edges say the same, else the distinct labels and how many say
   nothing);
 - a lane of the model with no component, a component title or step text that differs
-  from the model's.
+  from the model's (a step's text may wrap, never be cut: `cut_steps` counts the cut ones).
 
 The model supplies what the SVG does not say; nothing here calls the renderer.
 """
@@ -147,8 +147,13 @@ def check_architecture(svg: str, model) -> list[str]:
                 continue
             shown = _text_of(next(el for el in step.iter(f"{SVG}text")))
             full = " ".join(_shown(node.display_text).split()) or node.id
-            if not (shown == full or (shown.endswith("…") and full.startswith(shown[:-1].rstrip()))):
-                problems.append(f"step {node.id} shows {shown!r} for {full!r}")
+            if _squeezed(shown) != _squeezed(full):
+                cut = shown.endswith("…") and _squeezed(full).startswith(_squeezed(shown[:-1]))
+                problems.append(
+                    f"step {node.id} is cut: {shown!r} for {full!r}"
+                    if cut
+                    else f"step {node.id} shows {shown!r} for {full!r}"
+                )
         more = next((_text_of(el) for el in g.iter(f"{SVG}text") if "fz-component-more" in _classes(el)), None)
         hidden = len(lane.nodes) - len(steps)
         if (more is None) != (hidden == 0) or (more is not None and more != f"+ {hidden} more"):
@@ -218,3 +223,15 @@ def check_architecture(svg: str, model) -> list[str]:
     if quality.defects and not quality.details:
         problems.append(f"layout defects: {quality.defect_counts()}")
     return problems
+
+
+def cut_steps(svg: str) -> int:
+    """How many steps of an architecture view show a text cut with "…" (the view wraps step
+    texts; it cut them at one line before)."""
+    root = ET.fromstring(svg)
+    count = 0
+    for g in root.iter(f"{SVG}g"):
+        if "fz-step" in _classes(g):
+            text = next((_text_of(el) for el in g.iter(f"{SVG}text")), "")
+            count += text.endswith("…")
+    return count

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from architecture_quality import check_architecture
+from architecture_quality import check_architecture, cut_steps
 from conftest import (
     EXAMPLES,
     ROOT,
@@ -33,12 +33,15 @@ from fz_lsp.architecture import architecture
 from fz_lsp.document import analyse
 from fz_lsp.render import VIEWS, layout_architecture, render_html, render_svg
 from fz_lsp.render.architecture import (
+    MAX_STEP_LINES,
     MAX_STEPS,
+    STEP_HEIGHT,
     _crossings,
     _fit_rows,
     cut_text,
     dependency_sides,
     order_columns,
+    step_text,
 )
 from layout_quality import GENERATED, SVG, generated_document
 
@@ -173,21 +176,46 @@ def test_gitops_layout_left_to_right_forward_arrows_straight_replies_underneath(
         assert arrow.label is not None
 
 
-def test_long_lists_are_cut_with_n_more_and_long_texts_with_an_ellipsis():
+def test_long_lists_end_with_n_more_and_long_texts_wrap():
     long = "A very long step description that certainly does not fit on one line of a card"
     text = lane_doc(
-        {"Big": [f"Step {k}" for k in range(1, 12)] + [long], "Small": [long]},
+        {"Big": [f"Step {k}" for k in range(1, 12)] + [long], "Small": [long, "Short"]},
         "n12.handle(bottom) -> Small.n13.handle(top)\n",
     )
     svg, root = svg_of(text)
     big, small = groups(root, "fz-component")
     assert text_of(big, "fz-step-label") == [f"Step {k}" for k in range(1, MAX_STEPS)]
     assert text_of(big, "fz-component-more") == [f"+ {12 - (MAX_STEPS - 1)} more"]
-    (shown,) = text_of(small, "fz-step-label")
-    assert shown.endswith("…") and long.startswith(shown[:-1]) and len(shown) < len(long)
-    assert groups(small, "fz-step")[0].find(f"{SVG}title").text == long  # the whole text as a tooltip
+    wrapped = [[t.text for t in el.findall(f"{SVG}tspan")] for el in small.iter(f"{SVG}text")][-2:]
+    assert wrapped == [
+        ["A very long step description that", "certainly does not fit on one line", "of a card"],
+        ["Short"],
+    ]
+    assert groups(small, "fz-step")[0].find(f"{SVG}title") is None  # nothing hidden: no tooltip
     assert text_of(small, "fz-component-more") == []
+    layout = layout_architecture(model_of(text))
+    first, second = layout.components[1].steps
+    line = first.text.line_height
+    # the icon sits level with the first line; the step's row holds its three lines, the next follows
+    assert first.icon.cy == first.text.y + line / 2 == first.row.y + STEP_HEIGHT / 2
+    assert (first.row.h, second.row.y) == (STEP_HEIGHT + 2 * line, first.row.bottom)
+    assert second.row.bottom + 6 <= layout.components[1].box.bottom  # the card grew to hold them
     assert check_architecture(svg, model_of(text)) == []
+    assert cut_steps(svg) == 0
+
+
+def test_only_a_text_beyond_max_step_lines_is_cut_and_keeps_a_tooltip():
+    essay = " ".join(f"word{k}" for k in range(80))
+    block, cut = step_text(essay)
+    assert cut and len(block.lines) == MAX_STEP_LINES and block.lines[-1].endswith("…")
+    assert " ".join(block.lines)[:-1].split() == essay.split()[: len(" ".join(block.lines)[:-1].split())]
+    assert step_text("One line") == (step_text("One line")[0], False)
+    text = lane_doc({"A": [essay], "B": ["b"]}, "n1.handle(bottom) -> B.n2.handle(top)\n")
+    svg, root = svg_of(text)
+    step = groups(root, "fz-step")[0]
+    assert step.find(f"{SVG}title").text == essay  # the whole text as a tooltip
+    assert cut_steps(svg) == 1
+    assert any(p.startswith("step n1 is cut") for p in check_architecture(svg, model_of(text)))
 
 
 def test_cut_text_never_splits_a_character_and_keeps_short_texts():

@@ -20,9 +20,10 @@ cycles broken). This module places it, as plain data that svg.py draws and tests
    line of its own and its caption (distinct edge labels, the edge count when there are
    several) sits on it in the clear.
 
-Every component lists its lane's steps, one line each (a small shape icon and the node's
-text, cut with "…" when too long), at most `MAX_STEPS` lines: a longer list ends with
-"+ N more".
+Every component lists its lane's steps, each a small shape icon and the node's text
+wrapped to `STEP_WRAP` (the card grows to hold it; only a text longer than
+`MAX_STEP_LINES` lines is cut, with "…" and the whole text as a tooltip), at most
+`MAX_STEPS` steps: a longer list ends with "+ N more".
 
 Pure Python: no pygls import.
 """
@@ -57,12 +58,13 @@ SUBTITLE_FONT_SIZE = 11
 TITLE_WRAP = 240
 CAPTION_WRAP = 150
 MIN_WIDTH = 180  # a component box at least
-STEP_TEXT_MAX = 210  # a step's text is cut beyond this width
+STEP_WRAP = 210  # a step's text wraps at this width
+MAX_STEP_LINES = 4  # lines a step's text may take; a longer text is cut with "…" (the whole as a tooltip)
 PAD_X = 12
 HEADER_PAD_Y = 8
 SUBTITLE_GAP = 2
 LIST_PAD_Y = 6
-STEP_HEIGHT = 20
+STEP_HEIGHT = 20  # a step of one line; each further line adds its line height
 ICON = 10  # a step's shape icon, square
 ICON_GAP = 7  # between the icon and the text
 EMPTY_LIST = 6  # room under the header of a lane with no steps
@@ -82,10 +84,10 @@ CROSSING_SWEEPS = 4
 class StepLayout:
     step: Step
     shape: str  # circle | rectangle | diamond | taskbox | unknown
-    icon: Box
-    text: TextBlock  # one line, anchor "start"
-    cut: bool  # the text was shortened (the full text goes in a tooltip)
-    row: Box  # the line's full width: what a click on the step hits
+    icon: Box  # level with the text's first line
+    text: TextBlock  # wrapped, anchor "start"
+    cut: bool  # the text was longer than MAX_STEP_LINES lines (the full text goes in a tooltip)
+    row: Box  # the step's full width and height: what a click on the step hits
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +135,7 @@ class _Content:
     header_h: float
     title: TextBlock
     subtitle: TextBlock | None
-    steps: tuple[tuple[Step, str, TextBlock, bool], ...]  # (step, shape, one-line text, cut)
+    steps: tuple[tuple[Step, str, TextBlock, bool], ...]  # (step, shape, wrapped text, cut)
     more: TextBlock | None
     hidden: int
 
@@ -159,6 +161,23 @@ def _line(text: str, size: float, role: str, bold: bool = False) -> TextBlock:
     return TextBlock((text,), 0.0, 0.0, size, bold, "start", role, text_width(text, size, bold))
 
 
+def step_text(text: str) -> tuple[TextBlock, bool]:
+    """A step's text wrapped to `STEP_WRAP` (whitespace runs collapsed), and whether it had to
+    be cut: only beyond `MAX_STEP_LINES` lines, the last one then ending with "…"."""
+    block = text_block(text, STEP_WRAP, STEP_FONT_SIZE, "step-label") or _line(text, STEP_FONT_SIZE, "step-label")
+    block = replace(block, anchor="start")
+    if len(block.lines) <= MAX_STEP_LINES:
+        return block, False
+    rest = " ".join(block.lines[MAX_STEP_LINES - 1 :])
+    lines = (*block.lines[: MAX_STEP_LINES - 1], cut_text(rest, STEP_WRAP, STEP_FONT_SIZE)[0])
+    return replace(block, lines=lines, width=max(text_width(line, STEP_FONT_SIZE) for line in lines)), True
+
+
+def step_height(block: TextBlock) -> float:
+    """A step's row: `STEP_HEIGHT` for one line, a line height more for each further line."""
+    return STEP_HEIGHT + (len(block.lines) - 1) * block.line_height
+
+
 def component_content(component: Component) -> _Content:
     title = text_block(component.title, TITLE_WRAP, FONT_SIZE, "component-title", bold=True)
     if title is None:  # a lane id is never blank; a display label may be only spaces
@@ -176,16 +195,15 @@ def component_content(component: Component) -> _Content:
         listed = listed[: MAX_STEPS - 1]
     steps = []
     for step in listed:
-        shown, cut = cut_text(step.text or step.node_id, STEP_TEXT_MAX, STEP_FONT_SIZE)
-        if not shown.strip():
-            shown, cut = step.node_id, False
+        text = step.text if step.text.strip() else step.node_id
+        block, cut = step_text(text)
         shape = step.shape if step.shape in SHAPES else "unknown"
-        steps.append((step, shape, _line(shown, STEP_FONT_SIZE, "step-label"), cut))
+        steps.append((step, shape, block, cut))
     more = _line(f"+ {hidden} more", STEP_FONT_SIZE, "component-more") if hidden else None
 
     header_h = HEADER_PAD_Y + title.height + (SUBTITLE_GAP + subtitle.height if subtitle else 0) + HEADER_PAD_Y
-    rows = len(steps) + (1 if more else 0)
-    list_h = 2 * LIST_PAD_Y + rows * STEP_HEIGHT if rows else EMPTY_LIST
+    rows = sum(step_height(block) for _, _, block, _ in steps) + (STEP_HEIGHT if more else 0)
+    list_h = 2 * LIST_PAD_Y + rows if rows else EMPTY_LIST
     widths = [title.width, subtitle.width if subtitle else 0.0]
     widths += [ICON + ICON_GAP + block.width for _, _, block, _ in steps]
     widths += [more.width] if more else []
@@ -209,16 +227,17 @@ def _placed(
     if content.subtitle is not None:
         subtitle = replace(content.subtitle, x=box.cx, y=y_text, bold=False, anchor="middle")
     steps = []
-    top = y + header_h + LIST_PAD_Y
-    for k, (step, shape, block, cut) in enumerate(content.steps):
-        row_y = top + k * STEP_HEIGHT
-        cy = row_y + STEP_HEIGHT / 2
+    row_y = y + header_h + LIST_PAD_Y
+    for step, shape, block, cut in content.steps:
+        cy = row_y + STEP_HEIGHT / 2  # the first line's middle
         icon = Box(x + PAD_X, cy - ICON / 2, ICON, ICON)
-        text = replace(block, x=x + PAD_X + ICON + ICON_GAP, y=cy - block.height / 2, bold=False, anchor="start")
-        steps.append(StepLayout(step, shape, icon, text, cut, Box(x + 1, row_y, box.w - 2, STEP_HEIGHT)))
+        text = replace(block, x=x + PAD_X + ICON + ICON_GAP, y=cy - block.line_height / 2)
+        height = step_height(block)
+        steps.append(StepLayout(step, shape, icon, text, cut, Box(x + 1, row_y, box.w - 2, height)))
+        row_y += height
     more = None
     if content.more is not None:
-        cy = top + len(steps) * STEP_HEIGHT + STEP_HEIGHT / 2
+        cy = row_y + STEP_HEIGHT / 2
         more = replace(
             content.more, x=x + PAD_X + ICON + ICON_GAP, y=cy - content.more.height / 2, bold=False, anchor="start"
         )
