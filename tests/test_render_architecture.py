@@ -39,7 +39,6 @@ from fz_lsp.render.architecture import (
     _crossings,
     _fit_rows,
     cut_text,
-    dependency_sides,
     order_columns,
     step_text,
 )
@@ -552,50 +551,3 @@ async def test_browser_preview_shows_the_architecture_view(browser_client: Langu
     page = urllib.request.urlopen(result["url"], timeout=10).read().decode()
     assert "fz-architecture" in page and page.count('class="fz-component"') == 4
     assert 'data-from="Cluster" data-to="Sync" data-count="2" data-lines="51 52"' in page
-
-
-def _sides_by_pairs(dependencies, cell) -> list[tuple[str, str]]:
-    """dependency_sides as first written: every pair of backward arrows compared."""
-    sides = [("right", "left")] * len(dependencies)
-
-    def span(k):
-        d = dependencies[k]
-        (r0, c0), (r1, c1) = cell[id(d.source)], cell[id(d.target)]
-        return {id(d.source), id(d.target)}, r0, r1, min(c0, c1), max(c0, c1)
-
-    def meet(a, b) -> bool:
-        ends_a, ra0, ra1, lo_a, hi_a = span(a)
-        ends_b, rb0, rb1, lo_b, hi_b = span(b)
-        return bool(ends_a & ends_b) or (ra0 == ra1 == rb0 == rb1 and lo_a <= hi_b and lo_b <= hi_a)
-
-    under: list[int] = []
-    over: list[int] = []
-    for k in sorted((k for k, d in enumerate(dependencies) if d.backward), key=lambda k: (span(k)[4] - span(k)[3], k)):
-        if sum(meet(k, j) for j in over) < sum(meet(k, j) for j in under):
-            over.append(k)
-            sides[k] = ("top", "top")
-        else:
-            under.append(k)
-            sides[k] = ("bottom", "bottom")
-    return sides
-
-
-@settings(max_examples=150, deadline=None)
-@given(
-    st.integers(2, 9),
-    st.lists(st.tuples(st.integers(0, 8), st.integers(0, 8), st.booleans()), max_size=40),
-    st.lists(st.tuples(st.integers(0, 2), st.integers(0, 4)), min_size=9, max_size=9),
-)
-def test_backward_arrows_take_the_sides_a_pairwise_comparison_gives(lanes: int, pairs, cells):
-    """dependency_sides counts what each arrow meets instead of comparing every pair: the
-    same sides as comparing every pair."""
-    from fz_lsp.architecture import Component, Dependency
-
-    components = [Component(None, f"L{k}", f"L{k}", k, [], k) for k in range(lanes)]  # type: ignore[arg-type]
-    dependencies = [
-        Dependency(components[a % lanes], components[b % lanes], (), 1, (), backward)
-        for a, b, backward in pairs
-        if a % lanes != b % lanes
-    ]
-    cell = {id(c): cells[k] for k, c in enumerate(components)}
-    assert dependency_sides(dependencies, cell) == _sides_by_pairs(dependencies, cell)
