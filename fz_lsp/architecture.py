@@ -69,13 +69,14 @@ def caption_text(labels: Sequence[str], count: int, unlabelled: int, tr: Transla
     (document order) and `unlabelled` how many have none: "×N" is the count of edges that
     all say the same thing, so it follows a label only when every edge carries that label
     ("Webhook (×2)"), stands alone when none has one ("×3"), and is left out otherwise:
-    the distinct labels, then how many edges say nothing ("Yes, No (+1 unlabelled)"), in
-    `tr`'s language (the diagram's English by default). One edge without a label: ""."""
+    the distinct labels (joined by ", ", or by "; " when a label has a comma of its own),
+    then how many edges say nothing ("Yes, No (+1 unlabelled)"), in `tr`'s language (the
+    diagram's English by default). One edge without a label: ""."""
     if not labels:
         return f"×{count}" if count > 1 else ""
     if len(labels) == 1 and unlabelled == 0:
         return f"{labels[0]} (×{count})" if count > 1 else labels[0]
-    text = ", ".join(labels)
+    text = ("; " if any("," in label for label in labels) else ", ").join(labels)  # "Yes, lower deck; Ramp B"
     if unlabelled:
         tr = tr or translator()
         # NOTE: {labels} are the diagram's own edge labels, joined by ", "; {n} edges have none

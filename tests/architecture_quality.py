@@ -107,13 +107,14 @@ def _expected_pairs(model) -> dict[tuple[int, int], list[int]]:
 def expected_caption(labels: list[str | None]) -> str:
     """What an arrow for edges with these labels (None: no label) must say: "×N" only for N
     edges that all say the same ("L (×N)", or "×N" when none has a label); otherwise the
-    distinct labels in order and how many edges have none ("a, b (+1 unlabelled)")."""
+    distinct labels in order ("; " between them when one has a comma) and how many edges
+    have none ("a, b (+1 unlabelled)")."""
     said = [text for text in labels if text and text.strip()]
     distinct = list(dict.fromkeys(said))
     silent = len(labels) - len(said)
     if len(labels) > 1 and len(distinct) <= 1 and (silent == 0 or not said):
         return f"{distinct[0]} (×{len(labels)})" if distinct else f"×{len(labels)}"
-    caption = ", ".join(distinct)
+    caption = ("; " if any("," in text for text in distinct) else ", ").join(distinct)
     if distinct and silent:
         caption += f" (+{silent} unlabelled)"
     return caption

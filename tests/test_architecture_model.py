@@ -79,6 +79,8 @@ CAPTIONS = 'A { # A\nn1: circle label:"a"\n}\nB { # B\nn2: circle label:"b"\n}\n
         (["Yes", None, "No", "Yes"], "Yes, No (+1 unlabelled)", "Yes, No (+1 sans libellé)"),
         (["Yes", "No", "Yes"], "Yes, No", "Yes, No"),
         (["Try again", "  ", "Token issued"], "Try again, Token issued (+1 unlabelled)", None),
+        # a label with a comma of its own: the labels are told apart by semicolons
+        (["Yes, lower deck", "Ramp B"], "Yes, lower deck; Ramp B", "Yes, lower deck; Ramp B"),
     ],
 )
 def test_the_caption_counts_only_edges_that_say_the_same(labels, caption, hovered):

@@ -134,20 +134,35 @@ def test_returns_avoid_the_channel_a_forward_arrow_uses():
     assert_clear(text)
 
 
-def test_a_return_with_one_end_only_up_and_the_other_only_down_goes_round_the_side():
-    """Generated: L3 (under L2) answers L1, whose way down is taken by L0's arrow to L2: the
-    reply leaves L3 downwards, runs under everything, up beside every card and over the top
-    into L1."""
+def test_a_return_that_would_go_round_the_side_swaps_its_column_instead():
+    """Generated: L2 and L3 share a column. With L3 under L2, L3's reply to L1 could only
+    leave downwards and L1 (under L0's arrow to L2) only upwards: round the side. Swapped,
+    every reply runs along one channel."""
     text = generated_document(6149, 66, 4)
     cells, sides = placement(text)
-    assert cells == {"L0": (0, 0), "L1": (0, 1), "L2": (0, 2), "L3": (1, 2)}
+    assert cells == {"L0": (0, 0), "L1": (0, 1), "L2": (1, 2), "L3": (0, 2)}
     assert sides == {
-        ("L2", "L0"): ("top", "top"),
-        ("L3", "L0"): ("bottom", "bottom"),
-        ("L3", "L1"): ("bottom", "top"),
+        ("L2", "L0"): ("bottom", "bottom"),
+        ("L3", "L0"): ("top", "top"),
+        ("L3", "L1"): ("top", "top"),
+    }
+    assert_clear(text)
+
+
+def test_a_return_with_one_end_only_up_and_the_other_only_down_goes_round_the_side():
+    """Generated: L2 (under L0) answers L3, whose way down is taken by L4's arrows to L0 and
+    L2 (swapping L0 and L2 would send L0's replies round instead): the reply leaves L2
+    downwards, runs under everything, up beside every card and over the top into L3."""
+    text = generated_document(6382, 73, 6)
+    cells, sides = placement(text)
+    assert cells == {"L0": (0, 2), "L1": (0, 0), "L2": (1, 2), "L3": (0, 1), "L4": (1, 0), "L5": (0, 3)}
+    assert sides == {
+        ("L0", "L3"): ("top", "top"),
+        ("L2", "L3"): ("bottom", "top"),
+        ("L5", "L0"): ("top", "top"),
     }
     layout = layout_architecture(model_of(text))
-    ring = next(a for a in layout.dependencies if a.dependency.key == ("L3", "L1"))
+    ring = next(a for a in layout.dependencies if a.dependency.key == ("L2", "L3"))
     boxes = [c.box for c in layout.components]
     assert len(ring.points) == 6
     side = ring.points[2][0]

@@ -383,7 +383,10 @@ def _fit_rows(desired: Sequence[float], height: int, fixed: Sequence[int | None]
 
 
 def place_returning(
-    columns: list[list[Component]], partners: dict[int, set[int]], alone: set[int]
+    columns: list[list[Component]],
+    partners: dict[int, set[int]],
+    alone: set[int],
+    flipped: frozenset[int] = frozenset(),
 ) -> tuple[list[list[Component]], dict[int, str]]:
     """Physical columns and pins so that a component with a return end (`partners`: id ->
     the ids at the other ends of its returns) has a clear way out: in each column, the first
@@ -391,7 +394,9 @@ def place_returning(
     and those in `alone`, get a column of their own right after (alone in a column, in the
     top row, nothing is ever above them). The only one of a column goes to the top row,
     or to the bottom one when more of its partners are there (its returns then run below
-    instead of round the side). Answers the columns and the pins (id -> "top" | "bottom")."""
+    instead of round the side). A component in `flipped` takes the other row of the two
+    (its column's other component with returns too). Answers the columns and the pins
+    (id -> "top" | "bottom")."""
     out: list[list[Component]] = []
     pins: dict[int, str] = {}
     single: list[tuple[list[Component], Component]] = []  # (column, its only component with returns)
@@ -401,6 +406,8 @@ def place_returning(
         kept = [c for c in col if id(c) not in apart]
         if len(kept) > 1 and len(ends) > 1:
             top, bottom = ends[0], ends[1]
+            if id(top) in flipped or id(bottom) in flipped:
+                top, bottom = bottom, top
             kept = [top, *(c for c in kept if c is not top and c is not bottom), bottom]
             pins[id(top)], pins[id(bottom)] = "top", "bottom"
         elif len(kept) > 1 and ends:
@@ -416,7 +423,7 @@ def place_returning(
     for kept, c in single:
         votes = sum((pins.get(p) == "bottom") - (pins.get(p) == "top") for p in partners[id(c)])
         kept[:] = [other for other in kept if other is not c]
-        if votes > 0:
+        if (votes > 0) != (id(c) in flipped):
             kept.append(c)
             pins[id(c)] = "bottom"
         else:
@@ -445,6 +452,17 @@ class _Drawn:
     column_width: tuple[float, ...]
     column_gutters: tuple[tuple[float, float], ...]
     blocked: frozenset[int]  # connected components with no clear way for a return (see return_channels)
+    rings: tuple[tuple[int, int], ...]  # per return round the side: (id of its end going down, of the one going up)
+
+
+@dataclass(slots=True)
+class _Arranged:
+    """One way to place the components with dependencies, drawn."""
+
+    members: list[tuple[Component, _Content, tuple[int, int]]]
+    drawn: _Drawn | None
+    column_w: dict[int, float]
+    width: int  # columns, standalone lanes included
 
 
 def _caption(d: Dependency) -> TextBlock | None:
@@ -533,6 +551,11 @@ def _draw_connected(
     right = max([grid.right] + [b.right for b in drawn]) + dx
     bottom = max([grid.bottom] + [b.bottom for b in drawn]) + dy
     blocked = frozenset(id(members[i][0]) for i in channels.blocked)
+    rings = []
+    for k in backward:
+        d, (source_side, target_side) = arch.dependencies[k], sides[k]
+        if paths[k] and source_side != target_side:
+            rings.append((id(d.source), id(d.target)) if source_side == "bottom" else (id(d.target), id(d.source)))
     return _Drawn(
         [Box(b.x + dx, b.y + dy, b.w, b.h) for b in boxes],
         [cell for _, _, cell in members],
@@ -546,6 +569,7 @@ def _draw_connected(
         grid.column_width,
         tuple((a + dx, b + dx) for a, b in grid.column_gutters),
         blocked,
+        tuple(rings),
     )
 
 
@@ -569,12 +593,9 @@ def layout_architecture(model: Model, arch: Architecture | None = None) -> Archi
     for c in connected:
         ranks[c.rank].append(c)
     ranks = order_columns(ranks, links)
-    width = max(len(ranks), min(len(alone), STANDALONE_COLUMNS))
-    apart: set[int] = set()
-    drawn: _Drawn | None = None
-    members: list[tuple[Component, _Content, tuple[int, int]]] = []
-    for _ in range(len(connected) + 1):  # each round gives a blocked component a column of its own
-        columns, pins = place_returning(ranks, partners, apart)
+
+    def arrange(apart: set[int], flipped: frozenset[int]) -> _Arranged:
+        columns, pins = place_returning(ranks, partners, apart, flipped)
         rows = assign_rows(columns, links, pins)
         members = [(c, contents[id(c)], (rows[id(c)], k)) for k, col in enumerate(columns) for c in col]
         width = max(len(columns), min(len(alone), STANDALONE_COLUMNS))
@@ -583,14 +604,33 @@ def layout_architecture(model: Model, arch: Architecture | None = None) -> Archi
             column_w[k] = max(column_w[k], content.w)
         for k, c in enumerate(alone):
             column_w[k % width] = max(column_w[k % width], contents[id(c)].w)
-        drawn = (
-            _draw_connected(arch, members, column_w, max(len(col) for col in columns), len(columns))
-            if members
-            else None
-        )
-        if drawn is None or not drawn.blocked or drawn.blocked <= apart:
+        drawn = None
+        if members:
+            drawn = _draw_connected(arch, members, column_w, max(len(col) for col in columns), len(columns))
+        return _Arranged(members, drawn, column_w, width)
+
+    # a component left with no way out for its returns gets a column of its own, and again
+    apart: set[int] = set()
+    flipped: frozenset[int] = frozenset()
+    best = arrange(apart, flipped)
+    for _ in range(len(connected)):
+        if best.drawn is None or best.drawn.blocked <= apart:
             break
-        apart |= drawn.blocked
+        apart |= best.drawn.blocked
+        best = arrange(apart, flipped)
+    # a return round the side: try its end in the bottom row at the top, then its other end
+    if best.drawn is not None and best.drawn.rings:
+        for which in (0, 1):
+            ends = frozenset(ring[which] for ring in best.drawn.rings)
+            trial = arrange(apart, flipped ^ ends)
+            if (
+                trial.drawn is not None
+                and trial.drawn.blocked <= apart
+                and len(trial.drawn.rings) < len(best.drawn.rings)
+            ):
+                best, flipped = trial, flipped ^ ends
+                break
+    members, drawn, column_w, width = best.members, best.drawn, best.column_w, best.width
 
     placed: dict[int, ComponentLayout] = {}
     right, bottom = float(MARGIN), float(MARGIN)
