@@ -16,7 +16,7 @@ from hypothesis import given, settings, strategies as st
 
 from architecture_quality import check_architecture, return_arrows
 from conftest import EXAMPLES, FIXTURES, ROOT, corpus_files, fixture_files, read_exact
-from fz_lsp.document import analyse
+from fz_lsp.analysis.document import analyse
 from fz_lsp.render import layout_architecture, render_svg
 from fz_lsp.render.architecture import place_returning
 from fz_lsp.render.layout.geometry import Box
@@ -197,7 +197,7 @@ def test_replies_of_one_card_nest_instead_of_crossing():
 
 
 def test_place_returning_puts_ends_at_the_top_and_bottom_and_a_third_apart():
-    from fz_lsp.architecture import Component
+    from fz_lsp.analysis.architecture import Component
 
     a, b, c, d, e = (Component(None, k, k, 0, [], i) for i, k in enumerate("abcde"))  # type: ignore[arg-type]
     partners = {id(x): {id(e)} for x in (b, c, d)} | {id(e): {id(b), id(c), id(d)}}

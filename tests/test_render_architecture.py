@@ -29,8 +29,8 @@ from conftest import (
     fixture_files,
     read_exact,
 )
-from fz_lsp.architecture import architecture
-from fz_lsp.document import analyse
+from fz_lsp.analysis.architecture import architecture
+from fz_lsp.analysis.document import analyse
 from fz_lsp.render import VIEWS, layout_architecture, render_html, render_svg
 from fz_lsp.render.architecture import (
     MAX_STEP_LINES,
