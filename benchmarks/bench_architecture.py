@@ -49,6 +49,7 @@ from bench_render import benchmark_document  # noqa: E402
 from layout_quality import GENERATED, generated_document  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "RESULTS.md"
+ARTIFACTS = REPO / "test-artifacts"
 SECTION = "## Layout quality: architecture view"
 LAYOUT = "## Layout quality"  # bench_layout.py's section (the workflow view): this one follows it
 REVIEW = "### Screenshot review"
@@ -204,7 +205,9 @@ def main() -> int:
     args = parser.parse_args()
 
     docs = documents()
-    payload = json.dumps([(name, text) for _, name, text in docs])
+    payload = json.dumps(
+        [(f"{group}:{name}", text) for group, name, text in docs]
+    )  # a fixture and a corpus file may share a name
     load_start = os.getloadavg()
     with tempfile.TemporaryDirectory() as before_root:
         archive = subprocess.run(
@@ -221,10 +224,13 @@ def main() -> int:
                 times[which].append(json.loads(_child(_TIME, root, bench, str(args.runs))))
     load_end = os.getloadavg()
     if args.screens:
-        screenshots(before_svgs, REPO / "test-artifacts" / "arch-before-all")
-        screenshots(after_svgs, REPO / "test-artifacts" / "arch-after-all")
+        screenshots({key.split(":", 1)[1]: svg for key, svg in before_svgs.items()}, ARTIFACTS / "arch-before-all")
+        screenshots({key.split(":", 1)[1]: svg for key, svg in after_svgs.items()}, ARTIFACTS / "arch-after-all")
 
-    rows = [(group, name, measure(before_svgs[name]), measure(after_svgs[name])) for group, name, _ in docs]
+    rows = [
+        (group, name, measure(before_svgs[f"{group}:{name}"]), measure(after_svgs[f"{group}:{name}"]))
+        for group, name, _ in docs
+    ]
     head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout
     dirty = subprocess.run(
         ["git", "status", "--porcelain", "fz_lsp"], cwd=REPO, capture_output=True, text=True
