@@ -1,0 +1,136 @@
+"""PNG export: one of our SVG documents drawn as a PNG image, at 1x the SVG's size or scaled.
+
+The one place that turns a diagram into pixels, for `fz-lsp render -o x.png`, the MCP
+server's `flowzap_render` and the docs integrations alike. The rasterizer is resvg (the
+`resvg-py` wheel: compiled Rust, no system library, no network, no subprocess), an optional
+dependency: `pip install 'fz-lsp[png]'`.
+
+Text. The SVG asks for FONT_FAMILY (render/textmeasure.py), whose widths the layout measured
+with: DejaVu Sans first. resvg reads the system's fonts itself (not through fontconfig); it is
+told that the generic `sans-serif` and its default family are DejaVu Sans too, so every run of
+text starts in the font the boxes were sized for. A character DejaVu Sans lacks (CJK, emoji)
+falls back to a system font that has it: on Debian `fonts-noto-cjk` for CJK and
+`fonts-noto-color-emoji` for colour emoji (scripts/dev.sh installs both for the tests);
+without them those characters are drawn as empty boxes.
+
+Size. resvg rounds the SVG's width and height to whole pixels, then multiplies by `scale` and
+rounds again (half up both times): `pixel_size` says so before drawing, and the export
+refuses a picture of more than MAX_PIXELS pixels instead of allocating gigabytes.
+
+Pure Python around the rasterizer: no pygls import.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import struct
+
+from fz_lsp.render.textmeasure import FONT_FAMILY
+
+MIN_SCALE = 0.1
+MAX_SCALE = 10.0
+# An RGBA canvas of this many pixels takes 4 bytes each while drawing: 160 MB at the bound. A
+# 10,000-line diagram's workflow view at scale 1 is ~30 million.
+MAX_PIXELS = 40_000_000
+INSTALL_HINT = "PNG export needs the resvg-py package: pip install 'fz-lsp[png]'"
+
+# the first family of the SVG's font stack, the one the layout measured text with
+MEASURED_FAMILY = FONT_FAMILY.split(",")[0].strip().strip("'\"")
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_ROOT_TAG = re.compile(r"<svg\b[^>]*>")
+_LENGTH = r"\s*=\s*[\"']\s*([0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*(?:px)?\s*[\"']"
+_WIDTH = re.compile(r"\swidth" + _LENGTH)
+_HEIGHT = re.compile(r"\sheight" + _LENGTH)
+
+
+class PngExportError(ValueError):
+    """The PNG cannot be made: a bad scale, a picture too large, an SVG the rasterizer rejects.
+    `str(error)` is one sentence for the user."""
+
+
+class PngUnavailable(RuntimeError):
+    """The rasterizer is not installed; `str(error)` says how to install it."""
+
+
+def available() -> bool:
+    """Whether PNG export can run here (resvg-py is installed)."""
+    try:
+        import resvg_py  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def svg_size(svg: str) -> tuple[float, float]:
+    """The width and height (px) that the root element of `svg` declares.
+
+    Our SVGs always carry both (render/svg.py); a document without them is refused rather than
+    guessed at, since its pixel size could not be checked against MAX_PIXELS."""
+    root = _ROOT_TAG.search(svg)
+    width = _WIDTH.search(root.group(0)) if root else None
+    height = _HEIGHT.search(root.group(0)) if root else None
+    if width is None or height is None:
+        raise PngExportError("the SVG has no <svg width=… height=…> in pixels, so its PNG size is unknown")
+    return float(width.group(1)), float(height.group(1))
+
+
+def _round_half_up(value: float) -> int:
+    return math.floor(value + 0.5)
+
+
+def check_scale(scale: object) -> float:
+    """`scale` as a float, or PngExportError saying which scales are accepted."""
+    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not math.isfinite(scale):
+        raise PngExportError(f"the scale must be a number from {MIN_SCALE:g} to {MAX_SCALE:g}, not {scale!r}")
+    if not MIN_SCALE <= scale <= MAX_SCALE:
+        raise PngExportError(f"the scale must be from {MIN_SCALE:g} to {MAX_SCALE:g}, not {scale:g}")
+    return float(scale)
+
+
+def pixel_size(svg: str, scale: float = 1.0) -> tuple[int, int]:
+    """The width and height in pixels of `svg_to_png(svg, scale)`: each side of the SVG
+    rounded to whole pixels, times `scale`, rounded again (half up), as resvg does."""
+    scale = check_scale(scale)
+    width, height = svg_size(svg)
+    return (
+        max(1, _round_half_up(_round_half_up(width) * scale)),
+        max(1, _round_half_up(_round_half_up(height) * scale)),
+    )
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """The width and height written in a PNG's header."""
+    if len(png) < 24 or not png.startswith(_PNG_SIGNATURE) or png[12:16] != b"IHDR":
+        raise ValueError("not a PNG image")
+    width, height = struct.unpack(">II", png[16:24])
+    return width, height
+
+
+def svg_to_png(svg: str, scale: float = 1.0) -> bytes:
+    """`svg` (one of our diagrams: render_svg's output) drawn as a PNG image, `scale` times
+    the SVG's own size (1: one pixel per SVG unit; 2: for high-density screens).
+
+    Raises PngExportError (a bad scale, more than MAX_PIXELS pixels, an SVG the rasterizer
+    rejects) and PngUnavailable (resvg-py missing)."""
+    width, height = pixel_size(svg, scale)
+    if width * height > MAX_PIXELS:
+        raise PngExportError(
+            f"the PNG would be {width:,} x {height:,} pixels, more than the {MAX_PIXELS:,} allowed; "
+            "use a smaller scale, or the SVG"
+        )
+    try:
+        import resvg_py
+    except ImportError as error:
+        raise PngUnavailable(INSTALL_HINT) from error
+    try:
+        png = resvg_py.svg_to_bytes(
+            svg_string=svg,
+            zoom=float(scale),
+            font_family=MEASURED_FAMILY,
+            sans_serif_family=MEASURED_FAMILY,
+        )
+    except Exception as error:  # resvg-py raises ValueError, or a Rust panic's own exception type
+        raise PngExportError(f"the rasterizer could not draw the SVG: {error}") from error
+    return bytes(png)
