@@ -93,6 +93,11 @@ def text_svg(text: str, size: int) -> str:
     )
 
 
+def fc_file(pattern: str) -> str:
+    """The font file fontconfig picks for `pattern`."""
+    return subprocess.run(["fc-match", "-f", "%{file}", pattern], capture_output=True, text=True, check=True).stdout
+
+
 def has_font(language: str) -> bool:
     if shutil.which("fc-list") is None:
         return False
@@ -161,14 +166,14 @@ def test_text_is_drawn_in_the_font_the_layout_measured() -> None:
     text, size = "Hamburgefonstiv Quick Brown", 60
     png = svg_to_png(text_svg(text, size))
     if shutil.which("fc-match"):
-        found = subprocess.run(["fc-match", "-f", "%{file}", "DejaVu Sans"], capture_output=True, text=True, check=True)
-        assert found.stdout.endswith("DejaVuSans.ttf"), found.stdout
+        found = fc_file("DejaVu Sans")
+        assert found.endswith("DejaVuSans.ttf"), found
         import resvg_py
 
         alone = resvg_py.svg_to_bytes(
             svg_string=text_svg(text, size).replace(FONT_FAMILY, "DejaVu Sans"),
             skip_system_fonts=True,
-            font_files=[found.stdout],
+            font_files=[found],
         )
         assert png == bytes(alone)
     columns = sorted({x for x, _ in dark_pixels(png)})
@@ -187,6 +192,19 @@ def test_cjk_labels_are_glyphs_not_boxes() -> None:
     assert png_size(cjk_a) == png_size(tofu_a)
     assert cjk_a != cjk_b
     assert cjk_a != tofu_a
+    # in the sans-serif CJK face (resvg loading the system's fonts itself took a serif one)
+    if shutil.which("fc-match"):
+        face = fc_file("Noto Sans CJK SC")
+        if face.endswith("NotoSansCJK-Regular.ttc"):
+            import resvg_py
+
+            svg = text_svg("部署 POS", 64)
+            alone = resvg_py.svg_to_bytes(
+                svg_string=svg.replace(FONT_FAMILY, "DejaVu Sans"),
+                skip_system_fonts=True,
+                font_files=[fc_file("DejaVu Sans"), face],
+            )
+            assert svg_to_png(svg) == bytes(alone)
     # and each ideograph has ink of its own: as many dark pixels as its strokes cover
     coverage = {ch: len(dark_pixels(svg_to_png(text_svg(ch, 64)))) for ch in "一部署流程"}
     assert len(set(coverage.values())) == 5, coverage

@@ -6,12 +6,17 @@ server's `flowzap_render` and the docs integrations alike. The rasterizer is res
 dependency: `pip install 'fz-lsp[png]'`.
 
 Text. The SVG asks for FONT_FAMILY (render/textmeasure.py), whose widths the layout measured
-with: DejaVu Sans first. resvg reads the system's fonts itself (not through fontconfig); it is
-told that the generic `sans-serif` and its default family are DejaVu Sans too, so every run of
-text starts in the font the boxes were sized for. A character DejaVu Sans lacks (CJK, emoji)
-falls back to a system font that has it: on Debian `fonts-noto-cjk` for CJK and
-`fonts-noto-color-emoji` for colour emoji (scripts/dev.sh installs both for the tests);
-without them those characters are drawn as empty boxes.
+with: DejaVu Sans first. resvg is told that the generic `sans-serif` and its default family are
+DejaVu Sans too, so every run of text starts in the font the boxes were sized for. A character
+DejaVu Sans lacks (CJK, emoji) falls back to the first font resvg knows that has it, in the
+order fonts were loaded; loading the system's fonts itself, resvg would take them in the order
+the file system lists them, and a CJK label came out in a serif face. So the fonts are handed
+over in our order (`font_files`): the measured family, then sans-serif faces, then the rest,
+serif and monospace last, regular faces first (resvg's fallback takes the first face that has
+the character whatever its weight, so bold CJK text is drawn in the regular weight rather than
+regular text in bold). On Debian `fonts-noto-cjk` gives CJK and `fonts-noto-color-emoji`
+colour emoji (scripts/dev.sh installs both for the tests); without such fonts those characters
+are drawn as empty boxes.
 
 Size. resvg rounds the SVG's width and height to whole pixels, then multiplies by `scale` and
 rounds again (half up both times): `pixel_size` says so before drawing, and the export
@@ -23,8 +28,12 @@ Pure Python around the rasterizer: no pygls import.
 from __future__ import annotations
 
 import math
+import os
 import re
 import struct
+import sys
+from functools import lru_cache
+from pathlib import Path
 
 from fz_lsp.render.textmeasure import FONT_FAMILY
 
@@ -37,6 +46,8 @@ INSTALL_HINT = "PNG export needs the resvg-py package: pip install 'fz-lsp[png]'
 
 # the first family of the SVG's font stack, the one the layout measured text with
 MEASURED_FAMILY = FONT_FAMILY.split(",")[0].strip().strip("'\"")
+
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _ROOT_TAG = re.compile(r"<svg\b[^>]*>")
@@ -61,6 +72,52 @@ def available() -> bool:
     except ImportError:
         return False
     return True
+
+
+def font_directories() -> list[Path]:
+    """Where the system and the user keep fonts (what resvg's own search covers)."""
+    home = Path.home()
+    if sys.platform == "darwin":
+        return [Path("/System/Library/Fonts"), Path("/Library/Fonts"), home / "Library" / "Fonts"]
+    if sys.platform == "win32":
+        windows = Path(os.environ.get("WINDIR", r"C:\Windows"))
+        local = Path(os.environ.get("LOCALAPPDATA", home / "AppData" / "Local"))
+        return [windows / "Fonts", local / "Microsoft" / "Windows" / "Fonts"]
+    data_home = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
+    return [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), data_home / "fonts", home / ".fonts"]
+
+
+_NOT_REGULAR = ("bold", "black", "heavy", "light", "thin", "medium", "oblique", "italic", "condensed")
+
+
+def _preference(path: Path) -> tuple[int, int, str]:
+    """Fonts in the order resvg should try them for a character: the measured family's own
+    files (DejaVuSans*.ttf, not its Mono), other sans-serif faces, the rest (emoji, symbols),
+    serif and monospace faces last; regular faces before bold, light or slanted ones of their
+    group, then by name."""
+    name = path.name.lower()
+    styled = int(any(word in name for word in _NOT_REGULAR))
+    measured = MEASURED_FAMILY.replace(" ", "").lower()
+    if name.startswith(measured) and "mono" not in name:
+        rank = 0
+    elif "serif" in name.replace("sansserif", "") or "mono" in name:
+        rank = 3
+    elif "sans" in name:
+        rank = 1
+    else:
+        rank = 2
+    return rank, styled, name
+
+
+@lru_cache(maxsize=1)
+def font_files() -> tuple[str, ...]:
+    """Every font file in `font_directories()`, in `_preference` order (read once a process)."""
+    found: list[Path] = []
+    for directory in font_directories():
+        if directory.is_dir():
+            for folder, _, files in os.walk(directory, followlinks=True):
+                found += [Path(folder, f) for f in files if f.lower().endswith(FONT_SUFFIXES)]
+    return tuple(str(path) for path in sorted(set(found), key=_preference))
 
 
 def svg_size(svg: str) -> tuple[float, float]:
@@ -130,6 +187,8 @@ def svg_to_png(svg: str, scale: float = 1.0) -> bytes:
             zoom=float(scale),
             font_family=MEASURED_FAMILY,
             sans_serif_family=MEASURED_FAMILY,
+            skip_system_fonts=True,
+            font_files=list(font_files()),
         )
     except Exception as error:  # resvg-py raises ValueError, or a Rust panic's own exception type
         raise PngExportError(f"the rasterizer could not draw the SVG: {error}") from error
