@@ -68,18 +68,20 @@ def test_a_free_id_is_neither_declared_nor_referenced() -> None:
 
 
 def test_remove_node_removes_its_edges_and_loop_mentions() -> None:
-    new, applied = apply(TWO_LANES, {"op": "removeNode", "nodeId": "n3"})
+    text = TWO_LANES.replace("loop [again] n2 n3", "loop [again] n1 n2 n3")
+    new, applied = apply(text, {"op": "removeNode", "nodeId": "n3"})
     assert applied == [
         {"op": "removeNode", "ok": True, "message": "removed n3 and 2 edge lines, its mention in 1 loop"}
     ]
     assert new == (
         'A { # Alpha\n  n1: circle label:"Start"\n  n2: diamond label:"Ready?"\n'
-        "  n1.handle(right) -> n2.handle(left)\n  loop [again] n2\n}\n"
+        "  n1.handle(right) -> n2.handle(left)\n  loop [again] n1 n2\n}\n"
         'B { # Beta\n  n4: circle label:"End"\n}\n'
     )
-    # a loop left with no node goes too
-    again, _ = apply(new, {"op": "removeNode", "nodeId": "n2"})
-    assert "loop" not in again and "n2" not in again
+    # a loop left with one node goes too
+    again, applied = apply(new, {"op": "removeNode", "nodeId": "n2"})
+    assert applied[0]["message"] == "removed n2 and 1 edge line, 1 loop left with one node or none"
+    assert again == 'A { # Alpha\n  n1: circle label:"Start"\n}\nB { # Beta\n  n4: circle label:"End"\n}\n'
 
 
 def test_update_node_sets_and_removes_attributes_and_the_shape() -> None:

@@ -8,7 +8,8 @@ FlowZap's own operations, with its argument names, and two of ours:
   `afterNodeId`'s line, else after the lane's last node, else under the lane's header; the
   lane may also be given by `afterNodeId` alone;
 - `removeNode {nodeId}`: its declaration, every edge line that names it (unreadable ones
-  included) and its mentions in loops (a loop left with no node goes too);
+  included) and its mentions in loops (a loop left with fewer than two nodes goes too: it
+  would frame nothing, and FlowZap's validator rejects it);
 - `updateNode {nodeId, updates}`: `shape` or attributes set to a string, or removed with null;
 - `insertEdge {newEdge {from, to, label?, fromHandle?, toHandle?}}`: written in the lane of its
   source, after that lane's last edge (else its last node), the target prefixed with its lane
@@ -220,7 +221,7 @@ def _remove_node(doc: Document, lines: _Lines, op: Mapping[str, Any]) -> Applied
     gone |= {e.line for e in edges}
     touching = {r.line for r in model.refs if r.role == "touch" and r.name == node_id}
     gone |= touching
-    loops_changed = 0
+    loops_changed = loops_gone = 0
     for loop in model.loops:
         mentions = [m for m in loop.members if m.name == node_id]
         if not mentions or loop.line in gone:
@@ -229,10 +230,11 @@ def _remove_node(doc: Document, lines: _Lines, op: Mapping[str, Any]) -> Applied
         if not isinstance(model.statements[loop.line], syntax.LoopStmt):
             raise OperationError(f"the loop on line {loop.line + 1} does not parse cleanly; fix it first")
         kept = [m for m in loop.members if m.name != node_id]
-        loops_changed += 1
-        if not kept:
+        if len(kept) < 2:
             gone.add(loop.line)
+            loops_gone += 1
             continue
+        loops_changed += 1
         # drop each mention with the blank before it, from the right
         for member in sorted(mentions, key=lambda m: m.span.start, reverse=True):
             start = member.full_span.start
@@ -248,6 +250,8 @@ def _remove_node(doc: Document, lines: _Lines, op: Mapping[str, Any]) -> Applied
         parts.append(f"{count} edge line{'s' if count != 1 else ''}")
     if loops_changed:
         parts.append(f"its mention in {loops_changed} loop{'s' if loops_changed != 1 else ''}")
+    if loops_gone:
+        parts.append(f"{loops_gone} loop{'s' if loops_gone != 1 else ''} left with one node or none")
     return Applied("removeNode", True, " and ".join([parts[0], ", ".join(parts[1:])] if parts[1:] else parts))
 
 
