@@ -1,4 +1,5 @@
-"""Command line: `fz-lsp` (server), `fz-lsp check`, `fz-lsp render`.
+"""Command line: `fz-lsp` (server), `fz-lsp check`, `fz-lsp render`, `fz-lsp share`,
+`fz-lsp diff`, `fz-lsp mcp` (the MCP server for AI agents).
 
 Exit codes: check -> 0 clean or warnings only, 1 errors found, 2 usage error or
 unreadable input. Messages are one line, never a traceback.
@@ -98,6 +99,13 @@ def build_parser(language: str | None = None) -> argparse.ArgumentParser:
 
     share = command("share", _("print the URL that opens a file in FlowZap's web playground (sends nothing)"))
     share.add_argument("file", metavar="FILE", help=stdin_file)
+
+    diff = command("diff", _("what changed between two versions of a diagram: nodes, edges, lanes, loops"))
+    diff.add_argument("old", metavar="OLD", help=_("the earlier .fz file ('-' reads stdin)"))
+    diff.add_argument("new", metavar="NEW", help=_("the later .fz file ('-' reads stdin)"))
+    diff.add_argument("--format", choices=("text", "json"), default="text")
+
+    command("mcp", _("run the MCP server for AI agents on stdin/stdout (needs fz-lsp[mcp])"))
     return p
 
 
@@ -119,6 +127,29 @@ def run_share(path: str, language: str | None = None) -> int:
         return 2
     print(share_url(text))
     return 0
+
+
+def run_diff(old_path: str, new_path: str, fmt: str, language: str | None = None) -> int:
+    """`fz-lsp diff OLD NEW`: 0 no change, 1 changes, 2 unreadable input (as diff(1))."""
+    from fz_lsp.document import analyse
+    from fz_lsp.features.graph_diff import diff_models, text_report
+
+    if old_path == "-" and new_path == "-":
+        raise UsageError("fz-lsp: " + i18n.translator(language)._("only one of OLD and NEW can be '-' (stdin)"))
+    models = []
+    for path in (old_path, new_path):
+        try:
+            models.append(analyse(read_source(path)).model)
+        except READ_ERRORS as err:
+            print(cannot(i18n.translator(language), "read", path, err), file=sys.stderr)
+            return 2
+    diff = diff_models(*models)
+    if fmt == "json":
+        json.dump(diff, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        print("\n".join(text_report(diff)))
+    return 0 if diff["summary"] == "no change" else 1
 
 
 def diagnostic_entry(name: str, d) -> dict:
@@ -244,6 +275,12 @@ def run_command(argv: Sequence[str] | None) -> int:
         from fz_lsp.render import render_command
 
         return render_command(args.file, args.output, args.view, args.theme, args.allow_errors, language)
+    if args.command == "diff":
+        return run_diff(args.old, args.new, args.format, language)
+    if args.command == "mcp":
+        from fz_lsp.mcp import main as mcp_main
+
+        return mcp_main()
     return run_server(args, language)
 
 
