@@ -4,7 +4,7 @@
 #   bash scripts/dev.sh example   set up, check and render the bundled example
 #   bash scripts/dev.sh test      set up everything and run the whole test suite (static checks included)
 #   bash scripts/dev.sh lint      the static checks alone: ruff (lint, formatting) and mypy
-#   bash scripts/dev.sh bench     run the benchmarks (latency, memory soak, renderer) and update benchmarks/RESULTS.md
+#   bash scripts/dev.sh bench     run the benchmarks (latency, memory soak, renderer, MCP) and update benchmarks/RESULTS.md
 #
 # Needs: Debian 12 (root, for apt-get), Python >= 3.10, Node 20 (for the VS Code extension).
 set -euo pipefail
@@ -122,9 +122,10 @@ cmd_bench() {
   setup_python "test"
   setup_apt dot:graphviz
   "$PY" benchmarks/run.py "$@"
-  if [ $# -eq 0 ]; then  # the full run: also the memory soak and the renderer against Graphviz dot
+  if [ $# -eq 0 ]; then  # the full run: also the memory soak, the renderer against Graphviz dot, the MCP server
     "$PY" benchmarks/soak.py
     "$PY" benchmarks/bench_render.py
+    "$PY" benchmarks/bench_mcp.py
   fi
 }
 
