@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import sys
+import sysconfig
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,7 +24,7 @@ try:
 except ImportError:
     pytest.skip("the MCP SDK is not installed (pip install -e '.[test]' installs it)", allow_module_level=True)
 
-from conftest import EXAMPLES, read_exact
+from conftest import EXAMPLES, ROOT, read_exact
 from diagnostic_cases import CASES
 from fz_lsp.document import Document
 from fz_lsp.features.graph_export import export_graph
@@ -368,3 +373,58 @@ def test_every_tool_on_each_mistake_family(client: McpClient) -> None:
             assert applied["applied"][0]["ok"], (case.code, applied["applied"])
         rendered = client.call("flowzap_render", {"code": code})
         assert rendered.is_error is (not graph["lanes"]), case.code
+
+
+AUDIT_HOOK = """
+import os, sys
+_log = open(os.environ["FZ_AUDIT_LOG"], "a", encoding="utf-8", buffering=1)
+def _hook(event, args):
+    if event == "open":
+        _log.write("open\\t%s\\n" % (args[0],))
+    elif event.startswith("socket.") or event in ("subprocess.Popen", "os.exec", "os.posix_spawn", "os.system"):
+        _log.write("%s\\t%r\\n" % (event, args[1:] if event == "socket.__new__" else args))
+sys.addaudithook(_hook)
+"""
+
+
+@pytest.mark.slow
+def test_the_server_opens_no_network_socket_and_reads_only_its_own_files(tmp_path: Path) -> None:
+    """Python's audit hooks in the server process (a sitecustomize) log every file it opens and
+    every socket or process it creates, while every tool runs: no socket but the event loop's
+    own AF_UNIX pair, no process, and no file outside Python's libraries, fz-lsp's package and
+    grammar, its shape cache, lark's grammar cache and the temporary directory probe. (resvg
+    reads the system's fonts from Rust for the PNG: not seen here, and named in the README.)"""
+    (tmp_path / "hook").mkdir()
+    (tmp_path / "hook" / "sitecustomize.py").write_text(AUDIT_HOOK, encoding="utf-8")
+    log, cache = tmp_path / "audit.log", tmp_path / "cache"
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(tmp_path / "hook"), str(ROOT)]),
+        "FZ_AUDIT_LOG": str(log),
+        "FZ_LSP_CACHE_DIR": str(cache),
+        "LANGUAGE": "en",
+    }
+    with McpClient(env=env) as own:
+        for tool, arguments in [
+            ("flowzap_validate", {"code": BROKEN}),
+            ("flowzap_get_syntax", {}),
+            ("flowzap_create_playground", {"code": GITOPS}),
+            ("flowzap_export_graph", {"code": GITOPS}),
+            ("flowzap_diff", {"oldCode": GITOPS, "newCode": BROKEN}),
+            ("flowzap_apply_change", {"code": GITOPS, "operations": [{"op": "removeNode", "nodeId": "n1"}]}),
+            ("flowzap_fix", {"code": BROKEN}),
+            ("flowzap_render", {"code": GITOPS, "format": "png"}),
+        ]:
+            assert not own.call(tool, arguments).is_error, tool
+    events = [line.split("\t", 1) for line in log.read_text(encoding="utf-8").splitlines()]
+    others = [(event, detail) for event, detail in events if event != "open"]
+    assert others and all(event == "socket.__new__" and detail.startswith("(1,") for event, detail in others), others
+    allowed = {sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")}
+    allowed |= {str(ROOT / "fz_lsp"), str(ROOT / "grammar"), str(cache), str(tmp_path / "hook"), tempfile.gettempdir()}
+    opened = {detail for event, detail in events if event == "open" and not detail.isdigit()}
+    probed = {os.devnull, *sys.path}  # the import system tries each sys.path entry (python311.zip)
+    outside = sorted(
+        path for path in opened if path not in probed and not any(path.startswith(root + os.sep) for root in allowed)
+    )
+    assert outside == []
+    assert any(path.startswith(str(cache)) for path in opened)  # the shape cache is the one fz-lsp writes
