@@ -181,14 +181,15 @@ def svg_to_png(svg: str, scale: float = 1.0) -> bytes:
         import resvg_py
     except ImportError as error:
         raise PngUnavailable(INSTALL_HINT) from error
+    fonts = list(font_files())
     try:
         png = resvg_py.svg_to_bytes(
             svg_string=svg,
             zoom=float(scale),
             font_family=MEASURED_FAMILY,
             sans_serif_family=MEASURED_FAMILY,
-            skip_system_fonts=True,
-            font_files=list(font_files()),
+            skip_system_fonts=bool(fonts),  # none found where we look: resvg's own search, in its order
+            font_files=fonts or None,
         )
     except Exception as error:  # resvg-py raises ValueError, or a Rust panic's own exception type
         raise PngExportError(f"the rasterizer could not draw the SVG: {error}") from error
