@@ -93,7 +93,8 @@ def _settings(args: Mapping[str, Any]) -> Settings:
 
 
 def validate(args: Mapping[str, Any]) -> Answer:
-    return Answer(_report(_analysed(args), _settings(args)))
+    settings = _settings(args)  # the small arguments first: a mistake there costs no analysis
+    return Answer(_report(_analysed(args), settings))
 
 
 def get_syntax(args: Mapping[str, Any]) -> Answer:
@@ -101,8 +102,8 @@ def get_syntax(args: Mapping[str, Any]) -> Answer:
 
 
 def create_playground(args: Mapping[str, Any]) -> Answer:
-    doc = _analysed(args)
     view = arguments.choice(args, "view", VIEWS, "workflow")
+    doc = _analysed(args)
     errors = [d for d in doc.diagnostics(Settings()) if d.severity == ERROR]
     if errors:
         first = errors[0]
@@ -125,17 +126,17 @@ def diff(args: Mapping[str, Any]) -> Answer:
 
 
 def apply_change(args: Mapping[str, Any]) -> Answer:
-    doc = _analysed(args)
     operations = arguments.operations(args, change_operations.OPERATIONS)
     settings = _settings(args)
+    doc = _analysed(args)
     text, applied = change_operations.apply_operations(doc.text, operations)
     result = Document(text)
     return Answer({"code": text, "applied": [a.as_json() for a in applied], **_report(result, settings)})
 
 
 def fix(args: Mapping[str, Any]) -> Answer:
-    doc = _analysed(args)
     settings = _settings(args)
+    doc = _analysed(args)
     text, fixed = fix_report(doc.text, settings)
     fixes = [{"code": f.code, "fix": f.title, "line": None if f.line is None else f.line + 1} for f in fixed]
     return Answer({"code": text, "fixed": fixes, **_report(Document(text), settings)})
@@ -143,13 +144,18 @@ def fix(args: Mapping[str, Any]) -> Answer:
 
 def render(args: Mapping[str, Any]) -> Answer:
     from fz_lsp.render import render_svg
-    from fz_lsp.render.png import PngExportError, PngUnavailable, pixel_size, svg_size, svg_to_png
+    from fz_lsp.render.png import PngExportError, PngUnavailable, check_scale, pixel_size, svg_size, svg_to_png
 
-    doc = _analysed(args)
     view = arguments.choice(args, "view", VIEWS, "workflow")
     theme = arguments.choice(args, "theme", THEMES, "light")
     form = arguments.choice(args, "format", FORMATS, "svg")
     scale = arguments.number(args, "scale", 1.0)
+    if form == "png":
+        try:
+            check_scale(scale)
+        except PngExportError as error:
+            raise ToolInputError(str(error)) from error
+    doc = _analysed(args)
     if not doc.model.lanes:
         raise ToolInputError("there is nothing to draw: the code declares no lane (`Id { # Label` … `}`)")
     svg = render_svg(doc.model, view, theme)
