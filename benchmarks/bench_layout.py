@@ -37,7 +37,7 @@ sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 from bench_render import benchmark_document  # noqa: E402
-from fz_lsp.document import analyse  # noqa: E402
+from fz_lsp.analysis.document import analyse  # noqa: E402
 from fz_lsp.render import render_svg  # noqa: E402
 from layout_quality import DEFECTS, GENERATED, Quality, generated_document, measure  # noqa: E402
 
@@ -47,7 +47,7 @@ START_COMMIT = "a600daf"  # the renderer before the layout rewrite (issue 13)
 
 _CHILD = """
 import json, sys
-from fz_lsp.document import analyse
+from fz_lsp.analysis.document import analyse
 from fz_lsp.render import render_svg
 docs = json.load(sys.stdin)
 json.dump({name: render_svg(analyse(text).model) for name, text in docs}, sys.stdout)

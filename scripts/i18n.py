@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from fz_lsp.i18n import CATALOGS, COMMENT_TAG, DOMAIN, EXTRACT_OPTIONS, LOCALE_DIR  # noqa: E402
+from fz_lsp.base.i18n import CATALOGS, COMMENT_TAG, DOMAIN, EXTRACT_OPTIONS, LOCALE_DIR  # noqa: E402
 
 TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
 

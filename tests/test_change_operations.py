@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 
 from conftest import EXAMPLES
-from fz_lsp.document import Document
+from fz_lsp.analysis.document import Document
+from fz_lsp.analysis.settings import Settings
+from fz_lsp.diagnostics import check
 from fz_lsp.features.change_operations import apply_operations, free_id
-from fz_lsp.settings import Settings
 
 STRICT = Settings(strict=True)
 GITOPS = (EXAMPLES / "gitops.fz").read_text(encoding="utf-8")
@@ -117,7 +118,7 @@ def test_insert_edge_in_the_source_lane_with_conventional_handles(edge: dict[str
 def test_insert_edge_up_to_an_earlier_lane_and_its_lane_prefix() -> None:
     new, _ = apply(TWO_LANES, {"op": "insertEdge", "newEdge": {"from": "n4", "to": "n1", "label": "Done"}})
     assert '  n4: circle label:"End"\n  n4.handle(top) -> A.n1.handle(bottom) [label="Done"]\n}' in new
-    assert Document(new).diagnostics(STRICT) == []
+    assert check(Document(new), STRICT) == []
 
 
 def test_remove_edge_by_its_ends_and_handles() -> None:
@@ -238,5 +239,5 @@ def test_a_sequence_on_gitops_validates_in_strict_mode() -> None:
         {"op": "renameLane", "laneId": "Sync", "newId": "Argo"},
     )
     assert all(a["ok"] for a in applied), applied
-    assert Document(new).diagnostics(STRICT) == []
+    assert check(Document(new), STRICT) == []
     assert 'n16: rectangle label:"Scan image"' in new and "Argo.n12" in new and "Sync" not in new

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from conftest import EXAMPLES, ROOT, read_exact, run_cli
-from fz_lsp.document import analyse
+from fz_lsp.analysis.document import analyse
 from fz_lsp.features.graph_diff import diff_models
 
 GITOPS = read_exact(EXAMPLES / "gitops.fz")

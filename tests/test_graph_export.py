@@ -1,10 +1,10 @@
-"""The graph of a document (fz_lsp/graph.py, fz_lsp/features/graph_export.py): what the model
+"""The graph of a document (fz_lsp/analysis/graph.py, fz_lsp/features/graph_export.py): what the model
 resolves, in FlowZap's field names, with exact items."""
 
 from __future__ import annotations
 
 from conftest import EXAMPLES
-from fz_lsp.document import analyse
+from fz_lsp.analysis.document import analyse
 from fz_lsp.features.graph_export import export_graph
 
 

@@ -13,8 +13,9 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from conftest import FIXTURES, SERVER_COMMAND, SERVER_ENV, R, Session, fixture_files, initialize_params, read_exact
-from fz_lsp.document import Document
-from fz_lsp.hover import hover, markdown_to_plain, md
+from fz_lsp.analysis.document import Document
+from fz_lsp.analysis.markdown import markdown_to_plain, md
+from fz_lsp.features.hover import hover
 from fz_lsp.model import Span
 
 pytestmark = [

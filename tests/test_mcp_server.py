@@ -26,14 +26,15 @@ except ImportError:
 
 from conftest import EXAMPLES, ROOT, read_exact
 from diagnostic_cases import CASES
-from fz_lsp.document import Document
+from fz_lsp.analysis.document import Document
+from fz_lsp.analysis.settings import Settings
+from fz_lsp.diagnostics import check
+from fz_lsp.features.code_actions.fix_all import fix_report, fixable
 from fz_lsp.features.graph_export import export_graph
+from fz_lsp.features.share import decode_share_url, share_url
 from fz_lsp.features.syntax_reference import syntax_reference
-from fz_lsp.fix_all import fix_report, fixable
 from fz_lsp.render import render_svg
 from fz_lsp.render.png import pixel_size, png_size
-from fz_lsp.settings import Settings
-from fz_lsp.share import decode_share_url, share_url
 from mcp_client import McpClient
 
 GITOPS = read_exact(EXAMPLES / "gitops.fz")
@@ -91,7 +92,7 @@ def entries(text: str, settings: Settings | None = None) -> list[dict[str, Any]]
             "message": d.message,
             "fixable": (d.code, d.span) in keys,
         }
-        for d in doc.diagnostics(settings)
+        for d in check(doc, settings)
     ]
 
 
@@ -165,7 +166,7 @@ def test_create_playground(client: McpClient) -> None:
     link = answer(client, "flowzap_create_playground", {"code": GITOPS, "view": "architecture"})
     assert link == {"url": share_url(GITOPS), "view": "architecture"}
     assert decode_share_url(link["url"]) == GITOPS
-    errors = sum(1 for d in Document(BROKEN).diagnostics() if d.severity == 1)
+    errors = sum(1 for d in check(Document(BROKEN), Settings()) if d.severity == 1)
     assert errors == 16
     assert error(client, "flowzap_create_playground", {"code": BROKEN}) == (
         "The code has 16 errors FlowZap cannot draw as written (first: line 1, column 1: `graph` is Mermaid/PlantUML "

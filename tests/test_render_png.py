@@ -11,7 +11,7 @@ import zlib
 import pytest
 
 from conftest import EXAMPLES
-from fz_lsp.document import analyse
+from fz_lsp.analysis.document import analyse
 from fz_lsp.render import render_svg
 from fz_lsp.render.png import (
     MAX_PIXELS,

@@ -6,24 +6,25 @@ from __future__ import annotations
 
 import pytest
 
-from fz_lsp.document import Document
+from fz_lsp.analysis.document import Document
+from fz_lsp.analysis.settings import Settings
+from fz_lsp.diagnostics import check
 from fz_lsp.features.syntax_reference import BASE_DOCUMENT, EXAMPLE, MISTAKES, Mistake, syntax_reference
-from fz_lsp.model import DIRECTIONS, NODE_ATTRIBUTES, SHAPES
-from fz_lsp.settings import Settings
+from fz_lsp.syntax.vocabulary import DIRECTIONS, NODE_ATTRIBUTES, SHAPES
 
 STRICT = Settings(strict=True)
 
 
 def test_the_example_is_valid_in_strict_mode() -> None:
-    assert Document(EXAMPLE).diagnostics(STRICT) == []
-    assert Document(BASE_DOCUMENT).diagnostics(STRICT) == []
+    assert check(Document(EXAMPLE), STRICT) == []
+    assert check(Document(BASE_DOCUMENT), STRICT) == []
 
 
 @pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.why)
 def test_each_wrong_line_is_reported_and_its_right_line_is_the_examples(mistake: Mistake) -> None:
     assert BASE_DOCUMENT.count(mistake.right) >= 1
     wrong = BASE_DOCUMENT.replace(mistake.right, mistake.wrong, 1)
-    found = Document(wrong).diagnostics(STRICT)
+    found = check(Document(wrong), STRICT)
     first_line = wrong[: wrong.index(mistake.wrong)].count("\n")
     last_line = first_line + mistake.wrong.count("\n")
     # every diagnostic is the mistake's own code on its lines (`n1 -> n2`: one per end)

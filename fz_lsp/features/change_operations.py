@@ -20,7 +20,8 @@ FlowZap's own operations, with its argument names, and two of ours:
 - `removeEdge {newEdge {from, to, fromHandle?, toHandle?}}` (FlowZap names the edge to remove
   `newEdge` too): every edge between those ends (with those handles, when given);
 - `renameNode {nodeId, newId}` and `renameLane {laneId, newId}`: the rename of the language
-  server (every declaration, reference, prefix and loop member; the same refusals).
+  server (analysis/renaming.py: every declaration, reference, prefix and loop member; the
+  same refusals).
 
 Operations apply in order, each to the result of the ones before. One that cannot apply (a
 node that does not exist, a shape FlowZap lacks, an edge already there, …) changes nothing and
@@ -32,7 +33,7 @@ and must read as the statement intended.
 The caller checks the shape of `operations` (a list of objects whose `op` is one of OPERATIONS);
 everything else about an operation is checked here.
 
-Pure Python: no pygls import.
+May import: fz_lsp.base, fz_lsp.syntax, fz_lsp.model, fz_lsp.analysis.
 """
 
 from __future__ import annotations
@@ -43,9 +44,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from fz_lsp import syntax
-from fz_lsp.document import Document
-from fz_lsp.model import DIRECTIONS, NODE_ATTRIBUTES, SHAPES, Lane, Model, Node
-from fz_lsp.rename import RenameError, check_name, edits_for
+from fz_lsp.analysis.document import Document
+from fz_lsp.analysis.renaming import RenameError, check_name, edits_for
+from fz_lsp.model import Lane, Model, Node
+from fz_lsp.syntax.vocabulary import DIRECTIONS, NODE_ATTRIBUTES, SHAPES
 
 OPERATIONS = ("insertNode", "removeNode", "updateNode", "insertEdge", "removeEdge", "renameNode", "renameLane")
 OPPOSITE = {"left": "right", "right": "left", "top": "bottom", "bottom": "top"}

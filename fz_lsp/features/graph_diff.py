@@ -6,12 +6,12 @@ lane, condition and members, so moving lines around, reindenting or reformatting
 Two edges with the same ends in one version are paired in document order; the ones left over
 are added or removed. A matched node is updated when its shape, lane, label (what the diagram
 shows) or an attribute differs; a matched edge when its label or a handle does; a lane when its
-display label does. Items are fz_lsp/graph.py's records (FlowZap's field names); `line` is the
+display label does. Items are fz_lsp/analysis/graph.py's records (FlowZap's field names); `line` is the
 line in the version the item comes from.
 
 `summary` is one sentence for a person; `text_report` the lines `fz-lsp diff` prints.
 
-Pure Python: no pygls import.
+May import: fz_lsp.model, fz_lsp.analysis.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from fz_lsp.graph import JSON, Graph, GraphEdge, GraphNode, graph_of
+from fz_lsp.analysis.graph import JSON, Graph, GraphEdge, GraphNode, graph_of
 from fz_lsp.model import Model
 
 _NODE_FIELDS = ("shape", "laneId", "label")

@@ -2,16 +2,16 @@
 that wants a diagram's structure without parsing FlowZap Code itself.
 
 `{lanes, nodes, edges, loops, stats}`, each item in document order with its 1-based line; the
-items are fz_lsp/graph.py's records (FlowZap's field names). Edges get ids `e1`, `e2`, … in
+items are fz_lsp/analysis/graph.py's records (FlowZap's field names). Edges get ids `e1`, `e2`, … in
 document order, as FlowZap's export numbers them. The graph of a broken document is what its
 model resolves: an edge to an undeclared node is there with `resolved: false`.
 
-Pure Python: no pygls import.
+May import: fz_lsp.model, fz_lsp.analysis.
 """
 
 from __future__ import annotations
 
-from fz_lsp.graph import JSON, graph_of
+from fz_lsp.analysis.graph import JSON, graph_of
 from fz_lsp.model import Model
 
 

@@ -6,7 +6,7 @@ example and every "right" line of the mistakes pass `flowzap_validate` in strict
 every "wrong" line is a mistake the diagnostics report (tests/test_syntax_reference.py checks
 both), so the page cannot drift from what the checker accepts.
 
-Pure Python: no pygls import.
+May import: fz_lsp.syntax.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from fz_lsp.model import DIRECTIONS, EDGE_ATTRIBUTES, NODE_ATTRIBUTES, SHAPE_DESCRIPTIONS, SHAPES
+from fz_lsp.syntax.vocabulary import DIRECTIONS, EDGE_ATTRIBUTES, NODE_ATTRIBUTES, SHAPE_DESCRIPTIONS, SHAPES
 
 
 @dataclass(frozen=True)

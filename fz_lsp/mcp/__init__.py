@@ -3,6 +3,11 @@
 tools.py holds the tools (FlowZap's names and arguments, pure functions to JSON) and
 arguments.py their argument checks; server.py carries them over the official MCP Python SDK,
 an optional dependency (`pip install 'fz-lsp[mcp]'`). Importing this package imports no SDK.
+
+The entry layer, beside fz_lsp.lsp: only fz_lsp.cli imports it.
+
+May import: every layer below it (features, render, diagnostics, analysis, model, syntax, base)
+and the MCP SDK (server.py only).
 """
 
 from __future__ import annotations

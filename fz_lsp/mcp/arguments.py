@@ -6,6 +6,8 @@ Limits: a tool works on at most MAX_CODE_CHARS characters, MAX_LINES lines and M
 most MAX_OPERATIONS operations in a call. An answer lists at most MAX_DIAGNOSTICS diagnostics.
 
 Pure Python: no MCP SDK import (the tools are tested without a server too).
+
+May import: the standard library.
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ once): the event loop keeps reading, so a second call waits for the first instea
 transport stalling, and cancellation or a ping is still heard. Whatever a call raises ends
 that call only: a ToolInputError is an error result with its sentence, anything else an error
 result naming the failure (the traceback goes to stderr); the server goes on.
+
+May import: the MCP SDK (`mcp`, the optional extra), this package's tools.
 """
 
 from __future__ import annotations

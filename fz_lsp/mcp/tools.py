@@ -8,6 +8,8 @@ columns counted in characters (`endColumn` is the column after the last characte
 `fixable` (flowzap_fix has a safe repair for it).
 
 Pure Python: no MCP SDK import.
+
+May import: every layer below the front ends (features, render, diagnostics, analysis, ...).
 """
 
 from __future__ import annotations
@@ -18,18 +20,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from fz_lsp import __version__
-from fz_lsp.diagnostics import ERROR, Diagnostic
-from fz_lsp.document import Document
+from fz_lsp.analysis.document import Document
+from fz_lsp.analysis.settings import Settings
+from fz_lsp.analysis.views import THEMES, VIEWS
+from fz_lsp.diagnostics import ERROR, Diagnostic, check
 from fz_lsp.features import change_operations
+from fz_lsp.features.code_actions.fix_all import fix_report, fixable
 from fz_lsp.features.graph_diff import diff_models
 from fz_lsp.features.graph_export import export_graph
+from fz_lsp.features.share import share_url
 from fz_lsp.features.syntax_reference import syntax_reference
-from fz_lsp.fix_all import fix_report, fixable
 from fz_lsp.mcp import arguments
 from fz_lsp.mcp.arguments import MAX_DIAGNOSTICS, ToolInputError
-from fz_lsp.settings import Settings
-from fz_lsp.share import share_url
-from fz_lsp.views import THEMES, VIEWS
 
 SEVERITY_NAMES = {1: "error", 2: "warning", 3: "info", 4: "hint"}
 FORMATS = ("svg", "png")
@@ -76,7 +78,7 @@ def _entry(d: Diagnostic, fixable_keys: set[tuple[str, Any]]) -> JSON:
 
 def _report(doc: Document, settings: Settings, errors_only: bool = False) -> JSON:
     """`{valid, diagnostics}` (+ `diagnosticsOmitted` past MAX_DIAGNOSTICS)."""
-    found = doc.diagnostics(settings)
+    found = check(doc, settings)
     shown = [d for d in found if d.severity == ERROR] if errors_only else found
     keys = fixable(doc, settings) if shown else set()
     report: JSON = {
@@ -104,7 +106,7 @@ def get_syntax(args: Mapping[str, Any]) -> Answer:
 def create_playground(args: Mapping[str, Any]) -> Answer:
     view = arguments.choice(args, "view", VIEWS, "workflow")
     doc = _analysed(args)
-    errors = [d for d in doc.diagnostics(Settings()) if d.severity == ERROR]
+    errors = [d for d in check(doc, Settings()) if d.severity == ERROR]
     if errors:
         first = errors[0]
         count = f"{len(errors)} error{'s' if len(errors) > 1 else ''}"
