@@ -356,8 +356,9 @@ def layout_sequence(model: Model, order: str = DEFAULT_ORDER) -> SequenceLayout:
     lifeline_bottom = y
     extents = [p.header for p in participants] + [s.box for s in steps] + [f.box for f in frames]
     extents += [message_extent(m) for m in messages]
-    width = max((b.right for b in extents), default=MARGIN) + MARGIN
-    height = max([lifeline_bottom] + [b.bottom for b in extents]) + MARGIN
+    # whole pixels: what an exported PNG measures, however its rasterizer rounds
+    width = math.ceil(max((b.right for b in extents), default=MARGIN) + MARGIN)
+    height = math.ceil(max([lifeline_bottom] + [b.bottom for b in extents]) + MARGIN)
     return SequenceLayout(order, width, height, lifeline_top, lifeline_bottom, participants, steps, messages, frames)
 
 
