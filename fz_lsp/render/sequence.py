@@ -25,7 +25,9 @@ This module places the columns, the rows and the frames; the order and the frame
 come from fz_lsp/render/sequence_order.py, the edges' kinds, runs and labels from
 fz_lsp/render/sequence_edges.py.
 
-Pure Python: no pygls import. May import: fz_lsp.model, fz_lsp.syntax.vocabulary, fz_lsp.render (layout.geometry, sequence_order, sequence_edges, workflow's text helpers).
+Pure Python: no pygls import.
+May import: fz_lsp.model, fz_lsp.syntax.vocabulary, fz_lsp.render (layout.geometry,
+sequence_order, sequence_edges, workflow's text helpers).
 """
 
 from __future__ import annotations

@@ -12,7 +12,9 @@ layout (fz_lsp/render/sequence.py), which gives them the boxes and lifelines:
 - `wrap_labels`: each label wrapped to the room its edge has;
 - `edge_geometry`: the points and the label's place, once the rows are known.
 
-Pure Python: no pygls import. May import: fz_lsp.model, fz_lsp.render (layout.geometry, sequence_order, workflow's text helpers).
+Pure Python: no pygls import.
+May import: fz_lsp.model, fz_lsp.render (layout.geometry, sequence_order, workflow's text
+helpers).
 """
 
 from __future__ import annotations

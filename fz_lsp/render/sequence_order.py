@@ -25,7 +25,8 @@ A decision inside an operand nests inside it. A `loop` frame holds the loop's me
 steps, one piece per run of consecutive rows. A frame whose operands the order
 interleaves is not drawn (it would claim steps that are not its own).
 
-Pure Python: no pygls import. May import: fz_lsp.model, fz_lsp.analysis.views.
+Pure Python: no pygls import.
+May import: fz_lsp.model, fz_lsp.analysis.views.
 """
 
 from __future__ import annotations
