@@ -116,9 +116,12 @@ def test_fix_all_keeps_line_endings_and_a_missing_final_newline():
 
 
 def test_fix_all_makes_the_flowzap_forms_strict_clean():
+    """Strict-clean but for the sequence rules (issue 23): a missing reply is an edge to write,
+    which fix all never guesses."""
     for path in sorted((FIXTURES / "flowzap-forms").glob("*.fz")):
         fixed = fixed_text(read_exact(path))
-        strict = [d for d in check_diagnostics(Document(fixed), Settings(strict=True)) if d.severity <= 2]
+        found = check_diagnostics(Document(fixed), Settings(strict=True))
+        strict = [d for d in found if d.severity <= 2 and d.code not in ("missing-reply", "ping-pong")]
         assert strict == [], (path.name, [(d.code, d.span.line) for d in strict])
 
 

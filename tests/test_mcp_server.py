@@ -229,11 +229,14 @@ def test_apply_change_sequences_whose_result_validates(client: McpClient) -> Non
     ]  # fmt: skip
     assert result["applied"][0]["nodeId"] == "n22"
     assert result["applied"][2]["message"] == "no node `n99` is declared"
-    assert result["valid"] is True and result["diagnostics"] == []
+    # strict mode applies FlowZap's sequence rules too (issue 23), which the gitops example
+    # does not meet: those errors, and nothing else
+    assert result["valid"] is False
+    assert {d["code"] for d in result["diagnostics"]} == {"missing-reply", "ping-pong"}
     assert 'n7.handle(top) -> Dev.n5.handle(bottom) [label="Red"]' in result["code"]  # up a lane: top -> bottom
     assert "n20.handle(right) -> n8.handle(left)" in result["code"] and "loop" not in result["code"]
     again = answer(client, "flowzap_validate", {"code": result["code"], "strict": True})
-    assert again == {"valid": True, "diagnostics": []}
+    assert again == {"valid": False, "diagnostics": result["diagnostics"]}
 
 
 def test_apply_change_reports_the_new_codes_diagnostics(client: McpClient) -> None:

@@ -38,7 +38,9 @@ def run_command(argv: Sequence[str] | None) -> int:
     if args.command == "render":
         from fz_lsp.cli.render import render_command
 
-        return render_command(args.file, args.output, args.view, args.theme, args.allow_errors, language)
+        return render_command(
+            args.file, args.output, args.view, args.theme, args.allow_errors, language, args.sequence_order
+        )
     if args.command == "diff":
         from fz_lsp.cli.diff import run_diff
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from fz_lsp import __version__
-from fz_lsp.analysis.views import THEMES, VIEWS
+from fz_lsp.analysis.views import SEQUENCE_ORDERS, THEMES, VIEWS
 from fz_lsp.base import i18n
 
 
@@ -80,6 +80,12 @@ def build_parser(language: str | None = None) -> argparse.ArgumentParser:
     render.add_argument("-o", "--output", metavar="OUT", help=_("output file (.svg or .html); stdout when omitted"))
     render.add_argument("--view", choices=VIEWS, default="workflow")
     render.add_argument("--theme", choices=THEMES, default="light")
+    render.add_argument(
+        "--sequence-order",
+        choices=SEQUENCE_ORDERS,
+        default="causal",
+        help=_("the sequence view's order of steps: causes first, or the order the edges are written"),
+    )
     render.add_argument(
         "--allow-errors",
         action="store_true",

@@ -344,7 +344,7 @@ class FlowZapServer(LanguageServer):
         if doc is None:
             return None
         theme = "dark" if self.settings.preview_theme == "dark" else "light"
-        return render_svg(doc.model, view, theme), uri.rsplit("/", 1)[-1]
+        return render_svg(doc.model, view, theme, self.settings.preview_sequence_order), uri.rsplit("/", 1)[-1]
 
     # -- diagnostics -----------------------------------------------------------
 
@@ -918,7 +918,8 @@ SHOW_DOCUMENT_TIMEOUT_S = 10.0
 
 
 def _preview_options(ls: FlowZapServer, options: Any) -> tuple[Document, str, str]:
-    """(document, view, theme) from `{uri, view?, theme?}` (or a bare URI string)."""
+    """(document, view, theme) from `{uri, view?, theme?, sequenceOrder?}` (or a bare URI
+    string); see `_sequence_order` for the last."""
     if isinstance(options, str):
         options = {"uri": options}
     if not isinstance(options, dict) or not isinstance(options.get("uri"), str):
@@ -941,13 +942,31 @@ def _preview_options(ls: FlowZapServer, options: Any) -> tuple[Document, str, st
     return ls.document(options["uri"]), view, theme
 
 
+def _sequence_order(ls: FlowZapServer, options: Any) -> str:
+    """The sequence view's order: `sequenceOrder` of the arguments (a client that reads the
+    setting itself, as VS Code does, so a change of it applies at once), else the setting."""
+    from fz_lsp.render import ORDERS
+
+    order = options.get("sequenceOrder") if isinstance(options, dict) else None
+    order = order or ls.settings.preview_sequence_order
+    if order not in ORDERS:
+        raise JsonRpcInvalidParams(
+            "fz-lsp: "
+            + ls.tr._(
+                "unknown sequence order {order} (expected {choices})", order=repr(order), choices=ls.tr.or_list(ORDERS)
+            )
+        )
+    return order
+
+
 @server.command("flowzap.preview")
 def preview(ls: FlowZapServer, options: Any = None) -> dict:
     """The diagram of the current (unsaved) text as SVG: {svg, view, version}."""
     from fz_lsp.render import render_svg
 
     doc, view, theme = _preview_options(ls, options)
-    return {"svg": render_svg(doc.model, view, theme), "view": view, "version": doc.version}
+    svg = render_svg(doc.model, view, theme, _sequence_order(ls, options))
+    return {"svg": svg, "view": view, "version": doc.version}
 
 
 @server.command("flowzap.openBrowserPreview")
