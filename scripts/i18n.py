@@ -50,18 +50,22 @@ def extract() -> None:
 
 
 def update() -> None:
-    pybabel(
-        "update",
-        "-i",
-        str(TEMPLATE.relative_to(ROOT)),
-        "-d",
-        str(LOCALE_DIR.relative_to(ROOT)),
-        "-D",
-        DOMAIN,
-        "--no-location",
-        "--width=100",
-        "--ignore-obsolete",
-    )
+    """The template's messages into every catalog, through Babel's API: `pybabel update`
+    of Babel 2.18 has no --no-location, and the catalogs keep no locations."""
+    from babel.messages.pofile import read_po, write_po
+
+    print(f"+ update {', '.join(CATALOGS.values())} from {TEMPLATE.relative_to(ROOT)}", flush=True)
+    with TEMPLATE.open("rb") as f:
+        template = read_po(f)
+    for folder in CATALOGS.values():
+        path = LOCALE_DIR / folder / "LC_MESSAGES" / f"{DOMAIN}.po"
+        with path.open("rb") as f:
+            catalog = read_po(f, locale=folder)
+        catalog.update(template, update_header_comment=False, update_creation_date=False)
+        with path.open("wb") as f:
+            write_po(f, catalog, width=100, no_location=True, ignore_obsolete=True)
+        untranslated = [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
+        print(f"  {path.relative_to(ROOT)}: {len(untranslated)} to translate (empty or fuzzy)")
 
 
 def compile_catalogs() -> None:
