@@ -50,22 +50,22 @@ def extract() -> None:
 
 
 def update() -> None:
-    """The template's messages into every catalog, through Babel's API: `pybabel update`
-    of Babel 2.18 has no --no-location, and the catalogs keep no locations."""
+    """The template's messages into every .po, without locations and without obsolete
+    messages. Through Babel's API: the pinned Babel's `pybabel update` has no
+    --no-location."""
     from babel.messages.pofile import read_po, write_po
 
-    print(f"+ update {', '.join(CATALOGS.values())} from {TEMPLATE.relative_to(ROOT)}", flush=True)
     with TEMPLATE.open("rb") as f:
         template = read_po(f)
     for folder in CATALOGS.values():
         path = LOCALE_DIR / folder / "LC_MESSAGES" / f"{DOMAIN}.po"
+        print(f"+ update {path.relative_to(ROOT)}", flush=True)
         with path.open("rb") as f:
             catalog = read_po(f, locale=folder)
-        catalog.update(template, update_header_comment=False, update_creation_date=False)
+        catalog.update(template, no_fuzzy_matching=True)
+        catalog.obsolete.clear()
         with path.open("wb") as f:
-            write_po(f, catalog, width=100, no_location=True, ignore_obsolete=True)
-        untranslated = [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
-        print(f"  {path.relative_to(ROOT)}: {len(untranslated)} to translate (empty or fuzzy)")
+            write_po(f, catalog, width=100, no_location=True, omit_header=False)
 
 
 def compile_catalogs() -> None:
