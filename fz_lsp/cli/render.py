@@ -48,7 +48,7 @@ def render_command(
         _say(_("unknown theme {theme} (expected one of {choices})", theme=repr(theme), choices=", ".join(THEMES)))
         return 2
     try:
-        text = read_source(path)
+        text = read_source(path, tr)
     except READ_ERRORS as error:
         _say(_("cannot read {path}: {reason}", path=path, reason=describe_error(error, tr)))
         return 2

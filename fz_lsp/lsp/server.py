@@ -206,7 +206,14 @@ class FlowZapProtocol(LanguageServerProtocol):
     @lsp_method(types.EXIT)
     def lsp_exit(self, *args):
         self._server.exit_code = 0 if self._shutdown else 1  # LSP: exit without shutdown is 1
-        yield from super().lsp_exit(*args)
+        if getattr(self._server, "_server", None) is None:  # stdio: pygls ends the process
+            yield from super().lsp_exit(*args)
+            return
+        # on TCP, pygls's sys.exit would be raised inside the connection's task, and asyncio
+        # prints it as a 39-line traceback: stop serving instead, and start_tcp returns
+        if self.writer is not None:
+            self.writer.close()
+        self._server.shutdown()
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
@@ -259,6 +266,11 @@ class FlowZapServer(LanguageServer):
     def start_io(self, stdin=None, stdout=None) -> None:
         super().start_io(stdin, stdout)
         if self.exit_code:  # pygls swallows the SystemExit of `exit`: pass its code on
+            sys.exit(self.exit_code)
+
+    def start_tcp(self, host: str, port: int) -> None:
+        super().start_tcp(host, port)
+        if self.exit_code:  # `exit` without `shutdown` (FlowZapProtocol.lsp_exit)
             sys.exit(self.exit_code)
 
     # -- helpers used by every handler ---------------------------------------
