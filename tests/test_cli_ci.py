@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, FIXTURES, run_cli
+from conftest import EXAMPLES, FIXTURES, ROOT, run_cli
 from fz_lsp.diagnostics import CODES
 
 KNOWN = FIXTURES / "template-known-errors.fz"  # unknown-shape on 3:5-14, undefined-node on 5:21-23
@@ -286,3 +286,52 @@ def test_every_argument_of_every_command_has_a_help_text(language: str):
     for name in commands.choices:
         result = run_cli(name, "--help", "--lang", language)
         assert result.returncode == 0 and "FILE" in result.stdout
+
+
+# -- the README's GitHub Actions workflow -------------------------------------------------------
+
+
+def readme_workflow() -> dict:
+    yaml = pytest.importorskip("yaml", reason="PyYAML comes with MkDocs and pre-commit (the test extra)")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (block,) = [b for b in re.findall(r"^```yaml\n(.*?)^```", readme, flags=re.S | re.M) if "upload-sarif" in b]
+    return yaml.safe_load(block)
+
+
+def test_the_readme_workflow_runs_its_fz_lsp_steps_as_a_runner_would(tmp_path: Path):
+    import os
+    import subprocess
+    import sys
+
+    steps = readme_workflow()["jobs"]["check"]["steps"]
+    runs = [
+        step["run"] for step in steps if "run" in step and "fz-lsp " in step["run"] and "pip install" not in step["run"]
+    ]
+    assert [r.split(" --")[0] for r in runs] == ["fz-lsp check", "fz-lsp check", "fz-lsp format"]
+    assert [s.get("uses", "").split("@")[0] for s in steps if "uses" in s] == [
+        "actions/checkout",
+        "actions/setup-python",
+        "github/codeql-action/upload-sarif",
+    ]
+    repo = tmp_path / "repo"
+    (repo / "docs").mkdir(parents=True)
+    shutil.copy(CLEAN, repo / "docs" / "gitops.fz")
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    subprocess.run(["git", "add", "."], cwd=repo, check=True)
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+
+    def step(command: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["bash", "-e", "-c", command], cwd=repo, env=env, capture_output=True, text=True)
+
+    results = [step(command) for command in runs]
+    assert [r.returncode for r in results] == [0, 0, 0], [r.stderr for r in results]
+    validate_sarif(json.loads((repo / "flowzap.sarif").read_text(encoding="utf-8")))
+    shutil.copy(KNOWN, repo / "docs" / "broken.fz")
+    subprocess.run(["git", "add", "."], cwd=repo, check=True)
+    annotate = step(runs[0])
+    assert annotate.returncode == 1
+    assert annotate.stdout.startswith(
+        "::error file=docs/broken.fz,line=3,col=5,endLine=3,endColumn=14,title=unknown-shape::"
+    )
+    sarif = json.loads(step(runs[1]).stdout or (repo / "flowzap.sarif").read_text(encoding="utf-8"))
+    assert {r["ruleId"] for r in sarif["runs"][0]["results"]} == {"unknown-shape", "undefined-node"}

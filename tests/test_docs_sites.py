@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SERVER_ENV
+from conftest import ROOT, SERVER_ENV
 from fz_lsp.embed import Placement, embedded_svg
 
 pytest.importorskip("mkdocs", reason="MkDocs is in the test extra")
@@ -32,15 +32,16 @@ FLOW = (
 )
 BROKEN = FLOW.replace('n2: rectangle label:"Pay"', 'n2: rect label:"Pay"')  # line 3: `rect` at 4-8
 
-MKDOCS_YML = """site_name: FlowZap test
-markdown_extensions:
-  - pymdownx.superfences:
-      custom_fences:
-        - name: flowzap
-          class: flowzap
-          format: !!python/name:fz_lsp.markdown.fence_format
-          validator: !!python/name:fz_lsp.markdown.fence_validator
-"""
+
+def readme_block(language: str, containing: str) -> str:
+    """The README's ```language block that contains `containing` (the copy-paste config)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (block,) = [b for b in re.findall(rf"^```{language}\n(.*?)^```", readme, flags=re.S | re.M) if containing in b]
+    return block
+
+
+# the site's configuration: the README's snippet as it is
+MKDOCS_YML = "site_name: FlowZap test\n" + readme_block("yaml", "fz_lsp.markdown.fence_format")
 
 
 def run(command: list[str], cwd: Path) -> subprocess.CompletedProcess:

@@ -35,6 +35,12 @@ test('`vsce package` alone builds what the .vsix needs, and leaves node_modules 
   }
 });
 
+test('the manifest names its repository (vsce and the Marketplace link to it)', () => {
+  assert.equal(PKG.repository.type, 'git');
+  assert.match(PKG.repository.url, /^https:\/\/\S+\.git$/);
+  assert.equal(PKG.repository.directory, 'editors/vscode', 'the extension lives in a folder of the repository');
+});
+
 test('settings mirror the server contract plus the client-only ones', () => {
   const props = PKG.contributes.configuration.properties;
   const expected = {
