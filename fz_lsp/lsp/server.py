@@ -349,13 +349,14 @@ class FlowZapServer(LanguageServer):
         params = types.ShowDocumentParams(uri=uri, selection=ranges[0], take_focus=True)
         return await _show_document(self, params, "a click in the preview")
 
-    def _render_for_browser(self, uri: str, view: str) -> tuple[str, str] | None:
+    def _render_for_browser(self, uri: str, view: str, theme: str | None = None) -> tuple[str, str] | None:
         from fz_lsp.render import render_svg
 
         doc = self.documents.get(uri)
         if doc is None:
             return None
-        theme = "dark" if self.settings.preview_theme == "dark" else "light"
+        if theme is None:  # the page follows the setting
+            theme = "dark" if self.settings.preview_theme == "dark" else "light"
         return render_svg(doc.model, view, theme), uri.rsplit("/", 1)[-1]
 
     # -- diagnostics -----------------------------------------------------------
@@ -966,7 +967,8 @@ def preview(ls: FlowZapServer, options: Any = None) -> dict:
 async def open_browser_preview(ls: FlowZapServer, options: Any = None) -> dict:
     """Open a live preview in the user's browser (for clients without a webview)."""
     doc, view, _ = _preview_options(ls, options)
-    url = ls.browser_preview().open(doc.uri, view)
+    asked = options.get("theme") if isinstance(options, dict) else None  # else the page follows the setting
+    url = ls.browser_preview().open(doc.uri, view, asked if asked in THEMES else None)
     tr = ls.tr
     await _open_externally(
         ls,
