@@ -42,7 +42,9 @@ def run_command(argv: Sequence[str] | None) -> int:
     if args.command == "render":
         from fz_lsp.cli.render import render_command
 
-        return render_command(args.file, args.output, args.view, args.theme, args.allow_errors, language)
+        return render_command(
+            args.file, args.output, args.view, args.theme, args.allow_errors, language, args.format, args.scale
+        )
     from fz_lsp.cli.serve import run_server
 
     return run_server(args, language)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from fz_lsp import __version__
-from fz_lsp.analysis.views import THEMES, VIEWS
+from fz_lsp.analysis.views import FORMATS, THEMES, VIEWS
 from fz_lsp.base import i18n
 
 CHECK_FORMATS = ("text", "json", "github", "sarif")
@@ -106,9 +106,26 @@ def build_parser(language: str | None = None) -> argparse.ArgumentParser:
         help=_("indent the lines inside a lane by N spaces (default 0, the style of FlowZap's docs)"),
     )
 
-    render = command("render", _("render a diagram to SVG or a standalone HTML page"))
+    render = command("render", _("render a diagram to SVG, PNG or a standalone HTML page"))
     render.add_argument("file", metavar="FILE", help=stdin_file)
-    render.add_argument("-o", "--output", metavar="OUT", help=_("output file (.svg or .html); stdout when omitted"))
+    render.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        help=_("output file; its extension (.svg, .png, .html) gives the format; stdout when omitted"),
+    )
+    render.add_argument(
+        "--format",
+        choices=FORMATS,
+        help=_("the output's format, when OUT's extension does not say it (default: svg)"),
+    )
+    render.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        metavar="S",
+        help=_("PNG only: pixels per SVG unit (1 = the SVG's size, 2 for high-density screens)"),
+    )
     render.add_argument("--view", choices=VIEWS, default="workflow", help=_("which view to draw (default: workflow)"))
     render.add_argument("--theme", choices=THEMES, default="light", help=_("colour theme (default: light)"))
     render.add_argument(

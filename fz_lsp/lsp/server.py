@@ -963,6 +963,43 @@ def preview(ls: FlowZapServer, options: Any = None) -> dict:
     return {"svg": render_svg(doc.model, view, theme), "view": view, "version": doc.version}
 
 
+@server.command("flowzap.export")
+def export_file(ls: FlowZapServer, options: Any = None) -> dict:
+    """The diagram of the current (unsaved) text as a file, `{uri, view?, theme?, format?,
+    scale?, path?}` (render/export.py): its bytes, `{format, view, theme, base64}`, or, given
+    an absolute `path`, written there, `{format, path, bytes}` (the format is then the path's
+    extension's). For the editors' Export SVG / Export PNG."""
+    import base64
+    import os
+
+    from fz_lsp.render.export import ExportError, export_bytes, format_of
+
+    doc, view, theme = _preview_options(ls, options)
+    options = options if isinstance(options, dict) else {}
+    path, asked, scale = options.get("path"), options.get("format"), options.get("scale", 1)
+    tr = ls.tr
+    if path is not None and (not isinstance(path, str) or not os.path.isabs(path)):
+        raise JsonRpcInvalidParams("fz-lsp: " + tr._("path must be an absolute file name, got {path}", path=repr(path)))
+    if isinstance(scale, bool) or not isinstance(scale, (int, float)):
+        raise JsonRpcInvalidParams("fz-lsp: " + tr._("scale must be a number, got {scale}", scale=repr(scale)))
+    try:
+        fmt = format_of(path, asked if isinstance(asked, str) else None)
+        data = export_bytes(doc.model, fmt, view, theme, float(scale), title=doc.uri.rsplit("/", 1)[-1])
+    except ExportError as error:
+        raise JsonRpcInvalidParams("fz-lsp: " + tr.render(error.message)) from None
+    if path is None:
+        return {"format": fmt, "view": view, "theme": theme, "base64": base64.b64encode(data).decode("ascii")}
+    try:
+        with open(path, "wb") as f:
+            f.write(data)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise JsonRpcInvalidParams(
+            "fz-lsp: " + tr._("cannot write {path}: {reason}", path=path, reason=reason)
+        ) from None
+    return {"format": fmt, "path": path, "bytes": len(data)}
+
+
 @server.command("flowzap.openBrowserPreview")
 async def open_browser_preview(ls: FlowZapServer, options: Any = None) -> dict:
     """Open a live preview in the user's browser (for clients without a webview)."""
