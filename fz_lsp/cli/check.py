@@ -72,14 +72,23 @@ def run_check(
             continue
         name = "<stdin>" if path == "-" else path
         if fix:
-            from fz_lsp.features.code_actions import fixed_text
+            from fz_lsp.features.code_actions.fix_all import fix_report
 
-            fixed = fixed_text(text, settings, name)
+            fixed, applied = fix_report(text, settings, name)
             if path == "-":
                 sys.stdout.write(fixed)
                 sys.stdout.flush()
                 out = sys.stderr  # the fixed text owns stdout
-            elif fixed != text:
+            # what was fixed, in `check`'s line format: with the text report, else on stderr
+            said = out if fmt == "text" else sys.stderr
+            for done in applied:
+                where = f"{name}:{done.line + 1}" if done.line is not None else name
+                print(f"{where}: fixed[{done.code}] {done.title}", file=said)
+            if applied:
+                print(
+                    tr._n("{path}: {n} problem fixed", "{path}: {n} problems fixed", len(applied), path=name), file=said
+                )
+            if path != "-" and fixed != text:
                 try:
                     with open(path, "w", encoding="utf-8", newline="") as f:
                         f.write(fixed)

@@ -1,10 +1,10 @@
 """A diagram exported as a file: which format a file name asks for, and the file's bytes.
 
 One place for every exporter (`fz-lsp render -o`, the editors' export commands through the
-language server): `format_of(path, asked)` reads the format from the output's extension
-(`.svg`, `.html`/`.htm`, `.png`) or from an explicit `--format`, and refuses an extension it
-does not know rather than writing SVG text into, say, `flow.jpg`; `export_bytes(model, fmt,
-view, theme, scale, title)` draws it.
+language server; PNG through render/png.py, the one rasterizer): `format_of(path, asked)`
+reads the format from the output's extension (`.svg`, `.html`/`.htm`, `.png`) or from an
+explicit `--format`, and refuses an extension it does not know rather than writing SVG text
+into, say, `flow.jpg`; `export_bytes(model, fmt, view, theme, scale, title)` draws it.
 
 May import: fz_lsp.base, fz_lsp.analysis, fz_lsp.render (its own modules).
 """
@@ -21,9 +21,10 @@ EXTENSIONS = {".svg": "svg", ".png": "png", ".html": "html", ".htm": "html"}
 
 
 class ExportError(ValueError):
-    """The export cannot be made as asked; `message` says why (translated where shown)."""
+    """The export cannot be made as asked; `message` says why (a Msg is translated where it is
+    shown; render/png.py's sentences are English)."""
 
-    def __init__(self, message: Msg) -> None:
+    def __init__(self, message: Msg | str) -> None:
         super().__init__(str(message))
         self.message = message
 
@@ -64,13 +65,22 @@ def export_bytes(
     scale: float = 1.0,
     title: str = "FlowZap diagram",
 ) -> bytes:
-    """The file's content: SVG or a standalone HTML page (UTF-8)."""
+    """The file's content: SVG or a standalone HTML page (UTF-8), or a PNG `scale` times the
+    SVG's size (render/png.py: ExportError for a bad scale, a picture too large, or no
+    rasterizer installed, saying how to install it)."""
     from fz_lsp.render import render_html, render_svg
 
     if fmt == "svg":
         return render_svg(model, view, theme).encode("utf-8")
     if fmt == "html":
         return render_html(model, view, theme, title=title).encode("utf-8")
+    if fmt == "png":
+        from fz_lsp.render.png import PngExportError, PngUnavailable, check_scale, svg_to_png
+
+        try:
+            return svg_to_png(render_svg(model, view, theme), check_scale(scale))
+        except (PngExportError, PngUnavailable) as error:
+            raise ExportError(str(error)) from None
     raise ExportError(
         msg("unknown format {format} (expected one of {choices})", format=repr(fmt), choices=", ".join(FORMATS))
     )
