@@ -44,6 +44,20 @@ def test_every_file_is_checked_past_a_missing_one_and_the_worst_status_wins(tmp_
     )
 
 
+def test_a_lane_id_with_a_non_ascii_letter_is_one_diagnostic_through_the_cli(tmp_path: Path):
+    path = tmp_path / "cafe.fz"
+    path.write_text(
+        'Café {\n  n1: circle label:"Start"\n  n2: rectangle label:"Go"\n  n1.handle(right) -> n2.handle(left)\n}\n',
+        encoding="utf-8",
+    )
+    result = run_cli("check", str(path))
+    assert (result.returncode, result.stdout) == (
+        1,
+        f"{path}:1:1: error[syntax-error] `Café` cannot be a lane id: an id has only ASCII letters, digits and `_`, "
+        "and does not start with a digit. Keep the name as the display label: `Cafe { # Café`\n",
+    )
+
+
 # -- GitHub workflow commands --------------------------------------------------------------
 
 _COMMAND = re.compile(r"::(error|warning|notice) (?P<properties>[^:]*)::(?P<message>.*)")

@@ -1,5 +1,5 @@
 -- :FlowZapExport {path} [view] (flowzap.export: the server draws the buffer's unsaved text and
--- writes the file, in the format of its extension): an SVG, an HTML page of the sequence view,
+-- writes the file, in the format of its extension): an SVG, an HTML page of the sequence view, a PNG,
 -- the file name completed, an unknown extension and a missing argument refused in one line.
 local H = dofile(vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":p:h") .. "/helpers.lua")
 
@@ -40,6 +40,11 @@ H.run("export", function()
   local page = H.read_file(dir .. "/release.html")
   H.check(page:find("<!DOCTYPE html>", 1, true) == 1, "an HTML page", "<!DOCTYPE html>", page:sub(1, 40))
   H.check(page:find("fz-sequence", 1, true) ~= nil, "the sequence view", "fz-sequence", "another view")
+
+  vim.cmd("FlowZapExport " .. dir .. "/release.png architecture")
+  H.check(wait_file(dir .. "/release.png"), "the PNG is written", dir .. "/release.png", "no file")
+  local png = H.read_file(dir .. "/release.png")
+  H.eq(png:sub(1, 8), "\137PNG\r\n\26\n", "a PNG image (its signature)")
 
   local completed = vim.fn.getcompletion("FlowZapExport " .. dir .. "/release.s", "cmdline")
   H.check(vim.tbl_contains(completed, dir .. "/release.svg"), "file names are completed", dir .. "/release.svg", H.inspect(completed))
