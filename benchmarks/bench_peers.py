@@ -43,6 +43,7 @@ import io
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tarfile
@@ -279,6 +280,9 @@ async def first_squiggles(plan: Plan, servers: list[Server], res: PeerResults, l
                         raise ValueError(f"{server.name} found problems in the seed example: {note.params}"[:200])
                     if counted:
                         res.m(f"init {server.name}").samples.append(session.init_ms)
+                        cpu = session.client.cpu_seconds()
+                        if cpu is not None:
+                            res.m(f"cpu squiggle {server.name}").samples.append(cpu * 1000)
                     return (received - session.client.spawned) * 1000
                 finally:
                     await session.close()
@@ -315,12 +319,16 @@ async def opens_and_completion(
                 async def once(server: Server = server, ext: str = ext, last: bool = round_ == plan.opens - 1) -> float:
                     session = await Session.start(server, plan.timeout)
                     try:
+                        cpu_before = session.client.cpu_seconds()
                         sent, received, note = await session.open(
                             "file:///bench/big" + ext, docs[server.language][0], plan.timeout
                         )
+                        cpu_after = session.client.cpu_seconds()
                     except BaseException:
                         await session.close()
                         raise
+                    if cpu_before is not None and cpu_after is not None:
+                        res.m(f"cpu open {server.name}").samples.append((cpu_after - cpu_before) * 1000)
                     res.info[f"diagnostics {server.name}"] = len(note.params.get("diagnostics", []))
                     if last:
                         kept[server.name] = session
@@ -414,10 +422,14 @@ async def previews(plan: Plan, fz: Server, before: Server | None, res: PeerResul
         arguments = [{"uri": "file:///bench/big.fz", "view": "workflow"}]
         keys = {"fz-lsp": "preview now", "fz-lsp before": "preview before"}
 
-        async def render(session: Session) -> float:
+        async def render(session: Session, counted: bool = True) -> float:
+            cpu_before = session.client.cpu_seconds()
             timed = await session.client.request_timed(
                 "workspace/executeCommand", {"command": "flowzap.preview", "arguments": arguments}, timeout=plan.timeout
             )
+            cpu_after = session.client.cpu_seconds()
+            if counted and cpu_before is not None and cpu_after is not None:
+                res.m(f"cpu {keys[session.server.name]}").samples.append((cpu_after - cpu_before) * 1000)
             svg = (timed.result or {}).get("svg", "")
             if not svg.startswith("<svg"):
                 raise ValueError(f"{session.server.name}: flowzap.preview answered no SVG: {str(timed.result)[:80]}")
@@ -425,7 +437,7 @@ async def previews(plan: Plan, fz: Server, before: Server | None, res: PeerResul
             return timed.ms
 
         for session in sessions:  # the first render imports the renderer: not counted
-            await timed_into(Measurement(), lambda session=session: render(session))
+            await timed_into(Measurement(), lambda session=session: render(session, counted=False))
         for i in range(plan.previews):
             for session in sessions if i % 2 == 0 else sessions[::-1]:
                 await timed_into(res.m(keys[session.server.name]), lambda session=session: render(session))
@@ -547,14 +559,43 @@ def figures(res: PeerResults, plan: Plan) -> list[Figure]:
     return out
 
 
+def cross_checks(res: PeerResults) -> list[str]:
+    """The same comparisons in the servers' CPU time (user + system from /proc, which other
+    load on the machine barely changes) and, for the first squiggle, the median of the
+    differences within a round (fz-lsp and the floor started one after the other)."""
+    out = []
+
+    def p50(key: str) -> float | None:
+        return p50_of(res, key)[0]
+
+    fz, floor = res.measurements.get("squiggle fz-lsp"), res.measurements.get("squiggle floor")
+    if fz and floor and fz.samples and len(fz.samples) == len(floor.samples):
+        paired = statistics.median(a - b for a, b in zip(fz.samples, floor.samples))
+        out.append(f"first squiggle, median of the per-round differences: {paired:+.1f} ms")
+    pairs = [
+        ("first squiggle, server CPU to the first diagnostics", "cpu squiggle fz-lsp", "cpu squiggle floor", False),
+        ("didOpen, server CPU", "cpu open fz-lsp", "cpu open DOT peer", True),
+        ("preview, server CPU", "cpu preview now", "cpu preview before", True),
+    ]
+    for title, a, b, ratio in pairs:
+        x, y = p50(a), p50(b)
+        if x is not None and y is not None and y > 0:
+            value = f"{x / y:.2f}×" if ratio else f"{x - y:+.0f} ms"
+            out.append(f"{title}: {value} ({fmt_ms(x)} against {fmt_ms(y)})")
+    return out
+
+
 LABELS = {  # measurement key -> what it is, for the table of every figure
     "squiggle": "spawn -> first diagnostics of the seed example (fresh server)",
+    "cpu squiggle": "server CPU time (user + system) from spawn to the first diagnostics",
     "init": "spawn -> initialize result (the same starts)",
     "open": "didOpen of the big document -> diagnostics (fresh server, its first document)",
+    "cpu open": "server CPU time of that didOpen -> diagnostics",
     "open other": "didOpen of another document of that size -> diagnostics (the same server, lines new)",
     "completion": "completion request -> answer",
     "unknown request": "unknown request -> error answer (the same server, between the completions)",
     "preview": "`flowzap.preview` (workflow) of the big document",
+    "cpu preview": "server CPU time of that preview",
 }
 
 
@@ -646,6 +687,13 @@ def report(res: PeerResults, plan: Plan, meta: dict[str, Any]) -> str:
     for i, f in enumerate(found, 1):
         mark = "" if f.met is None else (" ✅" if f.met else " ❌")
         out.append(f"| {i} | {f.title} ({f.detail}) | {f.value_text()}{mark} | {f.target_text()} | {f.verdict()} |")
+    checks = cross_checks(res)
+    if checks:
+        out += [
+            "",
+            "Cross-checks that other load on the machine barely moves (server CPU time from `/proc/<pid>/stat`, "
+            "10 ms ticks; the DOT peer's includes V8's compiler and collector threads): " + "; ".join(checks) + ".",
+        ]
     out += [
         "",
         "| server | measurement | n | p50 | min | max |",
@@ -764,6 +812,8 @@ def main(argv=None) -> int:
     section = report(res, plan, meta)
     print()
     print(console_table(res, plan))
+    for line in cross_checks(res):
+        print(f"   {line}")
     print(f"\n{meta['cpu']}, {meta['nproc']} CPUs; start: {meta['uptime_start']}; end: {meta['uptime_end']}")
     print(f"commit {meta['commit']}, {meta['date']}\n")
     print(section)
