@@ -141,8 +141,12 @@ def test_quick_run_prints_and_writes_the_four_figures(tmp_path: Path, capsys: py
     assert bench_peers.main(["--quick", "--out", str(out), "--json", str(raw)]) == 0
 
     printed = capsys.readouterr().out
-    table = printed[printed.index("#  figure") :].split("\n\n")[0].splitlines()
+    block = printed[printed.index("#  figure") :].split("\n\n")[0].splitlines()
+    table = [line for line in block if not line.startswith("   ")]
+    checks = [line.strip() for line in block if line.startswith("   ")]
     assert len(table) == 5  # the header and the four figures
+    assert checks[0].startswith("first squiggle, median of the per-round differences: ")
+    assert any(line.startswith("first squiggle, server CPU to the first diagnostics: ") for line in checks)
     for row, target in zip(table[1:], ("≤ 50 ms", "≤ 0.75", "≤ 0.5 ms", "≤ 1")):
         assert target in row and re.search(r"\b(met|missed|n/a)\s*$", row), row
     assert re.search(r"\n.+, \d+ CPUs; start: .*load average.*; end: .*load average", printed), printed[-600:]
