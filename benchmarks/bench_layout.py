@@ -36,7 +36,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from bench_peers import unpack_commit  # noqa: E402
 from bench_render import benchmark_document  # noqa: E402
-from fz_lsp.document import analyse  # noqa: E402
+from fz_lsp.analysis.document import analyse  # noqa: E402
 from fz_lsp.render import render_svg  # noqa: E402
 from layout_quality import DEFECTS, GENERATED, Quality, generated_document, measure  # noqa: E402
 
@@ -46,7 +46,7 @@ START_COMMIT = "a600daf"  # the renderer before the layout rewrite (issue 13)
 
 _CHILD = """
 import json, sys
-from fz_lsp.document import analyse
+from fz_lsp.analysis.document import analyse
 from fz_lsp.render import render_svg
 docs = json.load(sys.stdin)
 json.dump({name: render_svg(analyse(text).model) for name, text in docs}, sys.stdout)

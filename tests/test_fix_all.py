@@ -17,11 +17,12 @@ import pytest
 from lsprotocol import types
 
 from conftest import FIXTURES, ROOT, SERVER_ENV, R, Session, read_exact, run_cli
-from fz_lsp.code_actions import FIX_ALL, QUICKFIX, code_actions
-from fz_lsp.document import Document
-from fz_lsp.edits import apply_client_edits, apply_edits
-from fz_lsp.fix_all import edits_between, fix_all_edits, fixed_text
-from fz_lsp.settings import Settings
+from fz_lsp.analysis.document import Document
+from fz_lsp.analysis.edits import apply_client_edits, apply_edits
+from fz_lsp.analysis.settings import Settings
+from fz_lsp.diagnostics import check as check_diagnostics
+from fz_lsp.features.code_actions import FIX_ALL, QUICKFIX, code_actions
+from fz_lsp.features.code_actions.fix_all import edits_between, fix_all_edits, fixed_text
 from test_single_mistakes import SLIPS, VALID, Slip, variant
 
 pytestmark = [
@@ -70,7 +71,7 @@ def expected_after_fix(slip: Slip) -> str:
 def test_every_fixable_slip_has_one_preferred_quick_fix_that_undoes_it():
     for slip in FIXABLE:
         doc = Document(text_of(variant(slip)))
-        (d,) = [d for d in doc.diagnostics() if d.severity <= 2]
+        (d,) = [d for d in check_diagnostics(doc) if d.severity <= 2]
         actions = [a for a in code_actions(doc, Settings(), [(d.code, d.span)], [QUICKFIX]) if a.preferred]
         assert len(actions) == 1, (slip.name, [a.title for a in actions])
         assert apply_edits(doc.text, actions[0].edits) == expected_after_fix(slip), slip.name
@@ -81,7 +82,7 @@ def test_the_guesses_are_not_preferred():
         if slip.name not in NOT_FIXABLE:
             continue
         doc = Document(text_of(variant(slip)))
-        requested = [(d.code, d.span) for d in doc.diagnostics()]
+        requested = [(d.code, d.span) for d in check_diagnostics(doc)]
         assert not [a.title for a in code_actions(doc, Settings(), requested, [QUICKFIX]) if a.preferred], slip.name
 
 
@@ -117,7 +118,7 @@ def test_fix_all_keeps_line_endings_and_a_missing_final_newline():
 def test_fix_all_makes_the_flowzap_forms_strict_clean():
     for path in sorted((FIXTURES / "flowzap-forms").glob("*.fz")):
         fixed = fixed_text(read_exact(path))
-        strict = [d for d in Document(fixed).diagnostics(Settings(strict=True)) if d.severity <= 2]
+        strict = [d for d in check_diagnostics(Document(fixed), Settings(strict=True)) if d.severity <= 2]
         assert strict == [], (path.name, [(d.code, d.span.line) for d in strict])
 
 
@@ -252,3 +253,44 @@ def test_check_fix_on_stdin_prints_the_fixed_text():
         timeout=120,
     )
     assert (result.returncode, result.stdout, result.stderr) == (0, text_of(VALID), "")
+
+
+def test_fix_report_says_what_was_fixed_on_which_line_of_the_input() -> None:
+    """broken.fz: each fix with its code, title and 0-based line in the original text, in the
+    order applied (a second round fixes what the first revealed: the duplicate that moving
+    `n6 -> CICD.n7` into its lane made); the text is fixed_text's."""
+    from fz_lsp.features.code_actions.fix_all import Fixed, fix_report
+
+    text = read_exact(ROOT / "examples" / "broken.fz")
+    fixed, report = fix_report(text)
+    assert fixed == fixed_text(text)
+    assert [(f.code, f.title, f.line) for f in report] == [
+        ("unknown-shape", "Change the shape to `rectangle`", 3),
+        ("unknown-attribute", "Change the attribute to `label`", 4),
+        ("label-operator", "Use a colon: `:`", 5),
+        ("bad-handle", "Change the direction to `right`", 12),
+        ("missing-handle", "Add `.handle(left)`", 13),
+        ("label-operator", "Use `=`: `=`", 14),
+        ("missing-lane-prefix", "Add the lane prefix `CICD.`", 15),
+        ("undefined-lane", "Change the lane prefix to `CICD`", 16),
+        ("wrong-lane", "Change the lane prefix to `CICD`", 17),
+        ("prefixed-source", "Remove the `Developer.` prefix", 20),
+        ("duplicate-edge", "Remove the duplicate edge", 21),
+        ("duplicate-edge", "Remove the duplicate edge", 23),
+        ("edge-outside-source-lane", "Move the edge into lane `CICD`", 24),
+        ("display-label-own-line", "Move the display label onto the `{` line", 30),
+        ("missing-display-label", "Add the display label `# Ops`", 39),
+        ("top-level-edge", "Move the edge into lane `Ops`", 42),
+        ("duplicate-edge", "Remove the duplicate edge", 22),
+    ]
+    assert all(isinstance(f, Fixed) for f in report)
+    assert fix_report(fixed) == (fixed, [])
+
+
+def test_fixable_names_the_diagnostics_with_a_preferred_fix() -> None:
+    from fz_lsp.features.code_actions.fix_all import fixable
+
+    doc = Document('A { # A\nn1: rect label="a"\nn2: circle label:"b"\nn1.handle(right) -> n9.handle(left)\n}\n')
+    codes = {(d.code, d.span.line) for d in check_diagnostics(doc, Settings())}
+    assert ("unknown-shape", 1) in codes and ("undefined-node", 3) in codes
+    assert {(code, span.line) for code, span in fixable(doc)} == {("unknown-shape", 1), ("label-operator", 1)}
