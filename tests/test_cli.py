@@ -170,6 +170,7 @@ def test_wheel_works_outside_the_repo(tmp_path: Path):
     import zipfile
 
     assert "fz_lsp/syntax/flowzap.lark" in zipfile.ZipFile(wheel).namelist()
+    assert "fz_lsp/render/zoom.js" in zipfile.ZipFile(wheel).namelist()  # the HTML pages' pan and zoom
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False, system_site_packages=False).create(env_dir)
     # reuse this interpreter's installed dependencies via a .pth, install only the wheel itself
@@ -199,6 +200,16 @@ def test_wheel_works_outside_the_repo(tmp_path: Path):
         timeout=60,
     )
     assert str(site) in where.stdout.decode(), where
+    page = tmp_path / "page.html"
+    rendered = subprocess.run(
+        [str(py), "-m", "fz_lsp", "render", str(FIXTURES / "library-hold.fz"), "-o", str(page)],
+        capture_output=True,
+        cwd=tmp_path,
+        env=clean_env,
+        timeout=60,
+    )
+    assert rendered.returncode == 0, rendered.stderr.decode()
+    assert (ROOT / "fz_lsp" / "render" / "zoom.js").read_text(encoding="utf-8") in page.read_text(encoding="utf-8")
 
 
 def test_readme_documents_every_code():

@@ -158,11 +158,24 @@ def test_without_a_reveal_callback_pages_have_no_click_to_source():
 # A real click
 
 
-def click_centre(browser, selector: str) -> None:
-    box = browser.evaluate(
+def centre_of(browser, selector: str) -> list[float]:
+    return browser.evaluate(
         f"""(() => {{ const r = document.querySelector({json.dumps(selector)}).getBoundingClientRect();
                      return [r.left + r.width / 2, r.top + r.height / 2]; }})()"""
     )
+
+
+def wheel_at(browser, selector: str, delta_y: float, ctrl: bool = False) -> None:
+    x, y = centre_of(browser, selector)
+    browser.call(
+        "Input.dispatchMouseEvent",
+        {"type": "mouseWheel", "x": x, "y": y, "deltaX": 0, "deltaY": delta_y, "modifiers": 2 if ctrl else 0},
+        browser.session,
+    )
+
+
+def click_centre(browser, selector: str) -> None:
+    box = centre_of(browser, selector)
     for kind in ("mousePressed", "mouseReleased"):
         browser.call(
             "Input.dispatchMouseEvent",
@@ -228,7 +241,10 @@ def test_clicks_in_chromium_post_what_was_hit_and_a_drag_posts_nothing(preview, 
     workflow = server.open("file:///gitops.fz", "workflow")
     browser.load(workflow)
     browser.wait_for("document.getElementById('fz-diagram').dataset.live === 'open'")
-    browser.evaluate("document.dispatchEvent(new KeyboardEvent('keydown', {key: '1'}))")
+    # zoomed in on it (as it opens, fitted, it is small) with Ctrl+wheel, which keeps it under the pointer
+    for _ in range(3):
+        wheel_at(browser, '[data-node="n4"] .fz-node-shape', -150, ctrl=True)
+    assert float(browser.evaluate("document.getElementById('fz-diagram').dataset.zoom")) > 0.9
     click_centre(browser, '[data-node="n4"] .fz-node-shape')
     wait_for(lambda: len(got) == 4)
     assert got[-1] == ("file:///gitops.fz", {"line": 4, "node": "n4"})

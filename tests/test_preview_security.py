@@ -6,10 +6,10 @@ A diagram whose labels, lane titles, edge labels, loop conditions and taskbox fi
 - as SVG by the real server (`flowzap.preview`) and by `fz-lsp render`: well-formed XML
   whose text is exactly the labels (nothing became an element or an attribute);
 - as a standalone HTML page (`fz-lsp render x.fz -o x.html`): a strict CSP
-  (`default-src 'none'`, no script at all), nothing remote;
+  (`default-src 'none'`, one script, its own pan and zoom, allowed by its hash), nothing remote;
 - as the live browser page (`flowzap.openBrowserPreview`): CSP header and meta with a
   per-page nonce, only the page's own script, nothing remote, also after a live update;
-- in the VS Code webview page (editors/vscode/media/preview.html + preview.js): CSP with
+- in the VS Code webview page (editors/vscode/media/preview.html + zoom.js + preview.js): CSP with
   nonces only, and its SVG sanitiser drops scripts and handlers even from a hostile SVG.
 
 Headless Chromium (`/usr/bin/chromium --headless --no-sandbox --disable-gpu
@@ -23,6 +23,8 @@ test_render_chromium.py).
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html.parser
 import json
 import os
@@ -36,6 +38,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
+from fz_lsp.render.html import zoom_script
 from test_protocol_misuse import ROOT, LspProcess
 from test_render_chromium import CHROMIUM_FLAGS
 
@@ -129,16 +132,19 @@ def static_html_checks(page: str) -> None:
     assert csp, "no CSP meta"
     policy = {d.split()[0]: d.split()[1:] for d in csp.group(1).split(";") if d.strip()}
     assert policy["default-src"] == ["'none'"], policy
-    assert "script-src" not in policy, policy  # a static page runs no script at all
+    # a static page runs one script, its own pan and zoom, allowed by its hash; it connects nowhere
+    (script,) = re.findall(r"<script>(.*?)</script>", page, re.S)
+    assert page.count("<script") == 1 and script.startswith(zoom_script())
+    assert policy["script-src"] == [f"'sha256-{base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()}'"]
     for directive, sources in policy.items():
         for source in sources:
-            assert source in ("'none'", "'unsafe-inline'", "data:"), (directive, source)
+            assert source in ("'none'", "'unsafe-inline'", "data:") or directive == "script-src", (directive, source)
             assert source != "'unsafe-inline'" or directive == "style-src", (directive, source)
             assert source != "data:" or directive == "img-src", (directive, source)
-    assert page.count("<script") == 0
     assert re.findall(r"\b(?:https?:)?//[^\s\"'<>]+", page) == ["http://www.w3.org/2000/svg"], "a remote reference"
     elements = TagCollector.of(page)
-    for tag in ("script", "img", "a", "iframe", "object", "embed", "foreignobject", "link", "base", "form"):
+    assert elements["script"] == 1
+    for tag in ("img", "a", "iframe", "object", "embed", "foreignobject", "link", "base", "form"):
         assert tag not in elements, f"<{tag}> in the page"
 
 
@@ -283,8 +289,10 @@ def test_cli_html_in_chromium(chromium: str, evil_file: Path, tmp_path: Path):
     for where, label in HOSTILE.items():
         assert squash(label) in text, f"the {where} label is missing from the page"
     tags = TagCollector.of(dom)
-    for tag in ("script", "img", "a", "iframe"):
+    assert tags["script"] == 1, "a script besides the page's own"
+    for tag in ("img", "a", "iframe"):
         assert tag not in tags, f"<{tag}> appeared in the DOM"
+    assert 'data-fitted="yes"' in dom, "the page's own script did run"
 
 
 def test_control_the_marker_does_run_without_the_csp(chromium: str, tmp_path: Path):
@@ -295,7 +303,8 @@ def test_control_the_marker_does_run_without_the_csp(chromium: str, tmp_path: Pa
     )
     dom = dump_dom(chromium, page.as_uri(), tmp_path / "profile")
     assert 'data-owned="yes"' in dom and "<title>PWNED</title>" in dom
-    # and the static page's CSP alone blocks even an unescaped inline script
+    # and the static page's CSP alone (which lets its own zoom script run, by its hash)
+    # blocks even an unescaped inline script
     from fz_lsp.render.html import content_security_policy
 
     blocked = tmp_path / "blocked.html"
@@ -351,7 +360,7 @@ def test_live_page_headers_and_markup(live: LspProcess):
     assert f'<meta http-equiv="Content-Security-Policy" content="{policy}">' in page
     assert page.count("<script") == 1 and f'<script nonce="{nonce.group(1)}">' in page
     assert set(re.findall(r"\b(?:https?:)?//[^\s\"'<>]+", page)) == {"http://www.w3.org/2000/svg"}
-    svg = page[page.index("<svg") : page.index("</svg>\n</main>") + len("</svg>")]
+    svg = page[page.index("<svg") : page.index("</svg>\n</div></main>") + len("</svg>")]
     check_svg(svg)
     # another host name (DNS rebinding) is refused
     port = live.url.split(":")[2].split("/")[0]
@@ -422,6 +431,7 @@ def webview_page(tmp_path: Path, svg: str) -> Path:
         template.replace("{{nonce}}", nonce)
         .replace("{{cspSource}}", "file:")
         .replace("{{scriptUri}}", (WEBVIEW / "preview.js").as_uri())
+        .replace("{{zoomScriptUri}}", (ROOT / "fz_lsp" / "render" / "zoom.js").as_uri())  # build.mjs copies it
         .replace("{{styleUri}}", (WEBVIEW / "preview.css").as_uri())
     )
     assert "{{" not in page, "the webview template has a placeholder this test does not know"
@@ -451,7 +461,7 @@ def test_webview_csp_is_strict():
             sources,
         )
         assert not any(s.startswith(("http:", "https:")) for s in sources), (directive, sources)
-    assert not re.findall(r"https?://", template + (WEBVIEW / "preview.js").read_text(encoding="utf-8"))
+    assert not re.findall(r"https?://", template + (WEBVIEW / "preview.js").read_text(encoding="utf-8") + zoom_script())
 
 
 @pytest.mark.parametrize("which", ["server svg", "hostile svg"])

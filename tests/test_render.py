@@ -9,6 +9,8 @@ nodes). The same checks run over the real-world corpus in test_corpus_render.py.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import http.client
 import math
 import re
@@ -30,6 +32,7 @@ from fz_lsp.cli.render import render_command
 from fz_lsp.lsp.browser_preview import BrowserPreviewServer
 from fz_lsp.model import Model, Node
 from fz_lsp.render import layout_workflow, render_html, render_svg
+from fz_lsp.render.html import zoom_script
 from fz_lsp.render.textmeasure import _pieces, clusters, text_width, wrap
 from fz_lsp.render.workflow import OUTSIDE_LANES_TITLE, Box, NodeLayout
 from layout_quality import measure
@@ -423,7 +426,8 @@ def test_labels_are_escaped() -> None:
         assert "<script>alert(1)</script>&Co" in svg_texts(root)
         assert '<b>Lane</b>&"co"' in svg_texts(root)
     page = render_html(model, title="<script>x</script>")
-    assert "<script>x</script>" not in page and "<script" not in page
+    assert "<script>x</script>" not in page and "<title>&lt;script&gt;x&lt;/script&gt;</title>" in page
+    assert page.count("<script") == 1  # the page's own (pan and zoom)
 
 
 def test_characters_xml_forbids_are_replaced() -> None:
@@ -509,11 +513,27 @@ def test_wide_characters_measure_a_full_em() -> None:
 
 
 def test_static_html_page_is_self_contained() -> None:
+    """A static page runs one script, the pan and zoom one (fz_lsp/render/zoom.js and the
+    lines that attach it), allowed by its hash; it connects nowhere and loads nothing."""
     page = render_html(read_model(GITOPS), "workflow", "dark", "gitops.fz")
-    assert "default-src 'none'; style-src 'unsafe-inline'" in page
-    assert "<script" not in page
+    policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', page).group(1)
+    assert policy.startswith("default-src 'none'; style-src 'unsafe-inline'") and "connect-src" not in policy
+    (script,) = re.findall(r"<script>(.*?)</script>", page, re.S)
+    assert page.count("<script") == 1 and script.startswith(zoom_script()) and "FlowZapZoom.attach(" in script
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    assert policy.endswith(f"; script-src 'sha256-{digest}'")
+    assert "EventSource" not in script and "fetch(" not in script and "XMLHttpRequest" not in script
     assert re.findall(r"https?://[^\s\"'<>]+", page) == ["http://www.w3.org/2000/svg"]
     assert 'class="fz-page fz-page-dark"' in page and "fz-theme-dark" in page
+    assert render_html(read_model(GITOPS), "workflow", "dark", "gitops.fz") == page, "the same page every time"
+
+
+def test_the_zoom_script_can_be_inlined() -> None:
+    """Nothing in zoom.js ends or alters an inline <script> element, or refers elsewhere."""
+    script = zoom_script()
+    assert (REPO / "fz_lsp" / "render" / "zoom.js").read_text(encoding="utf-8") == script
+    assert "</script" not in script.lower() and "<!--" not in script and "<script" not in script.lower()
+    assert not re.findall(r"(?:https?:)?//\w", script), "zoom.js names a URL"
 
 
 def test_live_html_page_script_is_allowed_by_nonce() -> None:
@@ -522,6 +542,7 @@ def test_live_html_page_script_is_allowed_by_nonce() -> None:
     assert f'<script nonce="{nonce}">' in page and page.count("<script") == 1
     assert "connect-src 'self'" in page and 'data-events="/p/tok/events?since=1"' in page
     assert "EventSource" in page and "location.reload" not in page
+    assert zoom_script() in page and "FlowZapZoom.attach(" in page
 
 
 def test_render_command_writes_svg_and_html(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:

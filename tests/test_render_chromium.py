@@ -391,6 +391,10 @@ def svg_rect(browser: Browser) -> dict:
     )
 
 
+svg_position = """(() => { const r = document.querySelector('#fz-diagram svg').getBoundingClientRect();
+                            return {x: r.left, y: r.top}; })()"""
+
+
 def test_static_page_opens_fitted_to_the_window_and_switches_to_actual_size(browser_factory, tmp_path: Path) -> None:
     model = analyse(GITOPS.read_text(encoding="utf-8")).model
     natural = float(ET.fromstring(render_svg(model)).get("width"))
@@ -405,12 +409,38 @@ def test_static_page_opens_fitted_to_the_window_and_switches_to_actual_size(brow
     assert fitted["height"] == pytest.approx(
         fitted["width"] * float(ET.fromstring(render_svg(model)).get("height")) / natural, rel=0.01
     )
-    browser.evaluate("document.querySelector('label[for=fz-actual]').click()")
+    assert browser.evaluate("document.getElementById('fz-diagram').dataset.fitted") == "yes"
+    browser.evaluate("document.querySelector('[data-zoom=actual]').click()")
     actual = svg_rect(browser)
-    assert actual["width"] == pytest.approx(natural, abs=1) and actual["scrollWidth"] > actual["innerWidth"]
-    browser.evaluate("document.querySelector('label[for=fz-fit]').click()")
+    # at its own size the diagram runs past the window: dragging pans it (test_zoom_chromium.py)
+    assert actual["width"] == pytest.approx(natural, abs=1) and actual["right"] > actual["innerWidth"]
+    assert browser.evaluate("document.getElementById('fz-zoom-level').textContent") == "100%"
+    browser.evaluate("document.querySelector('[data-zoom=fit]').click()")
     assert svg_rect(browser)["width"] == pytest.approx(fitted["width"], abs=1)
-    assert browser.evaluate("document.scripts.length") == 0
+    assert browser.evaluate("document.scripts.length") == 1  # its own: pan and zoom (zoom.js)
+
+
+def test_static_page_without_scripts_is_fitted_by_css_and_scrolls(browser_factory, tmp_path: Path) -> None:
+    """Where scripts are off, the page still shows the whole diagram fitted to the window,
+    no dead zoom buttons, and scrolls what does not fit."""
+    model = analyse(GITOPS.read_text(encoding="utf-8")).model
+    page = tmp_path / "gitops.html"
+    page.write_text(render_html(model, "sequence", title="gitops.fz"), encoding="utf-8")
+    browser = browser_factory(1000, 700)
+    browser.call("Emulation.setScriptExecutionDisabled", {"value": True}, browser.session)
+    browser.load(page.as_uri())
+    fitted = svg_rect(browser)
+    assert fitted["left"] >= 0 and fitted["right"] <= fitted["innerWidth"] - 12, fitted
+    assert fitted["scrollWidth"] <= fitted["innerWidth"], "nothing to scroll sideways"
+    browser.call("Emulation.setScriptExecutionDisabled", {"value": False}, browser.session)
+    state = browser.evaluate(
+        """(() => { const main = document.getElementById('fz-diagram');
+                    return {zoom: main.dataset.zoom || null,
+                            buttons: getComputedStyle(document.getElementById('fz-zoom')).display,
+                            overflow: getComputedStyle(main).overflowY,
+                            tall: main.scrollHeight > main.clientHeight}; })()"""
+    )
+    assert state == {"zoom": None, "buttons": "none", "overflow": "auto", "tall": True}, state
 
 
 def test_every_node_is_present_visible_and_its_text_fits(browser_factory, tmp_path: Path) -> None:
@@ -477,12 +507,12 @@ def test_live_page_fits_zooms_pans_and_updates_in_place(browser_factory) -> None
             """(() => {
               window.fzMarker = 42;
               document.dispatchEvent(new KeyboardEvent('keydown', {key: '+'}));
-              window.scrollTo(300, 120);
-              return {x: scrollX, y: scrollY, zoom: document.getElementById('fz-diagram').dataset.zoom};
+              const r = document.querySelector('#fz-diagram svg').getBoundingClientRect();
+              return {x: r.left, y: r.top, zoom: document.getElementById('fz-diagram').dataset.zoom};
             })()"""
         )
-        assert before["x"] == 300 and before["y"] == 120 and before["zoom"] == "1.25"
-        # dragging the diagram pans it
+        assert before["zoom"] == "1.25"
+        # dragging the diagram pans it, by exactly as far as the pointer went
         for kind, x, y in (
             ("mousePressed", 500, 300),
             ("mouseMoved", 440, 260),
@@ -501,9 +531,8 @@ def test_live_page_fits_zooms_pans_and_updates_in_place(browser_factory) -> None
                 },
                 browser.session,
             )
-        panned = browser.evaluate("({x: scrollX, y: scrollY})")
-        assert panned == {"x": 400, "y": 180}, panned
-        browser.evaluate("window.scrollTo(300, 120)")
+        panned = browser.evaluate(svg_position)
+        assert panned == {"x": before["x"] - 100, "y": before["y"] - 60}, (before, panned)
         texts["file:///gitops.fz"] = texts["file:///gitops.fz"].replace("Start a change", "Live edit <ok> & 更新")
         server.document_changed("file:///gitops.fz")
         browser.wait_for("document.getElementById('fz-diagram').dataset.updates === '1'")
@@ -511,15 +540,16 @@ def test_live_page_fits_zooms_pans_and_updates_in_place(browser_factory) -> None
             """(() => {
               const svg = document.querySelector('#fz-diagram svg');
               const label = document.querySelector('[data-node="n1"] text').textContent;
-              return {marker: window.fzMarker, x: scrollX, y: scrollY,
-                      scale: parseFloat(svg.style.width) / parseFloat(svg.getAttribute('width')),
+              const r = svg.getBoundingClientRect();
+              return {marker: window.fzMarker, x: r.left, y: r.top,
+                      scale: r.width / parseFloat(svg.getAttribute('width')),
                       zoom: document.getElementById('fz-diagram').dataset.zoom, label: label,
                       nodes: document.querySelectorAll('[data-node]').length, title: document.title};
             })()"""
         )
         assert after["marker"] == 42, "the page reloaded instead of updating in place"
-        assert (after["x"], after["y"]) == (300, 120), "scroll position lost"
-        assert after["zoom"] == "1.25" and after["scale"] == pytest.approx(1.25), "zoom lost"
+        assert {"x": after["x"], "y": after["y"]} == panned, "position lost"
+        assert after["zoom"] == "1.25" and after["scale"] == pytest.approx(1.25, abs=1e-4), "zoom lost"
         assert "".join(after["label"].split()) == "Liveedit<ok>&更新"
         assert after["nodes"] == len(analyse(texts["file:///gitops.fz"]).model.nodes) and after["title"] == "gitops.fz"
         browser.evaluate(
