@@ -1,5 +1,9 @@
 // FlowZap preview page script. Runs inside the VS Code webview (or any browser, given an
 // `acquireVsCodeApi` stub). Plain ES2020, no build step, no remote resources.
+// Pan and zoom are FlowZapZoom's (media/zoom.js, loaded before this script: a copy of the
+// Python package's fz_lsp/render/zoom.js that every preview page shares); this script keeps
+// what is VS Code's: the messages, the view switcher, export, click to source, the SVG
+// sanitiser, errors, and the state kept across reloads (vscode.setState).
 //
 // Messages from the extension:
 //   {type: 'init', uri, view}                      remember the document (for restore)
@@ -35,32 +39,27 @@
     '[data-node], .fz-component[data-lane], .fz-dependency[data-lines], .fz-participant[data-lane], ' +
     '.fz-message[data-lines], .fz-frame[data-lines]';
 
-  const MIN_SCALE = 0.1;
-  const MAX_SCALE = 8;
-  const STEP = 1.2;
-
   const saved = vscode.getState() || {};
   const state = {
     uri: saved.uri || null,
     view: isView(saved.view) ? saved.view : 'workflow',
-    scale: typeof saved.scale === 'number' ? saved.scale : 1,
-    x: typeof saved.x === 'number' ? saved.x : 0,
-    y: typeof saved.y === 'number' ? saved.y : 0,
-    // Until the user pans or zooms, every new diagram is fitted to the window.
-    userMoved: !!saved.userMoved,
   };
-  let svgSize = { width: 0, height: 0 };
+  let shown = { scale: 1, x: 0, y: 0, fitted: true }; // FlowZapZoom's last state
+  // Until the user pans or zooms, every new diagram is fitted to the window.
+  const zoom = FlowZapZoom.attach(viewport, {
+    canvas,
+    label: zoomLabel,
+    controls: document.getElementById('toolbar'),
+    state: saved.userMoved ? { scale: saved.scale, x: saved.x, y: saved.y, fitted: false } : undefined,
+    onChange: (now) => {
+      shown = now;
+      persist();
+    },
+  });
   let hasDiagram = false;
 
   function persist() {
-    vscode.setState({
-      uri: state.uri,
-      view: state.view,
-      scale: state.scale,
-      x: state.x,
-      y: state.y,
-      userMoved: state.userMoved,
-    });
+    vscode.setState({ uri: state.uri, view: state.view, scale: shown.scale, x: shown.x, y: shown.y, userMoved: !shown.fitted });
   }
 
   // ---------------------------------------------------------------- SVG handling
@@ -120,27 +119,6 @@
     return svg;
   }
 
-  function measure(svg) {
-    const num = (v) => {
-      const n = parseFloat(v || '');
-      return Number.isFinite(n) && n > 0 ? n : 0;
-    };
-    let width = num(svg.getAttribute('width'));
-    let height = num(svg.getAttribute('height'));
-    const vb = (svg.getAttribute('viewBox') || '').trim().split(/[\s,]+/).map(Number);
-    if ((!width || !height) && vb.length === 4 && vb.every(Number.isFinite)) {
-      width = width || vb[2];
-      height = height || vb[3];
-    }
-    if (!width || !height) {
-      width = width || 800;
-      height = height || 600;
-    }
-    svg.setAttribute('width', String(width));
-    svg.setAttribute('height', String(height));
-    return { width, height };
-  }
-
   function render(msg) {
     let svg;
     try {
@@ -149,7 +127,6 @@
       showError(err && err.message ? err.message : String(err));
       return;
     }
-    svgSize = measure(svg);
     canvas.replaceChildren(svg);
     hasDiagram = true;
     placeholder.hidden = true;
@@ -158,11 +135,7 @@
       state.view = msg.view;
     }
     updateViewButtons();
-    if (!state.userMoved) {
-      fit();
-    } else {
-      applyTransform();
-    }
+    zoom.contentChanged();
     const plural = (n, word, words) => `${n} ${n === 1 ? word : words}`;
     let counts;
     if (svg.querySelector('.fz-component')) {
@@ -196,123 +169,10 @@
     }
   }
 
-  // ---------------------------------------------------------------- pan & zoom
+  // ---------------------------------------------------------------- click to source
 
-  function clampScale(s) {
-    return Math.min(MAX_SCALE, Math.max(MIN_SCALE, s));
-  }
-
-  function applyTransform() {
-    canvas.style.transform = `translate(${state.x}px, ${state.y}px) scale(${state.scale})`;
-    zoomLabel.textContent = `${Math.round(state.scale * 100)}%`;
-    persist();
-  }
-
-  /** Zoom by `factor` keeping the point (cx, cy) of the viewport still. */
-  function zoomAt(factor, cx, cy) {
-    const next = clampScale(state.scale * factor);
-    const k = next / state.scale;
-    state.x = cx - (cx - state.x) * k;
-    state.y = cy - (cy - state.y) * k;
-    state.scale = next;
-    state.userMoved = true;
-    applyTransform();
-  }
-
-  function zoomCenter(factor) {
-    const r = viewport.getBoundingClientRect();
-    zoomAt(factor, r.width / 2, r.height / 2);
-  }
-
-  /**
-   * Fit the diagram to the window's width (a wide workflow shrinks until it is whole from
-   * left to right; a small one stays at its own size), centred, or at the top when it is
-   * taller than the window (drag or arrow keys pan down).
-   */
-  function fit() {
-    const r = viewport.getBoundingClientRect();
-    if (!svgSize.width || !svgSize.height || r.width < 2 || r.height < 2) {
-      state.scale = 1;
-      state.x = 0;
-      state.y = 0;
-    } else {
-      const pad = 16;
-      const s = clampScale(Math.min((r.width - 2 * pad) / svgSize.width, 1));
-      state.scale = s;
-      state.x = (r.width - svgSize.width * s) / 2;
-      const height = svgSize.height * s;
-      state.y = height + 2 * pad <= r.height ? (r.height - height) / 2 : pad;
-    }
-    state.userMoved = false;
-    applyTransform();
-  }
-
-  /** The diagram at its own size, the point at the window's centre kept still. */
-  function actualSize() {
-    const r = viewport.getBoundingClientRect();
-    zoomAt(1 / state.scale, r.width / 2, r.height / 2);
-  }
-
-  viewport.addEventListener('wheel', (e) => {
-    e.preventDefault();
-    const r = viewport.getBoundingClientRect();
-    // Pixel, line and page deltas all map to a smooth exponential zoom.
-    const unit = e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? 400 : 1;
-    const factor = Math.exp(-e.deltaY * unit * 0.0015);
-    zoomAt(factor, e.clientX - r.left, e.clientY - r.top);
-  }, { passive: false });
-
-  let drag = null;
-  let suppressClick = false;
-
-  viewport.addEventListener('pointerdown', (e) => {
-    if (e.button !== 0) {
-      return;
-    }
-    viewport.focus({ preventScroll: true });
-    drag = { id: e.pointerId, sx: e.clientX, sy: e.clientY, x: state.x, y: state.y, moved: false };
-  });
-
-  viewport.addEventListener('pointermove', (e) => {
-    if (!drag || e.pointerId !== drag.id) {
-      return;
-    }
-    const dx = e.clientX - drag.sx;
-    const dy = e.clientY - drag.sy;
-    if (!drag.moved && Math.hypot(dx, dy) < 4) {
-      return;
-    }
-    if (!drag.moved) {
-      drag.moved = true;
-      viewport.classList.add('panning');
-      try {
-        viewport.setPointerCapture(e.pointerId);
-      } catch (_) {
-        /* ignore */
-      }
-    }
-    state.x = drag.x + dx;
-    state.y = drag.y + dy;
-    state.userMoved = true;
-    applyTransform();
-  });
-
-  function endDrag(e) {
-    if (!drag || (e && e.pointerId !== drag.id)) {
-      return;
-    }
-    suppressClick = drag.moved;
-    drag = null;
-    viewport.classList.remove('panning');
-  }
-  viewport.addEventListener('pointerup', endDrag);
-  viewport.addEventListener('pointercancel', endDrag);
-
+  // (The click that ends a drag never gets here: FlowZapZoom stops it.)
   viewport.addEventListener('click', (e) => {
-    if (suppressClick) {
-      suppressClick = false;
-      return;
-    }
     const target = e.target instanceof Element ? e.target.closest(CLICKABLE) : null;
     if (!target || !canvas.contains(target)) {
       return;
@@ -329,53 +189,6 @@
     }
   });
 
-  window.addEventListener('keydown', (e) => {
-    if (e.ctrlKey || e.metaKey || e.altKey) {
-      return;
-    }
-    const t = e.target;
-    if (t instanceof HTMLElement && t.tagName === 'BUTTON' && (e.key === ' ' || e.key === 'Enter')) {
-      return;
-    }
-    switch (e.key) {
-      case '+':
-      case '=':
-        zoomCenter(STEP);
-        break;
-      case '-':
-      case '_':
-        zoomCenter(1 / STEP);
-        break;
-      case '0':
-        fit();
-        break;
-      case '1':
-        actualSize();
-        break;
-      case 'ArrowLeft':
-        state.x += 40; state.userMoved = true; applyTransform();
-        break;
-      case 'ArrowRight':
-        state.x -= 40; state.userMoved = true; applyTransform();
-        break;
-      case 'ArrowUp':
-        state.y += 40; state.userMoved = true; applyTransform();
-        break;
-      case 'ArrowDown':
-        state.y -= 40; state.userMoved = true; applyTransform();
-        break;
-      default:
-        return;
-    }
-    e.preventDefault();
-  });
-
-  window.addEventListener('resize', () => {
-    if (!state.userMoved && hasDiagram) {
-      fit();
-    }
-  });
-
   // ---------------------------------------------------------------- toolbar
 
   document.getElementById('toolbar').addEventListener('click', (e) => {
@@ -388,25 +201,12 @@
         const view = isView(btn.dataset.view) ? btn.dataset.view : 'workflow';
         if (view !== state.view) {
           state.view = view;
-          state.userMoved = false;
           updateViewButtons();
-          persist();
+          zoom.fit(); // the other view's diagram opens fitted (this persists the state)
           vscode.postMessage({ type: 'setView', view });
         }
         break;
       }
-      case 'zoom-in':
-        zoomCenter(STEP);
-        break;
-      case 'zoom-out':
-        zoomCenter(1 / STEP);
-        break;
-      case 'fit':
-        fit();
-        break;
-      case 'actual':
-        actualSize();
-        break;
       case 'export':
         vscode.postMessage({ type: 'export', view: state.view, format: btn.dataset.format === 'png' ? 'png' : 'svg' });
         break;
@@ -442,6 +242,6 @@
   });
 
   updateViewButtons();
-  applyTransform();
+  persist();
   vscode.postMessage({ type: 'ready' });
 })();

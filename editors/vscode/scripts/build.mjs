@@ -1,9 +1,10 @@
-// Bundles the extension with esbuild, and compiles the vscode-free modules that the
-// tests load under plain Node (out/launch.cjs, out/template.cjs).
+// Bundles the extension with esbuild, compiles the vscode-free modules that the tests load
+// under plain Node (out/launch.cjs, out/template.cjs), and copies the pan and zoom script
+// into the webview's folder (media/zoom.js, see below).
 //   node scripts/build.mjs         production bundle (minified, no source maps)
 //   node scripts/build.mjs --dev   unminified with source maps
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { copyFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,6 +24,15 @@ const common = {
 };
 
 const started = Date.now();
+
+// The webview pans and zooms with the same script as fz-lsp's HTML pages, which the Python
+// package ships as fz_lsp/render/zoom.js. A copy in media/ (git-ignored, made here, on every
+// build, so it can never lag behind) rather than loading bundled/libs/fz_lsp/render/zoom.js:
+// this step is the one every way of running the extension goes through (F5 from the
+// repository, `vsce package`), while bundled/libs exists only once build-server.sh ran and
+// is not needed at all with flowzap.server.command; and the webview's resource root stays
+// media/ alone. test/template.test.mjs and test/vsix.test.mjs check the copy is the source.
+copyFileSync(join(root, '..', '..', 'fz_lsp', 'render', 'zoom.js'), join(root, 'media', 'zoom.js'));
 await build({
   ...common,
   entryPoints: ['src/extension.ts'],
@@ -58,4 +68,4 @@ await build({
   outExtension: { '.js': '.cjs' },
   external: ['vscode'],
 });
-console.log(`build: dist/extension.js, out/launch.cjs, out/template.cjs, out/preview.cjs, out/trace.cjs (${Date.now() - started} ms${dev ? ', dev' : ''})`);
+console.log(`build: dist/extension.js, media/zoom.js, out/launch.cjs, out/template.cjs, out/preview.cjs, out/trace.cjs (${Date.now() - started} ms${dev ? ', dev' : ''})`);

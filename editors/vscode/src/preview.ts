@@ -254,6 +254,7 @@ export class PreviewManager implements vscode.WebviewPanelSerializer, vscode.Dis
             nonce: makeNonce(),
             cspSource: webview.cspSource,
             scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'preview.js')).toString(),
+            zoomScriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'zoom.js')).toString(),
             styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'preview.css')).toString(),
         });
     }

@@ -12,6 +12,8 @@ export interface TemplateValues {
     cspSource: string;
     /** `webview.asWebviewUri(media/preview.js)` as a string. */
     scriptUri: string;
+    /** `webview.asWebviewUri(media/zoom.js)` (pan and zoom, run before preview.js) as a string. */
+    zoomScriptUri: string;
     /** `webview.asWebviewUri(media/preview.css)` as a string. */
     styleUri: string;
 }
@@ -37,6 +39,7 @@ export function renderTemplate(template: string, values: TemplateValues): string
         nonce: values.nonce,
         cspSource: values.cspSource,
         scriptUri: values.scriptUri,
+        zoomScriptUri: values.zoomScriptUri,
         styleUri: values.styleUri,
     };
     return template.replace(/\{\{\s*([A-Za-z]+)\s*\}\}/g, (_whole, name: string) => {

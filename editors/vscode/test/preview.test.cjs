@@ -87,7 +87,8 @@ test('the page is the media template with a nonce, the webview CSP source and re
   assert.doesNotMatch(html, /\{\{/);
   const nonce = /'nonce-([^']+)'/.exec(html)[1];
   assert.ok(nonce.length >= 16);
-  assert.ok(html.includes(`<script nonce="${nonce}" src="https://stub.vscode-cdn.net${join(ROOT, 'media', 'preview.js')}"></script>`), html);
+  assert.ok(html.includes(`<script nonce="${nonce}" src="https://stub.vscode-cdn.net${join(ROOT, 'media', 'zoom.js')}"></script>\n` +
+    `<script nonce="${nonce}" src="https://stub.vscode-cdn.net${join(ROOT, 'media', 'preview.js')}"></script>`), html);
   assert.match(html, /style-src https:\/\/stub\.vscode-cdn\.net 'nonce-/);
 });
 

@@ -1,14 +1,15 @@
 // The webview page template and its filling-in (src/template.ts -> out/template.cjs):
-// strict CSP with a nonce, no remote resources, no placeholder left behind.
+// strict CSP with a nonce, no remote resources, no placeholder left behind; and media/zoom.js,
+// which scripts/build.mjs copies from the Python package, is that file.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { loadTemplate, ROOT } from '../testlib/common.mjs';
+import { loadTemplate, REPO, ROOT } from '../testlib/common.mjs';
 
 const { renderTemplate, makeNonce } = loadTemplate();
 const media = (f) => readFileSync(join(ROOT, 'media', f), 'utf8');
-const values = (nonce = makeNonce()) => ({ nonce, cspSource: 'https://x.vscode-cdn.net', scriptUri: 'https://x.vscode-cdn.net/media/preview.js', styleUri: 'https://x.vscode-cdn.net/media/preview.css' });
+const values = (nonce = makeNonce()) => ({ nonce, cspSource: 'https://x.vscode-cdn.net', scriptUri: 'https://x.vscode-cdn.net/media/preview.js', zoomScriptUri: 'https://x.vscode-cdn.net/media/zoom.js', styleUri: 'https://x.vscode-cdn.net/media/preview.css' });
 
 test('nonces are fresh and long enough', () => {
   const a = makeNonce();
@@ -30,9 +31,9 @@ test('the page fills in completely, with a strict CSP', () => {
   assert.deepEqual(directives['script-src'], [`'nonce-${v.nonce}'`]);
   assert.deepEqual(directives['style-src'], [v.cspSource, `'nonce-${v.nonce}'`]);
   assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|unsafe-hashes|\s\*(\s|;)/);
-  // Every script carries the nonce and comes from the extension.
+  // Every script carries the nonce and comes from the extension: pan and zoom first.
   const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
-  assert.deepEqual(scripts, [`<script nonce="${v.nonce}" src="${v.scriptUri}">`]);
+  assert.deepEqual(scripts, [`<script nonce="${v.nonce}" src="${v.zoomScriptUri}">`, `<script nonce="${v.nonce}" src="${v.scriptUri}">`]);
   assert.match(html, new RegExp(`<link rel="stylesheet" href="${v.styleUri.replace(/[.]/g, '\\.')}"`));
 });
 
@@ -44,11 +45,18 @@ test('the template refuses unknown placeholders and weak nonces', () => {
 });
 
 test('the page, script and style load nothing remote', () => {
-  for (const f of ['preview.html', 'preview.js', 'preview.css']) {
+  for (const f of ['preview.html', 'preview.js', 'preview.css', 'zoom.js']) {
     const text = media(f);
     assert.doesNotMatch(text, /(?:src|href)\s*=\s*["']?(?:https?:)?\/\//i, `${f} references a remote resource`);
     assert.doesNotMatch(text, /@import|url\(\s*["']?(?:https?:)?\/\//i, `${f} imports remote CSS`);
     assert.doesNotMatch(text, /\b(?:fetch|XMLHttpRequest|WebSocket|eval|new Function)\s*\(/, `${f} makes requests or evaluates code`);
   }
   assert.match(media('preview.js'), /acquireVsCodeApi\(\)/);
+});
+
+test('media/zoom.js is the pan and zoom script of the Python package (fz_lsp/render/zoom.js)', () => {
+  const source = readFileSync(join(REPO, 'fz_lsp', 'render', 'zoom.js'), 'utf8');
+  assert.equal(media('zoom.js'), source, 'media/zoom.js differs from fz_lsp/render/zoom.js: run node scripts/build.mjs');
+  assert.match(source, /global\.FlowZapZoom = /);
+  assert.match(media('preview.js'), /FlowZapZoom\.attach\(viewport, /);
 });

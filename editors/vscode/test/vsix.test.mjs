@@ -1,9 +1,11 @@
 // (1) What the packaged .vsix contains: the bundled server (with its grammar file), the
-// TextMate grammar, the webview page, and nothing from the development tree.
+// TextMate grammar, the webview page (with the pan and zoom script the server's pages use
+// too), and nothing from the development tree.
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { PKG, requireVsix } from '../testlib/common.mjs';
+import { PKG, REPO, requireVsix } from '../testlib/common.mjs';
 import { listZip, readEntry } from '../testlib/zip.mjs';
 
 const MAX_VSIX_BYTES = 3 * 1024 * 1024; // compressed; 0.6 MB at the time of writing
@@ -33,6 +35,7 @@ test('vsix has the extension, grammar, snippets and webview page', () => {
     'extension/media/preview.html',
     'extension/media/preview.js',
     'extension/media/preview.css',
+    'extension/media/zoom.js',
   ]) {
     assert.ok(files.has(name), `missing ${name}`);
   }
@@ -40,6 +43,10 @@ test('vsix has the extension, grammar, snippets and webview page', () => {
   assert.equal(grammar.scopeName, 'source.flowzap');
   const html = text('extension/media/preview.html');
   assert.match(html, /\{\{nonce\}\}/, 'the page is shipped as a template');
+  // One pan and zoom script: the webview's copy is the Python package's, as the bundled server has it.
+  const zoom = readFileSync(join(REPO, 'fz_lsp', 'render', 'zoom.js'), 'utf8');
+  assert.equal(text('extension/media/zoom.js'), zoom);
+  assert.equal(text('extension/bundled/libs/fz_lsp/render/zoom.js'), zoom);
 });
 
 test('vsix bundles the language server and its pure-Python dependencies', () => {

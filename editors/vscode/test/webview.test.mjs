@@ -1,7 +1,8 @@
 // (5) The preview page (media/preview.html + .js + .css from the packaged .vsix, filled in
 // by the compiled template module exactly as the extension does) in headless Chromium,
 // with a real SVG from the bundled server's flowzap.preview and a stubbed acquireVsCodeApi:
-// the diagram is visible, a click posts the reveal message, pan/zoom/keyboard work, the
+// the diagram is visible, a click posts the reveal message, pan/zoom/keyboard work (media/zoom.js,
+// which tests/test_zoom_chromium.py drives with the same assertions as in the browser pages), the
 // view switcher reaches the Architecture view (whose components, steps and arrows map back
 // to source), and the Content-Security-Policy blocks scripts that do not carry the nonce.
 //
@@ -77,6 +78,7 @@ function servePage(mediaDir) {
           nonce: makeNonce(),
           cspSource: base,
           scriptUri: `${base}/media/preview.js`,
+          zoomScriptUri: `${base}/media/zoom.js`,
           styleUri: `${base}/media/preview.css`,
         });
         // Hostile additions without the nonce: none of them may run.
@@ -192,12 +194,12 @@ test('the server SVG renders in the page and is visible', async () => {
 });
 
 test('1:1 shows the diagram at its own size, Fit brings back the window width', async () => {
-  await page.click('button[data-action="actual"]');
+  await page.click('button[data-zoom="actual"]');
   assert.equal(await zoomText(), '100%');
   const width = await page.$eval('#canvas svg', (el) => el.getBoundingClientRect().width);
   const natural = await page.$eval('#canvas svg', (el) => parseFloat(el.getAttribute('width')));
   assert.ok(Math.abs(width - natural) < 1, `${width} vs ${natural}`);
-  await page.click('button[data-action="fit"]');
+  await page.click('button[data-zoom="fit"]');
   assert.ok(Number((await zoomText()).replace('%', '')) < 100);
 });
 
@@ -242,14 +244,21 @@ test('zoom with keys, buttons and the wheel; pan by dragging', async () => {
   assert.ok(pct(await zoomText()) < pct(fitted));
   await page.keyboard.press('0');
   assert.equal(await zoomText(), fitted);
-  await page.click('button[data-action="zoom-in"]');
+  await page.click('button[data-zoom="in"]');
   assert.ok(pct(await zoomText()) > pct(fitted));
-  await page.click('button[data-action="fit"]');
+  await page.click('button[data-zoom="fit"]');
   assert.equal(await zoomText(), fitted);
 
+  // Ctrl+wheel (a touchpad pinch) zooms; the wheel alone pans and keeps the zoom.
   const vp = await page.$eval('#viewport', (el) => el.getBoundingClientRect().toJSON());
   await page.mouse.move(vp.left + vp.width / 2, vp.top + vp.height / 2);
+  const unwheeled = await transform();
+  await page.mouse.wheel({ deltaY: 120 });
+  await page.waitForFunction((t) => document.getElementById('canvas').style.transform !== t, { timeout: 3000 }, unwheeled);
+  assert.equal(await zoomText(), fitted);
+  await page.keyboard.down('Control');
   await page.mouse.wheel({ deltaY: -300 });
+  await page.keyboard.up('Control');
   await page.waitForFunction((f) => document.getElementById('zoom-level').textContent !== f, { timeout: 3000 }, fitted);
   assert.ok(pct(await zoomText()) > pct(fitted));
 
