@@ -51,8 +51,9 @@ from conftest import fixture_files, read_exact
 from fz_lsp.analysis.document import Document
 from fz_lsp.analysis.settings import Settings
 from fz_lsp.diagnostics import check as check_diagnostics, most_severe
+from fz_lsp.lsp import to_lsp
 from fz_lsp.lsp.convert import Converter
-from fz_lsp.lsp.server import MAX_PUBLISHED_DIAGNOSTICS
+from fz_lsp.lsp.publishing import MAX_PUBLISHED_DIAGNOSTICS
 from test_protocol_misuse import (
     DOCUMENT_REQUESTS,
     INTERNAL_ERROR,
@@ -302,7 +303,7 @@ def expected_diagnostics(text: str, uri: str, settings_: Settings | None = None)
     found = most_severe(found, MAX_PUBLISHED_DIAGNOSTICS)  # the server's cap
     out = []
     for d in found:
-        lsp = conv.diagnostic(d)
+        lsp = to_lsp.diagnostic(conv, d)
         related = tuple(
             (x.location.range.start.line, x.location.range.start.character, x.location.range.end.character, x.message)
             for x in lsp.related_information or ()

@@ -29,7 +29,7 @@ from fz_lsp.base import i18n
 from fz_lsp.diagnostics import CODES, check as check_diagnostics, most_severe
 from fz_lsp.features.code_actions import FIX_ALL, code_actions
 from fz_lsp.features.hover import hover
-from fz_lsp.lsp.server import MAX_PUBLISHED_DIAGNOSTICS
+from fz_lsp.lsp.publishing import MAX_PUBLISHED_DIAGNOSTICS
 from fz_lsp.model import Span
 from test_single_mistakes import SLIPS, variant
 

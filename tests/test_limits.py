@@ -15,7 +15,7 @@ and range, inlay hints, preview) must answer within the bounds below; the proces
 peak RSS (VmHWM) must stay under MAX_RSS_MB. The figures measured on the reference
 machine are in the README (section Reliability); run with `-s` to print this machine's.
 
-Graceful degradation (fz_lsp/server.py): at most MAX_PUBLISHED_DIAGNOSTICS (1,000)
+Graceful degradation (fz_lsp/lsp/publishing.py): at most MAX_PUBLISHED_DIAGNOSTICS (1,000)
 diagnostics are published per document (errors first), and above LARGE_DOCUMENT_CHARS
 (3,000,000 characters) diagnostics wait for a 500 ms pause in typing; each is said once
 per document with window/showMessage.
@@ -30,7 +30,7 @@ from collections.abc import Callable
 
 import pytest
 
-from fz_lsp.lsp.server import LARGE_DOCUMENT_CHARS, LARGE_DOCUMENT_DELAY_MS, MAX_PUBLISHED_DIAGNOSTICS
+from fz_lsp.lsp.publishing import LARGE_DOCUMENT_CHARS, LARGE_DOCUMENT_DELAY_MS, MAX_PUBLISHED_DIAGNOSTICS
 from test_fuzz_server import check_ranges_inside, check_semantic_tokens, split
 from test_protocol_misuse import LspProcess, assert_answer
 
