@@ -366,11 +366,11 @@ def test_freed_memory_goes_back_to_the_system_once_idle(monkeypatch: pytest.Monk
     """A burst of publishes moves one timer; malloc_trim runs once, IDLE_TRIM_S after the last."""
     from fz_lsp.lsp import memory
 
-    if memory._MALLOC_TRIM is None:
+    real = memory.malloc_trim()
+    if real is None:
         pytest.skip("no glibc malloc_trim on this system")
     calls: list[int] = []
-    real = memory._MALLOC_TRIM
-    monkeypatch.setattr(memory, "_MALLOC_TRIM", lambda pad: calls.append(pad) or real(pad))
+    monkeypatch.setattr(memory, "malloc_trim", lambda: lambda pad: calls.append(pad) or real(pad))
     monkeypatch.setattr(memory, "IDLE_TRIM_S", 0.05)
     kept = memory.DocumentMemory()
 

@@ -19,6 +19,7 @@ import contextlib
 import gc
 import sys
 from collections.abc import Callable
+from functools import cache
 
 from fz_lsp.analysis.document import Document, collector_paused
 from fz_lsp.analysis.settings import Settings
@@ -29,10 +30,12 @@ RELEASE_DELAY_S = 2.0  # after closing a large document, collect it this much la
 IDLE_TRIM_S = 1.0  # this long after the last publish or close, freed heap memory goes back to the system
 
 
-def _c_malloc_trim() -> Callable[[int], int] | None:
+@cache
+def malloc_trim() -> Callable[[int], int] | None:
     """glibc's malloc_trim, or None (macOS, Windows, musl). The C allocator keeps the memory
     Python frees in large blocks (a preview's SVG, a closed document's text) for reuse and
-    counted in the process's resident memory; malloc_trim(0) hands it back (about 1 ms)."""
+    counted in the process's resident memory; malloc_trim(0) hands it back (about 1 ms).
+    Looked up on first use (ctypes is not loaded before the first diagnostics)."""
     if not sys.platform.startswith("linux"):
         return None
     try:
@@ -43,9 +46,6 @@ def _c_malloc_trim() -> Callable[[int], int] | None:
         return None
     trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
     return trim
-
-
-_MALLOC_TRIM = _c_malloc_trim()
 
 
 class DocumentMemory:
@@ -98,7 +98,7 @@ class DocumentMemory:
     def trim_when_idle(self) -> None:
         """Give the heap memory freed by the last burst of work back to the system once the
         server has published nothing for IDLE_TRIM_S: a keystroke only moves a timer."""
-        if _MALLOC_TRIM is None:
+        if malloc_trim() is None:
             return
         if self._trim is not None:
             self._trim.cancel()
@@ -109,5 +109,6 @@ class DocumentMemory:
 
     def _trim_now(self) -> None:
         self._trim = None
-        if _MALLOC_TRIM is not None:
-            _MALLOC_TRIM(0)
+        trim = malloc_trim()
+        if trim is not None:
+            trim(0)
