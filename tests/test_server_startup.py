@@ -15,10 +15,12 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from conftest import EXAMPLES, ROOT, SERVER_ENV
+from fz_lsp.base.i18n import LOCALE_DIR
 from test_protocol_misuse import LspProcess, default_capabilities
 
 CODE_ACTION_KINDS = ["quickfix", "source", "source.renumberNodes", "source.fixAll", "source.fixAll.flowzap"]
@@ -133,6 +135,18 @@ def test_importing_the_server_loads_no_renderer_preview_code_actions_or_lark() -
 
 FIRST_DIAGNOSTICS = """
 import asyncio
+import gettext
+
+catalogs = []  # the message catalogs read (fz_lsp.base.i18n reads them with GNUTranslations)
+
+
+class Catalog(gettext.GNUTranslations):
+    def __init__(self, fp=None):
+        catalogs.append(fp.name)
+        super().__init__(fp)
+
+
+gettext.GNUTranslations = Catalog
 from fz_lsp.lsp.server import server
 
 sent = []
@@ -161,22 +175,26 @@ async def session():
 
 asyncio.run(session())
 out["published"] = [m["params"] for m in sent if m.get("method") == "textDocument/publishDiagnostics"]
+out["catalogs"] = catalogs
 """
 
 
-def test_serving_the_first_diagnostics_loads_only_what_they_need(tmp_path) -> None:
+@pytest.mark.parametrize(("language", "catalogs"), [("en", []), ("fr", ["fr/LC_MESSAGES/fz_lsp.mo"])])
+def test_serving_the_first_diagnostics_loads_only_what_they_need(tmp_path, language: str, catalogs: list[str]) -> None:
     """In a fresh interpreter: initialize, initialized, didOpen of the seed example, its
     diagnostics published; none of NOT_AT_START was loaded (lark neither: the example's line
-    shapes were saved by an earlier process, as on every start but a machine's first)."""
+    shapes were saved by an earlier process, as on every start but a machine's first), and
+    no message catalog but the user's language's was read."""
     text = (EXAMPLES / "gitops.fz").read_text(encoding="utf-8")
-    env = {**SERVER_ENV, "FZ_LSP_CACHE_DIR": str(tmp_path)}
+    env = {**SERVER_ENV, "FZ_LSP_CACHE_DIR": str(tmp_path), "LANGUAGE": language}
     code = FIRST_DIAGNOSTICS.replace("TEXT", json.dumps(text))
     first = _loaded_in_a_fresh_interpreter(code, env)  # learns and saves the example's line shapes
     assert [p["diagnostics"] for p in first["published"]] == [[]]
+    assert os.listdir(tmp_path)  # the shape cache is there to be used
     loaded = _loaded_in_a_fresh_interpreter(code, env)
     assert [p["diagnostics"] for p in loaded["published"]] == [[]]
     assert _unwanted(loaded["modules"]) == []
-    assert os.listdir(tmp_path)  # the shape cache was there to be used
+    assert [Path(c).relative_to(LOCALE_DIR).as_posix() for c in loaded["catalogs"]] == catalogs
 
 
 def test_the_announced_options_are_the_features_own() -> None:
