@@ -11,7 +11,7 @@
 - pygls's bookkeeping of finished messages dropped (see `_forget_when_done`), and requests
   refused on purpose logged as one warning line (`_RefusedRequests`).
 
-May import: fz_lsp.lsp.convert (through the session), the layers below, pygls, lsprotocol.
+May import: pygls, lsprotocol (the session, fz_lsp.lsp.session, for its type only).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@
   once and every other feature keeps working.
 - `say_once`: a message shown the first time its topic comes up for an open document.
 
-May import: fz_lsp.lsp (convert, to_lsp), fz_lsp.diagnostics and below.
+May import: fz_lsp.lsp (convert, to_lsp), fz_lsp.diagnostics and below, lsprotocol (types).
 """
 
 from __future__ import annotations
