@@ -43,7 +43,7 @@ Lane: **Catalog/ILS \\(Koha\\)** (`Catalog`)
 
 CATALOG = (
     "**Catalog/ILS \\(Koha\\)**\n\nLane `Catalog` · 3 nodes: `n6`, `n7`, `n8`"
-    "\n\nDepends on (Architecture view):\n- Stacks & Shelving \\(Stacks\\): Yes, Copy returned \\(×2\\)"
+    "\n\nDepends on (Architecture view):\n- Stacks & Shelving \\(Stacks\\): Yes, Copy returned"
     "\n\nUsed by (Architecture view):\n- Library Patron \\(Patron\\): Hold request"
     "\n- Stacks & Shelving \\(Stacks\\): Next copy"
 )
@@ -99,7 +99,7 @@ def test_hover_on_unknown_direction_suggests_the_nearest():
     assert found.span == Span(3, 10, 15)
     assert (
         found.markdown
-        == "`rigth` is not a handle direction. Did you mean `right`? Use `left`, `right`, `top` or `bottom`."
+        == "Unknown handle direction `rigth`: did you mean `right`? Use `left`, `right`, `top` or `bottom`."
     )
 
 
@@ -194,7 +194,7 @@ def test_hover_on_shapes():
     assert (found.markdown, found.span) == ("`rectangle` — A process step", Span(12, 4, 13))
     found = hover(Document(TEMPLATE), 2, 8)  # `n2: stepShape label:"Describe this step"`
     assert (found.markdown, found.span) == (
-        "`stepShape` is not a FlowZap shape. Shapes: `circle`, `rectangle`, `diamond`, `taskbox`.",
+        "Unknown shape `stepShape`. Shapes are `circle`, `rectangle`, `diamond` or `taskbox`.",
         Span(2, 4, 13),
     )
 
@@ -325,7 +325,7 @@ async def test_e2e_plain_text_for_clients_without_markdown(plain_client: Languag
     result = await request(plain_client, uri, 8, 22)
     assert result.contents == (
         "Catalog/ILS (Koha)\n\nLane Catalog · 3 nodes: n6, n7, n8\n\nDepends on (Architecture view):\n"
-        "- Stacks & Shelving (Stacks): Yes, Copy returned (×2)\n\nUsed by (Architecture view):\n"
+        "- Stacks & Shelving (Stacks): Yes, Copy returned\n\nUsed by (Architecture view):\n"
         "- Library Patron (Patron): Hold request\n- Stacks & Shelving (Stacks): Next copy"
     )
     assert result.range == R(8, 21, 8, 28)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from fz_lsp import __version__
-from fz_lsp.analysis.views import THEMES, VIEWS
+from fz_lsp.analysis.views import SEQUENCE_ORDERS, THEMES, VIEWS
 from fz_lsp.base import i18n
 
 
@@ -81,6 +81,12 @@ def build_parser(language: str | None = None) -> argparse.ArgumentParser:
     render.add_argument("--view", choices=VIEWS, default="workflow")
     render.add_argument("--theme", choices=THEMES, default="light")
     render.add_argument(
+        "--sequence-order",
+        choices=SEQUENCE_ORDERS,
+        default="causal",
+        help=_("the sequence view's order of steps: causes first, or the order the edges are written"),
+    )
+    render.add_argument(
         "--allow-errors",
         action="store_true",
         help=_("exit 0 even when the document has errors (they are still printed to stderr)"),
@@ -88,4 +94,11 @@ def build_parser(language: str | None = None) -> argparse.ArgumentParser:
 
     share = command("share", _("print the URL that opens a file in FlowZap's web playground (sends nothing)"))
     share.add_argument("file", metavar="FILE", help=stdin_file)
+
+    diff = command("diff", _("what changed between two versions of a diagram: nodes, edges, lanes, loops"))
+    diff.add_argument("old", metavar="OLD", help=_("the earlier .fz file ('-' reads stdin)"))
+    diff.add_argument("new", metavar="NEW", help=_("the later .fz file ('-' reads stdin)"))
+    diff.add_argument("--format", choices=("text", "json"), default="text")
+
+    command("mcp", _("run the MCP server for AI agents on stdin/stdout (needs fz-lsp[mcp])"))
     return p

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from fz_lsp.analysis.document import analyse
 from fz_lsp.analysis.settings import Settings
-from fz_lsp.analysis.views import THEMES, VIEWS
+from fz_lsp.analysis.views import SEQUENCE_ORDERS, THEMES, VIEWS
 from fz_lsp.base.i18n import translator
 from fz_lsp.cli.check import diagnostic_entry, diagnostic_line
 from fz_lsp.cli.files import READ_ERRORS, describe_error, read_source
@@ -29,6 +29,7 @@ def render_command(
     theme: str = "light",
     allow_errors: bool = False,
     language: str | None = None,
+    sequence_order: str = "causal",
 ) -> int:
     """Render the .fz file at `path`: SVG to `out`, HTML when `out` ends in .html/.htm,
     SVG on standard output when `out` is None or "-"; `path` "-" reads standard input.
@@ -38,7 +39,7 @@ def render_command(
     status: 0 done, 1 the document has errors (0 with `allow_errors`), has nothing to
     draw (no lanes: e.g. a Mermaid file; nothing is written) or the output could not be
     written, 2 input unreadable or bad option. Messages are in `language` (fz_lsp/i18n.py;
-    English when None)."""
+    English when None). The sequence view's steps come in `sequence_order`."""
     tr = translator(language)
     _ = tr._
     if view not in VIEWS:
@@ -46,6 +47,15 @@ def render_command(
         return 2
     if theme not in THEMES:
         _say(_("unknown theme {theme} (expected one of {choices})", theme=repr(theme), choices=", ".join(THEMES)))
+        return 2
+    if sequence_order not in SEQUENCE_ORDERS:
+        _say(
+            _(
+                "unknown sequence order {order} (expected one of {choices})",
+                order=repr(sequence_order),
+                choices=", ".join(SEQUENCE_ORDERS),
+            )
+        )
         return 2
     try:
         text = read_source(path)
@@ -77,14 +87,17 @@ def render_command(
     status = 1 if errors and not allow_errors else 0
     if out is None or out == "-":
         try:
-            sys.stdout.buffer.write(render_svg(model, view, theme).encode("utf-8") + b"\n")
+            sys.stdout.buffer.write(render_svg(model, view, theme, sequence_order).encode("utf-8") + b"\n")
             sys.stdout.flush()
         except OSError as error:
             _say(_("cannot write to standard output: {reason}", reason=describe_error(error, tr)))
             return 1
         return status
     is_html = out.lower().endswith((".html", ".htm"))
-    document = render_html(model, view, theme, title=name) if is_html else render_svg(model, view, theme)
+    if is_html:
+        document = render_html(model, view, theme, title=name, sequence_order=sequence_order)
+    else:
+        document = render_svg(model, view, theme, sequence_order)
     try:
         Path(out).write_text(document, encoding="utf-8")
     except (OSError, ValueError) as error:

@@ -59,7 +59,7 @@ def check(doc: Document, settings: Settings | None = None) -> list[Diagnostic]:
         if wide is None:
             checks = DocumentChecks(model, settings)
             checks.all()
-            if settings.sequence_rules:
+            if settings.sequence_rules or settings.strict:  # strict: FlowZap's validator enforces them
                 sequence_rules(checks)
             wide = cache.wide[settings] = checks.out
         lines = LineChecks(model, settings)

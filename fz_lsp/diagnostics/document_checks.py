@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from fz_lsp.analysis.suggestions import LANE, unknown_word
 from fz_lsp.diagnostics.report import Reporter
 from fz_lsp.model import Edge, Lane, Ref, Span
-from fz_lsp.syntax.vocabulary import nearest
 
 
 class DocumentChecks(Reporter):
@@ -277,7 +277,8 @@ class DocumentChecks(Reporter):
         m = self.model
         if ref.prefix is not None and ref.prefix_lane is None:
             assert ref.prefix_span is not None  # a prefix has its span
-            guess = nearest(ref.prefix, tuple(m.lane_by_id)) if m.lane_by_id else None
+            said = unknown_word(self.tr, LANE, ref.prefix, tuple(m.lane_by_id))
+            guess = said.guess
             target_lane = ref.node.lane.id if ref.node and ref.node.lane else None
             if target_lane:
                 text = self._(
@@ -286,10 +287,8 @@ class DocumentChecks(Reporter):
                     node=ref.name,
                     lane=target_lane,
                 )
-            elif guess:
-                text = self._("There is no lane `{prefix}`. Did you mean `{guess}`?", prefix=ref.prefix, guess=guess)
             else:
-                text = self._("There is no lane `{prefix}`.", prefix=ref.prefix)
+                text = said.message
             self.add(
                 "undefined-lane",
                 ref.prefix_span,

@@ -7,6 +7,7 @@ May import: fz_lsp.base, fz_lsp.syntax, fz_lsp.model, fz_lsp.analysis, fz_lsp.di
 from __future__ import annotations
 
 from fz_lsp import syntax
+from fz_lsp.analysis.suggestions import ATTRIBUTE, DIRECTION, SHAPE, unknown_word
 from fz_lsp.diagnostics.codes import Diagnostic
 from fz_lsp.diagnostics.report import Reporter
 from fz_lsp.model import LineAnchor, Span
@@ -76,12 +77,12 @@ class LineChecks(Reporter):
     def node_syntax(self, i: LineAnchor, st: syntax.NodeDecl) -> None:
         shape = st.shape.text
         if shape not in SHAPES:
-            self.unknown_word("unknown-shape", i, st.shape, SHAPES)
+            self.unknown_word("unknown-shape", i, st.shape, SHAPE)
         seen: dict[str, syntax.Attribute] = {}
         for a in st.attributes:
             key = a.key.text
             if key not in NODE_ATTRIBUTES:
-                self.unknown_word("unknown-attribute", i, a.key, NODE_ATTRIBUTES)
+                self.unknown_word("unknown-attribute", i, a.key, ATTRIBUTE)
             if a.op.text != ":":
                 self.add(
                     "label-operator",
@@ -118,32 +119,10 @@ class LineChecks(Reporter):
                 ),
             )
 
-    def unknown_word(self, code: str, i: LineAnchor, tok: syntax.Tok, choices: tuple[str, ...]) -> None:
-        """Unknown shape / node attribute `word`. Did you mean …? The choices. (with the guess
-        as quick-fix data)"""
-        guess = nearest(tok.text, choices)
-        word, listed = tok.text, self.choices(choices)
-        _ = self._
-        if code == "unknown-shape":
-            if guess:
-                text = _(
-                    "Unknown shape `{word}`. Did you mean `{guess}`? Shapes are {choices}.",
-                    word=word,
-                    guess=guess,
-                    choices=listed,
-                )
-            else:
-                text = _("Unknown shape `{word}`. Shapes are {choices}.", word=word, choices=listed)
-        elif guess:
-            text = _(
-                "Unknown node attribute `{word}`. Did you mean `{guess}`? Nodes take {choices}.",
-                word=word,
-                guess=guess,
-                choices=listed,
-            )
-        else:
-            text = _("Unknown node attribute `{word}`. Nodes take {choices}.", word=word, choices=listed)
-        self.add(code, Span.of(i, tok), text, data={"replacement": guess} if guess else None)
+    def unknown_word(self, code: str, i: LineAnchor, tok: syntax.Tok, kind: str) -> None:
+        """An unknown shape or node attribute: the sentence and the guess (quick-fix data)."""
+        said = unknown_word(self.tr, kind, tok.text)
+        self.add(code, Span.of(i, tok), said.message, data={"replacement": said.guess} if said.guess else None)
 
     def check_length(self, i: LineAnchor, a: syntax.Attribute) -> None:
         limit = self.settings.max_label_length
@@ -253,16 +232,6 @@ class LineChecks(Reporter):
             return
         word = h.direction.text
         if word not in DIRECTIONS:
-            guess = nearest(word, DIRECTIONS)
-            if guess:
-                text = self._(
-                    "Unknown handle direction `{word}`: did you mean `{guess}`? Use {choices}.",
-                    word=word,
-                    guess=guess,
-                    choices=self.choices(DIRECTIONS),
-                )
-            else:
-                text = self._(
-                    "Unknown handle direction `{word}`: Use {choices}.", word=word, choices=self.choices(DIRECTIONS)
-                )
-            self.add("bad-handle", Span.of(i, h.direction), text, data={"replacement": guess} if guess else None)
+            said = unknown_word(self.tr, DIRECTION, word)
+            data = {"replacement": said.guess} if said.guess else None
+            self.add("bad-handle", Span.of(i, h.direction), said.message, data=data)

@@ -11,14 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from fz_lsp.analysis.settings import Settings
-from fz_lsp.base.i18n import Translator, translator
+from fz_lsp.analysis.suggestions import code_list
+from fz_lsp.base.i18n import translator
 from fz_lsp.diagnostics.codes import CODES, Diagnostic, Related
 from fz_lsp.model import Model, Span
-
-
-def code_list(words: tuple[str, ...], tr: Translator) -> str:
-    """`a`, `b`, `c` or `d` in `tr`'s language."""
-    return tr.or_list(tuple(f"`{w}`" for w in words))
 
 
 class Reporter:

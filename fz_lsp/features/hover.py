@@ -24,9 +24,10 @@ from fz_lsp import syntax
 from fz_lsp.analysis.architecture import architecture, dependency_summary
 from fz_lsp.analysis.lookup import HandleSymbol, LaneSymbol, NodeSymbol, symbol_at
 from fz_lsp.analysis.markdown import code_span, md
+from fz_lsp.analysis.suggestions import DIRECTION, SHAPE, unknown_word
 from fz_lsp.base.i18n import Translator, translator
 from fz_lsp.model import Edge, Lane, Model, Node, Ref, Span
-from fz_lsp.syntax.vocabulary import DIRECTIONS, HANDLE_SIDES, SHAPE_DESCRIPTIONS, SHAPES, nearest
+from fz_lsp.syntax.vocabulary import DIRECTIONS, HANDLE_SIDES, SHAPE_DESCRIPTIONS, SHAPES
 
 if TYPE_CHECKING:
     from fz_lsp.analysis.document import Document
@@ -193,18 +194,7 @@ def _handle_markdown(model: Model, ref: Ref, edge: Edge | None, tr: Translator) 
     direction = ref.direction or ""
     who = code_span(f"{ref.prefix}.{ref.name}" if ref.prefix else ref.name)
     if direction not in DIRECTIONS:
-        guess = nearest(direction, DIRECTIONS)
-        choices = tr.or_list([code_span(d) for d in DIRECTIONS])
-        if guess:
-            return _(
-                "{direction} is not a handle direction. Did you mean {guess}? Use {choices}.",
-                direction=code_span(direction),
-                guess=code_span(guess),
-                choices=choices,
-            )
-        return _(
-            "{direction} is not a handle direction. Use {choices}.", direction=code_span(direction), choices=choices
-        )
+        return unknown_word(tr, DIRECTION, direction).message
     if ref.role == "source":
         text = _("The edge leaves {node} at {side}.", node=who, side=_(HANDLE_SIDES[direction]))
     else:
@@ -226,13 +216,4 @@ def _shape_markdown(shape: str, tr: Translator) -> str:
     _ = tr._
     if shape in SHAPES:
         return f"{code_span(shape)} — {_(SHAPE_DESCRIPTIONS[shape])}"
-    guess = nearest(shape, SHAPES)
-    shapes = tr.join([code_span(s) for s in SHAPES])
-    if guess:
-        return _(
-            "{shape} is not a FlowZap shape. Did you mean {guess}? Shapes: {shapes}.",
-            shape=code_span(shape),
-            guess=code_span(guess),
-            shapes=shapes,
-        )
-    return _("{shape} is not a FlowZap shape. Shapes: {shapes}.", shape=code_span(shape), shapes=shapes)
+    return unknown_word(tr, SHAPE, shape).message

@@ -51,7 +51,8 @@ _PAGE_CSS = (
     "#fz-diagram[data-live]{cursor:grab;touch-action:none}"
     "#fz-diagram.fz-panning{cursor:grabbing;user-select:none}"
     "#fz-diagram[data-reveal] [data-node],#fz-diagram[data-reveal] .fz-component[data-lane],"
-    "#fz-diagram[data-reveal] .fz-dependency[data-lines]{cursor:pointer}"
+    "#fz-diagram[data-reveal] .fz-dependency[data-lines],#fz-diagram[data-reveal] .fz-participant[data-lane],"
+    "#fz-diagram[data-reveal] .fz-message[data-lines],#fz-diagram[data-reveal] .fz-frame[data-lines]{cursor:pointer}"
 )
 
 _LIVE_SCRIPT = """(function () {
@@ -134,7 +135,8 @@ _LIVE_SCRIPT = """(function () {
   });
   window.addEventListener("pointerup", function () { drag = null; host.classList.remove("fz-panning"); });
   var revealUrl = host.getAttribute("data-reveal");
-  var CLICKABLE = "[data-node], .fz-component[data-lane], .fz-dependency[data-lines]";
+  var CLICKABLE = "[data-node], .fz-component[data-lane], .fz-dependency[data-lines], " +
+    ".fz-participant[data-lane], .fz-message[data-lines], .fz-frame[data-lines]";
   host.addEventListener("click", function (event) {
     if (dragged || !revealUrl) { dragged = false; return; }
     var el = event.target && event.target.closest ? event.target.closest(CLICKABLE) : null;

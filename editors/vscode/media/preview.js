@@ -29,8 +29,11 @@
 
   const VIEWS = ['workflow', 'sequence', 'architecture'];
   const isView = (v) => VIEWS.includes(v);
-  // What a click reveals in the source: a node, an architecture component, an arrow's edges.
-  const CLICKABLE = '[data-node], .fz-component[data-lane], .fz-dependency[data-lines]';
+  // What a click reveals in the source: a node, an architecture component, an arrow's edges,
+  // and in the sequence view a participant (its lane), a message (its edge), a frame.
+  const CLICKABLE =
+    '[data-node], .fz-component[data-lane], .fz-dependency[data-lines], .fz-participant[data-lane], ' +
+    '.fz-message[data-lines], .fz-frame[data-lines]';
 
   const MIN_SCALE = 0.1;
   const MAX_SCALE = 8;

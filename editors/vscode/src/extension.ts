@@ -24,6 +24,7 @@ const SERVER_SETTING_KEYS = [
     'format.indent',
     'inlayHints.labels',
     'preview.theme',
+    'preview.sequenceOrder',
 ] as const;
 
 /** Settings that change how the server is started: changing them restarts it. */
@@ -207,7 +208,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         vscode.workspace.onDidChangeConfiguration((e) => {
             if (LAUNCH_SETTING_KEYS.some((key) => e.affectsConfiguration(key))) {
                 void restart(context);
-            } else if (e.affectsConfiguration('flowzap.preview.theme')) {
+            } else if (e.affectsConfiguration('flowzap.preview.theme') || e.affectsConfiguration('flowzap.preview.sequenceOrder')) {
                 previews?.refreshAll();
             }
         }),

@@ -68,6 +68,14 @@ export function previewTheme(resource?: vscode.Uri): PreviewTheme {
     return kind === vscode.ColorThemeKind.Dark || kind === vscode.ColorThemeKind.HighContrast ? 'dark' : 'light';
 }
 
+/** The sequence view's order of steps (`flowzap.preview.sequenceOrder`), sent with each
+ * render so that a change of the setting shows at once (the server's copy of the settings
+ * follows a moment later). */
+export function sequenceOrder(resource?: vscode.Uri): 'causal' | 'document' {
+    const setting = vscode.workspace.getConfiguration('flowzap', resource).get<string>('preview.sequenceOrder', 'causal');
+    return setting === 'document' ? 'document' : 'causal';
+}
+
 /** The document a command was run for: a vscode.Uri (explorer, editor title) or {uri}. */
 export function commandUri(arg: unknown): vscode.Uri | undefined {
     if (arg instanceof vscode.Uri) {
@@ -255,7 +263,7 @@ export class PreviewManager implements vscode.WebviewPanelSerializer, vscode.Dis
         await vscode.workspace.openTextDocument(uri);
         const result: unknown = await client.sendRequest(ExecuteCommandRequest.type, {
             command: PREVIEW_COMMAND,
-            arguments: [{ uri: uri.toString(), view, theme: theme ?? previewTheme(uri) }],
+            arguments: [{ uri: uri.toString(), view, theme: theme ?? previewTheme(uri), sequenceOrder: sequenceOrder(uri) }],
         });
         if (!isPreviewResult(result)) {
             throw new Error('The language server returned no SVG for this document.');

@@ -45,6 +45,7 @@ test('settings mirror the server contract plus the client-only ones', () => {
     'flowzap.format.indent': ['integer', 0],
     'flowzap.inlayHints.labels': ['boolean', true],
     'flowzap.preview.theme': ['string', 'auto'],
+    'flowzap.preview.sequenceOrder': ['string', 'causal'],
     'flowzap.locale': ['string', 'auto'],
     'flowzap.server.command': ['array', []],
     'flowzap.python.path': ['string', ''],
@@ -57,6 +58,7 @@ test('settings mirror the server contract plus the client-only ones', () => {
     assert.ok(props[key].description || props[key].markdownDescription, `${key} is documented`);
   }
   assert.deepEqual(props['flowzap.preview.theme'].enum, ['auto', 'light', 'dark']);
+  assert.deepEqual(props['flowzap.preview.sequenceOrder'].enum, ['causal', 'document']);
   assert.deepEqual(props['flowzap.trace.server'].enum, ['off', 'messages', 'verbose']);
   assert.deepEqual(props['flowzap.locale'].enum, ['auto', 'en', 'zh-CN', 'fr'], 'the languages of fz_lsp/base/i18n.py');
   assert.deepEqual(PKG.capabilities.untrustedWorkspaces.restrictedConfigurations.sort(), ['flowzap.python.path', 'flowzap.server.command']);

@@ -46,13 +46,15 @@ function fakeClient() {
 }
 
 let env;
+let settings; // what getConfiguration answers (a test may set keys before opening a preview)
 let client;
 let manager;
 let uri;
 
 beforeEach(() => {
   uri = Uri.file(DOC_PATH);
-  env = makeVscode({ settings: {}, documents: { [uri.toString()]: DOC_TEXT } });
+  settings = {};
+  env = makeVscode({ settings, documents: { [uri.toString()]: DOC_TEXT } });
   const mod = requireWithVscode(join(ROOT, 'out', 'preview.cjs'), env.stub);
   client = fakeClient();
   const context = { subscriptions: [], extensionPath: ROOT, extensionUri: Uri.file(ROOT) };
@@ -90,11 +92,21 @@ test('ready -> init + one flowzap.preview request with uri, view and theme -> re
   const req = client.requests[0];
   assert.equal(req.method, 'workspace/executeCommand');
   assert.equal(req.params.command, 'flowzap.preview');
-  assert.deepEqual(req.params.arguments, [{ uri: uri.toString(), view: 'workflow', theme: 'light' }]);
+  assert.deepEqual(req.params.arguments, [{ uri: uri.toString(), view: 'workflow', theme: 'light', sequenceOrder: 'causal' }]);
   assert.deepEqual(panel.posted[0], { type: 'init', uri: uri.toString(), view: 'workflow' });
   const render = panel.posted.find((m) => m.type === 'render');
   assert.equal(render.svg, '<svg data-request="1" data-view="workflow" data-theme="light"></svg>');
   assert.equal(render.version, 1);
+});
+
+test('the sequence order is sent from flowzap.preview.sequenceOrder (causal unless it says document)', async () => {
+  settings['flowzap.preview.sequenceOrder'] = 'document';
+  await openReady();
+  assert.equal(client.requests[0].params.arguments[0].sequenceOrder, 'document');
+  settings['flowzap.preview.sequenceOrder'] = 'chronological'; // not a value: the default
+  await manager.refreshAll();
+  await sleep(20);
+  assert.equal(client.requests.at(-1).params.arguments[0].sequenceOrder, 'causal');
 });
 
 test('the theme follows the setting, or the color theme when it is auto', async () => {

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from fz_lsp.features.reveal import source_regions
 from fz_lsp.lsp import to_lsp, window
-from fz_lsp.lsp.handlers.arguments import document_argument, preview_arguments
+from fz_lsp.lsp.handlers.arguments import document_argument, preview_arguments, sequence_order
 
 if TYPE_CHECKING:
     from lsprotocol import types
@@ -35,7 +35,8 @@ def preview(ls: FlowZapServer, options: Any = None) -> dict:
     from fz_lsp.render import render_svg
 
     doc, view, theme = preview_arguments(ls, options)
-    return {"svg": render_svg(doc.model, view, theme), "view": view, "version": doc.version}
+    svg = render_svg(doc.model, view, theme, sequence_order(ls, options))
+    return {"svg": svg, "view": view, "version": doc.version}
 
 
 async def open_browser_preview(ls: FlowZapServer, options: Any = None) -> dict:
@@ -93,7 +94,7 @@ def _render_page(ls: FlowZapServer, uri: str, view: str) -> tuple[str, str] | No
     if doc is None:
         return None
     theme = "dark" if ls.settings.preview_theme == "dark" else "light"
-    return render_svg(doc.model, view, theme), uri.rsplit("/", 1)[-1]
+    return render_svg(doc.model, view, theme, ls.settings.preview_sequence_order), uri.rsplit("/", 1)[-1]
 
 
 def _show_click(ls: FlowZapServer, uri: str, target: Any) -> None:
