@@ -20,6 +20,7 @@ from layout_quality import (
     DrawnEdge,
     DrawnLoop,
     DrawnNode,
+    crossing_budget,
     generated_document,
     measure,
     measure_drawing,
@@ -53,12 +54,57 @@ def test_edges_on_one_line_are_caught_unless_they_share_a_port() -> None:
     first = edge(0, [(0, 100), (300, 100)])
     other = edge(1, [(200, 0), (200, 100), (400, 100)], source=("c", "bottom"), target=("d", "left"))
     assert quality(edges=[first, other]).overlaps == 1
-    fan = edge(1, [(0, 100), (50, 100), (50, 200)], target=("d", "top"))
-    assert quality(edges=[first, fan]).defect_counts() == {"trunks": 1}  # 50 px in common from one port
-    stub = edge(1, [(0, 100), (20, 100), (20, 200)], target=("d", "top"))
-    assert quality(edges=[first, stub]).defects == 0  # a short common stub is fine
     touching = edge(1, [(300, 100), (300, 300)], source=("c", "bottom"), target=("d", "top"))
     assert quality(edges=[first, touching]).defects == 0
+
+
+def test_edges_sharing_a_port_run_as_one_trunk_that_parts_at_a_junction_dot() -> None:
+    first = edge(0, [(0, 100), (300, 100)])
+    fan = edge(1, [(0, 100), (50, 100), (50, 200)], target=("d", "top"))  # 50 px in common from one port
+    assert quality(edges=[first, fan]).defect_counts() == {"junctions": 1}
+    dotted = measure_drawing(Drawing(1000, 1000, [], [first, fan], [], [(50, 100)]))
+    assert dotted.defects == 0 and dotted.crossings == 0
+    # a fan-in: two edges into one port joined before it
+    into = edge(2, [(0, 300), (250, 300), (250, 100), (300, 100)], source=("e", "right"))
+    assert quality(edges=[first, into]).defect_counts() == {"junctions": 1}
+    assert measure_drawing(Drawing(1000, 1000, [], [first, into], [], [(250, 100)])).defects == 0
+    # once parted, branches of one port never run together again
+    rejoined = edge(1, [(0, 100), (50, 100), (50, 200), (150, 200), (150, 100), (250, 100)], target=("d", "top"))
+    assert quality(edges=[first, rejoined]).trunks == 1
+    # the same edge written twice: one line from end to end, nothing parts
+    twice = edge(3, [(0, 100), (300, 100)])
+    assert quality(edges=[first, twice]).defects == 0
+
+
+def test_diamond_ends_sit_on_its_corners() -> None:
+    diamond = DrawnNode(9, "polygon", (100, 50, 200, 150), polygon=((150, 50), (200, 100), (150, 150), (100, 100)))
+    corner = edge(0, [(200, 100), (300, 100)], source=(9, "right"))
+    slanted = edge(1, [(175, 125), (175, 200)], source=(9, "bottom"), target=("x", "top"))
+    q = quality([diamond], [corner, slanted])
+    assert q.diamond_slanted == 1 and q.narrative_counts() == {"diamond_slanted": 1}
+
+
+def test_split_loop_frames_and_edges_on_frames_are_caught() -> None:
+    a, b = DrawnNode(1, "rect", (10, 10, 50, 50)), DrawnNode(2, "rect", (210, 10, 250, 50))
+    one = [(0, 0), (260, 0), (260, 60), (0, 60)]
+    assert quality([a, b], loops=[DrawnLoop(9, [one], None, {1, 2})]).narrative == 0
+    pieces = [[(0, 0), (60, 0), (60, 60), (0, 60)], [(200, 0), (260, 0), (260, 60), (200, 60)]]
+    assert quality([a, b], loops=[DrawnLoop(9, pieces, None, {1, 2})]).split_loops == 1
+    linked = DrawnLoop(9, [one], None, {1, 2}, links=1)
+    assert quality([a, b], loops=[linked]).split_loops == 1
+    hole = [[(0, 0), (260, 0), (260, 60), (0, 60)], [(100, 20), (120, 20), (120, 40), (100, 40)]]
+    assert quality([a, b], loops=[DrawnLoop(9, hole, None, {1, 2})]).split_loops == 0
+    along = edge(0, [(-30, 61), (300, 61)], source=("c", "right"), target=("d", "left"))  # 1 px below the border
+    assert quality([a, b], [along], [DrawnLoop(9, [one], None, {1, 2})]).frame_edge == 1
+    across = edge(0, [(30, -40), (30, 10)], source=("c", "bottom"), target=(1, "top"))
+    tabbed = DrawnLoop(9, [one], (0, -20, 60, 0), {1, 2})
+    assert quality([a, b], [across], [tabbed]).narrative_counts() == {"tab_edge": 1}
+
+
+def test_the_area_the_nodes_use() -> None:
+    q = quality([DrawnNode(1, "rect", (0, 0, 100, 50)), DrawnNode(2, "rect", (0, 100, 100, 150))])
+    assert (q.nodes, q.node_area, q.area_used, q.width_per_node) == (2, 10000, 0.01, 500)
+    assert crossing_budget(9) == 2 and crossing_budget(45) == 4
 
 
 def test_edges_through_nodes_are_caught_but_an_end_may_touch_its_outline() -> None:
