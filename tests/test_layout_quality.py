@@ -197,18 +197,23 @@ def attachment_points(model, node_id: str, side: str) -> list[tuple[float, float
     return points
 
 
-def test_a_fan_out_and_a_fan_in_spread_their_ends() -> None:
+def test_a_fan_out_and_a_fan_in_share_one_attachment_point_each() -> None:
     model = model_of(REPO / "tests" / "fixtures" / "layout" / "fan-out-fan-in.fz")
     for node, side in (("n2", "right"), ("n7", "left")):
         points = attachment_points(model, node, side)
-        assert len(points) == 4 and len(set(points)) == 4, (node, points)
+        assert len(points) == 4 and len(set(points)) == 1, (node, points)
+    drawing = parse(render_svg(model))
+    assert len(drawing.junctions) == 3 + 3 + 1  # three partings on each trunk, one on Archive's
 
 
-def test_a_decisions_two_edges_on_one_handle_leave_apart() -> None:
+def test_a_decisions_edges_on_one_handle_leave_its_corner() -> None:
     model = model_of(REPO / "tests" / "fixtures" / "layout" / "decisions.fz")
+    layout = layout_workflow(model)
+    at = {n.node.id: n.box for n in layout.nodes}
+    corners = {"right": lambda b: (b.right, b.cy), "bottom": lambda b: (b.cx, b.bottom), "top": lambda b: (b.cx, b.y)}
     for node, side in (("n2", "right"), ("n2", "bottom"), ("n6", "top")):
         points = attachment_points(model, node, side)
-        assert len(points) == 2 and points[0] != points[1], (node, side, points)
+        assert len(points) == 2 and set(points) == {corners[side](at[node])}, (node, side, points)
 
 
 def test_lanes_reuse_columns_for_parallel_branches() -> None:

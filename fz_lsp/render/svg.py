@@ -338,6 +338,10 @@ def workflow_svg(layout: WorkflowLayout, theme: str = "light") -> str:
     out.extend(_loop(loop) for loop in layout.loops)
     out.append('</g><g class="fz-edges">')
     out.extend(_edge(edge, "fz-edge") for edge in layout.edges)
+    out.append('</g><g class="fz-junctions">')
+    out.extend(
+        f'<circle class="fz-arrowhead fz-junction" cx="{_n(x)}" cy="{_n(y)}" r="3"/>' for x, y in layout.junctions
+    )
     out.append('</g><g class="fz-nodes">')
     out.extend(_node(node) for node in layout.nodes)
     out.append("</g></svg>")

@@ -34,8 +34,8 @@ from fz_lsp.render.layout.coordinates import Geometry
 from fz_lsp.render.layout.geometry import NORMALS, Box, BoxIndex, Point, union
 from fz_lsp.render.layout.grid import GridEdge, GridLayout, GridNode, GridSpec
 from fz_lsp.render.layout.loops import Frame, frame as loop_region, node_index as loop_node_index
-from fz_lsp.render.layout.ordering import assign_rows, order_rows, place_unlinked
-from fz_lsp.render.layout.ranks import Link, assign_columns
+from fz_lsp.render.layout.pipeline import place
+from fz_lsp.render.layout.ranks import Link
 from fz_lsp.render.layout.router import route_grid
 from fz_lsp.render.textmeasure import block_width, line_height, text_width, wrap
 
@@ -163,6 +163,7 @@ class WorkflowLayout:
     nodes: tuple[NodeLayout, ...]
     edges: tuple[EdgeLayout, ...]
     loops: tuple[LoopLayout, ...]
+    junctions: tuple[Point, ...] = ()  # where a fan-out's (fan-in's) trunk parts into branches
 
 
 # ---------------------------------------------------------------------------
@@ -341,15 +342,10 @@ def layout_workflow(model: Model) -> WorkflowLayout:
         for i, edge in enumerate(model.edges)
         if edge.source.node is not None and edge.target.node is not None
     ]
-    unlinked = [True] * len(nodes)
-    for link in links:
-        if link.source != link.target:
-            unlinked[link.source] = unlinked[link.target] = False
-    columns, backward_links = assign_columns(len(nodes), bands, links)
-    rows, row_arcs = assign_rows(len(nodes), bands, columns, links, backward_links, unlinked)
-    columns, rows = place_unlinked(bands, columns, rows, unlinked)
-    rows = order_rows(bands, columns, rows, links, row_arcs, len(lanes))
-    backward = {links[k].edge for k in backward_links}
+    shapes = [content.shape for content in contents]
+    placement = place(len(nodes), bands, links, [s == "circle" for s in shapes], [s == "diamond" for s in shapes])
+    columns, rows = placement.columns, placement.rows
+    backward = {links[k].edge for k in placement.backward}
 
     band_rows = [1] * len(lanes)
     for band, row in zip(bands, rows):
@@ -394,6 +390,7 @@ def layout_workflow(model: Model) -> WorkflowLayout:
         row_gutter_min=tuple(row_gutter_min),
         column_gutter_min=tuple([float(LEAD)] + [float(COLUMN_GAP)] * max(0, column_count - 1) + [float(TRAIL)]),
         row_dividers=frozenset(band_starts),
+        hyperedges=True,
     )
     grid_nodes = [
         GridNode(grid_rows[i], columns[i], content.w, content.h, GRID_SHAPES.get(content.shape, "rect"))
@@ -564,6 +561,7 @@ def _workflow_layout(
         tuple(node_layouts),
         tuple(edge_layouts),
         tuple(loop_layouts),
+        grid.junctions,
     )
 
 

@@ -185,3 +185,150 @@ def assign_ports(
             if k < len(gaps):
                 at += gaps[k]
     return offsets, sizes
+
+
+# ---------------------------------------------------------------------------
+# Shared ports (hyperedges): one attachment point per node, side and direction
+
+
+def corner_knees(nodes: Sequence[GridNode], edges: Sequence[GridEdge]) -> tuple[list[GridEdge], dict[int, float]]:
+    """A diamond's ports are its four corners. When edges both enter and leave by one
+    corner, those leaving it turn at once (a *knee*): they attach at that corner but start
+    along the perpendicular side's line, up or down (left or right) towards their other
+    end, so no leaving edge runs back along an arriving one. Returns the edges with knee
+    ends moved to that side and each knee end's fixed offset along it (the corner)."""
+    ins: set[tuple[int, str]] = set()
+    for edge in edges:
+        if edge.target is not None and nodes[edge.target].shape == "diamond":
+            ins.add((edge.target, edge.target_side))
+    out = list(edges)
+    fixed: dict[int, float] = {}
+    for i, edge in enumerate(edges):
+        v = edge.source
+        if v is None or nodes[v].shape != "diamond" or (v, edge.source_side) not in ins:
+            continue
+        node = nodes[v]
+        other = nodes[edge.target] if edge.target is not None else node
+        side = edge.source_side
+        if side in HORIZONTAL_SIDES:
+            knee = "top" if other.row < node.row else "bottom"
+            fixed[2 * i] = (node.width if side == "right" else -node.width) / 2
+        else:
+            knee = "left" if other.column < node.column else "right"
+            fixed[2 * i] = (node.height if side == "bottom" else -node.height) / 2
+        out[i] = GridEdge(v, knee, edge.target, edge.target_side, edge.label, edge.channel)
+    return out, fixed
+
+
+def assign_shared_ports(
+    nodes: Sequence[GridNode], edges: Sequence[GridEdge], straight: Sequence[bool], fixed: dict[int, float]
+) -> tuple[list[float], list[tuple[float, float]], list[int]]:
+    """Like `assign_ports`, with the ends of one node's side that leave it sharing one
+    attachment point and those that enter it sharing another (a fan-out or fan-in is one
+    trunk, ELK's hyperedges); a diamond's ends sit on its corners (offset 0, or the knee
+    offsets in `fixed`). Returns each end's offset, each node's size and each end's slot
+    (ends with the same slot share their point)."""
+    parent: dict[object, object] = {}
+
+    def find(key: object) -> object:
+        root = key
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(key, key) != root:
+            parent[key], key = root, parent[key]
+        return root
+
+    ends: dict[tuple[int, str], list[tuple[float, int]]] = {}  # (node, side) -> [(key, end)]
+    slot_key: dict[int, object] = {}
+    for i, edge in enumerate(edges):
+        both_ends = (
+            (edge.source, edge.source_side, edge.target, edge.target_side),
+            (edge.target, edge.target_side, edge.source, edge.source_side),
+        )
+        for which, (v, side, w, w_side) in enumerate(both_ends):
+            if v is None:
+                continue
+            end = 2 * i + which
+            other = _side_point(nodes[w], w_side) if w is not None else None
+            angle = _angle(nodes[v], side, other, straight[i])
+            ends.setdefault((v, side), []).append((-angle if side in ("right", "top") else angle, end))
+            slot_key[end] = ("knee", v, side, fixed[end]) if end in fixed else (v, side, which)
+    for i, edge in enumerate(edges):
+        if straight[i] and edge.source is not None and edge.target is not None:
+            a, b = find(slot_key[2 * i]), find(slot_key[2 * i + 1])
+            if a != b:
+                parent[a] = b
+
+    # the facing sides of neighbours are spread as one list (see assign_ports)
+    groups: list[list[tuple[int, str]]] = []
+    paired: set[tuple[int, str]] = set()
+    for first_side, second_side, by_column in (("right", "left", False), ("bottom", "top", True)):
+        lines: dict[int, list[tuple[int, int]]] = {}
+        for v, node in enumerate(nodes):
+            line, place = (node.column, node.row) if by_column else (node.row, node.column)
+            lines.setdefault(line, []).append((place, v))
+        for members in lines.values():
+            members.sort()
+            for (_, a), (_, b) in pairwise(members):
+                present = [key for key in ((a, first_side), (b, second_side)) if key in ends]
+                if len(present) == 2:
+                    groups.append(present)
+                    paired.update(present)
+    groups.extend([key] for key in ends if key not in paired)
+
+    sizes = [(node.width, node.height) for node in nodes]
+    offsets = [0.0] * (2 * len(edges))
+    slot_of = [-1] * (2 * len(edges))
+    slot_ids: dict[object, int] = {}
+    for group in groups:
+        by_slot: dict[object, list[tuple[float, int]]] = {}
+        for key in group:
+            for k, end in ends[key]:
+                by_slot.setdefault(find(slot_key[end]), []).append((k, end))
+        slots: list[tuple[float | None, float, list[int]]] = []  # (fixed offset or None, order key, ends)
+        for root, items in by_slot.items():
+            slot_ids.setdefault(root, len(slot_ids))
+            anchored = [fixed[end] for _, end in items if end in fixed]
+            if not anchored and any(nodes[_end_node(end, edges)].shape == "diamond" for _, end in items):
+                anchored = [0.0]
+            order = sum(k for k, _ in items) / len(items)
+            slots.append((anchored[0] if anchored else None, order, [end for _, end in items]))
+        slots.sort(key=lambda s: (s[1], min(s[2])))
+        placed = _spread(slots)
+        for (_, _, slot_ends), at in zip(slots, placed):
+            for end in slot_ends:
+                offsets[end] = at
+                slot_of[end] = slot_ids[find(slot_key[end])]
+        for v, side in group:
+            if nodes[v].shape == "diamond":
+                continue
+            reach = max((abs(offsets[end]) for _, end in ends[(v, side)]), default=0.0)
+            sizes[v] = grown_size(nodes[v].shape, side, *sizes[v], reach)
+    return offsets, sizes, slot_of
+
+
+def _end_node(end: int, edges: Sequence[GridEdge]) -> int:
+    edge = edges[end // 2]
+    v = edge.target if end % 2 else edge.source
+    assert v is not None
+    return v
+
+
+def _spread(slots: Sequence[tuple[float | None, float, list[int]]]) -> list[float]:
+    """Offsets for slots in order: fixed ones where they must be, the others PORT_GAP apart
+    around the middle (no fixed slot) or on either side of the first fixed one, in order."""
+    fixed = [k for k, (at, _, _) in enumerate(slots) if at is not None]
+    if not fixed:
+        n = len(slots)
+        return [(k - (n - 1) / 2) * PORT_GAP for k in range(n)]
+    out: list[float | None] = [at for at, _, _ in slots]
+    for k in range(fixed[0] - 1, -1, -1):
+        above = out[k + 1]
+        assert above is not None
+        out[k] = above - PORT_GAP
+    for k in range(fixed[0] + 1, len(slots)):
+        if out[k] is None:
+            below = out[k - 1]
+            assert below is not None
+            out[k] = below + PORT_GAP
+    return [at if at is not None else 0.0 for at in out]
