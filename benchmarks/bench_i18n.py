@@ -36,8 +36,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from fz_lsp.document import Document  # noqa: E402
-from fz_lsp.settings import Settings  # noqa: E402
+from fz_lsp.analysis.document import Document  # noqa: E402
+from fz_lsp.analysis.settings import Settings  # noqa: E402
+from fz_lsp.diagnostics import check as check_diagnostics  # noqa: E402
 from generate import generate  # noqa: E402
 from lsp_driver import LspClient  # noqa: E402
 
@@ -85,8 +86,8 @@ def in_process(text: str, rounds: int) -> dict[str, dict[str, float]]:
     docs = {lang: Document(text) for lang in LANGUAGES}
     settings = {lang: Settings(locale=lang) for lang in LANGUAGES}
     for lang in LANGUAGES:  # warm: translators built, catalogs read, messages prepared
-        docs[lang].diagnostics(settings[lang])
-    count = len(docs["en"].diagnostics(settings["en"]))
+        check_diagnostics(docs[lang], settings[lang])
+    count = len(check_diagnostics(docs["en"], settings["en"]))
     for r in range(rounds):
         for lang in LANGUAGES if r % 2 == 0 else LANGUAGES[::-1]:
             doc, s = docs[lang], settings[lang]
@@ -94,7 +95,7 @@ def in_process(text: str, rounds: int) -> dict[str, dict[str, float]]:
             fresh.model  # noqa: B018 - the model is not what is measured
             gc.collect()  # no collection of an earlier sample's garbage inside this one
             t = time.process_time()
-            fresh.diagnostics(s)
+            check_diagnostics(fresh, s)
             samples[lang]["check"].append(time.process_time() - t)
             del fresh
             gc.collect()
@@ -105,14 +106,14 @@ def in_process(text: str, rounds: int) -> dict[str, dict[str, float]]:
                 doc.replace((line, col), (line, col), ch)
             else:
                 doc.replace((line, col), (line, col + 1), "")
-            doc.diagnostics(s)
+            check_diagnostics(doc, s)
             samples[lang]["label"].append(time.process_time() - t)
             line, col = target_position(doc)
             t = time.process_time()
             doc.replace((line, col), (line, col), "7")
-            doc.diagnostics(s)
+            check_diagnostics(doc, s)
             doc.replace((line, col), (line, col + 1), "")
-            doc.diagnostics(s)
+            check_diagnostics(doc, s)
             samples[lang]["target"].append((time.process_time() - t) / 2)
     out = {lang: {k: statistics.median(v) * 1000 for k, v in kinds.items()} for lang, kinds in samples.items()}
     out["diagnostics"] = {"count": count}

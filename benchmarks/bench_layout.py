@@ -53,7 +53,7 @@ sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 from bench_render import benchmark_document  # noqa: E402
-from fz_lsp.document import analyse  # noqa: E402
+from fz_lsp.analysis.document import analyse  # noqa: E402
 from fz_lsp.render import render_svg  # noqa: E402
 from generate import generate  # noqa: E402
 from layout_quality import DEFECTS, GENERATED, NARRATIVE, Quality, crossing_budget, generated_document, measure  # noqa: E402
@@ -67,7 +67,7 @@ PER_EDGE_GOAL = 0.05
 
 _CHILD = """
 import json, sys
-from fz_lsp.document import analyse
+from fz_lsp.analysis.document import analyse
 from fz_lsp.render import render_svg
 docs = json.load(sys.stdin)
 json.dump({name: render_svg(analyse(text).model) for name, text in docs}, sys.stdout)

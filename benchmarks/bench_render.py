@@ -32,8 +32,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from fz_lsp.architecture import architecture as architecture_of  # noqa: E402 - after the path set-up
-from fz_lsp.document import analyse  # noqa: E402
+from fz_lsp.analysis.architecture import architecture as architecture_of  # noqa: E402 - after the path set-up
+from fz_lsp.analysis.document import analyse  # noqa: E402
 from fz_lsp.model import Model  # noqa: E402
 from fz_lsp.render import render_svg  # noqa: E402
 from fz_lsp.render.textmeasure import char_em, text_width  # noqa: E402

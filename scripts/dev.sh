@@ -3,7 +3,7 @@
 #
 #   bash scripts/dev.sh example   set up, check and render the bundled example
 #   bash scripts/dev.sh test      set up everything and run the whole test suite (static checks included)
-#   bash scripts/dev.sh lint      the static checks alone: ruff (lint, formatting) and mypy
+#   bash scripts/dev.sh lint      the static checks alone: ruff (lint, formatting), mypy, lint-imports
 #   bash scripts/dev.sh bench     run the benchmarks (latency, memory soak, renderer) and update benchmarks/RESULTS.md
 #
 # Needs: Debian 12 (root, for apt-get), Python >= 3.10, Node 20 (for the VS Code extension).
@@ -26,7 +26,7 @@ setup_python() {
   "$PY" -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null 2>&1 || true
   "$PY" -m pip install --quiet --disable-pip-version-check -e ".${extra:+[$extra]}" 2>&1 \
     | grep -v "is ignored: it is neither a file nor a directory" || true
-  "$PY" -c "import fz_lsp.server" || { echo "fz-lsp failed to install" >&2; exit 1; }
+  "$PY" -c "import fz_lsp.lsp.server" || { echo "fz-lsp failed to install" >&2; exit 1; }
 }
 
 # apt-get install the Debian packages whose commands are missing (command:package pairs)
@@ -82,6 +82,8 @@ static_checks() {
   "$VENV/bin/ruff" format --check . || failed+=("ruff format --check")
   log "mypy (types: strict on the pure core, the default checks on the protocol layer)"
   "$VENV/bin/mypy" || failed+=("mypy")
+  log "lint-imports (the layer rules of ARCHITECTURE.md: [tool.importlinter] in pyproject.toml)"
+  "$VENV/bin/lint-imports" --no-cache || failed+=("lint-imports")
   if [ ${#failed[@]} -gt 0 ]; then
     local list
     list="$(printf '%s, ' "${failed[@]}")"

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from fz_lsp.i18n import CATALOGS, COMMENT_TAG, DOMAIN, EXTRACT_OPTIONS, LOCALE_DIR  # noqa: E402
+from fz_lsp.base.i18n import CATALOGS, COMMENT_TAG, DOMAIN, EXTRACT_OPTIONS, LOCALE_DIR  # noqa: E402
 
 TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
 
@@ -50,18 +50,22 @@ def extract() -> None:
 
 
 def update() -> None:
-    pybabel(
-        "update",
-        "-i",
-        str(TEMPLATE.relative_to(ROOT)),
-        "-d",
-        str(LOCALE_DIR.relative_to(ROOT)),
-        "-D",
-        DOMAIN,
-        "--no-location",
-        "--width=100",
-        "--ignore-obsolete",
-    )
+    """The template's messages into every .po, without locations and without obsolete
+    messages. Through Babel's API: the pinned Babel's `pybabel update` has no
+    --no-location."""
+    from babel.messages.pofile import read_po, write_po
+
+    with TEMPLATE.open("rb") as f:
+        template = read_po(f)
+    for folder in CATALOGS.values():
+        path = LOCALE_DIR / folder / "LC_MESSAGES" / f"{DOMAIN}.po"
+        print(f"+ update {path.relative_to(ROOT)}", flush=True)
+        with path.open("rb") as f:
+            catalog = read_po(f, locale=folder)
+        catalog.update(template, no_fuzzy_matching=True)
+        catalog.obsolete.clear()
+        with path.open("wb") as f:
+            write_po(f, catalog, width=100, no_location=True, omit_header=False)
 
 
 def compile_catalogs() -> None:

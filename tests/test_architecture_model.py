@@ -11,10 +11,10 @@ from hypothesis import given, settings, strategies as st
 from lsprotocol import types
 
 from conftest import EXAMPLES, FIXTURES, ROOT, SERVER_ENV, Session, read_exact
-from fz_lsp.architecture import architecture, dependency_summary
-from fz_lsp.document import Document
-from fz_lsp.hover import hover
-from fz_lsp.share import PLAYGROUND, decode_share_url, share_url
+from fz_lsp.analysis.architecture import architecture, dependency_summary
+from fz_lsp.analysis.document import Document
+from fz_lsp.features.hover import hover
+from fz_lsp.features.share import PLAYGROUND, decode_share_url, share_url
 
 GITOPS = read_exact(EXAMPLES / "gitops.fz")
 

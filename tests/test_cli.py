@@ -158,7 +158,7 @@ def test_wheel_works_outside_the_repo(tmp_path: Path):
     (wheel,) = wheels.glob("fz_lsp-*.whl")
     import zipfile
 
-    assert "fz_lsp/flowzap.lark" in zipfile.ZipFile(wheel).namelist()
+    assert "fz_lsp/syntax/flowzap.lark" in zipfile.ZipFile(wheel).namelist()
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False, system_site_packages=False).create(env_dir)
     # reuse this interpreter's installed dependencies via a .pth, install only the wheel itself
@@ -181,7 +181,7 @@ def test_wheel_works_outside_the_repo(tmp_path: Path):
     )
     assert result.returncode == 0, result.stderr.decode()
     where = subprocess.run(
-        [str(py), "-c", "import fz_lsp, fz_lsp.syntax as s; s.parser(); print(fz_lsp.__file__)"],
+        [str(py), "-c", "import fz_lsp, fz_lsp.syntax.grammar as g; g.parser(); print(fz_lsp.__file__)"],
         capture_output=True,
         cwd=tmp_path,
         env=clean_env,

@@ -13,13 +13,13 @@ from lsprotocol import types
 from lsprotocol.converters import get_converter
 
 from conftest import FIXTURES, R, fixture_files, read_exact
-from fz_lsp import code_actions
-from fz_lsp.code_actions import QUICKFIX, RENUMBER
-from fz_lsp.document import Document
-from fz_lsp.edits import Region, TextEdit, apply_client_edits, apply_edits, check_edits
+from fz_lsp.analysis.document import Document
+from fz_lsp.analysis.edits import Region, TextEdit, apply_client_edits, apply_edits, check_edits
+from fz_lsp.analysis.settings import Settings
+from fz_lsp.features import code_actions
+from fz_lsp.features.code_actions import QUICKFIX, RENUMBER, quick_fixes
+from fz_lsp.features.rename import rename
 from fz_lsp.model import Span
-from fz_lsp.rename import rename
-from fz_lsp.settings import Settings
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="module"),
@@ -77,7 +77,7 @@ def delete_lines(text: str, *at: int) -> str:
 def fixes(text: str, code: str, line: int, **kw) -> list[code_actions.Action]:
     """Quick fixes for the (single) diagnostic `code` on `line`."""
     doc = Document(text)
-    found = [d for d in doc.diagnostics() if d.code == code and d.span.line == line]
+    found = [d for d in check_diagnostics(doc) if d.code == code and d.span.line == line]
     assert len(found) == 1, found
     return code_actions.code_actions(doc, Settings(**kw), [(code, found[0].span)], [QUICKFIX])
 
@@ -168,7 +168,7 @@ def test_missing_handle_offers_the_handle_and_undefined_node_separately():
     assert (action.title, action.preferred) == ("Add `.handle(left)`", True)
     assert apply_edits(text, action.edits) == replace_line(text, 7, "-> n6", "-> n6.handle(left)")
     source = "A { # A\nn1\n}\n"
-    assert Document(source).diagnostics()[0].code != "missing-handle"  # a bare id is a syntax error
+    assert check_diagnostics(Document(source))[0].code != "missing-handle"  # a bare id is a syntax error
 
 
 def test_wrong_lane_to_another_lane_changes_the_prefix():
@@ -192,11 +192,11 @@ def test_wrong_lane_to_another_lane_changes_the_prefix():
 def test_undefined_lane_for_an_undefined_node_guesses_without_preference():
     text = 'Alpha { # A\nn1: circle label:"a"\nn1.handle(right) -> Alpah.n7.handle(left)\n}\n'
     doc = Document(text)
-    span = next(d.span for d in doc.diagnostics() if d.code == "undefined-lane")
+    span = next(d.span for d in check_diagnostics(doc) if d.code == "undefined-lane")
     (action,) = code_actions.code_actions(doc, Settings(), [("undefined-lane", span)], None)
     assert (action.title, action.preferred) == ("Change the lane prefix to `Alpha`", False)
     # the node is undeclared and its prefix names no lane: no lane to declare it in
-    span = next(d.span for d in doc.diagnostics() if d.code == "undefined-node")
+    span = next(d.span for d in check_diagnostics(doc) if d.code == "undefined-node")
     assert code_actions.code_actions(doc, Settings(), [("undefined-node", span)], None) == []
 
 
@@ -261,14 +261,14 @@ def assert_every_fix_applies_cleanly(text: str) -> None:
     """Every action offered for every diagnostic of `text` is a clean edit that changes the
     text into one that still analyses (also used by the corpus suite)."""
     doc = Document(text)
-    diags = doc.diagnostics()
+    diags = check_diagnostics(doc)
     actions = code_actions.code_actions(doc, Settings(), [(d.code, d.span) for d in diags], None)
     for a in actions:
         assert a.edits
         check_edits(a.edits)
         out = apply_edits(text, a.edits)
         assert out != text
-        Document(out).diagnostics()  # the result analyses fine
+        check_diagnostics(Document(out))  # the result analyses fine
 
 
 # ---------------------------------------------------------------------------
@@ -298,13 +298,13 @@ GAPPY_RENUMBERED = GAPPY.replace("n4", "n2").replace("n9", "n3").replace("n12", 
 
 def test_renumber_by_current_number_everywhere():
     doc = Document(GAPPY)
-    assert code_actions.renumber_mapping(doc.model) == {"n4": "n2", "n9": "n3", "n12": "n4"}
-    action = code_actions.renumber_action(doc)
+    assert quick_fixes.renumber_mapping(doc.model) == {"n4": "n2", "n9": "n3", "n12": "n4"}
+    action = quick_fixes.renumber_action(doc)
     assert (action.title, action.kind, action.diagnostic) == ("Renumber nodes n1..n4", RENUMBER, None)
     out = apply_edits(GAPPY, action.edits)
     assert out == GAPPY_RENUMBERED
-    assert [d.code for d in Document(out).diagnostics()] == ["non-canonical-id"]
-    assert code_actions.renumber_action(Document(out)) is None  # idempotent
+    assert [d.code for d in check_diagnostics(Document(out))] == ["non-canonical-id"]
+    assert quick_fixes.renumber_action(Document(out)) is None  # idempotent
 
 
 def test_renumber_never_reuses_undeclared_names_and_skips_duplicates_consistently():
@@ -318,14 +318,14 @@ def test_renumber_never_reuses_undeclared_names_and_skips_duplicates_consistentl
         "}\n"
     )
     doc = Document(text)
-    assert code_actions.renumber_mapping(doc.model) == {"n5": "n3"}
-    out = apply_edits(text, code_actions.renumber_action(doc).edits)
+    assert quick_fixes.renumber_mapping(doc.model) == {"n5": "n3"}
+    out = apply_edits(text, quick_fixes.renumber_action(doc).edits)
     assert out == text.replace("n5", "n3")
 
 
 def test_renumber_quick_fix_on_id_gap_and_only_filter():
     doc = Document(GAPPY)
-    gaps = [d for d in doc.diagnostics() if d.code == "id-gap"]
+    gaps = [d for d in check_diagnostics(doc) if d.code == "id-gap"]
     assert [d.span for d in gaps] == [Span(2, 0, 2), Span(8, 0, 3), Span(9, 0, 2)]
     requested = [(d.code, d.span) for d in gaps[:1]]
     actions = code_actions.code_actions(doc, Settings(), requested, None)
@@ -349,7 +349,7 @@ def test_renumber_round_trip_on_truncated_file():
     doc = Document(text)
     shifted = apply_edits(text, rename(doc.model, 27, 1, "n30"))
     assert shifted.endswith("\nn30.ha") and shifted.count("n30") == 4
-    action = code_actions.renumber_action(Document(shifted))
+    action = quick_fixes.renumber_action(Document(shifted))
     assert action.title == "Renumber nodes n1..n14"
     assert apply_edits(shifted, action.edits) == text
 
@@ -541,11 +541,8 @@ from hypothesis import (  # noqa: E402
     strategies as st,
 )
 
-from fz_lsp import (  # noqa: E402
-    formatting,
-    navigation,
-    rename as rename_mod,
-)
+from fz_lsp.diagnostics import check as check_diagnostics  # noqa: E402
+from fz_lsp.features import formatting, navigation, rename as rename_mod  # noqa: E402
 
 FRAGMENTS = [
     "A {",
@@ -590,11 +587,11 @@ def documents(draw):
 def test_fuzz_features_never_fail_and_edits_apply(text, data):
     doc = Document(text)
     m = doc.model
-    diags = doc.diagnostics()
+    diags = check_diagnostics(doc)
     for a in code_actions.code_actions(doc, Settings(), [(d.code, d.span) for d in diags], None):
         assert a.edits
         out = apply_edits(text, a.edits)
-        after = Document(out).diagnostics()
+        after = check_diagnostics(Document(out))
         if a.diagnostic is not None and a.diagnostic.code != "id-gap":
             # the fix removes (at least) the diagnostic it was offered for
             code = a.diagnostic.code

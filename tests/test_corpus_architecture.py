@@ -13,7 +13,7 @@ import pytest
 
 from architecture_quality import check_architecture
 from conftest import corpus_files
-from fz_lsp.document import analyse
+from fz_lsp.analysis.document import analyse
 from fz_lsp.render import render_svg
 
 FILES = corpus_files("*.fz") + corpus_files("truncated/*.partial")

@@ -12,11 +12,14 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from conftest import CORPUS_DIR, corpus_files, read_exact
-from fz_lsp import formatting, syntax
-from fz_lsp.completion import complete
-from fz_lsp.document import Document
-from fz_lsp.hover import hover
-from fz_lsp.inlay_hints import label_hints
+from fz_lsp import syntax
+from fz_lsp.analysis.document import Document
+from fz_lsp.diagnostics import check as check_diagnostics
+from fz_lsp.features import formatting
+from fz_lsp.features.completion import complete
+from fz_lsp.features.hover import hover
+from fz_lsp.features.inlay_hints import label_hints
+from fz_lsp.syntax import parse as syntax_parse
 from test_code_actions import assert_every_fix_applies_cleanly
 from test_formatting import assert_format_keeps_meaning_and_is_idempotent
 from test_large_documents import assert_disposed_document_leaves_no_cycles
@@ -94,7 +97,7 @@ def test_canonical_corpus_files_need_no_edits():
 def test_corpus_lines_parse_like_lark():
     for path in ALL_FILES:
         for line in read_exact(path).splitlines():
-            assert syntax.parse_line(line) == syntax._lark_statement(line), line
+            assert syntax.parse_line(line) == syntax_parse.recovered_statement(line), line
 
 
 @settings(max_examples=60, deadline=None)
@@ -105,7 +108,7 @@ def test_corpus_lines_parse_like_lark():
 def test_incremental_edits_of_corpus_files_equal_fresh_analysis(path, edits):
     doc = Document(read_exact(path))
     for line, col, length, new in edits:
-        doc.diagnostics()  # analyse between edits, as the server does
+        check_diagnostics(doc)  # analyse between edits, as the server does
         doc.replace((line, col), (line, col + length), new)
         fresh = Document(doc.text)
         assert model_summary(doc) == model_summary(fresh)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from diagnostic_cases import CASES, Case
-from fz_lsp.diagnostics import CODES, Diagnostic, check, most_severe, nearest
-from fz_lsp.document import Document
+from fz_lsp.analysis.document import Document
+from fz_lsp.analysis.settings import Settings
+from fz_lsp.diagnostics import CODES, Diagnostic, check, most_severe
 from fz_lsp.model import Span
-from fz_lsp.settings import Settings
+from fz_lsp.syntax.vocabulary import nearest
 
 
 def diagnostics(text: str, **settings) -> list:

@@ -17,11 +17,12 @@ import pytest
 from lsprotocol import types
 
 from conftest import FIXTURES, ROOT, SERVER_ENV, R, Session, read_exact, run_cli
-from fz_lsp.code_actions import FIX_ALL, QUICKFIX, code_actions
-from fz_lsp.document import Document
-from fz_lsp.edits import apply_client_edits, apply_edits
-from fz_lsp.fix_all import edits_between, fix_all_edits, fixed_text
-from fz_lsp.settings import Settings
+from fz_lsp.analysis.document import Document
+from fz_lsp.analysis.edits import apply_client_edits, apply_edits
+from fz_lsp.analysis.settings import Settings
+from fz_lsp.diagnostics import check as check_diagnostics
+from fz_lsp.features.code_actions import FIX_ALL, QUICKFIX, code_actions
+from fz_lsp.features.code_actions.fix_all import edits_between, fix_all_edits, fixed_text
 from test_single_mistakes import SLIPS, VALID, Slip, variant
 
 pytestmark = [
@@ -70,7 +71,7 @@ def expected_after_fix(slip: Slip) -> str:
 def test_every_fixable_slip_has_one_preferred_quick_fix_that_undoes_it():
     for slip in FIXABLE:
         doc = Document(text_of(variant(slip)))
-        (d,) = [d for d in doc.diagnostics() if d.severity <= 2]
+        (d,) = [d for d in check_diagnostics(doc) if d.severity <= 2]
         actions = [a for a in code_actions(doc, Settings(), [(d.code, d.span)], [QUICKFIX]) if a.preferred]
         assert len(actions) == 1, (slip.name, [a.title for a in actions])
         assert apply_edits(doc.text, actions[0].edits) == expected_after_fix(slip), slip.name
@@ -81,7 +82,7 @@ def test_the_guesses_are_not_preferred():
         if slip.name not in NOT_FIXABLE:
             continue
         doc = Document(text_of(variant(slip)))
-        requested = [(d.code, d.span) for d in doc.diagnostics()]
+        requested = [(d.code, d.span) for d in check_diagnostics(doc)]
         assert not [a.title for a in code_actions(doc, Settings(), requested, [QUICKFIX]) if a.preferred], slip.name
 
 
@@ -117,7 +118,7 @@ def test_fix_all_keeps_line_endings_and_a_missing_final_newline():
 def test_fix_all_makes_the_flowzap_forms_strict_clean():
     for path in sorted((FIXTURES / "flowzap-forms").glob("*.fz")):
         fixed = fixed_text(read_exact(path))
-        strict = [d for d in Document(fixed).diagnostics(Settings(strict=True)) if d.severity <= 2]
+        strict = [d for d in check_diagnostics(Document(fixed), Settings(strict=True)) if d.severity <= 2]
         assert strict == [], (path.name, [(d.code, d.span.line) for d in strict])
 
 

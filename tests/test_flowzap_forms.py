@@ -18,10 +18,10 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from conftest import FIXTURES, ROOT, SERVER_COMMAND, SERVER_ENV, Session, eventually, initialize_params, read_exact
+from fz_lsp.analysis.document import Document
+from fz_lsp.analysis.settings import Settings
 from fz_lsp.diagnostics import CODES, ERROR, HINT, WARNING, check
-from fz_lsp.document import Document
 from fz_lsp.render import render_svg
-from fz_lsp.settings import Settings
 
 FORMS = FIXTURES / "flowzap-forms"
 E, W, H = "error", "warning", "hint"
@@ -188,7 +188,7 @@ async def test_strict_setting_is_read_again_on_configuration_change(configured: 
 
 
 def test_completion_after_a_lane_prefix_in_a_loop_offers_that_lanes_nodes():
-    from fz_lsp.completion import complete
+    from fz_lsp.features.completion import complete
 
     lines = read_exact(FORMS / "loop-prefixed-members.fz").split("\n")
     for tail, expected in [
@@ -202,8 +202,8 @@ def test_completion_after_a_lane_prefix_in_a_loop_offers_that_lanes_nodes():
 
 
 def test_hover_and_rename_see_prefixed_loop_members():
-    from fz_lsp.hover import hover
-    from fz_lsp.rename import rename
+    from fz_lsp.features.hover import hover
+    from fz_lsp.features.rename import rename
 
     text = read_exact(FORMS / "loop-prefixed-members.fz")
     doc = Document(text)

@@ -14,10 +14,12 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from lsprotocol import types
 
 from conftest import FIXTURES, R, fixture_files, read_exact
-from fz_lsp import formatting, syntax
-from fz_lsp.document import Document
-from fz_lsp.edits import Region, TextEdit, apply_client_edits, apply_edits
-from fz_lsp.source import split_lines
+from fz_lsp import syntax
+from fz_lsp.analysis.document import Document
+from fz_lsp.analysis.edits import Region, TextEdit, apply_client_edits, apply_edits
+from fz_lsp.base.source import split_lines
+from fz_lsp.diagnostics import check as check_diagnostics
+from fz_lsp.features import formatting
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="module"),
@@ -243,7 +245,7 @@ def summary(text: str) -> dict:
             for i, s in enumerate(m.statements)
             if isinstance(s, (syntax.Broken, syntax.Comment, syntax.Foreign))
         ],
-        "diagnostics": [(d.code, d.span.line, d.message) for d in doc.diagnostics()],
+        "diagnostics": [(d.code, d.span.line, d.message) for d in check_diagnostics(doc)],
         "ends": split_lines(text)[1],
     }
 

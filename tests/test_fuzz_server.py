@@ -48,11 +48,11 @@ from hypothesis import HealthCheck, Phase, seed, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, get_state_machine_test, initialize, precondition, rule
 
 from conftest import fixture_files, read_exact
-from fz_lsp.convert import Converter
-from fz_lsp.diagnostics import most_severe
-from fz_lsp.document import Document
-from fz_lsp.server import MAX_PUBLISHED_DIAGNOSTICS
-from fz_lsp.settings import Settings
+from fz_lsp.analysis.document import Document
+from fz_lsp.analysis.settings import Settings
+from fz_lsp.diagnostics import check as check_diagnostics, most_severe
+from fz_lsp.lsp.convert import Converter
+from fz_lsp.lsp.server import MAX_PUBLISHED_DIAGNOSTICS
 from test_protocol_misuse import (
     DOCUMENT_REQUESTS,
     INTERNAL_ERROR,
@@ -82,7 +82,7 @@ settings.register_profile(
 FUZZ_SETTINGS = settings.get_profile("fz-fuzz")
 
 # ---------------------------------------------------------------------------
-# The client's own view of the text (independent of fz_lsp.source)
+# The client's own view of the text (independent of fz_lsp.base.source)
 
 _TERMINATOR = re.compile(r"\r\n|\r|\n")
 
@@ -230,7 +230,7 @@ def check_semantic_tokens(result: Any, lines: list[str]) -> None:
 
 
 def error_counts(text: str) -> collections.Counter:
-    return collections.Counter(d.code for d in Document(text).diagnostics() if d.severity == 1)
+    return collections.Counter(d.code for d in check_diagnostics(Document(text)) if d.severity == 1)
 
 
 def apply_text_edits(text: str, edits: list[dict]) -> str:
@@ -298,7 +298,7 @@ def diagnostic_key(d: dict) -> tuple:
 def expected_diagnostics(text: str, uri: str, settings_: Settings | None = None) -> list[tuple]:
     doc = Document(text, uri)
     conv = Converter(uri, doc.lines, Columns.encoding)
-    found = doc.diagnostics(settings_ or Settings())
+    found = check_diagnostics(doc, settings_ or Settings())
     found = most_severe(found, MAX_PUBLISHED_DIAGNOSTICS)  # the server's cap
     out = []
     for d in found:

@@ -13,8 +13,9 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from conftest import FIXTURES, SERVER_COMMAND, SERVER_ENV, R, Session, fixture_files, initialize_params, read_exact
-from fz_lsp.document import Document
-from fz_lsp.hover import hover, markdown_to_plain, md
+from fz_lsp.analysis.document import Document
+from fz_lsp.analysis.markdown import markdown_to_plain, md
+from fz_lsp.features.hover import hover
 from fz_lsp.model import Span
 
 pytestmark = [
@@ -98,7 +99,7 @@ def test_hover_on_unknown_direction_suggests_the_nearest():
     assert found.span == Span(3, 10, 15)
     assert (
         found.markdown
-        == "`rigth` is not a handle direction. Did you mean `right`? Use `left`, `right`, `top` or `bottom`."
+        == "Unknown handle direction `rigth`: did you mean `right`? Use `left`, `right`, `top` or `bottom`."
     )
 
 
@@ -193,7 +194,7 @@ def test_hover_on_shapes():
     assert (found.markdown, found.span) == ("`rectangle` — A process step", Span(12, 4, 13))
     found = hover(Document(TEMPLATE), 2, 8)  # `n2: stepShape label:"Describe this step"`
     assert (found.markdown, found.span) == (
-        "`stepShape` is not a FlowZap shape. Shapes: `circle`, `rectangle`, `diamond`, `taskbox`.",
+        "Unknown shape `stepShape`. Shapes are `circle`, `rectangle`, `diamond` or `taskbox`.",
         Span(2, 4, 13),
     )
 

@@ -22,9 +22,10 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from fz_lsp import i18n
-from fz_lsp.document import Document
-from fz_lsp.settings import Settings
+from fz_lsp.analysis.document import Document
+from fz_lsp.analysis.settings import Settings
+from fz_lsp.base import i18n
+from fz_lsp.diagnostics import check as check_diagnostics
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "fz_lsp"
@@ -410,9 +411,9 @@ def test_a_broken_line_is_translated_when_diagnosed_not_when_parsed():
     """syntax.parse_line memoises statements by line text for every document and language:
     the statement holds a message to translate, each document's diagnostics their own text."""
     text = 'A { # A\nn1: circle label:"a"\nn2 rectangle label:"b"\nn1.handle(right) -> n2.handle(left)\n}\n'
-    english = Document(text).diagnostics(Settings())
-    chinese = Document(text).diagnostics(Settings(locale="zh-CN"))
-    french = Document(text).diagnostics(Settings(locale="fr"))
+    english = check_diagnostics(Document(text), Settings())
+    chinese = check_diagnostics(Document(text), Settings(locale="zh-CN"))
+    french = check_diagnostics(Document(text), Settings(locale="fr"))
     assert [d.message for d in english] == ["Missing `:` after `n2`: write `n2: rectangle …`"]
     assert [d.message for d in chinese] == ["`n2` 后缺少 `:`：请写成 `n2: rectangle …`"]
     assert [d.message for d in french] == ["Il manque `:` après `n2`\u00a0: écrivez `n2: rectangle …`"]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, FIXTURES, run_cli
-from fz_lsp import i18n
+from fz_lsp.base import i18n
 
 ROOT = Path(__file__).resolve().parents[1]
 BROKEN = "examples/broken.fz"
@@ -181,7 +181,7 @@ def test_the_installed_wheel_ships_the_catalogs_and_speaks_chinese(tmp_path):
     )
     assert result.returncode == 1 and "未知的形状 `rect`" in result.stdout, result.stderr
     where = subprocess.run(
-        [str(env_dir / "bin" / "python"), "-c", "import fz_lsp.i18n as i; print(i.LOCALE_DIR)"],
+        [str(env_dir / "bin" / "python"), "-c", "import fz_lsp.base.i18n as i; print(i.LOCALE_DIR)"],
         capture_output=True,
         cwd=tmp_path,
         env=env,

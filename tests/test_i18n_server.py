@@ -23,14 +23,14 @@ from pytest_lsp import ClientServerConfig, LanguageClient
 
 from conftest import FIXTURES, SERVER_COMMAND, SERVER_ENV, Session, initialize_params, read_exact
 from diagnostic_cases import CASES
-from fz_lsp import i18n
-from fz_lsp.code_actions import FIX_ALL, code_actions
-from fz_lsp.diagnostics import CODES, most_severe
-from fz_lsp.document import Document
-from fz_lsp.hover import hover
+from fz_lsp.analysis.document import Document
+from fz_lsp.analysis.settings import Settings
+from fz_lsp.base import i18n
+from fz_lsp.diagnostics import CODES, check as check_diagnostics, most_severe
+from fz_lsp.features.code_actions import FIX_ALL, code_actions
+from fz_lsp.features.hover import hover
+from fz_lsp.lsp.server import MAX_PUBLISHED_DIAGNOSTICS
 from fz_lsp.model import Span
-from fz_lsp.server import MAX_PUBLISHED_DIAGNOSTICS
-from fz_lsp.settings import Settings
 from test_single_mistakes import SLIPS, variant
 
 pytestmark = [
@@ -116,13 +116,13 @@ async def test_every_diagnostic_and_code_action_is_translated(client: LanguageCl
         uri = await session.open(text, "i18n")
         published = await session.wait_for(uri, 1)
         doc = Document(text)
-        english = most_severe(doc.diagnostics(ENGLISH), MAX_PUBLISHED_DIAGNOSTICS)
+        english = most_severe(check_diagnostics(doc, ENGLISH), MAX_PUBLISHED_DIAGNOSTICS)
         assert [(d.code, d.span.line, d.span.start, d.span.end) for d in english] == [
             (d.code, d.range.start.line, d.range.start.character, d.range.end.character) for d in published
         ], name
         # the server's text is the pure checker's in that language
         assert [d.message for d in published] == [
-            d.message for d in most_severe(doc.diagnostics(settings), MAX_PUBLISHED_DIAGNOSTICS)
+            d.message for d in most_severe(check_diagnostics(doc, settings), MAX_PUBLISHED_DIAGNOSTICS)
         ], name
         for d, e in zip(published, english):
             codes.add(d.code)

@@ -10,8 +10,8 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from conftest import FIXTURES, SERVER_COMMAND, SERVER_ENV, R, Session, fixture_files, initialize_params, read_exact
-from fz_lsp.document import Document
-from fz_lsp.inlay_hints import LabelHint, label_hints, truncate
+from fz_lsp.analysis.document import Document
+from fz_lsp.features.inlay_hints import LabelHint, label_hints, truncate
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="module"),

@@ -12,9 +12,10 @@ import gc
 import pytest
 
 from conftest import EXAMPLES, fixture_files, read_exact
-from fz_lsp.document import Document
-from fz_lsp.server import LARGE_DOCUMENT_LINES, FlowZapServer
-from fz_lsp.settings import Settings
+from fz_lsp.analysis.document import Document
+from fz_lsp.analysis.settings import Settings
+from fz_lsp.diagnostics import check as check_diagnostics
+from fz_lsp.lsp.server import LARGE_DOCUMENT_LINES, FlowZapServer
 
 FILES = fixture_files("*.fz") + fixture_files("truncated/*.partial") + sorted(EXAMPLES.glob("*.fz"))
 
@@ -40,7 +41,7 @@ def test_a_large_document_is_frozen_at_open_and_released_at_close(end: str):
         assert len(doc.lines) >= LARGE_DOCUMENT_LINES
         assert server.large_documents == {"file:///big.fz"}
         assert gc.isenabled()
-        assert doc._diagnostics  # checked at open, inside the pause
+        assert doc.derived  # checked at open, inside the pause
         # its lines, model and diagnostics were moved out of the collector's sight
         added = gc.get_freeze_count() - base
         assert added > 10 * len(doc.lines)
@@ -73,12 +74,12 @@ def test_a_disposed_document_leaves_no_cycles_and_stays_usable(path):
 def assert_disposed_document_leaves_no_cycles(path) -> None:
     """(also used by the corpus suite)"""
     text = read_exact(path)
-    expected = [d.message for d in Document(text).diagnostics(Settings())]  # also warms the parse memo
+    expected = [d.message for d in check_diagnostics(Document(text), Settings())]  # also warms the parse memo
     gc.collect()
     doc = Document(text, path.as_uri())
-    assert [d.message for d in doc.diagnostics(Settings())] == expected
+    assert [d.message for d in check_diagnostics(doc, Settings())] == expected
     doc.dispose()
-    assert [d.message for d in doc.diagnostics(Settings())] == expected  # linked again on demand
+    assert [d.message for d in check_diagnostics(doc, Settings())] == expected  # linked again on demand
     doc.dispose()
     del doc  # reference counting frees it all: nothing left for the collector
     was = gc.get_debug()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from fz_lsp.document import analyse
+from fz_lsp.analysis.document import analyse
 from fz_lsp.render import layout_workflow, render_svg
 from layout_quality import (
     GENERATED,

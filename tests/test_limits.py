@@ -30,7 +30,7 @@ from collections.abc import Callable
 
 import pytest
 
-from fz_lsp.server import LARGE_DOCUMENT_CHARS, LARGE_DOCUMENT_DELAY_MS, MAX_PUBLISHED_DIAGNOSTICS
+from fz_lsp.lsp.server import LARGE_DOCUMENT_CHARS, LARGE_DOCUMENT_DELAY_MS, MAX_PUBLISHED_DIAGNOSTICS
 from test_fuzz_server import check_ranges_inside, check_semantic_tokens, split
 from test_protocol_misuse import LspProcess, assert_answer
 

@@ -219,7 +219,7 @@ def test_a_server_that_is_never_initialized_says_its_start_up_line_on_stderr():
         srv.proc.stdin.close()  # end of input before initialize
         assert srv.wait_exit(30) == 0, srv.stderr_text()
         srv.wait(lambda: START_UP in srv.stderr_text(), 10, "the start-up line on stderr")
-        assert srv.stderr_text().startswith("fz-lsp INFO fz_lsp.log_forwarding: " + START_UP), srv.stderr_text()
+        assert srv.stderr_text().startswith("fz-lsp INFO fz_lsp.lsp.log_forwarding: " + START_UP), srv.stderr_text()
         assert _log_messages(srv) == []
     finally:
         srv.kill()
@@ -245,7 +245,7 @@ def test_a_real_failure_goes_to_stderr_and_not_to_the_client():
 
 
 def test_the_message_types_and_what_is_forwarded():
-    from fz_lsp.log_forwarding import message_type, wanted
+    from fz_lsp.lsp.log_forwarding import message_type, wanted
 
     assert message_type(logging.WARNING) == types.MessageType.Warning
     assert message_type(logging.INFO) == types.MessageType.Info
@@ -254,8 +254,8 @@ def test_the_message_types_and_what_is_forwarded():
     def record(name: str, level: int, msg: str = "x") -> logging.LogRecord:
         return logging.LogRecord(name, level, __file__, 1, msg, (), None)
 
-    assert wanted(record("fz_lsp.server", logging.INFO))
-    assert not wanted(record("fz_lsp.server", logging.DEBUG))
+    assert wanted(record("fz_lsp.lsp.server", logging.INFO))
+    assert not wanted(record("fz_lsp.lsp.server", logging.DEBUG))
     assert wanted(record("pygls.protocol.json_rpc", logging.WARNING))
     assert not wanted(record("pygls.protocol.json_rpc", logging.INFO))  # "Sending data: ..." for every message
     assert not wanted(
@@ -274,7 +274,7 @@ def test_python_warnings_become_warning_log_messages():
     for the server's one method the handler calls (no client can make a real server warn)."""
     import warnings
 
-    from fz_lsp import log_forwarding
+    from fz_lsp.lsp import log_forwarding
 
     class Recorder:
         def __init__(self) -> None:

@@ -21,19 +21,22 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from fz_lsp import semantic_tokens, syntax
-from fz_lsp.bounded_memo import BoundedMemo
-from fz_lsp.document import Document
+from fz_lsp import syntax
+from fz_lsp.analysis.document import Document
+from fz_lsp.analysis.settings import Settings
+from fz_lsp.base.bounded_memo import BoundedMemo
+from fz_lsp.diagnostics import check as check_diagnostics
+from fz_lsp.features import semantic_tokens
 from fz_lsp.render import textmeasure
-from fz_lsp.settings import Settings
+from fz_lsp.syntax import parse as syntax_parse, templates as syntax_templates
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from generate import generate
 
 LINE_MEMOS = {
-    "document lines": syntax._document_lines,
-    "edited lines": syntax._edited_lines,
-    "templates": syntax._templates,
+    "document lines": syntax_parse._document_lines,
+    "edited lines": syntax_parse._edited_lines,
+    "templates": syntax_templates._templates,
     "semantic tokens": semantic_tokens._line_cache,
 }
 
@@ -128,11 +131,11 @@ def test_50000_random_keystrokes_keep_every_cache_within_its_bound():
     rng = random.Random(16)
     doc = Document(generate(300, seed=16), "file:///typed.fz")
     settings = Settings()
-    evicted_before = syntax._edited_lines.evictions
+    evicted_before = syntax_parse._edited_lines.evictions
     for k in range(50_000):
         i = _keystroke(doc, rng)
         if k % 500 == 0:
-            doc.diagnostics(settings)
+            check_diagnostics(doc, settings)
         if k % 100 == 0:
             semantic_tokens.semantic_tokens(doc, max(0, i - 20), i + 20)
         line = doc.lines[i]
@@ -140,7 +143,7 @@ def test_50000_random_keystrokes_keep_every_cache_within_its_bound():
             textmeasure.block_width(textmeasure.wrap(line.split('"')[1], 150, 13), 13)
         assert_within_bounds()
     # the bounds were reached and kept, not merely never approached
-    assert syntax._edited_lines.evictions > evicted_before
+    assert syntax_parse._edited_lines.evictions > evicted_before
     assert textmeasure.text_width.cache_info().currsize == textmeasure.TEXT_WIDTH_CACHE_ENTRIES
     # and the document is still right after all that
     assert doc.statements == Document(doc.text).statements
@@ -151,54 +154,54 @@ def test_a_line_of_more_tokens_than_a_template_may_have_teaches_no_template():
     would be a template no other line shares."""
     members = " ".join(f"n{k}" for k in range(1, 301))
     line = f"loop [many] {members}"
-    shapes_before = set(syntax._templates)
+    shapes_before = set(syntax_templates._templates)
     st = syntax.parse_line(line)
     assert len(st.members) == 300
-    learned = set(syntax._templates) - shapes_before
-    assert all(len(shape) <= syntax.TEMPLATE_MAX_TOKENS for shape in learned)
-    assert not any(len(shape) > syntax.TEMPLATE_MAX_TOKENS for shape in syntax._templates)
+    learned = set(syntax_templates._templates) - shapes_before
+    assert all(len(shape) <= syntax_templates.TEMPLATE_MAX_TOKENS for shape in learned)
+    assert not any(len(shape) > syntax_templates.TEMPLATE_MAX_TOKENS for shape in syntax_templates._templates)
     short = "loop [few] n1 n2 n3"
     syntax.parse_line(short)
-    assert any(len(shape) < 20 for shape in syntax._templates)  # short ones are learned
+    assert any(len(shape) < 20 for shape in syntax_templates._templates)  # short ones are learned
 
 
 def test_fix_titles_with_what_the_user_typed_stay_within_the_list_memo():
     """A line with two slips gets one fix title listing both repairs, and each names what
     was typed (`node17`): translated lists are memoised, within LIST_MEMO_BUDGET."""
-    from fz_lsp import i18n
+    from fz_lsp.base import i18n
 
     tr = i18n.translator("fr")
     before = tr._lists.evictions
     for k in range(3_000):
         doc = Document(f'A {{ # A\nnode{k} rectangle label:"hi";\n}}\n', "file:///typed.fz")
-        assert any(d.data and d.data.get("fixes") for d in doc.diagnostics(Settings(locale="fr")))
+        assert any(d.data and d.data.get("fixes") for d in check_diagnostics(doc, Settings(locale="fr")))
     assert tr._lists.weight <= i18n.LIST_MEMO_BUDGET
     assert tr._lists.evictions > before
 
 
 def test_opening_many_documents_keeps_the_line_memo_within_its_budget():
-    evicted_before = syntax._document_lines.evictions
+    evicted_before = syntax_parse._document_lines.evictions
     texts = [generate(6_000, seed=100 + k) for k in range(5)]  # ~1.3 million characters of new lines
     for text in texts:
         doc = Document(text)
         semantic_tokens.semantic_tokens(doc)
         assert_within_bounds()
         doc.dispose()
-    assert syntax._document_lines.evictions > evicted_before
+    assert syntax_parse._document_lines.evictions > evicted_before
     # the last document's lines are still memoised: it reopens without parsing
-    before = syntax.parse_count
+    before = syntax_parse.parse_count
     Document(texts[-1])
-    assert syntax.parse_count == before
+    assert syntax_parse.parse_count == before
 
 
 def test_a_long_line_is_not_memoised():
-    line = 'n1: rectangle label:"' + "x" * syntax.MEMO_MAX_LINE_CHARS + '"'
+    line = 'n1: rectangle label:"' + "x" * syntax_parse.MEMO_MAX_LINE_CHARS + '"'
     statement = syntax.parse_line(line)
     assert type(statement) is syntax.NodeDecl and statement.attributes[0].value.text.count("x") > 4000
-    assert line not in syntax._edited_lines and line not in syntax._document_lines
-    before = syntax.parse_count
+    assert line not in syntax_parse._edited_lines and line not in syntax_parse._document_lines
+    before = syntax_parse.parse_count
     assert syntax.parse_line(line) == statement
-    assert syntax.parse_count == before + 1  # parsed again: its document holds it, no memo does
+    assert syntax_parse.parse_count == before + 1  # parsed again: its document holds it, no memo does
 
 
 # -- closing ---------------------------------------------------------------------------------
@@ -232,13 +235,13 @@ def _read_first_event(url: str) -> tuple[socket.socket, bytes]:
 
 
 def test_closing_every_document_leaves_no_document_model_or_bookkeeping(monkeypatch: pytest.MonkeyPatch):
-    """Through the server's own message handling (fz_lsp.server.server, in process): open
+    """Through the server's own message handling (fz_lsp.lsp.server.server, in process): open
     documents (one large enough to be frozen out of the collector), type in them, ask for
     hovers and completions, open the live browser preview with a browser reading its event
     stream and a client that never answers window/showDocument; then close everything.
     No Document or Model object is left alive, no per-document state, no open preview
     page or stream, and nothing in pygls's bookkeeping of messages."""
-    from fz_lsp import server as server_module
+    from fz_lsp.lsp import server as server_module
 
     monkeypatch.setattr(server_module, "SHOW_DOCUMENT_TIMEOUT_S", 0.2)
     srv = server_module.server
@@ -359,7 +362,7 @@ def test_closing_every_document_leaves_no_document_model_or_bookkeeping(monkeypa
 
 def test_freed_memory_goes_back_to_the_system_once_idle(monkeypatch: pytest.MonkeyPatch):
     """A burst of publishes moves one timer; malloc_trim runs once, IDLE_TRIM_S after the last."""
-    from fz_lsp import server as server_module
+    from fz_lsp.lsp import server as server_module
 
     if server_module._MALLOC_TRIM is None:
         pytest.skip("no glibc malloc_trim on this system")

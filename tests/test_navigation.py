@@ -12,9 +12,9 @@ import pytest
 from lsprotocol import types
 
 from conftest import FIXTURES, R, fixture_files, read_exact
-from fz_lsp import navigation
-from fz_lsp.document import Document
-from fz_lsp.edits import Region
+from fz_lsp.analysis.document import Document
+from fz_lsp.analysis.edits import Region
+from fz_lsp.features import navigation
 from fz_lsp.model import Span
 
 pytestmark = [

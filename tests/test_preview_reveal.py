@@ -18,10 +18,10 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from conftest import EXAMPLES, Session, read_exact
-from fz_lsp.browser_preview import MAX_REVEAL_BYTES, BrowserPreviewServer
-from fz_lsp.document import Document
+from fz_lsp.analysis.document import Document
+from fz_lsp.features.reveal import source_regions
+from fz_lsp.lsp.browser_preview import MAX_REVEAL_BYTES, BrowserPreviewServer
 from fz_lsp.render import render_svg
-from fz_lsp.reveal import source_regions
 from test_render_chromium import browser_factory, chromium  # noqa: F401 - fixtures
 
 GITOPS = read_exact(EXAMPLES / "gitops.fz")

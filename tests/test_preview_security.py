@@ -211,7 +211,7 @@ def evil_file(tmp_path_factory) -> Path:
 
 
 def test_hostile_labels_parse_as_intended():
-    from fz_lsp.document import analyse
+    from fz_lsp.analysis.document import analyse
 
     model = analyse(EVIL).model
     assert [n.id for n in model.nodes] == ["n1", "n2", "n3", "n4"]
@@ -457,7 +457,7 @@ def test_webview_csp_is_strict():
 @pytest.mark.parametrize("which", ["server svg", "hostile svg"])
 def test_webview_in_chromium_runs_nothing_injected(chromium: str, tmp_path: Path, which: str):
     if which == "server svg":
-        from fz_lsp.document import analyse
+        from fz_lsp.analysis.document import analyse
         from fz_lsp.render import render_svg
 
         svg = render_svg(analyse(EVIL).model, "workflow", "light")

@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from fz_lsp.server import SHOW_DOCUMENT_TIMEOUT_S
+from fz_lsp.lsp.server import SHOW_DOCUMENT_TIMEOUT_S
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVER_COMMAND = [sys.executable, "-m", "fz_lsp", "--stdio"]

@@ -10,9 +10,9 @@ from pygls.exceptions import JsonRpcException
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from conftest import FIXTURES, SERVER_COMMAND, SERVER_ENV, R, Session, fixture_files, initialize_params, read_exact
-from fz_lsp import rename
-from fz_lsp.document import Document
-from fz_lsp.edits import apply_client_edits, apply_edits
+from fz_lsp.analysis.document import Document
+from fz_lsp.analysis.edits import apply_client_edits, apply_edits
+from fz_lsp.features import rename
 from fz_lsp.model import Span
 
 pytestmark = [

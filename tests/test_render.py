@@ -25,10 +25,11 @@ from urllib.parse import urlsplit
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from fz_lsp.browser_preview import BrowserPreviewServer
-from fz_lsp.document import analyse
+from fz_lsp.analysis.document import analyse
+from fz_lsp.cli.render import render_command
+from fz_lsp.lsp.browser_preview import BrowserPreviewServer
 from fz_lsp.model import Model, Node
-from fz_lsp.render import layout_sequence, layout_workflow, render_command, render_html, render_svg
+from fz_lsp.render import layout_sequence, layout_workflow, render_html, render_svg
 from fz_lsp.render.textmeasure import _pieces, clusters, text_width, wrap
 from fz_lsp.render.workflow import OUTSIDE_LANES_TITLE, Box, NodeLayout
 from layout_quality import measure

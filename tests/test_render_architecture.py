@@ -29,8 +29,8 @@ from conftest import (
     fixture_files,
     read_exact,
 )
-from fz_lsp.architecture import architecture
-from fz_lsp.document import analyse
+from fz_lsp.analysis.architecture import architecture
+from fz_lsp.analysis.document import analyse
 from fz_lsp.render import VIEWS, layout_architecture, render_html, render_svg
 from fz_lsp.render.architecture import (
     MAX_STEPS,
@@ -561,7 +561,7 @@ def _sides_by_pairs(dependencies, cell) -> list[tuple[str, str]]:
 def test_backward_arrows_take_the_sides_a_pairwise_comparison_gives(lanes: int, pairs, cells):
     """dependency_sides counts what each arrow meets instead of comparing every pair: the
     same sides as comparing every pair."""
-    from fz_lsp.architecture import Component, Dependency
+    from fz_lsp.analysis.architecture import Component, Dependency
 
     components = [Component(None, f"L{k}", f"L{k}", k, [], k) for k in range(lanes)]  # type: ignore[arg-type]
     dependencies = [

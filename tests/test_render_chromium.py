@@ -29,8 +29,8 @@ from typing import Any
 
 import pytest
 
-from fz_lsp.browser_preview import BrowserPreviewServer
-from fz_lsp.document import analyse
+from fz_lsp.analysis.document import analyse
+from fz_lsp.lsp.browser_preview import BrowserPreviewServer
 from fz_lsp.render import render_html, render_svg
 
 REPO = Path(__file__).resolve().parents[1]

@@ -10,9 +10,9 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from conftest import FIXTURES, SERVER_COMMAND, SERVER_ENV, Session, fixture_files, initialize_params, read_exact
-from fz_lsp import positions
-from fz_lsp.document import Document
-from fz_lsp.semantic_tokens import TOKEN_MODIFIERS, TOKEN_TYPES, SemanticToken, encode, semantic_tokens
+from fz_lsp.analysis.document import Document
+from fz_lsp.base import positions
+from fz_lsp.features.semantic_tokens import TOKEN_MODIFIERS, TOKEN_TYPES, SemanticToken, encode, semantic_tokens
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="module"),

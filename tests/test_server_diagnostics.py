@@ -19,8 +19,9 @@ from conftest import (
     read_exact,
 )
 from diagnostic_cases import CASES, Case
-from fz_lsp.document import Document
-from fz_lsp.settings import Settings
+from fz_lsp.analysis.document import Document
+from fz_lsp.analysis.settings import Settings
+from fz_lsp.diagnostics import check as check_diagnostics
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="module"),
@@ -138,9 +139,9 @@ def test_sequence_rules_on_the_guidelines_do_and_dont():
     """With the opt-in sequence rules, the request that is never answered is flagged; the
     request with its reply is not."""
     on = Settings(sequence_rules=True)
-    reply = Document(read_exact(FIXTURES / "weather-request-reply.fz")).diagnostics(on)
+    reply = check_diagnostics(Document(read_exact(FIXTURES / "weather-request-reply.fz")), on)
     assert reply == []
-    dont = Document(read_exact(FIXTURES / "doorbell-orphan-no-reply.fz")).diagnostics(on)
+    dont = check_diagnostics(Document(read_exact(FIXTURES / "doorbell-orphan-no-reply.fz")), on)
     assert sorted((d.code, d.span.line, d.span.start, d.span.end) for d in dont) == [
         ("missing-reply", 3, 18, 20),
         ("orphan-node", 2, 0, 2),

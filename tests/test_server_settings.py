@@ -13,7 +13,7 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from conftest import ROOT, SERVER_COMMAND, SERVER_ENV, Session, eventually, initialize_params
-from fz_lsp.settings import Settings
+from fz_lsp.analysis.settings import Settings
 
 in_module_loop = pytest.mark.asyncio(loop_scope="module")
 

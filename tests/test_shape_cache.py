@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT, fixture_files
-from fz_lsp import shape_cache, syntax
+from fz_lsp.syntax import shape_cache, templates as syntax_templates
 
-NAMES = frozenset(syntax._BUILDER_NAMES)
+NAMES = frozenset(syntax_templates._BUILDER_NAMES)
 LIBRARY = FIXTURES / "library-hold.fz"
 FIXTURE_FILES = fixture_files("*.fz") + fixture_files("truncated/*.partial")
 
@@ -21,7 +21,7 @@ FIXTURE_FILES = fixture_files("*.fz") + fixture_files("truncated/*.partial")
 # the statements (their repr), so two processes can be compared
 PROBE = r"""
 import json, sys
-from fz_lsp.document import Document
+from fz_lsp.analysis.document import Document
 statements = []
 for path in sys.argv[1:]:
     doc = Document(open(path, encoding="utf-8", newline="").read())

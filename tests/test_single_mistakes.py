@@ -16,8 +16,8 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from conftest import Session
+from fz_lsp.analysis.document import Document
 from fz_lsp.diagnostics import ERROR, WARNING, check
-from fz_lsp.document import Document
 
 VALID = [
     "Shop { # Web Shop",  # 0
@@ -237,7 +237,7 @@ def test_the_lines_under_a_header_without_brace_stay_in_their_lane():
 
 def test_a_line_too_long_to_be_a_slip_gets_no_repair_but_still_declares_its_node():
     from fz_lsp import syntax
-    from fz_lsp.recovery import MAX_REPAIR_CHARS
+    from fz_lsp.syntax.recovery import MAX_REPAIR_CHARS
 
     long_value = "x" * (MAX_REPAIR_CHARS + 10)
     st = syntax.parse_line(f'n2: rectangle label:"{long_value}')  # unterminated: no closing quote

@@ -95,7 +95,7 @@ def test_a_tiny_soak_writes_its_section_between_the_others(tmp_path: Path):
 
 
 def test_the_soak_waits_as_long_as_the_server_takes_to_release_a_closed_document():
-    from fz_lsp import server
+    from fz_lsp.lsp import server
 
     assert soak.RELEASE_DELAY_S == server.RELEASE_DELAY_S
     assert soak.LARGE_DOCUMENT_LINES == server.LARGE_DOCUMENT_LINES

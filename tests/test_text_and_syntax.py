@@ -6,10 +6,13 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from conftest import FIXTURES, fixture_files, read_exact
-from fz_lsp import positions, syntax
-from fz_lsp.document import Document
+from fz_lsp import syntax
+from fz_lsp.analysis.document import Document
+from fz_lsp.base import positions
+from fz_lsp.base.source import SourceText, split_lines
+from fz_lsp.diagnostics import check as check_diagnostics
 from fz_lsp.model import Span
-from fz_lsp.source import SourceText, split_lines
+from fz_lsp.syntax import grammar as syntax_grammar, parse as syntax_parse
 
 # -- lines and edits ---------------------------------------------------------------
 
@@ -146,7 +149,7 @@ def test_grammar_ships_with_the_package():
 
     import fz_lsp
 
-    text = syntax.grammar_text()
+    text = syntax_grammar.grammar_text()
     assert text == (Path(fz_lsp.__file__).parents[1] / "grammar" / "flowzap.lark").read_text(encoding="utf-8")
 
 
@@ -206,7 +209,7 @@ def test_forward_references_resolve():
         (12, "n5", "n6", "Apron"),
         (18, "n6", "n7", "Apron"),
     ]
-    assert doc.diagnostics() == []
+    assert check_diagnostics(doc) == []
 
 
 @pytest.mark.parametrize(
@@ -244,10 +247,10 @@ def summary(doc: Document):
 
 def test_one_line_edit_reparses_one_line():
     doc = Document(read_exact(LIBRARY))
-    before = syntax.parse_count
+    before = syntax_parse.parse_count
     doc.replace((12, 20), (12, 20), "X")
     assert doc.lines_parsed_last_edit == 1
-    assert syntax.parse_count - before <= 1
+    assert syntax_parse.parse_count - before <= 1
     assert summary(doc) == summary(Document(doc.text))
 
 
@@ -288,7 +291,7 @@ def diagnostic_summary(doc: Document):
             tuple((r.span.line, r.span.start, r.span.end, r.message) for r in d.related),
             d.data,
         )
-        for d in doc.diagnostics()
+        for d in check_diagnostics(doc)
     ]
 
 
@@ -330,14 +333,14 @@ def model_summary(doc: Document):
 def test_typing_in_a_label_keeps_the_model():
     doc = Document(read_exact(LIBRARY))
     model = doc.model
-    doc.diagnostics()
+    check_diagnostics(doc)
     doc.replace((12, 36), (12, 36), " now")  # n6: rectangle label:"Record the hold now"
     assert doc.model is model and doc.in_place_edits == 1
     assert doc.model.node_by_id["n6"].label == "Record the hold now"
     assert model_summary(doc) == model_summary(Document(doc.text))
     doc.replace((12, 4), (12, 13), "rect")  # an unknown shape: still in place, new local diagnostic
     assert doc.model is model
-    assert [d.code for d in doc.diagnostics()] == ["unknown-shape"]
+    assert [d.code for d in check_diagnostics(doc)] == ["unknown-shape"]
     doc.replace((12, 0), (12, 2), "n60")  # a new id changes links: the model is rebuilt
     assert doc.model is not model
 
@@ -386,7 +389,7 @@ def test_incremental_diagnostics_equal_fresh_analysis(text, edits):
     equal those of the same text analysed from scratch."""
     doc = Document(text)
     for line, col, length, new in edits:
-        doc.diagnostics()  # analyse between edits, as the server does
+        check_diagnostics(doc)  # analyse between edits, as the server does
         doc.replace((line, col), (line, col + length), new)
         fresh = Document(doc.text)
         assert model_summary(doc) == model_summary(fresh)
@@ -416,7 +419,7 @@ def links_summary(doc: Document):
 def test_typing_in_an_edge_target_relinks_only_that_edge():
     doc = Document(read_exact(LIBRARY))
     model = doc.model
-    doc.diagnostics()
+    check_diagnostics(doc)
     line = doc.lines.index(HOLD_LINE)
     n6, n7 = model.node_by_id["n6"], model.node_by_id["n7"]
     edge = model.edges[2]
@@ -427,7 +430,9 @@ def test_typing_in_an_edge_target_relinks_only_that_edge():
     assert model_summary(doc) == model_summary(Document(doc.text))
     assert links_summary(doc) == links_summary(Document(doc.text))
     doc.replace((line, 30), (line, 31), "99")  # Catalog.n99: undefined
-    assert edge.target.node is None and [d.code for d in doc.diagnostics() if d.severity == 1] == ["undefined-node"]
+    assert edge.target.node is None and [d.code for d in check_diagnostics(doc) if d.severity == 1] == [
+        "undefined-node"
+    ]
     assert diagnostic_summary(doc) == diagnostic_summary(Document(doc.text))
 
 
@@ -484,7 +489,7 @@ def test_edits_in_edge_lines_equal_fresh_analysis(text, edits):
         line = edge_lines[pick % len(edge_lines)]
         arrow = doc.lines[line].find("->")
         col = min(max(0, arrow + offset), len(doc.lines[line]))
-        doc.diagnostics()
+        check_diagnostics(doc)
         doc.replace((line, col), (line, min(col + length, len(doc.lines[line]))), new)
         fresh = Document(doc.text)
         assert links_summary(doc) == links_summary(fresh)
@@ -539,14 +544,14 @@ line_alphabet = st.sampled_from(
 @given(st.lists(line_alphabet, min_size=1, max_size=14).map("".join))
 def test_template_parse_equals_lark_parse(line):
     """A line parsed through a shape template gives exactly lark's statement."""
-    assert syntax.parse_line(line) == syntax._lark_statement(line)
+    assert syntax.parse_line(line) == syntax_parse.recovered_statement(line)
     # a second line of the same shape (names and strings changed) goes through the template
     other = line.replace("n1", "n7").replace("CICD", "Ops").replace('"a b"', '"cd e f"')
-    syntax.forget_line(other)
-    assert syntax.parse_line(other) == syntax._lark_statement(other)
+    syntax_parse.forget_line(other)
+    assert syntax.parse_line(other) == syntax_parse.recovered_statement(other)
 
 
 def test_fixture_lines_parse_like_lark():
     for text in fixture_texts:
         for line in text.splitlines():
-            assert syntax.parse_line(line) == syntax._lark_statement(line), line
+            assert syntax.parse_line(line) == syntax_parse.recovered_statement(line), line

@@ -34,8 +34,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from fz_lsp.architecture import Architecture, Component, Dependency, Step, architecture
-from fz_lsp.model import SHAPES, Model
+from fz_lsp.analysis.architecture import Architecture, Component, Dependency, Step, architecture
+from fz_lsp.model import Model
 from fz_lsp.render.layout.geometry import Box, Point
 from fz_lsp.render.layout.grid import GridEdge, GridNode, GridSpec
 from fz_lsp.render.layout.ordering import crossing_count
@@ -51,6 +51,7 @@ from fz_lsp.render.workflow import (
     TextBlock,
     text_block,
 )
+from fz_lsp.syntax.vocabulary import SHAPES
 
 STEP_FONT_SIZE = 12
 SUBTITLE_FONT_SIZE = 11

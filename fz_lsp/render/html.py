@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import secrets
 
+from fz_lsp.analysis.views import THEMES
 from fz_lsp.render.svg import escape
-from fz_lsp.views import THEMES
 
 _PAGE_CSS = (
     "html,body{margin:0;padding:0}"

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from fz_lsp.analysis.views import THEMES
 from fz_lsp.model import Lane
 from fz_lsp.render.architecture import ArchitectureLayout, ComponentLayout, DependencyLayout, StepLayout
 from fz_lsp.render.sequence import MessageLayout, ParticipantLayout, SequenceLayout
@@ -34,7 +35,6 @@ from fz_lsp.render.workflow import (
     TextBlock,
     WorkflowLayout,
 )
-from fz_lsp.views import THEMES
 
 _PALETTES: dict[str, dict[str, str]] = {
     "light": {

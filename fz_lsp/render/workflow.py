@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import pairwise
 
-from fz_lsp.model import DIRECTIONS, SHAPES, Edge, Lane, Loop, Model, Node
+from fz_lsp.model import Edge, Lane, Loop, Model, Node
 from fz_lsp.render.layout.coordinates import Geometry
 from fz_lsp.render.layout.geometry import NORMALS, Box, BoxIndex, Point, union
 from fz_lsp.render.layout.grid import GridEdge, GridLayout, GridNode, GridSpec
@@ -38,6 +38,7 @@ from fz_lsp.render.layout.pipeline import place
 from fz_lsp.render.layout.ranks import Link
 from fz_lsp.render.layout.router import route_grid
 from fz_lsp.render.textmeasure import block_width, line_height, text_width, wrap
+from fz_lsp.syntax.vocabulary import DIRECTIONS, SHAPES
 
 __all__ = ["NORMALS", "Box", "Point", "layout_workflow", "union"]
 

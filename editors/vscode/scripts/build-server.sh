@@ -25,7 +25,7 @@ echo "build-server: python = $("$py" -c 'import sys; print(sys.executable, sys.v
 rm -rf "$libs" "$wheeldir"
 mkdir -p "$libs" "$wheeldir"
 
-# 1. The fz-lsp wheel (hatchling; the grammar is force-included as fz_lsp/flowzap.lark).
+# 1. The fz-lsp wheel (hatchling; the grammar is force-included as fz_lsp/syntax/flowzap.lark).
 src="$repo"
 if [ ! -f "$repo/README.md" ]; then
     # pyproject.toml names README.md as the readme; while the repository has none yet,
@@ -53,7 +53,7 @@ pip install --quiet --disable-pip-version-check --no-compile \
 rm -rf "$libs/bin"
 find "$libs" -name '__pycache__' -type d -prune -exec rm -rf {} +
 find "$libs" \( -name '*.pyc' -o -name '*.pyo' \) -delete
-test -f "$libs/fz_lsp/flowzap.lark" || { echo "build-server: fz_lsp/flowzap.lark missing from the wheel" >&2; exit 1; }
+test -f "$libs/fz_lsp/syntax/flowzap.lark" || { echo "build-server: fz_lsp/syntax/flowzap.lark missing from the wheel" >&2; exit 1; }
 
 echo "build-server: bundled/libs ="
 (cd "$libs" && ls -d *.dist-info | sed 's/\.dist-info$//; s/^/  /')

@@ -58,7 +58,7 @@ test('settings mirror the server contract plus the client-only ones', () => {
   }
   assert.deepEqual(props['flowzap.preview.theme'].enum, ['auto', 'light', 'dark']);
   assert.deepEqual(props['flowzap.trace.server'].enum, ['off', 'messages', 'verbose']);
-  assert.deepEqual(props['flowzap.locale'].enum, ['auto', 'en', 'zh-CN', 'fr'], 'the languages of fz_lsp/i18n.py');
+  assert.deepEqual(props['flowzap.locale'].enum, ['auto', 'en', 'zh-CN', 'fr'], 'the languages of fz_lsp/base/i18n.py');
   assert.deepEqual(PKG.capabilities.untrustedWorkspaces.restrictedConfigurations.sort(), ['flowzap.python.path', 'flowzap.server.command']);
 });
 

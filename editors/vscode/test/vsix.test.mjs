@@ -47,7 +47,7 @@ test('vsix bundles the language server and its pure-Python dependencies', () => 
     'extension/bundled/tool/server.py',
     'extension/bundled/libs/fz_lsp/__init__.py',
     'extension/bundled/libs/fz_lsp/__main__.py',
-    'extension/bundled/libs/fz_lsp/flowzap.lark',
+    'extension/bundled/libs/fz_lsp/syntax/flowzap.lark',
     'extension/bundled/libs/pygls/__init__.py',
     'extension/bundled/libs/lsprotocol/types.py',
     'extension/bundled/libs/lark/__init__.py',
@@ -58,7 +58,7 @@ test('vsix bundles the language server and its pure-Python dependencies', () => 
   ]) {
     assert.ok(files.has(name), `missing ${name}`);
   }
-  assert.ok(text('extension/bundled/libs/fz_lsp/flowzap.lark').length > 100, 'grammar file has content');
+  assert.ok(text('extension/bundled/libs/fz_lsp/syntax/flowzap.lark').length > 100, 'grammar file has content');
   const version = (dist) => {
     const meta = names.find((n) => new RegExp(`^extension/bundled/libs/${dist}-[^/]+\\.dist-info/METADATA$`).test(n));
     assert.ok(meta, `${dist} dist-info present`);

@@ -1,0 +1,64 @@
+"""The command line: `fz-lsp` (the language server), `fz-lsp check`, `fz-lsp render`,
+`fz-lsp share`; one module per subcommand.
+
+Exit codes: check -> 0 clean or warnings only, 1 errors found, 2 usage error or
+unreadable input. Messages are one line, never a traceback.
+
+Language (fz_lsp/base/i18n.py): `--lang` (before or after the command), else LANGUAGE,
+LC_ALL, LC_MESSAGES, LANG. Diagnostic codes, positions and JSON keys are the same in
+every language; only messages and help texts change (argparse's own words stay English).
+
+The entry layer: nothing imports it.
+
+May import: every layer (fz_lsp.lsp to run the server).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Sequence
+
+from fz_lsp.cli.arguments import UsageError, build_parser, language_of_argv
+
+
+def run_command(argv: Sequence[str] | None) -> int:
+    language = language_of_argv(sys.argv[1:] if argv is None else argv)
+    args = build_parser(language).parse_args(argv)
+    if args.command == "check":
+        from fz_lsp.cli.check import run_check
+
+        return run_check(args.files, args.format, args.sequence_rules, args.no_hints, args.strict, args.fix, language)
+    if args.command == "share":
+        from fz_lsp.cli.share import run_share
+
+        return run_share(args.file, language)
+    if args.command == "render":
+        from fz_lsp.cli.render import render_command
+
+        return render_command(args.file, args.output, args.view, args.theme, args.allow_errors, language)
+    from fz_lsp.cli.serve import run_server
+
+    return run_server(args, language)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        status = run_command(argv)
+        if not sys.stdout.closed:  # (the language server closes it on exit)
+            sys.stdout.flush()  # here, where a reader gone away is caught, not at exit
+        return status
+    except UsageError as err:
+        print(err, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # whoever read the output stopped (`fz-lsp check big.fz | head`): no traceback; the
+        # output still buffered goes nowhere, so that the interpreter's last flush cannot fail
+        # again, and the status is a shell's for a command ended by SIGPIPE
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return 141

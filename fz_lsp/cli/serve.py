@@ -1,0 +1,48 @@
+"""`fz-lsp [--stdio | --tcp HOST:PORT]`: run the language server.
+
+May import: everything (it starts fz_lsp.lsp).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from fz_lsp.base import i18n
+from fz_lsp.cli.arguments import UsageError
+
+
+def tune_garbage_collector() -> None:
+    """A document model is a large, long-lived object graph. Move everything loaded at
+    start-up out of the collector's sight and collect young objects less often, so full
+    collections (which scan every live object) do not land in the middle of keystrokes."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
+
+
+def run_server(args: argparse.Namespace, language: str | None = None) -> int:
+    import logging
+
+    if args.tcp:
+        host, _, port = args.tcp.rpartition(":")
+        if not host or not port.isdigit():
+            raise UsageError(
+                "fz-lsp: "
+                + i18n.translator(language)._("--tcp expects HOST:PORT, e.g. {example}", example="127.0.0.1:2087")
+            )
+    if args.log_file:
+        logging.basicConfig(filename=args.log_file, level=logging.INFO)
+    from fz_lsp.lsp import log_forwarding
+    from fz_lsp.lsp.server import server
+
+    if getattr(args, "lang", None):  # the language when the client names none (else the environment's)
+        server.process_language = i18n.language_of(args.lang) or i18n.ENGLISH
+    log_forwarding.install(server)  # log records -> window/logMessage; stderr for failures
+    tune_garbage_collector()
+    if args.tcp:
+        server.start_tcp(host, int(port))
+    else:
+        server.start_io()
+    return 0

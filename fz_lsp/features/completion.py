@@ -1,0 +1,496 @@
+"""Completion: what may be typed at a position, from the text before the cursor.
+
+The context is read from the line text left of the cursor with regular expressions,
+not from the parsed statement: while the user types, the current line is usually
+broken (`n3.handle(right) -> CICD.` parses as `syntax.Broken`). The lanes and nodes
+offered come from the model, which the other (well-formed) lines still provide.
+
+Contexts, checked in this order (`typed` is the partial word at the cursor):
+
+* `//` comment, inside a string, inside a lane label (`{ # ...`), inside a loop
+  condition: nothing.
+* `loop [cond] nA ... |`: node ids not yet in the loop (same lane first).
+* start of a line (only whitespace before the word, nothing after it):
+  inside a lane: a declaration of the next free id, the lane's nodes as edge
+  sources, `loop [..]`; outside lanes: a lane block.
+* `nX.|` at the start of a line: `handle(...)`.
+* `.handle(|`: the four directions.
+* `nX.handle(dir) |`: `->`.
+* `-> |`: the lane's own nodes, then the other lanes as `Lane.` (re-triggers).
+* `-> Lane.|`: the nodes of that lane; `-> nX.|` / `-> Lane.nX.|`: `handle(...)`.
+* `-> Lane.nX.handle(dir) |`: `[label="..."]`; `... [|`: `label="..."`.
+* `nX: |`: the four shapes; `nX: shape ... |`: the attribute keys not used yet.
+
+Node ids are offered in id order (numerically: n2 before n10). The next free id for a
+new declaration is the **first gap** in n1, n2, ...: the smallest `n<k>` no node
+declares (so it is max+1 when there is no gap, and filling a gap clears the docs'
+"ids run n1..nN" warning). Ids that are only referenced (a forward reference to a node
+not declared yet) count as free: declaring them is exactly what is missing.
+
+Every item replaces the whole identifier around the cursor (`replace`, code points).
+With `snippets=False` (a client without snippet support) items insert plain text. Details
+and documentation are in the language of `locale` (fz_lsp/i18n.py; English by default);
+what an item inserts is FlowZap Code, always the same.
+
+May import: fz_lsp.base, fz_lsp.syntax, fz_lsp.model, fz_lsp.analysis.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from fz_lsp.analysis.markdown import md
+from fz_lsp.base.i18n import N_, Translator, translator
+from fz_lsp.model import Lane, Model, Node, Span
+from fz_lsp.syntax.vocabulary import DIRECTIONS, HANDLE_SIDES, NODE_ATTRIBUTES, SHAPE_DESCRIPTIONS, SHAPES
+
+if TYPE_CHECKING:
+    from fz_lsp.analysis.document import Document
+
+# item kinds (mapped to LSP CompletionItemKind by the server)
+NODE, LANE, DIRECTION, SHAPE, ATTRIBUTE, KEYWORD, SNIPPET, OPERATOR = (
+    "node",
+    "lane",
+    "direction",
+    "shape",
+    "attribute",
+    "keyword",
+    "snippet",
+    "operator",
+)
+
+
+@dataclass(frozen=True)
+class CompletionItem:
+    label: str
+    kind: str
+    insert_text: str  # snippet syntax when `snippet` is True
+    replace: Span  # the text the item replaces (the word around the cursor)
+    detail: str | None = None
+    documentation: str | None = None  # Markdown
+    snippet: bool = False
+    filter_text: str | None = None
+    sort_text: str | None = None
+    retrigger: bool = False  # ask the client to open completion again after inserting
+
+
+TRIGGER_CHARACTERS = (".", "(", ":", "[", " ")
+# at most this many nodes in one answer; a lane with more is filtered by the typed prefix
+# and the answer marked incomplete (a longer list is slow to build and useless to scroll)
+MAX_NODE_ITEMS = 1000
+
+ATTRIBUTE_DESCRIPTIONS = {
+    "label": N_("The text shown in the node"),
+    "owner": N_("Who the task is assigned to (taskbox)"),
+    "description": N_("What the task is (taskbox)"),
+    "system": N_("The system the task runs in (taskbox)"),
+}
+
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+_W = r"[ \t]*"
+_HANDLE = rf"\.{_W}handle{_W}\({_W}(?:{_NAME}{_W})?\)"
+_ENDPOINT = rf"{_NAME}(?:{_W}\.{_W}{_NAME})?(?:{_W}{_HANDLE})?"
+_EDGE_HEAD = rf"^{_W}{_ENDPOINT}{_W}->"
+
+_RE_WORD_CHAR = re.compile(r"[A-Za-z0-9_]")
+_RE_STRING = re.compile(r'"(?:\\.|[^"\\])*("?)')
+_RE_LOOP_START = re.compile(rf"^{_W}loop{_W}\[")
+# `\b` after each name: a word cannot be split into several names (no backtracking blow-up)
+_RE_LOOP_MEMBERS = re.compile(
+    rf"^{_W}loop{_W}\[[^\]]*\](?P<members>(?:{_W}(?:{_NAME}\.)?{_NAME}\b)*){_W}(?:(?P<lane>{_NAME})\.)?$"
+)
+_RE_SOURCE_DOT = re.compile(rf"^{_W}(?P<a>{_NAME}){_W}\.{_W}$")
+_RE_HANDLE_OPEN = re.compile(rf"\.{_W}handle{_W}\({_W}$")
+_RE_SOURCE_DONE = re.compile(rf"^{_W}{_NAME}{_W}{_HANDLE}[ \t]+$")
+_RE_TARGET = re.compile(rf"{_EDGE_HEAD}[ \t]+$")
+_RE_TARGET_DOT = re.compile(rf"{_EDGE_HEAD}{_W}(?P<a>{_NAME}){_W}\.{_W}$")
+_RE_TARGET_NODE_DOT = re.compile(rf"{_EDGE_HEAD}{_W}{_NAME}{_W}\.{_W}{_NAME}{_W}\.{_W}$")
+_RE_TARGET_DONE = re.compile(rf"{_EDGE_HEAD}{_W}{_NAME}(?:{_W}\.{_W}{_NAME})?{_W}{_HANDLE}[ \t]+$")
+_RE_EDGE_BRACKET = re.compile(rf"{_EDGE_HEAD}{_W}{_ENDPOINT}{_W}\[(?P<inner>[^\]]*)$")
+_RE_ATTRS_ONLY = re.compile(rf'^(?:{_W}{_NAME}{_W}[:=]{_W}"[^"]*")*{_W}$')
+_RE_SHAPE = re.compile(rf"^{_W}{_NAME}{_W}:{_W}$")
+_RE_ATTRIBUTES = re.compile(
+    rf'^{_W}{_NAME}{_W}:{_W}(?P<shape>{_NAME})(?P<attrs>(?:{_W}{_NAME}{_W}[:=]{_W}"[^"]*")*)[ \t]+$'
+)
+_RE_ATTR_KEY = re.compile(rf'({_NAME}){_W}[:=]{_W}"')
+_RE_ID_NUMBER = re.compile(r"n([0-9]+)\Z")
+
+
+def node_sort_key(node_id: str) -> tuple[int, int, str]:
+    """Order ids numerically (n2 before n10); other ids after, alphabetically."""
+    m = _RE_ID_NUMBER.match(node_id)
+    return (0, int(m.group(1)), node_id) if m else (1, 0, node_id)
+
+
+def sorted_nodes(nodes: Iterable[Node]) -> list[Node]:
+    """Nodes in id order, each id once (the first declaration)."""
+    seen: set[str] = set()
+    unique = []
+    for n in nodes:
+        if n.id not in seen:
+            seen.add(n.id)
+            unique.append(n)
+    return sorted(unique, key=lambda n: node_sort_key(n.id))
+
+
+def next_free_id(model: Model) -> str:
+    """The first gap in n1, n2, ... among declared ids (max+1 when there is none)."""
+    used = {n.id for n in model.nodes}
+    k = 1
+    while f"n{k}" in used:
+        k += 1
+    return f"n{k}"
+
+
+def _mask_strings(text: str) -> tuple[str, bool]:
+    """Replace string contents by `x` (same length); report an unterminated string."""
+    out = []
+    pos = 0
+    open_string = False
+    for m in _RE_STRING.finditer(text):
+        out.append(text[pos : m.start()])
+        closed = bool(m.group(1))
+        inner = m.end() - m.start() - (2 if closed else 1)
+        out.append('"' + "x" * inner + ('"' if closed else ""))
+        pos = m.end()
+        open_string = not closed
+    out.append(text[pos:])
+    return "".join(out), open_string
+
+
+def _node_doc(node: Node, tr: Translator) -> str:
+    if node.lane:
+        lane = tr._("lane **{title}** (`{lane}`)", title=md(node.lane.title), lane=node.lane.id)
+    else:
+        lane = tr._("outside any lane")
+    return f"`{node.shape}` · {lane}"
+
+
+class _Builder:
+    def __init__(self, doc: Document, line: int, col: int, snippets: bool, tr: Translator) -> None:
+        self.tr = tr
+        self._ = tr._
+        self.model = doc.model
+        self.line = line
+        self.text = doc.lines[line]
+        self.col = col
+        self.snippets = snippets
+        start = col
+        while start > 0 and _RE_WORD_CHAR.match(self.text[start - 1]):
+            start -= 1
+        end = col
+        while end < len(self.text) and _RE_WORD_CHAR.match(self.text[end]):
+            end += 1
+        self.word_start, self.word_end = start, end
+        self.typed = self.text[start:col]
+        self.before = self.text[:start]
+        self.after = self.text[end:]  # text after the word under the cursor
+        self.replace = Span(line, start, end)
+        self.items: list[CompletionItem] = []
+        self.incomplete = False  # some nodes were left out (MAX_NODE_ITEMS)
+
+    # -- item helpers ------------------------------------------------------------
+
+    def add(self, label: str, kind: str, insert: str, plain: str | None = None, **extra: Any) -> None:
+        """Add an item; `insert` is a snippet when `plain` is given (its fallback text)."""
+        order = f"{len(self.items):04d}"
+        if plain is None:
+            item = CompletionItem(label, kind, insert, self.replace, sort_text=order, **extra)
+        elif self.snippets:
+            item = CompletionItem(label, kind, insert, self.replace, snippet=True, sort_text=order, **extra)
+        else:  # plain text; no re-trigger (the plain fallbacks leave the cursor where typing goes on)
+            extra.pop("retrigger", None)
+            item = CompletionItem(label, kind, plain, self.replace, sort_text=order, **extra)
+        self.items.append(item)
+
+    def offered(self, nodes: list[Node]) -> list[Node]:
+        """`nodes` (in the order to offer them) cut to MAX_NODE_ITEMS: past that many, only
+        ids starting with the typed word, and the list is marked incomplete so the client
+        asks again as the user types."""
+        if len(nodes) <= MAX_NODE_ITEMS:
+            return nodes
+        typed = self.typed.lower()
+        if typed:
+            nodes = [n for n in nodes if n.id.lower().startswith(typed)]
+        if len(nodes) > MAX_NODE_ITEMS:
+            self.incomplete = True
+            nodes = nodes[:MAX_NODE_ITEMS]
+        return nodes
+
+    def lane_nodes(self, lane: Lane) -> list[Node]:
+        """The lane's nodes to offer, in id order (see `offered`); a huge lane is filtered
+        by the typed word before it is sorted."""
+        nodes = lane.nodes
+        typed = self.typed.lower()
+        if typed and len(nodes) > MAX_NODE_ITEMS:
+            nodes = [n for n in nodes if n.id.lower().startswith(typed)]
+        return self.offered(sorted_nodes(nodes))
+
+    def node_item(self, node: Node, insert_handle: bool = False) -> None:
+        if insert_handle and not self.after.lstrip().startswith("."):
+            self.add(
+                node.id,
+                NODE,
+                f"{node.id}.handle($1)",
+                node.id,
+                detail=node.display_text,
+                documentation=_node_doc(node, self.tr),
+                filter_text=node.id,
+                retrigger=True,
+            )
+        else:
+            self.add(node.id, NODE, node.id, detail=node.display_text, documentation=_node_doc(node, self.tr))
+
+    def handle_item(self) -> None:
+        if self.after.lstrip().startswith("("):
+            self.add("handle", KEYWORD, "handle", detail=".handle(direction)", documentation=self._(_HANDLE_DOC))
+        else:
+            self.add(
+                "handle",
+                KEYWORD,
+                "handle($1)",
+                "handle(",
+                detail=".handle(direction)",
+                documentation=self._(_HANDLE_DOC),
+                retrigger=True,
+            )
+
+    # -- contexts -----------------------------------------------------------------
+
+    def run(self) -> list[CompletionItem]:
+        before = self.before
+        if before.lstrip().startswith("//"):
+            return []
+        if _RE_LOOP_START.match(before):
+            m = _RE_LOOP_MEMBERS.match(before)
+            if m:
+                self.loop_members(m.group("members"), m.group("lane"))
+            return self.items
+        masked, in_string = _mask_strings(before)
+        if in_string or "#" in masked:
+            return []
+        if not masked.strip():
+            if not self.after.strip():
+                self.line_start()
+            return self.items
+        m = _RE_SOURCE_DOT.match(masked)
+        if m:
+            name = m.group("a")
+            if name in self.model.node_by_id or name not in self.model.lane_by_id:
+                self.handle_item()
+            return self.items
+        if _RE_HANDLE_OPEN.search(masked):
+            self.directions(target="->" in masked)
+            return self.items
+        if _RE_SOURCE_DONE.match(masked):
+            if not self.typed and "->" not in self.after:
+                self.add("->", OPERATOR, "-> ", detail=self._("edge to a target node"), retrigger=True)
+            return self.items
+        if _RE_TARGET.match(masked):
+            self.targets()
+            return self.items
+        m = _RE_TARGET_DOT.match(masked)
+        if m:
+            lane = self.model.lane_by_id.get(m.group("a"))
+            if lane is not None:
+                for node in self.lane_nodes(lane):
+                    self.node_item(node, insert_handle=True)
+            else:
+                self.handle_item()
+            return self.items
+        if _RE_TARGET_NODE_DOT.match(masked):
+            self.handle_item()
+            return self.items
+        if _RE_TARGET_DONE.match(masked):
+            if "[" not in self.after:
+                self.add(
+                    '[label="…"]',
+                    KEYWORD,
+                    '[label="$1"]',
+                    '[label="',
+                    detail=self._("edge label"),
+                    documentation=self._(_EDGE_LABEL_DOC),
+                    filter_text="label",
+                )
+            return self.items
+        m = _RE_EDGE_BRACKET.match(masked)
+        if m:
+            inner = m.group("inner")
+            if _RE_ATTRS_ONLY.match(inner):
+                used = set(_RE_ATTR_KEY.findall(inner)) | set(_RE_ATTR_KEY.findall(_mask_strings(self.after)[0]))
+                if "label" not in used:
+                    self.attribute_item("label", "=", self._(_EDGE_LABEL_DOC))
+            return self.items
+        if _RE_SHAPE.match(masked):
+            self.shapes(space=not masked.endswith((" ", "\t")))
+            return self.items
+        m = _RE_ATTRIBUTES.match(masked)
+        if m:
+            used = set(_RE_ATTR_KEY.findall(m.group("attrs"))) | set(_RE_ATTR_KEY.findall(_mask_strings(self.after)[0]))
+            keys = NODE_ATTRIBUTES
+            if m.group("shape") == "taskbox":
+                keys = ("owner", "description", "system", "label")
+            for key in keys:
+                if key not in used:
+                    self.attribute_item(key, ":", self._(ATTRIBUTE_DESCRIPTIONS[key]))
+            return self.items
+        return self.items
+
+    def attribute_item(self, key: str, op: str, doc: str) -> None:
+        if self.after.lstrip().startswith((":", "=")):
+            self.add(key, ATTRIBUTE, key, detail=f'{key}{op}"…"', documentation=doc)
+        else:
+            self.add(key, ATTRIBUTE, f'{key}{op}"$1"', f'{key}{op}"', detail=f'{key}{op}"…"', documentation=doc)
+
+    def line_start(self) -> None:
+        lane = self.model.lane_at(self.line)
+        if lane is None:
+            name = self.typed
+            if name:
+                self.add(
+                    f"{name} {{ # … }}",
+                    SNIPPET,
+                    f"{name} {{ # ${{1:{name}}}\n$0\n}}",
+                    f"{name} {{ # {name}\n\n}}",
+                    detail=self._("new lane"),
+                    documentation=self._(_LANE_DOC),
+                    filter_text=name,
+                )
+            else:
+                self.add(
+                    "Lane { # Label }",
+                    SNIPPET,
+                    "${1:Lane} { # ${2:Label}\n$0\n}",
+                    "Lane { # Label\n\n}",
+                    detail=self._("new lane"),
+                    documentation=self._(_LANE_DOC),
+                    filter_text="lane",
+                )
+            return
+        new_id = next_free_id(self.model)
+        self.add(
+            f"{new_id}:",
+            SNIPPET,
+            f'{new_id}: ${{1|{",".join(_DECL_SHAPES)}|}} label:"$2"',
+            f"{new_id}: ",
+            detail=self._("declare a new node (next free id)"),
+            documentation=self._("Declares node `{node}`: the smallest `n<k>` no node uses yet.", node=new_id),
+            filter_text=new_id,
+        )
+        for node in self.lane_nodes(lane):
+            self.add(
+                f"{node.id}.handle(…) ->",
+                NODE,
+                f"{node.id}.handle(${{1|{','.join(_SOURCE_DIRECTIONS)}|}}) -> ",
+                f"{node.id}.handle(",
+                detail=node.display_text,
+                documentation=self._("An edge leaving `{node}`.", node=node.id) + " " + _node_doc(node, self.tr),
+                filter_text=node.id,
+            )
+        self.add(
+            "loop",
+            KEYWORD,
+            "loop [${1:condition}] $0",
+            "loop [",
+            detail="loop [condition] nA nB …",
+            documentation=self._("A labelled frame around two or more nodes (they may belong to other lanes)."),
+        )
+
+    def directions(self, target: bool) -> None:
+        close = not self.after.lstrip().startswith(")")
+        for d in DIRECTIONS:
+            side = self._(HANDLE_SIDES[d])
+            if target:
+                doc = self._("The edge enters the target at {side}.", side=side)
+            else:
+                doc = self._("The edge leaves the source at {side}.", side=side)
+            self.add(d, DIRECTION, d + (")" if close else ""), detail=side, documentation=doc, filter_text=d)
+
+    def targets(self) -> None:
+        lane = self.model.lane_at(self.line)
+        if lane is not None:
+            for node in self.lane_nodes(lane):
+                self.node_item(node, insert_handle=True)
+        dot = "" if self.after.lstrip().startswith(".") else "."
+        seen: set[str] = set()
+        for other in self.model.lanes:
+            if other is lane or other.id in seen or (lane is not None and other.id == lane.id):
+                continue
+            seen.add(other.id)
+            count = len(other.nodes)
+            self.add(
+                f"{other.id}.",
+                LANE,
+                other.id + dot,
+                detail=other.title,
+                documentation=self.tr._n(
+                    "Lane **{title}** (`{lane}`), {n} node",
+                    "Lane **{title}** (`{lane}`), {n} nodes",
+                    count,
+                    title=md(other.title),
+                    lane=other.id,
+                ),
+                filter_text=other.id,
+                retrigger=True,
+            )
+
+    def shapes(self, space: bool) -> None:
+        for shape in SHAPES:
+            self.add(
+                shape,
+                SHAPE,
+                (" " if space else "") + shape,
+                detail=self._(SHAPE_DESCRIPTIONS[shape]),
+                filter_text=shape,
+            )
+
+    def loop_members(self, members_text: str, prefix: str | None = None) -> None:
+        """Nodes not yet in the loop: after `Lane.` that lane's (members may carry their
+        lane's prefix, as FlowZap's templates write them), else this lane's first."""
+        members = set(re.findall(_NAME, members_text)) | set(re.findall(_NAME, self.after))
+        if prefix is not None:
+            named = self.model.lane_by_id.get(prefix)
+            if named is not None:
+                for node in self.offered([n for n in self.lane_nodes(named) if n.id not in members]):
+                    self.node_item(node)
+            return
+        lane = self.model.lane_at(self.line)
+        own = [n for n in sorted_nodes(lane.nodes)] if lane is not None else []
+        own_ids = {n.id for n in own}
+        others = [n for n in sorted_nodes(self.model.nodes) if n.id not in own_ids]
+        for node in self.offered([n for n in own + others if n.id not in members]):
+            self.node_item(node)
+
+
+_DECL_SHAPES = ("rectangle", "circle", "diamond", "taskbox")
+_SOURCE_DIRECTIONS = ("right", "bottom", "left", "top")
+_HANDLE_DOC = N_("Where the edge attaches: `left`, `right`, `top` or `bottom` (the middle of that side).")
+_EDGE_LABEL_DOC = N_('The text written on the edge: `[label="…"]` (with `=`).')
+_LANE_DOC = N_("A lane (swimlane): `LaneId { # Display Label` … `}`.")
+
+
+@dataclass(frozen=True)
+class Completions:
+    items: list[CompletionItem]
+    incomplete: bool  # nodes were left out: ask again when the typed word changes
+
+
+def completions(doc: Document, line: int, col: int, snippets: bool = True, locale: str | None = None) -> Completions:
+    """Completion items at (line, code-point column), at most MAX_NODE_ITEMS nodes; texts in
+    the language of `locale` (English when None)."""
+    if not (0 <= line < len(doc.lines)):
+        return Completions([], False)
+    col = max(0, min(col, len(doc.lines[line])))
+    builder = _Builder(doc, line, col, snippets, translator(locale))
+    items = builder.run()
+    return Completions(items, builder.incomplete)
+
+
+def complete(
+    doc: Document, line: int, col: int, snippets: bool = True, locale: str | None = None
+) -> list[CompletionItem]:
+    """Completion items at (line, code-point column); [] where nothing fits."""
+    return completions(doc, line, col, snippets, locale).items

@@ -1,0 +1,71 @@
+"""Pure values -> lsprotocol types, in the client's position encoding.
+
+The protocol layer's half of the work: features answer with code-point `Span`s and
+plain dataclasses; this module turns them into lsprotocol objects, converting columns
+through fz_lsp.base.positions (the only place that knows encodings).
+
+Imports lsprotocol (types only), never pygls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from lsprotocol import types
+
+from fz_lsp.base import positions
+from fz_lsp.diagnostics import Diagnostic
+from fz_lsp.model import Span
+
+
+class Converter:
+    """Span <-> Range conversion for one document snapshot and one encoding."""
+
+    def __init__(self, uri: str, lines: Sequence[str], encoding: str) -> None:
+        self.uri = uri
+        self.lines = lines
+        self.encoding = encoding
+
+    def _line(self, line: int) -> str:
+        return self.lines[line] if 0 <= line < len(self.lines) else ""
+
+    def column(self, line: int, col: int) -> int:
+        """Code-point column -> client column, as a bare int (for bulk use: semantic tokens)."""
+        return positions.to_client(self._line(line), col, self.encoding)
+
+    def position(self, line: int, col: int) -> types.Position:
+        return types.Position(line=line, character=positions.to_client(self._line(line), col, self.encoding))
+
+    def range(self, span: Span) -> types.Range:
+        return types.Range(start=self.position(span.line, span.start), end=self.position(span.line, span.end))
+
+    def line_range(self, start_line: int, start_col: int, end_line: int, end_col: int) -> types.Range:
+        return types.Range(start=self.position(start_line, start_col), end=self.position(end_line, end_col))
+
+    def location(self, span: Span) -> types.Location:
+        return types.Location(uri=self.uri, range=self.range(span))
+
+    def code_point(self, pos: types.Position) -> tuple[int, int]:
+        """Client position -> (line, code-point column), clamped into the document."""
+        line = pos.line
+        if line < 0:
+            return 0, 0
+        if line >= len(self.lines):
+            last = len(self.lines) - 1
+            return last, len(self.lines[last])
+        return line, positions.from_client(self.lines[line], pos.character, self.encoding)
+
+    def diagnostic(self, d: Diagnostic) -> types.Diagnostic:
+        return types.Diagnostic(
+            range=self.range(d.span),
+            severity=types.DiagnosticSeverity(d.severity),
+            code=d.code,
+            source="flowzap",
+            message=d.message,
+            related_information=[
+                types.DiagnosticRelatedInformation(location=self.location(r.span), message=r.message) for r in d.related
+            ]
+            or None,
+            tags=[types.DiagnosticTag.Unnecessary] if d.unnecessary else None,
+            data=d.data,
+        )

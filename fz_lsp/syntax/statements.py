@@ -1,0 +1,164 @@
+"""FlowZap's statements: what one line says, as small frozen dataclasses.
+
+Every token is a `Tok` with code-point columns within its line. Every class is final: code
+tells them apart with `type(x) is C` (cheaper than isinstance on hot paths), and mypy then
+knows what `x` is, and what it is not.
+
+May import: fz_lsp.base (stdlib otherwise).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import final
+
+from fz_lsp.base.i18n import Listing, Msg
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class Tok:
+    text: str
+    start: int
+    end: int
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class Attribute:
+    key: Tok
+    op: Tok  # ":" or "="
+    value: Tok  # the quoted string as written, quotes included
+
+    @property
+    def text(self) -> str:
+        return unquote(self.value.text)
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class Handle:
+    dot: Tok  # the "." before `handle`
+    keyword: Tok  # `handle`
+    direction: Tok | None  # the word inside (...), None when missing
+    closed: bool  # both parentheses present
+    last: Tok  # the last token of the handle (`)`, the direction, `(` or `handle`)
+
+    @property
+    def end(self) -> int:
+        """Column after the last token of the handle."""
+        return self.last.end
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    lane: Tok | None  # `Lane` in `Lane.nX`
+    node: Tok
+    handle: Handle | None
+
+    @property
+    def start(self) -> int:
+        return (self.lane or self.node).start
+
+    @property
+    def end(self) -> int:
+        return self.handle.end if self.handle else self.node.end
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class LaneOpen:
+    lane: Tok
+    brace: Tok
+    label: Tok | None  # `# Display Label` as written (with the #)
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class LaneClose:
+    brace: Tok
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class DisplayLabel:
+    label: Tok  # `# Display Label`
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class NodeDecl:
+    node: Tok
+    colon: Tok
+    shape: Tok
+    attributes: tuple[Attribute, ...]
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class EdgeStmt:
+    endpoints: tuple[Endpoint, ...]  # two, or more for a (wrong) chain
+    arrows: tuple[Tok, ...]
+    attributes: tuple[Attribute, ...]  # inside [...]
+    brackets: tuple[Tok, Tok] | None
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class LoopStmt:
+    keyword: Tok
+    condition: Tok | None  # `[text]` with brackets
+    members: tuple[Endpoint, ...]  # `nX` or `Lane.nX` (handle always None)
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class Comment:
+    token: Tok
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class Foreign:
+    """A Mermaid / PlantUML line such as `graph TD` or `participant A`."""
+
+    token: Tok
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class Broken:
+    """A line the grammar rejects. `start`/`end` point at the offending token.
+
+    fz_lsp/recovery.py names the slip and keeps what the line still says: `recovered` is
+    the statement of the repaired line (tokens in this line's columns; a token the repair
+    inserted has zero width), `fixes` the repair itself (replace [start, end) by text),
+    `touches` the nodes an unreadable edge or loop line names.
+
+    `message` and `fix_title` are messages still to translate (fz_lsp/i18n.py): a
+    statement is memoised by line text and shared by every document, whatever the
+    language they are checked in."""
+
+    message: Msg
+    start: int
+    end: int
+    first_word: Tok | None  # leading identifier, used to keep partial information
+    code: str = "syntax-error"  # "not-flowzap" for Mermaid / PlantUML text
+    recovered: Statement = None
+    fixes: tuple[Tok, ...] = ()
+    fix_title: Msg | Listing | str = ""
+    touches: tuple[Endpoint, ...] = ()
+
+
+Statement = LaneOpen | LaneClose | DisplayLabel | NodeDecl | EdgeStmt | LoopStmt | Comment | Foreign | Broken | None
+
+
+def unquote(raw: str) -> str:
+    """The text of a FlowZap string literal (quotes removed, \\" and \\\\ decoded)."""
+    if len(raw) >= 2 and raw[0] == '"' and raw[-1] == '"':
+        raw = raw[1:-1]
+    if "\\" in raw:
+        raw = re.sub(r"\\(.)", r"\1", raw)
+    return raw
