@@ -67,7 +67,10 @@ PER_EDGE_GOAL = 0.05
 
 _CHILD = """
 import json, sys
-from fz_lsp.analysis.document import analyse
+try:
+    from fz_lsp.analysis.document import analyse
+except ImportError:  # a commit from before the layers (issue 21)
+    from fz_lsp.document import analyse
 from fz_lsp.render import render_svg
 docs = json.load(sys.stdin)
 json.dump({name: render_svg(analyse(text).model) for name, text in docs}, sys.stdout)

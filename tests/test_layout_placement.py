@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from fz_lsp.document import analyse
+from fz_lsp.analysis.document import analyse
 from fz_lsp.render import layout_workflow, render_svg
 from layout_quality import measure, parse
 
