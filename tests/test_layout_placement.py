@@ -32,7 +32,6 @@ from fz_lsp.render import layout_workflow, render_svg
 from layout_quality import measure, parse
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "layout"
-pytestmark = pytest.mark.xfail(reason="the placement phases of issue 22 are being built", strict=False)
 
 # file -> {node id: (column, row in its lane)}
 EXPECTED: dict[str, dict[str, tuple[int, int]]] = {

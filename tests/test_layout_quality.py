@@ -1,8 +1,10 @@
 """The layout-quality checker (tests/layout_quality.py) finds what it must, and the workflow
-view has none of it: on the examples, on our own layout fixtures (fan-out and fan-in,
-back edges, cross-lane replies, loops, decisions with two edges on one handle, a 28-node
-5-lane order/returns diagram) and on generated documents of up to 500 nodes. The
-real-world corpus: test_corpus_layout.py."""
+view has none of it (no geometry defect, no edge end off a diamond's corner, no loop frame
+in pieces, no edge along a frame or through its tab): on the examples, on our own layout
+fixtures (fan-out and fan-in, back edges, cross-lane replies, loops, decisions with two
+edges on one handle, a 28-node 5-lane order/returns diagram, the patterns of
+test_layout_placement.py) and on generated documents of up to 500 nodes. The real-world
+corpus: test_corpus_layout.py."""
 
 from __future__ import annotations
 
@@ -163,7 +165,7 @@ def test_the_checker_reads_the_renderers_svg() -> None:
 
 def check_clean(model) -> None:
     q = measure(render_svg(model), model)
-    assert q.defects == 0, q.details
+    assert q.defects == 0 and q.narrative == 0, q.details
 
 
 @pytest.mark.parametrize("path", EXAMPLES + FIXTURES, ids=lambda p: p.name)
@@ -183,7 +185,13 @@ def test_the_benchmark_document_is_clean() -> None:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, 10**6), st.integers(2, 160), st.integers(1, 9))
 def test_any_generated_document_is_clean(seed: int, nodes: int, lanes: int) -> None:
-    check_clean(analyse(generated_document(seed, nodes, lanes)).model)
+    """Random dense documents: no defect and the narrative kept, but for a loop's tab,
+    which may find no place clear of edges when every spot along its frame's top is
+    crossed (seed 2, 23 nodes, 2 lanes: a frame whose top and sides edges cross all over);
+    it then takes the least crowded one."""
+    model = analyse(generated_document(seed, nodes, lanes)).model
+    q = measure(render_svg(model), model)
+    assert q.defects == 0 and q.narrative - q.tab_edge == 0, q.details
 
 
 def attachment_points(model, node_id: str, side: str) -> list[tuple[float, float]]:

@@ -19,6 +19,7 @@ from fz_lsp.render.layout.ranks import (
     dense_ranks,
     feedback_links,
     starts,
+    strong_components,
 )
 
 
@@ -119,8 +120,8 @@ def test_continuations_and_branches() -> None:
 
 
 def test_an_edge_back_into_a_branch_is_a_feedback_edge() -> None:
-    # decision 0: on to 1 (right), branch down to 2; 1 -> 3 (lane 1) -> 2: node 3 comes back
-    # into the branch 0 -> 2 from further on
+    # decision 0: on to 1 (right), branch down to 2; 1 -> 3 (a decision in lane 1) -> 2: node 3
+    # comes back into the branch 0 -> 2 from further on
     links = [
         Link(0, 0, 1, "right", "left"),
         Link(1, 0, 2, "bottom", "top"),
@@ -129,17 +130,26 @@ def test_an_edge_back_into_a_branch_is_a_feedback_edge() -> None:
     ]
     links.append(Link(4, 2, 0, "left", "bottom"))  # and the branch leads back to the decision: a cycle
     bands = [0, 0, 0, 1]
-    decisions = [True, False, False, False]
+    decisions = [True, False, False, True]
     feedback = feedback_links(4, links)
     assert feedback == {4}
     _, branches = continuations(4, bands, links, feedback, decisions)
-    assert branches == {1} and branch_returns(4, bands, links, feedback, branches, decisions) == {3}
+    assert branches == {1, 3} and branch_returns(4, bands, links, feedback, branches, decisions) == {3}
     # an edge from elsewhere (not reached from the decision) stays an ordinary edge, and so does
     # one that closes no cycle through the branch, or comes into another node's second way on
     apart = [*links[:3], Link(3, 4, 2, "top", "bottom"), links[4]]
-    assert branch_returns(5, [*bands, 1], apart, feedback, branches, [*decisions, False]) == set()
+    assert branch_returns(5, [*bands, 1], apart, feedback, branches | {3}, [*decisions, True]) == set()
     assert branch_returns(4, bands, links[:4], set(), branches, decisions) == set()
     assert branch_returns(4, bands, links, feedback, branches) == set()
+    # a node's only way on into the outcome (a join, the flow going on) is never a return
+    _, only = continuations(4, bands, links, feedback, [True, False, False, False])
+    assert 3 not in only and branch_returns(4, bands, links, feedback, only, decisions) == set()
+
+
+def test_strong_components() -> None:
+    links = [Link(0, 0, 1, "right", "left"), Link(1, 1, 0, "right", "left"), Link(2, 1, 2, "right", "left")]
+    component = strong_components(3, links)
+    assert component[0] == component[1] != component[2]
 
 
 def test_cycle_closing_follows_a_depth_first_search_in_order() -> None:

@@ -57,6 +57,7 @@ class GridSpec:
     column_gutter_min: Sequence[float] = ()  # per column gutter, columns + 1 (missing: COLUMN_GUTTER)
     row_dividers: frozenset[int] = frozenset()  # row gutters drawn with a divider line across their middle
     hyperedges: bool = False  # ends of one side leaving (entering) a node share a point: trunks with junctions
+    row_gutter_keep: Sequence[float] = ()  # per row gutter: room kept free of tracks next to the row below it
 
     def row_min(self, row: int) -> float:
         return self.row_min_height[row] if row < len(self.row_min_height) else 0.0

@@ -228,36 +228,47 @@ def assign_shared_ports(
     trunk, ELK's hyperedges); a diamond's ends sit on its corners (offset 0, or the knee
     offsets in `fixed`). Returns each end's offset, each node's size and each end's slot
     (ends with the same slot share their point)."""
-    parent: dict[object, object] = {}
-
-    def find(key: object) -> object:
-        root = key
-        while parent.get(root, root) != root:
-            root = parent[root]
-        while parent.get(key, key) != root:
-            parent[key], key = root, parent[key]
-        return root
-
-    ends: dict[tuple[int, str], list[tuple[float, int]]] = {}  # (node, side) -> [(key, end)]
-    slot_key: dict[int, object] = {}
+    ids: dict[tuple[object, ...], int] = {}
+    slot = [-1] * (2 * len(edges))
+    ends: dict[tuple[int, str], list[int]] = {}  # (node, side) -> its ends
     for i, edge in enumerate(edges):
-        both_ends = (
-            (edge.source, edge.source_side, edge.target, edge.target_side),
-            (edge.target, edge.target_side, edge.source, edge.source_side),
-        )
-        for which, (v, side, w, w_side) in enumerate(both_ends):
+        for which, v, side in ((0, edge.source, edge.source_side), (1, edge.target, edge.target_side)):
             if v is None:
                 continue
             end = 2 * i + which
-            other = _side_point(nodes[w], w_side) if w is not None else None
-            angle = _angle(nodes[v], side, other, straight[i])
-            ends.setdefault((v, side), []).append((-angle if side in ("right", "top") else angle, end))
-            slot_key[end] = ("knee", v, side, fixed[end]) if end in fixed else (v, side, which)
+            key = ("knee", v, side, fixed[end]) if end in fixed else (v, side, which)
+            sid = ids.get(key)
+            if sid is None:
+                sid = ids[key] = len(ids)
+            slot[end] = sid
+            ends.setdefault((v, side), []).append(end)
+    parent = list(range(len(ids)))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
     for i, edge in enumerate(edges):
         if straight[i] and edge.source is not None and edge.target is not None:
-            a, b = find(slot_key[2 * i]), find(slot_key[2 * i + 1])
+            a, b = find(slot[2 * i]), find(slot[2 * i + 1])
             if a != b:
                 parent[a] = b
+
+    def order_key(end: int) -> float:
+        """Where an end's edge heads, as an order along its side (see `_angle`)."""
+        i, which = divmod(end, 2)
+        edge = edges[i]
+        v, side, w, w_side = (
+            (edge.source, edge.source_side, edge.target, edge.target_side)
+            if which == 0
+            else (edge.target, edge.target_side, edge.source, edge.source_side)
+        )
+        assert v is not None
+        other = _side_point(nodes[w], w_side) if w is not None else None
+        angle = _angle(nodes[v], side, other, straight[i])
+        return -angle if side in ("right", "top") else angle
 
     # the facing sides of neighbours are spread as one list (see assign_ports)
     groups: list[list[tuple[int, str]]] = []
@@ -279,31 +290,30 @@ def assign_shared_ports(
     sizes = [(node.width, node.height) for node in nodes]
     offsets = [0.0] * (2 * len(edges))
     slot_of = [-1] * (2 * len(edges))
-    slot_ids: dict[object, int] = {}
     for group in groups:
-        by_slot: dict[object, list[tuple[float, int]]] = {}
-        for key in group:
-            for k, end in ends[key]:
-                by_slot.setdefault(find(slot_key[end]), []).append((k, end))
+        by_slot: dict[int, list[int]] = {}
+        for node_side in group:
+            for end in ends[node_side]:
+                by_slot.setdefault(find(slot[end]), []).append(end)
+        diamond = any(nodes[v].shape == "diamond" for v, _ in group)
         slots: list[tuple[float | None, float, list[int]]] = []  # (fixed offset or None, order key, ends)
-        for root, items in by_slot.items():
-            slot_ids.setdefault(root, len(slot_ids))
-            anchored = [fixed[end] for _, end in items if end in fixed]
-            if not anchored and any(nodes[_end_node(end, edges)].shape == "diamond" for _, end in items):
-                anchored = [0.0]
-            order = sum(k for k, _ in items) / len(items)
-            slots.append((anchored[0] if anchored else None, order, [end for _, end in items]))
+        for shared in by_slot.values():
+            anchored = next((fixed[end] for end in shared if end in fixed), None)
+            if anchored is None and diamond and any(nodes[_end_node(end, edges)].shape == "diamond" for end in shared):
+                anchored = 0.0
+            order = sum(map(order_key, shared)) / len(shared) if len(by_slot) > 1 else 0.0
+            slots.append((anchored, order, shared))
         slots.sort(key=lambda s: (s[1], min(s[2])))
-        placed = _spread(slots)
-        for (_, _, slot_ends), at in zip(slots, placed):
+        for (_, _, slot_ends), at in zip(slots, _spread(slots)):
+            root = find(slot[slot_ends[0]])
             for end in slot_ends:
                 offsets[end] = at
-                slot_of[end] = slot_ids[find(slot_key[end])]
+                slot_of[end] = root
         for v, side in group:
-            if nodes[v].shape == "diamond":
-                continue
-            reach = max((abs(offsets[end]) for _, end in ends[(v, side)]), default=0.0)
-            sizes[v] = grown_size(nodes[v].shape, side, *sizes[v], reach)
+            if nodes[v].shape != "diamond":
+                reach = max(abs(offsets[end]) for end in ends[(v, side)])
+                if reach:
+                    sizes[v] = grown_size(nodes[v].shape, side, *sizes[v], reach)
     return offsets, sizes, slot_of
 
 

@@ -12,10 +12,10 @@ dagre compute them:
    edges: an edge of its own lane leaving right into a left side first, then another
    edge of its own lane, then one to another lane (declaration order breaks ties). The
    others are *branches* when the node has more than one way on, and so is every edge
-   out of a decision's bottom into a top (top into a bottom). An edge that comes back
-   into such an outcome from further on in the flow, closing a cycle through it
-   (`branch_returns`), is the feedback edge of that cycle: the outcome stays next to its
-   decision.
+   out of a decision's bottom into a top (top into a bottom). Another node's branch that
+   comes back into such an outcome from further on in the flow, closing a cycle through
+   it (`branch_returns`), is the feedback edge of that cycle: the outcome stays next to
+   its decision.
 3. **Ranks** (`assign_columns`): every remaining edge says, from its handles, how many
    columns its target sits right of its source at least (`column_step`): the flow moves
    right, **a hop to another lane advances one column** (a ping-pong between two lanes
@@ -164,35 +164,86 @@ def branch_returns(
     feedback: set[int],
     branches: set[int],
     decisions: Sequence[bool] = (),
-    budget: int = 200_000,
+    budget: int = 20_000,
 ) -> set[int]:
     """Edges that come back into a decision's outcome: into the target v of an edge p -> v out
-    of a decision's bottom (top) in its own lane, from a node u that p's flow reaches later
-    (without passing v) and that v leads back to, such as a CI failure returning to a
-    review's "changes requested" step. Of that cycle the edge back is the feedback edge, and
-    the outcome keeps its place next to its decision (a bounded search: `budget` steps)."""
+    of a decision's bottom (top) in its own lane, from another node's branch u -> v, where
+    p's flow reaches u later (without passing v) and v leads back to u (a cycle), such as
+    a failed check returning to a review's "changes requested" step. Of that cycle the edge
+    back is the feedback edge, and the outcome keeps its place next to its decision (the
+    searches from p take `budget` steps in all)."""
     out: list[list[int]] = [[] for _ in range(node_count)]
-    every: list[list[int]] = [[] for _ in range(node_count)]
     incoming: list[list[int]] = [[] for _ in range(node_count)]
     for k, link in enumerate(links):
-        if link.source == link.target:
+        if k in feedback or link.source == link.target:
             continue
-        every[link.source].append(link.target)
-        if k not in feedback:
-            incoming[link.target].append(k)
-            out[link.source].append(link.target)
+        incoming[link.target].append(k)
+        out[link.source].append(link.target)
+    component: list[int] | None = None
     returns: set[int] = set()
     for b in sorted(branches):
         p, v = links[b].source, links[b].target
         if bands[p] != bands[v] or not (decisions and decisions[p] and _vertical(links[b])):
             continue
-        others = {links[k].source: k for k in incoming[v] if k != b and links[k].source != p}
+        others = {links[k].source: k for k in incoming[v] if k != b and k in branches and links[k].source != p}
+        if not others:
+            continue
+        if component is None:
+            component = strong_components(node_count, links)
+        others = {u: k for u, k in others.items() if component[u] == component[v]}
         if not others:
             continue
         later, budget = _reach(out, p, v, set(others), budget)
-        back, budget = _reach(every, v, -1, later, budget)
-        returns.update(others[u] for u in back)
+        returns.update(others[u] for u in later)
     return returns
+
+
+def strong_components(node_count: int, links: Sequence[Link]) -> list[int]:
+    """The strongly connected component of each node (Tarjan's algorithm, iterative)."""
+    out: list[list[int]] = [[] for _ in range(node_count)]
+    for link in links:
+        out[link.source].append(link.target)
+    index = [-1] * node_count
+    low = [0] * node_count
+    on_stack = [False] * node_count
+    component = [-1] * node_count
+    stack: list[int] = []
+    counter = components = 0
+    for root in range(node_count):
+        if index[root] != -1:
+            continue
+        work = [(root, 0)]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack[root] = True
+        while work:
+            v, i = work[-1]
+            if i < len(out[v]):
+                work[-1] = (v, i + 1)
+                w = out[v][i]
+                if index[w] == -1:
+                    index[w] = low[w] = counter
+                    counter += 1
+                    stack.append(w)
+                    on_stack[w] = True
+                    work.append((w, 0))
+                elif on_stack[w]:
+                    low[v] = min(low[v], index[w])
+                continue
+            work.pop()
+            if work:
+                u = work[-1][0]
+                low[u] = min(low[u], low[v])
+            if low[v] == index[v]:
+                while True:
+                    w = stack.pop()
+                    on_stack[w] = False
+                    component[w] = components
+                    if w == v:
+                        break
+                components += 1
+    return component
 
 
 def _reach(out: Sequence[Sequence[int]], start: int, avoid: int, wanted: set[int], budget: int) -> tuple[set[int], int]:

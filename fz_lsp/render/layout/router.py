@@ -37,6 +37,7 @@ from fz_lsp.render.layout.geometry import HORIZONTAL_SIDES, Box, Point
 from fz_lsp.render.layout.grid import GridEdge, GridLayout, GridNode, GridSpec
 from fz_lsp.render.layout.labels import ARROW, ARROW_GAP, LabelPlacer
 from fz_lsp.render.layout.ports import assign_ports, assign_shared_ports, corner_knees
+from fz_lsp.render.layout.route_choice import choose_routes
 from fz_lsp.render.layout.routing import PORT, Route, Run, assign_tracks, make_runs, plan_routes
 from fz_lsp.render.layout.trunks import junction_points, shared_lengths, trunk_groups
 
@@ -54,6 +55,8 @@ def route_grid(
     if spec.hyperedges:
         edges, fixed = corner_knees(nodes, edges)
     routes = plan_routes(spec, nodes, edges)
+    if spec.hyperedges:
+        routes = choose_routes(spec, nodes, edges, routes)
     if spec.hyperedges:
         offsets, sizes, slot_of = assign_shared_ports(nodes, edges, [r.straight for r in routes], fixed)
     else:

@@ -179,6 +179,60 @@ def _route(spec: GridSpec, occ: Occupancy, i: int, S: GridNode, ss: str, T: Grid
     return Route([es, (HTRACK, a), (VTRACK, b), et])
 
 
+def alternatives(
+    spec: GridSpec, occ: Occupancy, i: int, nodes: Sequence[GridNode], edges: Sequence[GridEdge]
+) -> list[Route]:
+    """Other routes edge i's ends allow (route_choice.py picks among them): through any
+    gutter both ends reach, or through the gutters only, along the row gutters next to
+    either end's row and the outer gutters of their groups of rows (a lane's boundary), or
+    the column gutters beside either end's column and past either end's row's ends."""
+    edge = edges[i]
+    assert edge.source is not None and edge.target is not None
+    S, T = nodes[edge.source], nodes[edge.target]
+    ss, ts = edge.source_side, edge.target_side
+    es, et = (PORT, 2 * i), (PORT, 2 * i + 1)
+    hs, ht = ss in HORIZONTAL_SIDES, ts in HORIZONTAL_SIDES
+    same = edge.source == edge.target
+    out: list[Route] = []
+    if hs == ht:
+        lo_s, hi_s = _reach(spec, occ, S, ss)
+        lo_t, hi_t = _reach(spec, occ, T, ts)
+        lo, hi = max(lo_s, lo_t), min(hi_s, hi_t)
+        if lo <= hi and (not same or ss == ts):
+            out.extend(Route([es, (VTRACK if hs else HTRACK, k), et]) for k in sorted({lo, hi}))
+    a, b = _exit_gutter(S, ss), _exit_gutter(T, ts)
+    if hs and ht:
+        if a != b:
+            out.extend(Route([es, (VTRACK, a), (HTRACK, j), (VTRACK, b), et]) for j in _row_choices(spec, S, T))
+    elif not hs and not ht:
+        if a != b:
+            ks = {S.column, S.column + 1, T.column, T.column + 1}
+            for r in {S.row - 1, S.row, S.row + 1, T.row - 1, T.row, T.row + 1}:  # around the near rows' ends
+                row = occ.by_row.get(r)
+                if row:
+                    ks.update((row[0], row[-1] + 1))
+            out.extend(
+                Route([es, (HTRACK, a), (VTRACK, k), (HTRACK, b), et]) for k in sorted(ks) if 0 <= k <= spec.columns
+            )
+    elif hs:
+        out.append(Route([es, (VTRACK, a), (HTRACK, b), et]))
+    else:
+        out.append(Route([es, (HTRACK, a), (VTRACK, b), et]))
+    return out
+
+
+def _row_choices(spec: GridSpec, S: GridNode, T: GridNode) -> list[int]:
+    """Row gutters a route between two nodes may run along: next to either node's row and the
+    outer gutters (dividers) of either node's group of rows."""
+    dividers = sorted(spec.row_dividers)
+    out = {S.row, S.row + 1, T.row, T.row + 1}
+    for node in (S, T):
+        k = bisect_right(dividers, node.row)
+        out.add(dividers[k - 1] if k else 0)
+        out.add(dividers[k] if k < len(dividers) else spec.rows)
+    return sorted(j for j in out if 0 <= j <= spec.rows)
+
+
 def _straight(spec: GridSpec, occ: Occupancy, S: GridNode, ss: str, T: GridNode, ts: str) -> bool:
     """The two sides face each other with no node between."""
     if ss == "right" and ts == "left" and S.row == T.row:
