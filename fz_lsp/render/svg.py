@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from fz_lsp.analysis.views import THEMES
 from fz_lsp.model import Lane
 from fz_lsp.render.architecture import ArchitectureLayout, ComponentLayout, DependencyLayout, StepLayout
+from fz_lsp.render.contents import without_gc
 from fz_lsp.render.sequence import MessageLayout, ParticipantLayout, SequenceLayout
 from fz_lsp.render.textmeasure import FONT_FAMILY
 from fz_lsp.render.workflow import (
@@ -175,8 +176,10 @@ def escape(text: str) -> str:
 
 def _n(value: float) -> str:
     """A coordinate with at most one decimal."""
-    rounded = round(value, 1)
-    return str(int(rounded)) if rounded == int(rounded) else str(rounded)
+    text = f"{value:.1f}"
+    if text.endswith(".0"):
+        text = text[:-2]
+    return "0" if text == "-0" else text
 
 
 def _points(points: Sequence[Point]) -> str:
@@ -330,6 +333,7 @@ def _participant(participant: ParticipantLayout, top: float, bottom: float) -> s
     )
 
 
+@without_gc
 def workflow_svg(layout: WorkflowLayout, theme: str = "light") -> str:
     out = _open("workflow", theme, layout.width, layout.height)
     out.append('<g class="fz-lanes">')

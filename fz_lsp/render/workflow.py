@@ -26,7 +26,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from itertools import pairwise
 
 from fz_lsp.model import Edge, Lane, Loop, Model, Node
 from fz_lsp.render.contents import (
@@ -39,6 +38,7 @@ from fz_lsp.render.contents import (
     node_content,
     node_texts,
     text_block,
+    without_gc,
 )
 from fz_lsp.render.layout.coordinates import Geometry
 from fz_lsp.render.layout.geometry import NORMALS, Box, BoxIndex, Point, union
@@ -177,6 +177,7 @@ def band_lanes(model: Model) -> list[Lane | None]:
     return lanes
 
 
+@without_gc
 def layout_workflow(model: Model) -> WorkflowLayout:
     lanes = band_lanes(model)
     band_of_lane = {id(lane): i for i, lane in enumerate(lanes)}
@@ -274,14 +275,10 @@ def layout_workflow(model: Model) -> WorkflowLayout:
     occupied = {cell: v for v, cell in enumerate(cells)}
     frames: list[Frame] = []
 
-    def loop_tabs(geometry: Geometry, polylines: Sequence[Sequence[Point]]) -> list[Box]:
+    def loop_tabs(geometry: Geometry, polylines: Sequence[Sequence[Point]], segments: BoxIndex) -> list[Box]:
         frames.clear()
         if not loop_members:
             return []
-        segments = BoxIndex()
-        for points in polylines:
-            for a, b in pairwise(points):
-                segments.add_segment(a, b)
         nodes = loop_node_index(geometry.boxes)
         for loop, members in loop_members:
             label = _loop_label(loop)

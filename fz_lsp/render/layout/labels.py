@@ -148,20 +148,32 @@ def _positions(lo: float, hi: float, backwards: bool, near_start: bool) -> list[
     return steps[::-1] if backwards else steps
 
 
+def segment_index(paths: Sequence[Sequence[Point]]) -> BoxIndex:
+    """Every segment of the polylines, owned by its polyline's index."""
+    index = BoxIndex()
+    for e, points in enumerate(paths):
+        for a, b in pairwise(points):
+            if a != b:
+                index.add_segment(a, b, owner=e)
+    return index
+
+
 class LabelPlacer:
     def __init__(
-        self, paths: Sequence[Sequence[Point]], boxes: Sequence[Box], obstacles: Sequence[Box], arrows: Sequence[bool]
+        self,
+        paths: Sequence[Sequence[Point]],
+        boxes: Sequence[Box],
+        obstacles: Sequence[Box],
+        arrows: Sequence[bool],
+        segments: BoxIndex | None = None,
     ) -> None:
+        """`segments`: the paths' `segment_index` when the caller has it (it is added to)."""
         self.paths = paths
-        self.index = BoxIndex()
+        self.index = segments if segments is not None else segment_index(paths)
         for box in boxes:
             self.index.add_box(box.inflated(NODE_CLEARANCE))
         for box in obstacles:
             self.index.add_box(box)
-        for e, points in enumerate(paths):
-            for a, b in pairwise(points):
-                if a != b:
-                    self.index.add_segment(a, b, owner=e)
         self.arrows = [arrow_box(points) if arrow else None for points, arrow in zip(paths, arrows)]
 
     def free(self, e: int, box: Box, clearance: float = 0.0) -> bool:

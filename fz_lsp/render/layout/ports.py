@@ -291,6 +291,16 @@ def assign_shared_ports(
     offsets = [0.0] * (2 * len(edges))
     slot_of = [-1] * (2 * len(edges))
     for group in groups:
+        group_ends = [end for node_side in group for end in ends[node_side]]
+        first = find(slot[group_ends[0]])
+        if all(find(slot[end]) == first for end in group_ends):
+            # one shared point for the whole group (a side's fan-out, a straight edge between
+            # facing sides): at the sides' middle, or where a knee must be
+            at = next((fixed[end] for end in group_ends if end in fixed), 0.0)
+            for end in group_ends:
+                offsets[end] = at
+                slot_of[end] = first
+            continue
         by_slot: dict[int, list[int]] = {}
         for node_side in group:
             for end in ends[node_side]:

@@ -8,7 +8,9 @@ outer gutters of its rows' group, a lane's boundary, among them) and keeps the o
 fewest crossings, then the fewest bends, then the shortest; in document order, each choice
 seen by the edges after it, again (up to PASSES sweeps) while a choice still changes; an
 edge whose crossings did not change since no alternative beat it is not weighed again,
-and at most EVALUATIONS alternatives are weighed in all. So a reply from a branch below a decision runs back along the
+and at most EVALUATIONS alternatives are weighed in all. An edge that must cross whatever
+its route (a decision's branch skipping a step along its row: `_across_a_row`) keeps the
+route it has. So a reply from a branch below a decision runs back along the
 lanes' boundary rather than through the lane's middle, and a feedback edge takes an outer
 channel when the flow inside would be crossed.
 
@@ -30,7 +32,7 @@ from fz_lsp.render.layout.grid import GridEdge, GridNode, GridSpec
 from fz_lsp.render.layout.routing import PORT, VTRACK, Line, Occupancy, Route, alternatives
 
 PASSES = 2  # sweeps over the edges, while one still moves
-EVALUATIONS = 1500  # alternatives weighed in all (a bound for very large diagrams: the first edges get them)
+EVALUATIONS = 400  # alternatives weighed in all (a bound for very large diagrams: the first edges get them)
 
 Segment = tuple[int, int, int, int, int, int]  # x0, y0, x1, y1 (half-cells, x0 <= x1, y0 <= y1), d0, d1
 # d0 / d1: which way the route goes on at the segment's low / high end, across it: -1 towards
@@ -92,31 +94,39 @@ def _is_horizontal(line: Line, edges: Sequence[GridEdge]) -> bool:
     return kind != VTRACK
 
 
+BLOCK = 16  # half-cells: segments are kept per line and per stretch of this length along it
+
+_Item = tuple[int, int, int, int, int]  # lo, hi (along its line), edge, d0, d1
+
+
 class SegmentIndex:
-    """Segments of many edges, horizontal ones by y and vertical ones by x, for counting
-    crossings."""
+    """Segments of many edges, horizontal ones by y and vertical ones by x, each line cut in
+    stretches of BLOCK half-cells, for counting crossings."""
 
     def __init__(self) -> None:
-        self.lines: tuple[dict[int, list[tuple[int, int, int, int, int]]], ...] = ({}, {})  # by y, by x
-        self.keys: tuple[list[int], list[int]] = ([], [])  # their sorted keys
+        self.lines: tuple[dict[tuple[int, int], list[_Item]], ...] = ({}, {})  # by (y, x // BLOCK), (x, y // BLOCK)
+        self.keys: tuple[list[int], list[int]] = ([], [])  # the lines' coordinates, sorted
+        self.known: tuple[set[int], set[int]] = (set(), set())
 
     def add(self, e: int, segments: Sequence[Segment]) -> None:
         for x0, y0, x1, y1, d0, d1 in segments:
             axis = 0 if y0 == y1 else 1
             at, lo, hi = (y0, x0, x1) if axis == 0 else (x0, y0, y1)
-            bucket = self.lines[axis].get(at)
-            if bucket is None:
-                self.lines[axis][at] = bucket = []
+            if at not in self.known[axis]:
+                self.known[axis].add(at)
                 keys = self.keys[axis]
                 keys.insert(bisect_left(keys, at), at)
-            bucket.append((lo, hi, e, d0, d1))
+            item = (lo, hi, e, d0, d1)
+            table = self.lines[axis]
+            for block in range(lo // BLOCK, hi // BLOCK + 1):
+                table.setdefault((at, block), []).append(item)
 
     def remove(self, e: int, segments: Sequence[Segment]) -> None:
         for x0, y0, x1, y1, d0, d1 in segments:
-            if y0 == y1:
-                self.lines[0][y0].remove((x0, x1, e, d0, d1))
-            else:
-                self.lines[1][x0].remove((y0, y1, e, d0, d1))
+            axis = 0 if y0 == y1 else 1
+            at, lo, hi = (y0, x0, x1) if axis == 0 else (x0, y0, y1)
+            for block in range(lo // BLOCK, hi // BLOCK + 1):
+                self.lines[axis][(at, block)].remove((lo, hi, e, d0, d1))
 
     def crossings(self, segments: Sequence[Segment], ignore: set[int]) -> int:
         """Crossings the segments would have with the indexed ones: across (strictly inside
@@ -126,14 +136,20 @@ class SegmentIndex:
             axis = 0 if y0 == y1 else 1
             at, lo, hi = (y0, x0, x1) if axis == 0 else (x0, y0, y1)
             keys, across = self.keys[1 - axis], self.lines[1 - axis]
+            block = at // BLOCK
             for k in range(bisect_right(keys, lo), bisect_left(keys, hi)):
-                for a, b, f, _, _ in across[keys[k]]:
+                for a, b, f, _, _ in across.get((keys[k], block), ()):
                     if a < at < b and f not in ignore:
                         count += 1
-            for a, b, f, e0, e1 in self.lines[axis].get(at, ()):
-                if a < hi and lo < b and f not in ignore:
-                    mine, theirs = ((lo, d0), (hi, d1)), ((a, e0), (b, e1))
-                    count += min(_along(mine, theirs, lo, hi, a, b), _along(theirs, mine, a, b, lo, hi))
+            table = self.lines[axis]
+            seen: set[int] = set()
+            for stretch in range(lo // BLOCK, hi // BLOCK + 1):
+                for item in table.get((at, stretch), ()):
+                    a, b, f, e0, e1 = item
+                    if a < hi and lo < b and f not in ignore and id(item) not in seen:
+                        seen.add(id(item))
+                        mine, theirs = ((lo, d0), (hi, d1)), ((a, e0), (b, e1))
+                        count += min(_along(mine, theirs, lo, hi, a, b), _along(theirs, mine, a, b, lo, hi))
         return count
 
 
@@ -150,7 +166,11 @@ def choose_routes(
 ) -> list[Route]:
     """The routes, each edge that crosses others moved to its alternative crossing least."""
     segments = [
-        route_segments(route.lines, nodes, edges, e) if _drawn(edges[e]) and route.lines else []
+        _straight_segment(nodes, edges[e])
+        if route.straight
+        else route_segments(route.lines, nodes, edges, e)
+        if _drawn(edges[e]) and route.lines
+        else []
         for e, route in enumerate(routes)
     ]
     index = SegmentIndex()
@@ -159,7 +179,12 @@ def choose_routes(
     sharing = _sharing(edges)
     occ = Occupancy(nodes)
     out = list(routes)
-    todo = [e for e, route in enumerate(routes) if not route.straight and segments[e]]
+    steps = _straight_steps(nodes, edges, routes)
+    todo = [
+        e
+        for e, route in enumerate(routes)
+        if not route.straight and segments[e] and not _across_a_row(e, nodes, edges, steps, occ)
+    ]
     options: dict[int, list[tuple[int, int, Route, list[Segment]]]] = {}  # edge -> (lines, length, route, segments)
     settled: dict[int, int] = {}  # edge -> its crossings when no alternative did better
     budget = EVALUATIONS
@@ -205,6 +230,53 @@ def choose_routes(
         if not moved:
             break
     return out
+
+
+def _across_a_row(
+    e: int, nodes: Sequence[GridNode], edges: Sequence[GridEdge], steps: set[tuple[int, int, int]], occ: Occupancy
+) -> bool:
+    """Whether edge e must cross at least once whatever its route: out of one side of a row
+    (its bottom, say) into the other side (a top) of a node further along that row, the
+    nodes from before its source to after its target joined by straight edges (a
+    decision's branch that skips a step: the flow along the row is a wall between them)."""
+    edge = edges[e]
+    assert edge.source is not None and edge.target is not None
+    S, T = nodes[edge.source], nodes[edge.target]
+    if S.row != T.row or {edge.source_side, edge.target_side} != {"top", "bottom"}:
+        return False
+    row = occ.by_row.get(S.row, [])
+    lo, hi = sorted((S.column, T.column))
+    k0, k1 = bisect_left(row, lo), bisect_left(row, hi)
+    if k0 == 0 or k1 + 1 >= len(row):
+        return False  # the wall must go on past both ends
+    wall = row[k0 - 1 : k1 + 2]
+    return all((S.row, a, b) in steps for a, b in pairwise(wall))
+
+
+def _straight_steps(
+    nodes: Sequence[GridNode], edges: Sequence[GridEdge], routes: Sequence[Route]
+) -> set[tuple[int, int, int]]:
+    """(row, column, next column) of every straight edge along a row."""
+    found = set()
+    for e, route in enumerate(routes):
+        edge = edges[e]
+        if (
+            route.straight
+            and edge.source is not None
+            and edge.target is not None
+            and edge.source_side in HORIZONTAL_SIDES
+        ):
+            a, b = sorted((nodes[edge.source].column, nodes[edge.target].column))
+            found.add((nodes[edge.source].row, a, b))
+    return found
+
+
+def _straight_segment(nodes: Sequence[GridNode], edge: GridEdge) -> list[Segment]:
+    """A straight edge: from its source's cell to its target's, one segment."""
+    assert edge.source is not None and edge.target is not None
+    s, t = nodes[edge.source], nodes[edge.target]
+    x0, y0, x1, y1 = 2 * s.column + 1, 2 * s.row + 1, 2 * t.column + 1, 2 * t.row + 1
+    return [(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1), 0, 0)]
 
 
 def _drawn(edge: GridEdge) -> bool:

@@ -15,7 +15,7 @@ polyline (source end first) and label box. It runs the router's phases in order:
 4. `coordinates.place` / `coordinates.paths`: gutters sized for their tracks and label
    zones, absolute positions, polylines;
 5. `labels.LabelPlacer`: each label on its own edge, clear of nodes, other edges, other
-   labels, `obstacles(geometry, polylines)` (boxes the caller adds once positions and
+   labels, `obstacles(geometry, polylines, segments)` (boxes the caller adds once positions and
    routes are known) and its
    own arrowhead. A label with no room gets some (a zone in the gutter its straight edge
    crosses, a wider track for its longest gutter run) and everything from step 4 runs
@@ -33,9 +33,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from fz_lsp.render.layout.coordinates import TRACK_MARGIN, Geometry, label_zone_gutter, paths, place
-from fz_lsp.render.layout.geometry import HORIZONTAL_SIDES, Box, Point
+from fz_lsp.render.layout.geometry import HORIZONTAL_SIDES, Box, BoxIndex, Point
 from fz_lsp.render.layout.grid import GridEdge, GridLayout, GridNode, GridSpec
-from fz_lsp.render.layout.labels import ARROW, ARROW_GAP, LabelPlacer
+from fz_lsp.render.layout.labels import ARROW, ARROW_GAP, LabelPlacer, segment_index
 from fz_lsp.render.layout.ports import assign_ports, assign_shared_ports, corner_knees
 from fz_lsp.render.layout.route_choice import choose_routes
 from fz_lsp.render.layout.routing import PORT, Route, Run, assign_tracks, make_runs, plan_routes
@@ -45,7 +45,8 @@ ZONE_ROOM = 2.0  # free space either side of a label's footprint in a gutter zon
 TRACK_ROOM = 6.0  # free space either side of a label on a widened track
 ROUNDS = 3
 
-Obstacles = Callable[[Geometry, Sequence[Sequence[Point]]], Sequence[Box]]  # (positions, polylines) -> boxes
+# (positions, polylines, their segments indexed by edge) -> boxes labels must avoid
+Obstacles = Callable[[Geometry, Sequence[Sequence[Point]], BoxIndex], Sequence[Box]]
 
 
 def route_grid(
@@ -93,9 +94,10 @@ def route_grid(
     while True:
         geometry = place(spec, nodes, sizes, tracks, zones, zone_sides)
         polylines = paths(routes, tracks, geometry, nodes, edges, offsets)
-        extra = list(obstacles(geometry, polylines)) if obstacles is not None else []
+        segments = segment_index(polylines)
+        extra = list(obstacles(geometry, polylines, segments)) if obstacles is not None else []
         arrows = [edge.target is not None for edge in edges]
-        placer = LabelPlacer(polylines, geometry.boxes, extra, arrows)
+        placer = LabelPlacer(polylines, geometry.boxes, extra, arrows, segments)
         shared = shared_lengths(polylines, slot_of) if slot_of else [(0.0, 0.0)] * len(edges)
         boxes: list[Box | None] = [None] * len(edges)
         failed = []
