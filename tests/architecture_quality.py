@@ -17,9 +17,15 @@ dependency arrows (`g.fz-dependency`: the `.fz-edge-line` path, the label backgr
   its two lanes counted afresh from the model, whose `data-lines` are not exactly those
   edges' lines, or two arrows for one ordered pair of lanes; a pair of lanes joined by
   cross-lane edges with no arrow;
-- a caption that is not drawn exactly once, or not the distinct labels (with the count);
+- a caption that is not drawn exactly once, or not what its edges say (`expected_caption`:
+  "(×N)" only when all N edges say the same, else the distinct labels and how many say
+  nothing);
 - a lane of the model with no component, a component title or step text that differs
-  from the model's.
+  from the model's (a step's text may wrap, never be cut: `cut_steps` counts the cut ones);
+- a backward arrow (a return, `fz-dependency-backward`) that runs through the gaps between
+  the cards or crosses a forward arrow (`return_arrows`: it must leave its source and enter
+  its target straight up or down, within the card's width, and run everywhere else outside
+  the box that bounds the cards with dependencies, on an outer channel).
 
 The model supplies what the SVG does not say; nothing here calls the renderer.
 """
@@ -29,6 +35,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
+from dataclasses import dataclass, field
+from itertools import combinations, pairwise
 
 from layout_quality import (
     EPS,
@@ -42,6 +50,7 @@ from layout_quality import (
 )
 
 Rect = tuple[float, float, float, float]
+Point = tuple[float, float]
 # characters XML 1.0 cannot carry: an SVG shows U+FFFD for them
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -95,6 +104,22 @@ def _expected_pairs(model) -> dict[tuple[int, int], list[int]]:
     return pairs
 
 
+def expected_caption(labels: list[str | None]) -> str:
+    """What an arrow for edges with these labels (None: no label) must say: "×N" only for N
+    edges that all say the same ("L (×N)", or "×N" when none has a label); otherwise the
+    distinct labels in order ("; " between them when one has a comma) and how many edges
+    have none ("a, b (+1 unlabelled)")."""
+    said = [text for text in labels if text and text.strip()]
+    distinct = list(dict.fromkeys(said))
+    silent = len(labels) - len(said)
+    if len(labels) > 1 and len(distinct) <= 1 and (silent == 0 or not said):
+        return f"{distinct[0]} (×{len(labels)})" if distinct else f"×{len(labels)}"
+    caption = ("; " if any("," in text for text in distinct) else ", ").join(distinct)
+    if distinct and silent:
+        caption += f" (+{silent} unlabelled)"
+    return caption
+
+
 def check_architecture(svg: str, model) -> list[str]:
     root = ET.fromstring(svg)
     problems: list[str] = []
@@ -130,8 +155,13 @@ def check_architecture(svg: str, model) -> list[str]:
                 continue
             shown = _text_of(next(el for el in step.iter(f"{SVG}text")))
             full = " ".join(_shown(node.display_text).split()) or node.id
-            if not (shown == full or (shown.endswith("…") and full.startswith(shown[:-1].rstrip()))):
-                problems.append(f"step {node.id} shows {shown!r} for {full!r}")
+            if _squeezed(shown) != _squeezed(full):
+                cut = shown.endswith("…") and _squeezed(full).startswith(_squeezed(shown[:-1]))
+                problems.append(
+                    f"step {node.id} is cut: {shown!r} for {full!r}"
+                    if cut
+                    else f"step {node.id} shows {shown!r} for {full!r}"
+                )
         more = next((_text_of(el) for el in g.iter(f"{SVG}text") if "fz-component-more" in _classes(el)), None)
         hidden = len(lane.nodes) - len(steps)
         if (more is None) != (hidden == 0) or (more is not None and more != f"+ {hidden} more"):
@@ -176,15 +206,7 @@ def check_architecture(svg: str, model) -> list[str]:
             if lines != expected[pair]:
                 problems.append(f"{what} stands for lines {lines}, the edges are at {expected[pair]}")
             by_line = {e.line: e for e in model.edges}
-            labels: list[str] = []
-            for n in expected[pair]:
-                text = by_line[n].label
-                if text and text not in labels:
-                    labels.append(text)
-            caption = ", ".join(labels)
-            count = len(expected[pair])
-            if count > 1:
-                caption = f"{caption} (×{count})" if caption else f"×{count}"
+            caption = expected_caption([by_line[n].label for n in expected[pair]])
             if caption.strip():
                 captions[_squeezed(_shown(caption))] += 1
                 if label is None or _squeezed(label) != _squeezed(_shown(caption)):
@@ -204,8 +226,113 @@ def check_architecture(svg: str, model) -> list[str]:
         if drawn_labels[caption] != n:
             problems.append(f"caption {caption!r} drawn {drawn_labels[caption]} times, expected {n}")
 
+    returns = return_arrows(svg)
+    problems.extend(returns.details)
+
     quality = measure_drawing(Drawing(float(root.get("width")), float(root.get("height")), nodes, edges, []))
     problems.extend(quality.details)
     if quality.defects and not quality.details:
         problems.append(f"layout defects: {quality.defect_counts()}")
     return problems
+
+
+def cut_steps(svg: str) -> int:
+    """How many steps of an architecture view show a text cut with "…" (the view wraps step
+    texts; it cut them at one line before)."""
+    root = ET.fromstring(svg)
+    count = 0
+    for g in root.iter(f"{SVG}g"):
+        if "fz-step" in _classes(g):
+            text = next((_text_of(el) for el in g.iter(f"{SVG}text")), "")
+            count += text.endswith("…")
+    return count
+
+
+@dataclass
+class ReturnArrows:
+    """How an architecture view draws its backward arrows (returns)."""
+
+    backward: int = 0  # backward arrows drawn
+    through_gaps: int = 0  # of them, those with a stretch among the cards (see `return_arrows`)
+    crossing_forward: int = 0  # crossings of a backward arrow with a forward one
+    crossings: int = 0  # crossings of any two arrows
+    details: list[str] = field(default_factory=list)
+
+
+def _crossing(a: tuple[Point, Point], b: tuple[Point, Point]) -> bool:
+    """A horizontal and a vertical segment meeting inside both (ends and touches do not count)."""
+    for (h0, h1), (v0, v1) in ((a, b), (b, a)):
+        if abs(h0[1] - h1[1]) <= EPS and abs(v0[0] - v1[0]) <= EPS:
+            x, y = v0[0], h0[1]
+            if (
+                min(h0[0], h1[0]) + EPS < x < max(h0[0], h1[0]) - EPS
+                and min(v0[1], v1[1]) + EPS < y < max(v0[1], v1[1]) - EPS
+            ):
+                return True
+    return False
+
+
+def return_arrows(svg: str) -> ReturnArrows:
+    """Backward arrows measured on the SVG. The cards with dependencies (not the standalone
+    ones) bound a box; a backward arrow runs **through the gaps** when one of its segments
+    other than its two end stubs enters that box's interior, or when an end stub is not a
+    vertical segment within the width of the card it ends on (a stub leaves its card
+    straight up or down into the outer channel above or below every card). Crossings are
+    points where a horizontal and a vertical segment of two arrows meet inside both."""
+    root = ET.fromstring(svg)
+    cards: list[Rect] = []
+    bounded: list[Rect] = []
+    arrows: list[tuple[str, bool, list[Point]]] = []
+    for g in root.iter(f"{SVG}g"):
+        classes = _classes(g)
+        if "fz-component" in classes:
+            rect = _rect_of(next(el for el in g if "fz-component-box" in _classes(el)))
+            cards.append(rect)
+            if "fz-component-standalone" not in classes:
+                bounded.append(rect)
+        elif "fz-dependency" in classes:
+            line = next(el for el in g if "fz-edge-line" in _classes(el))
+            points = [q for ring in _path_rings(line.get("d")) for q in ring]
+            arrows.append((f"{g.get('data-from')}->{g.get('data-to')}", "fz-dependency-backward" in classes, points))
+    out = ReturnArrows()
+    if bounded:
+        x0, y0 = min(r[0] for r in bounded), min(r[1] for r in bounded)
+        x1, y1 = max(r[2] for r in bounded), max(r[3] for r in bounded)
+    for name, backward, points in arrows:
+        if not backward or not bounded:
+            continue
+        out.backward += 1
+        segments = [(a, b) for a, b in pairwise(points) if a != b]
+        stubs = (segments[0], segments[-1]) if len(segments) >= 3 else ()
+        wrong = []
+        for (a, b), end in zip(stubs, (points[0], points[-1])):
+            card = next(
+                (
+                    r
+                    for r in cards
+                    if r[0] - EPS <= end[0] <= r[2] + EPS and min(abs(end[1] - r[1]), abs(end[1] - r[3])) <= EPS
+                ),
+                None,
+            )
+            if card is None or abs(a[0] - b[0]) > EPS or not card[0] + EPS < a[0] < card[2] - EPS:
+                wrong.append(f"its end stub {a}..{b} is not straight up or down from its card")
+        for a, b in segments[1:-1] if stubs else segments:
+            if (
+                min(a[0], b[0]) < x1 - EPS
+                and max(a[0], b[0]) > x0 + EPS
+                and min(a[1], b[1]) < y1 - EPS
+                and max(a[1], b[1]) > y0 + EPS
+            ):
+                wrong.append(f"its segment {a}..{b} runs among the cards")
+        if wrong:
+            out.through_gaps += 1
+            out.details.append(f"backward arrow {name} runs through the gaps: {wrong[0]}")
+    for (name, back, points), (other, back2, points2) in combinations(arrows, 2):
+        met = sum(_crossing(s, t) for s in pairwise(points) for t in pairwise(points2))
+        out.crossings += met
+        if met and back != back2:
+            out.crossing_forward += met
+            out.details.append(
+                f"backward arrow {name if back else other} crosses forward arrow {other if back else name}"
+            )
+    return out

@@ -13,6 +13,8 @@ from lsprotocol import types
 from conftest import EXAMPLES, FIXTURES, ROOT, SERVER_ENV, Session, read_exact
 from fz_lsp.analysis.architecture import architecture, dependency_summary
 from fz_lsp.analysis.document import Document
+from fz_lsp.analysis.markdown import md
+from fz_lsp.base.i18n import translator
 from fz_lsp.features.hover import hover
 from fz_lsp.features.share import PLAYGROUND, decode_share_url, share_url
 
@@ -41,7 +43,7 @@ def test_gitops_components_and_dependencies():
         ("Sync", "Cluster", ("Rollout",), 1, (39,), False),
         ("Cluster", "Sync", ("Report drift", "Healthy"), 2, (51, 52), True),
     ]
-    assert arch.dependencies[-1].caption == "Report drift, Healthy (×2)"
+    assert arch.dependencies[-1].caption == "Report drift, Healthy"
     assert [s.text for s in arch.components[0].steps][:2] == ["Start a change", "Commit on a feature branch"]
 
 
@@ -61,6 +63,41 @@ def test_count_is_the_number_of_cross_lane_edges_and_labels_are_distinct():
     alone = arch.components[2]
     assert (alone.title, arch.incoming(alone), arch.outgoing(alone)) == ("Alone", [], [])
     assert dependency_summary(arch, alone.lane) == ([], [])
+
+
+CAPTIONS = 'A { # A\nn1: circle label:"a"\n}\nB { # B\nn2: circle label:"b"\n}\n'
+
+
+@pytest.mark.parametrize(
+    "labels, caption, hovered",
+    [
+        (["Sync"], "Sync", "Sync"),
+        ([None], "", None),
+        (["Sync", "Sync", "Sync"], "Sync (×3)", "Sync (×3)"),
+        ([None, None, None], "×3", "×3"),
+        # the case: one label and two edges without one is not "(×3)"
+        ([None, "Sync", None], "Sync (+2 unlabelled)", "Sync (+2 sans libellé)"),
+        (["Yes", None, "No", "Yes"], "Yes, No (+1 unlabelled)", "Yes, No (+1 sans libellé)"),
+        (["Yes", "No", "Yes"], "Yes, No", "Yes, No"),
+        (["Try again", "  ", "Token issued"], "Try again, Token issued (+1 unlabelled)", None),
+        # a label with a comma of its own: the labels are told apart by semicolons
+        (["Yes, lower deck", "Ramp B"], "Yes, lower deck; Ramp B", "Yes, lower deck; Ramp B"),
+    ],
+)
+def test_the_caption_counts_only_edges_that_say_the_same(labels, caption, hovered):
+    edges = "".join(
+        "n1.handle(bottom) -> B.n2.handle(top)" + (f' [label="{label}"]' if label is not None else "") + "\n"
+        for label in labels
+    )
+    doc = Document(CAPTIONS + edges)
+    (dependency,) = architecture(doc.model).dependencies
+    assert (dependency.count, dependency.caption) == (len(labels), caption)
+    # hover on the lane header says what the arrow says, in the user's language
+    uses, _ = dependency_summary(architecture(doc.model), doc.model.lanes[0], translator("fr"))
+    if hovered is not None:
+        assert uses == [f"B (B)\u00a0: {hovered}"]
+    english = hover(doc, 0, 0).markdown
+    assert f"- B \\(B\\){': ' + md(caption) if caption else ''}\n" in english + "\n"
 
 
 def test_an_edge_counts_where_its_nodes_live_and_unresolved_ends_count_nowhere():
@@ -127,7 +164,7 @@ def test_hover_on_a_lane_header_lists_its_dependencies():
     )
     assert "Used by (Architecture view):\n- Developer \\(Dev\\): Webhook" in text
     cluster = hover(doc, 41, 1).markdown
-    assert "- GitOps Controller \\(Sync\\): Report drift, Healthy \\(×2\\)" in cluster
+    assert "- GitOps Controller \\(Sync\\): Report drift, Healthy" in cluster
     alone = Document('A { # A\nn1: circle label:"a"\n}\n')
     assert hover(alone, 0, 0).markdown.endswith("Architecture view: no dependencies (no edge to or from another lane).")
 

@@ -142,3 +142,24 @@ def test_a_run_keeps_every_other_benchmarks_section(tmp_path: Path):
         "## Languages",
     ]
     assert "old figures" not in "".join(kept) and kept[-1] == "## Languages\n\nl\n"
+
+
+@pytest.mark.slow
+def test_mcp_benchmark_measures_every_row() -> None:
+    pytest.importorskip("mcp", reason="the MCP SDK is not installed (pip install -e '.[test]' installs it)")
+    import subprocess
+
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_mcp.py"), "--lines", "200", "--calls", "10", "--no-write"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| `") or line.startswith("| the same")]
+    assert len(rows) == 4
+    for row in rows:
+        median, p95, calls = (float(cell) for cell in row.strip("|").split("|")[1:])
+        assert 0 < median <= p95 and calls == 10
+    assert "20 label operators, 20 diagnostics (20 fixable)" in result.stdout

@@ -541,6 +541,7 @@ from hypothesis import (  # noqa: E402
     strategies as st,
 )
 
+from fz_lsp.analysis import lookup  # noqa: E402
 from fz_lsp.diagnostics import check as check_diagnostics  # noqa: E402
 from fz_lsp.features import formatting, navigation, rename as rename_mod  # noqa: E402
 
@@ -620,7 +621,7 @@ def test_fuzz_features_never_fail_and_edits_apply(text, data):
         # every line still reads as the same kind of statement; the new name is where the old was
         assert [type(s) for s in after.statements] == [type(s) for s in doc.statements]
         t = rename_mod.target_at(m, line, col)
-        spans = rename_mod.node_spans if t.kind == "node" else rename_mod.lane_spans
+        spans = lookup.node_spans if t.kind == "node" else lookup.lane_spans
         if edits:
             assert len(edits) == len(spans(m, t.name))
             assert spans(after.model, t.name) == []

@@ -253,3 +253,44 @@ def test_check_fix_on_stdin_prints_the_fixed_text():
         timeout=120,
     )
     assert (result.returncode, result.stdout, result.stderr) == (0, text_of(VALID), "")
+
+
+def test_fix_report_says_what_was_fixed_on_which_line_of_the_input() -> None:
+    """broken.fz: each fix with its code, title and 0-based line in the original text, in the
+    order applied (a second round fixes what the first revealed: the duplicate that moving
+    `n6 -> CICD.n7` into its lane made); the text is fixed_text's."""
+    from fz_lsp.features.code_actions.fix_all import Fixed, fix_report
+
+    text = read_exact(ROOT / "examples" / "broken.fz")
+    fixed, report = fix_report(text)
+    assert fixed == fixed_text(text)
+    assert [(f.code, f.title, f.line) for f in report] == [
+        ("unknown-shape", "Change the shape to `rectangle`", 3),
+        ("unknown-attribute", "Change the attribute to `label`", 4),
+        ("label-operator", "Use a colon: `:`", 5),
+        ("bad-handle", "Change the direction to `right`", 12),
+        ("missing-handle", "Add `.handle(left)`", 13),
+        ("label-operator", "Use `=`: `=`", 14),
+        ("missing-lane-prefix", "Add the lane prefix `CICD.`", 15),
+        ("undefined-lane", "Change the lane prefix to `CICD`", 16),
+        ("wrong-lane", "Change the lane prefix to `CICD`", 17),
+        ("prefixed-source", "Remove the `Developer.` prefix", 20),
+        ("duplicate-edge", "Remove the duplicate edge", 21),
+        ("duplicate-edge", "Remove the duplicate edge", 23),
+        ("edge-outside-source-lane", "Move the edge into lane `CICD`", 24),
+        ("display-label-own-line", "Move the display label onto the `{` line", 30),
+        ("missing-display-label", "Add the display label `# Ops`", 39),
+        ("top-level-edge", "Move the edge into lane `Ops`", 42),
+        ("duplicate-edge", "Remove the duplicate edge", 22),
+    ]
+    assert all(isinstance(f, Fixed) for f in report)
+    assert fix_report(fixed) == (fixed, [])
+
+
+def test_fixable_names_the_diagnostics_with_a_preferred_fix() -> None:
+    from fz_lsp.features.code_actions.fix_all import fixable
+
+    doc = Document('A { # A\nn1: rect label="a"\nn2: circle label:"b"\nn1.handle(right) -> n9.handle(left)\n}\n')
+    codes = {(d.code, d.span.line) for d in check_diagnostics(doc, Settings())}
+    assert ("unknown-shape", 1) in codes and ("undefined-node", 3) in codes
+    assert {(code, span.line) for code, span in fixable(doc)} == {("unknown-shape", 1), ("label-operator", 1)}

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from architecture_quality import check_architecture
+from architecture_quality import check_architecture, cut_steps
 from conftest import (
     EXAMPLES,
     ROOT,
@@ -33,12 +33,14 @@ from fz_lsp.analysis.architecture import architecture
 from fz_lsp.analysis.document import analyse
 from fz_lsp.render import VIEWS, layout_architecture, render_html, render_svg
 from fz_lsp.render.architecture import (
+    MAX_STEP_LINES,
     MAX_STEPS,
+    STEP_HEIGHT,
     _crossings,
     _fit_rows,
     cut_text,
-    dependency_sides,
     order_columns,
+    step_text,
 )
 from layout_quality import GENERATED, SVG, generated_document
 
@@ -140,11 +142,11 @@ def test_views_and_the_gitops_components():
         ["Failed"],
         ["Config commit"],
         ["Rollout"],
-        ["Report drift, Healthy (×2)"],
+        ["Report drift, Healthy"],
     ]
     assert [g.find(f"{SVG}title").text for g in arrows][
         -1
-    ] == "Kubernetes Cluster → GitOps Controller: Report drift, Healthy (×2)"
+    ] == "Kubernetes Cluster → GitOps Controller: Report drift, Healthy"
     assert check_architecture(svg, model_of(text)) == []
 
 
@@ -173,21 +175,46 @@ def test_gitops_layout_left_to_right_forward_arrows_straight_replies_underneath(
         assert arrow.label is not None
 
 
-def test_long_lists_are_cut_with_n_more_and_long_texts_with_an_ellipsis():
+def test_long_lists_end_with_n_more_and_long_texts_wrap():
     long = "A very long step description that certainly does not fit on one line of a card"
     text = lane_doc(
-        {"Big": [f"Step {k}" for k in range(1, 12)] + [long], "Small": [long]},
+        {"Big": [f"Step {k}" for k in range(1, 12)] + [long], "Small": [long, "Short"]},
         "n12.handle(bottom) -> Small.n13.handle(top)\n",
     )
     svg, root = svg_of(text)
     big, small = groups(root, "fz-component")
     assert text_of(big, "fz-step-label") == [f"Step {k}" for k in range(1, MAX_STEPS)]
     assert text_of(big, "fz-component-more") == [f"+ {12 - (MAX_STEPS - 1)} more"]
-    (shown,) = text_of(small, "fz-step-label")
-    assert shown.endswith("…") and long.startswith(shown[:-1]) and len(shown) < len(long)
-    assert groups(small, "fz-step")[0].find(f"{SVG}title").text == long  # the whole text as a tooltip
+    wrapped = [[t.text for t in el.findall(f"{SVG}tspan")] for el in small.iter(f"{SVG}text")][-2:]
+    assert wrapped == [
+        ["A very long step description that", "certainly does not fit on one line", "of a card"],
+        ["Short"],
+    ]
+    assert groups(small, "fz-step")[0].find(f"{SVG}title") is None  # nothing hidden: no tooltip
     assert text_of(small, "fz-component-more") == []
+    layout = layout_architecture(model_of(text))
+    first, second = layout.components[1].steps
+    line = first.text.line_height
+    # the icon sits level with the first line; the step's row holds its three lines, the next follows
+    assert first.icon.cy == first.text.y + line / 2 == first.row.y + STEP_HEIGHT / 2
+    assert (first.row.h, second.row.y) == (STEP_HEIGHT + 2 * line, first.row.bottom)
+    assert second.row.bottom + 6 <= layout.components[1].box.bottom  # the card grew to hold them
     assert check_architecture(svg, model_of(text)) == []
+    assert cut_steps(svg) == 0
+
+
+def test_only_a_text_beyond_max_step_lines_is_cut_and_keeps_a_tooltip():
+    essay = " ".join(f"word{k}" for k in range(80))
+    block, cut = step_text(essay)
+    assert cut and len(block.lines) == MAX_STEP_LINES and block.lines[-1].endswith("…")
+    assert " ".join(block.lines)[:-1].split() == essay.split()[: len(" ".join(block.lines)[:-1].split())]
+    assert step_text("One line") == (step_text("One line")[0], False)
+    text = lane_doc({"A": [essay], "B": ["b"]}, "n1.handle(bottom) -> B.n2.handle(top)\n")
+    svg, root = svg_of(text)
+    step = groups(root, "fz-step")[0]
+    assert step.find(f"{SVG}title").text == essay  # the whole text as a tooltip
+    assert cut_steps(svg) == 1
+    assert any(p.startswith("step n1 is cut") for p in check_architecture(svg, model_of(text)))
 
 
 def test_cut_text_never_splits_a_character_and_keeps_short_texts():
@@ -338,7 +365,7 @@ def test_hostile_text_stays_text():
         )
         labels = [t for g in groups(root, "fz-dependency") for t in text_of(g, "fz-edge-label")]
         assert ["".join(t.split()) for t in labels] == [
-            "".join(["</text></svg><script>alert(1)</script>,", "a", "&", "b", '"', "c", "(×2)"])
+            "".join(["</text></svg><script>alert(1)</script>,", "a", "&", "b", '"', "c"])
         ]
         steps = [s for g in groups(root, "fz-component") for s in text_of(g, "fz-step-label")]
         assert steps[0] == evil and steps[2] == "x\ufffdy"  # a character XML forbids is replaced
@@ -524,50 +551,3 @@ async def test_browser_preview_shows_the_architecture_view(browser_client: Langu
     page = urllib.request.urlopen(result["url"], timeout=10).read().decode()
     assert "fz-architecture" in page and page.count('class="fz-component"') == 4
     assert 'data-from="Cluster" data-to="Sync" data-count="2" data-lines="51 52"' in page
-
-
-def _sides_by_pairs(dependencies, cell) -> list[tuple[str, str]]:
-    """dependency_sides as first written: every pair of backward arrows compared."""
-    sides = [("right", "left")] * len(dependencies)
-
-    def span(k):
-        d = dependencies[k]
-        (r0, c0), (r1, c1) = cell[id(d.source)], cell[id(d.target)]
-        return {id(d.source), id(d.target)}, r0, r1, min(c0, c1), max(c0, c1)
-
-    def meet(a, b) -> bool:
-        ends_a, ra0, ra1, lo_a, hi_a = span(a)
-        ends_b, rb0, rb1, lo_b, hi_b = span(b)
-        return bool(ends_a & ends_b) or (ra0 == ra1 == rb0 == rb1 and lo_a <= hi_b and lo_b <= hi_a)
-
-    under: list[int] = []
-    over: list[int] = []
-    for k in sorted((k for k, d in enumerate(dependencies) if d.backward), key=lambda k: (span(k)[4] - span(k)[3], k)):
-        if sum(meet(k, j) for j in over) < sum(meet(k, j) for j in under):
-            over.append(k)
-            sides[k] = ("top", "top")
-        else:
-            under.append(k)
-            sides[k] = ("bottom", "bottom")
-    return sides
-
-
-@settings(max_examples=150, deadline=None)
-@given(
-    st.integers(2, 9),
-    st.lists(st.tuples(st.integers(0, 8), st.integers(0, 8), st.booleans()), max_size=40),
-    st.lists(st.tuples(st.integers(0, 2), st.integers(0, 4)), min_size=9, max_size=9),
-)
-def test_backward_arrows_take_the_sides_a_pairwise_comparison_gives(lanes: int, pairs, cells):
-    """dependency_sides counts what each arrow meets instead of comparing every pair: the
-    same sides as comparing every pair."""
-    from fz_lsp.analysis.architecture import Component, Dependency
-
-    components = [Component(None, f"L{k}", f"L{k}", k, [], k) for k in range(lanes)]  # type: ignore[arg-type]
-    dependencies = [
-        Dependency(components[a % lanes], components[b % lanes], (), 1, (), backward)
-        for a, b, backward in pairs
-        if a % lanes != b % lanes
-    ]
-    cell = {id(c): cells[k] for k, c in enumerate(components)}
-    assert dependency_sides(dependencies, cell) == _sides_by_pairs(dependencies, cell)

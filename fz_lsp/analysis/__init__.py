@@ -4,6 +4,10 @@
   incrementally; `derived` holds what layers above computed from it;
 - `settings`: `Settings`, the user's choices (flowzap.* settings, CLI flags);
 - `lookup`: what is at a position, and every token naming a node or lane;
+- `renaming`: whether a new id may replace a node's or lane's, and the edits renaming it
+  (the editor's rename and the agents' structured changes share it);
+- `graph`: a model's lanes, nodes, edges and loops as plain records (the graph export's and
+  the diff's common words);
 - `edits`: regions and text edits in code points, applied and checked;
 - `markdown`: user text escaped for hover and completion;
 - `architecture`: the architecture view's content (components, dependencies), which hover

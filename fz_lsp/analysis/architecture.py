@@ -2,8 +2,9 @@
 
 FlowZap's third view (spec §3, Decision): every lane is a component, titled with its
 display label and listing its steps; every ordered pair of lanes joined by cross-lane
-edges gets one dependency from the source's lane to the target's lane, labelled with the
-distinct edge labels and counting the edges; a lane with no cross-lane edges stands alone.
+edges gets one dependency from the source's lane to the target's lane, captioned with what
+its edges say (`caption_text`: "label (×N)" only when all N edges share one label, else the
+distinct labels and how many edges have none); a lane with no cross-lane edges stands alone.
 Components are ranked left to right by dependency order, cycles broken the way a reader
 expects (a request goes forward, its reply back).
 
@@ -17,6 +18,7 @@ Pure Python: no pygls import.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from fz_lsp.base.i18n import Translator, translator
@@ -50,6 +52,7 @@ class Dependency:
     count: int  # how many cross-lane edges from source to target
     lines: tuple[int, ...]  # the lines of those edges
     backward: bool = False  # drawn against the left-to-right order (it closes a cycle)
+    unlabelled: int = 0  # how many of those edges have no label
 
     @property
     def key(self) -> tuple[str, str]:
@@ -57,11 +60,28 @@ class Dependency:
 
     @property
     def caption(self) -> str:
-        """The arrow's text: its distinct labels, with the edge count when there are several."""
-        text = ", ".join(self.labels)
-        if self.count > 1:
-            text = f"{text} (×{self.count})" if text else f"×{self.count}"
-        return text
+        """The arrow's text, as the diagram shows it (English): see `caption_text`."""
+        return caption_text(self.labels, self.count, self.unlabelled)
+
+
+def caption_text(labels: Sequence[str], count: int, unlabelled: int, tr: Translator | None = None) -> str:
+    """What an arrow standing for `count` edges says, `labels` being their distinct labels
+    (document order) and `unlabelled` how many have none: "×N" is the count of edges that
+    all say the same thing, so it follows a label only when every edge carries that label
+    ("Webhook (×2)"), stands alone when none has one ("×3"), and is left out otherwise:
+    the distinct labels (joined by ", ", or by "; " when a label has a comma of its own),
+    then how many edges say nothing ("Yes, No (+1 unlabelled)"), in `tr`'s language (the
+    diagram's English by default). One edge without a label: ""."""
+    if not labels:
+        return f"×{count}" if count > 1 else ""
+    if len(labels) == 1 and unlabelled == 0:
+        return f"{labels[0]} (×{count})" if count > 1 else labels[0]
+    text = ("; " if any("," in label for label in labels) else ", ").join(labels)  # "Yes, lower deck; Ramp B"
+    if unlabelled:
+        tr = tr or translator()
+        # NOTE: {labels} are the diagram's own edge labels, joined by ", "; {n} edges have none
+        text = tr._("{labels} (+{n} unlabelled)", labels=text, n=unlabelled)
+    return text
 
 
 @dataclass
@@ -103,10 +123,17 @@ def architecture(model: Model) -> Architecture:
     dependencies = []
     for (a, b), edges in found.items():
         labels: list[str] = []
+        unlabelled = 0
         for e in edges:
-            if e.label and e.label not in labels:
+            if not e.label or not e.label.strip():  # a blank label shows nothing
+                unlabelled += 1
+            elif e.label not in labels:
                 labels.append(e.label)
-        dependencies.append(Dependency(by_lane[a], by_lane[b], tuple(labels), len(edges), tuple(e.line for e in edges)))
+        dependencies.append(
+            Dependency(
+                by_lane[a], by_lane[b], tuple(labels), len(edges), tuple(e.line for e in edges), unlabelled=unlabelled
+            )
+        )
     dependencies.sort(key=lambda d: d.lines[0])
     _rank(components, dependencies)
     return Architecture(components, dependencies)
@@ -166,7 +193,7 @@ def dependency_summary(
     tr = tr or translator()
 
     def line(d: Dependency, other: Component) -> str:
-        caption = d.caption
+        caption = caption_text(d.labels, d.count, d.unlabelled, tr)
         if caption:
             return tr._("{title} ({lane}): {caption}", title=other.title, lane=other.lane_id, caption=caption)
         return tr._("{title} ({lane})", title=other.title, lane=other.lane_id)

@@ -1,5 +1,6 @@
 """The command line: `fz-lsp` (the language server), `fz-lsp check`, `fz-lsp render`,
-`fz-lsp share`; one module per subcommand.
+`fz-lsp share`, `fz-lsp diff`, `fz-lsp mcp` (the MCP server for AI agents); one module per
+subcommand.
 
 Exit codes: check -> 0 clean or warnings only, 1 errors found, 2 usage error or
 unreadable input. Messages are one line, never a traceback.
@@ -38,6 +39,14 @@ def run_command(argv: Sequence[str] | None) -> int:
         from fz_lsp.cli.render import render_command
 
         return render_command(args.file, args.output, args.view, args.theme, args.allow_errors, language)
+    if args.command == "diff":
+        from fz_lsp.cli.diff import run_diff
+
+        return run_diff(args.old, args.new, args.format, language)
+    if args.command == "mcp":
+        from fz_lsp.cli.mcp import run_mcp
+
+        return run_mcp()
     from fz_lsp.cli.serve import run_server
 
     return run_server(args, language)

@@ -88,4 +88,11 @@ def build_parser(language: str | None = None) -> argparse.ArgumentParser:
 
     share = command("share", _("print the URL that opens a file in FlowZap's web playground (sends nothing)"))
     share.add_argument("file", metavar="FILE", help=stdin_file)
+
+    diff = command("diff", _("what changed between two versions of a diagram: nodes, edges, lanes, loops"))
+    diff.add_argument("old", metavar="OLD", help=_("the earlier .fz file ('-' reads stdin)"))
+    diff.add_argument("new", metavar="NEW", help=_("the later .fz file ('-' reads stdin)"))
+    diff.add_argument("--format", choices=("text", "json"), default="text")
+
+    command("mcp", _("run the MCP server for AI agents on stdin/stdout (needs fz-lsp[mcp])"))
     return p

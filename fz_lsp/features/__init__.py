@@ -1,6 +1,8 @@
-"""The features: each module answers one kind of editor request as a pure function over a
-`Document` (completion, hover, navigation, rename, formatting, inlay hints, semantic
-tokens, code actions with fix-all, reveal, share).
+"""The features: each module answers one kind of request as a pure function over a
+`Document`, for the front ends (the language server, the command line, the MCP server):
+completion, hover, navigation, rename, formatting, inlay hints, semantic tokens, code
+actions with fix-all, reveal, share; and for agents the graph export and diff, structured
+changes and the syntax page.
 
 Invariant: a feature never imports another feature (what two share lives in
 fz_lsp.analysis or below), never pygls or lsprotocol; answers are code-point spans and
