@@ -280,6 +280,7 @@ def layout_workflow(model: Model) -> WorkflowLayout:
         if not loop_members:
             return []
         nodes = loop_node_index(geometry.boxes)
+        banded: set[tuple[int, int]] = set()
         for loop, members in loop_members:
             label = _loop_label(loop)
             frames.append(
@@ -295,6 +296,7 @@ def layout_workflow(model: Model) -> WorkflowLayout:
                     nodes,
                     occupied,
                     lambda a, b: segments.along(a, b, FRAME_NEAR),
+                    banded,
                 )
             )
         return [f.tab for f in frames]

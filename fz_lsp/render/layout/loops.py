@@ -24,7 +24,7 @@ Pure Python: no pygls import.
 
 from __future__ import annotations
 
-from collections import deque
+import heapq
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -38,6 +38,8 @@ SHIFTS = (0.0, 4.0, -4.0, 9.0, -9.0, 12.0, -12.0, 20.0, -20.0)  # off the middle
 BAND = 40.0  # how wide the frame's way through a run of empty cells is: its sides 20 px off the cells'
 # middle lines, 4 px from the nearest attachment lines ports.py spreads (0, 8, 16, 24, ... off the middle)
 SEARCH_MARGIN = 2  # cells beyond the members' bounds a joining search looks first
+BANDED_COST = 3  # what walking through a cell another frame's band takes costs, in cells
+_STEPS = ((0, 1), (1, 0), (0, -1), (-1, 0))  # right, down, left, up (row, column)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,11 +74,14 @@ def frame(
     nodes: BoxIndex | None = None,
     occupied: dict[tuple[int, int], int] | None = None,
     along: Callable[[Point, Point], int] | None = None,
+    banded: set[tuple[int, int]] | None = None,
 ) -> Frame:
     """The frame around `members` (node indices, at least one) that holds no other node.
     `nodes` (every box, owned by its index) and `occupied` (cell -> node) may be given when
     many frames are drawn over the same boxes; `along(a, b)` counts the edges running
-    along a segment (a corridor keeps clear of them)."""
+    along a segment (a corridor keeps clear of them); `banded` holds the empty cells other
+    frames' bands run through (a band goes round them when a short detour does; this
+    frame's band cells are added)."""
     members = sorted(set(members), key=lambda v: (boxes[v].y, boxes[v].x, v))
     tab_w, tab_h = tab_size
     pieces: list[tuple[Box, list[int]]] = [(boxes[v].inflated(pad), [v]) for v in members]
@@ -125,7 +130,7 @@ def frame(
     if len(pieces) > 1:
         if occupied is None:
             occupied = {cell: v for v, cell in enumerate(cells)}
-        rects.extend(_joins(pieces, holder, cells, boxes, occupied, column_gutters, row_gutters, along))
+        rects.extend(_joins(pieces, holder, cells, boxes, occupied, column_gutters, row_gutters, along, banded))
     rings = outline(rects)
     bounds = rects[0]
     for box in rects[1:]:
@@ -185,6 +190,7 @@ def _joins(
     column_gutters: Sequence[tuple[float, float]],
     row_gutters: Sequence[tuple[float, float]],
     along: Callable[[Point, Point], int] | None = None,
+    banded: set[tuple[int, int]] | None = None,
 ) -> list[Box]:
     """Rectangles joining every piece to the one holding the topmost member: runs of empty
     cells (the shortest, found breadth-first from the pieces already joined), with the
@@ -202,7 +208,7 @@ def _joins(
     while len(joined) < len(pieces):
         path = None
         for margin in (SEARCH_MARGIN, max(rows, columns)):
-            path = _search(joined, piece_of, occupied, rows, columns, margin)
+            path = _search(joined, piece_of, occupied, rows, columns, margin, banded or set())
             if path is not None:
                 break
         if path is None:  # every way blocked by other nodes: a corridor along the gutters
@@ -222,6 +228,8 @@ def _joins(
             joined.add(k)
             continue
         joined.add(piece_of[path[-1]])
+        if banded is not None:
+            banded.update(cell for cell in path if cell not in piece_of)
         for here, there in pairwise(path):
             out.append(_band(area(here), area(there), here, there, here in piece_of, there in piece_of))
     return out
@@ -247,31 +255,57 @@ def _search(
     rows: int,
     columns: int,
     margin: int,
+    banded: set[tuple[int, int]],
 ) -> list[tuple[int, int]] | None:
     """The shortest run of empty cells from a joined piece's cell to another piece's cell
-    (both ends included), within the pieces' cells' bounds widened by `margin`."""
+    (both ends included), within the pieces' cells' bounds widened by `margin`, a cell
+    another frame's band runs through counting BANDED_COST cells; of the shortest, one
+    turning least (a band with fewer bends); ties go to the first found, the starts in
+    order and the steps tried right, down, left, up."""
     starts = sorted(cell for cell, k in piece_of.items() if k in joined)
     r0 = max(0, min(r for r, _ in piece_of) - margin)
     r1 = min(rows - 1, max(r for r, _ in piece_of) + margin)
     c0 = max(0, min(c for _, c in piece_of) - margin)
     c1 = min(columns - 1, max(c for _, c in piece_of) + margin)
-    previous: dict[tuple[int, int], tuple[int, int] | None] = {cell: None for cell in starts}
-    todo = deque(starts)
-    while todo:
-        cell = todo.popleft()
+    # a state is a cell and the step that reached it (-1 for a start), its cost the cells
+    # walked and the turns taken; a state on another piece's cell ends the search
+    best: dict[tuple[tuple[int, int], int], tuple[int, int]] = {}
+    previous: dict[tuple[tuple[int, int], int], tuple[tuple[int, int], int] | None] = {}
+    heap: list[tuple[int, int, int, tuple[tuple[int, int], int]]] = []
+    for cell in starts:
+        best[(cell, -1)] = (0, 0)
+        previous[(cell, -1)] = None
+        heap.append((0, 0, len(heap), (cell, -1)))
+    heapq.heapify(heap)
+    order = len(heap)
+    while heap:
+        length, turns, _, state = heapq.heappop(heap)
+        if best[state] != (length, turns):
+            continue
+        cell, came = state
+        k = piece_of.get(cell)
+        if k is not None and k not in joined:
+            path = []
+            walk: tuple[tuple[int, int], int] | None = state
+            while walk is not None:
+                path.append(walk[0])
+                walk = previous[walk]
+            return path[::-1]
         r, c = cell
-        for step in ((r, c + 1), (r + 1, c), (r, c - 1), (r - 1, c)):
-            if step in previous or not (r0 <= step[0] <= r1 and c0 <= step[1] <= c1):
+        for d, (dr, dc) in enumerate(_STEPS):
+            step = (r + dr, c + dc)
+            if not (r0 <= step[0] <= r1 and c0 <= step[1] <= c1):
                 continue
             k = piece_of.get(step)
-            if k is not None and k not in joined:
-                path = [step, cell]
-                while previous[path[-1]] is not None:
-                    path.append(previous[path[-1]])  # type: ignore[arg-type]
-                return path[::-1]
-            if k is None and step not in occupied:
-                previous[step] = cell
-                todo.append(step)
+            if (k is None and step in occupied) or (k is not None and k in joined):
+                continue
+            cost = (length + (BANDED_COST if step in banded else 1), turns + (came >= 0 and d != came))
+            nxt = (step, d)
+            if nxt not in best or cost < best[nxt]:
+                best[nxt] = cost
+                previous[nxt] = state
+                heapq.heappush(heap, (cost[0], cost[1], order, nxt))
+                order += 1
     return None
 
 
