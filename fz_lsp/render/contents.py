@@ -29,8 +29,8 @@ FONT_SIZE = 13
 SMALL_FONT_SIZE = 12
 EDGE_FONT_SIZE = 11
 WRAP_CACHE_SIZE = 4096  # wrapped texts kept (bounded: a long session renders many documents)
-CONTENT_MEMO_BUDGET = 6_000_000  # node contents kept: key length + CONTENT_ENTRY_WEIGHT each, about bytes
-CONTENT_ENTRY_WEIGHT = 1_000  # what a node content takes beyond its key (measured: ~0.8-1.4 KB)
+CONTENT_MEMO_BUDGET = 8_000_000  # node contents kept: key length + CONTENT_ENTRY_WEIGHT each, about bytes
+CONTENT_ENTRY_WEIGHT = 1_400  # what a node content takes beyond its key (measured: ~1.4 KB with its slot)
 
 _contents: BoundedMemo[str, NodeContent] = BoundedMemo(CONTENT_MEMO_BUDGET, CONTENT_ENTRY_WEIGHT)
 

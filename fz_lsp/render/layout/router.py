@@ -5,22 +5,31 @@
 `spec` (a `GridSpec`), `nodes` (`GridNode`s, one per cell at most) and `edges`
 (`GridEdge`s: node and side at each end, a label size) are plain data (grid.py); so is
 the answer, a `GridLayout`: column, row and gutter positions, each node's box, each edge's
-polyline (source end first) and label box. It runs the router's phases in order:
+polyline (source end first), label box and the junction dots. It runs the router's phases
+in order (those marked * only with `spec.hyperedges`, the workflow view's choice):
 
-1. `routing.plan_routes`: each edge's route, straight, one bend, two bends or through
-   the gutters;
-2. `ports.assign_ports`: attachment points spread along each side, ordered to avoid
+1. * `ports.corner_knees`: a diamond's ends on its four corners (an edge leaving a corner
+   other edges enter takes a knee);
+2. `routing.plan_routes`: each edge's route, straight, one bend, two bends or through
+   the gutters, fewest bends first;
+3. * `route_choice.choose_routes`: each edge whose route crosses another tries the routes
+   its ends allow through other gutters and keeps the one crossing least;
+4. `ports.assign_ports` (* `ports.assign_shared_ports`: the ends leaving, or entering, one
+   side share one point): attachment points spread along each side, ordered to avoid
    crossings, facing sides spread together (nodes grow when a side is short);
-3. `routing.assign_tracks`: one track per gutter run, ordered to avoid crossings;
-4. `coordinates.place` / `coordinates.paths`: gutters sized for their tracks and label
+5. `routing.make_runs`, * `trunks.trunk_groups`, `routing.assign_tracks`: one track per
+   gutter run (one per trunk: the runs edges sharing a point have in common), ordered to
+   avoid crossings;
+6. `coordinates.place` / `coordinates.paths`: gutters sized for their tracks and label
    zones, absolute positions, polylines;
-5. `labels.LabelPlacer`: each label on its own edge, clear of nodes, other edges, other
-   labels, `obstacles(geometry, polylines, segments)` (boxes the caller adds once positions and
-   routes are known) and its
-   own arrowhead. A label with no room gets some (a zone in the gutter its straight edge
-   crosses, a wider track for its longest gutter run) and everything from step 4 runs
-   again, a few rounds at most; a label still without room takes the free spot nearest
-   its edge.
+7. `labels.LabelPlacer`: each label on its own edge (* its own part, not a trunk; a
+   decision's branch label near the decision), clear of nodes, other edges, other labels,
+   `obstacles(geometry, polylines, segments)` (boxes the caller adds once positions and
+   routes are known) and its own arrowhead. A label with no room gets some (a zone in the
+   gutter its straight edge crosses, a wider track for its longest gutter run) and
+   everything from step 6 runs again, a few rounds at most; a label still without room
+   takes the free spot nearest its edge;
+8. * `trunks.junction_points`: where three ways of a trunk meet.
 
 Nothing here knows about lanes or FlowZap: the workflow view (workflow.py) maps lanes to
 rows and nodes to cells, the architecture view maps components to cells of their layer.
