@@ -89,6 +89,9 @@ def _parse(line: str) -> Statement:
     parse_count += 1
     if not line or line.isspace():
         return None
+    built = templates.build_line(line)
+    if built is not templates.UNSEEN:
+        return built
     scanned = scan(line)
     if scanned is None:
         return recovered_statement(line)
@@ -96,7 +99,7 @@ def _parse(line: str) -> Statement:
     template = templates.template(shape)
     if template is not None and template is not templates.UNSEEN:
         try:
-            return template[0](toks)
+            return template.build(toks)
         except Exception:  # a saved template that does not fit (a damaged cache file)
             templates.forget(shape)
             return recovered_statement(line)
