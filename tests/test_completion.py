@@ -185,6 +185,17 @@ def test_nothing_inside_strings_labels_and_comments():
     assert at_end(with_line(LIBRARY, 8, "loop [until n"), 8) == []
 
 
+def test_the_context_is_read_from_the_lexer_s_tokens():
+    """Completion reads the line through syntax/lexer.py: a comment runs to the end of the
+    line, a word is one token, a string after the cursor names no loop member."""
+    base = "A { # A\nn1: circle\nn2: circle\nn3: rectangle\nX\n}"
+    assert at_end(base.replace("X", "n1 // x.handle("), 4) == []
+    assert at_end(base.replace("X", 'n4: rectanglelabel:"x" '), 4) == []
+    assert at_end(base.replace("X", 'n4: rectangle label:"x" '), 4) != []
+    doc = Document(base.replace("X", 'loop [c] n1  "n2"'))
+    assert labels(complete(doc, 4, 12)) == ["n2", "n3"]
+
+
 # ---------------------------------------------------------------------------
 # unit: line starts, loops
 

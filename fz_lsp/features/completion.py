@@ -1,6 +1,6 @@
 """Completion: what may be typed at a position, from the text before the cursor.
 
-The context is read from the line text left of the cursor with regular expressions,
+The context is read from the lexer's tokens of the line left of the cursor (syntax/lexer.py),
 not from the parsed statement: while the user types, the current line is usually
 broken (`n3.handle(right) -> CICD.` parses as `syntax.Broken`). The lanes and nodes
 offered come from the model, which the other (well-formed) lines still provide.
@@ -45,7 +45,16 @@ from typing import TYPE_CHECKING, Any
 from fz_lsp.analysis.markdown import md
 from fz_lsp.base.i18n import N_, Translator, translator
 from fz_lsp.model import Lane, Model, Node, Span
-from fz_lsp.syntax.vocabulary import DIRECTIONS, HANDLE_SIDES, NODE_ATTRIBUTES, SHAPE_DESCRIPTIONS, SHAPES
+from fz_lsp.syntax import lexer
+from fz_lsp.syntax.statements import Tok
+from fz_lsp.syntax.vocabulary import (
+    DIRECTIONS,
+    HANDLE_SIDES,
+    NAME_CHAR,
+    NODE_ATTRIBUTES,
+    SHAPE_DESCRIPTIONS,
+    SHAPES,
+)
 
 if TYPE_CHECKING:
     from fz_lsp.analysis.document import Document
@@ -89,33 +98,76 @@ ATTRIBUTE_DESCRIPTIONS = {
     "system": N_("The system the task runs in (taskbox)"),
 }
 
-_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
-_W = r"[ \t]*"
-_HANDLE = rf"\.{_W}handle{_W}\({_W}(?:{_NAME}{_W})?\)"
-_ENDPOINT = rf"{_NAME}(?:{_W}\.{_W}{_NAME})?(?:{_W}{_HANDLE})?"
-_EDGE_HEAD = rf"^{_W}{_ENDPOINT}{_W}->"
+# The context is read from the lexer's tokens of the text before the word at the cursor
+# (syntax/lexer.py), written one character per token: a name `a` (`h` for `handle`, also a
+# name), the arrow `>` (`->`; other arrows `~`), a string `s`, punctuation as itself, any
+# other token `?`. The contexts are patterns over that text (`A`: any name).
+_A = "[ah]"
+_ENDPOINT = rf"{_A}(?:\.{_A})?(?:\.h\({_A}?\))?"  # nX, Lane.nX, with or without .handle(dir)
+_ATTRIBUTES = rf"(?:{_A}[:=]s)*"
+_SOURCE_DOT = re.compile(rf"{_A}\.")
+_SOURCE_DONE = re.compile(rf"{_A}\.h\({_A}?\)")  # + a blank
+_TARGET = re.compile(rf"{_ENDPOINT}>")  # + a blank
+_TARGET_DOT = re.compile(rf"{_ENDPOINT}>{_A}\.")
+_TARGET_NODE_DOT = re.compile(rf"{_ENDPOINT}>{_A}\.{_A}\.")
+_TARGET_DONE = re.compile(rf"{_ENDPOINT}>{_A}(?:\.{_A})?\.h\({_A}?\)")  # + a blank
+_EDGE_BRACKET = re.compile(rf"{_ENDPOINT}>{_ENDPOINT}\[(?P<inner>{_ATTRIBUTES})(?P<rest>[^\]]*)")
+_SHAPE = re.compile(rf"{_A}:")
+_NODE_ATTRIBUTES = re.compile(rf"{_A}:{_A}{_ATTRIBUTES}")  # + a blank
+_SYMBOL_OF_KIND = {lexer.STRING: "s", lexer.PUNCT: "", lexer.NAME: "", lexer.ARROW: ""}
 
-_RE_WORD_CHAR = re.compile(r"[A-Za-z0-9_]")
-_RE_STRING = re.compile(r'"(?:\\.|[^"\\])*("?)')
-_RE_LOOP_START = re.compile(rf"^{_W}loop{_W}\[")
-# `\b` after each name: a word cannot be split into several names (no backtracking blow-up)
-_RE_LOOP_MEMBERS = re.compile(
-    rf"^{_W}loop{_W}\[[^\]]*\](?P<members>(?:{_W}(?:{_NAME}\.)?{_NAME}\b)*){_W}(?:(?P<lane>{_NAME})\.)?$"
-)
-_RE_SOURCE_DOT = re.compile(rf"^{_W}(?P<a>{_NAME}){_W}\.{_W}$")
-_RE_HANDLE_OPEN = re.compile(rf"\.{_W}handle{_W}\({_W}$")
-_RE_SOURCE_DONE = re.compile(rf"^{_W}{_NAME}{_W}{_HANDLE}[ \t]+$")
-_RE_TARGET = re.compile(rf"{_EDGE_HEAD}[ \t]+$")
-_RE_TARGET_DOT = re.compile(rf"{_EDGE_HEAD}{_W}(?P<a>{_NAME}){_W}\.{_W}$")
-_RE_TARGET_NODE_DOT = re.compile(rf"{_EDGE_HEAD}{_W}{_NAME}{_W}\.{_W}{_NAME}{_W}\.{_W}$")
-_RE_TARGET_DONE = re.compile(rf"{_EDGE_HEAD}{_W}{_NAME}(?:{_W}\.{_W}{_NAME})?{_W}{_HANDLE}[ \t]+$")
-_RE_EDGE_BRACKET = re.compile(rf"{_EDGE_HEAD}{_W}{_ENDPOINT}{_W}\[(?P<inner>[^\]]*)$")
-_RE_ATTRS_ONLY = re.compile(rf'^(?:{_W}{_NAME}{_W}[:=]{_W}"[^"]*")*{_W}$')
-_RE_SHAPE = re.compile(rf"^{_W}{_NAME}{_W}:{_W}$")
-_RE_ATTRIBUTES = re.compile(
-    rf'^{_W}{_NAME}{_W}:{_W}(?P<shape>{_NAME})(?P<attrs>(?:{_W}{_NAME}{_W}[:=]{_W}"[^"]*")*)[ \t]+$'
-)
-_RE_ATTR_KEY = re.compile(rf'({_NAME}){_W}[:=]{_W}"')
+
+def _symbols(kinds: list[str], toks: list[Tok]) -> str:
+    """The tokens written one character each (see above)."""
+    out = []
+    for kind, tok in zip(kinds, toks):
+        symbol = _SYMBOL_OF_KIND.get(kind, "?")
+        if not symbol:
+            text = tok.text
+            if kind == lexer.NAME:
+                symbol = "h" if text == "handle" else "a"
+            elif kind == lexer.ARROW:
+                symbol = ">" if text == "->" else "~"
+            else:
+                symbol = text
+        out.append(symbol)
+    return "".join(out)
+
+
+def _attribute_keys(kinds: list[str], toks: list[Tok]) -> set[str]:
+    """The keys of the attributes among the tokens: a name, `:` or `=`, then a string."""
+    return {
+        toks[k].text
+        for k in range(len(toks) - 2)
+        if kinds[k] == lexer.NAME
+        and toks[k + 1].text in (":", "=")
+        and kinds[k + 1] == lexer.PUNCT
+        and kinds[k + 2] in (lexer.STRING, lexer.OPEN_STRING)
+    }
+
+
+def _loop_members(kinds: list[str], toks: list[Tok], end: int) -> tuple[list[str], str | None] | None:
+    """After `loop [condition]`: (the names of the members so far, the `Lane` of a member
+    being typed as `Lane.`) when the tokens are members (`nX`, `Lane.nX`, no blank around the
+    dot) ending at column `end`, else None."""
+    names: list[str] = []
+    k, n = 2, len(toks)
+    while k < n:
+        if kinds[k] != lexer.NAME:
+            return None
+        names.append(toks[k].text)
+        if k + 1 < n and toks[k + 1].text == "." and toks[k + 1].start == toks[k].end:
+            if k + 2 == n and toks[k + 1].end == end:
+                return names[:-1], names[-1]  # `Lane.` at the cursor
+            if k + 2 < n and kinds[k + 2] == lexer.NAME and toks[k + 2].start == toks[k + 1].end:
+                names.append(toks[k + 2].text)
+                k += 3
+                continue
+            return None
+        k += 1
+    return names, None
+
+
 _RE_ID_NUMBER = re.compile(r"n([0-9]+)\Z")
 
 
@@ -145,22 +197,6 @@ def next_free_id(model: Model) -> str:
     return f"n{k}"
 
 
-def _mask_strings(text: str) -> tuple[str, bool]:
-    """Replace string contents by `x` (same length); report an unterminated string."""
-    out = []
-    pos = 0
-    open_string = False
-    for m in _RE_STRING.finditer(text):
-        out.append(text[pos : m.start()])
-        closed = bool(m.group(1))
-        inner = m.end() - m.start() - (2 if closed else 1)
-        out.append('"' + "x" * inner + ('"' if closed else ""))
-        pos = m.end()
-        open_string = not closed
-    out.append(text[pos:])
-    return "".join(out), open_string
-
-
 def _node_doc(node: Node, tr: Translator) -> str:
     if node.lane:
         lane = tr._("lane **{title}** (`{lane}`)", title=md(node.lane.title), lane=node.lane.id)
@@ -179,10 +215,10 @@ class _Builder:
         self.col = col
         self.snippets = snippets
         start = col
-        while start > 0 and _RE_WORD_CHAR.match(self.text[start - 1]):
+        while start > 0 and NAME_CHAR.match(self.text[start - 1]):
             start -= 1
         end = col
-        while end < len(self.text) and _RE_WORD_CHAR.match(self.text[end]):
+        while end < len(self.text) and NAME_CHAR.match(self.text[end]):
             end += 1
         self.word_start, self.word_end = start, end
         self.typed = self.text[start:col]
@@ -262,49 +298,49 @@ class _Builder:
 
     def run(self) -> list[CompletionItem]:
         before = self.before
-        if before.lstrip().startswith("//"):
-            return []
-        if _RE_LOOP_START.match(before):
-            m = _RE_LOOP_MEMBERS.match(before)
-            if m:
-                self.loop_members(m.group("members"), m.group("lane"))
-            return self.items
-        masked, in_string = _mask_strings(before)
-        if in_string or "#" in masked:
-            return []
-        if not masked.strip():
+        kinds, toks = lexer.tokens(before)
+        if not kinds:
             if not self.after.strip():
                 self.line_start()
             return self.items
-        m = _RE_SOURCE_DOT.match(masked)
-        if m:
-            name = m.group("a")
+        if kinds[0] == lexer.COMMENT:
+            return []
+        if len(kinds) > 1 and toks[0].text == "loop" and kinds[1] in (lexer.CONDITION, lexer.OPEN_CONDITION):
+            members = _loop_members(kinds, toks, len(before)) if kinds[1] == lexer.CONDITION else None
+            if members is not None:
+                self.loop_members(*members)
+            return self.items
+        if lexer.OPEN_STRING in kinds or lexer.LABEL in kinds or lexer.COMMENT in kinds:
+            return []  # inside a string, a lane label or a comment
+        symbols = _symbols(kinds, toks)
+        blank_before = before.endswith((" ", "\t"))  # the word at the cursor stands apart
+        if _SOURCE_DOT.fullmatch(symbols):
+            name = toks[0].text
             if name in self.model.node_by_id or name not in self.model.lane_by_id:
                 self.handle_item()
             return self.items
-        if _RE_HANDLE_OPEN.search(masked):
-            self.directions(target="->" in masked)
+        if symbols.endswith(".h("):
+            self.directions(target=any(kind == lexer.ARROW and "->" in t.text for kind, t in zip(kinds, toks)))
             return self.items
-        if _RE_SOURCE_DONE.match(masked):
+        if blank_before and _SOURCE_DONE.fullmatch(symbols):
             if not self.typed and "->" not in self.after:
                 self.add("->", OPERATOR, "-> ", detail=self._("edge to a target node"), retrigger=True)
             return self.items
-        if _RE_TARGET.match(masked):
+        if blank_before and _TARGET.fullmatch(symbols):
             self.targets()
             return self.items
-        m = _RE_TARGET_DOT.match(masked)
-        if m:
-            lane = self.model.lane_by_id.get(m.group("a"))
+        if _TARGET_DOT.fullmatch(symbols):
+            lane = self.model.lane_by_id.get(toks[-2].text)
             if lane is not None:
                 for node in self.lane_nodes(lane):
                     self.node_item(node, insert_handle=True)
             else:
                 self.handle_item()
             return self.items
-        if _RE_TARGET_NODE_DOT.match(masked):
+        if _TARGET_NODE_DOT.fullmatch(symbols):
             self.handle_item()
             return self.items
-        if _RE_TARGET_DONE.match(masked):
+        if blank_before and _TARGET_DONE.fullmatch(symbols):
             if "[" not in self.after:
                 self.add(
                     '[label="…"]',
@@ -316,28 +352,30 @@ class _Builder:
                     filter_text="label",
                 )
             return self.items
-        m = _RE_EDGE_BRACKET.match(masked)
+        m = _EDGE_BRACKET.fullmatch(symbols)
         if m:
-            inner = m.group("inner")
-            if _RE_ATTRS_ONLY.match(inner):
-                used = set(_RE_ATTR_KEY.findall(inner)) | set(_RE_ATTR_KEY.findall(_mask_strings(self.after)[0]))
+            if not m.group("rest"):  # only attributes so far
+                used = _attribute_keys(kinds[m.start("inner") :], toks[m.start("inner") :]) | self.keys_after()
                 if "label" not in used:
                     self.attribute_item("label", "=", self._(_EDGE_LABEL_DOC))
             return self.items
-        if _RE_SHAPE.match(masked):
-            self.shapes(space=not masked.endswith((" ", "\t")))
+        if _SHAPE.fullmatch(symbols):
+            self.shapes(space=not blank_before)
             return self.items
-        m = _RE_ATTRIBUTES.match(masked)
-        if m:
-            used = set(_RE_ATTR_KEY.findall(m.group("attrs"))) | set(_RE_ATTR_KEY.findall(_mask_strings(self.after)[0]))
+        if blank_before and _NODE_ATTRIBUTES.fullmatch(symbols):
+            used = _attribute_keys(kinds[3:], toks[3:]) | self.keys_after()
             keys = NODE_ATTRIBUTES
-            if m.group("shape") == "taskbox":
+            if toks[2].text == "taskbox":
                 keys = ("owner", "description", "system", "label")
             for key in keys:
                 if key not in used:
                     self.attribute_item(key, ":", self._(ATTRIBUTE_DESCRIPTIONS[key]))
             return self.items
         return self.items
+
+    def keys_after(self) -> set[str]:
+        """The attribute keys written after the word at the cursor."""
+        return _attribute_keys(*lexer.tokens(self.after))
 
     def attribute_item(self, key: str, op: str, doc: str) -> None:
         if self.after.lstrip().startswith((":", "=")):
@@ -447,10 +485,11 @@ class _Builder:
                 filter_text=shape,
             )
 
-    def loop_members(self, members_text: str, prefix: str | None = None) -> None:
+    def loop_members(self, written: list[str], prefix: str | None = None) -> None:
         """Nodes not yet in the loop: after `Lane.` that lane's (members may carry their
         lane's prefix, as FlowZap's templates write them), else this lane's first."""
-        members = set(re.findall(_NAME, members_text)) | set(re.findall(_NAME, self.after))
+        kinds, toks = lexer.tokens(self.after)
+        members = set(written) | {t.text for kind, t in zip(kinds, toks) if kind == lexer.NAME}
         if prefix is not None:
             named = self.model.lane_by_id.get(prefix)
             if named is not None:

@@ -21,7 +21,7 @@ import re
 
 from fz_lsp.syntax import shape_cache
 from fz_lsp.syntax.statements import Tok, new_tok
-from fz_lsp.syntax.vocabulary import NAME as NAME_PATTERN
+from fz_lsp.syntax.vocabulary import NAME as NAME_PATTERN, NAME_CHAR, NAME_END
 
 # token kinds
 NAME = "name"  # an identifier (FlowZap's words too: `handle`, `loop`, shapes, directions)
@@ -50,7 +50,7 @@ _LABEL_RE = r"\#[^\r\n]*"
 _COMMENT_RE = r"//[^\r\n]*"
 _OPEN_STRING_RE = r'"(?:\\.|[^"\\])*'
 _CONDITION_RE = r"\[[^\]\r\n]*\]"
-_WORD_END = r"(?![A-Za-z0-9_])"
+_WORD_END = NAME_END
 
 # one token after optional blanks; the group that matched is the token's kind (_KINDS)
 _TOKEN = re.compile(
@@ -120,7 +120,7 @@ def scan(line: str) -> tuple[Shape, list[Tok]] | None:
 # token, so that one match gives every token's columns. The templates use them to build a
 # line's statement straight from that match.
 
-_TAKEN_OUT = str.maketrans("", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_ \t")
+_TAKEN_OUT = str.maketrans("", "", "".join(c for c in map(chr, range(128)) if NAME_CHAR.match(c)) + " \t")
 _KEY_OF_KIND = {NAME: "", STRING: '"', LABEL: "#", COMMENT: "//", CONDITION: "[]"}
 # the pattern of each element of a shape that is not a keyword, an arrow or a punctuation mark
 _KEYWORD_RE = "|".join(sorted(KEYWORDS))
