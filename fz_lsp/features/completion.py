@@ -205,11 +205,81 @@ def _node_doc(node: Node, tr: Translator) -> str:
     return f"`{node.shape}` · {lane}"
 
 
+_KEY = "fz_lsp.features.completion"  # this module's entry in Document.derived
+
+
+class _Kept:
+    """What completion derived from one version of a document, kept in its `derived` while
+    its `revision` stays: a client asks again and again on one version (each character
+    typed in a word, the list filtered as it narrows, hover-like re-requests), and a lane of
+    thousands of nodes or a document of hundreds of lanes is sorted and described once.
+    Per document and version; dropped by the next edit and by Document.dispose."""
+
+    __slots__ = ("revision", "_lane_nodes", "_all_nodes", "_free_id", "_node_texts", "_lane_texts")
+
+    def __init__(self, revision: int) -> None:
+        self.revision = revision
+        self._lane_nodes: dict[Lane, list[Node]] = {}
+        self._all_nodes: list[Node] | None = None
+        self._free_id: str | None = None
+        self._node_texts: dict[tuple[Node, str], tuple[str, str]] = {}
+        self._lane_texts: dict[tuple[Lane, str], str] = {}
+
+    def lane_nodes(self, lane: Lane) -> list[Node]:
+        """The lane's nodes in id order, each id once."""
+        found = self._lane_nodes.get(lane)
+        if found is None:
+            found = self._lane_nodes[lane] = sorted_nodes(lane.nodes)
+        return found
+
+    def all_nodes(self, model: Model) -> list[Node]:
+        """Every node in id order, each id once."""
+        if self._all_nodes is None:
+            self._all_nodes = sorted_nodes(model.nodes)
+        return self._all_nodes
+
+    def free_id(self, model: Model) -> str:
+        if self._free_id is None:
+            self._free_id = next_free_id(model)
+        return self._free_id
+
+    def node_texts(self, node: Node, tr: Translator) -> tuple[str, str]:
+        """(detail, documentation) of a node's item."""
+        key = (node, tr.language)
+        found = self._node_texts.get(key)
+        if found is None:
+            found = self._node_texts[key] = (node.display_text, _node_doc(node, tr))
+        return found
+
+    def lane_text(self, lane: Lane, tr: Translator) -> str:
+        """The documentation of a lane's `Lane.` item."""
+        key = (lane, tr.language)
+        found = self._lane_texts.get(key)
+        if found is None:
+            found = self._lane_texts[key] = tr._n(
+                "Lane **{title}** (`{lane}`), {n} node",
+                "Lane **{title}** (`{lane}`), {n} nodes",
+                len(lane.nodes),
+                title=md(lane.title),
+                lane=lane.id,
+            )
+        return found
+
+
+def _kept(doc: Document) -> _Kept:
+    kept = doc.derived.get(_KEY)
+    if kept is None or kept.revision != doc.revision:
+        kept = doc.derived[_KEY] = _Kept(doc.revision)
+    assert type(kept) is _Kept
+    return kept
+
+
 class _Builder:
     def __init__(self, doc: Document, line: int, col: int, snippets: bool, tr: Translator) -> None:
         self.tr = tr
         self._ = tr._
         self.model = doc.model
+        self.kept = _kept(doc)
         self.line = line
         self.text = doc.lines[line]
         self.col = col
@@ -259,26 +329,27 @@ class _Builder:
     def lane_nodes(self, lane: Lane) -> list[Node]:
         """The lane's nodes to offer, in id order (see `offered`); a huge lane is filtered
         by the typed word before it is sorted."""
-        nodes = lane.nodes
+        nodes = self.kept.lane_nodes(lane)
         typed = self.typed.lower()
         if typed and len(nodes) > MAX_NODE_ITEMS:
             nodes = [n for n in nodes if n.id.lower().startswith(typed)]
-        return self.offered(sorted_nodes(nodes))
+        return self.offered(nodes)
 
     def node_item(self, node: Node, insert_handle: bool = False) -> None:
+        detail, documentation = self.kept.node_texts(node, self.tr)
         if insert_handle and not self.after.lstrip().startswith("."):
             self.add(
                 node.id,
                 NODE,
                 f"{node.id}.handle($1)",
                 node.id,
-                detail=node.display_text,
-                documentation=_node_doc(node, self.tr),
+                detail=detail,
+                documentation=documentation,
                 filter_text=node.id,
                 retrigger=True,
             )
         else:
-            self.add(node.id, NODE, node.id, detail=node.display_text, documentation=_node_doc(node, self.tr))
+            self.add(node.id, NODE, node.id, detail=detail, documentation=documentation)
 
     def handle_item(self) -> None:
         if self.after.lstrip().startswith("("):
@@ -408,7 +479,7 @@ class _Builder:
                     filter_text="lane",
                 )
             return
-        new_id = next_free_id(self.model)
+        new_id = self.kept.free_id(self.model)
         self.add(
             f"{new_id}:",
             SNIPPET,
@@ -419,13 +490,14 @@ class _Builder:
             filter_text=new_id,
         )
         for node in self.lane_nodes(lane):
+            detail, documentation = self.kept.node_texts(node, self.tr)
             self.add(
                 f"{node.id}.handle(…) ->",
                 NODE,
                 f"{node.id}.handle(${{1|{','.join(_SOURCE_DIRECTIONS)}|}}) -> ",
                 f"{node.id}.handle(",
-                detail=node.display_text,
-                documentation=self._("An edge leaving `{node}`.", node=node.id) + " " + _node_doc(node, self.tr),
+                detail=detail,
+                documentation=self._("An edge leaving `{node}`.", node=node.id) + " " + documentation,
                 filter_text=node.id,
             )
         self.add(
@@ -458,19 +530,12 @@ class _Builder:
             if other is lane or other.id in seen or (lane is not None and other.id == lane.id):
                 continue
             seen.add(other.id)
-            count = len(other.nodes)
             self.add(
                 f"{other.id}.",
                 LANE,
                 other.id + dot,
                 detail=other.title,
-                documentation=self.tr._n(
-                    "Lane **{title}** (`{lane}`), {n} node",
-                    "Lane **{title}** (`{lane}`), {n} nodes",
-                    count,
-                    title=md(other.title),
-                    lane=other.id,
-                ),
+                documentation=self.kept.lane_text(other, self.tr),
                 filter_text=other.id,
                 retrigger=True,
             )
@@ -497,9 +562,9 @@ class _Builder:
                     self.node_item(node)
             return
         lane = self.model.lane_at(self.line)
-        own = [n for n in sorted_nodes(lane.nodes)] if lane is not None else []
+        own = self.kept.lane_nodes(lane) if lane is not None else []
         own_ids = {n.id for n in own}
-        others = [n for n in sorted_nodes(self.model.nodes) if n.id not in own_ids]
+        others = [n for n in self.kept.all_nodes(self.model) if n.id not in own_ids]
         for node in self.offered([n for n in own + others if n.id not in members]):
             self.node_item(node)
 
