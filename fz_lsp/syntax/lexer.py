@@ -112,7 +112,8 @@ def scan(line: str) -> tuple[Shape, list[Tok]] | None:
 #
 # `shape_key(line)` is a cheap key for a line's shape made by the string methods alone: the
 # line with the insides of its strings, its names, keywords and blanks taken out (what
-# remains: arrows, punctuation, one `"` per string). Every line of one shape has the key
+# remains: arrows, punctuation, one `"` per string), and for a loop the number of its
+# members. Every line of one shape has the key
 # `key_of_shape(shape)`, but for the few lines whose labels, comments or loop conditions hold
 # punctuation (or whose strings hold an escaped quote), which have other keys; and shapes
 # can share a key. So a key only says which shape to try: `line_pattern(shape)` is a regular
@@ -135,16 +136,26 @@ _ELEMENT_RE = {
 
 def shape_key(line: str) -> str:
     """The key of a line's shape (see above)."""
+    words = ""
+    if "loop" in line:  # loops differ by their members alone: their number is in the key
+        head = _LOOP_HEAD.match(line)
+        if head is not None:
+            words = f" {len(line[head.end() :].split())}"
     if '"' in line:
         line = '"'.join(line.split('"')[::2])  # a string's insides out, one quote kept
-    return line.translate(_TAKEN_OUT)
+    return line.translate(_TAKEN_OUT) + words
 
 
 def key_of_shape(shape: Shape) -> str:
-    """The key `shape_key` gives the lines of `shape`."""
-    return "".join(
+    """The key `shape_key` gives the lines of `shape` (a loop's members written `nX` or
+    `Lane.nX`, as FlowZap writes them)."""
+    key = "".join(
         "" if element in KEYWORDS else _KEY_OF_KIND.get(element, element) for element in shape if type(element) is str
     )
+    if shape[:1] == ("loop",):
+        members = shape[2:] if shape[1:2] == (CONDITION,) else shape[1:]
+        key += f" {sum(1 for e in members if e == NAME or e in KEYWORDS) - members.count('.')}"
+    return key
 
 
 def line_pattern(shape: Shape) -> re.Pattern[str]:

@@ -1,7 +1,8 @@
 """Parsing: a line -> its statement, memoised by line text.
 
-A line no memo holds goes through its shape's template (syntax/templates.py), else through
-lark (syntax/grammar.py), and a line the grammar rejects through recovery
+A line no memo holds is built by its shape's template (syntax/templates.py: straight from
+one match of the shape's pattern, else from the lexer's tokens), else parsed by lark
+(syntax/grammar.py), and a line the grammar rejects goes through recovery
 (syntax/recovery.py), which names the slip and keeps what the line still says.
 
 Memos, each within a memory budget (ARCHITECTURE.md, "Caches and their bounds"): a server
