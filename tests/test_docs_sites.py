@@ -152,7 +152,8 @@ def sphinx_project(tmp_path: Path, index: str, files: dict[str, str] | None = No
 
 
 def sphinx_build(project: Path) -> subprocess.CompletedProcess:
-    return run(["sphinx", "-q", "-b", "html", ".", "_build"], project)
+    # --no-color: Sphinx colours its messages whenever CI=true, and the tests read them as text
+    return run(["sphinx", "-q", "--no-color", "-b", "html", ".", "_build"], project)
 
 
 @pytest.mark.slow  # real site builds
