@@ -2,7 +2,7 @@
 placement that gives them a way out, fz_lsp/render/architecture.py): on an outer channel
 above or below every card, never through the gaps between the columns, never crossing a
 forward arrow; exact placements for the patterns that used to go wrong, the measures of
-tests/architecture_quality.py (`return_arrows`) on every document, and the channel
+tests/support/architecture_quality.py (`return_arrows`) on every document, and the channel
 bookkeeping against brute force."""
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ from itertools import combinations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from architecture_quality import check_architecture, return_arrows
-from conftest import EXAMPLES, FIXTURES, ROOT, corpus_files, fixture_files, read_exact
 from fz_lsp.analysis.document import analyse
 from fz_lsp.render import layout_architecture, render_svg
 from fz_lsp.render.architecture import place_returning
@@ -29,7 +27,9 @@ from fz_lsp.render.return_channels import (
     _RangeMax,
     route_returns,
 )
-from layout_quality import GENERATED, SVG, generated_document
+from support.architecture_quality import check_architecture, return_arrows
+from support.layout_quality import GENERATED, SVG, generated_document
+from support.paths import EXAMPLES, FIXTURES, ROOT, corpus_files, fixture_files, read_exact
 
 
 def model_of(text: str):

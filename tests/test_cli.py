@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, FIXTURES, ROOT, fixture_files, run_cli
 from fz_lsp.diagnostics import CODES
-from test_server_diagnostics import VALID, VERDICTS
+from support.commands import run_cli
+from support.fixture_verdicts import VALID, VERDICTS
+from support.paths import EXAMPLES, FIXTURES, ROOT, fixture_files
 
 CLI = [sys.executable, "-m", "fz_lsp"]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}

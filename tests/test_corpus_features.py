@@ -11,7 +11,6 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from conftest import CORPUS_DIR, corpus_files, read_exact
 from fz_lsp import syntax
 from fz_lsp.analysis.document import Document
 from fz_lsp.diagnostics import check as check_diagnostics
@@ -20,6 +19,7 @@ from fz_lsp.features.completion import complete
 from fz_lsp.features.hover import hover
 from fz_lsp.features.inlay_hints import label_hints
 from fz_lsp.syntax import parse as syntax_parse
+from support.paths import CORPUS_DIR, corpus_files, read_exact
 from test_code_actions import assert_every_fix_applies_cleanly
 from test_formatting import assert_format_keeps_meaning_and_is_idempotent
 from test_large_documents import assert_disposed_document_leaves_no_cycles

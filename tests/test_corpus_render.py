@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS_DIR, corpus_files
 from fz_lsp.render import layout_workflow
+from support.paths import CORPUS_DIR, corpus_files
 from test_render import check_sequence, check_workflow, read_model
 
 CORPUS_FILES = corpus_files("*.fz") + corpus_files("truncated/*.partial")

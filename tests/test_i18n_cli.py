@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, FIXTURES, run_cli
 from fz_lsp.base import i18n
+from support.commands import run_cli
+from support.paths import EXAMPLES, FIXTURES
 
 ROOT = Path(__file__).resolve().parents[1]
 BROKEN = "examples/broken.fz"

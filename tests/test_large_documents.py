@@ -11,11 +11,11 @@ import gc
 
 import pytest
 
-from conftest import EXAMPLES, fixture_files, read_exact
 from fz_lsp.analysis.document import Document
 from fz_lsp.analysis.settings import Settings
 from fz_lsp.diagnostics import check as check_diagnostics
 from fz_lsp.lsp.server import LARGE_DOCUMENT_LINES, FlowZapServer
+from support.paths import EXAMPLES, fixture_files, read_exact
 
 FILES = fixture_files("*.fz") + fixture_files("truncated/*.partial") + sorted(EXAMPLES.glob("*.fz"))
 

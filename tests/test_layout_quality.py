@@ -1,4 +1,4 @@
-"""The layout-quality checker (tests/layout_quality.py) finds what it must, and the workflow
+"""The layout-quality checker (tests/support/layout_quality.py) finds what it must, and the workflow
 view has none of it: on the examples, on our own layout fixtures (fan-out and fan-in,
 back edges, cross-lane replies, loops, decisions with two edges on one handle, a 28-node
 5-lane order/returns diagram) and on generated documents of up to 500 nodes. The
@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from fz_lsp.analysis.document import analyse
 from fz_lsp.render import layout_workflow, render_svg
-from layout_quality import (
+from support.layout_quality import (
     GENERATED,
     Drawing,
     DrawnEdge,

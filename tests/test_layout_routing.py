@@ -17,7 +17,7 @@ from fz_lsp.render.layout.geometry import Box
 from fz_lsp.render.layout.grid import GridEdge, GridLayout, GridNode, GridSpec
 from fz_lsp.render.layout.router import route_grid
 from fz_lsp.render.layout.routing import HTRACK, PORT, VTRACK, Run, assign_tracks, plan_routes
-from layout_quality import Drawing, DrawnEdge, DrawnNode, measure_drawing
+from support.layout_quality import Drawing, DrawnEdge, DrawnNode, measure_drawing
 
 SPEC = GridSpec(rows=3, columns=3)
 

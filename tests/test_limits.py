@@ -31,8 +31,8 @@ from collections.abc import Callable
 import pytest
 
 from fz_lsp.lsp.server import LARGE_DOCUMENT_CHARS, LARGE_DOCUMENT_DELAY_MS, MAX_PUBLISHED_DIAGNOSTICS
-from test_fuzz_server import check_ranges_inside, check_semantic_tokens, split
-from test_protocol_misuse import LspProcess, assert_answer
+from support.client_text import check_ranges_inside, check_semantic_tokens, split
+from support.lsp_process import LspProcess, assert_answer
 
 # Bounds (generous: several times the reference figures, for slow or busy CI machines)
 OPEN_SECONDS = 90

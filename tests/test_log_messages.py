@@ -21,15 +21,10 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from conftest import (
-    ROOT,
-    SERVER_COMMAND,
-    SERVER_ENV,
-    Session,
-    eventually,
-    initialize_params,
-)
-from test_protocol_misuse import LspProcess, frame
+from support.commands import SERVER_COMMAND, SERVER_ENV
+from support.lsp import Session, eventually, initialize_params
+from support.lsp_process import LspProcess, frame
+from support.paths import ROOT
 
 STDERR_DIR = Path(tempfile.mkdtemp(prefix="fz-lsp-stderr-"))
 

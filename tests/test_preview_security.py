@@ -17,17 +17,15 @@ Headless Chromium (`/usr/bin/chromium --headless --no-sandbox --disable-gpu
 a temporary --user-data-dir) loads each page: the marker an injected script would set
 (`data-owned` on <html>, or the title `PWNED`) is absent and the label text is present.
 A control page without the CSP proves that the same marker script does run, so the
-absence means something. FZ_SKIP_BROWSER=1 skips the browser parts (like
-test_render_chromium.py).
+absence means something. FZ_SKIP_BROWSER=1 skips the browser parts (the `chromium`
+fixture of conftest.py, as for test_render_chromium.py).
 """
 
 from __future__ import annotations
 
 import html.parser
 import json
-import os
 import re
-import shutil
 import subprocess
 import urllib.request
 import xml.etree.ElementTree as ET
@@ -35,9 +33,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
-from test_protocol_misuse import ROOT, LspProcess
-from test_render_chromium import CHROMIUM_FLAGS
+from support.chromium import CHROMIUM_FLAGS, Browser
+from support.commands import run_cli
+from support.lsp_process import LspProcess
+from support.paths import ROOT
 
 MARK = "document.documentElement.setAttribute('data-'+'owned','yes')"  # the DOM shows data-owned="yes"
 TITLE = "document.title='PW'+'NED'"
@@ -165,18 +164,6 @@ class TagCollector(html.parser.HTMLParser):
 
 # ---------------------------------------------------------------------------
 # Chromium
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    if os.environ.get("FZ_SKIP_BROWSER") == "1":
-        pytest.skip("FZ_SKIP_BROWSER=1")
-    path = os.environ.get("FZ_CHROMIUM") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        path = shutil.which("chromium") or shutil.which("chromium-browser") or ""
-    if not path:
-        pytest.fail("Chromium not found at /usr/bin/chromium (apt-get install chromium, or set FZ_SKIP_BROWSER=1)")
-    return path
 
 
 def dump_dom(chromium: str, url: str, profile: Path, budget_ms: int = 0) -> str:
@@ -362,8 +349,6 @@ def test_live_page_headers_and_markup(live: LspProcess):
 
 
 def test_live_page_in_chromium_runs_nothing_injected(chromium: str, live: LspProcess, tmp_path: Path):
-    from test_render_chromium import Browser
-
     browser = Browser(chromium, tmp_path / "profile", 1000, 600)
     try:
         browser.load(live.url)

@@ -2,7 +2,7 @@
 
 The geometry checks rebuild every expectation from the document model (sides, columns,
 texts), never from the renderer's own helpers, over the examples and over generated
-documents; every workflow SVG is also measured by tests/layout_quality.py (no edges drawn
+documents; every workflow SVG is also measured by tests/support/layout_quality.py (no edges drawn
 over each other, none through a node, labels in the clear, loops holding their own
 nodes). The same checks run over the real-world corpus in test_corpus_render.py.
 """
@@ -32,7 +32,7 @@ from fz_lsp.model import Model, Node
 from fz_lsp.render import layout_sequence, layout_workflow, render_html, render_svg
 from fz_lsp.render.textmeasure import _pieces, clusters, text_width, wrap
 from fz_lsp.render.workflow import OUTSIDE_LANES_TITLE, Box, NodeLayout
-from layout_quality import measure
+from support.layout_quality import measure
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((REPO / "examples").glob("*.fz"))

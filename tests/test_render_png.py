@@ -10,7 +10,6 @@ import zlib
 
 import pytest
 
-from conftest import EXAMPLES
 from fz_lsp.analysis.document import analyse
 from fz_lsp.render import render_svg
 from fz_lsp.render.png import (
@@ -24,6 +23,7 @@ from fz_lsp.render.png import (
     svg_to_png,
 )
 from fz_lsp.render.textmeasure import FONT_FAMILY, text_width
+from support.paths import EXAMPLES
 
 if not available():
     pytest.skip("resvg-py is not installed (pip install -e '.[test]' installs it)", allow_module_level=True)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, fixture_files
 from fz_lsp.syntax import shape_cache, templates as syntax_templates
+from support.paths import FIXTURES, ROOT, fixture_files
 
 NAMES = frozenset(syntax_templates._BUILDER_NAMES)
 LIBRARY = FIXTURES / "library-hold.fz"
