@@ -2,7 +2,9 @@
 
 - `client`, `browser_client`, `session`: one real fz-lsp server per test module, driven by
   pytest-lsp (support/lsp.py);
-- `chromium`, `browser_factory`: headless Chromium (support/chromium.py).
+- `chromium`, `browser_factory`: headless Chromium (support/chromium.py);
+- `installed_wheel`: fz-lsp's wheel installed in a fresh venv, built once per session
+  (support/installed_wheel.py).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient
 
 from support import commands, lsp, paths  # importing support.commands sets the session's environment
 from support.chromium import Browser, find_chromium
+from support.installed_wheel import InstalledWheel, install_wheel
 
 # The corpus suite: test modules named test_corpus_*.py read paths.CORPUS_DIR. When the corpus
 # is absent they are not collected at all, and tests/test_corpus_suite.py reports that once
@@ -86,6 +89,17 @@ def browser_factory(chromium: str, tmp_path: Path):
     yield make
     for browser in opened:
         browser.close()
+
+
+# ---------------------------------------------------------------------------
+# the installed wheel
+
+
+@pytest.fixture(scope="session")
+def installed_wheel(tmp_path_factory: pytest.TempPathFactory) -> InstalledWheel:
+    """fz-lsp's wheel built from this checkout and installed alone in a fresh venv, once per
+    session (building it takes seconds); tests run it but never change it."""
+    return install_wheel(tmp_path_factory.mktemp("installed-wheel"))
 
 
 # ---------------------------------------------------------------------------

@@ -5,6 +5,8 @@ conftest.py holds pytest's hooks and the shared fixtures only; their machinery l
 - paths: the checkout, the examples, the fixtures, the real-world corpus, `read_exact`;
 - commands: how tests run fz-lsp (the session's environment, the server and CLI commands,
   `run_cli`);
+- installed_wheel: fz-lsp's wheel installed alone in a fresh venv (the `installed_wheel`
+  fixture builds it once per session);
 - lsp: the pytest-lsp side (initialize params, `Session`, `R`, `eventually`);
 - lsp_process: `LspProcess`, a real server behind a raw JSON-RPC client that can send
   anything, and the raw requests of every document method;
