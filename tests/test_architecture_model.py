@@ -186,6 +186,7 @@ def test_share_url_decodes_back_to_exactly_the_text(text: str):
     assert decode_share_url(url) == text
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.text())
 def test_share_url_round_trips_any_text(text: str):

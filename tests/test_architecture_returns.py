@@ -220,6 +220,7 @@ def test_no_return_through_the_gaps_or_across_a_forward_arrow_in_examples_and_fi
     assert_clear(path.read_bytes().decode("utf-8", "replace"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", corpus_files("*.fz") + corpus_files("truncated/*.partial"), ids=lambda p: p.name)
 def test_no_return_through_the_gaps_or_across_a_forward_arrow_in_the_corpus(path):
     assert_clear(path.read_bytes().decode("utf-8"))
@@ -310,6 +311,7 @@ def test_route_returns_with_nothing_to_route_and_with_a_card_boxed_in():
     assert channels.blocked == frozenset({1}) and channels.routes[0] is None and channels.routes[1] is not None
 
 
+@pytest.mark.slow
 def test_random_documents_keep_returns_outside(tmp_path):
     rng = random.Random(22)
     for _ in range(25):

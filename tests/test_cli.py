@@ -111,6 +111,7 @@ def _write(path: Path, data: bytes) -> Path:
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["check", "share"])
 def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path, command: str):
     """`fz-lsp check big.fz | head -1`: the pipe closes while fz-lsp still writes. The
@@ -147,6 +148,7 @@ def test_crlf_and_bom_are_read():
     assert result.stdout == b""
 
 
+@pytest.mark.slow
 def test_wheel_works_outside_the_repo(installed_wheel: InstalledWheel, tmp_path: Path):
     """The wheel (built once per session), installed into a fresh venv, runs from another folder."""
     assert "fz_lsp/syntax/flowzap.lark" in installed_wheel.names

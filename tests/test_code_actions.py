@@ -584,6 +584,7 @@ def documents(draw):
     return eol.join(lines) + draw(st.sampled_from(["", eol]))
 
 
+@pytest.mark.slow
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=documents(), data=st.data())
 def test_fuzz_features_never_fail_and_edits_apply(text, data):

@@ -357,6 +357,7 @@ FZ_PIECES = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(st.lists(FZ_PIECES, max_size=12).map("".join), min_size=1, max_size=6),

@@ -16,6 +16,8 @@ from fz_lsp.render import render_svg
 from support.architecture_quality import check_architecture
 from support.paths import corpus_files
 
+pytestmark = pytest.mark.slow  # the corpus sweep: deselected by -m "not slow"
+
 FILES = corpus_files("*.fz") + corpus_files("truncated/*.partial")
 
 

@@ -29,6 +29,8 @@ from test_semantic_tokens import assert_tokens_ordered_disjoint_and_on_their_lin
 from test_shape_cache import assert_saved_templates_give_lark_s_statements
 from test_text_and_syntax import diagnostic_summary, edit_texts, model_summary
 
+pytestmark = pytest.mark.slow  # the corpus sweep: deselected by -m "not slow"
+
 ALL_FILES = corpus_files("*.fz") + corpus_files("truncated/*.partial")
 
 

@@ -15,6 +15,8 @@ from fz_lsp.render import layout_workflow, render_svg
 from support.layout_quality import measure
 from support.paths import corpus_files
 
+pytestmark = pytest.mark.slow  # the corpus sweep: deselected by -m "not slow"
+
 FILES = corpus_files("*.fz") + corpus_files("truncated/*.partial")
 
 

@@ -13,6 +13,8 @@ from fz_lsp.render import layout_workflow
 from support.paths import CORPUS_DIR, corpus_files
 from test_render import check_sequence, check_workflow, read_model
 
+pytestmark = pytest.mark.slow  # the corpus sweep: deselected by -m "not slow"
+
 CORPUS_FILES = corpus_files("*.fz") + corpus_files("truncated/*.partial")
 
 

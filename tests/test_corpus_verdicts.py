@@ -19,6 +19,7 @@ from support.paths import CORPUS_DIR, corpus_files, read_exact
 from test_server_diagnostics import assert_only_errors_of_the_cut, errors, triples
 
 pytestmark = [
+    pytest.mark.slow,  # the corpus sweep: deselected by -m "not slow"
     pytest.mark.asyncio(loop_scope="module"),
     pytest.mark.filterwarnings("ignore:The test <Function .* is marked with '@pytest.mark.asyncio'"),
 ]

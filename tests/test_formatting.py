@@ -306,6 +306,7 @@ def assert_format_keeps_meaning_and_is_idempotent(text: str, indent: int) -> Non
     assert fmt(once, indent) == once
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: p.name)
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]

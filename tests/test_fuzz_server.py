@@ -695,6 +695,7 @@ EDIT_METHODS = (
 RUNS = [("utf-16", 0.75), ("utf-8", 0.25)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("encoding, share", RUNS, ids=[e for e, _ in RUNS])
 def test_random_edit_sessions_through_the_real_server(encoding: str, share: float):
     """The sessions run in batches of BATCH, each a Hypothesis run of its own with a fixed

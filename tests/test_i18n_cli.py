@@ -17,6 +17,8 @@ from support.commands import run_cli
 from support.installed_wheel import InstalledWheel
 from support.paths import EXAMPLES, FIXTURES
 
+pytestmark = pytest.mark.slow  # the CLI in several languages, a process per run: deselected by -m "not slow"
+
 ROOT = Path(__file__).resolve().parents[1]
 BROKEN = "examples/broken.fz"
 # the environment without any language variable, so each test says the one it means
@@ -142,6 +144,7 @@ def test_the_readme_examples_are_what_the_cli_prints():
     assert set(shown) <= printed
 
 
+@pytest.mark.slow
 def test_the_installed_wheel_ships_the_catalogs_and_speaks_chinese(installed_wheel: InstalledWheel, tmp_path):
     """`pip wheel .` (hatchling) carries the compiled catalogs; installed on its own (no
     Babel, no checkout), the CLI reads them (the wheel is built once per session)."""

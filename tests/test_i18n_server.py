@@ -36,6 +36,7 @@ from support.paths import FIXTURES, read_exact
 from support.slips import SLIPS, variant
 
 pytestmark = [
+    pytest.mark.slow,  # a server per language and per way of naming it: deselected by -m "not slow"
     pytest.mark.asyncio(loop_scope="module"),
     pytest.mark.filterwarnings("ignore:The test <Function .* is marked with '@pytest.mark.asyncio'"),
 ]
@@ -109,6 +110,7 @@ EXTRA = {
 }
 
 
+@pytest.mark.slow
 async def test_every_diagnostic_and_code_action_is_translated(client: LanguageClient):
     session = Session(client)
     language = client.language

@@ -17,6 +17,8 @@ from fz_lsp.diagnostics import check as check_diagnostics
 from fz_lsp.lsp.server import LARGE_DOCUMENT_LINES, FlowZapServer
 from support.paths import EXAMPLES, fixture_files, read_exact
 
+pytestmark = pytest.mark.slow  # large documents, and a full garbage collection per fixture: deselected by -m "not slow"
+
 FILES = fixture_files("*.fz") + fixture_files("truncated/*.partial") + sorted(EXAMPLES.glob("*.fz"))
 
 

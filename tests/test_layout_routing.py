@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from fz_lsp.render.layout.coordinates import ZONE_EDGE, attachment, plan_gutter
@@ -171,6 +172,7 @@ def grids(draw):
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(grids())
 def test_the_router_never_overlaps_edges_crosses_boxes_or_hides_labels(case) -> None:

@@ -137,6 +137,7 @@ def timed(figures: dict, name: str, bound: float, action):
     return result
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(DOCUMENTS))
 def test_large_document_stays_answerable(name: str):
     text = DOCUMENTS[name]()
@@ -270,6 +271,7 @@ def test_published_diagnostics_are_capped_errors_first():
         srv.kill()
 
 
+@pytest.mark.slow
 def test_large_document_waits_for_a_pause_in_typing():
     text = five_megabytes()
     srv = LspProcess()

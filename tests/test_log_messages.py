@@ -148,6 +148,7 @@ async def fresh(lsp_client: LanguageClient):
     yield  # the test runs the whole session itself, exit included
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio(loop_scope="function")
 async def test_a_normal_session_writes_nothing_to_standard_error(fresh: LanguageClient):
     client = fresh
@@ -191,6 +192,7 @@ def _log_messages(srv: LspProcess) -> list[tuple[int, str]]:
     ]
 
 
+@pytest.mark.slow
 def test_records_before_initialize_are_sent_once_it_arrives():
     srv = LspProcess()
     try:
@@ -207,6 +209,7 @@ def test_records_before_initialize_are_sent_once_it_arrives():
         srv.kill()
 
 
+@pytest.mark.slow
 def test_a_server_that_is_never_initialized_says_its_start_up_line_on_stderr():
     """No client ever listened: what was held goes to standard error at exit."""
     srv = LspProcess()
@@ -220,6 +223,7 @@ def test_a_server_that_is_never_initialized_says_its_start_up_line_on_stderr():
         srv.kill()
 
 
+@pytest.mark.slow
 def test_a_real_failure_goes_to_stderr_and_not_to_the_client():
     """A message that is not JSON at all: pygls logs an ERROR with the traceback."""
     srv = LspProcess()

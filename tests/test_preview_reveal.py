@@ -185,6 +185,7 @@ def wait_for(condition, timeout: float = 15.0) -> None:
         time.sleep(0.05)
 
 
+@pytest.mark.slow
 def test_clicks_in_chromium_post_what_was_hit_and_a_drag_posts_nothing(preview, browser_factory):
     server, got = preview
     url = server.open("file:///gitops.fz", "architecture")

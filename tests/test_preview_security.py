@@ -260,6 +260,7 @@ def test_cli_svg_and_html(evil_file: Path, tmp_path: Path):
         assert "<title>&lt;script&gt;alert(&#39;evil&#39;)&lt;!--.fz</title>" in page  # the file name is text too
 
 
+@pytest.mark.slow
 def test_cli_html_in_chromium(chromium: str, evil_file: Path, tmp_path: Path):
     out = tmp_path / "evil.html"
     assert run_cli_bytes("render", str(evil_file), "-o", str(out)).returncode == 0
@@ -274,6 +275,7 @@ def test_cli_html_in_chromium(chromium: str, evil_file: Path, tmp_path: Path):
         assert tag not in tags, f"<{tag}> appeared in the DOM"
 
 
+@pytest.mark.slow
 def test_control_the_marker_does_run_without_the_csp(chromium: str, tmp_path: Path):
     """Without a CSP and escaping the same payload runs: the checks above are meaningful."""
     page = tmp_path / "control.html"
@@ -348,6 +350,7 @@ def test_live_page_headers_and_markup(live: LspProcess):
     assert refused.value.code == 403
 
 
+@pytest.mark.slow
 def test_live_page_in_chromium_runs_nothing_injected(chromium: str, live: LspProcess, tmp_path: Path):
     browser = Browser(chromium, tmp_path / "profile", 1000, 600)
     try:
@@ -439,6 +442,7 @@ def test_webview_csp_is_strict():
     assert not re.findall(r"https?://", template + (WEBVIEW / "preview.js").read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("which", ["server svg", "hostile svg"])
 def test_webview_in_chromium_runs_nothing_injected(chromium: str, tmp_path: Path, which: str):
     if which == "server svg":

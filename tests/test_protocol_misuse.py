@@ -346,6 +346,7 @@ def test_full_text_changes_and_reopen(server: LspProcess):
 # malformed answers to the server's own requests
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("reply", [None, 42, "text", [1, 2], {"unexpected": True}])
 def test_malformed_configuration_answer(fresh: LspProcess, reply):
     fresh.server_requests["workspace/configuration"] = lambda message: reply
@@ -359,11 +360,13 @@ def test_malformed_configuration_answer(fresh: LspProcess, reply):
     assert fresh.shutdown_and_exit() == 0, fresh.stderr_tail()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("reply", [None, 42, {"success": "yes"}, {"success": False}])
 def test_malformed_show_document_answer_still_answers_the_preview(fresh: LspProcess, reply):
     _preview_answers_its_url(fresh, reply)
 
 
+@pytest.mark.slow
 def test_unanswered_show_document_still_answers_the_preview(fresh: LspProcess):
     started = time.monotonic()
     _preview_answers_its_url(fresh, NO_ANSWER)  # after SHOW_DOCUMENT_TIMEOUT_S
@@ -412,6 +415,7 @@ def test_cancel_request(server: LspProcess):
 # lifecycle
 
 
+@pytest.mark.slow
 def test_shutdown_then_exit_is_exit_code_0(fresh: LspProcess):
     fresh.initialize()
     still_works(fresh)
@@ -423,23 +427,27 @@ def test_shutdown_then_exit_is_exit_code_0(fresh: LspProcess):
     assert fresh.wait_exit(30) == 0, fresh.stderr_tail()
 
 
+@pytest.mark.slow
 def test_exit_without_shutdown_is_exit_code_1(fresh: LspProcess):
     fresh.initialize()
     fresh.notify("exit")
     assert fresh.wait_exit(30) == 1, fresh.stderr_tail()
 
 
+@pytest.mark.slow
 def test_exit_before_initialize_is_exit_code_1(fresh: LspProcess):
     fresh.notify("exit")
     assert fresh.wait_exit(30) == 1, fresh.stderr_tail()
 
 
+@pytest.mark.slow
 def test_closed_input_ends_the_server(fresh: LspProcess):
     fresh.initialize()
     fresh.proc.stdin.close()
     assert fresh.wait_exit(30) in (0, 1)
 
 
+@pytest.mark.slow
 def test_requests_before_initialize(fresh: LspProcess):
     message = fresh.call("textDocument/hover", text_position("file:///x.fz", 0, 0), timeout=10)
     assert_answer(message, allowed_errors=(SERVER_NOT_INITIALIZED, INVALID_PARAMS, INVALID_REQUEST))
@@ -448,6 +456,7 @@ def test_requests_before_initialize(fresh: LspProcess):
     assert fresh.shutdown_and_exit() == 0
 
 
+@pytest.mark.slow
 def test_initialize_with_odd_options(fresh: LspProcess):
     odd = {
         "flowzap": {
@@ -505,6 +514,7 @@ UNREADABLE = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["check", "render", "render-html"])
 @pytest.mark.parametrize("kind", list(UNREADABLE))
 def test_cli_unreadable_input_is_one_line_and_exit_2(tmp_path: Path, command: str, kind: str):
@@ -543,6 +553,7 @@ def test_cli_render_to_an_unwritable_place_is_one_line(tmp_path: Path):
     assert "Traceback" not in err and err.count("\n") == 1 and result.returncode in (1, 2), err
 
 
+@pytest.mark.slow
 def test_initialize_twice(fresh: LspProcess):
     fresh.initialize()
     message = fresh.call("initialize", {"processId": None, "rootUri": None, "capabilities": {}}, timeout=10)

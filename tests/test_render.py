@@ -378,12 +378,14 @@ def documents(draw) -> str:
     return "\n".join(lines) + "\n"
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
 def test_workflow_geometry_on_generated_documents(text: str) -> None:
     check_workflow(analyse(text).model)
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
 def test_sequence_geometry_on_generated_documents(text: str) -> None:
@@ -462,6 +464,7 @@ def test_characters_xml_forbids_are_replaced() -> None:
     assert "bell\ufffdand\ufffdnul" in svg_texts(root)
 
 
+@pytest.mark.slow
 def test_thousands_of_nodes() -> None:
     lines = []
     for lane in range(10):

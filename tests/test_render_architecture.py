@@ -416,6 +416,7 @@ def test_generated_documents_have_no_defect(seed, nodes, lanes):
     assert check_architecture(render_svg(model, "architecture"), model) == []
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10_000), nodes=st.integers(2, 90), lanes=st.integers(1, 12))
 def test_random_documents_have_no_defect(seed, nodes, lanes):

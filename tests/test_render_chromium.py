@@ -25,6 +25,8 @@ from fz_lsp.lsp.browser_preview import BrowserPreviewServer
 from fz_lsp.render import render_html, render_svg
 from support.chromium import Browser, screenshot
 
+pytestmark = pytest.mark.slow  # real headless Chromium processes: deselected by -m "not slow"
+
 REPO = Path(__file__).resolve().parents[1]
 GITOPS = REPO / "examples" / "gitops.fz"
 ARTIFACTS = REPO / "test-artifacts"

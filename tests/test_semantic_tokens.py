@@ -263,6 +263,7 @@ PIECES = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.lists(PIECES, max_size=14).map("".join), min_size=1, max_size=8))
 def test_random_lines_never_crash_and_stay_ordered(lines):

@@ -379,6 +379,7 @@ edit_texts = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(
     st.sampled_from(fixture_texts),
@@ -470,6 +471,7 @@ target_edits = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(
     st.sampled_from(fixture_texts),
