@@ -22,12 +22,10 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import io
 import json
 import os
 import subprocess
 import sys
-import tarfile
 import tempfile
 from pathlib import Path
 
@@ -36,6 +34,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
+from bench_peers import unpack_commit  # noqa: E402
 from bench_render import benchmark_document  # noqa: E402
 from fz_lsp.analysis.document import analyse  # noqa: E402
 from fz_lsp.render import render_svg  # noqa: E402
@@ -85,10 +84,11 @@ def documents() -> list[tuple[str, str, str]]:
 
 def render_at(ref: str, docs: list[tuple[str, str, str]]) -> dict[str, str]:
     """SVGs of `docs` rendered by the fz_lsp package of commit `ref`."""
-    archive = subprocess.run(["git", "archive", ref, "fz_lsp", "grammar"], cwd=REPO, capture_output=True, check=True)
     with tempfile.TemporaryDirectory() as tmp:
-        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-            tar.extractall(tmp, filter="data")
+        try:
+            unpack_commit(ref, Path(tmp))
+        except ValueError as err:
+            raise SystemExit(str(err)) from None
         env = {**os.environ, "PYTHONPATH": tmp, "FZ_LSP_CACHE_DIR": tmp}
         child = subprocess.run(
             [sys.executable, "-c", _CHILD],

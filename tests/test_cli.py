@@ -46,6 +46,17 @@ def test_broken_example_exits_one_and_lists_every_code():
     )
 
 
+def test_strict_check_fails_on_the_sequence_rules():
+    """`--strict` applies FlowZap's validator, which enforces the ping-pong rule: a request
+    never answered is an error (without `--strict`, not even reported)."""
+    path = FIXTURES / "doorbell-orphan-no-reply.fz"
+    assert run("check", "--no-hints", str(path)).returncode == 0
+    result = run("check", "--strict", str(path))
+    assert result.returncode == 1
+    said = result.stdout.decode()
+    assert f"{path}:4:19: error[missing-reply] Request from `Visitor` to `Doorbell` has no reply" in said
+
+
 def test_json_format():
     result = run("check", "--format", "json", str(FIXTURES / "template-known-errors.fz"))
     assert result.returncode == 1

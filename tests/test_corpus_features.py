@@ -23,6 +23,7 @@ from support.paths import CORPUS_DIR, corpus_files, read_exact
 from test_code_actions import assert_every_fix_applies_cleanly
 from test_formatting import assert_format_keeps_meaning_and_is_idempotent
 from test_large_documents import assert_disposed_document_leaves_no_cycles
+from test_line_templates import corpus_lines_agree
 from test_navigation import assert_every_position_is_safe
 from test_rename import assert_renaming_keeps_the_graph
 from test_semantic_tokens import assert_tokens_ordered_disjoint_and_on_their_line
@@ -124,3 +125,7 @@ def test_saved_templates_give_lark_s_statements_on_every_corpus_file(tmp_path):
 @pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: p.name)
 def test_a_disposed_corpus_document_leaves_no_cycles_and_stays_usable(path):
     assert_disposed_document_leaves_no_cycles(path)
+
+
+def test_every_corpus_line_is_built_from_its_template_like_lark():
+    corpus_lines_agree(ALL_FILES)

@@ -11,7 +11,8 @@ import pytest
 
 from fz_lsp.render import layout_workflow
 from support.paths import CORPUS_DIR, corpus_files
-from test_render import check_sequence, check_workflow, read_model
+from support.sequence_checks import check_sequence
+from test_render import check_workflow, read_model
 
 pytestmark = pytest.mark.slow  # the corpus sweep: deselected by -m "not slow"
 
@@ -28,9 +29,10 @@ def test_workflow_geometry_on_real_files(path: Path) -> None:
     check_workflow(read_model(path))
 
 
+@pytest.mark.parametrize("order", ["causal", "document"])
 @pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.name)
-def test_sequence_geometry_on_real_files(path: Path) -> None:
-    check_sequence(read_model(path))
+def test_sequence_geometry_on_real_files(path: Path, order: str) -> None:
+    check_sequence(read_model(path), order)
 
 
 def test_gitops_template_layout_follows_the_flow() -> None:

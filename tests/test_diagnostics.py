@@ -89,6 +89,32 @@ def test_sequence_rules_are_opt_in():
     assert "missing-reply" in codes(text, sequence_rules=True)
 
 
+PING_PONG = next(c for c in CASES if c.code == "ping-pong").text
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ({}, []),
+        ({"sequence_rules": True}, [("ping-pong", 2)]),
+        # FlowZap's validator enforces the ping-pong rule since April 2026: strict mode applies
+        # both sequence rules, as errors, with or without the opt-in setting
+        ({"strict": True}, [("ping-pong", 1)]),
+        ({"strict": True, "sequence_rules": True}, [("ping-pong", 1)]),
+    ],
+)
+def test_strict_mode_applies_the_sequence_rules_as_errors(settings: dict, expected: list):
+    found = [
+        (d.code, d.severity) for d in diagnostics(PING_PONG, **settings) if d.code in ("ping-pong", "missing-reply")
+    ]
+    assert found == expected
+    one_way = (
+        'A { # A\nn1: circle label:"a"\nn1.handle(bottom) -> B.n2.handle(top)\n}\nB { # B\nn2: circle label:"b"\n}\n'
+    )
+    missing = [(d.code, d.severity, d.span.line) for d in diagnostics(one_way, **settings) if d.code == "missing-reply"]
+    assert missing == ([("missing-reply", expected[0][1], 2)] if expected else [])
+
+
 def test_broken_line_does_not_hide_the_rest():
     text = (
         "A { # A\n"

@@ -99,7 +99,7 @@ def test_the_tools_have_flowzaps_names_and_arguments(client: McpClient) -> None:
         "flowzap_diff": ["newCode", "oldCode"],
         "flowzap_apply_change": ["code", "operations", "sequenceRules", "strict"],
         "flowzap_fix": ["code", "sequenceRules", "strict"],
-        "flowzap_render": ["code", "format", "scale", "theme", "view"],
+        "flowzap_render": ["code", "format", "scale", "sequenceOrder", "theme", "view"],
     }
     assert schema["flowzap_diff"]["required"] == ["oldCode", "newCode"]
     operation = schema["flowzap_apply_change"]["properties"]["operations"]["items"]
@@ -219,11 +219,14 @@ def test_apply_change_sequences_whose_result_validates(client: McpClient) -> Non
     ]  # fmt: skip
     assert result["applied"][0]["nodeId"] == "n22"
     assert result["applied"][2]["message"] == "no node `n99` is declared"
-    assert result["valid"] is True and result["diagnostics"] == []
+    # strict mode applies FlowZap's sequence rules too (issue 23), which the gitops example
+    # does not meet: those errors, and nothing else
+    assert result["valid"] is False
+    assert {d["code"] for d in result["diagnostics"]} == {"missing-reply", "ping-pong"}
     assert 'n7.handle(top) -> Dev.n5.handle(bottom) [label="Red"]' in result["code"]  # up a lane: top -> bottom
     assert "n20.handle(right) -> n8.handle(left)" in result["code"] and "loop" not in result["code"]
     again = answer(client, "flowzap_validate", {"code": result["code"], "strict": True})
-    assert again == {"valid": True, "diagnostics": []}
+    assert again == {"valid": False, "diagnostics": result["diagnostics"]}
 
 
 def test_apply_change_reports_the_new_codes_diagnostics(client: McpClient) -> None:
@@ -259,6 +262,13 @@ def test_render_svg(client: McpClient, view: str) -> None:
     svg = render_svg(Document(GITOPS).model, view, "dark")
     assert result["svg"] == svg
     assert (result["format"], result["view"], result["theme"], result["errors"]) == ("svg", view, "dark", [])
+
+
+@pytest.mark.parametrize("order", ["causal", "document"])
+def test_render_sequence_in_either_order(client: McpClient, order: str) -> None:
+    result = answer(client, "flowzap_render", {"code": GITOPS, "view": "sequence", "sequenceOrder": order})
+    assert result["svg"] == render_svg(Document(GITOPS).model, "sequence", "light", order)
+    assert result["sequenceOrder"] == order
 
 
 def test_render_png_is_image_content(client: McpClient) -> None:
@@ -310,6 +320,8 @@ BAD_CALLS = [
     ("flowzap_render", {"code": GITOPS, "format": "gif"}, "`format` must be one of svg, png, not 'gif'"),
     ("flowzap_render", {"code": GITOPS, "format": "png", "scale": 50}, "the scale must be from 0.1 to 10, not 50"),
     ("flowzap_render", {"code": GITOPS, "scale": "2"}, "`scale` must be a number, not a string"),
+    ("flowzap_render", {"code": GITOPS, "sequenceOrder": "time"},
+     "`sequenceOrder` must be one of causal, document, not 'time'"),
     ("flowzap_render", {"code": "graph TD\nA --> B\n"},
      "there is nothing to draw: the code declares no lane (`Id { # Label` … `}`)"),
     ("flowzap_fix", {"code": GITOPS, "strict": 1}, "`strict` must be true or false, not a number"),

@@ -1,7 +1,7 @@
 """Click to source in the live browser preview (editors without a webview, e.g. Neovim):
 what a click points at (fz_lsp/reveal.py), the page's `POST /p/<token>/reveal` and what it
-refuses (fz_lsp/browser_preview.py), a real click in Chromium on each kind of element of
-the architecture and workflow views, and the real server turning a click into
+refuses (fz_lsp/lsp/browser_preview.py), a real click in Chromium on each kind of element of
+the architecture, workflow and sequence views, and the real server turning a click into
 window/showDocument with the selection."""
 
 from __future__ import annotations
@@ -233,6 +233,43 @@ def test_clicks_in_chromium_post_what_was_hit_and_a_drag_posts_nothing(preview, 
     click_centre(browser, '[data-node="n4"] .fz-node-shape')
     wait_for(lambda: len(got) == 4)
     assert got[-1] == ("file:///gitops.fz", {"line": 4, "node": "n4"})
+
+
+def test_clicks_in_the_sequence_view_reach_participants_steps_messages_and_frames(preview, browser_factory):
+    """In the sequence view a participant goes to its lane's header, a step to its node, a
+    message to its edge's line, a frame to its decision (and branch edges) or loop line."""
+    server, got = preview
+    url = server.open("file:///gitops.fz", "sequence")
+    browser = browser_factory(1200, 1600)  # the whole diagram at its own size
+    browser.load(url)
+    browser.wait_for("document.getElementById('fz-diagram').dataset.live === 'open'")
+    browser.evaluate("document.dispatchEvent(new KeyboardEvent('keydown', {key: '1'}))")  # actual size
+    for selector in (
+        '.fz-participant[data-lane="Sync"] .fz-participant-header',
+        '.fz-seq-step[data-node="n9"] .fz-node-shape',
+        '.fz-message[data-edge="6"] .fz-edge-label',  # Webhook
+        '.fz-frame-tabs [data-lines="32 37 38"] .fz-frame-label',  # alt of "Out of sync?"
+        '.fz-frame-tabs [data-lines="27"] .fz-frame-label',  # loop [until checks pass]
+    ):
+        count = len(got) + 1
+        click_centre(browser, selector)
+        wait_for(lambda count=count: len(got) == count)
+    assert [target for _, target in got] == [
+        {"line": 29, "lane": "Sync"},
+        {"line": 18, "node": "n9"},
+        {"line": 13, "lines": [13]},
+        {"line": 32, "lines": [32, 37, 38]},
+        {"line": 27, "lines": [27]},
+    ]
+    # what those clicks select: the lane id, the node id, the edge, the decision then its branches
+    lines = GITOPS.splitlines()
+    assert [spans_of(GITOPS, target)[0] for _, target in got] == [
+        (29, 0, 4),
+        (18, 0, 2),
+        (13, 0, len(lines[13])),
+        (32, 0, len(lines[32])),
+        (27, 0, len(lines[27])),
+    ]
 
 
 # ---------------------------------------------------------------------------

@@ -29,10 +29,11 @@ from fz_lsp.analysis.document import analyse
 from fz_lsp.cli.render import render_command
 from fz_lsp.lsp.browser_preview import BrowserPreviewServer
 from fz_lsp.model import Model, Node
-from fz_lsp.render import layout_sequence, layout_workflow, render_html, render_svg
+from fz_lsp.render import layout_workflow, render_html, render_svg
 from fz_lsp.render.textmeasure import _pieces, clusters, text_width, wrap
 from fz_lsp.render.workflow import OUTSIDE_LANES_TITLE, Box, NodeLayout
 from support.layout_quality import measure
+from support.sequence_checks import check_sequence
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((REPO / "examples").glob("*.fz"))
@@ -252,38 +253,6 @@ def check_svg_elements(model: Model, root: ET.Element) -> None:
     assert edges == {}
 
 
-def check_sequence(model: Model) -> None:
-    layout = layout_sequence(model)
-    lifeline = [p.x for p in layout.participants]
-    assert [p.lane for p in layout.participants][: len(model.lanes)] == model.lanes
-    assert lifeline == sorted(lifeline)
-    assert [n.node for n in layout.nodes] == model.nodes
-    assert overlapping_pairs([n.box for n in layout.nodes]) == []
-    x_of = {}
-    for n in layout.nodes:
-        assert layout.participants[n.band].lane is n.node.lane
-        assert n.box.cx == pytest.approx(lifeline[n.band])
-        assert n.box.y >= layout.lifeline_top
-        x_of[id(n.node)] = lifeline[n.band]
-    drawn = layout.messages
-    assert [m.edge.index for m in drawn] == sorted(m.edge.index for m in drawn)
-    tops = [min(y for _, y in m.points) for m in drawn]
-    assert tops == sorted(tops) and len(set(tops)) == len(tops), "messages must run down in document order"
-    for m in drawn:
-        s, t = m.edge.source.node, m.edge.target.node
-        if s is not None and t is not None:
-            assert m.points[0][0] == pytest.approx(x_of[id(s)])
-            assert m.points[-1][0] == pytest.approx(x_of[id(t)])
-            assert m.kind == ("self" if s.lane is t.lane else "full")
-    for lp in layout.loops:
-        for ref in lp.loop.members:
-            if ref.node is not None:
-                assert any(lp.box.contains(n.box) for n in layout.nodes if n.node is ref.node)
-    root = ET.fromstring(render_svg(model, "sequence"))
-    check_svg_elements(model, root)
-    assert svg_texts(root) == expected_texts(model)
-
-
 # ---------------------------------------------------------------------------
 # The examples (the real-world corpus: test_corpus_render.py)
 
@@ -293,9 +262,10 @@ def test_workflow_geometry_on_examples(path: Path) -> None:
     check_workflow(read_model(path))
 
 
+@pytest.mark.parametrize("order", ["causal", "document"])
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
-def test_sequence_geometry_on_examples(path: Path) -> None:
-    check_sequence(read_model(path))
+def test_sequence_geometry_on_examples(path: Path, order: str) -> None:
+    check_sequence(read_model(path), order)
 
 
 def test_gitops_layout_follows_the_flow() -> None:
@@ -387,9 +357,9 @@ def test_workflow_geometry_on_generated_documents(text: str) -> None:
 
 @pytest.mark.slow
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(documents())
-def test_sequence_geometry_on_generated_documents(text: str) -> None:
-    check_sequence(analyse(text).model)
+@given(documents(), st.sampled_from(["causal", "document"]))
+def test_sequence_geometry_on_generated_documents(text: str, order: str) -> None:
+    check_sequence(analyse(text).model, order)
 
 
 @settings(max_examples=200, deadline=None)

@@ -145,6 +145,15 @@ def test_broken_lines_use_the_fallback_lexer():
     assert words(doc, 3)[-1] == ("n5", "variable", ())
 
 
+def test_a_broken_line_s_mermaid_arrow_is_one_operator_as_in_a_parsed_edge():
+    """The fallback reads a broken line through the one lexer (syntax/lexer.py): a Mermaid
+    arrow is one token there, classified as a parsed edge's arrow is."""
+    doc = Document("A { # A\nn1: circle\nn2: circle\nn1 --> n2 )\nn1 --> n2\n}")
+    assert type(doc.statements[3]).__name__ == "Broken"
+    assert words(doc, 3) == [("n1", "variable", ()), ("-->", "operator", ()), ("n2", "variable", ())]
+    assert words(doc, 4) == [("n1", "variable", ()), ("-->", "operator", ()), ("n2", "variable", ())]
+
+
 def test_truncated_last_lines():
     last = {}
     for path in fixture_files("truncated/*.partial"):

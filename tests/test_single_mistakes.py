@@ -111,3 +111,68 @@ async def test_every_slip_gives_one_diagnostic_through_the_server(client: Langua
         client.text_document_did_close(
             types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
         )
+
+
+# An id with a character an id may not have: one diagnostic on the id, and the line keeps its
+# meaning (the lines under a lane header still belong to that lane, a node still counts).
+BAD_IDS = [
+    # (lane header, expected id, start, end, a part of the message)
+    ("Café {", "Café", 0, 4, "Keep the name as the display label: `Cafe { # Café`"),
+    ("销售 {", "销售", 0, 2, "Keep the name as the display label: `Lane { # 销售`"),
+    ("  Café { # Café au lait", "Café", 2, 6, "`Café` cannot be a lane id"),
+    ("2ops { # Ops", "2ops", 0, 4, "does not start with a digit"),
+    ("my-lane {", "my-lane", 0, 7, "`my_lane { # my-lane`"),
+    ("Cafe\u0301 {", "Cafe\u0301", 0, 5, "`Cafe { # Cafe\u0301`"),  # é as e + a combining accent
+]
+
+
+@pytest.mark.parametrize(("header", "lane_id", "start", "end", "message"), BAD_IDS, ids=[b[1] for b in BAD_IDS])
+def test_a_lane_id_that_is_not_an_identifier_is_one_diagnostic_keeping_its_lines(header, lane_id, start, end, message):
+    body = '  n1: circle label:"Start"\n  n2: rectangle label:"Go"\n  n1.handle(right) -> n2.handle(left)\n'
+    text = f"{header}\n{body}}}\n"
+    doc = Document(text)
+    found = [(d.code, d.span.line, d.span.start, d.span.end) for d in check(doc)]  # hints included
+    assert found == [("syntax-error", 0, start, end)]
+    (d,) = check(doc)
+    assert message in d.message and "an id has only ASCII letters, digits and `_`" in d.message
+    lane = doc.model.lane_by_id[lane_id]
+    assert (lane.header_line, lane.close_line, [n.id for n in lane.nodes]) == (0, 4, ["n1", "n2"])
+
+
+def test_a_node_id_that_is_not_an_identifier_is_one_diagnostic_on_each_line_that_writes_it():
+    text = (
+        "Sales { # Sales\n"
+        '  n1: circle label:"Start"\n'
+        '  né: rectangle label:"Go"\n'
+        "  n1.handle(right) -> né.handle(left)\n"
+        "  né.handle(bottom) -> Ops.n2.handle(top)\n"
+        "}\n"
+        "Ops { # Ops\n"
+        '  n2: circle label:"End"\n'
+        "}\n"
+    )
+    doc = Document(text)
+    found = [(d.code, d.span.line, d.span.start, d.span.end) for d in check(doc)]  # hints included
+    assert found == [("syntax-error", 2, 2, 4), ("syntax-error", 3, 22, 24), ("syntax-error", 4, 2, 4)]
+    assert "`né` cannot be a node id: an id has only ASCII letters, digits and `_`" in check(doc)[0].message
+    node = doc.model.node_by_id["né"]
+    assert (node.lane.id, node.label) == ("Sales", "Go")
+    assert [e.target.node.id for e in doc.model.node_by_id["n1"].outgoing] == ["né"]
+    assert [e.target.node.id for e in node.outgoing] == ["n2"]
+
+
+def test_a_cross_lane_prefix_that_is_not_an_identifier_names_a_lane():
+    from fz_lsp import syntax
+
+    st = syntax.parse_line("Café.n2.handle(bottom) -> n3.handle(top)")
+    assert (st.code, st.start, st.end, st.recovered.endpoints[0].lane.text) == ("syntax-error", 0, 4, "Café")
+    assert "`Café` cannot be a lane id" in str(st.message)
+    loop = syntax.parse_line("loop [retry 3 times] n1 nœud")  # the condition is free text
+    assert (loop.start, loop.end, [m.node.text for m in loop.recovered.members]) == (24, 28, ["n1", "nœud"])
+
+
+def test_an_attribute_key_that_is_not_an_identifier_is_not_called_an_id():
+    from fz_lsp import syntax
+
+    st = syntax.parse_line('n1: circle label:"x" größe:"y"')
+    assert "cannot be a node id" not in str(st.message)

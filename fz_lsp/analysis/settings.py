@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
+from fz_lsp.analysis.views import SEQUENCE_ORDERS
 from fz_lsp.base.i18n import is_locale_setting
 
 
@@ -25,6 +26,8 @@ class Settings:
     format_indent: int = 0  # flowzap.format.indent (spaces inside lanes; 0 = none)
     inlay_hint_labels: bool = True  # flowzap.inlayHints.labels
     preview_theme: str = "auto"  # flowzap.preview.theme: auto | light | dark
+    # flowzap.preview.sequenceOrder: the sequence view's order of steps (fz_lsp/render/sequence_order.py)
+    preview_sequence_order: str = "causal"  # causal | document (FlowZap's: the edges' order)
     # flowzap.locale: the language of messages, hovers and fixes (fz_lsp/i18n.py). "auto":
     # the client's (initialize's `locale`), else the environment's. The server and the CLI
     # replace "auto" by the language it stands for; pure features read "auto" as English.
@@ -39,7 +42,14 @@ class Settings:
         "format.indent": "format_indent",
         "inlayHints.labels": "inlay_hint_labels",
         "preview.theme": "preview_theme",
+        "preview.sequenceOrder": "preview_sequence_order",
         "locale": "locale",
+    }
+
+    # string settings -> the values they take
+    CHOICES: ClassVar[dict[str, tuple[str, ...]]] = {
+        "preview_theme": ("auto", "light", "dark"),
+        "preview_sequence_order": SEQUENCE_ORDERS,
     }
 
     @classmethod
@@ -64,7 +74,7 @@ class Settings:
             elif name == "locale":
                 ok = is_locale_setting(value)
             else:
-                ok = value in ("auto", "light", "dark")
+                ok = value in cls.CHOICES[name]
             if ok:
                 values[name] = value
         return cls(**values)

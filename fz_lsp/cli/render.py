@@ -1,4 +1,4 @@
-"""`fz-lsp render FILE`: the diagram as SVG or a standalone HTML page.
+"""`fz-lsp render FILE`: the diagram as SVG, PNG or a standalone HTML page (render/export.py).
 
 May import: fz_lsp.base, fz_lsp.analysis, fz_lsp.diagnostics, fz_lsp.render, fz_lsp.cli.files/check.
 """
@@ -10,12 +10,12 @@ from pathlib import Path
 
 from fz_lsp.analysis.document import analyse
 from fz_lsp.analysis.settings import Settings
-from fz_lsp.analysis.views import THEMES, VIEWS
+from fz_lsp.analysis.views import SEQUENCE_ORDERS, THEMES, VIEWS
 from fz_lsp.base.i18n import translator
 from fz_lsp.cli.check import diagnostic_entry, diagnostic_line
 from fz_lsp.cli.files import READ_ERRORS, describe_error, read_source
 from fz_lsp.diagnostics import check
-from fz_lsp.render import render_html, render_svg
+from fz_lsp.render.export import ExportError, export_bytes, format_of
 
 
 def _say(message: str) -> None:
@@ -29,16 +29,21 @@ def render_command(
     theme: str = "light",
     allow_errors: bool = False,
     language: str | None = None,
+    fmt: str | None = None,
+    scale: float = 1.0,
+    sequence_order: str = "causal",
 ) -> int:
-    """Render the .fz file at `path`: SVG to `out`, HTML when `out` ends in .html/.htm,
-    SVG on standard output when `out` is None or "-"; `path` "-" reads standard input.
+    """Render the .fz file at `path` to `out` in the format its extension names (.svg,
+    .png, .html/.htm) or `fmt`; to standard output when `out` is None or "-" (SVG, or
+    `fmt`); `path` "-" reads standard input. An output name whose extension says no known
+    format is refused (nothing is written), never written as SVG.
 
     The picture is written whatever the document's errors (what resolves is drawn), and
     the errors are printed to standard error in `fz-lsp check`'s format. Returns the exit
     status: 0 done, 1 the document has errors (0 with `allow_errors`), has nothing to
     draw (no lanes: e.g. a Mermaid file; nothing is written) or the output could not be
     written, 2 input unreadable or bad option. Messages are in `language` (fz_lsp/i18n.py;
-    English when None)."""
+    English when None). The sequence view's steps come in `sequence_order`."""
     tr = translator(language)
     _ = tr._
     if view not in VIEWS:
@@ -47,8 +52,22 @@ def render_command(
     if theme not in THEMES:
         _say(_("unknown theme {theme} (expected one of {choices})", theme=repr(theme), choices=", ".join(THEMES)))
         return 2
+    if sequence_order not in SEQUENCE_ORDERS:
+        _say(
+            _(
+                "unknown sequence order {order} (expected one of {choices})",
+                order=repr(sequence_order),
+                choices=", ".join(SEQUENCE_ORDERS),
+            )
+        )
+        return 2
     try:
-        text = read_source(path)
+        fmt = format_of(out, fmt)
+    except ExportError as error:
+        _say(tr.render(error.message))
+        return 2
+    try:
+        text = read_source(path, tr)
     except READ_ERRORS as error:
         _say(_("cannot read {path}: {reason}", path=path, reason=describe_error(error, tr)))
         return 2
@@ -75,18 +94,21 @@ def render_command(
         for d in errors:
             print(diagnostic_line(diagnostic_entry(shown, d)), file=sys.stderr)
     status = 1 if errors and not allow_errors else 0
+    try:
+        data = export_bytes(model, fmt, view, theme, scale, title=name, sequence_order=sequence_order)
+    except ExportError as error:
+        _say(tr.render(error.message))
+        return 2
     if out is None or out == "-":
         try:
-            sys.stdout.buffer.write(render_svg(model, view, theme).encode("utf-8") + b"\n")
+            sys.stdout.buffer.write(data + b"\n" if fmt == "svg" else data)
             sys.stdout.flush()
         except OSError as error:
             _say(_("cannot write to standard output: {reason}", reason=describe_error(error, tr)))
             return 1
         return status
-    is_html = out.lower().endswith((".html", ".htm"))
-    document = render_html(model, view, theme, title=name) if is_html else render_svg(model, view, theme)
     try:
-        Path(out).write_text(document, encoding="utf-8")
+        Path(out).write_bytes(data)
     except (OSError, ValueError) as error:
         _say(_("cannot write {path}: {reason}", path=out, reason=describe_error(error, tr)))
         return 1

@@ -9,7 +9,7 @@ position encoding.
 - `report`: what every check shares (settings, language, the list found);
 - `lines`: checks of one line alone (cached per line);
 - `document_checks`: checks of the whole model's links (lanes, ids, references);
-- `sequence_rules`: the opt-in sequence-view rules;
+- `sequence_rules`: the sequence-view rules (opt-in, and on in strict mode);
 - `check`: the entry point and its caches.
 
 May import: fz_lsp.base, fz_lsp.syntax, fz_lsp.model, fz_lsp.analysis. Nothing above.

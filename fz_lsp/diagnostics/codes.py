@@ -94,8 +94,9 @@ CODES: dict[str, CodeInfo] = {
     "duplicate-attribute": _code(WARNING, "The same attribute given twice (FlowZap uses the first)"),
     "orphan-node": _code(WARNING, "A node no edge or loop touches"),
     "duplicate-edge": _code(WARNING, "The same edge written twice"),
-    "missing-reply": _code(WARNING, "Sequence rule (opt-in): a cross-lane request with no reply"),
-    "ping-pong": _code(WARNING, "Sequence rule (opt-in): two requests in a row without a reply"),
+    # FlowZap's validator enforces these since April 2026: on in strict mode, opt-in otherwise
+    "missing-reply": _code(WARNING, "Sequence rule (opt-in): a cross-lane request with no reply", validator=True),
+    "ping-pong": _code(WARNING, "Sequence rule (opt-in): two requests in a row without a reply", validator=True),
     "prefixed-source": _code(HINT, "An edge source written with its `Lane.` prefix"),
     "redundant-lane-prefix": _code(HINT, "A `Lane.` prefix naming the edge's own lane"),
     "missing-display-label": _code(HINT, "A lane header without `# Display Label`"),

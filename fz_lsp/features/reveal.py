@@ -1,9 +1,11 @@
 """What a click in a diagram preview points at in the source.
 
 Every drawn element of a preview says where it comes from (fz_lsp/render/svg.py): a node
-or a step listed in an architecture component (`data-node`, `data-line`), a component
-(`data-lane`, `data-line`: its lane's header) or an architecture arrow (`data-lines`: the
-lines of the edges it stands for). A preview page (the browser page, the VS Code webview)
+or a step listed in an architecture component (`data-node`, `data-line`), a component or
+a sequence view's participant (`data-lane`, `data-line`: its lane's header), an
+architecture arrow (`data-lines`: the lines of the edges it stands for), a sequence view's
+message (`data-lines`: its edge's line) or frame (`data-lines`: its decision's line and its
+branch edges', or its loop's line). A preview page (the browser page, the VS Code webview)
 sends that back as a *target*, `{"node"?, "lane"?, "line"?, "lines"?}`;
 `source_regions(model, target)` answers what to select: the node's id at its declaration,
 the lane's id at its header, the text of each edge line of an arrow (the first is the one

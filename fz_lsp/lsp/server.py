@@ -206,7 +206,14 @@ class FlowZapProtocol(LanguageServerProtocol):
     @lsp_method(types.EXIT)
     def lsp_exit(self, *args):
         self._server.exit_code = 0 if self._shutdown else 1  # LSP: exit without shutdown is 1
-        yield from super().lsp_exit(*args)
+        if getattr(self._server, "_server", None) is None:  # stdio: pygls ends the process
+            yield from super().lsp_exit(*args)
+            return
+        # on TCP, pygls's sys.exit would be raised inside the connection's task, and asyncio
+        # prints it as a 39-line traceback: stop serving instead, and start_tcp returns
+        if self.writer is not None:
+            self.writer.close()
+        self._server.shutdown()
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
@@ -259,6 +266,11 @@ class FlowZapServer(LanguageServer):
     def start_io(self, stdin=None, stdout=None) -> None:
         super().start_io(stdin, stdout)
         if self.exit_code:  # pygls swallows the SystemExit of `exit`: pass its code on
+            sys.exit(self.exit_code)
+
+    def start_tcp(self, host: str, port: int) -> None:
+        super().start_tcp(host, port)
+        if self.exit_code:  # `exit` without `shutdown` (FlowZapProtocol.lsp_exit)
             sys.exit(self.exit_code)
 
     # -- helpers used by every handler ---------------------------------------
@@ -337,14 +349,15 @@ class FlowZapServer(LanguageServer):
         params = types.ShowDocumentParams(uri=uri, selection=ranges[0], take_focus=True)
         return await _show_document(self, params, "a click in the preview")
 
-    def _render_for_browser(self, uri: str, view: str) -> tuple[str, str] | None:
+    def _render_for_browser(self, uri: str, view: str, theme: str | None = None) -> tuple[str, str] | None:
         from fz_lsp.render import render_svg
 
         doc = self.documents.get(uri)
         if doc is None:
             return None
-        theme = "dark" if self.settings.preview_theme == "dark" else "light"
-        return render_svg(doc.model, view, theme), uri.rsplit("/", 1)[-1]
+        if theme is None:  # the page follows the setting
+            theme = "dark" if self.settings.preview_theme == "dark" else "light"
+        return render_svg(doc.model, view, theme, self.settings.preview_sequence_order), uri.rsplit("/", 1)[-1]
 
     # -- diagnostics -----------------------------------------------------------
 
@@ -918,7 +931,8 @@ SHOW_DOCUMENT_TIMEOUT_S = 10.0
 
 
 def _preview_options(ls: FlowZapServer, options: Any) -> tuple[Document, str, str]:
-    """(document, view, theme) from `{uri, view?, theme?}` (or a bare URI string)."""
+    """(document, view, theme) from `{uri, view?, theme?, sequenceOrder?}` (or a bare URI
+    string); see `_sequence_order` for the last."""
     if isinstance(options, str):
         options = {"uri": options}
     if not isinstance(options, dict) or not isinstance(options.get("uri"), str):
@@ -941,20 +955,78 @@ def _preview_options(ls: FlowZapServer, options: Any) -> tuple[Document, str, st
     return ls.document(options["uri"]), view, theme
 
 
+def _sequence_order(ls: FlowZapServer, options: Any) -> str:
+    """The sequence view's order: `sequenceOrder` of the arguments (a client that reads the
+    setting itself, as VS Code does, so a change of it applies at once), else the setting."""
+    from fz_lsp.render import ORDERS
+
+    order = options.get("sequenceOrder") if isinstance(options, dict) else None
+    order = order or ls.settings.preview_sequence_order
+    if order not in ORDERS:
+        raise JsonRpcInvalidParams(
+            "fz-lsp: "
+            + ls.tr._(
+                "unknown sequence order {order} (expected {choices})", order=repr(order), choices=ls.tr.or_list(ORDERS)
+            )
+        )
+    return order
+
+
 @server.command("flowzap.preview")
 def preview(ls: FlowZapServer, options: Any = None) -> dict:
     """The diagram of the current (unsaved) text as SVG: {svg, view, version}."""
     from fz_lsp.render import render_svg
 
     doc, view, theme = _preview_options(ls, options)
-    return {"svg": render_svg(doc.model, view, theme), "view": view, "version": doc.version}
+    svg = render_svg(doc.model, view, theme, _sequence_order(ls, options))
+    return {"svg": svg, "view": view, "version": doc.version}
+
+
+@server.command("flowzap.export")
+def export_file(ls: FlowZapServer, options: Any = None) -> dict:
+    """The diagram of the current (unsaved) text as a file, `{uri, view?, theme?, format?,
+    scale?, path?}` (render/export.py): its bytes, `{format, view, theme, base64}`, or, given
+    an absolute `path`, written there, `{format, path, bytes}` (the format is then the path's
+    extension's). For the editors' Export SVG / Export PNG."""
+    import base64
+    import os
+
+    from fz_lsp.render.export import ExportError, export_bytes, format_of
+
+    doc, view, theme = _preview_options(ls, options)
+    options = options if isinstance(options, dict) else {}
+    path, asked, scale = options.get("path"), options.get("format"), options.get("scale", 1)
+    tr = ls.tr
+    if path is not None and (not isinstance(path, str) or not os.path.isabs(path)):
+        raise JsonRpcInvalidParams("fz-lsp: " + tr._("path must be an absolute file name, got {path}", path=repr(path)))
+    if isinstance(scale, bool) or not isinstance(scale, (int, float)):
+        raise JsonRpcInvalidParams("fz-lsp: " + tr._("scale must be a number, got {scale}", scale=repr(scale)))
+    try:
+        fmt = format_of(path, asked if isinstance(asked, str) else None)
+        data = export_bytes(
+            doc.model, fmt, view, theme, float(scale), doc.uri.rsplit("/", 1)[-1], _sequence_order(ls, options)
+        )
+    except ExportError as error:
+        raise JsonRpcInvalidParams("fz-lsp: " + tr.render(error.message)) from None
+    if path is None:
+        return {"format": fmt, "view": view, "theme": theme, "base64": base64.b64encode(data).decode("ascii")}
+    try:
+        with open(path, "wb") as f:
+            f.write(data)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise JsonRpcInvalidParams(
+            "fz-lsp: " + tr._("cannot write {path}: {reason}", path=path, reason=reason)
+        ) from None
+    return {"format": fmt, "path": path, "bytes": len(data)}
 
 
 @server.command("flowzap.openBrowserPreview")
 async def open_browser_preview(ls: FlowZapServer, options: Any = None) -> dict:
     """Open a live preview in the user's browser (for clients without a webview)."""
     doc, view, _ = _preview_options(ls, options)
-    url = ls.browser_preview().open(doc.uri, view)
+    asked = options.get("theme") if isinstance(options, dict) else None  # else the page follows the setting
+    url = ls.browser_preview().open(doc.uri, view, asked if asked in THEMES else None)
     tr = ls.tr
     await _open_externally(
         ls,

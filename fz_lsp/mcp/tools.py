@@ -22,7 +22,7 @@ from typing import Any
 from fz_lsp import __version__
 from fz_lsp.analysis.document import Document
 from fz_lsp.analysis.settings import Settings
-from fz_lsp.analysis.views import THEMES, VIEWS
+from fz_lsp.analysis.views import SEQUENCE_ORDERS, THEMES, VIEWS
 from fz_lsp.diagnostics import ERROR, Diagnostic, check
 from fz_lsp.features import change_operations
 from fz_lsp.features.code_actions.fix_all import fix_report, fixable
@@ -32,6 +32,7 @@ from fz_lsp.features.share import share_url
 from fz_lsp.features.syntax_reference import syntax_reference
 from fz_lsp.mcp import arguments
 from fz_lsp.mcp.arguments import MAX_DIAGNOSTICS, ToolInputError
+from fz_lsp.syntax.vocabulary import NAME
 
 SEVERITY_NAMES = {1: "error", 2: "warning", 3: "info", 4: "hint"}
 FORMATS = ("svg", "png")
@@ -52,7 +53,7 @@ class Tool:
     run: Callable[[Mapping[str, Any]], Answer]
 
 
-_LANE_HEADER = re.compile(r"^[ \t]*[A-Za-z_][A-Za-z0-9_]*[ \t]*\{", re.MULTILINE)
+_LANE_HEADER = re.compile(r"^[ \t]*" + NAME + r"[ \t]*\{", re.MULTILINE)
 
 
 def _analysed(args: Mapping[str, Any], name: str = "code") -> Document:
@@ -150,6 +151,7 @@ def render(args: Mapping[str, Any]) -> Answer:
 
     view = arguments.choice(args, "view", VIEWS, "workflow")
     theme = arguments.choice(args, "theme", THEMES, "light")
+    order = arguments.choice(args, "sequenceOrder", SEQUENCE_ORDERS, SEQUENCE_ORDERS[0])
     form = arguments.choice(args, "format", FORMATS, "svg")
     scale = arguments.number(args, "scale", 1.0)
     if form == "png":
@@ -160,9 +162,11 @@ def render(args: Mapping[str, Any]) -> Answer:
     doc = _analysed(args)
     if not doc.model.lanes:
         raise ToolInputError("there is nothing to draw: the code declares no lane (`Id { # Label` … `}`)")
-    svg = render_svg(doc.model, view, theme)
+    svg = render_svg(doc.model, view, theme, order)
     width, height = svg_size(svg)
     answer: JSON = {"format": form, "view": view, "theme": theme}
+    if view == "sequence":
+        answer["sequenceOrder"] = order
     errors = _report(doc, Settings(), errors_only=True)["diagnostics"]
     if form == "svg":
         return Answer({**answer, "width": width, "height": height, "errors": errors, "svg": svg})
@@ -299,6 +303,12 @@ TOOLS: tuple[Tool, ...] = (
                 "view": _VIEW,
                 "format": {"type": "string", "enum": list(FORMATS)},
                 "theme": {"type": "string", "enum": list(THEMES)},
+                "sequenceOrder": {
+                    "type": "string",
+                    "enum": list(SEQUENCE_ORDERS),
+                    "description": "the sequence view's steps: causal (default: causes before effects) or document "
+                    "(the edges' order, FlowZap's own rule)",
+                },
                 "scale": {"type": "number", "minimum": 0.1, "maximum": 10},
             },
             ("code",),

@@ -8,6 +8,9 @@ Everything runs in-process in pure Python (no external binary, no network):
 - `layout_workflow(model)` / `layout_sequence(model)` / `layout_architecture(model)`: the
   geometry as plain data.
 
+The sequence view draws its steps in causal order by default, or in FlowZap's document
+order (`sequence_order`, fz_lsp/render/sequence_order.py).
+
 Any model renders, broken ones included: what resolves is drawn, an edge with one
 unresolved end is a dashed stub, an edge with none is left out (the architecture view
 counts only edges whose two ends resolve to nodes of two lanes).
@@ -23,10 +26,12 @@ from fz_lsp.model import Model
 from fz_lsp.render.architecture import ArchitectureLayout, layout_architecture
 from fz_lsp.render.html import html_page
 from fz_lsp.render.sequence import SequenceLayout, layout_sequence
+from fz_lsp.render.sequence_order import DEFAULT_ORDER, ORDERS
 from fz_lsp.render.svg import architecture_svg, sequence_svg, workflow_svg
 from fz_lsp.render.workflow import WorkflowLayout, layout_workflow
 
 __all__ = [
+    "ORDERS",
     "THEMES",
     "VIEWS",
     "ArchitectureLayout",
@@ -40,12 +45,13 @@ __all__ = [
 ]
 
 
-def render_svg(model: Model, view: str = "workflow", theme: str = "light") -> str:
-    """The diagram of `model` as an SVG document (no XML declaration)."""
+def render_svg(model: Model, view: str = "workflow", theme: str = "light", sequence_order: str = DEFAULT_ORDER) -> str:
+    """The diagram of `model` as an SVG document (no XML declaration); the sequence view's
+    steps in `sequence_order` ("causal" or "document", fz_lsp/render/sequence_order.py)."""
     if view == "workflow":
         return workflow_svg(layout_workflow(model), theme)
     if view == "sequence":
-        return sequence_svg(layout_sequence(model), theme)
+        return sequence_svg(layout_sequence(model, sequence_order), theme)
     if view == "architecture":
         return architecture_svg(layout_architecture(model), theme)
     raise ValueError(f"unknown view {view!r} (expected one of {', '.join(VIEWS)})")
@@ -57,6 +63,7 @@ def render_html(
     theme: str = "light",
     title: str = "FlowZap diagram",
     live_events_url: str | None = None,
+    sequence_order: str = DEFAULT_ORDER,
 ) -> str:
     """A standalone HTML page showing the diagram; live when `live_events_url` is given."""
-    return html_page(render_svg(model, view, theme), title, theme, live_events_url)
+    return html_page(render_svg(model, view, theme, sequence_order), title, theme, live_events_url)

@@ -9,7 +9,11 @@ line), edges `data-edge` (index in document order) and `data-line`, lanes `data-
 In the architecture view a component carries `data-lane` and `data-line` (its lane's
 header line), each step listed in it `data-node` and `data-line`, and a dependency arrow
 `data-from`/`data-to` (lane ids), `data-count` and `data-lines` (the lines of the edges it
-stands for, space-separated) with `data-line` the first of them.
+stands for, space-separated) with `data-line` the first of them. In the sequence view a
+participant carries `data-lane` and `data-line`, a step `data-node` and `data-line`, a
+message `data-edge`, `data-line` and `data-lines` (its line) and a `<title>` (from, to,
+label) for hovering, a frame `data-frame` (alt, opt, loop) and `data-lines` (the decision's
+line and its branch edges', or the loop's line).
 
 Pure Python: no pygls import.
 """
@@ -22,7 +26,7 @@ from collections.abc import Sequence
 from fz_lsp.analysis.views import THEMES
 from fz_lsp.model import Lane
 from fz_lsp.render.architecture import ArchitectureLayout, ComponentLayout, DependencyLayout, StepLayout
-from fz_lsp.render.sequence import MessageLayout, ParticipantLayout, SequenceLayout
+from fz_lsp.render.sequence import ActivationLayout, FrameLayout, MessageLayout, ParticipantLayout, SequenceLayout
 from fz_lsp.render.textmeasure import FONT_FAMILY
 from fz_lsp.render.workflow import (
     FONT_SIZE,
@@ -151,10 +155,10 @@ _PLAIN_RULES = (
 )
 
 
-def _stylesheet() -> str:
-    rules = [_PLAIN_RULES]
+def _stylesheet(plain: str = _PLAIN_RULES, themed: tuple[tuple[str, dict[str, str]], ...] = _THEMED_RULES) -> str:
+    rules = [plain]
     for theme, palette in _PALETTES.items():
-        for selector, props in _THEMED_RULES:
+        for selector, props in themed:
             scoped = ",".join(f".fz-theme-{theme} {part.strip()}" for part in selector.split(","))
             body = ";".join(f"{prop}:{palette[colour]}" for prop, colour in props.items())
             rules.append(f"{scoped}{{{body}}}")
@@ -344,18 +348,139 @@ def workflow_svg(layout: WorkflowLayout, theme: str = "light") -> str:
     return "\n".join(out)
 
 
+# ---------------------------------------------------------------------------
+# The sequence view
+
+# the sequence view's own rules, in a second <style> (the other views' SVGs do not change)
+_SEQUENCE_THEMED_RULES: tuple[tuple[str, dict[str, str]], ...] = (
+    (".fz-frame-alt .fz-frame-box, .fz-frame-alt .fz-frame-divider", {"stroke": "diamond-stroke"}),
+    (".fz-frame-alt .fz-frame-tab", {"fill": "diamond-fill", "stroke": "diamond-stroke"}),
+    (".fz-frame-alt .fz-frame-label", {"fill": "text"}),
+    (".fz-frame-guard", {"fill": "edge-text"}),
+    (".fz-frame-loop .fz-frame-box", {"stroke": "loop"}),
+    (".fz-frame-loop .fz-frame-tab", {"fill": "loop-bg", "stroke": "loop"}),
+    (".fz-frame-loop .fz-frame-label", {"fill": "loop-text"}),
+    (".fz-message-return .fz-edge-line", {"stroke": "muted"}),
+)
+_SEQUENCE_PLAIN_RULES = (
+    ".fz-diagram .fz-frame-box{fill:none;stroke-width:1.3}"
+    ".fz-diagram .fz-frame-tab{stroke-width:1.1}"
+    ".fz-diagram .fz-frame-divider{stroke-width:1.1;stroke-dasharray:5 4}"
+    ".fz-diagram .fz-message-hit{fill:none;stroke:transparent;stroke-width:9}"
+    ".fz-diagram .fz-message-return .fz-edge-line{stroke-dasharray:6 3}"
+)
+SEQUENCE_STYLESHEET = _stylesheet(_SEQUENCE_PLAIN_RULES, _SEQUENCE_THEMED_RULES)
+
+
 def sequence_svg(layout: SequenceLayout, theme: str = "light") -> str:
     out = _open("sequence", theme, layout.width, layout.height)
+    out.insert(2, f"<style>{SEQUENCE_STYLESHEET}</style>")
     out.append('<g class="fz-participants">')
     out.extend(_participant(p, layout.lifeline_top, layout.lifeline_bottom) for p in layout.participants)
-    out.append('</g><g class="fz-loops">')
-    out.extend(_loop(loop) for loop in layout.loops)
+    out.append('</g><g class="fz-frames">')
+    out.extend(_frame(frame) for frame in layout.frames)
     out.append('</g><g class="fz-messages">')
-    out.extend(_edge(message, "fz-edge fz-message") for message in layout.messages)
+    out.extend(_message(message) for message in layout.messages)
+    out.append('</g><g class="fz-frame-tabs">')  # over the lines that cross them
+    out.extend(_frame_tab(frame) for frame in layout.frames)
     out.append('</g><g class="fz-nodes">')
-    out.extend(_node(node) for node in layout.nodes)
+    out.extend(_sequence_step(step) for step in layout.nodes)
     out.append("</g></svg>")
     return "\n".join(out)
+
+
+def _sequence_step(step: ActivationLayout) -> str:
+    """A step on its lifeline: a pill (circle), a hexagon (decision), a card (taskbox) or a
+    rounded box, its text inside."""
+    box = step.box
+    node = step.node
+    parts = [
+        f'<g class="fz-node fz-seq-step fz-shape-{step.shape}" data-node="{escape(node.id)}" data-line="{node.line}">'
+    ]
+    if step.shape == "circle":
+        parts.append(_rect("fz-node-shape", box, box.h / 2))
+    elif step.shape == "diamond":
+        k = box.h / 2
+        corners = (
+            (box.x, box.cy),
+            (box.x + k, box.y),
+            (box.right - k, box.y),
+            (box.right, box.cy),
+            (box.right - k, box.bottom),
+            (box.x + k, box.bottom),
+        )
+        parts.append(f'<polygon class="fz-node-shape" points="{" ".join(f"{_n(x)},{_n(y)}" for x, y in corners)}"/>')
+    elif step.shape == "taskbox":
+        parts.append(_rect("fz-node-shape", box, 5))
+        parts.append(_rect("fz-task-accent", Box(box.x + 3, box.y + 4, 3, box.h - 8), 1.5))
+        parts.extend(_task_icon(block) for block in step.blocks if block.role in ("task-owner", "task-system"))
+    else:
+        parts.append(_rect("fz-node-shape", box, 6 if step.shape == "rectangle" else 2))
+    parts.extend(_text(block) for block in step.blocks)
+    parts.append("</g>")
+    return "".join(parts)
+
+
+def _message(layout: MessageLayout) -> str:
+    """An edge of the sequence view; `data-lines` (its line) makes it clickable in a preview."""
+    edge = layout.edge
+    kind = layout.kind
+    marker = "" if kind == "source-only" else ' marker-end="url(#fz-arrow)"'
+    ends = f"{layout.source or '?'} \u2192 {layout.target or '?'}"
+    tip = ends + (f": {edge.label}" if edge.label and edge.label.strip() else "")
+    d = _points(layout.points)
+    parts = [
+        f'<g class="fz-edge fz-message fz-message-{kind}" data-edge="{edge.index}" data-line="{edge.line}" '
+        f'data-lines="{edge.line}"><title>{escape(tip)}</title>',
+        f'<path class="fz-message-hit" d="{d}"/>',
+        f'<path class="fz-edge-line" d="{d}"{marker}/>',
+    ]
+    if kind == "source-only":
+        x, y = layout.points[-1]
+        parts.append(f'<circle class="fz-dangling-end" cx="{_n(x)}" cy="{_n(y)}" r="3.5"/>')
+    parts.append(_label(layout.label))
+    parts.append("</g>")
+    return "".join(parts)
+
+
+def _frame(frame: FrameLayout) -> str:
+    """An alt/opt/loop frame's outline and dividers, under the messages; `data-lines` points
+    at the decision (and its branch edges) or the loop line."""
+    box = frame.box
+    parts = [
+        f'<g class="fz-frame fz-frame-{_frame_style(frame)}" data-frame="{frame.kind}" '
+        f'data-line="{frame.lines[0]}" data-lines="{" ".join(map(str, frame.lines))}">',
+        _rect("fz-frame-box", box, 4),
+    ]
+    for operand in frame.operands:
+        if operand.divider is not None:
+            y = _n(operand.divider)
+            parts.append(f'<line class="fz-frame-divider" x1="{_n(box.x)}" y1="{y}" x2="{_n(box.right)}" y2="{y}"/>')
+    parts.append("</g>")
+    return "".join(parts)
+
+
+def _frame_tab(frame: FrameLayout) -> str:
+    """A frame's tab and guards, over the lines that cross them (clickable like the frame)."""
+    tab = frame.tab
+    notch = min(6.0, tab.h / 2)
+    tab_path = (
+        f"M{_n(tab.x)} {_n(tab.y)} H{_n(tab.right)} V{_n(tab.bottom - notch)} "
+        f"L{_n(tab.right - notch)} {_n(tab.bottom)} H{_n(tab.x)} Z"
+    )
+    parts = [
+        f'<g class="fz-frame fz-frame-{_frame_style(frame)}" data-line="{frame.lines[0]}" '
+        f'data-lines="{" ".join(map(str, frame.lines))}">',
+        f'<path class="fz-frame-tab" d="{tab_path}"/>',
+        _text(frame.label),
+    ]
+    parts.extend(_label(operand.guard) for operand in frame.operands)
+    parts.append("</g>")
+    return "".join(parts)
+
+
+def _frame_style(frame: FrameLayout) -> str:
+    return "loop" if frame.kind == "loop" else "alt"
 
 
 # ---------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Headless Chromium for the tests: where it is (`find_chromium`), the flags it runs with,
 `Browser` (a minimal Chrome DevTools Protocol client over --remote-debugging-pipe, stdlib
-only, every wait bounded by a timeout), `screenshot` (Chromium's own --screenshot) and
-`decode_png` (stdlib zlib, no Pillow). The `chromium` and `browser_factory` fixtures
+only, every wait bounded by a timeout), `screenshot` (Chromium's own --screenshot, decoded by
+support/png_pixels.py). The `chromium` and `browser_factory` fixtures
 (conftest.py) hand them to the tests; the architecture benchmark takes its screenshots here."""
 
 from __future__ import annotations
@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import struct
 import subprocess
 import threading
 import time
-import zlib
 from pathlib import Path
 from typing import Any
+
+from support.png_pixels import decode_png
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -40,69 +40,6 @@ def find_chromium() -> str | None:
         shutil.which("chromium-browser"),
     ]
     return next((c for c in candidates if c and Path(c).is_file()), None)
-
-
-# ---------------------------------------------------------------------------
-# PNG decoding (stdlib zlib, no Pillow)
-
-
-def decode_png(data: bytes) -> tuple[int, int, list[bytes]]:
-    """(width, height, rows of RGB bytes) of an 8-bit, non-interlaced RGB or RGBA PNG."""
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-    pos, idat = 8, []
-    while pos < len(data):
-        (length,) = struct.unpack(">I", data[pos : pos + 4])
-        kind, chunk = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
-        pos += 12 + length
-        if kind == b"IHDR":
-            width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", chunk)
-            assert depth == 8 and colour in (2, 6) and interlace == 0, (depth, colour, interlace)
-            channels = 3 if colour == 2 else 4
-        elif kind == b"IDAT":
-            idat.append(chunk)
-        elif kind == b"IEND":
-            break
-    raw = zlib.decompress(b"".join(idat))
-    stride = width * channels
-    rows: list[bytes] = []
-    previous = bytes(stride)
-    for y in range(height):
-        start = y * (stride + 1)
-        row = _unfilter(raw[start], bytearray(raw[start + 1 : start + 1 + stride]), previous, channels)
-        rows.append(row)
-        previous = row
-    return width, height, [_rgb(r, channels) for r in rows]
-
-
-def _rgb(row: bytes, channels: int) -> bytes:
-    if channels == 3:
-        return row
-    out = bytearray(len(row) // 4 * 3)
-    out[0::3], out[1::3], out[2::3] = row[0::4], row[1::4], row[2::4]
-    return bytes(out)
-
-
-def _unfilter(kind: int, row: bytearray, above: bytes, bpp: int) -> bytes:
-    if kind == 1:
-        for i in range(bpp, len(row)):
-            row[i] = (row[i] + row[i - bpp]) & 0xFF
-    elif kind == 2:
-        for i in range(len(row)):
-            row[i] = (row[i] + above[i]) & 0xFF
-    elif kind == 3:
-        for i in range(len(row)):
-            left = row[i - bpp] if i >= bpp else 0
-            row[i] = (row[i] + ((left + above[i]) >> 1)) & 0xFF
-    elif kind == 4:
-        for i in range(len(row)):
-            a = row[i - bpp] if i >= bpp else 0
-            b = above[i]
-            c = above[i - bpp] if i >= bpp else 0
-            p = a + b - c
-            pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-            predictor = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
-            row[i] = (row[i] + predictor) & 0xFF
-    return bytes(row)
 
 
 # ---------------------------------------------------------------------------

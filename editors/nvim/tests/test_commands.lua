@@ -1,6 +1,7 @@
 -- :FlowZapPreview (flowzap.openBrowserPreview -> window/showDocument external http URL reaches
 -- the plugin's handler / open_url), :FlowZapPreview architecture (completed, opens the
--- architecture view's page; a click posted by the page moves the cursor to the source) and
+-- architecture view's page; a click posted by the page moves the cursor to the source),
+-- :FlowZapPreview sequence (its order follows flowzap.preview.sequenceOrder) and
 -- :FlowZapRenumber (source.renumberNodes code action).
 local H = dofile(vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":p:h") .. "/helpers.lua")
 
@@ -164,6 +165,38 @@ H.run("commands", function()
       return vim.api.nvim_win_get_cursor(0)[1] == 21
     end, 20)
     H.eq({ vim.api.nvim_buf_get_name(0), vim.api.nvim_win_get_cursor(0) }, { vim.api.nvim_buf_get_name(bufnr), { 21, 0 } }, "a click on the Mirror component puts the cursor on its header")
+  end
+  -- The sequence view follows flowzap.preview.sequenceOrder: causal by default (release.fz's
+  -- decision gets an alt frame), FlowZap's document order (the edges' order, no frame) once
+  -- the setting says so; the open page follows the change.
+  if not why then
+    H.opened_urls = {}
+    vim.cmd("FlowZapPreview sequence")
+    vim.wait(H.TIMEOUT, function()
+      return #H.opened_urls > 0 or failed()
+    end, 20)
+  end
+  local seq = H.opened_urls[1]
+  H.check(seq ~= nil, "the sequence view has a page", "a URL", H.opened_urls)
+  if seq then
+    local page = http_get(seq.url, true)
+    H.check(page:find("fz-sequence", 1, true) ~= nil and page:find('data-frame="alt"', 1, true) ~= nil, "the sequence page is in causal order (an alt frame)", 'fz-sequence, data-frame="alt"', page:sub(1, 200))
+    local settings = { flowzap = { diagnostics = { delayMs = 0 }, preview = { sequenceOrder = "document" } } }
+    client.config.settings = settings -- what the plugin answers to workspace/configuration
+    if vim.fn.has("nvim-0.11") == 1 then
+      client:notify("workspace/didChangeConfiguration", { settings = settings })
+    else
+      client.notify("workspace/didChangeConfiguration", { settings = settings })
+    end
+    local document = page
+    for _ = 1, 50 do
+      document = http_get(seq.url, true)
+      if document:find('data-frame="alt"', 1, true) == nil then
+        break
+      end
+      vim.wait(100)
+    end
+    H.check(document:find("fz-sequence", 1, true) ~= nil and document:find('data-frame="alt"', 1, true) == nil, "with sequenceOrder = document the page draws the edges' order", "fz-sequence, no alt frame", document:sub(1, 200))
   end
   H.notes = {}
   vim.cmd("FlowZapPreview bogus")

@@ -11,7 +11,7 @@
 //   {type: 'reveal', lane, line}                   an architecture component was clicked
 //   {type: 'reveal', lines, line}                  an architecture arrow was clicked (its edges' lines)
 //   {type: 'setView', view}                        the user picked workflow / sequence / architecture
-//   {type: 'export'}                               the user asked for an SVG file
+//   {type: 'export', view, format}                 the user asked for an SVG or a PNG file
 //   {type: 'openInFlowZap'}                        the user asked to open the text in FlowZap
 (function () {
   'use strict';
@@ -29,8 +29,11 @@
 
   const VIEWS = ['workflow', 'sequence', 'architecture'];
   const isView = (v) => VIEWS.includes(v);
-  // What a click reveals in the source: a node, an architecture component, an arrow's edges.
-  const CLICKABLE = '[data-node], .fz-component[data-lane], .fz-dependency[data-lines]';
+  // What a click reveals in the source: a node, an architecture component, an arrow's edges,
+  // and in the sequence view a participant (its lane), a message (its edge), a frame.
+  const CLICKABLE =
+    '[data-node], .fz-component[data-lane], .fz-dependency[data-lines], .fz-participant[data-lane], ' +
+    '.fz-message[data-lines], .fz-frame[data-lines]';
 
   const MIN_SCALE = 0.1;
   const MAX_SCALE = 8;
@@ -405,7 +408,7 @@
         actualSize();
         break;
       case 'export':
-        vscode.postMessage({ type: 'export', view: state.view });
+        vscode.postMessage({ type: 'export', view: state.view, format: btn.dataset.format === 'png' ? 'png' : 'svg' });
         break;
       case 'open-flowzap':
         vscode.postMessage({ type: 'openInFlowZap' });

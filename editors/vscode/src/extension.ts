@@ -24,6 +24,7 @@ const SERVER_SETTING_KEYS = [
     'format.indent',
     'inlayHints.labels',
     'preview.theme',
+    'preview.sequenceOrder',
 ] as const;
 
 /** Settings that change how the server is started: changing them restarts it. */
@@ -201,13 +202,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         vscode.commands.registerCommand('flowzap.openPreview', (uri?: vscode.Uri) => previews?.open(uri, false)),
         vscode.commands.registerCommand('flowzap.openPreviewToSide', (uri?: vscode.Uri) => previews?.open(uri, true)),
         vscode.commands.registerCommand('flowzap.exportSvg', (uri?: vscode.Uri) => previews?.exportSvg(uri)),
+        vscode.commands.registerCommand('flowzap.exportPng', (uri?: vscode.Uri) => previews?.exportPng(uri)),
         vscode.commands.registerCommand('flowzap.restartServer', () => restart(context)),
         vscode.commands.registerCommand('flowzap.showOutput', () => output?.show(true)),
         vscode.window.registerWebviewPanelSerializer(PreviewManager.viewType, previews),
         vscode.workspace.onDidChangeConfiguration((e) => {
             if (LAUNCH_SETTING_KEYS.some((key) => e.affectsConfiguration(key))) {
                 void restart(context);
-            } else if (e.affectsConfiguration('flowzap.preview.theme')) {
+            } else if (e.affectsConfiguration('flowzap.preview.theme') || e.affectsConfiguration('flowzap.preview.sequenceOrder')) {
                 previews?.refreshAll();
             }
         }),

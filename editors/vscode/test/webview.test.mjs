@@ -272,9 +272,15 @@ test('zoom with keys, buttons and the wheel; pan by dragging', async () => {
 test('view switch and export post messages to the extension', async () => {
   await clearPosted();
   await page.click('#view-sequence');
-  await page.click('button[data-action="export"]');
+  await page.click('button[data-action="export"][data-format="svg"]');
+  await page.click('button[data-action="export"][data-format="png"]');
   const msgs = await posted();
-  assert.deepEqual(msgs, [{ type: 'setView', view: 'sequence' }, { type: 'export', view: 'sequence' }]);
+  assert.deepEqual(msgs, [
+    { type: 'setView', view: 'sequence' },
+    { type: 'export', view: 'sequence', format: 'svg' },
+    { type: 'export', view: 'sequence', format: 'png' },
+  ]);
+  assert.deepEqual(await page.$$eval('button[data-action="export"]', (bs) => bs.map((b) => b.textContent)), ['Export SVG…', 'Export PNG…']);
   assert.equal(await page.$eval('#view-sequence', (b) => b.getAttribute('aria-checked')), 'true');
   await render(svgs.sequence, 'sequence', 2);
   assert.ok((await page.$$eval('#canvas svg', (els) => els.length)) === 1);
@@ -341,6 +347,26 @@ test('the Architecture view: switched to, drawn, and every element maps back to 
   assert.deepEqual(await posted(), [{ type: 'openInFlowZap' }]);
   await page.click('#view-workflow');
   await render(svgs.workflow, 'workflow', 7);
+});
+
+test('the Sequence view: participants, steps, messages and frames map back to source', async () => {
+  await page.click('#view-sequence');
+  await render(svgs.sequence, 'sequence', 8);
+  await page.focus('#viewport');
+  await page.keyboard.press('1'); // actual size
+  const participant = await page.$eval('#canvas .fz-participant[data-lane]', (el) => ({ lane: el.dataset.lane, line: Number(el.dataset.line) }));
+  assert.match(gitopsLines[participant.line], new RegExp(`^\\s*${participant.lane}\\s*\\{`));
+  assert.deepEqual(await clickReveal('.fz-participant .fz-participant-header'), [{ type: 'reveal', ...participant }]);
+  const step = await page.$eval('#canvas .fz-seq-step', (el) => ({ node: el.dataset.node, line: Number(el.dataset.line) }));
+  assert.deepEqual(await clickReveal('.fz-seq-step .fz-node-shape'), [{ type: 'reveal', node: step.node, line: step.line }]);
+  const message = await page.$eval('#canvas .fz-message .fz-edge-label', (el) => Number(el.closest('.fz-message').dataset.lines));
+  assert.match(gitopsLines[message], /->/, 'a message points at its edge');
+  assert.deepEqual(await clickReveal('.fz-message .fz-edge-label'), [{ type: 'reveal', lines: [message], line: message }]);
+  const frame = await page.$eval('#canvas .fz-frame-tabs .fz-frame', (el) => el.dataset.lines.split(' ').map(Number));
+  assert.deepEqual(await clickReveal('.fz-frame-tabs .fz-frame .fz-frame-label'), [{ type: 'reveal', lines: frame, line: frame[0] }]);
+  await page.keyboard.press('0');
+  await page.click('#view-workflow');
+  await render(svgs.workflow, 'workflow', 9);
 });
 
 test('state survives a reload (pan/zoom and view are kept with setState)', async () => {
