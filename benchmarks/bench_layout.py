@@ -2,13 +2,13 @@
 
 Renders every document of the set below with the working tree's renderer ("after") and
 with the renderer of an earlier commit ("before", `--before REF`, default the commit the
-layout rewrite started from), measures each SVG with tests/layout_quality.py (the same
+layout rewrite started from), measures each SVG with tests/support/layout_quality.py (the same
 checker the tests use) and writes a table to the "## Layout quality" section of
 benchmarks/RESULTS.md (replaced if present, appended otherwise).
 
 The set: every file of the FlowZap corpus (../shared/corpus or $FZ_CORPUS_DIR, when
 present), examples/*.fz, tests/fixtures/layout/*.fz, the seeded generated documents of
-tests/layout_quality.py (12 to 500 nodes) and the 500-node, 20-lane document of
+tests/support/layout_quality.py (12 to 500 nodes) and the 500-node, 20-lane document of
 benchmarks/bench_render.py.
 
 The earlier commit is unpacked with `git archive` into a temporary directory and run in a
@@ -38,7 +38,7 @@ from bench_peers import unpack_commit  # noqa: E402
 from bench_render import benchmark_document  # noqa: E402
 from fz_lsp.analysis.document import analyse  # noqa: E402
 from fz_lsp.render import render_svg  # noqa: E402
-from layout_quality import DEFECTS, GENERATED, Quality, generated_document, measure  # noqa: E402
+from support.layout_quality import DEFECTS, GENERATED, Quality, generated_document, measure  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "RESULTS.md"
 SECTION = "## Layout quality"
@@ -177,7 +177,7 @@ def main() -> int:
             "",
             f"Run on {datetime.date.today().isoformat()} with `benchmarks/bench_layout.py` "
             f"(`bash scripts/dev.sh bench` runs it): before = commit `{args.before}`, after = {after_name}. "
-            "Each SVG is measured by `tests/layout_quality.py`, the checker of the layout tests: "
+            "Each SVG is measured by `tests/support/layout_quality.py`, the checker of the layout tests: "
             f"defects are {', '.join(d.replace('_', ' ') for d in DEFECTS)} (see its docstring); "
             "crossings are points where two edges cross; size is the SVG's width × height.",
             "",

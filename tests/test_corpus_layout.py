@@ -1,5 +1,5 @@
 """Layout quality on every file of the real-world FlowZap corpus (collected only when the
-corpus is there, see conftest.py): measured on the rendered SVG by tests/layout_quality.py,
+corpus is there, see conftest.py): measured on the rendered SVG by tests/support/layout_quality.py,
 no edges drawn over each other or through a node, every label in the clear, every loop
 frame holding exactly its own nodes; and FlowZap's own templates keep their straight
 hand-overs."""
@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import corpus_files
 from fz_lsp.analysis.document import analyse
 from fz_lsp.render import layout_workflow, render_svg
-from layout_quality import measure
+from support.layout_quality import measure
+from support.paths import corpus_files
+
+pytestmark = pytest.mark.slow  # the corpus sweep: deselected by -m "not slow"
 
 FILES = corpus_files("*.fz") + corpus_files("truncated/*.partial")
 

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SERVER_ENV
 from fz_lsp.embed import Placement, embedded_svg
+from support.commands import SERVER_ENV
+from support.paths import ROOT
 
 pytest.importorskip("mkdocs", reason="MkDocs is in the test extra")
 pytest.importorskip("pymdownx.superfences", reason="pymdown-extensions is in the test extra")

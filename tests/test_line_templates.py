@@ -9,9 +9,9 @@ from pathlib import Path
 
 from hypothesis import given, settings, strategies as st
 
-from conftest import ROOT, fixture_files, read_exact
 from fz_lsp import syntax
 from fz_lsp.syntax import lexer, parse as syntax_parse, templates
+from support.paths import ROOT, fixture_files, read_exact
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import generate
