@@ -2,14 +2,14 @@
 
 Renders every document of the set below with the working tree's renderer ("after") and
 with the renderer of an earlier commit ("before", `--before REF`, default the commit the
-layout rewrite started from), measures each SVG with tests/layout_quality.py (the same
+layout rewrite started from), measures each SVG with tests/support/layout_quality.py (the same
 checker the tests use) and writes a table to the "## Layout quality" section of
 benchmarks/RESULTS.md (replaced if present, appended otherwise; its "### Screenshot
 review" subsection, written by hand, is kept).
 
 The set: every file of the FlowZap corpus (../shared/corpus or $FZ_CORPUS_DIR, when
 present), examples/*.fz, every fixture under tests/fixtures (*.fz and truncated
-*.partial files), the seeded generated documents of tests/layout_quality.py (12 to 500
+*.partial files), the seeded generated documents of tests/support/layout_quality.py (12 to 500
 nodes), documents of benchmarks/generate.py and the 500-node, 20-lane document of
 benchmarks/bench_render.py.
 
@@ -55,7 +55,7 @@ from bench_render import benchmark_document  # noqa: E402
 from fz_lsp.analysis.document import analyse  # noqa: E402
 from fz_lsp.render import render_svg  # noqa: E402
 from generate import generate  # noqa: E402
-from layout_quality import DEFECTS, GENERATED, NARRATIVE, Quality, crossing_budget, generated_document, measure  # noqa: E402
+from support.layout_quality import DEFECTS, GENERATED, NARRATIVE, Quality, crossing_budget, generated_document, measure  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "RESULTS.md"
 SECTION = "## Layout quality"
@@ -307,7 +307,7 @@ def main() -> int:
         "the lanes beside it stand in the way (one crossing per branch at least: 22 and 74, exactly what they "
         "have, 96 crossings, more than 0.05 of all the edges measured here); bench_render.py's document has four "
         "such branches per lane, two of which could only avoid their crossing by going round the rest of the "
-        "lane. The seeded documents of tests/layout_quality.py join random nodes of distant lanes (every such "
+        "lane. The seeded documents of tests/support/layout_quality.py join random nodes of distant lanes (every such "
         "edge must cross the flows of the lanes between): measured, not held to the budget."
     )
     section = "\n".join(
@@ -316,7 +316,7 @@ def main() -> int:
             "",
             f"Run on {datetime.date.today().isoformat()} with `benchmarks/bench_layout.py --before {args.before}` "
             f"(`bash scripts/dev.sh bench` runs it): before = commit `{args.before}`, after = {after_name}. "
-            "Each SVG is measured by `tests/layout_quality.py`, the checker of the layout tests: "
+            "Each SVG is measured by `tests/support/layout_quality.py`, the checker of the layout tests: "
             f"defects are {', '.join(d.replace('_', ' ') for d in DEFECTS)}; the narrative counts are "
             f"{', '.join(d.replace('_', ' ') for d in NARRATIVE)} (see its docstring); crossings are points where "
             "two edges that share no port cross (⚠: over the diagram's budget); area used is the share of the "

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from support.paths import ROOT
 
 PACKAGE = ROOT / "fz_lsp"
 LAYERS = (

@@ -12,11 +12,13 @@ from hypothesis import given, settings, strategies as st
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from conftest import FIXTURES, SERVER_COMMAND, SERVER_ENV, R, Session, fixture_files, initialize_params, read_exact
 from fz_lsp.analysis.document import Document
 from fz_lsp.features.completion import MAX_NODE_ITEMS, complete, completions, next_free_id, node_sort_key
 from fz_lsp.model import Span
 from fz_lsp.syntax.vocabulary import SHAPE_DESCRIPTIONS
+from support.commands import SERVER_COMMAND, SERVER_ENV
+from support.lsp import R, Session, initialize_params
+from support.paths import FIXTURES, fixture_files, read_exact
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="module"),
@@ -392,6 +394,7 @@ FZ_PIECES = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(st.lists(FZ_PIECES, max_size=12).map("".join), min_size=1, max_size=6),

@@ -1,5 +1,5 @@
 """Layout quality on every file of the real-world FlowZap corpus (collected only when the
-corpus is there, see conftest.py): measured on the rendered SVG by tests/layout_quality.py,
+corpus is there, see conftest.py): measured on the rendered SVG by tests/support/layout_quality.py,
 no edges drawn over each other or through a node, every label in the clear, every loop
 frame one outline holding exactly its own nodes, every end on a diamond on a corner, no
 more crossings than the budget (max(2, 10 % of the edges)); and FlowZap's own templates
@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import corpus_files
 from fz_lsp.analysis.document import analyse
 from fz_lsp.render import layout_workflow, render_svg
-from layout_quality import crossing_budget, measure
+from support.layout_quality import crossing_budget, measure
 
 FILES = corpus_files("*.fz") + corpus_files("truncated/*.partial")
 

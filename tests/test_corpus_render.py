@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS_DIR, corpus_files
 from fz_lsp.render import layout_workflow
-from sequence_checks import check_sequence
+from support.paths import CORPUS_DIR, corpus_files
+from support.sequence_checks import check_sequence
 from test_render import check_workflow, read_model
+
+pytestmark = pytest.mark.slow  # the corpus sweep: deselected by -m "not slow"
 
 CORPUS_FILES = corpus_files("*.fz") + corpus_files("truncated/*.partial")
 

@@ -1,6 +1,6 @@
 """Where the workflow view places each node (issue 22): the patterns a reader expects, each a
 fixture of tests/fixtures/layout/ with the exact cell (column, row within its lane) of
-every node, and the quality the drawing must have (tests/layout_quality.py).
+every node, and the quality the drawing must have (tests/support/layout_quality.py).
 
 - ping-pong.fz: two lanes handing work back and forth with `bottom -> top` hops: a
   staircase, each hop one column to the right, each lane one row;
@@ -29,7 +29,7 @@ import pytest
 
 from fz_lsp.analysis.document import analyse
 from fz_lsp.render import layout_workflow, render_svg
-from layout_quality import measure, parse
+from support.layout_quality import measure, parse
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "layout"
 

@@ -1,4 +1,4 @@
-"""The layout-quality checker (tests/layout_quality.py) finds what it must, and the workflow
+"""The layout-quality checker (tests/support/layout_quality.py) finds what it must, and the workflow
 view has none of it (no geometry defect, no edge end off a diamond's corner, no loop frame
 in pieces, no edge along a frame or through its tab): on the examples, on our own layout
 fixtures (fan-out and fan-in, back edges, cross-lane replies, loops, decisions with two
@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from fz_lsp.analysis.document import analyse
 from fz_lsp.render import layout_workflow, render_svg
-from layout_quality import (
+from support.layout_quality import (
     GENERATED,
     Drawing,
     DrawnEdge,
@@ -173,15 +173,22 @@ def test_examples_and_fixtures_are_clean(path: Path) -> None:
     check_clean(model_of(path))
 
 
-@pytest.mark.parametrize("seed, nodes, lanes", GENERATED, ids=lambda v: str(v))
+# the 500-node document is slow (a large document): deselected by -m "not slow"
+@pytest.mark.parametrize(
+    "seed, nodes, lanes",
+    [pytest.param(*g, marks=pytest.mark.slow) if g[1] >= 500 else g for g in GENERATED],
+    ids=lambda v: str(v),
+)
 def test_generated_documents_are_clean(seed: int, nodes: int, lanes: int) -> None:
     check_clean(analyse(generated_document(seed, nodes, lanes)).model)
 
 
+@pytest.mark.slow
 def test_the_benchmark_document_is_clean() -> None:
     check_clean(analyse(benchmark_document()).model)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, 10**6), st.integers(2, 160), st.integers(1, 9))
 def test_any_generated_document_is_clean(seed: int, nodes: int, lanes: int) -> None:

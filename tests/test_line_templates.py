@@ -9,9 +9,9 @@ from pathlib import Path
 
 from hypothesis import given, settings, strategies as st
 
-from conftest import ROOT, fixture_files, read_exact
 from fz_lsp import syntax
 from fz_lsp.syntax import lexer, parse as syntax_parse, templates
+from support.paths import ROOT, fixture_files, read_exact
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import generate
@@ -26,7 +26,10 @@ def built_three_ways(line: str) -> tuple[str, str]:
     scanned = lexer.scan(line)
     made = templates.template(scanned[0]) if scanned else None
     if not isinstance(made, templates.Template):
-        assert templates.build_line(line) is templates.UNSEEN or not line.strip(), line
+        # no template for the shape: none was ever learned, or it was dropped from its memo
+        # while the compiled one lived on (two memos, two bounds): then that one builds it
+        by_match = templates.build_line(line)
+        assert by_match is templates.UNSEEN or by_match == lark or not line.strip(), line
         return "lark", "no match"
     assert made.build(scanned[1]) == lark, line
     by_match = templates.build_line(line)

@@ -2,7 +2,7 @@
 
 The geometry checks rebuild every expectation from the document model (sides, columns,
 texts), never from the renderer's own helpers, over the examples and over generated
-documents; every workflow SVG is also measured by tests/layout_quality.py (no edges drawn
+documents; every workflow SVG is also measured by tests/support/layout_quality.py (no edges drawn
 over each other, none through a node, labels in the clear, loops holding their own
 nodes). The same checks run over the real-world corpus in test_corpus_render.py.
 """
@@ -32,8 +32,8 @@ from fz_lsp.model import Model, Node
 from fz_lsp.render import layout_workflow, render_html, render_svg
 from fz_lsp.render.textmeasure import _pieces, clusters, text_width, wrap
 from fz_lsp.render.workflow import OUTSIDE_LANES_TITLE, Box, NodeLayout
-from layout_quality import measure
-from sequence_checks import check_sequence
+from support.layout_quality import measure
+from support.sequence_checks import check_sequence
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((REPO / "examples").glob("*.fz"))
@@ -368,12 +368,14 @@ def documents(draw) -> str:
     return "\n".join(lines) + "\n"
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
 def test_workflow_geometry_on_generated_documents(text: str) -> None:
     check_workflow(analyse(text).model)
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents(), st.sampled_from(["causal", "document"]))
 def test_sequence_geometry_on_generated_documents(text: str, order: str) -> None:
@@ -452,6 +454,7 @@ def test_characters_xml_forbids_are_replaced() -> None:
     assert "bell\ufffdand\ufffdnul" in svg_texts(root)
 
 
+@pytest.mark.slow
 def test_thousands_of_nodes() -> None:
     lines = []
     for lane in range(10):

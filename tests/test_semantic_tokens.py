@@ -9,10 +9,12 @@ from hypothesis import given, settings, strategies as st
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from conftest import FIXTURES, SERVER_COMMAND, SERVER_ENV, Session, fixture_files, initialize_params, read_exact
 from fz_lsp.analysis.document import Document
 from fz_lsp.base import positions
 from fz_lsp.features.semantic_tokens import TOKEN_MODIFIERS, TOKEN_TYPES, SemanticToken, encode, semantic_tokens
+from support.commands import SERVER_COMMAND, SERVER_ENV
+from support.lsp import Session, initialize_params
+from support.paths import FIXTURES, fixture_files, read_exact
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="module"),
@@ -270,6 +272,7 @@ PIECES = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.lists(PIECES, max_size=14).map("".join), min_size=1, max_size=8))
 def test_random_lines_never_crash_and_stay_ordered(lines):
