@@ -14,6 +14,9 @@ import pytest
 from fz_lsp.analysis.document import analyse
 from fz_lsp.render import layout_workflow, render_svg
 from support.layout_quality import crossing_budget, measure
+from support.paths import corpus_files
+
+pytestmark = pytest.mark.slow  # the corpus sweep: deselected by -m "not slow"
 
 FILES = corpus_files("*.fz") + corpus_files("truncated/*.partial")
 
