@@ -25,6 +25,9 @@ dependency-free client in benchmarks/lsp_driver.py:
 - didOpen again of the same text (parse memo warm);
 - peak RSS: VmHWM of the server process at the end.
 
+A full run (no --sizes, --quick or --profile) then runs benchmarks/bench_peers.py: issue 24's
+figures against the floor, the DOT peer and a600daf (`--peers` / `--no-peers` choose).
+
 Writes benchmarks/RESULTS.md (keeping the sections the other benchmarks write),
 benchmarks/latency.svg and benchmarks/out/results.json.
 
@@ -1085,6 +1088,12 @@ def parse_args(argv) -> argparse.Namespace:
         "--report-from", metavar="JSON", help="do not measure: rewrite the report and chart from a results.json"
     )
     p.add_argument(
+        "--peers",
+        action=argparse.BooleanOptionalAction,
+        help="then run benchmarks/bench_peers.py (issue 24's figures: the floor, the DOT peer, the preview against "
+        "a600daf) into the same report (default: on for the full run, off with --sizes, --quick, --profile)",
+    )
+    p.add_argument(
         "--profile",
         metavar="DIR",
         help="run each server under cProfile, writing DIR/server-<lines>.prof (slows every figure; "
@@ -1208,7 +1217,14 @@ def main(argv=None) -> int:
             encoding="utf-8",
         )
         print(f"wrote {out}, {svg} and {raw}" + ("" if args.report_from else f" in {elapsed:.0f} s"))
-    return 0 if all("aborted" not in r.info for r in results) else 1
+    status = 0 if all("aborted" not in r.info for r in results) else 1
+    full_run = not (args.sizes or args.quick or args.profile or args.report_from)
+    if args.peers if args.peers is not None else full_run:
+        import bench_peers
+
+        print()
+        status = max(status, bench_peers.main(["--out", str(out), *(["--no-write"] if args.no_write else [])]))
+    return status
 
 
 if __name__ == "__main__":

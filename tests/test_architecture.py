@@ -20,10 +20,23 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from support.paths import ROOT
 
 PACKAGE = ROOT / "fz_lsp"
-LAYERS = ("base", "syntax", "model", "analysis", "diagnostics", "features", "render", "lsp", "cli")
+LAYERS = (
+    "base",
+    "syntax",
+    "model",
+    "analysis",
+    "diagnostics",
+    "features",
+    "render",
+    "embed",
+    "lsp",
+    "cli",
+    "markdown",
+    "sphinx",
+)
 MAX_MODULE_LINES = 700
 MAX_TOP_LEVEL_MODULES = 6
 

@@ -1,6 +1,6 @@
 """The new quick fixes and "Fix all FlowZap problems", end to end.
 
-Every fixable slip of tests/test_single_mistakes.py is fixed through the real server: the
+Every fixable slip of tests/support/slips.py is fixed through the real server: the
 client takes the preferred quick fix of the published diagnostic, applies its edits, sends
 the new text back, and the server then publishes no error or warning, and the text is the
 valid document again (the mistake gone, nothing else changed). `source.fixAll.flowzap` does
@@ -16,14 +16,16 @@ from pathlib import Path
 import pytest
 from lsprotocol import types
 
-from conftest import FIXTURES, ROOT, SERVER_ENV, R, Session, read_exact, run_cli
 from fz_lsp.analysis.document import Document
 from fz_lsp.analysis.edits import apply_client_edits, apply_edits
 from fz_lsp.analysis.settings import Settings
 from fz_lsp.diagnostics import check as check_diagnostics
 from fz_lsp.features.code_actions import FIX_ALL, QUICKFIX, code_actions
 from fz_lsp.features.code_actions.fix_all import edits_between, fix_all_edits, fixed_text
-from test_single_mistakes import SLIPS, VALID, Slip, variant
+from support.commands import SERVER_ENV, run_cli
+from support.lsp import R, Session
+from support.paths import FIXTURES, ROOT, read_exact
+from support.slips import SLIPS, VALID, Slip, variant
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="module"),
@@ -221,15 +223,31 @@ async def test_e2e_fix_all_uses_utf16_columns(client, session: Session):
 cli = run_cli
 
 
+def fixed_lines(name: object) -> list[str]:
+    """What `check --fix` says it fixed in all_fixable_slips_at_once()."""
+    return [
+        f"{name}:2: fixed[syntax-error] Remove the `;`",
+        f"{name}:3: fixed[syntax-error] Add `:` after `n2`",
+        f"{name}:6: fixed[syntax-error] Change `handel` to `handle`",
+        f"{name}:7: fixed[syntax-error] Change `hanlde` to `handle`",
+        f"{name}:8: fixed[syntax-error] Change `Handle` to `handle`",
+        f"{name}:9: fixed[missing-lane-prefix] Add the lane prefix `Bank.`",
+        f"{name}:11: fixed[syntax-error] Add `{{`",
+        f"{name}:15: fixed[wrong-lane] Change the lane prefix to `Shop`",
+        f"{name}: 8 problems fixed",
+    ]
+
+
 def test_check_fix_writes_the_fixes_and_is_idempotent(tmp_path: Path):
     path = tmp_path / "shop.fz"
     path.write_bytes(all_fixable_slips_at_once().replace("\n", "\r\n").encode("utf-8"))
     first = cli("check", "--fix", str(path))
-    assert (first.returncode, first.stdout, first.stderr) == (0, "", "")
+    # each fix on the line it was on, in `check`'s format, then how many
+    assert (first.returncode, first.stdout.splitlines(), first.stderr) == (0, fixed_lines(path), "")
     assert path.read_bytes() == text_of(VALID).replace("\n", "\r\n").encode("utf-8")
     before = path.stat().st_mtime_ns
     second = cli("check", "--fix", str(path))
-    assert (second.returncode, second.stdout) == (0, "")
+    assert (second.returncode, second.stdout) == (0, "")  # nothing fixed, nothing left: nothing said
     assert path.stat().st_mtime_ns == before  # nothing to write the second time
     assert path.read_bytes() == text_of(VALID).replace("\n", "\r\n").encode("utf-8")
 
@@ -241,7 +259,13 @@ def test_check_fix_reports_what_is_left(tmp_path: Path):
     path.write_text(text_of(broken), encoding="utf-8")
     result = cli("check", "--fix", str(path))
     assert result.returncode == 1
-    assert result.stdout == f"{path}:14:21: error[undefined-node] Node `n9` is not declared anywhere\n"
+    assert result.stdout.splitlines() == [
+        f"{path}:3: fixed[syntax-error] Add `:` after `n2`",
+        f"{path}: 1 problem fixed",
+        f"{path}:14:21: error[undefined-node] Node `n9` is not declared anywhere",
+    ]
+    in_json = cli("check", "--fix", "--format", "json", str(path))  # (nothing left to fix now)
+    assert (in_json.stderr, [d["code"] for d in __import__("json").loads(in_json.stdout)]) == ("", ["undefined-node"])
     assert path.read_text(encoding="utf-8").splitlines()[2] == VALID[2]
 
 
@@ -255,7 +279,12 @@ def test_check_fix_on_stdin_prints_the_fixed_text():
         env=SERVER_ENV,
         timeout=120,
     )
-    assert (result.returncode, result.stdout, result.stderr) == (0, text_of(VALID), "")
+    # the fixed text owns stdout; what was fixed goes to stderr with the report
+    assert (result.returncode, result.stdout, result.stderr.splitlines()) == (
+        0,
+        text_of(VALID),
+        fixed_lines("<stdin>"),
+    )
 
 
 def test_fix_report_says_what_was_fixed_on_which_line_of_the_input() -> None:
@@ -297,3 +326,24 @@ def test_fixable_names_the_diagnostics_with_a_preferred_fix() -> None:
     codes = {(d.code, d.span.line) for d in check_diagnostics(doc, Settings())}
     assert ("unknown-shape", 1) in codes and ("undefined-node", 3) in codes
     assert {(code, span.line) for code, span in fixable(doc)} == {("unknown-shape", 1), ("label-operator", 1)}
+
+
+def test_check_fix_of_several_files_says_what_it_fixed_in_each_and_keeps_json_clean(tmp_path: Path):
+    import json
+
+    first, second = tmp_path / "a.fz", tmp_path / "b.fz"
+    first.write_text(all_fixable_slips_at_once(), encoding="utf-8")
+    second.write_text(text_of(variant(SLIPS[0])), encoding="utf-8")
+    text = cli("check", "--fix", str(first), str(tmp_path / "missing.fz"), str(second))
+    assert text.returncode == 2  # the missing file
+    assert text.stdout.splitlines() == [
+        *fixed_lines(first),
+        f"{second}:3: fixed[syntax-error] Add `:` after `n2`",
+        f"{second}: 1 problem fixed",
+    ]
+    first.write_text(all_fixable_slips_at_once(), encoding="utf-8")
+    as_json = cli("check", "--fix", "--format", "json", str(first))
+    assert (as_json.returncode, json.loads(as_json.stdout), as_json.stderr.splitlines()) == (0, [], fixed_lines(first))
+    first.write_text(all_fixable_slips_at_once(), encoding="utf-8")
+    french = cli("--lang", "fr", "check", "--fix", str(first))
+    assert french.stdout.splitlines()[-1] == f"{first}\u00a0: 8 problèmes corrigés"

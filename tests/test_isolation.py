@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from test_protocol_misuse import GOOD, INTERNAL_ERROR, SERVER_ENV, LspProcess, request_params
+from support.commands import SERVER_ENV
+from support.lsp_process import GOOD, INTERNAL_ERROR, LspProcess, request_params
 
 # feature name -> (module, function) as the server calls them; diagnostics first: the modules
 # that use its `check` (code actions, the server) bind it when imported, after the wrapping

@@ -11,12 +11,14 @@ import gc
 
 import pytest
 
-from conftest import EXAMPLES, fixture_files, read_exact
 from fz_lsp.analysis.document import Document
 from fz_lsp.analysis.settings import Settings
 from fz_lsp.diagnostics import check as check_diagnostics
 from fz_lsp.lsp.memory import LARGE_DOCUMENT_LINES
 from fz_lsp.lsp.session import FlowZapServer
+from support.paths import EXAMPLES, fixture_files, read_exact
+
+pytestmark = pytest.mark.slow  # large documents, and a full garbage collection per fixture: deselected by -m "not slow"
 
 FILES = fixture_files("*.fz") + fixture_files("truncated/*.partial") + sorted(EXAMPLES.glob("*.fz"))
 

@@ -31,8 +31,8 @@ from collections.abc import Callable
 import pytest
 
 from fz_lsp.lsp.publishing import LARGE_DOCUMENT_CHARS, LARGE_DOCUMENT_DELAY_MS, MAX_PUBLISHED_DIAGNOSTICS
-from test_fuzz_server import check_ranges_inside, check_semantic_tokens, split
-from test_protocol_misuse import LspProcess, assert_answer
+from support.client_text import check_ranges_inside, check_semantic_tokens, split
+from support.lsp_process import LspProcess, assert_answer
 
 # Bounds (generous: several times the reference figures, for slow or busy CI machines)
 OPEN_SECONDS = 90
@@ -137,6 +137,7 @@ def timed(figures: dict, name: str, bound: float, action):
     return result
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(DOCUMENTS))
 def test_large_document_stays_answerable(name: str):
     text = DOCUMENTS[name]()
@@ -270,6 +271,7 @@ def test_published_diagnostics_are_capped_errors_first():
         srv.kill()
 
 
+@pytest.mark.slow
 def test_large_document_waits_for_a_pause_in_typing():
     text = five_megabytes()
     srv = LspProcess()

@@ -124,6 +124,7 @@ def _keystroke(doc: Document, rng: random.Random) -> int:
     return i
 
 
+@pytest.mark.slow
 def test_50000_random_keystrokes_keep_every_cache_within_its_bound():
     """What a server does for each keystroke: the edit (Document.replace), and now and then
     diagnostics, the semantic tokens of the visible lines and the preview's label
@@ -165,6 +166,7 @@ def test_a_line_of_more_tokens_than_a_template_may_have_teaches_no_template():
     assert any(len(shape) < 20 for shape in syntax_templates._templates)  # short ones are learned
 
 
+@pytest.mark.slow
 def test_fix_titles_with_what_the_user_typed_stay_within_the_list_memo():
     """A line with two slips gets one fix title listing both repairs, and each names what
     was typed (`node17`): translated lists are memoised, within LIST_MEMO_BUDGET."""
@@ -179,6 +181,7 @@ def test_fix_titles_with_what_the_user_typed_stay_within_the_list_memo():
     assert tr._lists.evictions > before
 
 
+@pytest.mark.slow
 def test_opening_many_documents_keeps_the_line_memo_within_its_budget():
     evicted_before = syntax_parse._document_lines.evictions
     texts = [generate(6_000, seed=100 + k) for k in range(5)]  # ~1.3 million characters of new lines
@@ -234,6 +237,7 @@ def _read_first_event(url: str) -> tuple[socket.socket, bytes]:
     return conn, seen
 
 
+@pytest.mark.slow
 def test_closing_every_document_leaves_no_document_model_or_bookkeeping(monkeypatch: pytest.MonkeyPatch):
     """Through the server's own message handling (fz_lsp.lsp.server.server, in process): open
     documents (one large enough to be frozen out of the collector), type in them, ask for

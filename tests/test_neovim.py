@@ -30,6 +30,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # real Neovim processes (two versions): deselected by -m "not slow"
+
 ROOT = Path(__file__).resolve().parents[1]
 NVIM_PLUGIN = ROOT / "editors" / "nvim"
 SCRIPTS = sorted((NVIM_PLUGIN / "tests").glob("test_*.lua"))
@@ -111,6 +113,7 @@ def test_scripts_found():
         "test_server_command.lua",
         "test_lsp_enable.lua",
         "test_fix_all.lua",
+        "test_language.lua",
     } <= names, names
 
 
@@ -192,3 +195,10 @@ def test_neovim(name: str, script: Path, tmp_path: Path):
     summary = json.loads(proc.stdout.strip().splitlines()[-1])
     assert summary["failures"] == 0, proc.stdout
     assert summary["nvim"].startswith(neovim.version + "."), summary
+
+
+def test_the_readme_lists_every_script():
+    """editors/nvim/README.md's table of test scripts names each of them, and nothing else."""
+    readme = (NVIM_PLUGIN / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `(test_[a-z_0-9]+\.lua)` \|", readme, flags=re.M))
+    assert listed == {p.name for p in SCRIPTS}

@@ -17,17 +17,15 @@ Headless Chromium (`/usr/bin/chromium --headless --no-sandbox --disable-gpu
 a temporary --user-data-dir) loads each page: the marker an injected script would set
 (`data-owned` on <html>, or the title `PWNED`) is absent and the label text is present.
 A control page without the CSP proves that the same marker script does run, so the
-absence means something. FZ_SKIP_BROWSER=1 skips the browser parts (like
-test_render_chromium.py).
+absence means something. FZ_SKIP_BROWSER=1 skips the browser parts (the `chromium`
+fixture of conftest.py, as for test_render_chromium.py).
 """
 
 from __future__ import annotations
 
 import html.parser
 import json
-import os
 import re
-import shutil
 import subprocess
 import urllib.request
 import xml.etree.ElementTree as ET
@@ -35,9 +33,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
-from test_protocol_misuse import ROOT, LspProcess
-from test_render_chromium import CHROMIUM_FLAGS
+from support.chromium import CHROMIUM_FLAGS, Browser
+from support.commands import run_cli
+from support.lsp_process import LspProcess
+from support.paths import ROOT
 
 MARK = "document.documentElement.setAttribute('data-'+'owned','yes')"  # the DOM shows data-owned="yes"
 TITLE = "document.title='PW'+'NED'"
@@ -167,18 +166,6 @@ class TagCollector(html.parser.HTMLParser):
 # Chromium
 
 
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    if os.environ.get("FZ_SKIP_BROWSER") == "1":
-        pytest.skip("FZ_SKIP_BROWSER=1")
-    path = os.environ.get("FZ_CHROMIUM") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        path = shutil.which("chromium") or shutil.which("chromium-browser") or ""
-    if not path:
-        pytest.fail("Chromium not found at /usr/bin/chromium (apt-get install chromium, or set FZ_SKIP_BROWSER=1)")
-    return path
-
-
 def dump_dom(chromium: str, url: str, profile: Path, budget_ms: int = 0) -> str:
     args = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom"]
     if budget_ms:
@@ -273,6 +260,7 @@ def test_cli_svg_and_html(evil_file: Path, tmp_path: Path):
         assert "<title>&lt;script&gt;alert(&#39;evil&#39;)&lt;!--.fz</title>" in page  # the file name is text too
 
 
+@pytest.mark.slow
 def test_cli_html_in_chromium(chromium: str, evil_file: Path, tmp_path: Path):
     out = tmp_path / "evil.html"
     assert run_cli_bytes("render", str(evil_file), "-o", str(out)).returncode == 0
@@ -287,6 +275,7 @@ def test_cli_html_in_chromium(chromium: str, evil_file: Path, tmp_path: Path):
         assert tag not in tags, f"<{tag}> appeared in the DOM"
 
 
+@pytest.mark.slow
 def test_control_the_marker_does_run_without_the_csp(chromium: str, tmp_path: Path):
     """Without a CSP and escaping the same payload runs: the checks above are meaningful."""
     page = tmp_path / "control.html"
@@ -361,9 +350,8 @@ def test_live_page_headers_and_markup(live: LspProcess):
     assert refused.value.code == 403
 
 
+@pytest.mark.slow
 def test_live_page_in_chromium_runs_nothing_injected(chromium: str, live: LspProcess, tmp_path: Path):
-    from test_render_chromium import Browser
-
     browser = Browser(chromium, tmp_path / "profile", 1000, 600)
     try:
         browser.load(live.url)
@@ -454,6 +442,7 @@ def test_webview_csp_is_strict():
     assert not re.findall(r"https?://", template + (WEBVIEW / "preview.js").read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("which", ["server svg", "hostile svg"])
 def test_webview_in_chromium_runs_nothing_injected(chromium: str, tmp_path: Path, which: str):
     if which == "server svg":

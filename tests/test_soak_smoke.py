@@ -10,11 +10,15 @@ import math
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import run  # noqa: E402
 import soak  # noqa: E402
+
+pytestmark = pytest.mark.slow  # the soak benchmark run end to end, small: deselected by -m "not slow"
 
 TINY = [
     "--keystrokes",

@@ -1,9 +1,10 @@
-"""The command line: `fz-lsp` (the language server), `fz-lsp check`, `fz-lsp render`,
-`fz-lsp share`, `fz-lsp diff`, `fz-lsp mcp` (the MCP server for AI agents); one module per
-subcommand.
+"""The command line: `fz-lsp` (the language server), `fz-lsp check`, `fz-lsp format`,
+`fz-lsp render`, `fz-lsp share`, `fz-lsp diff`, `fz-lsp mcp` (the MCP server for AI agents);
+one module per subcommand.
 
 Exit codes: check -> 0 clean or warnings only, 1 errors found, 2 usage error or
-unreadable input. Messages are one line, never a traceback.
+unreadable input; format -> 0 done, 1 would change (--check), 2 unreadable input.
+Messages are one line, never a traceback.
 
 Language (fz_lsp/base/i18n.py): `--lang` (before or after the command), else LANGUAGE,
 LC_ALL, LC_MESSAGES, LANG. Diagnostic codes, positions and JSON keys are the same in
@@ -31,6 +32,10 @@ def run_command(argv: Sequence[str] | None) -> int:
         from fz_lsp.cli.check import run_check
 
         return run_check(args.files, args.format, args.sequence_rules, args.no_hints, args.strict, args.fix, language)
+    if args.command == "format":
+        from fz_lsp.cli.format import run_format
+
+        return run_format(args.files, args.check, args.indent, language)
     if args.command == "share":
         from fz_lsp.cli.share import run_share
 
@@ -39,7 +44,15 @@ def run_command(argv: Sequence[str] | None) -> int:
         from fz_lsp.cli.render import render_command
 
         return render_command(
-            args.file, args.output, args.view, args.theme, args.allow_errors, language, args.sequence_order
+            args.file,
+            args.output,
+            args.view,
+            args.theme,
+            args.allow_errors,
+            language,
+            args.format,
+            args.scale,
+            args.sequence_order,
         )
     if args.command == "diff":
         from fz_lsp.cli.diff import run_diff

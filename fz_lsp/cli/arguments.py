@@ -11,8 +11,10 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from fz_lsp import __version__
-from fz_lsp.analysis.views import SEQUENCE_ORDERS, THEMES, VIEWS
+from fz_lsp.analysis.views import FORMATS, SEQUENCE_ORDERS, THEMES, VIEWS
 from fz_lsp.base import i18n
+
+CHECK_FORMATS = ("text", "json", "github", "sarif")
 
 
 class UsageError(Exception):
@@ -49,7 +51,12 @@ def build_parser(language: str | None = None) -> argparse.ArgumentParser:
         languages=", ".join(i18n.LANGUAGES),
     )
     p.add_argument("--lang", metavar="LANG", help=lang_help)
-    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+    sub = p.add_subparsers(
+        dest="command",
+        parser_class=_Parser,
+        metavar="COMMAND",
+        help=_("what to do (without a command, fz-lsp is the language server, for an editor)"),
+    )
 
     def command(name: str, help: str) -> argparse.ArgumentParser:
         parser = sub.add_parser(name, help=help)
@@ -57,9 +64,18 @@ def build_parser(language: str | None = None) -> argparse.ArgumentParser:
         return parser
 
     stdin_file = _("the .fz file ('-' reads stdin)")
+    files_help = _("the .fz files to read ('-' reads stdin)")
     check = command("check", _("report diagnostics for files ('-' reads stdin)"))
-    check.add_argument("files", nargs="+", metavar="FILE")
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("files", nargs="+", metavar="FILE", help=files_help)
+    check.add_argument(
+        "--format",
+        choices=CHECK_FORMATS,
+        default="text",
+        help=_(
+            "how to report: text (one line per diagnostic, the default), json, github (workflow commands "
+            "that annotate a pull request) or sarif (SARIF 2.1.0, for code scanning)"
+        ),
+    )
     check.add_argument("--sequence-rules", action="store_true", help=_("also apply the opt-in sequence-view rules"))
     check.add_argument("--no-hints", action="store_true", help=_("do not print hint-level diagnostics"))
     check.add_argument(
@@ -75,11 +91,43 @@ def build_parser(language: str | None = None) -> argparse.ArgumentParser:
         ),
     )
 
-    render = command("render", _("render a diagram to SVG or a standalone HTML page"))
+    fmt = command("format", _("rewrite files in FlowZap's canonical style ('-': stdin to stdout)"))
+    fmt.add_argument("files", nargs="+", metavar="FILE", help=files_help)
+    fmt.add_argument(
+        "--check",
+        action="store_true",
+        help=_("write nothing: list the files that would change and exit 1 if any would"),
+    )
+    fmt.add_argument(
+        "--indent",
+        type=int,
+        default=0,
+        metavar="N",
+        help=_("indent the lines inside a lane by N spaces (default 0, the style of FlowZap's docs)"),
+    )
+
+    render = command("render", _("render a diagram to SVG, PNG or a standalone HTML page"))
     render.add_argument("file", metavar="FILE", help=stdin_file)
-    render.add_argument("-o", "--output", metavar="OUT", help=_("output file (.svg or .html); stdout when omitted"))
-    render.add_argument("--view", choices=VIEWS, default="workflow")
-    render.add_argument("--theme", choices=THEMES, default="light")
+    render.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        help=_("output file; its extension (.svg, .png, .html) gives the format; stdout when omitted"),
+    )
+    render.add_argument(
+        "--format",
+        choices=FORMATS,
+        help=_("the output's format, when OUT's extension does not say it (default: svg)"),
+    )
+    render.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        metavar="S",
+        help=_("PNG only: pixels per SVG unit (1 = the SVG's size, 2 for high-density screens)"),
+    )
+    render.add_argument("--view", choices=VIEWS, default="workflow", help=_("which view to draw (default: workflow)"))
+    render.add_argument("--theme", choices=THEMES, default="light", help=_("colour theme (default: light)"))
     render.add_argument(
         "--sequence-order",
         choices=SEQUENCE_ORDERS,
@@ -98,7 +146,12 @@ def build_parser(language: str | None = None) -> argparse.ArgumentParser:
     diff = command("diff", _("what changed between two versions of a diagram: nodes, edges, lanes, loops"))
     diff.add_argument("old", metavar="OLD", help=_("the earlier .fz file ('-' reads stdin)"))
     diff.add_argument("new", metavar="NEW", help=_("the later .fz file ('-' reads stdin)"))
-    diff.add_argument("--format", choices=("text", "json"), default="text")
+    diff.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help=_("how to report: text (one line per change and a summary, the default) or json"),
+    )
 
     command("mcp", _("run the MCP server for AI agents on stdin/stdout (needs fz-lsp[mcp])"))
     return p

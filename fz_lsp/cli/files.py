@@ -21,11 +21,23 @@ class BinaryFileError(ValueError):
     """The input contains NUL bytes."""
 
 
-def read_source(path: str) -> str:
+def stdin_is_a_terminal() -> bool:
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (AttributeError, ValueError):  # replaced by an object without isatty, or closed
+        return False
+
+
+def read_source(path: str, tr: Translator | None = None) -> str:
     """The text of `path` ('-' is standard input), decoded as UTF-8 (a BOM is dropped).
+    Standard input that is a terminal gets a one-line hint on stderr first (in `tr`'s
+    language), rather than a silent wait.
 
     Raises one of READ_ERRORS; `describe_error` turns it into a reason."""
     if path == "-":
+        if stdin_is_a_terminal():
+            tr = tr or translator()
+            print("fz-lsp: " + tr._("reading FlowZap Code from the terminal; end it with Ctrl-D"), file=sys.stderr)
         data = sys.stdin.buffer.read()
     else:
         with open(path, "rb") as f:

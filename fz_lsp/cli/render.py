@@ -1,4 +1,4 @@
-"""`fz-lsp render FILE`: the diagram as SVG or a standalone HTML page.
+"""`fz-lsp render FILE`: the diagram as SVG, PNG or a standalone HTML page (render/export.py).
 
 May import: fz_lsp.base, fz_lsp.analysis, fz_lsp.diagnostics, fz_lsp.render, fz_lsp.cli.files/check.
 """
@@ -15,7 +15,7 @@ from fz_lsp.base.i18n import translator
 from fz_lsp.cli.check import diagnostic_entry, diagnostic_line
 from fz_lsp.cli.files import READ_ERRORS, describe_error, read_source
 from fz_lsp.diagnostics import check
-from fz_lsp.render import render_html, render_svg
+from fz_lsp.render.export import ExportError, export_bytes, format_of
 
 
 def _say(message: str) -> None:
@@ -29,10 +29,14 @@ def render_command(
     theme: str = "light",
     allow_errors: bool = False,
     language: str | None = None,
+    fmt: str | None = None,
+    scale: float = 1.0,
     sequence_order: str = "causal",
 ) -> int:
-    """Render the .fz file at `path`: SVG to `out`, HTML when `out` ends in .html/.htm,
-    SVG on standard output when `out` is None or "-"; `path` "-" reads standard input.
+    """Render the .fz file at `path` to `out` in the format its extension names (.svg,
+    .png, .html/.htm) or `fmt`; to standard output when `out` is None or "-" (SVG, or
+    `fmt`); `path` "-" reads standard input. An output name whose extension says no known
+    format is refused (nothing is written), never written as SVG.
 
     The picture is written whatever the document's errors (what resolves is drawn), and
     the errors are printed to standard error in `fz-lsp check`'s format. Returns the exit
@@ -58,7 +62,12 @@ def render_command(
         )
         return 2
     try:
-        text = read_source(path)
+        fmt = format_of(out, fmt)
+    except ExportError as error:
+        _say(tr.render(error.message))
+        return 2
+    try:
+        text = read_source(path, tr)
     except READ_ERRORS as error:
         _say(_("cannot read {path}: {reason}", path=path, reason=describe_error(error, tr)))
         return 2
@@ -85,21 +94,21 @@ def render_command(
         for d in errors:
             print(diagnostic_line(diagnostic_entry(shown, d)), file=sys.stderr)
     status = 1 if errors and not allow_errors else 0
+    try:
+        data = export_bytes(model, fmt, view, theme, scale, title=name, sequence_order=sequence_order)
+    except ExportError as error:
+        _say(tr.render(error.message))
+        return 2
     if out is None or out == "-":
         try:
-            sys.stdout.buffer.write(render_svg(model, view, theme, sequence_order).encode("utf-8") + b"\n")
+            sys.stdout.buffer.write(data + b"\n" if fmt == "svg" else data)
             sys.stdout.flush()
         except OSError as error:
             _say(_("cannot write to standard output: {reason}", reason=describe_error(error, tr)))
             return 1
         return status
-    is_html = out.lower().endswith((".html", ".htm"))
-    if is_html:
-        document = render_html(model, view, theme, title=name, sequence_order=sequence_order)
-    else:
-        document = render_svg(model, view, theme, sequence_order)
     try:
-        Path(out).write_text(document, encoding="utf-8")
+        Path(out).write_bytes(data)
     except (OSError, ValueError) as error:
         _say(_("cannot write {path}: {reason}", path=out, reason=describe_error(error, tr)))
         return 1

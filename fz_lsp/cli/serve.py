@@ -6,9 +6,11 @@ May import: everything (it starts fz_lsp.lsp).
 from __future__ import annotations
 
 import argparse
+import sys
 
 from fz_lsp.base import i18n
 from fz_lsp.cli.arguments import UsageError
+from fz_lsp.cli.files import stdin_is_a_terminal
 
 
 def hold_full_collections() -> None:
@@ -43,6 +45,16 @@ def run_server(args: argparse.Namespace, language: str | None = None) -> int:
                 "fz-lsp: "
                 + i18n.translator(language)._("--tcp expects HOST:PORT, e.g. {example}", example="127.0.0.1:2087")
             )
+    if not args.tcp and stdin_is_a_terminal():  # a person typed `fz-lsp`: say what this is
+        print(
+            "fz-lsp: "
+            + i18n.translator(language)._(
+                "this is the FlowZap language server, waiting for an editor on stdin (Ctrl-D quits); "
+                "for the command line see fz-lsp --help"
+            ),
+            file=sys.stderr,
+            flush=True,
+        )
     if args.log_file:
         logging.basicConfig(filename=args.log_file, level=logging.INFO)
     hold_full_collections()  # until tune_garbage_collector

@@ -15,10 +15,11 @@ from fz_lsp.cli.files import READ_ERRORS, cannot, read_source
 def run_share(path: str, language: str | None = None) -> int:
     from fz_lsp.features.share import share_url
 
+    tr = i18n.translator(language)
     try:
-        text = read_source(path)
+        text = read_source(path, tr)
     except READ_ERRORS as err:
-        print(cannot(i18n.translator(language), "read", path, err), file=sys.stderr)
+        print(cannot(tr, "read", path, err), file=sys.stderr)
         return 2
     print(share_url(text))
     return 0

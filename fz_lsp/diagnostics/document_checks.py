@@ -12,6 +12,7 @@ from typing import Any
 from fz_lsp.analysis.suggestions import LANE, unknown_word
 from fz_lsp.diagnostics.report import Reporter
 from fz_lsp.model import Edge, Lane, Ref, Span
+from fz_lsp.syntax.vocabulary import ID_PATTERN
 
 
 class DocumentChecks(Reporter):
@@ -52,7 +53,7 @@ class DocumentChecks(Reporter):
                 )
         first_lane: dict[str, Any] = {}
         for lane in m.lanes:
-            if lane.label is None:
+            if lane.label is None and ID_PATTERN.match(lane.id):  # (else the syntax error says what to write)
                 self.add(
                     "missing-display-label",
                     lane.id_span,
@@ -150,7 +151,7 @@ class DocumentChecks(Reporter):
                 continue
             if node.number is not None:
                 numbers[node.number] = node
-            else:
+            elif ID_PATTERN.match(node.id):  # (an id that is not an identifier is a syntax error already)
                 self.add(
                     "non-canonical-id",
                     node.span,

@@ -39,9 +39,11 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from fz_lsp.render.html import content_security_policy, html_page, new_nonce
+from fz_lsp.render.html import content_security_policy, html_page, new_nonce, svg_theme
 
-RenderCallback = Callable[[str, str], tuple[str, str] | None]  # (uri, view) -> (svg, title)
+# (uri, view[, theme]) -> (svg, title); the theme is passed only for a page opened with one
+# (else the renderer's own choice: the user's setting)
+RenderCallback = Callable[..., tuple[str, str] | None]
 RevealCallback = Callable[[str, dict], None]  # (uri, what a click hit), from an HTTP thread
 MAX_REVEAL_BYTES = 4096
 
@@ -81,6 +83,7 @@ class _Page:
     uri: str
     view: str
     token: str
+    theme: str | None = None  # asked for when the page was opened; None: the renderer's choice
     svg: str = ""
     title: str = ""
     version: int = 0
@@ -117,7 +120,7 @@ class BrowserPreviewServer:
         self._send_timeout = send_timeout
         self._keepalive = keepalive
         self._lock = threading.Lock()
-        self._pages: dict[tuple[str, str], _Page] = {}
+        self._pages: dict[tuple[str, str, str | None], _Page] = {}
         self._by_token: dict[str, _Page] = {}
         self._httpd: ThreadingHTTPServer | None = None
         self._port = 0
@@ -160,34 +163,35 @@ class BrowserPreviewServer:
 
     # -- pages ------------------------------------------------------------------
 
-    def url_for(self, uri: str, view: str = "workflow") -> str:
-        """The page URL of (uri, view), registering the page (empty until rendered)."""
+    def url_for(self, uri: str, view: str = "workflow", theme: str | None = None) -> str:
+        """The page URL of (uri, view, theme), registering the page (empty until rendered).
+        A page with no theme shows what the renderer chooses (the user's setting)."""
         self.start()
         with self._lock:
-            page = self._pages.get((uri, view))
+            page = self._pages.get((uri, view, theme))
             if page is None:
-                page = _Page(uri, view, secrets.token_urlsafe(16))
-                self._pages[(uri, view)] = page
+                page = _Page(uri, view, secrets.token_urlsafe(16), theme)
+                self._pages[(uri, view, theme)] = page
                 self._by_token[page.token] = page
         return f"{self.base_url}/p/{page.token}"
 
-    def open(self, uri: str, view: str = "workflow") -> str:
-        """Start if needed, render (uri, view) now, and return its page URL."""
-        url = self.url_for(uri, view)
-        self._refresh(uri, view)
+    def open(self, uri: str, view: str = "workflow", theme: str | None = None) -> str:
+        """Start if needed, render (uri, view, theme) now, and return its page URL."""
+        url = self.url_for(uri, view, theme)
+        self._refresh(uri, view, theme)
         return url
 
     def document_changed(self, uri: str) -> None:
         """Re-render every open view of `uri` and push the new SVG to its browsers."""
         with self._lock:
-            views = [view for (page_uri, view) in self._pages if page_uri == uri]
-        for view in views:
-            self._refresh(uri, view)
+            pages = [(view, theme) for (page_uri, view, theme) in self._pages if page_uri == uri]
+        for view, theme in pages:
+            self._refresh(uri, view, theme)
 
-    def update(self, uri: str, view: str, svg: str, title: str) -> None:
-        """Hand over a rendering of (uri, view) and push it to its browsers if it changed."""
+    def update(self, uri: str, view: str, svg: str, title: str, theme: str | None = None) -> None:
+        """Hand over a rendering of (uri, view, theme) and push it to its browsers if it changed."""
         with self._lock:
-            page = self._pages.get((uri, view))
+            page = self._pages.get((uri, view, theme))
             if page is None or (page.svg == svg and page.title == title):
                 return
             page.svg, page.title = svg, title
@@ -201,7 +205,7 @@ class BrowserPreviewServer:
         with self._lock:
             gone = [page for key, page in self._pages.items() if key[0] == uri]
             for page in gone:
-                del self._pages[(page.uri, page.view)]
+                del self._pages[(page.uri, page.view, page.theme)]
                 del self._by_token[page.token]
         for page in gone:
             for client in list(page.clients):
@@ -212,11 +216,11 @@ class BrowserPreviewServer:
         with self._lock:
             return sum(len(p.clients) for p in self._pages.values() if uri is None or p.uri == uri)
 
-    def _refresh(self, uri: str, view: str) -> None:
-        rendered = self._render(uri, view)
+    def _refresh(self, uri: str, view: str, theme: str | None = None) -> None:
+        rendered = self._render(uri, view) if theme is None else self._render(uri, view, theme)
         if rendered is not None:
             svg, title = rendered
-            self.update(uri, view, svg, title)
+            self.update(uri, view, svg, title, theme)
 
     # -- used by the request handler -------------------------------------------
 
@@ -336,7 +340,9 @@ def _handler_class(server: BrowserPreviewServer) -> type[BaseHTTPRequestHandler]
             nonce = new_nonce()
             events_url = f"/p/{token}/events?since={version}"
             reveal_url = f"/p/{token}/reveal" if server._reveal is not None else None
-            body = html_page(svg, title, server._theme, events_url, nonce, reveal_url).encode("utf-8")
+            # the page's frame in the theme its diagram is drawn in (the page script follows it)
+            theme = svg_theme(svg) or server._theme
+            body = html_page(svg, title, theme, events_url, nonce, reveal_url).encode("utf-8")
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))

@@ -167,7 +167,14 @@ class FlowZapProtocol(LanguageServerProtocol):
     @lsp_method(types.EXIT)
     def lsp_exit(self, *args):
         self._server.exit_code = 0 if self._shutdown else 1  # LSP: exit without shutdown is 1
-        yield from super().lsp_exit(*args)
+        if getattr(self._server, "_server", None) is None:  # stdio: pygls ends the process
+            yield from super().lsp_exit(*args)
+            return
+        # on TCP, pygls's sys.exit would be raised inside the connection's task, and asyncio
+        # prints it as a 39-line traceback: stop serving instead, and start_tcp returns
+        if self.writer is not None:
+            self.writer.close()
+        self._server.shutdown()
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):

@@ -80,6 +80,7 @@ COMMANDS: tuple[tuple[str, str, str, bool], ...] = (
     ("flowzap.preview", "preview", "preview", False),
     ("flowzap.openBrowserPreview", "preview", "open_browser_preview", True),
     ("flowzap.sourceRanges", "preview", "source_ranges_command", False),
+    ("flowzap.export", "export", "export_file", False),
     ("flowzap.shareUrl", "share", "share_url_command", False),
     ("flowzap.openInFlowZap", "share", "open_in_flowzap", True),
 )

@@ -55,6 +55,11 @@ class FlowZapServer(LanguageServer):
         if self.exit_code:  # pygls swallows the SystemExit of `exit`: pass its code on
             sys.exit(self.exit_code)
 
+    def start_tcp(self, host: str, port: int) -> None:
+        super().start_tcp(host, port)
+        if self.exit_code:  # `exit` without `shutdown` (FlowZapProtocol.lsp_exit)
+            sys.exit(self.exit_code)
+
     # -- what every handler uses -----------------------------------------------
 
     @property

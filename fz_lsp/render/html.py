@@ -11,7 +11,8 @@ is `default-src 'none'; style-src 'unsafe-inline'` (plus `img-src data:`, `base-
 - a live page (given `live_events_url`) also carries one small script, allowed by a fresh
   nonce, that listens with EventSource to that same-origin URL (`connect-src 'self'`):
   each `svg` event replaces the diagram in place (no reload, scroll position and zoom
-  kept), each `title` event the page title. It opens fitted to the window's width (and
+  kept; the page's frame takes the new diagram's theme), each `title` event the page
+  title. It opens fitted to the window's width (and
   follows it when the window is resized) and zooms in and out with its buttons, `+`, `-`,
   `0` (fit), `1` (actual size) and Ctrl+wheel; dragging the diagram pans it. Given a
   `reveal_url` (same origin), a click on a node, an architecture component or arrow (not
@@ -23,10 +24,13 @@ Pure Python: no pygls import.
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from fz_lsp.analysis.views import THEMES
 from fz_lsp.render.svg import escape
+
+_SVG_THEME = re.compile(r'class="[^"]*\bfz-theme-([a-z]+)\b')
 
 _PAGE_CSS = (
     "html,body{margin:0;padding:0}"
@@ -92,6 +96,10 @@ _LIVE_SCRIPT = """(function () {
       return;
     }
     var fresh = document.importNode(root, true);
+    var classes = " " + (fresh.getAttribute("class") || "") + " ";  // the frame follows the diagram's theme
+    var theme = classes.indexOf(" fz-theme-dark ") >= 0 ? "dark" : "";
+    if (!theme && classes.indexOf(" fz-theme-light ") >= 0) { theme = "light"; }
+    if (theme) { document.body.className = "fz-page fz-page-" + theme; }
     var old = current();
     if (old) { host.replaceChild(fresh, old); } else { host.appendChild(fresh); }
     applyZoom();
@@ -180,6 +188,12 @@ _LIVE_ZOOM = (
     '<button type="button" data-zoom="fit" title="Fit to the window\'s width (0)">Fit</button>'
     '<button type="button" data-zoom="actual" title="Actual size (1)">1:1</button></span>'
 )
+
+
+def svg_theme(svg: str) -> str | None:
+    """The theme an SVG of fz_lsp.render.svg is drawn in (its root's `fz-theme-…` class), or None."""
+    m = _SVG_THEME.search(svg, 0, svg.find(">") + 1)
+    return m.group(1) if m is not None and m.group(1) in THEMES else None
 
 
 def content_security_policy(script_nonce: str | None) -> str:

@@ -13,6 +13,10 @@ parse again):
   with every token mapped back to this line's columns) so the node it declares, the
   edge it draws or the lane it opens still count, and the repair becomes a safe quick
   fix (`fixes`);
+- an id with a character an id may not have (`Café {`, `销售 {`, `2fa: circle`,
+  `Ops.né.handle(left)`): one message on the id saying what an id may contain, and the
+  line keeps its statement with the id as written, so the lines under a lane header
+  still belong to that lane;
 - Mermaid or PlantUML text (`A -->|Yes| B`, `A ->> B: hi`, `A[Start]`, `subgraph`,
   `end`, `%%`): named as such (`code` "not-flowzap"), never as an unexpected character;
 - otherwise what can still be read: a line that starts like a node declaration
@@ -20,7 +24,7 @@ parse again):
   touches (`touches`), so one broken line never makes other lines report undefined
   nodes, id gaps or orphans.
 
-May import: fz_lsp.base and the modules of fz_lsp.syntax below it (vocabulary, statements, grammar).
+May import: fz_lsp.base and the modules of fz_lsp.syntax below it (vocabulary, statements, grammar, invalid_ids).
 """
 
 from __future__ import annotations
@@ -33,8 +37,9 @@ from typing import Any
 
 from fz_lsp.base.i18n import N_, Listing, Msg, msg
 from fz_lsp.syntax.grammar import UNTERMINATED, lark_statement
-from fz_lsp.syntax.statements import Attribute, Broken, EdgeStmt, Endpoint, NodeDecl, Statement, Tok
-from fz_lsp.syntax.vocabulary import DIRECTIONS, NAME, NODE_ATTRIBUTES, SHAPES, spelled_like
+from fz_lsp.syntax.invalid_ids import ascii_id, invalid_ids, with_ids
+from fz_lsp.syntax.statements import Attribute, Broken, EdgeStmt, Endpoint, LaneOpen, NodeDecl, Statement, Tok
+from fz_lsp.syntax.vocabulary import DIRECTIONS, NAME, NAME_CHARS, NODE_ATTRIBUTES, SHAPES, spelled_like
 
 # Lines longer than this get no repair (their nodes are still read from the start of the
 # line): a slip is a short thing, and every search below stays linear on what it reads.
@@ -74,6 +79,9 @@ def recover(line: str, broken: Broken) -> Broken:
         return replace(
             broken, recovered=_readable_node(line[:MAX_REPAIR_CHARS]), touches=_touches(line[:MAX_REPAIR_CHARS])
         )
+    with_invalid_ids = _read_with_invalid_ids(line, broken)
+    if with_invalid_ids is not None:
+        return with_invalid_ids
     candidates = list(_candidates(line, broken))
     # one repair, else two that touch different places (`[label:"x` needs `"` and `]`)
     attempts = [(c,) for c in candidates] + [
@@ -400,6 +408,41 @@ _REPAIRS: tuple[Callable[[str, Broken], Iterable[_Candidate]], ...] = (
 
 
 # ---------------------------------------------------------------------------
+# Ids with characters an id may not have
+
+
+def _read_with_invalid_ids(line: str, broken: Broken) -> Broken | None:
+    """The line read with each id that is not an identifier (`Café`, `销售`, `2fa`) standing
+    in for a valid one of the same length (`____`), when that alone makes it parse: the
+    statement keeps the ids as written, and the one message is on the first. None otherwise."""
+    spans = invalid_ids(line, _mask(line))
+    if not spans:
+        return None
+    st = lark_statement(_apply(line, tuple((s, e, "_" * (e - s)) for s, e in spans)))
+    if st is None or type(st) is Broken or not _clean(st):
+        return None
+    start, end = spans[0]
+    word = line[start:end]
+    if (type(st) is LaneOpen and st.lane.start == start) or (
+        type(st) is EdgeStmt and any(ep.lane is not None and ep.lane.start == start for ep in st.endpoints)
+    ):
+        message = msg(
+            "`{id}` cannot be a lane id: an id has only ASCII letters, digits and `_`, and does not start "
+            "with a digit. Keep the name as the display label: `{suggestion} { # {id}`",
+            id=word,
+            suggestion=ascii_id(word, "Lane"),
+        )
+    else:
+        message = msg(
+            "`{id}` cannot be a node id: an id has only ASCII letters, digits and `_`, and does not start "
+            "with a digit (FlowZap's node ids are n1, n2, …)",
+            id=word,
+        )
+    written = {s: line[s:e] for s, e in spans}
+    return replace(broken, message=message, start=start, end=end, recovered=with_ids(st, written))
+
+
+# ---------------------------------------------------------------------------
 # Mermaid and PlantUML inside a FlowZap file
 
 # keyword -> what to say about it (`{word}`: the keyword)
@@ -517,7 +560,7 @@ def _readable_node(line: str) -> NodeDecl | None:
             Tok(a.group(3), a.start(3), a.end(3)),
         )
         for a in re.finditer(
-            r"(?<![A-Za-z0-9_])(" + NAME + r")[ \t]*([:=])[ \t]*(\"(?:\\.|[^\"\\])*\")", line[shape.end :]
+            r"(?<![" + NAME_CHARS + r"])(" + NAME + r")[ \t]*([:=])[ \t]*(\"(?:\\.|[^\"\\])*\")", line[shape.end :]
         )
     )
     attributes = tuple(_shift_attribute(a, shape.end) for a in attributes)

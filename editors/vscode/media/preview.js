@@ -11,7 +11,7 @@
 //   {type: 'reveal', lane, line}                   an architecture component was clicked
 //   {type: 'reveal', lines, line}                  an architecture arrow was clicked (its edges' lines)
 //   {type: 'setView', view}                        the user picked workflow / sequence / architecture
-//   {type: 'export'}                               the user asked for an SVG file
+//   {type: 'export', view, format}                 the user asked for an SVG or a PNG file
 //   {type: 'openInFlowZap'}                        the user asked to open the text in FlowZap
 (function () {
   'use strict';
@@ -408,7 +408,7 @@
         actualSize();
         break;
       case 'export':
-        vscode.postMessage({ type: 'export', view: state.view });
+        vscode.postMessage({ type: 'export', view: state.view, format: btn.dataset.format === 'png' ? 'png' : 'svg' });
         break;
       case 'open-flowzap':
         vscode.postMessage({ type: 'openInFlowZap' });

@@ -202,6 +202,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         vscode.commands.registerCommand('flowzap.openPreview', (uri?: vscode.Uri) => previews?.open(uri, false)),
         vscode.commands.registerCommand('flowzap.openPreviewToSide', (uri?: vscode.Uri) => previews?.open(uri, true)),
         vscode.commands.registerCommand('flowzap.exportSvg', (uri?: vscode.Uri) => previews?.exportSvg(uri)),
+        vscode.commands.registerCommand('flowzap.exportPng', (uri?: vscode.Uri) => previews?.exportPng(uri)),
         vscode.commands.registerCommand('flowzap.restartServer', () => restart(context)),
         vscode.commands.registerCommand('flowzap.showOutput', () => output?.show(true)),
         vscode.window.registerWebviewPanelSerializer(PreviewManager.viewType, previews),

@@ -10,6 +10,11 @@ export const PREVIEW_COMMAND = 'flowzap.preview';
 export const SOURCE_RANGES_COMMAND = 'flowzap.sourceRanges';
 /** Server command that answers the FlowZap playground URL of a document's current text. */
 export const SHARE_URL_COMMAND = 'flowzap.shareUrl';
+/** Server command that draws a document's current text as a file's bytes: {format, base64}. */
+export const EXPORT_COMMAND = 'flowzap.export';
+/** PNG exports are this many times the SVG's size: sharp on high-density screens and slides. */
+export const EXPORT_PNG_SCALE = 2;
+export type ExportFormat = 'svg' | 'png';
 /** The command "FlowZap: Open in FlowZap" (a server command the extension's middleware runs). */
 export const OPEN_IN_FLOWZAP_COMMAND = 'flowzap.openInFlowZap';
 /** What a share URL must look like before it is opened in the browser. */
@@ -130,7 +135,7 @@ class Preview implements vscode.Disposable {
         if (!msg || typeof msg !== 'object') {
             return;
         }
-        const m = msg as { type?: unknown; node?: unknown; lane?: unknown; line?: unknown; lines?: unknown; view?: unknown };
+        const m = msg as { type?: unknown; node?: unknown; lane?: unknown; line?: unknown; lines?: unknown; view?: unknown; format?: unknown };
         switch (m.type) {
             case 'ready':
                 this.ready = true;
@@ -158,7 +163,7 @@ class Preview implements vscode.Disposable {
                 }
                 break;
             case 'export':
-                void this.manager.exportSvg(this.uri, this.view);
+                void this.manager.exportImage(m.format === 'png' ? 'png' : 'svg', this.uri, this.view);
                 break;
             case 'openInFlowZap':
                 void this.manager.openInFlowZap(this.uri);
@@ -416,36 +421,70 @@ export class PreviewManager implements vscode.WebviewPanelSerializer, vscode.Dis
         return opened ? url : undefined;
     }
 
-    /** Ask for a file name and save the SVG the server renders for the document. */
-    async exportSvg(uri?: vscode.Uri, view?: PreviewView): Promise<void> {
+    /** "Export SVG…": ask for a file name and save the SVG the server draws. */
+    exportSvg(uri?: vscode.Uri, view?: PreviewView): Promise<void> {
+        return this.exportImage('svg', uri, view);
+    }
+
+    /** "Export PNG…": the same as a PNG (EXPORT_PNG_SCALE times the SVG's size). */
+    exportPng(uri?: vscode.Uri, view?: PreviewView): Promise<void> {
+        return this.exportImage('png', uri, view);
+    }
+
+    /**
+     * Ask for a file name next to the document (`flow.svg`, `flow.sequence.png`, …) and save
+     * the diagram of its current (unsaved) text there, in the preview's view and theme. The
+     * server draws the file (flowzap.export: render/export.py, PNG through render/png.py);
+     * its refusal (a PNG without the rasterizer on the server's side, say) is shown as is.
+     */
+    async exportImage(format: ExportFormat, uri?: vscode.Uri, view?: PreviewView): Promise<void> {
+        const kind = format.toUpperCase();
         const target = this.targetUri(uri);
         if (!target) {
             void vscode.window.showInformationMessage('FlowZap: open a .fz file to export it.');
             return;
         }
         const chosenView = view ?? this.previews.get(target.toString())?.view ?? 'workflow';
-        let result: PreviewResult;
+        let bytes: Uint8Array;
         try {
-            result = await this.render(target, chosenView);
+            bytes = await this.exportBytes(target, chosenView, format);
         } catch (err) {
-            void vscode.window.showErrorMessage(`FlowZap: could not render the diagram: ${errorText(err)}`);
+            void vscode.window.showErrorMessage(`FlowZap: could not export the diagram as ${kind}: ${errorText(err)}`);
             return;
         }
-        const suffix = chosenView === 'workflow' ? '' : `.${chosenView}`;
-        const base = target.path.replace(/\.fz$/i, '') + suffix + '.svg';
-        const defaultUri = target.scheme === 'file' ? vscode.Uri.file(target.fsPath.replace(/\.fz$/i, '') + suffix + '.svg') : undefined;
+        const suffix = (chosenView === 'workflow' ? '' : `.${chosenView}`) + `.${format}`;
+        const base = target.path.replace(/\.fz$/i, '') + suffix;
+        const defaultUri = target.scheme === 'file' ? vscode.Uri.file(target.fsPath.replace(/\.fz$/i, '') + suffix) : undefined;
         const dest = await vscode.window.showSaveDialog({
             defaultUri,
-            filters: { 'SVG image': ['svg'] },
-            saveLabel: 'Export SVG',
+            filters: { [`${kind} image`]: [format] },
+            saveLabel: `Export ${kind}`,
             title: `Export ${path.posix.basename(base)}`,
         });
         if (!dest) {
             return;
         }
-        await vscode.workspace.fs.writeFile(dest, new TextEncoder().encode(result.svg));
-        this.log?.info(`Exported ${chosenView} view of ${target.toString()} to ${dest.toString()}`);
+        await vscode.workspace.fs.writeFile(dest, bytes);
+        this.log?.info(`Exported ${chosenView} view of ${target.toString()} to ${dest.toString()} (${format}, ${bytes.length} bytes)`);
         void vscode.window.showInformationMessage(`FlowZap: saved ${path.posix.basename(dest.path)}.`);
+    }
+
+    /** The file's bytes, drawn by the server from the document's current text. */
+    private async exportBytes(uri: vscode.Uri, view: PreviewView, format: ExportFormat): Promise<Uint8Array> {
+        const client = this.getClient();
+        if (!client || !client.isRunning()) {
+            throw new Error('The FlowZap language server is not running.');
+        }
+        await vscode.workspace.openTextDocument(uri);
+        const result: unknown = await client.sendRequest(ExecuteCommandRequest.type, {
+            command: EXPORT_COMMAND,
+            arguments: [{ uri: uri.toString(), view, theme: previewTheme(uri), format, scale: format === 'png' ? EXPORT_PNG_SCALE : 1, sequenceOrder: sequenceOrder(uri) }],
+        });
+        const encoded = result && typeof result === 'object' ? (result as { base64?: unknown; format?: unknown }) : undefined;
+        if (!encoded || typeof encoded.base64 !== 'string' || encoded.format !== format) {
+            throw new Error(`the language server returned no ${format.toUpperCase()} for this document.`);
+        }
+        return Buffer.from(encoded.base64, 'base64');
     }
 
     dispose(): void {

@@ -35,6 +35,12 @@ test('`vsce package` alone builds what the .vsix needs, and leaves node_modules 
   }
 });
 
+test('the manifest names its repository (vsce and the Marketplace link to it)', () => {
+  assert.equal(PKG.repository.type, 'git');
+  assert.match(PKG.repository.url, /^https:\/\/\S+\.git$/);
+  assert.equal(PKG.repository.directory, 'editors/vscode', 'the extension lives in a folder of the repository');
+});
+
 test('settings mirror the server contract plus the client-only ones', () => {
   const props = PKG.contributes.configuration.properties;
   const expected = {
@@ -66,15 +72,17 @@ test('settings mirror the server contract plus the client-only ones', () => {
 
 test('commands are declared, registered, and never clash with server commands', () => {
   const declared = PKG.contributes.commands.map((c) => c.command).sort();
-  assert.deepEqual(declared, ['flowzap.exportSvg', 'flowzap.openInFlowZap', 'flowzap.openPreview', 'flowzap.openPreviewToSide', 'flowzap.restartServer', 'flowzap.showOutput']);
+  assert.deepEqual(declared, ['flowzap.exportPng', 'flowzap.exportSvg', 'flowzap.openInFlowZap', 'flowzap.openPreview', 'flowzap.openPreviewToSide', 'flowzap.restartServer', 'flowzap.showOutput']);
   const titles = Object.fromEntries(PKG.contributes.commands.map((c) => [c.command, `${c.category}: ${c.title}`]));
   assert.equal(titles['flowzap.openPreview'], 'FlowZap: Open Preview');
   assert.equal(titles['flowzap.openPreviewToSide'], 'FlowZap: Open Preview to the Side');
   assert.equal(titles['flowzap.restartServer'], 'FlowZap: Restart Server');
-  assert.equal(titles['flowzap.exportSvg'], 'FlowZap: Export SVG');
+  assert.equal(titles['flowzap.exportSvg'], 'FlowZap: Export SVG…');
+  assert.equal(titles['flowzap.exportPng'], 'FlowZap: Export PNG…');
   assert.equal(titles['flowzap.openInFlowZap'], 'FlowZap: Open in FlowZap');
   const palette = PKG.contributes.menus.commandPalette.map((m) => m.command);
   assert.ok(palette.includes('flowzap.openInFlowZap'));
+  assert.ok(palette.includes('flowzap.exportSvg') && palette.includes('flowzap.exportPng'));
   const src = read('src/extension.ts');
   const registered = [...src.matchAll(/registerCommand\('([^']+)'/g)].map((m) => m[1]).sort();
   // flowzap.openInFlowZap is the server's command: vscode-languageclient registers it, and

@@ -39,6 +39,11 @@ function fakeClient() {
       if (params.command === 'flowzap.shareUrl') {
         return client.shareAnswer ?? { url: `https://flowzap.xyz/playground?code=${Buffer.from(DOC_TEXT).toString('base64url')}` };
       }
+      if (params.command === 'flowzap.export') {
+        if (client.exportFail) throw new Error(client.exportFail);
+        const body = arg.format === 'png' ? `PNG n=${n} view=${arg.view} theme=${arg.theme} scale=${arg.scale}` : `<svg data-request="${n}" data-view="${arg.view}" data-theme="${arg.theme}"></svg>`;
+        return { format: arg.format, view: arg.view, theme: arg.theme, base64: Buffer.from(body).toString('base64') };
+      }
       return { svg: `<svg data-request="${n}" data-view="${arg.view}" data-theme="${arg.theme}"></svg>`, view: arg.view, version: n };
     },
   };
@@ -267,27 +272,45 @@ test('the executeCommand middleware runs Open in FlowZap itself and passes the r
   assert.deepEqual(forwarded, [['flowzap.preview', [{ uri: 'file:///x.fz' }]]]);
 });
 
-test('export asks for a file next to the document and writes the SVG', async () => {
+test('export asks for a file next to the document and writes the SVG or the PNG the server draws', async () => {
   const panel = await openReady();
   panel.receive({ type: 'setView', view: 'sequence' });
   await sleep(20);
   env.stub.window.saveDialogResult = Uri.file('/work/diagrams/out.svg');
-  panel.receive({ type: 'export' });
+  panel.receive({ type: 'export', view: 'sequence', format: 'svg' });
   await sleep(30);
   assert.equal(env.calls.saveDialogs.length, 1);
   assert.equal(env.calls.saveDialogs[0].defaultUri.fsPath, '/work/diagrams/flow.sequence.svg');
   assert.deepEqual(env.calls.saveDialogs[0].filters, { 'SVG image': ['svg'] });
+  assert.equal(env.calls.saveDialogs[0].saveLabel, 'Export SVG');
   assert.equal(env.calls.written.length, 1);
   assert.equal(env.calls.written[0].uri.fsPath, '/work/diagrams/out.svg');
-  assert.match(env.calls.written[0].text, /^<svg data-request="\d+" data-view="sequence"/);
-  // The architecture view's file name says so.
+  assert.match(env.calls.written[0].text, /^<svg data-request="\d+" data-view="sequence" data-theme="light"/);
+  const asked = client.requests.filter((r) => r.params.command === 'flowzap.export').map((r) => r.params.arguments[0]);
+  assert.deepEqual(asked, [{ uri: uri.toString(), view: 'sequence', theme: 'light', format: 'svg', scale: 1, sequenceOrder: 'causal' }]);
+  // PNG from the page's other button: twice the SVG's size, the bytes as the server sent them
+  env.stub.window.saveDialogResult = Uri.file('/work/diagrams/out.png');
+  panel.receive({ type: 'export', view: 'sequence', format: 'png' });
+  await sleep(30);
+  assert.equal(env.calls.saveDialogs.at(-1).defaultUri.fsPath, '/work/diagrams/flow.sequence.png');
+  assert.deepEqual(env.calls.saveDialogs.at(-1).filters, { 'PNG image': ['png'] });
+  assert.match(env.calls.written.at(-1).text, /^PNG n=\d+ view=sequence theme=light scale=2$/);
+  // The palette commands: the architecture view's file name says so.
   await manager.exportSvg(uri, 'architecture');
   assert.equal(env.calls.saveDialogs.at(-1).defaultUri.fsPath, '/work/diagrams/flow.architecture.svg');
-  assert.equal(env.calls.written.length, 2);
+  await manager.exportPng(uri, 'workflow');
+  assert.equal(env.calls.saveDialogs.at(-1).defaultUri.fsPath, '/work/diagrams/flow.png');
+  assert.equal(env.calls.written.length, 4);
   // Cancelling the dialog writes nothing.
   env.stub.window.saveDialogResult = undefined;
   await manager.exportSvg(uri, 'workflow');
-  assert.equal(env.calls.written.length, 2);
+  assert.equal(env.calls.written.length, 4);
+  // The server's refusal is shown, and no dialog is opened.
+  client.exportFail = "fz-lsp: PNG export needs the resvg-py package: pip install 'fz-lsp[png]'";
+  const dialogs = env.calls.saveDialogs.length;
+  await manager.exportPng(uri, 'workflow');
+  assert.equal(env.calls.saveDialogs.length, dialogs);
+  assert.match(env.calls.errors.at(-1).message, /^FlowZap: could not export the diagram as PNG: fz-lsp: PNG export needs the resvg-py package/);
 });
 
 test('opening the same document again reveals the existing preview; closing forgets it', async () => {

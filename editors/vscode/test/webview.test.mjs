@@ -272,9 +272,15 @@ test('zoom with keys, buttons and the wheel; pan by dragging', async () => {
 test('view switch and export post messages to the extension', async () => {
   await clearPosted();
   await page.click('#view-sequence');
-  await page.click('button[data-action="export"]');
+  await page.click('button[data-action="export"][data-format="svg"]');
+  await page.click('button[data-action="export"][data-format="png"]');
   const msgs = await posted();
-  assert.deepEqual(msgs, [{ type: 'setView', view: 'sequence' }, { type: 'export', view: 'sequence' }]);
+  assert.deepEqual(msgs, [
+    { type: 'setView', view: 'sequence' },
+    { type: 'export', view: 'sequence', format: 'svg' },
+    { type: 'export', view: 'sequence', format: 'png' },
+  ]);
+  assert.deepEqual(await page.$$eval('button[data-action="export"]', (bs) => bs.map((b) => b.textContent)), ['Export SVG…', 'Export PNG…']);
   assert.equal(await page.$eval('#view-sequence', (b) => b.getAttribute('aria-checked')), 'true');
   await render(svgs.sequence, 'sequence', 2);
   assert.ok((await page.$$eval('#canvas svg', (els) => els.length)) === 1);

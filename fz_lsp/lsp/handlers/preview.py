@@ -17,6 +17,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
+from fz_lsp.analysis.views import THEMES
 from fz_lsp.features.reveal import source_regions
 from fz_lsp.lsp import to_lsp, window
 from fz_lsp.lsp.handlers.arguments import document_argument, preview_arguments, sequence_order
@@ -42,7 +43,8 @@ def preview(ls: FlowZapServer, options: Any = None) -> dict:
 async def open_browser_preview(ls: FlowZapServer, options: Any = None) -> dict:
     """Open a live preview in the user's browser (for clients without a webview)."""
     doc, view, _ = preview_arguments(ls, options)
-    url = browser(ls).open(doc.uri, view)
+    asked = options.get("theme") if isinstance(options, dict) else None  # else the page follows the setting
+    url = browser(ls).open(doc.uri, view, asked if asked in THEMES else None)
     tr = ls.tr
     await window.open_externally(
         ls,
@@ -79,21 +81,23 @@ def browser(ls: FlowZapServer) -> BrowserPreviewServer:
         except RuntimeError:  # no event loop (in-process use): pages without click to source
             pass
 
-        def render(uri: str, view: str) -> tuple[str, str] | None:
-            return _render_page(ls, uri, view)
+        def render(uri: str, view: str, theme: str | None = None) -> tuple[str, str] | None:
+            return _render_page(ls, uri, view, theme)
 
         ls.browser = BrowserPreviewServer(render=render, reveal=reveal)
     return ls.browser
 
 
-def _render_page(ls: FlowZapServer, uri: str, view: str) -> tuple[str, str] | None:
-    """A page's SVG and title, from the session's document (None once it is closed)."""
+def _render_page(ls: FlowZapServer, uri: str, view: str, theme: str | None) -> tuple[str, str] | None:
+    """A page's SVG and title, from the session's document (None once it is closed), in the
+    theme the page was opened with, else in flowzap.preview.theme's."""
     from fz_lsp.render import render_svg
 
     doc = ls.documents.get(uri)
     if doc is None:
         return None
-    theme = "dark" if ls.settings.preview_theme == "dark" else "light"
+    if theme is None:  # the page follows the setting
+        theme = "dark" if ls.settings.preview_theme == "dark" else "light"
     return render_svg(doc.model, view, theme, ls.settings.preview_sequence_order), uri.rsplit("/", 1)[-1]
 
 

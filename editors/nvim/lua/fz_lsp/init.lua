@@ -37,7 +37,7 @@ local defaults = {
   handlers = nil,
   flags = nil,
   open_url = nil,
-  commands = true, -- define :FlowZapPreview, :FlowZapRenumber, :FlowZapFixAll, :FlowZapOpenInFlowZap
+  commands = true, -- define :FlowZapPreview, :FlowZapExport, :FlowZapRenumber, :FlowZapFixAll, :FlowZapOpenInFlowZap
   fix_on_save = false, -- apply "Fix all FlowZap problems" (source.fixAll.flowzap) before each :write
   mode = nil, -- "start_client" (0.7) | "start" (0.8-0.10) | "enable" (0.11+); nil = detect
 }
@@ -696,6 +696,38 @@ function M.open_in_flowzap(opts)
   return true
 end
 
+--- Export the buffer's diagram (its current, unsaved text) to a file: SVG, PNG or HTML by
+--- the file's extension (flowzap.export; the server draws and writes it).
+--- opts: { bufnr = 0, path = "out.png", view = "workflow"|"sequence"|"architecture",
+---         theme = "light"|"dark" (default: the preview.theme setting), scale = 1, callback }
+function M.export(opts)
+  opts = opts or {}
+  if type(opts.path) ~= "string" or opts.path == "" then
+    notify("give the file to write, e.g. :FlowZapExport diagram.png", vim.log.levels.ERROR)
+    return false
+  end
+  local bufnr, client = attached_client(opts)
+  if not client then
+    return false
+  end
+  local path = vim.fn.fnamemodify(vim.fn.expand(opts.path), ":p")
+  local arguments = { uri = vim.uri_from_bufnr(bufnr), path = path, view = opts.view or "workflow" }
+  arguments.theme = opts.theme
+  arguments.scale = opts.scale
+  local params = { command = "flowzap.export", arguments = { arguments } }
+  client_request(client, "workspace/executeCommand", params, function(err, result)
+    if err then
+      notify("export failed: " .. tostring(err.message or err), vim.log.levels.ERROR)
+    elseif type(result) == "table" and result.path then
+      notify(string.format("wrote %s (%s, %d bytes)", vim.fn.fnamemodify(result.path, ":~:."), result.format, result.bytes))
+    end
+    if opts.callback then
+      opts.callback(err, result)
+    end
+  end, bufnr)
+  return true
+end
+
 --- The user commands: name -> { run = function(args), and nvim_create_user_command options
 --- (nargs, complete, desc) }. A new command is one more entry here.
 M.commands = {
@@ -708,6 +740,20 @@ M.commands = {
       return { "workflow", "sequence", "architecture" }
     end,
     desc = "FlowZap: open the live browser preview of this diagram",
+  },
+  FlowZapExport = {
+    run = function(args)
+      local path, view = args.fargs[1], args.fargs[2]
+      M.export({ path = path, view = view })
+    end,
+    nargs = "+",
+    complete = function(arg_lead, cmd_line)
+      if #vim.split(cmd_line, "%s+", { trimempty = true }) >= (arg_lead == "" and 2 or 3) then
+        return { "workflow", "sequence", "architecture" }
+      end
+      return vim.fn.getcompletion(arg_lead, "file")
+    end,
+    desc = "FlowZap: export this diagram to a file (.svg, .png or .html) [view]",
   },
   FlowZapRenumber = {
     run = function()
