@@ -19,13 +19,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, ROOT, SERVER_ENV
 from fz_lsp.base.i18n import LOCALE_DIR
-from test_protocol_misuse import LspProcess, default_capabilities
+from support.commands import SERVER_ENV
+from support.lsp_process import LspProcess, default_capabilities
+from support.paths import EXAMPLES, ROOT
 
 CODE_ACTION_KINDS = ["quickfix", "source", "source.renumberNodes", "source.fixAll", "source.fixAll.flowzap"]
 COMMANDS = [
     "flowzap.preview",
+    "flowzap.export",
     "flowzap.openBrowserPreview",
     "flowzap.sourceRanges",
     "flowzap.shareUrl",

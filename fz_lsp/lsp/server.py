@@ -78,9 +78,9 @@ ON_FIRST_USE: tuple[tuple[str, Any, str, str, bool], ...] = (
 # workspace/executeCommand: command, module of fz_lsp.lsp.handlers, function, coroutine function
 COMMANDS: tuple[tuple[str, str, str, bool], ...] = (
     ("flowzap.preview", "preview", "preview", False),
+    ("flowzap.export", "export", "export_file", False),
     ("flowzap.openBrowserPreview", "preview", "open_browser_preview", True),
     ("flowzap.sourceRanges", "preview", "source_ranges_command", False),
-    ("flowzap.export", "export", "export_file", False),
     ("flowzap.shareUrl", "share", "share_url_command", False),
     ("flowzap.openInFlowZap", "share", "open_in_flowzap", True),
 )
