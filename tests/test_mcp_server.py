@@ -279,9 +279,9 @@ def test_render_png_is_image_content(client: McpClient) -> None:
     assert image.mime_type == "image/png"
     png = base64.b64decode(image.data)
     expected = pixel_size(render_svg(Document(GITOPS).model), 2)
-    assert png_size(png) == expected == (6286, 1896)
+    assert png_size(png) == expected == (7296, 1960)
     assert result.structured_content == {
-        "format": "png", "view": "workflow", "theme": "light", "width": 6286, "height": 1896, "scale": 2.0,
+        "format": "png", "view": "workflow", "theme": "light", "width": 7296, "height": 1960, "scale": 2.0,
         "errors": [],
     }  # fmt: skip
 
