@@ -4,7 +4,7 @@ between the cards, returns crossing forward arrows, crossings, sizes, render tim
 Renders every document of the set below in the architecture view with the working tree's
 renderer ("after") and with the renderer of an earlier commit ("before", `--before REF`,
 default the commit issue 22's architecture work started from), measures each SVG with
-tests/architecture_quality.py (`cut_steps`, `return_arrows`: the checker the tests use),
+tests/support/architecture_quality.py (`cut_steps`, `return_arrows`: the checker the tests use),
 times `render_svg(model, "architecture")` on benchmarks/bench_render.py's 500-node,
 20-lane document with both renderers (child processes, in turns, so both share the
 machine's load alike; medians) and writes a table to the "## Layout quality: architecture
@@ -12,12 +12,12 @@ view" section of benchmarks/RESULTS.md (replaced if present, else put right afte
 workflow view's "## Layout quality", which bench_layout.py writes), keeping
 its "### Screenshot review" part (scores given by looking at the pictures) as it is.
 `--screens` also screenshots every document before and after in headless Chromium
-(tests/test_render_chromium.py's helper) into test-artifacts/arch-before-all/ and
+(tests/support/chromium.py) into test-artifacts/arch-before-all/ and
 test-artifacts/arch-after-all/ (PNG and SVG, named after the document's path).
 
 The set: examples/*.fz, every fixture (tests/fixtures/**/*.fz, truncated/*.partial), the
 FlowZap corpus (../shared/corpus or $FZ_CORPUS_DIR, when present) and the seeded generated
-documents of tests/layout_quality.py.
+documents of tests/support/layout_quality.py.
 
     .venv/bin/python benchmarks/bench_architecture.py [--before REF] [--runs 15] [--rounds 3] [--screens] [--no-write]
 """
@@ -43,10 +43,10 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from architecture_quality import cut_steps, return_arrows  # noqa: E402
 from bench_layout import corpus_dir  # noqa: E402
 from bench_render import benchmark_document  # noqa: E402
-from layout_quality import GENERATED, generated_document  # noqa: E402
+from support.architecture_quality import cut_steps, return_arrows  # noqa: E402
+from support.layout_quality import GENERATED, generated_document  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "RESULTS.md"
 ARTIFACTS = REPO / "test-artifacts"
@@ -137,7 +137,7 @@ def measure(svg: str) -> dict:
 
 
 def screenshots(svgs: dict[str, str], folder: Path) -> None:
-    from test_render_chromium import screenshot
+    from support.chromium import screenshot
 
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -244,7 +244,7 @@ def main() -> int:
             SECTION,
             "",
             f"Run on {datetime.date.today().isoformat()} with `benchmarks/bench_architecture.py`: before = commit "
-            f"`{args.before}`, after = {after_name}. Each SVG is measured by `tests/architecture_quality.py`: "
+            f"`{args.before}`, after = {after_name}. Each SVG is measured by `tests/support/architecture_quality.py`: "
             "names cut = steps whose text ends with “…”; a return runs *through the gaps* when a segment other "
             "than its two end stubs enters the box bounding the cards with dependencies, or an end stub is not "
             "straight up or down within its card; crossings are points where two arrows cross.",

@@ -1,5 +1,5 @@
 """The MCP server's latency: flowzap_validate of the generated 1,000-line document through a real
-`fz-lsp mcp` process and the MCP SDK's own stdio client (tests/mcp_client.py), median and p95.
+`fz-lsp mcp` process and the MCP SDK's own stdio client (tests/support/mcp_client.py), median and p95.
 
 Baselines measured in the same run, so that a loaded machine is read right: the same work in
 this process (what the tool computes: the analysis, the diagnostics and which of them fix-all
@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from fz_lsp.mcp import tools  # noqa: E402
 from generate import generate  # noqa: E402
-from mcp_client import McpClient  # noqa: E402
+from support.mcp_client import McpClient  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "RESULTS.md"
 SECTION = "## MCP server"

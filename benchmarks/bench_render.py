@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import io
 import os
 import platform
 import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from collections.abc import Callable
@@ -42,6 +44,8 @@ from fz_lsp.render.workflow import clear_caches  # noqa: E402
 RESULTS = REPO / "benchmarks" / "RESULTS.md"
 SECTION = "## Rendering"
 GOAL_MS = 200.0
+PREVIEW_LINES = 10_000  # generate.py's document of 10,730 lines
+PREVIEW_BASE = "a600daf"  # the renderer before the router rework (issue 24 compares the preview with it)
 
 
 def benchmark_document(lanes: int = 20, per_lane: int = 25) -> str:
@@ -139,6 +143,65 @@ def run_dot(dot: str, source: Path) -> None:
     subprocess.run([dot, "-Tsvg", str(source), "-o", os.devnull], check=True, timeout=600)
 
 
+_RENDER_CHILD = """
+import sys, time
+sys.path.insert(0, sys.argv[1])
+try:
+    from fz_lsp.analysis.document import analyse
+except ImportError:  # a commit from before the layers (issue 21)
+    from fz_lsp.document import analyse
+from fz_lsp.render import render_svg
+model = analyse(sys.stdin.readline().encode().decode("unicode_escape")).model
+render_svg(model)
+print("ready", flush=True)
+for line in sys.stdin:
+    started = time.perf_counter()
+    render_svg(model)
+    print((time.perf_counter() - started) * 1000, flush=True)
+"""
+
+
+def preview_against(ref: str, lines: int = PREVIEW_LINES, runs: int = 7) -> tuple[float, float, int]:
+    """The workflow preview of a generated document of about `lines` lines (benchmarks/
+    generate.py; 10,000 gives 10,730 lines): median ms with the working tree's renderer
+    (in-process) and with commit `ref`'s (a child process, its own fz_lsp from `git
+    archive`), the runs taken in turns so both share the machine's load alike. Returns
+    (ms here, ms at ref, the document's lines)."""
+    from generate import generate
+
+    text = generate(lines)
+    model = analyse(text).model
+    render_svg(model)
+    archive = subprocess.run(["git", "archive", ref, "fz_lsp", "grammar"], cwd=REPO, capture_output=True, check=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(tmp, filter="data")
+        child = subprocess.Popen(
+            [sys.executable, "-c", _RENDER_CHILD, tmp],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=tmp,
+            env={**os.environ, "FZ_LSP_CACHE_DIR": tmp},
+        )
+        assert child.stdin is not None and child.stdout is not None
+        child.stdin.write(text.encode("unicode_escape").decode() + "\n")
+        child.stdin.flush()
+        if child.stdout.readline().strip() != "ready":
+            raise SystemExit(f"rendering with {ref} failed")
+        here, there = [], []
+        for _ in range(runs):
+            started = time.perf_counter()
+            render_svg(model)
+            here.append((time.perf_counter() - started) * 1000)
+            child.stdin.write("go\n")
+            child.stdin.flush()
+            there.append(float(child.stdout.readline()))
+        child.stdin.close()
+        child.wait(timeout=60)
+    return statistics.median(here), statistics.median(there), len(text.splitlines())
+
+
 def update_results(section: str) -> None:
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
     start = text.find(SECTION + "\n")
@@ -156,7 +219,18 @@ def main() -> int:
     parser.add_argument("--dot-runs", type=int, default=5, help="timed runs of dot")
     parser.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md alone")
     parser.add_argument("--no-layout", action="store_true", help="skip the layout quality benchmark")
+    parser.add_argument("--preview-runs", type=int, default=7, help="timed previews of the 10,730-line document")
+    parser.add_argument(
+        "--preview-only", action="store_true", help=f"only the 10,730-line preview against {PREVIEW_BASE}"
+    )
     args = parser.parse_args()
+    if args.preview_only:
+        here, there, lines = preview_against(PREVIEW_BASE, runs=args.preview_runs)
+        load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
+        ratio = here / there
+        print(f"preview of {lines:,} lines: {here:.0f} ms here, {there:.0f} ms at {PREVIEW_BASE} ({ratio:.2f}x)")
+        print(f"load average {load}")
+        return 0
 
     text = benchmark_document()
     model = analyse(text).model
@@ -181,6 +255,7 @@ def main() -> int:
                 "dot start": (lambda: run_dot(dot, empty), args.dot_runs),
             }
         )
+    preview_here, preview_there, preview_lines = preview_against(PREVIEW_BASE, runs=args.preview_runs)
     workflow, workflow_cold, sequence = medians["workflow"], medians["cold"], medians["sequence"]
     architecture = medians["architecture"]
     dot_ms, dot_start_ms = medians["dot"], medians["dot start"]
@@ -229,6 +304,11 @@ def main() -> int:
             f"Goal (faster than dot and under {GOAL_MS:.0f} ms): {goal}. The workflow layout routes every edge on a "
             "track of its own and places every label in the clear (see Layout quality below); before that rewrite "
             "the same document rendered 4.2x faster than `dot` (2026-11-27).",
+            "",
+            f"The preview of the {preview_lines:,}-line document of benchmarks/generate.py (the workflow view, "
+            f"what `flowzap.preview` renders) takes {preview_here:.0f} ms, against {preview_there:.0f} ms with the "
+            f"renderer of commit `{PREVIEW_BASE}` (before the router rework) in the same run, runs in turns "
+            f"(median of {args.preview_runs}): **{preview_here / preview_there:.2f}x** (goal: at most 1.0x).",
             "",
             f"The architecture view takes {architecture:.1f} ms, {architecture / workflow:.2f}x the workflow "
             "view's time in the same run (its layout works on components, not nodes: "

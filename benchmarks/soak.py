@@ -325,7 +325,7 @@ def rss_mb(client: LspClient) -> float:
 
 
 # the server collects a closed large document (LARGE_DOCUMENT_LINES or more) this long
-# after its close (fz_lsp.lsp.server RELEASE_DELAY_S) and then hands the memory back once idle:
+# after its close (fz_lsp.lsp.memory RELEASE_DELAY_S) and then hands the memory back once idle:
 # a sample after such a close waits for both, else it catches the closed document's memory
 # in some samples and not others (tests/test_soak_smoke.py checks these against the server)
 RELEASE_DELAY_S = 2.0

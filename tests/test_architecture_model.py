@@ -10,13 +10,15 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from lsprotocol import types
 
-from conftest import EXAMPLES, FIXTURES, ROOT, SERVER_ENV, Session, read_exact
 from fz_lsp.analysis.architecture import architecture, dependency_summary
 from fz_lsp.analysis.document import Document
 from fz_lsp.analysis.markdown import md
 from fz_lsp.base.i18n import translator
 from fz_lsp.features.hover import hover
 from fz_lsp.features.share import PLAYGROUND, decode_share_url, share_url
+from support.commands import SERVER_ENV
+from support.lsp import Session
+from support.paths import EXAMPLES, FIXTURES, ROOT, read_exact
 
 GITOPS = read_exact(EXAMPLES / "gitops.fz")
 
@@ -184,6 +186,7 @@ def test_share_url_decodes_back_to_exactly_the_text(text: str):
     assert decode_share_url(url) == text
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.text())
 def test_share_url_round_trips_any_text(text: str):

@@ -2,7 +2,7 @@
 placement that gives them a way out, fz_lsp/render/architecture.py): on an outer channel
 above or below every card, never through the gaps between the columns, never crossing a
 forward arrow; exact placements for the patterns that used to go wrong, the measures of
-tests/architecture_quality.py (`return_arrows`) on every document, and the channel
+tests/support/architecture_quality.py (`return_arrows`) on every document, and the channel
 bookkeeping against brute force."""
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ from itertools import combinations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from architecture_quality import check_architecture, return_arrows
-from conftest import EXAMPLES, FIXTURES, ROOT, corpus_files, fixture_files, read_exact
 from fz_lsp.analysis.document import analyse
 from fz_lsp.render import layout_architecture, render_svg
 from fz_lsp.render.architecture import place_returning
@@ -29,7 +27,9 @@ from fz_lsp.render.return_channels import (
     _RangeMax,
     route_returns,
 )
-from layout_quality import GENERATED, SVG, generated_document
+from support.architecture_quality import check_architecture, return_arrows
+from support.layout_quality import GENERATED, SVG, generated_document
+from support.paths import EXAMPLES, FIXTURES, ROOT, corpus_files, fixture_files, read_exact
 
 
 def model_of(text: str):
@@ -220,6 +220,7 @@ def test_no_return_through_the_gaps_or_across_a_forward_arrow_in_examples_and_fi
     assert_clear(path.read_bytes().decode("utf-8", "replace"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", corpus_files("*.fz") + corpus_files("truncated/*.partial"), ids=lambda p: p.name)
 def test_no_return_through_the_gaps_or_across_a_forward_arrow_in_the_corpus(path):
     assert_clear(path.read_bytes().decode("utf-8"))
@@ -310,6 +311,7 @@ def test_route_returns_with_nothing_to_route_and_with_a_card_boxed_in():
     assert channels.blocked == frozenset({1}) and channels.routes[0] is None and channels.routes[1] is not None
 
 
+@pytest.mark.slow
 def test_random_documents_keep_returns_outside(tmp_path):
     rng = random.Random(22)
     for _ in range(25):

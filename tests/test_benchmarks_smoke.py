@@ -20,6 +20,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import generate  # noqa: E402
 import run  # noqa: E402
 
+pytestmark = pytest.mark.slow  # the benchmarks run end to end, small: deselected by -m "not slow"
+
 # features still being written elsewhere may answer with an error; the harness must
 # record that and carry on, so these may be n/a (but must not be missing)
 MAY_BE_NA = {"preview", "completion", "hover", "definition", "rename"}
@@ -144,7 +146,6 @@ def test_a_run_keeps_every_other_benchmarks_section(tmp_path: Path):
     assert "old figures" not in "".join(kept) and kept[-1] == "## Languages\n\nl\n"
 
 
-@pytest.mark.slow
 def test_mcp_benchmark_measures_every_row() -> None:
     pytest.importorskip("mcp", reason="the MCP SDK is not installed (pip install -e '.[test]' installs it)")
     import subprocess

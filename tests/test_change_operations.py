@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from conftest import EXAMPLES
 from fz_lsp.analysis.document import Document
 from fz_lsp.analysis.settings import Settings
 from fz_lsp.diagnostics import check
 from fz_lsp.features.change_operations import apply_operations, free_id
+from support.paths import EXAMPLES
 
 STRICT = Settings(strict=True)
 GITOPS = (EXAMPLES / "gitops.fz").read_text(encoding="utf-8")

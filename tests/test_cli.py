@@ -6,14 +6,15 @@ import json
 import os
 import subprocess
 import sys
-import venv
 from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, FIXTURES, ROOT, fixture_files, run_cli
 from fz_lsp.diagnostics import CODES
-from test_server_diagnostics import VALID, VERDICTS
+from support.commands import run_cli
+from support.fixture_verdicts import VALID, VERDICTS
+from support.installed_wheel import InstalledWheel
+from support.paths import EXAMPLES, FIXTURES, ROOT, fixture_files
 
 CLI = [sys.executable, "-m", "fz_lsp"]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -121,6 +122,7 @@ def _write(path: Path, data: bytes) -> Path:
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["check", "share"])
 def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path, command: str):
     """`fz-lsp check big.fz | head -1`: the pipe closes while fz-lsp still writes. The
@@ -157,32 +159,12 @@ def test_crlf_and_bom_are_read():
     assert result.stdout == b""
 
 
-def test_wheel_works_outside_the_repo(tmp_path: Path):
-    """Build the wheel, install it into a fresh venv, run it from another folder."""
-    wheels = tmp_path / "wheels"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(wheels), str(ROOT)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    (wheel,) = wheels.glob("fz_lsp-*.whl")
-    import zipfile
-
-    assert "fz_lsp/syntax/flowzap.lark" in zipfile.ZipFile(wheel).namelist()
-    assert "fz_lsp/render/zoom.js" in zipfile.ZipFile(wheel).namelist()  # the HTML pages' pan and zoom
-    env_dir = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=False, system_site_packages=False).create(env_dir)
-    # reuse this interpreter's installed dependencies via a .pth, install only the wheel itself
-    site = next((env_dir / "lib").glob("python3*/site-packages"))
-    import lark
-    import lsprotocol
-    import pygls
-
-    deps = {str(Path(m.__file__).resolve().parents[1]) for m in (lark, lsprotocol, pygls)}
-    (site / "deps.pth").write_text("\n".join(sorted(deps)) + "\n")
-    zipfile.ZipFile(wheel).extractall(site)
-    py = env_dir / "bin" / "python"
+@pytest.mark.slow
+def test_wheel_works_outside_the_repo(installed_wheel: InstalledWheel, tmp_path: Path):
+    """The wheel (built once per session), installed into a fresh venv, runs from another folder."""
+    assert "fz_lsp/syntax/flowzap.lark" in installed_wheel.names
+    assert "fz_lsp/render/zoom.js" in installed_wheel.names  # the HTML pages' pan and zoom
+    py = installed_wheel.python
     clean_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     result = subprocess.run(
         [str(py), "-m", "fz_lsp", "check", str(FIXTURES / "library-hold.fz")],
@@ -199,7 +181,7 @@ def test_wheel_works_outside_the_repo(tmp_path: Path):
         env=clean_env,
         timeout=60,
     )
-    assert str(site) in where.stdout.decode(), where
+    assert str(installed_wheel.site) in where.stdout.decode(), where
     page = tmp_path / "page.html"
     rendered = subprocess.run(
         [str(py), "-m", "fz_lsp", "render", str(FIXTURES / "library-hold.fz"), "-o", str(page)],

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, FIXTURES, ROOT, run_cli
 from fz_lsp.diagnostics import CODES
+from support.commands import run_cli
+from support.paths import EXAMPLES, FIXTURES, ROOT
 
 KNOWN = FIXTURES / "template-known-errors.fz"  # unknown-shape on 3:5-14, undefined-node on 5:21-23
 CLEAN = EXAMPLES / "gitops.fz"

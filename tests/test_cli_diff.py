@@ -8,9 +8,10 @@ import os
 import sys
 from pathlib import Path
 
-from conftest import EXAMPLES, ROOT, read_exact, run_cli
 from fz_lsp.analysis.document import analyse
 from fz_lsp.features.graph_diff import diff_models
+from support.commands import run_cli
+from support.paths import EXAMPLES, ROOT, read_exact
 
 GITOPS = read_exact(EXAMPLES / "gitops.fz")
 NEW = GITOPS.replace('n21: circle label:"Release live"', 'n21: circle label:"Live"').replace(

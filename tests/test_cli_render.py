@@ -7,7 +7,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from conftest import EXAMPLES, FIXTURES, run_cli
+from support.commands import run_cli
+from support.paths import EXAMPLES, FIXTURES
 
 
 def render(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:

@@ -14,7 +14,8 @@ import time
 
 import pytest
 
-from conftest import CLI_COMMAND, ROOT, SERVER_ENV
+from support.commands import CLI_COMMAND, SERVER_ENV
+from support.paths import ROOT
 
 
 def _free_port() -> int:

@@ -12,7 +12,6 @@ import pytest
 from lsprotocol import types
 from lsprotocol.converters import get_converter
 
-from conftest import FIXTURES, R, fixture_files, read_exact
 from fz_lsp.analysis.document import Document
 from fz_lsp.analysis.edits import Region, TextEdit, apply_client_edits, apply_edits, check_edits
 from fz_lsp.analysis.settings import Settings
@@ -20,6 +19,8 @@ from fz_lsp.features import code_actions
 from fz_lsp.features.code_actions import QUICKFIX, RENUMBER, quick_fixes
 from fz_lsp.features.rename import rename
 from fz_lsp.model import Span
+from support.lsp import R
+from support.paths import FIXTURES, fixture_files, read_exact
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="module"),
@@ -583,6 +584,7 @@ def documents(draw):
     return eol.join(lines) + draw(st.sampled_from(["", eol]))
 
 
+@pytest.mark.slow
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=documents(), data=st.data())
 def test_fuzz_features_never_fail_and_edits_apply(text, data):

@@ -12,11 +12,13 @@ from hypothesis import given, settings, strategies as st
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from conftest import FIXTURES, SERVER_COMMAND, SERVER_ENV, R, Session, fixture_files, initialize_params, read_exact
 from fz_lsp.analysis.document import Document
 from fz_lsp.features.completion import MAX_NODE_ITEMS, complete, completions, next_free_id, node_sort_key
 from fz_lsp.model import Span
 from fz_lsp.syntax.vocabulary import SHAPE_DESCRIPTIONS
+from support.commands import SERVER_COMMAND, SERVER_ENV
+from support.lsp import R, Session, initialize_params
+from support.paths import FIXTURES, fixture_files, read_exact
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="module"),
@@ -183,6 +185,43 @@ def test_nothing_inside_strings_labels_and_comments():
     assert complete(Document(LIBRARY), 11, 12) == []  # inside `# Catalog/ILS (Koha)`
     assert at_end(with_line(LIBRARY, 8, "// n3.handle("), 8) == []
     assert at_end(with_line(LIBRARY, 8, "loop [until n"), 8) == []
+
+
+def test_the_context_is_read_from_the_lexer_s_tokens():
+    """Completion reads the line through syntax/lexer.py: a comment runs to the end of the
+    line, a word is one token, a string after the cursor names no loop member."""
+    base = "A { # A\nn1: circle\nn2: circle\nn3: rectangle\nX\n}"
+    assert at_end(base.replace("X", "n1 // x.handle("), 4) == []
+    assert at_end(base.replace("X", 'n4: rectanglelabel:"x" '), 4) == []
+    assert at_end(base.replace("X", 'n4: rectangle label:"x" '), 4) != []
+    doc = Document(base.replace("X", 'loop [c] n1  "n2"'))
+    assert labels(complete(doc, 4, 12)) == ["n2", "n3"]
+
+
+def test_what_a_version_s_requests_share_is_derived_once_and_follows_every_edit():
+    """Sorted nodes, their details and the lanes' texts are kept in the document's `derived`
+    for its version (fz_lsp/features/completion.py, _Kept): the next request on the same
+    version reuses them; an edit, even one that keeps the model (typing in a label), gives
+    fresh ones."""
+    doc = Document(with_line(LIBRARY, 8, "n3.handle(bottom) -> Catalog."))
+    first = complete(doc, 8, 29)
+    kept = doc.derived["fz_lsp.features.completion"]
+    assert labels(complete(doc, 8, 29)) == labels(first) == ["n6", "n7", "n8"]
+    assert doc.derived["fz_lsp.features.completion"] is kept
+    assert [i.detail for i in complete(doc, 8, 29)] == CATALOG_LABELS
+    line = doc.lines[12]  # `n6: rectangle label:"Record the hold"`
+    col = line.index("hold")
+    doc.replace((12, col), (12, col + 4), "loan")
+    assert doc.in_place_edits == 1  # the model was kept
+    assert [i.detail for i in complete(doc, 8, 29)] == ["Record the loan", *CATALOG_LABELS[1:]]
+    assert doc.derived["fz_lsp.features.completion"] is not kept
+    # the next free id follows a declaration added
+    text = with_line(LIBRARY, 8, "")
+    doc = Document(text)
+    assert labels(complete(doc, 8, 0))[0] == "n19:"
+    doc.replace((8, 0), (8, 0), 'n19: circle label:"x"')
+    doc.replace((9, 0), (9, 0), "\n")
+    assert labels(complete(doc, 9, 0))[0] == "n20:"
 
 
 # ---------------------------------------------------------------------------
@@ -355,6 +394,7 @@ FZ_PIECES = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(st.lists(FZ_PIECES, max_size=12).map("".join), min_size=1, max_size=6),

@@ -13,7 +13,8 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from conftest import SERVER_COMMAND, SERVER_ENV, R, Session, initialize_params
+from support.commands import SERVER_COMMAND, SERVER_ENV
+from support.lsp import R, Session, initialize_params
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -1,6 +1,6 @@
 """The architecture view of every file of the real-world FlowZap corpus (collected only when
 the corpus is there, see conftest.py), checked on the rendered SVG by
-tests/architecture_quality.py: one component per lane titled and listing as the model says,
+tests/support/architecture_quality.py: one component per lane titled and listing as the model says,
 no arrows drawn over each other or through a box, every label in the clear and drawn once,
 every arrow from its source component's border to its target component's border, and each
 arrow's count the number of cross-lane edges between its two lanes."""
@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from architecture_quality import check_architecture
-from conftest import corpus_files
 from fz_lsp.analysis.document import analyse
 from fz_lsp.render import render_svg
+from support.architecture_quality import check_architecture
+from support.paths import corpus_files
+
+pytestmark = pytest.mark.slow  # the corpus sweep: deselected by -m "not slow"
 
 FILES = corpus_files("*.fz") + corpus_files("truncated/*.partial")
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from conftest import CORPUS_DIR, corpus_files, read_exact
 from fz_lsp import syntax
 from fz_lsp.analysis.document import Document
 from fz_lsp.diagnostics import check as check_diagnostics
@@ -20,14 +19,18 @@ from fz_lsp.features.completion import complete
 from fz_lsp.features.hover import hover
 from fz_lsp.features.inlay_hints import label_hints
 from fz_lsp.syntax import parse as syntax_parse
+from support.paths import CORPUS_DIR, corpus_files, read_exact
 from test_code_actions import assert_every_fix_applies_cleanly
 from test_formatting import assert_format_keeps_meaning_and_is_idempotent
 from test_large_documents import assert_disposed_document_leaves_no_cycles
+from test_line_templates import corpus_lines_agree
 from test_navigation import assert_every_position_is_safe
 from test_rename import assert_renaming_keeps_the_graph
 from test_semantic_tokens import assert_tokens_ordered_disjoint_and_on_their_line
 from test_shape_cache import assert_saved_templates_give_lark_s_statements
 from test_text_and_syntax import diagnostic_summary, edit_texts, model_summary
+
+pytestmark = pytest.mark.slow  # the corpus sweep: deselected by -m "not slow"
 
 ALL_FILES = corpus_files("*.fz") + corpus_files("truncated/*.partial")
 
@@ -122,3 +125,7 @@ def test_saved_templates_give_lark_s_statements_on_every_corpus_file(tmp_path):
 @pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: p.name)
 def test_a_disposed_corpus_document_leaves_no_cycles_and_stays_usable(path):
     assert_disposed_document_leaves_no_cycles(path)
+
+
+def test_every_corpus_line_is_built_from_its_template_like_lark():
+    corpus_lines_agree(ALL_FILES)

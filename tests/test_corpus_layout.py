@@ -1,8 +1,9 @@
 """Layout quality on every file of the real-world FlowZap corpus (collected only when the
-corpus is there, see conftest.py): measured on the rendered SVG by tests/layout_quality.py,
+corpus is there, see conftest.py): measured on the rendered SVG by tests/support/layout_quality.py,
 no edges drawn over each other or through a node, every label in the clear, every loop
-frame holding exactly its own nodes; and FlowZap's own templates keep their straight
-hand-overs."""
+frame one outline holding exactly its own nodes, every end on a diamond on a corner, no
+more crossings than the budget (max(2, 10 % of the edges)); and FlowZap's own templates
+keep their straight hand-overs."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import corpus_files
 from fz_lsp.analysis.document import analyse
 from fz_lsp.render import layout_workflow, render_svg
-from layout_quality import measure
+from support.layout_quality import crossing_budget, measure
+from support.paths import corpus_files
+
+pytestmark = pytest.mark.slow  # the corpus sweep: deselected by -m "not slow"
 
 FILES = corpus_files("*.fz") + corpus_files("truncated/*.partial")
 
@@ -26,7 +29,8 @@ def model_of(path: Path):
 def test_corpus_file_layout_has_no_defect(path: Path) -> None:
     model = model_of(path)
     quality = measure(render_svg(model), model)
-    assert quality.defects == 0, quality.details
+    assert quality.defects == 0 and quality.narrative == 0, quality.details
+    assert quality.crossings <= crossing_budget(quality.edges), quality.crossings
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS_DIR, corpus_files
 from fz_lsp.render import layout_workflow
-from sequence_checks import check_sequence
+from support.paths import CORPUS_DIR, corpus_files
+from support.sequence_checks import check_sequence
 from test_render import check_workflow, read_model
+
+pytestmark = pytest.mark.slow  # the corpus sweep: deselected by -m "not slow"
 
 CORPUS_FILES = corpus_files("*.fz") + corpus_files("truncated/*.partial")
 
@@ -42,9 +44,13 @@ def test_gitops_template_layout_follows_the_flow() -> None:
         "GitOps Controller (ArgoCD/Flux)",
         "Kubernetes Cluster",
     ]
-    developer = [at[f"n{i}"] for i in range(1, 5)]
-    assert [n.column for n in developer] == [0, 1, 2, 3] and {n.row for n in developer} == {0}
-    assert at["n5"].column == at["n4"].column  # bottom -> top hand-over keeps the column
+    # one chain through the lanes: each lane on one row, each hand-over one column on (a staircase)
+    main = [*range(1, 13), *range(14, 20)]
+    assert [at[f"n{i}"].column for i in main] == list(range(18))
+    assert {at[f"n{i}"].row for i in main} == {0}
     assert at["n13"].row == at["n11"].row + 1 and at["n13"].column == at["n11"].column  # the "No" branch
-    straight = {e.edge.index: e.points for e in layout.edges if len(e.points) == 2}
-    assert set(straight) == set(range(18)), "every gitops edge is a straight line"
+    by_index = {e.edge.index: e for e in layout.edges}
+    hand_overs = {3, 7, 13}  # down to the next lane: out of the bottom, along the gutter, into the top
+    assert {i for i, e in by_index.items() if len(e.points) == 2} == set(range(18)) - hand_overs
+    assert all(len(by_index[i].points) == 4 for i in hand_overs)
+    assert not any(e.backward for e in layout.edges)

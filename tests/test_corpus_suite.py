@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import CORPUS_DIR
+from support.paths import CORPUS_DIR
 
 
 def test_external_corpus_suite() -> None:

@@ -13,11 +13,13 @@ import json
 import pytest
 from lsprotocol import types
 
-from conftest import CORPUS_DIR, Session, corpus_files, read_exact
-from test_cli import run
+from support.commands import run_cli
+from support.lsp import Session
+from support.paths import CORPUS_DIR, corpus_files, read_exact
 from test_server_diagnostics import assert_only_errors_of_the_cut, errors, triples
 
 pytestmark = [
+    pytest.mark.slow,  # the corpus sweep: deselected by -m "not slow"
     pytest.mark.asyncio(loop_scope="module"),
     pytest.mark.filterwarnings("ignore:The test <Function .* is marked with '@pytest.mark.asyncio'"),
 ]
@@ -110,7 +112,7 @@ async def test_crlf_corpus_file_ranges(session: Session):
 
 
 def test_valid_corpus_exits_zero():
-    result = run("check", "--no-hints", *(str(CORPUS_DIR / name) for name in VALID))
+    result = run_cli("check", "--no-hints", *(str(CORPUS_DIR / name) for name in VALID), text=False)
     assert result.returncode == 0, result.stdout.decode()
     # only the docs' own anti-example has something to say (a warning)
     assert result.stdout.decode().splitlines() == [
@@ -120,7 +122,7 @@ def test_valid_corpus_exits_zero():
 
 
 def test_skeleton_json_report():
-    result = run("check", "--format", "json", str(CORPUS_DIR / SKELETON))
+    result = run_cli("check", "--format", "json", str(CORPUS_DIR / SKELETON), text=False)
     assert result.returncode == 1
     report = json.loads(result.stdout)
     assert [(r["line"], r["column"], r["endColumn"], r["severity"], r["code"]) for r in report] == [
@@ -132,7 +134,7 @@ def test_skeleton_json_report():
 
 def test_every_corpus_file_is_checked_without_crashing():
     files = [str(p) for p in corpus_files("*.fz") + corpus_files("truncated/*.partial")]
-    result = run("check", "--format", "json", *files)
+    result = run_cli("check", "--format", "json", *files, text=False)
     assert result.returncode == 1  # the skeleton placeholder and the truncated files have errors
     assert "Traceback" not in result.stderr.decode()
     json.loads(result.stdout)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from diagnostic_cases import CASES, Case
 from fz_lsp.analysis.document import Document
 from fz_lsp.analysis.settings import Settings
 from fz_lsp.diagnostics import CODES, Diagnostic, check, most_severe
 from fz_lsp.model import Span
 from fz_lsp.syntax.vocabulary import nearest
+from support.diagnostic_cases import CASES, Case
 
 
 def diagnostics(text: str, **settings) -> list:

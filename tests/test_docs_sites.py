@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SERVER_ENV
 from fz_lsp.embed import Placement, embedded_svg
+from support.commands import SERVER_ENV
+from support.paths import ROOT
 
 pytest.importorskip("mkdocs", reason="MkDocs is in the test extra")
 pytest.importorskip("pymdownx.superfences", reason="pymdown-extensions is in the test extra")
@@ -152,7 +153,8 @@ def sphinx_project(tmp_path: Path, index: str, files: dict[str, str] | None = No
 
 
 def sphinx_build(project: Path) -> subprocess.CompletedProcess:
-    return run(["sphinx", "-q", "-b", "html", ".", "_build"], project)
+    # --no-color: Sphinx colours its messages whenever CI=true, and the tests read them as text
+    return run(["sphinx", "-q", "--no-color", "-b", "html", ".", "_build"], project)
 
 
 @pytest.mark.slow  # real site builds

@@ -13,9 +13,12 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from conftest import EXAMPLES, Session, read_exact, run_cli
 from fz_lsp.analysis.document import analyse
 from fz_lsp.render import render_html, render_svg
+from support.commands import run_cli
+from support.lsp import Session
+from support.paths import EXAMPLES, read_exact
+from support.png_pixels import dark_pixels
 
 GITOPS = EXAMPLES / "gitops.fz"
 
@@ -117,8 +120,6 @@ def test_render_writes_a_png_of_the_svg_size_times_the_scale(tmp_path: Path, arg
 
 @needs_resvg
 def test_cjk_emoji_and_accented_labels_come_out_as_glyphs_through_the_cli(tmp_path: Path):
-    from test_render_png import dark_pixels
-
     def drawn(label: str) -> bytes:
         source = tmp_path / "label.fz"
         source.write_text(f'A {{ # A\nn1: rectangle label:"{label}"\n}}\n', encoding="utf-8")
@@ -153,7 +154,7 @@ def test_a_png_without_the_rasterizer_says_how_to_install_it(tmp_path: Path):
     import subprocess
     import sys
 
-    from conftest import ROOT
+    from support.paths import ROOT
 
     lark_dir = Path(__import__("lark").__file__).parent.parent  # fz-lsp itself needs lark
     env = {"PYTHONPATH": f"{ROOT}{__import__('os').pathsep}{tmp_path / 'site'}", "LANGUAGE": "en"}

@@ -1,6 +1,6 @@
 """The new quick fixes and "Fix all FlowZap problems", end to end.
 
-Every fixable slip of tests/test_single_mistakes.py is fixed through the real server: the
+Every fixable slip of tests/support/slips.py is fixed through the real server: the
 client takes the preferred quick fix of the published diagnostic, applies its edits, sends
 the new text back, and the server then publishes no error or warning, and the text is the
 valid document again (the mistake gone, nothing else changed). `source.fixAll.flowzap` does
@@ -16,14 +16,16 @@ from pathlib import Path
 import pytest
 from lsprotocol import types
 
-from conftest import FIXTURES, ROOT, SERVER_ENV, R, Session, read_exact, run_cli
 from fz_lsp.analysis.document import Document
 from fz_lsp.analysis.edits import apply_client_edits, apply_edits
 from fz_lsp.analysis.settings import Settings
 from fz_lsp.diagnostics import check as check_diagnostics
 from fz_lsp.features.code_actions import FIX_ALL, QUICKFIX, code_actions
 from fz_lsp.features.code_actions.fix_all import edits_between, fix_all_edits, fixed_text
-from test_single_mistakes import SLIPS, VALID, Slip, variant
+from support.commands import SERVER_ENV, run_cli
+from support.lsp import R, Session
+from support.paths import FIXTURES, ROOT, read_exact
+from support.slips import SLIPS, VALID, Slip, variant
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="module"),

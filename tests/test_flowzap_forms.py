@@ -17,11 +17,13 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from conftest import FIXTURES, ROOT, SERVER_COMMAND, SERVER_ENV, Session, eventually, initialize_params, read_exact
 from fz_lsp.analysis.document import Document
 from fz_lsp.analysis.settings import Settings
 from fz_lsp.diagnostics import CODES, ERROR, HINT, WARNING, check
 from fz_lsp.render import render_svg
+from support.commands import SERVER_COMMAND, SERVER_ENV
+from support.lsp import Session, eventually, initialize_params
+from support.paths import FIXTURES, ROOT, read_exact
 
 FORMS = FIXTURES / "flowzap-forms"
 E, W, H = "error", "warning", "hint"

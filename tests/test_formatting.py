@@ -13,13 +13,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from lsprotocol import types
 
-from conftest import FIXTURES, R, fixture_files, read_exact
 from fz_lsp import syntax
 from fz_lsp.analysis.document import Document
 from fz_lsp.analysis.edits import Region, TextEdit, apply_client_edits, apply_edits
 from fz_lsp.base.source import split_lines
 from fz_lsp.diagnostics import check as check_diagnostics
 from fz_lsp.features import formatting
+from support.lsp import R
+from support.paths import FIXTURES, fixture_files, read_exact
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="module"),
@@ -305,6 +306,7 @@ def assert_format_keeps_meaning_and_is_idempotent(text: str, indent: int) -> Non
     assert fmt(once, indent) == once
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: p.name)
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]

@@ -3,9 +3,9 @@ changes expected."""
 
 from __future__ import annotations
 
-from conftest import EXAMPLES
 from fz_lsp.analysis.document import analyse
 from fz_lsp.features.graph_diff import diff_models, text_report
+from support.paths import EXAMPLES
 
 GITOPS = (EXAMPLES / "gitops.fz").read_text(encoding="utf-8")
 EMPTY = {

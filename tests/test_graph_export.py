@@ -3,9 +3,9 @@ resolves, in FlowZap's field names, with exact items."""
 
 from __future__ import annotations
 
-from conftest import EXAMPLES
 from fz_lsp.analysis.document import analyse
 from fz_lsp.features.graph_export import export_graph
+from support.paths import EXAMPLES
 
 
 def test_gitops_graph() -> None:

@@ -12,11 +12,13 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from conftest import FIXTURES, SERVER_COMMAND, SERVER_ENV, R, Session, fixture_files, initialize_params, read_exact
 from fz_lsp.analysis.document import Document
 from fz_lsp.analysis.markdown import markdown_to_plain, md
 from fz_lsp.features.hover import hover
 from fz_lsp.model import Span
+from support.commands import SERVER_COMMAND, SERVER_ENV
+from support.lsp import R, Session, initialize_params
+from support.paths import FIXTURES, fixture_files, read_exact
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="module"),

@@ -8,13 +8,16 @@ import json
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, FIXTURES, run_cli
 from fz_lsp.base import i18n
+from support.commands import run_cli
+from support.installed_wheel import InstalledWheel
+from support.paths import EXAMPLES, FIXTURES
+
+pytestmark = pytest.mark.slow  # the CLI in several languages, a process per run: deselected by -m "not slow"
 
 ROOT = Path(__file__).resolve().parents[1]
 BROKEN = "examples/broken.fz"
@@ -141,37 +144,15 @@ def test_the_readme_examples_are_what_the_cli_prints():
     assert set(shown) <= printed
 
 
-def test_the_installed_wheel_ships_the_catalogs_and_speaks_chinese(tmp_path):
+@pytest.mark.slow
+def test_the_installed_wheel_ships_the_catalogs_and_speaks_chinese(installed_wheel: InstalledWheel, tmp_path):
     """`pip wheel .` (hatchling) carries the compiled catalogs; installed on its own (no
-    Babel, no checkout), the CLI reads them."""
-    import venv
-    import zipfile
-
-    wheels = tmp_path / "wheels"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(wheels), str(ROOT)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    (wheel,) = wheels.glob("fz_lsp-*.whl")
-    names = zipfile.ZipFile(wheel).namelist()
+    Babel, no checkout), the CLI reads them (the wheel is built once per session)."""
     for folder in i18n.CATALOGS.values():
-        assert f"fz_lsp/locale/{folder}/LC_MESSAGES/fz_lsp.mo" in names
-    env_dir = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=False).create(env_dir)
-    site = next((env_dir / "lib").glob("python3*/site-packages"))
-    import lark
-    import lsprotocol
-    import pygls
-
-    (site / "deps.pth").write_text(
-        "\n".join(sorted({str(Path(m.__file__).resolve().parents[1]) for m in (lark, lsprotocol, pygls)})) + "\n"
-    )
-    zipfile.ZipFile(wheel).extractall(site)
+        assert f"fz_lsp/locale/{folder}/LC_MESSAGES/fz_lsp.mo" in installed_wheel.names
     env = {k: v for k, v in BASE_ENV.items() if k != "PYTHONPATH"} | {"LANG": "zh_CN.UTF-8"}
     result = subprocess.run(
-        [str(env_dir / "bin" / "python"), "-m", "fz_lsp", "check", str(ROOT / BROKEN)],
+        [str(installed_wheel.python), "-m", "fz_lsp", "check", str(ROOT / BROKEN)],
         capture_output=True,
         cwd=tmp_path,
         env=env,
@@ -181,11 +162,11 @@ def test_the_installed_wheel_ships_the_catalogs_and_speaks_chinese(tmp_path):
     )
     assert result.returncode == 1 and "未知的形状 `rect`" in result.stdout, result.stderr
     where = subprocess.run(
-        [str(env_dir / "bin" / "python"), "-c", "import fz_lsp.base.i18n as i; print(i.LOCALE_DIR)"],
+        [str(installed_wheel.python), "-c", "import fz_lsp.base.i18n as i; print(i.LOCALE_DIR)"],
         capture_output=True,
         cwd=tmp_path,
         env=env,
         timeout=60,
         text=True,
     )
-    assert str(site) in where.stdout
+    assert str(installed_wheel.site) in where.stdout

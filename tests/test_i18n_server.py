@@ -1,8 +1,8 @@
 """The user's language through the real server (issue 17).
 
 One server per language, told the language the way VS Code tells it (`initialize`'s
-`locale`, `zh-cn` / `fr`). Every diagnostic code (tests/diagnostic_cases.py), every slip
-recovery names (tests/test_single_mistakes.py), every hover kind and every code action
+`locale`, `zh-cn` / `fr`). Every diagnostic code (tests/support/diagnostic_cases.py), every slip
+recovery names (tests/support/slips.py), every hover kind and every code action
 title is asked for through the protocol and compared with the English text fz-lsp makes
 for the same document: the text must be translated (not the English string, Chinese
 characters in Chinese), and its placeholders filled with the same values (the same code
@@ -21,19 +21,22 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from conftest import FIXTURES, SERVER_COMMAND, SERVER_ENV, Session, initialize_params, read_exact
-from diagnostic_cases import CASES
 from fz_lsp.analysis.document import Document
 from fz_lsp.analysis.settings import Settings
 from fz_lsp.base import i18n
 from fz_lsp.diagnostics import CODES, check as check_diagnostics, most_severe
 from fz_lsp.features.code_actions import FIX_ALL, code_actions
 from fz_lsp.features.hover import hover
-from fz_lsp.lsp.server import MAX_PUBLISHED_DIAGNOSTICS
+from fz_lsp.lsp.publishing import MAX_PUBLISHED_DIAGNOSTICS
 from fz_lsp.model import Span
-from test_single_mistakes import SLIPS, variant
+from support.commands import SERVER_COMMAND, SERVER_ENV
+from support.diagnostic_cases import CASES
+from support.lsp import Session, eventually, initialize_params
+from support.paths import FIXTURES, read_exact
+from support.slips import SLIPS, variant
 
 pytestmark = [
+    pytest.mark.slow,  # a server per language and per way of naming it: deselected by -m "not slow"
     pytest.mark.asyncio(loop_scope="module"),
     pytest.mark.filterwarnings("ignore:The test <Function .* is marked with '@pytest.mark.asyncio'"),
 ]
@@ -107,6 +110,7 @@ EXTRA = {
 }
 
 
+@pytest.mark.slow
 async def test_every_diagnostic_and_code_action_is_translated(client: LanguageClient):
     session = Session(client)
     language = client.language
@@ -364,8 +368,6 @@ async def test_the_setting_overrides_the_client_and_is_read_again(french_client:
 
 
 async def _republished(session: Session, uri: str, count: int) -> None:
-    from conftest import eventually
-
     await eventually(lambda: len(session.published[uri]) > count, 15, "diagnostics published again")
 
 

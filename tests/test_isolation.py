@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from test_protocol_misuse import GOOD, INTERNAL_ERROR, SERVER_ENV, LspProcess, request_params
+from support.commands import SERVER_ENV
+from support.lsp_process import GOOD, INTERNAL_ERROR, LspProcess, request_params
 
 # feature name -> (module, function) as the server calls them; diagnostics first: the modules
 # that use its `check` (code actions, the server) bind it when imported, after the wrapping
@@ -169,8 +170,9 @@ def test_failing_diagnostics_are_logged_and_said_once(faulty: LspProcess):
             assert "error" not in answer, f"{feature} failed while only diagnostics are broken: {answer}"
         faulty.wait(lambda: "injected fault in diagnostics" in faulty.stderr_text(), 10, "the fault in the server log")
         # the code actions asked for "source" include fix all, which needs the diagnostics:
-        # it is left out (and logged) while the other actions answer
-        assert "fix all failed for " + uri in faulty.stderr_text()
+        # it is left out (and logged) while the other actions answer. Waited for: the log line
+        # was written before the answer, but standard error is read by its own thread
+        faulty.wait(lambda: "fix all failed for " + uri in faulty.stderr_text(), 10, "fix all's failure in the log")
         said = [n["params"]["message"] for n in faulty.notifications[before:] if n["method"] == "window/showMessage"]
         assert len(said) == 1 and "could not check" in said[0], said
         assert uri not in faulty.publications

@@ -1,5 +1,5 @@
 """Large documents in the server process: built and checked in one collector pause and
-frozen out of the garbage collector at open, released at close (fz_lsp/server.py).
+frozen out of the garbage collector at open, released at close (fz_lsp/lsp/memory.py).
 
 In-process tests of FlowZapServer's own methods (the garbage collector's state cannot be
 seen through the protocol); the protocol side of large documents is in test_limits.py.
@@ -11,11 +11,14 @@ import gc
 
 import pytest
 
-from conftest import EXAMPLES, fixture_files, read_exact
 from fz_lsp.analysis.document import Document
 from fz_lsp.analysis.settings import Settings
 from fz_lsp.diagnostics import check as check_diagnostics
-from fz_lsp.lsp.server import LARGE_DOCUMENT_LINES, FlowZapServer
+from fz_lsp.lsp.memory import LARGE_DOCUMENT_LINES
+from fz_lsp.lsp.session import FlowZapServer
+from support.paths import EXAMPLES, fixture_files, read_exact
+
+pytestmark = pytest.mark.slow  # large documents, and a full garbage collection per fixture: deselected by -m "not slow"
 
 FILES = fixture_files("*.fz") + fixture_files("truncated/*.partial") + sorted(EXAMPLES.glob("*.fz"))
 
@@ -39,7 +42,7 @@ def test_a_large_document_is_frozen_at_open_and_released_at_close(end: str):
     try:
         doc = server.open_document("file:///big.fz", _lanes(LARGE_DOCUMENT_LINES, end), 1)
         assert len(doc.lines) >= LARGE_DOCUMENT_LINES
-        assert server.large_documents == {"file:///big.fz"}
+        assert server.memory.large_documents == {"file:///big.fz"}
         assert gc.isenabled()
         assert doc.derived  # checked at open, inside the pause
         # its lines, model and diagnostics were moved out of the collector's sight
@@ -47,8 +50,8 @@ def test_a_large_document_is_frozen_at_open_and_released_at_close(end: str):
         assert added > 10 * len(doc.lines)
         server.documents.pop("file:///big.fz")
         del doc
-        server.release_frozen("file:///big.fz")
-        assert server.large_documents == set()
+        server.memory.release_frozen("file:///big.fz")
+        assert server.memory.large_documents == set()
         # the model (a cyclic graph, which only the collector can free) is gone; what stays
         # is the parse memo (one statement per distinct line text, shared by all documents)
         assert gc.get_freeze_count() - base < added // 2
@@ -62,8 +65,8 @@ def test_a_small_document_is_not_frozen():
     frozen_before = gc.get_freeze_count()
     doc = server.open_document("file:///small.fz", _lanes(200), 1)
     assert gc.get_freeze_count() == frozen_before
-    assert server.large_documents == set() and server.documents["file:///small.fz"] is doc
-    server.release_frozen("file:///small.fz")  # nothing to release: a no-op
+    assert server.memory.large_documents == set() and server.documents["file:///small.fz"] is doc
+    server.memory.release_frozen("file:///small.fz")  # nothing to release: a no-op
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)

@@ -1,8 +1,10 @@
-"""The layout-quality checker (tests/layout_quality.py) finds what it must, and the workflow
-view has none of it: on the examples, on our own layout fixtures (fan-out and fan-in,
-back edges, cross-lane replies, loops, decisions with two edges on one handle, a 28-node
-5-lane order/returns diagram) and on generated documents of up to 500 nodes. The
-real-world corpus: test_corpus_layout.py."""
+"""The layout-quality checker (tests/support/layout_quality.py) finds what it must, and the workflow
+view has none of it (no geometry defect, no edge end off a diamond's corner, no loop frame
+in pieces, no edge along a frame or through its tab): on the examples, on our own layout
+fixtures (fan-out and fan-in, back edges, cross-lane replies, loops, decisions with two
+edges on one handle, a 28-node 5-lane order/returns diagram, the patterns of
+test_layout_placement.py) and on generated documents of up to 500 nodes. The real-world
+corpus: test_corpus_layout.py."""
 
 from __future__ import annotations
 
@@ -14,12 +16,13 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from fz_lsp.analysis.document import analyse
 from fz_lsp.render import layout_workflow, render_svg
-from layout_quality import (
+from support.layout_quality import (
     GENERATED,
     Drawing,
     DrawnEdge,
     DrawnLoop,
     DrawnNode,
+    crossing_budget,
     generated_document,
     measure,
     measure_drawing,
@@ -53,12 +56,57 @@ def test_edges_on_one_line_are_caught_unless_they_share_a_port() -> None:
     first = edge(0, [(0, 100), (300, 100)])
     other = edge(1, [(200, 0), (200, 100), (400, 100)], source=("c", "bottom"), target=("d", "left"))
     assert quality(edges=[first, other]).overlaps == 1
-    fan = edge(1, [(0, 100), (50, 100), (50, 200)], target=("d", "top"))
-    assert quality(edges=[first, fan]).defect_counts() == {"trunks": 1}  # 50 px in common from one port
-    stub = edge(1, [(0, 100), (20, 100), (20, 200)], target=("d", "top"))
-    assert quality(edges=[first, stub]).defects == 0  # a short common stub is fine
     touching = edge(1, [(300, 100), (300, 300)], source=("c", "bottom"), target=("d", "top"))
     assert quality(edges=[first, touching]).defects == 0
+
+
+def test_edges_sharing_a_port_run_as_one_trunk_that_parts_at_a_junction_dot() -> None:
+    first = edge(0, [(0, 100), (300, 100)])
+    fan = edge(1, [(0, 100), (50, 100), (50, 200)], target=("d", "top"))  # 50 px in common from one port
+    assert quality(edges=[first, fan]).defect_counts() == {"junctions": 1}
+    dotted = measure_drawing(Drawing(1000, 1000, [], [first, fan], [], [(50, 100)]))
+    assert dotted.defects == 0 and dotted.crossings == 0
+    # a fan-in: two edges into one port joined before it
+    into = edge(2, [(0, 300), (250, 300), (250, 100), (300, 100)], source=("e", "right"))
+    assert quality(edges=[first, into]).defect_counts() == {"junctions": 1}
+    assert measure_drawing(Drawing(1000, 1000, [], [first, into], [], [(250, 100)])).defects == 0
+    # once parted, branches of one port never run together again
+    rejoined = edge(1, [(0, 100), (50, 100), (50, 200), (150, 200), (150, 100), (250, 100)], target=("d", "top"))
+    assert quality(edges=[first, rejoined]).trunks == 1
+    # the same edge written twice: one line from end to end, nothing parts
+    twice = edge(3, [(0, 100), (300, 100)])
+    assert quality(edges=[first, twice]).defects == 0
+
+
+def test_diamond_ends_sit_on_its_corners() -> None:
+    diamond = DrawnNode(9, "polygon", (100, 50, 200, 150), polygon=((150, 50), (200, 100), (150, 150), (100, 100)))
+    corner = edge(0, [(200, 100), (300, 100)], source=(9, "right"))
+    slanted = edge(1, [(175, 125), (175, 200)], source=(9, "bottom"), target=("x", "top"))
+    q = quality([diamond], [corner, slanted])
+    assert q.diamond_slanted == 1 and q.narrative_counts() == {"diamond_slanted": 1}
+
+
+def test_split_loop_frames_and_edges_on_frames_are_caught() -> None:
+    a, b = DrawnNode(1, "rect", (10, 10, 50, 50)), DrawnNode(2, "rect", (210, 10, 250, 50))
+    one = [(0, 0), (260, 0), (260, 60), (0, 60)]
+    assert quality([a, b], loops=[DrawnLoop(9, [one], None, {1, 2})]).narrative == 0
+    pieces = [[(0, 0), (60, 0), (60, 60), (0, 60)], [(200, 0), (260, 0), (260, 60), (200, 60)]]
+    assert quality([a, b], loops=[DrawnLoop(9, pieces, None, {1, 2})]).split_loops == 1
+    linked = DrawnLoop(9, [one], None, {1, 2}, links=1)
+    assert quality([a, b], loops=[linked]).split_loops == 1
+    hole = [[(0, 0), (260, 0), (260, 60), (0, 60)], [(100, 20), (120, 20), (120, 40), (100, 40)]]
+    assert quality([a, b], loops=[DrawnLoop(9, hole, None, {1, 2})]).split_loops == 0
+    along = edge(0, [(-30, 61), (300, 61)], source=("c", "right"), target=("d", "left"))  # 1 px below the border
+    assert quality([a, b], [along], [DrawnLoop(9, [one], None, {1, 2})]).frame_edge == 1
+    across = edge(0, [(30, -40), (30, 10)], source=("c", "bottom"), target=(1, "top"))
+    tabbed = DrawnLoop(9, [one], (0, -20, 60, 0), {1, 2})
+    assert quality([a, b], [across], [tabbed]).narrative_counts() == {"tab_edge": 1}
+
+
+def test_the_area_the_nodes_use() -> None:
+    q = quality([DrawnNode(1, "rect", (0, 0, 100, 50)), DrawnNode(2, "rect", (0, 100, 100, 150))])
+    assert (q.nodes, q.node_area, q.area_used, q.width_per_node) == (2, 10000, 0.01, 500)
+    assert crossing_budget(9) == 2 and crossing_budget(45) == 4
 
 
 def test_edges_through_nodes_are_caught_but_an_end_may_touch_its_outline() -> None:
@@ -117,7 +165,7 @@ def test_the_checker_reads_the_renderers_svg() -> None:
 
 def check_clean(model) -> None:
     q = measure(render_svg(model), model)
-    assert q.defects == 0, q.details
+    assert q.defects == 0 and q.narrative == 0, q.details
 
 
 @pytest.mark.parametrize("path", EXAMPLES + FIXTURES, ids=lambda p: p.name)
@@ -125,19 +173,32 @@ def test_examples_and_fixtures_are_clean(path: Path) -> None:
     check_clean(model_of(path))
 
 
-@pytest.mark.parametrize("seed, nodes, lanes", GENERATED, ids=lambda v: str(v))
+# the 500-node document is slow (a large document): deselected by -m "not slow"
+@pytest.mark.parametrize(
+    "seed, nodes, lanes",
+    [pytest.param(*g, marks=pytest.mark.slow) if g[1] >= 500 else g for g in GENERATED],
+    ids=lambda v: str(v),
+)
 def test_generated_documents_are_clean(seed: int, nodes: int, lanes: int) -> None:
     check_clean(analyse(generated_document(seed, nodes, lanes)).model)
 
 
+@pytest.mark.slow
 def test_the_benchmark_document_is_clean() -> None:
     check_clean(analyse(benchmark_document()).model)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, 10**6), st.integers(2, 160), st.integers(1, 9))
 def test_any_generated_document_is_clean(seed: int, nodes: int, lanes: int) -> None:
-    check_clean(analyse(generated_document(seed, nodes, lanes)).model)
+    """Random dense documents: no defect and the narrative kept, but for a loop's tab,
+    which may find no place clear of edges when every spot along its frame's top is
+    crossed (seed 2, 23 nodes, 2 lanes: a frame whose top and sides edges cross all over);
+    it then takes the least crowded one."""
+    model = analyse(generated_document(seed, nodes, lanes)).model
+    q = measure(render_svg(model), model)
+    assert q.defects == 0 and q.narrative - q.tab_edge == 0, q.details
 
 
 def attachment_points(model, node_id: str, side: str) -> list[tuple[float, float]]:
@@ -151,18 +212,23 @@ def attachment_points(model, node_id: str, side: str) -> list[tuple[float, float
     return points
 
 
-def test_a_fan_out_and_a_fan_in_spread_their_ends() -> None:
+def test_a_fan_out_and_a_fan_in_share_one_attachment_point_each() -> None:
     model = model_of(REPO / "tests" / "fixtures" / "layout" / "fan-out-fan-in.fz")
     for node, side in (("n2", "right"), ("n7", "left")):
         points = attachment_points(model, node, side)
-        assert len(points) == 4 and len(set(points)) == 4, (node, points)
+        assert len(points) == 4 and len(set(points)) == 1, (node, points)
+    drawing = parse(render_svg(model))
+    assert len(drawing.junctions) == 3 + 3 + 1  # three partings on each trunk, one on Archive's
 
 
-def test_a_decisions_two_edges_on_one_handle_leave_apart() -> None:
+def test_a_decisions_edges_on_one_handle_leave_its_corner() -> None:
     model = model_of(REPO / "tests" / "fixtures" / "layout" / "decisions.fz")
+    layout = layout_workflow(model)
+    at = {n.node.id: n.box for n in layout.nodes}
+    corners = {"right": lambda b: (b.right, b.cy), "bottom": lambda b: (b.cx, b.bottom), "top": lambda b: (b.cx, b.y)}
     for node, side in (("n2", "right"), ("n2", "bottom"), ("n6", "top")):
         points = attachment_points(model, node, side)
-        assert len(points) == 2 and points[0] != points[1], (node, side, points)
+        assert len(points) == 2 and set(points) == {corners[side](at[node])}, (node, side, points)
 
 
 def test_lanes_reuse_columns_for_parallel_branches() -> None:

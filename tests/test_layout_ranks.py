@@ -1,4 +1,5 @@
-"""Phase 1 of the workflow layout (fz_lsp/render/layout/ranks.py): columns from handles.
+"""Phases 1 to 3 of the workflow layout (fz_lsp/render/layout/ranks.py): feedback edges by a
+depth-first search from the starts, continuations and branches, columns from handles.
 
 Nodes are plain indices and links plain tuples, so each expectation is written out."""
 
@@ -6,28 +7,46 @@ from __future__ import annotations
 
 import pytest
 
-from fz_lsp.render.layout.ranks import Arc, Link, assign_columns, column_arcs, column_step, cycle_closing, dense_ranks
+from fz_lsp.render.layout.ranks import (
+    Arc,
+    Link,
+    assign_columns,
+    branch_returns,
+    column_arcs,
+    column_step,
+    continuations,
+    cycle_closing,
+    dense_ranks,
+    feedback_links,
+    starts,
+    strong_components,
+)
 
 
-def chain(n: int, band: int = 0) -> list[Link]:
+def chain(n: int) -> list[Link]:
     return [Link(i, i, i + 1, "right", "left") for i in range(n - 1)]
 
 
 @pytest.mark.parametrize(
-    "same_band, s_side, t_side, step",
+    "same_band, s_side, t_side, branch, step",
     [
-        (True, "right", "left", 1),  # the main flow moves right
-        (True, "bottom", "top", 0),  # a branch below keeps the column
-        (True, "left", "right", -1),  # a flow written leftwards
-        (True, "bottom", "right", -1),  # entering from the right: the target sits left
-        (True, "top", "top", 1),
-        (False, "bottom", "top", 0),  # a hand-over down keeps the column
-        (False, "top", "bottom", 0),  # a reply up keeps the column too
-        (False, "right", "left", 1),
+        (True, "right", "left", False, 1),  # the main flow moves right
+        (True, "bottom", "top", True, 0),  # a branch below keeps the column
+        (True, "bottom", "top", False, 1),  # a node's only way on keeps the row: the End sits right
+        (True, "top", "bottom", True, 0),
+        (True, "left", "right", False, -1),  # a flow written leftwards
+        (True, "bottom", "right", False, -1),  # entering from the right: the target sits left
+        (True, "left", "top", True, -1),  # a third branch out of a decision's left corner, down and left
+        (True, "top", "top", False, 1),
+        (False, "bottom", "top", False, 1),  # a hop to another lane moves a column on: a staircase
+        (False, "top", "bottom", False, 1),  # so does a reply up
+        (False, "right", "left", False, 1),
+        (False, "right", "right", False, -1),  # into a right side: the target sits left
+        (False, "left", "top", False, -1),
     ],
 )
-def test_column_step(same_band: bool, s_side: str, t_side: str, step: int) -> None:
-    assert column_step(same_band, s_side, t_side) == step
+def test_column_step(same_band: bool, s_side: str, t_side: str, branch: bool, step: int) -> None:
+    assert column_step(same_band, s_side, t_side, branch) == step
 
 
 def test_a_chain_takes_one_column_per_node() -> None:
@@ -35,7 +54,7 @@ def test_a_chain_takes_one_column_per_node() -> None:
     assert columns == [0, 1, 2, 3] and backward == set()
 
 
-def test_a_hand_over_keeps_the_column_and_a_lane_starts_where_its_flow_does() -> None:
+def test_a_hand_over_moves_a_column_on_and_a_lane_starts_where_its_flow_does() -> None:
     # lane 0: 0 -> 1 -> 2 ; 2 hands over down to 4 (lane 1); lane 1: 3 -> 4 -> 5
     links = [
         Link(0, 0, 1, "right", "left"),
@@ -45,7 +64,7 @@ def test_a_hand_over_keeps_the_column_and_a_lane_starts_where_its_flow_does() ->
         Link(4, 4, 5, "right", "left"),
     ]
     columns, _ = assign_columns(6, [0, 0, 0, 1, 1, 1], links)
-    assert columns == [0, 1, 2, 1, 2, 3]  # node 3, a source, is pulled right next to node 4
+    assert columns == [0, 1, 2, 2, 3, 4]  # node 3, a source, is pulled right next to node 4
 
 
 def test_a_leftward_edge_puts_its_target_left() -> None:
@@ -65,6 +84,72 @@ def test_a_cycle_the_handles_can_hold_drops_nothing() -> None:
     links = [*chain(3), Link(2, 2, 0, "left", "bottom")]
     columns, backward = assign_columns(3, [0, 0, 0], links)
     assert backward == set() and columns == [0, 1, 2]
+
+
+def test_feedback_edges_come_from_a_search_from_the_starts() -> None:
+    # 3 -> 0 -> 1 -> 2 -> 0: node 3 is the start (nothing leads to it), so the edge back into
+    # 0 is 2 -> 0 whatever the declaration order of the nodes
+    links = [Link(0, 0, 1, "right", "left"), Link(1, 1, 2, "right", "left"), Link(2, 2, 0, "right", "left")]
+    links.append(Link(3, 3, 0, "right", "left"))
+    assert starts(4, links) == [3] and feedback_links(4, links) == {2}
+    # a circle nothing leads to starts before a rectangle nothing leads to
+    assert starts(3, [Link(0, 2, 1, "right", "left")], circles=[False, False, True]) == [2, 0]
+
+
+def test_feedback_search_takes_targets_in_declaration_order() -> None:
+    # 0 -> 2 and 0 -> 1 (written first), 1 -> 2 -> 1: visiting 1 first makes 2 -> 1 the edge
+    # back (a waiting list before the copy it waits for, as in library-hold.fz)
+    links = [
+        Link(0, 0, 2, "right", "left"),
+        Link(1, 0, 1, "bottom", "top"),
+        Link(2, 1, 2, "right", "left"),
+        Link(3, 2, 1, "top", "bottom"),
+    ]
+    assert feedback_links(3, links) == {3}
+
+
+def test_continuations_and_branches() -> None:
+    # node 0: on right into node 1 (its lane), down into node 2 (its lane), into node 3 (lane 1)
+    links = [Link(0, 0, 2, "bottom", "top"), Link(1, 0, 3, "bottom", "top"), Link(2, 0, 1, "right", "left")]
+    best, branches = continuations(4, [0, 0, 0, 1], links, set())
+    assert best == [2, -1, -1, -1] and branches == {0, 1}
+    # a node's only way on is no branch, unless it leaves a decision from its bottom
+    only = [Link(0, 0, 1, "bottom", "top")]
+    assert continuations(2, [0, 0], only, set()) == ([0, -1], set())
+    assert continuations(2, [0, 0], only, set(), decisions=[True, False]) == ([-1, -1], {0})
+
+
+def test_an_edge_back_into_a_branch_is_a_feedback_edge() -> None:
+    # decision 0: on to 1 (right), branch down to 2; 1 -> 3 (a decision in lane 1) -> 2: node 3
+    # comes back into the branch 0 -> 2 from further on
+    links = [
+        Link(0, 0, 1, "right", "left"),
+        Link(1, 0, 2, "bottom", "top"),
+        Link(2, 1, 3, "bottom", "top"),
+        Link(3, 3, 2, "top", "bottom"),
+    ]
+    links.append(Link(4, 2, 0, "left", "bottom"))  # and the branch leads back to the decision: a cycle
+    bands = [0, 0, 0, 1]
+    decisions = [True, False, False, True]
+    feedback = feedback_links(4, links)
+    assert feedback == {4}
+    _, branches = continuations(4, bands, links, feedback, decisions)
+    assert branches == {1, 3} and branch_returns(4, bands, links, feedback, branches, decisions) == {3}
+    # an edge from elsewhere (not reached from the decision) stays an ordinary edge, and so does
+    # one that closes no cycle through the branch, or comes into another node's second way on
+    apart = [*links[:3], Link(3, 4, 2, "top", "bottom"), links[4]]
+    assert branch_returns(5, [*bands, 1], apart, feedback, branches | {3}, [*decisions, True]) == set()
+    assert branch_returns(4, bands, links[:4], set(), branches, decisions) == set()
+    assert branch_returns(4, bands, links, feedback, branches) == set()
+    # a node's only way on into the outcome (a join, the flow going on) is never a return
+    _, only = continuations(4, bands, links, feedback, [True, False, False, False])
+    assert 3 not in only and branch_returns(4, bands, links, feedback, only, decisions) == set()
+
+
+def test_strong_components() -> None:
+    links = [Link(0, 0, 1, "right", "left"), Link(1, 1, 0, "right", "left"), Link(2, 1, 2, "right", "left")]
+    component = strong_components(3, links)
+    assert component[0] == component[1] != component[2]
 
 
 def test_cycle_closing_follows_a_depth_first_search_in_order() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from fz_lsp.render.layout.coordinates import ZONE_EDGE, attachment, plan_gutter
@@ -17,7 +18,7 @@ from fz_lsp.render.layout.geometry import Box
 from fz_lsp.render.layout.grid import GridEdge, GridLayout, GridNode, GridSpec
 from fz_lsp.render.layout.router import route_grid
 from fz_lsp.render.layout.routing import HTRACK, PORT, VTRACK, Run, assign_tracks, plan_routes
-from layout_quality import Drawing, DrawnEdge, DrawnNode, measure_drawing
+from support.layout_quality import Drawing, DrawnEdge, DrawnNode, measure_drawing
 
 SPEC = GridSpec(rows=3, columns=3)
 
@@ -171,6 +172,7 @@ def grids(draw):
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(grids())
 def test_the_router_never_overlaps_edges_crosses_boxes_or_hides_labels(case) -> None:

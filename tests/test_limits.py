@@ -15,7 +15,7 @@ and range, inlay hints, preview) must answer within the bounds below; the proces
 peak RSS (VmHWM) must stay under MAX_RSS_MB. The figures measured on the reference
 machine are in the README (section Reliability); run with `-s` to print this machine's.
 
-Graceful degradation (fz_lsp/server.py): at most MAX_PUBLISHED_DIAGNOSTICS (1,000)
+Graceful degradation (fz_lsp/lsp/publishing.py): at most MAX_PUBLISHED_DIAGNOSTICS (1,000)
 diagnostics are published per document (errors first), and above LARGE_DOCUMENT_CHARS
 (3,000,000 characters) diagnostics wait for a 500 ms pause in typing; each is said once
 per document with window/showMessage.
@@ -30,9 +30,9 @@ from collections.abc import Callable
 
 import pytest
 
-from fz_lsp.lsp.server import LARGE_DOCUMENT_CHARS, LARGE_DOCUMENT_DELAY_MS, MAX_PUBLISHED_DIAGNOSTICS
-from test_fuzz_server import check_ranges_inside, check_semantic_tokens, split
-from test_protocol_misuse import LspProcess, assert_answer
+from fz_lsp.lsp.publishing import LARGE_DOCUMENT_CHARS, LARGE_DOCUMENT_DELAY_MS, MAX_PUBLISHED_DIAGNOSTICS
+from support.client_text import check_ranges_inside, check_semantic_tokens, split
+from support.lsp_process import LspProcess, assert_answer
 
 # Bounds (generous: several times the reference figures, for slow or busy CI machines)
 OPEN_SECONDS = 90
@@ -137,6 +137,7 @@ def timed(figures: dict, name: str, bound: float, action):
     return result
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(DOCUMENTS))
 def test_large_document_stays_answerable(name: str):
     text = DOCUMENTS[name]()
@@ -270,6 +271,7 @@ def test_published_diagnostics_are_capped_errors_first():
         srv.kill()
 
 
+@pytest.mark.slow
 def test_large_document_waits_for_a_pause_in_typing():
     text = five_megabytes()
     srv = LspProcess()

@@ -21,15 +21,10 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from conftest import (
-    ROOT,
-    SERVER_COMMAND,
-    SERVER_ENV,
-    Session,
-    eventually,
-    initialize_params,
-)
-from test_protocol_misuse import LspProcess, frame
+from support.commands import SERVER_COMMAND, SERVER_ENV
+from support.lsp import Session, eventually, initialize_params
+from support.lsp_process import LspProcess, frame
+from support.paths import ROOT
 
 STDERR_DIR = Path(tempfile.mkdtemp(prefix="fz-lsp-stderr-"))
 
@@ -153,6 +148,7 @@ async def fresh(lsp_client: LanguageClient):
     yield  # the test runs the whole session itself, exit included
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio(loop_scope="function")
 async def test_a_normal_session_writes_nothing_to_standard_error(fresh: LanguageClient):
     client = fresh
@@ -196,6 +192,7 @@ def _log_messages(srv: LspProcess) -> list[tuple[int, str]]:
     ]
 
 
+@pytest.mark.slow
 def test_records_before_initialize_are_sent_once_it_arrives():
     srv = LspProcess()
     try:
@@ -212,6 +209,7 @@ def test_records_before_initialize_are_sent_once_it_arrives():
         srv.kill()
 
 
+@pytest.mark.slow
 def test_a_server_that_is_never_initialized_says_its_start_up_line_on_stderr():
     """No client ever listened: what was held goes to standard error at exit."""
     srv = LspProcess()
@@ -225,6 +223,7 @@ def test_a_server_that_is_never_initialized_says_its_start_up_line_on_stderr():
         srv.kill()
 
 
+@pytest.mark.slow
 def test_a_real_failure_goes_to_stderr_and_not_to_the_client():
     """A message that is not JSON at all: pygls logs an ERROR with the traceback."""
     srv = LspProcess()

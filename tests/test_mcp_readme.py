@@ -18,14 +18,14 @@ try:
 except ImportError:
     pytest.skip("the MCP SDK is not installed (pip install -e '.[test]' installs it)", allow_module_level=True)
 
-from conftest import ROOT
-from mcp_client import McpClient
-from test_mcp_server import GITOPS, TOOL_NAMES
+from support.mcp_client import TOOL_NAMES, McpClient
+from support.paths import EXAMPLES, ROOT, read_exact
 
 SECTION = ROOT.joinpath("README.md").read_text(encoding="utf-8").split("## AI agents", 1)[1].split("\n## ", 1)[0]
 # the virtual environment's bin first, as a user who installed fz-lsp[mcp] there has it on PATH
 BIN = str(Path(sys.executable).parent)
 HOST_ENV = {**os.environ, "PATH": BIN + os.pathsep + os.environ.get("PATH", "")}
+GITOPS = read_exact(EXAMPLES / "gitops.fz")
 
 
 def configured_commands() -> list[tuple[str, list[str]]]:

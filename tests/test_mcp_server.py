@@ -1,5 +1,5 @@
 """`fz-lsp mcp` end to end: a real server process driven by the MCP Python SDK's own stdio
-client (tests/mcp_client.py). Every tool on the seed example and on each mistake family,
+client (tests/support/mcp_client.py). Every tool on the seed example and on each mistake family,
 apply_change sequences whose result validates, diffs with exact changes, bad input of every
 kind (each an error result of one sentence, the next call answered), and calls in flight
 together. Answers are compared with the pure functions they come from, run in this process.
@@ -24,8 +24,6 @@ try:
 except ImportError:
     pytest.skip("the MCP SDK is not installed (pip install -e '.[test]' installs it)", allow_module_level=True)
 
-from conftest import EXAMPLES, ROOT, read_exact
-from diagnostic_cases import CASES
 from fz_lsp.analysis.document import Document
 from fz_lsp.analysis.settings import Settings
 from fz_lsp.diagnostics import check
@@ -35,20 +33,12 @@ from fz_lsp.features.share import decode_share_url, share_url
 from fz_lsp.features.syntax_reference import syntax_reference
 from fz_lsp.render import render_svg
 from fz_lsp.render.png import pixel_size, png_size
-from mcp_client import McpClient
+from support.diagnostic_cases import CASES
+from support.mcp_client import TOOL_NAMES, McpClient
+from support.paths import EXAMPLES, ROOT, read_exact
 
 GITOPS = read_exact(EXAMPLES / "gitops.fz")
 BROKEN = read_exact(EXAMPLES / "broken.fz")
-TOOL_NAMES = [
-    "flowzap_validate",
-    "flowzap_get_syntax",
-    "flowzap_create_playground",
-    "flowzap_export_graph",
-    "flowzap_diff",
-    "flowzap_apply_change",
-    "flowzap_fix",
-    "flowzap_render",
-]
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +138,7 @@ def test_validate(client: McpClient) -> None:
 
 
 def test_validate_reports_each_mistake_family_on_its_exact_range(client: McpClient) -> None:
-    """tests/diagnostic_cases.py: one document per code (ASCII: characters are UTF-16 units)."""
+    """tests/support/diagnostic_cases.py: one document per code (ASCII: characters are UTF-16 units)."""
     for case in CASES:
         arguments: dict[str, Any] = {"code": case.text}
         if case.settings:
@@ -289,9 +279,9 @@ def test_render_png_is_image_content(client: McpClient) -> None:
     assert image.mime_type == "image/png"
     png = base64.b64decode(image.data)
     expected = pixel_size(render_svg(Document(GITOPS).model), 2)
-    assert png_size(png) == expected == (6286, 1896)
+    assert png_size(png) == expected == (7296, 1960)
     assert result.structured_content == {
-        "format": "png", "view": "workflow", "theme": "light", "width": 6286, "height": 1896, "scale": 2.0,
+        "format": "png", "view": "workflow", "theme": "light", "width": 7296, "height": 1960, "scale": 2.0,
         "errors": [],
     }  # fmt: skip
 
@@ -364,7 +354,7 @@ def test_two_calls_in_flight_at_once(client: McpClient) -> None:
 
 @pytest.mark.slow
 def test_every_tool_on_each_mistake_family(client: McpClient) -> None:
-    """Each single-mistake document of tests/diagnostic_cases.py through every tool: answers,
+    """Each single-mistake document of tests/support/diagnostic_cases.py through every tool: answers,
     never a failure; the fix removes what it calls fixable; a playground link exactly when
     there is no error; the graph is the model's; the render draws."""
     for case in CASES:

@@ -124,6 +124,7 @@ def _keystroke(doc: Document, rng: random.Random) -> int:
     return i
 
 
+@pytest.mark.slow
 def test_50000_random_keystrokes_keep_every_cache_within_its_bound():
     """What a server does for each keystroke: the edit (Document.replace), and now and then
     diagnostics, the semantic tokens of the visible lines and the preview's label
@@ -165,6 +166,7 @@ def test_a_line_of_more_tokens_than_a_template_may_have_teaches_no_template():
     assert any(len(shape) < 20 for shape in syntax_templates._templates)  # short ones are learned
 
 
+@pytest.mark.slow
 def test_fix_titles_with_what_the_user_typed_stay_within_the_list_memo():
     """A line with two slips gets one fix title listing both repairs, and each names what
     was typed (`node17`): translated lists are memoised, within LIST_MEMO_BUDGET."""
@@ -179,6 +181,7 @@ def test_fix_titles_with_what_the_user_typed_stay_within_the_list_memo():
     assert tr._lists.evictions > before
 
 
+@pytest.mark.slow
 def test_opening_many_documents_keeps_the_line_memo_within_its_budget():
     evicted_before = syntax_parse._document_lines.evictions
     texts = [generate(6_000, seed=100 + k) for k in range(5)]  # ~1.3 million characters of new lines
@@ -234,6 +237,7 @@ def _read_first_event(url: str) -> tuple[socket.socket, bytes]:
     return conn, seen
 
 
+@pytest.mark.slow
 def test_closing_every_document_leaves_no_document_model_or_bookkeeping(monkeypatch: pytest.MonkeyPatch):
     """Through the server's own message handling (fz_lsp.lsp.server.server, in process): open
     documents (one large enough to be frozen out of the collector), type in them, ask for
@@ -241,9 +245,10 @@ def test_closing_every_document_leaves_no_document_model_or_bookkeeping(monkeypa
     stream and a client that never answers window/showDocument; then close everything.
     No Document or Model object is left alive, no per-document state, no open preview
     page or stream, and nothing in pygls's bookkeeping of messages."""
-    from fz_lsp.lsp import server as server_module
+    from fz_lsp.lsp import memory, server as server_module, window
+    from fz_lsp.lsp.handlers import preview
 
-    monkeypatch.setattr(server_module, "SHOW_DOCUMENT_TIMEOUT_S", 0.2)
+    monkeypatch.setattr(window, "SHOW_DOCUMENT_TIMEOUT_S", 0.2)
     srv = server_module.server
     proto = srv.protocol
     wire = _Wire()
@@ -257,7 +262,7 @@ def test_closing_every_document_leaves_no_document_model_or_bookkeeping(monkeypa
         proto.handle_message(proto.structure_message(message))
 
     uris = [f"file:///memory/doc-{k}.fz" for k in range(4)]
-    texts = [generate(300, seed=k) for k in range(3)] + [generate(server_module.LARGE_DOCUMENT_LINES + 200, seed=3)]
+    texts = [generate(300, seed=k) for k in range(3)] + [generate(memory.LARGE_DOCUMENT_LINES + 200, seed=3)]
     alive: list[weakref.ref] = []
 
     async def session() -> None:
@@ -275,7 +280,7 @@ def test_closing_every_document_leaves_no_document_model_or_bookkeeping(monkeypa
                 "textDocument/didOpen",
                 {"textDocument": {"uri": uri, "languageId": "flowzap", "version": 1, "text": text}},
             )
-        assert srv.large_documents == {uris[-1]}
+        assert srv.memory.large_documents == {uris[-1]}
         rng = random.Random(5)
         for version in range(2, 302):
             for uri in uris:
@@ -317,7 +322,7 @@ def test_closing_every_document_leaves_no_document_model_or_bookkeeping(monkeypa
                 break
         assert answer, [m.get("method") for m in wire.sent[-5:]]
         stream, _ = _read_first_event(answer[0]["result"]["url"])
-        assert srv.browser_preview().client_count(uris[0]) == 1
+        assert preview.browser(srv).client_count(uris[0]) == 1
         # a keystroke while the page is open, then close everything before its diagnostics are due
         send(
             "textDocument/didChange",
@@ -328,7 +333,7 @@ def test_closing_every_document_leaves_no_document_model_or_bookkeeping(monkeypa
                 ],
             },
         )
-        assert uris[0] in srv._pending
+        assert uris[0] in srv.publisher.pending
         for uri in uris:
             send("textDocument/didClose", {"textDocument": {"uri": uri}})
         stream.settimeout(30)
@@ -337,15 +342,16 @@ def test_closing_every_document_leaves_no_document_model_or_bookkeeping(monkeypa
             rest += chunk
         stream.close()
         await asyncio.sleep(0.1)  # cancelled tasks finish, done-callbacks run
-        browser = srv.browser_preview()
+        browser = preview.browser(srv)
         assert browser._pages == {} and browser._by_token == {} and browser.client_count() == 0
 
     try:
         asyncio.run(session())
-        srv.collect_released()  # what RELEASE_DELAY_S after the large document's close does
+        srv.memory.collect_released()  # what RELEASE_DELAY_S after the large document's close does
         gc.collect()
         assert [ref for ref in alive if ref() is not None] == []
-        assert srv.documents == {} and srv._pending == {} and srv._said == {} and srv.large_documents == set()
+        assert srv.documents == {} and srv.publisher.pending == {} and srv.publisher.said == {}
+        assert srv.memory.large_documents == set() and srv.clicks == set()
         # pygls forgets every finished message: notifications (one per keystroke), the
         # coroutine of the async command, and the server's own unanswered request
         assert proto._request_futures == {} and proto._result_types == {}
@@ -353,33 +359,33 @@ def test_closing_every_document_leaves_no_document_model_or_bookkeeping(monkeypa
         assert {m["params"]["uri"] for m in published if m["params"]["diagnostics"] == []} >= set(uris)
         assert any(m.get("method") == "window/showDocument" for m in wire.sent)
     finally:
-        if srv._browser is not None:
-            srv._browser.stop()
-            srv._browser = None
+        if srv.browser is not None:
+            srv.browser.stop()
+            srv.browser = None
         proto.writer = None
         gc.unfreeze()
 
 
 def test_freed_memory_goes_back_to_the_system_once_idle(monkeypatch: pytest.MonkeyPatch):
     """A burst of publishes moves one timer; malloc_trim runs once, IDLE_TRIM_S after the last."""
-    from fz_lsp.lsp import server as server_module
+    from fz_lsp.lsp import memory
 
-    if server_module._MALLOC_TRIM is None:
+    real = memory.malloc_trim()
+    if real is None:
         pytest.skip("no glibc malloc_trim on this system")
     calls: list[int] = []
-    real = server_module._MALLOC_TRIM
-    monkeypatch.setattr(server_module, "_MALLOC_TRIM", lambda pad: calls.append(pad) or real(pad))
-    monkeypatch.setattr(server_module, "IDLE_TRIM_S", 0.05)
-    srv = server_module.FlowZapServer()
+    monkeypatch.setattr(memory, "malloc_trim", lambda: lambda pad: calls.append(pad) or real(pad))
+    monkeypatch.setattr(memory, "IDLE_TRIM_S", 0.05)
+    kept = memory.DocumentMemory()
 
     async def burst() -> None:
         for _ in range(20):
-            srv.trim_when_idle()
+            kept.trim_when_idle()
             await asyncio.sleep(0.01)
         assert calls == []  # never while the work goes on
         await asyncio.sleep(0.3)
 
     asyncio.run(burst())
-    assert calls == [0] and srv._trim is None
-    srv.trim_when_idle()  # outside an event loop (in-process use): nothing scheduled
-    assert srv._trim is None and calls == [0]
+    assert calls == [0] and kept._trim is None
+    kept.trim_when_idle()  # outside an event loop (in-process use): nothing scheduled
+    assert kept._trim is None and calls == [0]

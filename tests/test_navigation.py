@@ -11,11 +11,12 @@ from itertools import pairwise
 import pytest
 from lsprotocol import types
 
-from conftest import FIXTURES, R, fixture_files, read_exact
 from fz_lsp.analysis.document import Document
 from fz_lsp.analysis.edits import Region
 from fz_lsp.features import navigation
 from fz_lsp.model import Span
+from support.lsp import R
+from support.paths import FIXTURES, fixture_files, read_exact
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="module"),

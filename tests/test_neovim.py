@@ -30,6 +30,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # real Neovim processes (two versions): deselected by -m "not slow"
+
 ROOT = Path(__file__).resolve().parents[1]
 NVIM_PLUGIN = ROOT / "editors" / "nvim"
 SCRIPTS = sorted((NVIM_PLUGIN / "tests").glob("test_*.lua"))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from support.paths import ROOT
 
 pytest.importorskip("pre_commit", reason="pre-commit is in the test extra")
 

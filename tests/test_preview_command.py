@@ -9,7 +9,8 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from conftest import FIXTURES, Session, eventually, read_exact
+from support.lsp import Session, eventually
+from support.paths import FIXTURES, read_exact
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -17,12 +17,12 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from conftest import EXAMPLES, Session, read_exact
 from fz_lsp.analysis.document import Document
 from fz_lsp.features.reveal import source_regions
 from fz_lsp.lsp.browser_preview import MAX_REVEAL_BYTES, BrowserPreviewServer
 from fz_lsp.render import render_svg
-from test_render_chromium import browser_factory, chromium  # noqa: F401 - fixtures
+from support.lsp import Session
+from support.paths import EXAMPLES, read_exact
 
 GITOPS = read_exact(EXAMPLES / "gitops.fz")
 
@@ -198,7 +198,8 @@ def wait_for(condition, timeout: float = 15.0) -> None:
         time.sleep(0.05)
 
 
-def test_clicks_in_chromium_post_what_was_hit_and_a_drag_posts_nothing(preview, browser_factory):  # noqa: F811
+@pytest.mark.slow
+def test_clicks_in_chromium_post_what_was_hit_and_a_drag_posts_nothing(preview, browser_factory):
     server, got = preview
     url = server.open("file:///gitops.fz", "architecture")
     browser = browser_factory(1400, 500)
@@ -250,7 +251,7 @@ def test_clicks_in_chromium_post_what_was_hit_and_a_drag_posts_nothing(preview, 
     assert got[-1] == ("file:///gitops.fz", {"line": 4, "node": "n4"})
 
 
-def test_clicks_in_the_sequence_view_reach_participants_steps_messages_and_frames(preview, browser_factory):  # noqa: F811
+def test_clicks_in_the_sequence_view_reach_participants_steps_messages_and_frames(preview, browser_factory):
     """In the sequence view a participant goes to its lane's header, a step to its node, a
     message to its edge's line, a frame to its decision (and branch edges) or loop line."""
     server, got = preview

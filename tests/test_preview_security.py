@@ -17,8 +17,8 @@ Headless Chromium (`/usr/bin/chromium --headless --no-sandbox --disable-gpu
 a temporary --user-data-dir) loads each page: the marker an injected script would set
 (`data-owned` on <html>, or the title `PWNED`) is absent and the label text is present.
 A control page without the CSP proves that the same marker script does run, so the
-absence means something. FZ_SKIP_BROWSER=1 skips the browser parts (like
-test_render_chromium.py).
+absence means something. FZ_SKIP_BROWSER=1 skips the browser parts (the `chromium`
+fixture of conftest.py, as for test_render_chromium.py).
 """
 
 from __future__ import annotations
@@ -26,10 +26,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html.parser
-import json
-import os
 import re
-import shutil
 import subprocess
 import urllib.request
 import xml.etree.ElementTree as ET
@@ -37,10 +34,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
 from fz_lsp.render.html import zoom_script
-from test_protocol_misuse import ROOT, LspProcess
-from test_render_chromium import CHROMIUM_FLAGS
+from support.chromium import CHROMIUM_FLAGS, Browser
+from support.commands import run_cli
+from support.lsp_process import LspProcess
+from support.webview import WEBVIEW, webview_page
 
 MARK = "document.documentElement.setAttribute('data-'+'owned','yes')"  # the DOM shows data-owned="yes"
 TITLE = "document.title='PW'+'NED'"
@@ -173,18 +171,6 @@ class TagCollector(html.parser.HTMLParser):
 # Chromium
 
 
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    if os.environ.get("FZ_SKIP_BROWSER") == "1":
-        pytest.skip("FZ_SKIP_BROWSER=1")
-    path = os.environ.get("FZ_CHROMIUM") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        path = shutil.which("chromium") or shutil.which("chromium-browser") or ""
-    if not path:
-        pytest.fail("Chromium not found at /usr/bin/chromium (apt-get install chromium, or set FZ_SKIP_BROWSER=1)")
-    return path
-
-
 def dump_dom(chromium: str, url: str, profile: Path, budget_ms: int = 0) -> str:
     args = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom"]
     if budget_ms:
@@ -279,6 +265,7 @@ def test_cli_svg_and_html(evil_file: Path, tmp_path: Path):
         assert "<title>&lt;script&gt;alert(&#39;evil&#39;)&lt;!--.fz</title>" in page  # the file name is text too
 
 
+@pytest.mark.slow
 def test_cli_html_in_chromium(chromium: str, evil_file: Path, tmp_path: Path):
     out = tmp_path / "evil.html"
     assert run_cli_bytes("render", str(evil_file), "-o", str(out)).returncode == 0
@@ -295,6 +282,7 @@ def test_cli_html_in_chromium(chromium: str, evil_file: Path, tmp_path: Path):
     assert 'data-fitted="yes"' in dom, "the page's own script did run"
 
 
+@pytest.mark.slow
 def test_control_the_marker_does_run_without_the_csp(chromium: str, tmp_path: Path):
     """Without a CSP and escaping the same payload runs: the checks above are meaningful."""
     page = tmp_path / "control.html"
@@ -370,9 +358,8 @@ def test_live_page_headers_and_markup(live: LspProcess):
     assert refused.value.code == 403
 
 
+@pytest.mark.slow
 def test_live_page_in_chromium_runs_nothing_injected(chromium: str, live: LspProcess, tmp_path: Path):
-    from test_render_chromium import Browser
-
     browser = Browser(chromium, tmp_path / "profile", 1000, 600)
     try:
         browser.load(live.url)
@@ -410,7 +397,6 @@ def test_live_page_in_chromium_runs_nothing_injected(chromium: str, live: LspPro
 # ---------------------------------------------------------------------------
 # The VS Code webview page
 
-WEBVIEW = ROOT / "editors" / "vscode" / "media"
 
 HOSTILE_SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="300" height="200" '
@@ -422,31 +408,6 @@ HOSTILE_SVG = (
     f'<set attributeName="onmouseover" to="{MARK}"/><animate attributeName="href" to="javascript:{MARK}"/>'
     '<text x="10" y="60">hostile svg</text></svg>'
 )
-
-
-def webview_page(tmp_path: Path, svg: str) -> Path:
-    template = (WEBVIEW / "preview.html").read_text(encoding="utf-8")
-    nonce = "Rk9PQkFSQkFaUVVYMTIzNDU2"
-    page = (
-        template.replace("{{nonce}}", nonce)
-        .replace("{{cspSource}}", "file:")
-        .replace("{{scriptUri}}", (WEBVIEW / "preview.js").as_uri())
-        .replace("{{zoomScriptUri}}", (ROOT / "fz_lsp" / "render" / "zoom.js").as_uri())  # build.mjs copies it
-        .replace("{{styleUri}}", (WEBVIEW / "preview.css").as_uri())
-    )
-    assert "{{" not in page, "the webview template has a placeholder this test does not know"
-    message = json.dumps({"type": "render", "svg": svg, "view": "workflow", "version": 1, "theme": "light"}).replace(
-        "</", "<\\/"
-    )
-    stub = (
-        f'<script nonce="{nonce}">'
-        "window.acquireVsCodeApi = () => ({postMessage() {}, getState() { return null; }, setState() {}});"
-        f"window.addEventListener('load', () => window.postMessage({message}, '*'));</script>\n"
-    )
-    page = page.replace(f'<script nonce="{nonce}" src=', stub + f'<script nonce="{nonce}" src=', 1)
-    out = tmp_path / "webview.html"
-    out.write_text(page, encoding="utf-8")
-    return out
 
 
 def test_webview_csp_is_strict():
@@ -464,6 +425,7 @@ def test_webview_csp_is_strict():
     assert not re.findall(r"https?://", template + (WEBVIEW / "preview.js").read_text(encoding="utf-8") + zoom_script())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("which", ["server svg", "hostile svg"])
 def test_webview_in_chromium_runs_nothing_injected(chromium: str, tmp_path: Path, which: str):
     if which == "server svg":

@@ -12,12 +12,12 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from conftest import EXAMPLES, ROOT, Session, eventually, read_exact
 from fz_lsp.analysis.document import analyse
 from fz_lsp.lsp.browser_preview import BrowserPreviewServer
 from fz_lsp.render import render_svg
 from fz_lsp.render.html import html_page, svg_theme
-from test_render_chromium import browser_factory, chromium  # noqa: F401 (fixtures)
+from support.lsp import Session, eventually
+from support.paths import EXAMPLES, ROOT, read_exact
 
 GITOPS = read_exact(EXAMPLES / "gitops.fz")
 
@@ -72,7 +72,7 @@ def test_a_static_page_and_svg_theme():
 
 
 @pytest.mark.slow  # a real Chromium
-def test_the_live_page_frame_follows_the_theme_of_each_update(browser_factory, tmp_path) -> None:  # noqa: F811
+def test_the_live_page_frame_follows_the_theme_of_each_update(browser_factory, tmp_path) -> None:
     theme = ["light"]
     server = BrowserPreviewServer(
         render=lambda uri, view: (render_svg(analyse(GITOPS).model, view, theme[0]), "gitops.fz")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 
-from test_protocol_misuse import LspProcess
+from support.lsp_process import LspProcess
 
 
 def test_requests_for_a_document_that_is_not_open_log_one_line_each():

@@ -9,11 +9,13 @@ from lsprotocol.converters import get_converter
 from pygls.exceptions import JsonRpcException
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from conftest import FIXTURES, SERVER_COMMAND, SERVER_ENV, R, Session, fixture_files, initialize_params, read_exact
 from fz_lsp.analysis.document import Document
 from fz_lsp.analysis.edits import apply_client_edits, apply_edits
 from fz_lsp.features import rename
 from fz_lsp.model import Span
+from support.commands import SERVER_COMMAND, SERVER_ENV
+from support.lsp import R, Session, initialize_params
+from support.paths import FIXTURES, fixture_files, read_exact
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="module"),

@@ -1,6 +1,6 @@
 """The Architecture view (fz_lsp/render/architecture.py and svg.architecture_svg): what it
 draws for the gitops example, long lists cut, standalone lanes, cycles, escaping, broken
-documents, the geometry checker (tests/architecture_quality.py) on the examples, every
+documents, the geometry checker (tests/support/architecture_quality.py) on the examples, every
 fixture and generated documents of up to 500 nodes and 20 lanes, and the view through the
 CLI (`fz-lsp render --view architecture`) and the real server (`flowzap.preview`,
 `flowzap.openBrowserPreview`). The real-world corpus: test_corpus_architecture.py."""
@@ -20,15 +20,6 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from architecture_quality import check_architecture, cut_steps
-from conftest import (
-    EXAMPLES,
-    ROOT,
-    SERVER_ENV,
-    Session,
-    fixture_files,
-    read_exact,
-)
 from fz_lsp.analysis.architecture import architecture
 from fz_lsp.analysis.document import analyse
 from fz_lsp.render import VIEWS, layout_architecture, render_html, render_svg
@@ -42,7 +33,11 @@ from fz_lsp.render.architecture import (
     order_columns,
     step_text,
 )
-from layout_quality import GENERATED, SVG, generated_document
+from support.architecture_quality import check_architecture, cut_steps
+from support.commands import SERVER_ENV
+from support.layout_quality import GENERATED, SVG, generated_document
+from support.lsp import Session
+from support.paths import EXAMPLES, ROOT, fixture_files, read_exact
 
 GITOPS = EXAMPLES / "gitops.fz"
 
@@ -421,6 +416,7 @@ def test_generated_documents_have_no_defect(seed, nodes, lanes):
     assert check_architecture(render_svg(model, "architecture"), model) == []
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10_000), nodes=st.integers(2, 90), lanes=st.integers(1, 12))
 def test_random_documents_have_no_defect(seed, nodes, lanes):

@@ -4,13 +4,10 @@ glyphs in the font the layout measured, never as boxes."""
 from __future__ import annotations
 
 import shutil
-import struct
 import subprocess
-import zlib
 
 import pytest
 
-from conftest import EXAMPLES
 from fz_lsp.analysis.document import analyse
 from fz_lsp.render import render_svg
 from fz_lsp.render.png import (
@@ -24,58 +21,11 @@ from fz_lsp.render.png import (
     svg_to_png,
 )
 from fz_lsp.render.textmeasure import FONT_FAMILY, text_width
+from support.paths import EXAMPLES
+from support.png_pixels import dark_pixels, rgba_rows
 
 if not available():
     pytest.skip("resvg-py is not installed (pip install -e '.[test]' installs it)", allow_module_level=True)
-
-
-def rgba_rows(png: bytes) -> list[bytes]:
-    """The pixel rows of an 8-bit RGBA PNG (what resvg writes), unfiltered."""
-    width, height = png_size(png)
-    bit_depth, colour_type = png[24], png[25]
-    assert (bit_depth, colour_type) == (8, 6), "resvg writes 8-bit RGBA"
-    data, pos = b"", 8
-    while pos < len(png):
-        (length,) = struct.unpack(">I", png[pos : pos + 4])
-        kind = png[pos + 4 : pos + 8]
-        if kind == b"IDAT":
-            data += png[pos + 8 : pos + 8 + length]
-        pos += 12 + length
-    raw = zlib.decompress(data)
-    stride = width * 4
-    rows: list[bytes] = []
-    previous = bytearray(stride)
-    for y in range(height):
-        kind = raw[y * (stride + 1)]
-        line = bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
-        for x in range(stride):
-            left = line[x - 4] if x >= 4 else 0
-            up = previous[x]
-            up_left = previous[x - 4] if x >= 4 else 0
-            if kind == 1:
-                line[x] = (line[x] + left) & 0xFF
-            elif kind == 2:
-                line[x] = (line[x] + up) & 0xFF
-            elif kind == 3:
-                line[x] = (line[x] + (left + up) // 2) & 0xFF
-            elif kind == 4:
-                p = left + up - up_left
-                pa, pb, pc = abs(p - left), abs(p - up), abs(p - up_left)
-                predictor = left if pa <= pb and pa <= pc else up if pb <= pc else up_left
-                line[x] = (line[x] + predictor) & 0xFF
-        rows.append(bytes(line))
-        previous = line
-    return rows
-
-
-def dark_pixels(png: bytes) -> list[tuple[int, int]]:
-    """(x, y) of every dark pixel (the ink of black text on white)."""
-    return [
-        (x // 4, y)
-        for y, row in enumerate(rgba_rows(png))
-        for x in range(0, len(row), 4)
-        if row[x + 3] > 128 and max(row[x : x + 3]) < 100
-    ]
 
 
 def label_png(label: str) -> bytes:

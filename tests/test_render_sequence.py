@@ -7,7 +7,7 @@ the order, everywhere a diagram is drawn.
 - Documents written chronologically keep exactly their order (fixtures, and generated
   chains of steps whose edges are written in the order things happen).
 - Every example, fixture and generated document (benchmarks/generate.py) in both orders
-  passes tests/sequence_checks.py: above all, no edge that closes no cycle has its target
+  passes tests/support/sequence_checks.py: above all, no edge that closes no cycle has its target
   drawn above its source (the corpus: tests/test_corpus_render.py).
 - The order through every entry point: `render_svg`, the CLI's `render --sequence-order`,
   the setting `flowzap.preview.sequenceOrder` and the `sequenceOrder` argument of the real
@@ -26,18 +26,6 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from conftest import (
-    EXAMPLES,
-    FIXTURES,
-    ROOT,
-    SERVER_COMMAND,
-    SERVER_ENV,
-    Session,
-    eventually,
-    initialize_params,
-    read_exact,
-    run_cli,
-)
 from fz_lsp.analysis.document import analyse
 from fz_lsp.analysis.settings import Settings
 from fz_lsp.analysis.views import SEQUENCE_ORDERS
@@ -45,7 +33,10 @@ from fz_lsp.cli.render import render_command
 from fz_lsp.model import Model
 from fz_lsp.render import ORDERS, layout_sequence, render_html, render_svg
 from fz_lsp.render.sequence import SequenceLayout
-from sequence_checks import check_sequence, document_order
+from support.commands import SERVER_COMMAND, SERVER_ENV, run_cli
+from support.lsp import Session, eventually, initialize_params
+from support.paths import EXAMPLES, FIXTURES, ROOT, read_exact
+from support.sequence_checks import check_sequence, document_order
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import generate

@@ -9,10 +9,12 @@ from hypothesis import given, settings, strategies as st
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from conftest import FIXTURES, SERVER_COMMAND, SERVER_ENV, Session, fixture_files, initialize_params, read_exact
 from fz_lsp.analysis.document import Document
 from fz_lsp.base import positions
 from fz_lsp.features.semantic_tokens import TOKEN_MODIFIERS, TOKEN_TYPES, SemanticToken, encode, semantic_tokens
+from support.commands import SERVER_COMMAND, SERVER_ENV
+from support.lsp import Session, initialize_params
+from support.paths import FIXTURES, fixture_files, read_exact
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="module"),
@@ -143,6 +145,15 @@ def test_broken_lines_use_the_fallback_lexer():
     assert words(doc, 3)[-1] == ("n5", "variable", ())
 
 
+def test_a_broken_line_s_mermaid_arrow_is_one_operator_as_in_a_parsed_edge():
+    """The fallback reads a broken line through the one lexer (syntax/lexer.py): a Mermaid
+    arrow is one token there, classified as a parsed edge's arrow is."""
+    doc = Document("A { # A\nn1: circle\nn2: circle\nn1 --> n2 )\nn1 --> n2\n}")
+    assert type(doc.statements[3]).__name__ == "Broken"
+    assert words(doc, 3) == [("n1", "variable", ()), ("-->", "operator", ()), ("n2", "variable", ())]
+    assert words(doc, 4) == [("n1", "variable", ()), ("-->", "operator", ()), ("n2", "variable", ())]
+
+
 def test_truncated_last_lines():
     last = {}
     for path in fixture_files("truncated/*.partial"):
@@ -261,6 +272,7 @@ PIECES = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.lists(PIECES, max_size=14).map("".join), min_size=1, max_size=8))
 def test_random_lines_never_crash_and_stay_ordered(lines):

@@ -12,8 +12,10 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from conftest import ROOT, SERVER_COMMAND, SERVER_ENV, Session, eventually, initialize_params
 from fz_lsp.analysis.settings import Settings
+from support.commands import SERVER_COMMAND, SERVER_ENV
+from support.lsp import Session, eventually, initialize_params
+from support.paths import ROOT
 
 in_module_loop = pytest.mark.asyncio(loop_scope="module")
 

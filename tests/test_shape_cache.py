@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, fixture_files
 from fz_lsp.syntax import shape_cache, templates as syntax_templates
+from support.paths import FIXTURES, ROOT, fixture_files
 
 NAMES = frozenset(syntax_templates._BUILDER_NAMES)
 LIBRARY = FIXTURES / "library-hold.fz"
@@ -43,6 +43,7 @@ def probe(cache: str, *files: Path) -> dict:
     return json.loads(out.stdout)
 
 
+@pytest.mark.slow
 def test_a_second_process_parses_known_shapes_without_lark_and_gets_the_same_statements(tmp_path: Path):
     library = LIBRARY
     without_cache = probe("", library)
@@ -55,6 +56,7 @@ def test_a_second_process_parses_known_shapes_without_lark_and_gets_the_same_sta
     assert len(saved) == 1 and oct(saved[0].stat().st_mode & 0o777) == "0o600"
 
 
+@pytest.mark.slow
 def test_saved_templates_give_lark_s_statements_on_every_fixture(tmp_path: Path):
     assert_saved_templates_give_lark_s_statements(tmp_path, FIXTURE_FILES)
 
@@ -66,6 +68,7 @@ def assert_saved_templates_give_lark_s_statements(cache: Path, files: list[Path]
     assert probe(str(cache), *files)["statements"] == probe("", *files)["statements"]
 
 
+@pytest.mark.slow
 def test_a_tampered_cache_file_is_checked_and_never_runs_code(tmp_path: Path):
     library = LIBRARY
     probe(str(tmp_path), library)
@@ -92,6 +95,7 @@ def test_a_tampered_cache_file_is_checked_and_never_runs_code(tmp_path: Path):
     assert tampered["statements"] == probe("", library)["statements"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("content", ["", "not json", "[]", '{"format": 99, "templates": []}', '{"format": 1}'])
 def test_an_unreadable_cache_file_is_ignored(tmp_path: Path, content: str):
     library = LIBRARY
@@ -100,6 +104,7 @@ def test_an_unreadable_cache_file_is_ignored(tmp_path: Path, content: str):
     assert probe(str(tmp_path), library)["statements"] == probe("", library)["statements"]
 
 
+@pytest.mark.slow
 def test_an_unwritable_cache_dir_is_no_error(tmp_path: Path):
     blocked = tmp_path / "file"
     blocked.write_text("a file where the cache folder should be")

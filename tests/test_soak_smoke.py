@@ -10,11 +10,15 @@ import math
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import run  # noqa: E402
 import soak  # noqa: E402
+
+pytestmark = pytest.mark.slow  # the soak benchmark run end to end, small: deselected by -m "not slow"
 
 TINY = [
     "--keystrokes",
@@ -95,7 +99,7 @@ def test_a_tiny_soak_writes_its_section_between_the_others(tmp_path: Path):
 
 
 def test_the_soak_waits_as_long_as_the_server_takes_to_release_a_closed_document():
-    from fz_lsp.lsp import server
+    from fz_lsp.lsp import memory
 
-    assert soak.RELEASE_DELAY_S == server.RELEASE_DELAY_S
-    assert soak.LARGE_DOCUMENT_LINES == server.LARGE_DOCUMENT_LINES
+    assert soak.RELEASE_DELAY_S == memory.RELEASE_DELAY_S
+    assert soak.LARGE_DOCUMENT_LINES == memory.LARGE_DOCUMENT_LINES

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from conftest import FIXTURES, fixture_files, read_exact
 from fz_lsp import syntax
 from fz_lsp.analysis.document import Document
 from fz_lsp.base import positions
@@ -13,6 +12,7 @@ from fz_lsp.base.source import SourceText, split_lines
 from fz_lsp.diagnostics import check as check_diagnostics
 from fz_lsp.model import Span
 from fz_lsp.syntax import grammar as syntax_grammar, parse as syntax_parse
+from support.paths import FIXTURES, fixture_files, read_exact
 
 # -- lines and edits ---------------------------------------------------------------
 
@@ -379,6 +379,7 @@ edit_texts = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(
     st.sampled_from(fixture_texts),
@@ -470,6 +471,7 @@ target_edits = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(
     st.sampled_from(fixture_texts),

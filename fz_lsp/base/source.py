@@ -35,6 +35,9 @@ def split_lines(text: str) -> tuple[list[str], list[str]]:
 
     There is always one more line than terminators: "a\n" is ["a", ""] with ends ["\n", ""].
     """
+    if "\r" not in text:  # LF only (most files): str.split, without a Python loop per line
+        parts = text.split("\n")
+        return parts, ["\n"] * (len(parts) - 1) + [""]
     lines: list[str] = []
     ends: list[str] = []
     pos = 0

@@ -38,11 +38,14 @@ class _Cache:
 
 
 _KEY = "fz_lsp.diagnostics"  # this module's entry in Document.derived
+# the settings of a call that gives none: one object, so each line's cached diagnostics
+# are recognised by identity (a fresh Settings() would be compared on every line)
+DEFAULT_SETTINGS = Settings()
 
 
 def check(doc: Document, settings: Settings | None = None) -> list[Diagnostic]:
     """All diagnostics of the document under `settings`, sorted by position."""
-    settings = settings or Settings()
+    settings = settings or DEFAULT_SETTINGS
     cache = doc.derived.get(_KEY)
     if cache is None:
         cache = doc.derived[_KEY] = _Cache()

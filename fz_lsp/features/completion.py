@@ -1,6 +1,6 @@
 """Completion: what may be typed at a position, from the text before the cursor.
 
-The context is read from the line text left of the cursor with regular expressions,
+The context is read from the lexer's tokens of the line left of the cursor (syntax/lexer.py),
 not from the parsed statement: while the user types, the current line is usually
 broken (`n3.handle(right) -> CICD.` parses as `syntax.Broken`). The lanes and nodes
 offered come from the model, which the other (well-formed) lines still provide.
@@ -45,7 +45,16 @@ from typing import TYPE_CHECKING, Any
 from fz_lsp.analysis.markdown import md
 from fz_lsp.base.i18n import N_, Translator, translator
 from fz_lsp.model import Lane, Model, Node, Span
-from fz_lsp.syntax.vocabulary import DIRECTIONS, HANDLE_SIDES, NODE_ATTRIBUTES, SHAPE_DESCRIPTIONS, SHAPES
+from fz_lsp.syntax import lexer
+from fz_lsp.syntax.statements import Tok
+from fz_lsp.syntax.vocabulary import (
+    DIRECTIONS,
+    HANDLE_SIDES,
+    NAME_CHAR,
+    NODE_ATTRIBUTES,
+    SHAPE_DESCRIPTIONS,
+    SHAPES,
+)
 
 if TYPE_CHECKING:
     from fz_lsp.analysis.document import Document
@@ -89,33 +98,76 @@ ATTRIBUTE_DESCRIPTIONS = {
     "system": N_("The system the task runs in (taskbox)"),
 }
 
-_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
-_W = r"[ \t]*"
-_HANDLE = rf"\.{_W}handle{_W}\({_W}(?:{_NAME}{_W})?\)"
-_ENDPOINT = rf"{_NAME}(?:{_W}\.{_W}{_NAME})?(?:{_W}{_HANDLE})?"
-_EDGE_HEAD = rf"^{_W}{_ENDPOINT}{_W}->"
+# The context is read from the lexer's tokens of the text before the word at the cursor
+# (syntax/lexer.py), written one character per token: a name `a` (`h` for `handle`, also a
+# name), the arrow `>` (`->`; other arrows `~`), a string `s`, punctuation as itself, any
+# other token `?`. The contexts are patterns over that text (`A`: any name).
+_A = "[ah]"
+_ENDPOINT = rf"{_A}(?:\.{_A})?(?:\.h\({_A}?\))?"  # nX, Lane.nX, with or without .handle(dir)
+_ATTRIBUTES = rf"(?:{_A}[:=]s)*"
+_SOURCE_DOT = re.compile(rf"{_A}\.")
+_SOURCE_DONE = re.compile(rf"{_A}\.h\({_A}?\)")  # + a blank
+_TARGET = re.compile(rf"{_ENDPOINT}>")  # + a blank
+_TARGET_DOT = re.compile(rf"{_ENDPOINT}>{_A}\.")
+_TARGET_NODE_DOT = re.compile(rf"{_ENDPOINT}>{_A}\.{_A}\.")
+_TARGET_DONE = re.compile(rf"{_ENDPOINT}>{_A}(?:\.{_A})?\.h\({_A}?\)")  # + a blank
+_EDGE_BRACKET = re.compile(rf"{_ENDPOINT}>{_ENDPOINT}\[(?P<inner>{_ATTRIBUTES})(?P<rest>[^\]]*)")
+_SHAPE = re.compile(rf"{_A}:")
+_NODE_ATTRIBUTES = re.compile(rf"{_A}:{_A}{_ATTRIBUTES}")  # + a blank
+_SYMBOL_OF_KIND = {lexer.STRING: "s", lexer.PUNCT: "", lexer.NAME: "", lexer.ARROW: ""}
 
-_RE_WORD_CHAR = re.compile(r"[A-Za-z0-9_]")
-_RE_STRING = re.compile(r'"(?:\\.|[^"\\])*("?)')
-_RE_LOOP_START = re.compile(rf"^{_W}loop{_W}\[")
-# `\b` after each name: a word cannot be split into several names (no backtracking blow-up)
-_RE_LOOP_MEMBERS = re.compile(
-    rf"^{_W}loop{_W}\[[^\]]*\](?P<members>(?:{_W}(?:{_NAME}\.)?{_NAME}\b)*){_W}(?:(?P<lane>{_NAME})\.)?$"
-)
-_RE_SOURCE_DOT = re.compile(rf"^{_W}(?P<a>{_NAME}){_W}\.{_W}$")
-_RE_HANDLE_OPEN = re.compile(rf"\.{_W}handle{_W}\({_W}$")
-_RE_SOURCE_DONE = re.compile(rf"^{_W}{_NAME}{_W}{_HANDLE}[ \t]+$")
-_RE_TARGET = re.compile(rf"{_EDGE_HEAD}[ \t]+$")
-_RE_TARGET_DOT = re.compile(rf"{_EDGE_HEAD}{_W}(?P<a>{_NAME}){_W}\.{_W}$")
-_RE_TARGET_NODE_DOT = re.compile(rf"{_EDGE_HEAD}{_W}{_NAME}{_W}\.{_W}{_NAME}{_W}\.{_W}$")
-_RE_TARGET_DONE = re.compile(rf"{_EDGE_HEAD}{_W}{_NAME}(?:{_W}\.{_W}{_NAME})?{_W}{_HANDLE}[ \t]+$")
-_RE_EDGE_BRACKET = re.compile(rf"{_EDGE_HEAD}{_W}{_ENDPOINT}{_W}\[(?P<inner>[^\]]*)$")
-_RE_ATTRS_ONLY = re.compile(rf'^(?:{_W}{_NAME}{_W}[:=]{_W}"[^"]*")*{_W}$')
-_RE_SHAPE = re.compile(rf"^{_W}{_NAME}{_W}:{_W}$")
-_RE_ATTRIBUTES = re.compile(
-    rf'^{_W}{_NAME}{_W}:{_W}(?P<shape>{_NAME})(?P<attrs>(?:{_W}{_NAME}{_W}[:=]{_W}"[^"]*")*)[ \t]+$'
-)
-_RE_ATTR_KEY = re.compile(rf'({_NAME}){_W}[:=]{_W}"')
+
+def _symbols(kinds: list[str], toks: list[Tok]) -> str:
+    """The tokens written one character each (see above)."""
+    out = []
+    for kind, tok in zip(kinds, toks):
+        symbol = _SYMBOL_OF_KIND.get(kind, "?")
+        if not symbol:
+            text = tok.text
+            if kind == lexer.NAME:
+                symbol = "h" if text == "handle" else "a"
+            elif kind == lexer.ARROW:
+                symbol = ">" if text == "->" else "~"
+            else:
+                symbol = text
+        out.append(symbol)
+    return "".join(out)
+
+
+def _attribute_keys(kinds: list[str], toks: list[Tok]) -> set[str]:
+    """The keys of the attributes among the tokens: a name, `:` or `=`, then a string."""
+    return {
+        toks[k].text
+        for k in range(len(toks) - 2)
+        if kinds[k] == lexer.NAME
+        and toks[k + 1].text in (":", "=")
+        and kinds[k + 1] == lexer.PUNCT
+        and kinds[k + 2] in (lexer.STRING, lexer.OPEN_STRING)
+    }
+
+
+def _loop_members(kinds: list[str], toks: list[Tok], end: int) -> tuple[list[str], str | None] | None:
+    """After `loop [condition]`: (the names of the members so far, the `Lane` of a member
+    being typed as `Lane.`) when the tokens are members (`nX`, `Lane.nX`, no blank around the
+    dot) ending at column `end`, else None."""
+    names: list[str] = []
+    k, n = 2, len(toks)
+    while k < n:
+        if kinds[k] != lexer.NAME:
+            return None
+        names.append(toks[k].text)
+        if k + 1 < n and toks[k + 1].text == "." and toks[k + 1].start == toks[k].end:
+            if k + 2 == n and toks[k + 1].end == end:
+                return names[:-1], names[-1]  # `Lane.` at the cursor
+            if k + 2 < n and kinds[k + 2] == lexer.NAME and toks[k + 2].start == toks[k + 1].end:
+                names.append(toks[k + 2].text)
+                k += 3
+                continue
+            return None
+        k += 1
+    return names, None
+
+
 _RE_ID_NUMBER = re.compile(r"n([0-9]+)\Z")
 
 
@@ -145,22 +197,6 @@ def next_free_id(model: Model) -> str:
     return f"n{k}"
 
 
-def _mask_strings(text: str) -> tuple[str, bool]:
-    """Replace string contents by `x` (same length); report an unterminated string."""
-    out = []
-    pos = 0
-    open_string = False
-    for m in _RE_STRING.finditer(text):
-        out.append(text[pos : m.start()])
-        closed = bool(m.group(1))
-        inner = m.end() - m.start() - (2 if closed else 1)
-        out.append('"' + "x" * inner + ('"' if closed else ""))
-        pos = m.end()
-        open_string = not closed
-    out.append(text[pos:])
-    return "".join(out), open_string
-
-
 def _node_doc(node: Node, tr: Translator) -> str:
     if node.lane:
         lane = tr._("lane **{title}** (`{lane}`)", title=md(node.lane.title), lane=node.lane.id)
@@ -169,20 +205,90 @@ def _node_doc(node: Node, tr: Translator) -> str:
     return f"`{node.shape}` · {lane}"
 
 
+_KEY = "fz_lsp.features.completion"  # this module's entry in Document.derived
+
+
+class _Kept:
+    """What completion derived from one version of a document, kept in its `derived` while
+    its `revision` stays: a client asks again and again on one version (each character
+    typed in a word, the list filtered as it narrows, hover-like re-requests), and a lane of
+    thousands of nodes or a document of hundreds of lanes is sorted and described once.
+    Per document and version; dropped by the next edit and by Document.dispose."""
+
+    __slots__ = ("revision", "_lane_nodes", "_all_nodes", "_free_id", "_node_texts", "_lane_texts")
+
+    def __init__(self, revision: int) -> None:
+        self.revision = revision
+        self._lane_nodes: dict[Lane, list[Node]] = {}
+        self._all_nodes: list[Node] | None = None
+        self._free_id: str | None = None
+        self._node_texts: dict[tuple[Node, str], tuple[str, str]] = {}
+        self._lane_texts: dict[tuple[Lane, str], str] = {}
+
+    def lane_nodes(self, lane: Lane) -> list[Node]:
+        """The lane's nodes in id order, each id once."""
+        found = self._lane_nodes.get(lane)
+        if found is None:
+            found = self._lane_nodes[lane] = sorted_nodes(lane.nodes)
+        return found
+
+    def all_nodes(self, model: Model) -> list[Node]:
+        """Every node in id order, each id once."""
+        if self._all_nodes is None:
+            self._all_nodes = sorted_nodes(model.nodes)
+        return self._all_nodes
+
+    def free_id(self, model: Model) -> str:
+        if self._free_id is None:
+            self._free_id = next_free_id(model)
+        return self._free_id
+
+    def node_texts(self, node: Node, tr: Translator) -> tuple[str, str]:
+        """(detail, documentation) of a node's item."""
+        key = (node, tr.language)
+        found = self._node_texts.get(key)
+        if found is None:
+            found = self._node_texts[key] = (node.display_text, _node_doc(node, tr))
+        return found
+
+    def lane_text(self, lane: Lane, tr: Translator) -> str:
+        """The documentation of a lane's `Lane.` item."""
+        key = (lane, tr.language)
+        found = self._lane_texts.get(key)
+        if found is None:
+            found = self._lane_texts[key] = tr._n(
+                "Lane **{title}** (`{lane}`), {n} node",
+                "Lane **{title}** (`{lane}`), {n} nodes",
+                len(lane.nodes),
+                title=md(lane.title),
+                lane=lane.id,
+            )
+        return found
+
+
+def _kept(doc: Document) -> _Kept:
+    kept = doc.derived.get(_KEY)
+    if kept is None or kept.revision != doc.revision:
+        kept = doc.derived[_KEY] = _Kept(doc.revision)
+    assert type(kept) is _Kept
+    return kept
+
+
 class _Builder:
     def __init__(self, doc: Document, line: int, col: int, snippets: bool, tr: Translator) -> None:
         self.tr = tr
         self._ = tr._
         self.model = doc.model
+        self.kept = _kept(doc)
         self.line = line
         self.text = doc.lines[line]
         self.col = col
         self.snippets = snippets
         start = col
-        while start > 0 and _RE_WORD_CHAR.match(self.text[start - 1]):
+        while start > 0 and NAME_CHAR.match(self.text[start - 1]):
             start -= 1
         end = col
-        while end < len(self.text) and _RE_WORD_CHAR.match(self.text[end]):
+        while end < len(self.text) and NAME_CHAR.match(self.text[end]):
             end += 1
         self.word_start, self.word_end = start, end
         self.typed = self.text[start:col]
@@ -223,26 +329,27 @@ class _Builder:
     def lane_nodes(self, lane: Lane) -> list[Node]:
         """The lane's nodes to offer, in id order (see `offered`); a huge lane is filtered
         by the typed word before it is sorted."""
-        nodes = lane.nodes
+        nodes = self.kept.lane_nodes(lane)
         typed = self.typed.lower()
         if typed and len(nodes) > MAX_NODE_ITEMS:
             nodes = [n for n in nodes if n.id.lower().startswith(typed)]
-        return self.offered(sorted_nodes(nodes))
+        return self.offered(nodes)
 
     def node_item(self, node: Node, insert_handle: bool = False) -> None:
+        detail, documentation = self.kept.node_texts(node, self.tr)
         if insert_handle and not self.after.lstrip().startswith("."):
             self.add(
                 node.id,
                 NODE,
                 f"{node.id}.handle($1)",
                 node.id,
-                detail=node.display_text,
-                documentation=_node_doc(node, self.tr),
+                detail=detail,
+                documentation=documentation,
                 filter_text=node.id,
                 retrigger=True,
             )
         else:
-            self.add(node.id, NODE, node.id, detail=node.display_text, documentation=_node_doc(node, self.tr))
+            self.add(node.id, NODE, node.id, detail=detail, documentation=documentation)
 
     def handle_item(self) -> None:
         if self.after.lstrip().startswith("("):
@@ -262,49 +369,49 @@ class _Builder:
 
     def run(self) -> list[CompletionItem]:
         before = self.before
-        if before.lstrip().startswith("//"):
-            return []
-        if _RE_LOOP_START.match(before):
-            m = _RE_LOOP_MEMBERS.match(before)
-            if m:
-                self.loop_members(m.group("members"), m.group("lane"))
-            return self.items
-        masked, in_string = _mask_strings(before)
-        if in_string or "#" in masked:
-            return []
-        if not masked.strip():
+        kinds, toks = lexer.tokens(before)
+        if not kinds:
             if not self.after.strip():
                 self.line_start()
             return self.items
-        m = _RE_SOURCE_DOT.match(masked)
-        if m:
-            name = m.group("a")
+        if kinds[0] == lexer.COMMENT:
+            return []
+        if len(kinds) > 1 and toks[0].text == "loop" and kinds[1] in (lexer.CONDITION, lexer.OPEN_CONDITION):
+            members = _loop_members(kinds, toks, len(before)) if kinds[1] == lexer.CONDITION else None
+            if members is not None:
+                self.loop_members(*members)
+            return self.items
+        if lexer.OPEN_STRING in kinds or lexer.LABEL in kinds or lexer.COMMENT in kinds:
+            return []  # inside a string, a lane label or a comment
+        symbols = _symbols(kinds, toks)
+        blank_before = before.endswith((" ", "\t"))  # the word at the cursor stands apart
+        if _SOURCE_DOT.fullmatch(symbols):
+            name = toks[0].text
             if name in self.model.node_by_id or name not in self.model.lane_by_id:
                 self.handle_item()
             return self.items
-        if _RE_HANDLE_OPEN.search(masked):
-            self.directions(target="->" in masked)
+        if symbols.endswith(".h("):
+            self.directions(target=any(kind == lexer.ARROW and "->" in t.text for kind, t in zip(kinds, toks)))
             return self.items
-        if _RE_SOURCE_DONE.match(masked):
+        if blank_before and _SOURCE_DONE.fullmatch(symbols):
             if not self.typed and "->" not in self.after:
                 self.add("->", OPERATOR, "-> ", detail=self._("edge to a target node"), retrigger=True)
             return self.items
-        if _RE_TARGET.match(masked):
+        if blank_before and _TARGET.fullmatch(symbols):
             self.targets()
             return self.items
-        m = _RE_TARGET_DOT.match(masked)
-        if m:
-            lane = self.model.lane_by_id.get(m.group("a"))
+        if _TARGET_DOT.fullmatch(symbols):
+            lane = self.model.lane_by_id.get(toks[-2].text)
             if lane is not None:
                 for node in self.lane_nodes(lane):
                     self.node_item(node, insert_handle=True)
             else:
                 self.handle_item()
             return self.items
-        if _RE_TARGET_NODE_DOT.match(masked):
+        if _TARGET_NODE_DOT.fullmatch(symbols):
             self.handle_item()
             return self.items
-        if _RE_TARGET_DONE.match(masked):
+        if blank_before and _TARGET_DONE.fullmatch(symbols):
             if "[" not in self.after:
                 self.add(
                     '[label="…"]',
@@ -316,28 +423,30 @@ class _Builder:
                     filter_text="label",
                 )
             return self.items
-        m = _RE_EDGE_BRACKET.match(masked)
+        m = _EDGE_BRACKET.fullmatch(symbols)
         if m:
-            inner = m.group("inner")
-            if _RE_ATTRS_ONLY.match(inner):
-                used = set(_RE_ATTR_KEY.findall(inner)) | set(_RE_ATTR_KEY.findall(_mask_strings(self.after)[0]))
+            if not m.group("rest"):  # only attributes so far
+                used = _attribute_keys(kinds[m.start("inner") :], toks[m.start("inner") :]) | self.keys_after()
                 if "label" not in used:
                     self.attribute_item("label", "=", self._(_EDGE_LABEL_DOC))
             return self.items
-        if _RE_SHAPE.match(masked):
-            self.shapes(space=not masked.endswith((" ", "\t")))
+        if _SHAPE.fullmatch(symbols):
+            self.shapes(space=not blank_before)
             return self.items
-        m = _RE_ATTRIBUTES.match(masked)
-        if m:
-            used = set(_RE_ATTR_KEY.findall(m.group("attrs"))) | set(_RE_ATTR_KEY.findall(_mask_strings(self.after)[0]))
+        if blank_before and _NODE_ATTRIBUTES.fullmatch(symbols):
+            used = _attribute_keys(kinds[3:], toks[3:]) | self.keys_after()
             keys = NODE_ATTRIBUTES
-            if m.group("shape") == "taskbox":
+            if toks[2].text == "taskbox":
                 keys = ("owner", "description", "system", "label")
             for key in keys:
                 if key not in used:
                     self.attribute_item(key, ":", self._(ATTRIBUTE_DESCRIPTIONS[key]))
             return self.items
         return self.items
+
+    def keys_after(self) -> set[str]:
+        """The attribute keys written after the word at the cursor."""
+        return _attribute_keys(*lexer.tokens(self.after))
 
     def attribute_item(self, key: str, op: str, doc: str) -> None:
         if self.after.lstrip().startswith((":", "=")):
@@ -370,7 +479,7 @@ class _Builder:
                     filter_text="lane",
                 )
             return
-        new_id = next_free_id(self.model)
+        new_id = self.kept.free_id(self.model)
         self.add(
             f"{new_id}:",
             SNIPPET,
@@ -381,13 +490,14 @@ class _Builder:
             filter_text=new_id,
         )
         for node in self.lane_nodes(lane):
+            detail, documentation = self.kept.node_texts(node, self.tr)
             self.add(
                 f"{node.id}.handle(…) ->",
                 NODE,
                 f"{node.id}.handle(${{1|{','.join(_SOURCE_DIRECTIONS)}|}}) -> ",
                 f"{node.id}.handle(",
-                detail=node.display_text,
-                documentation=self._("An edge leaving `{node}`.", node=node.id) + " " + _node_doc(node, self.tr),
+                detail=detail,
+                documentation=self._("An edge leaving `{node}`.", node=node.id) + " " + documentation,
                 filter_text=node.id,
             )
         self.add(
@@ -420,19 +530,12 @@ class _Builder:
             if other is lane or other.id in seen or (lane is not None and other.id == lane.id):
                 continue
             seen.add(other.id)
-            count = len(other.nodes)
             self.add(
                 f"{other.id}.",
                 LANE,
                 other.id + dot,
                 detail=other.title,
-                documentation=self.tr._n(
-                    "Lane **{title}** (`{lane}`), {n} node",
-                    "Lane **{title}** (`{lane}`), {n} nodes",
-                    count,
-                    title=md(other.title),
-                    lane=other.id,
-                ),
+                documentation=self.kept.lane_text(other, self.tr),
                 filter_text=other.id,
                 retrigger=True,
             )
@@ -447,10 +550,11 @@ class _Builder:
                 filter_text=shape,
             )
 
-    def loop_members(self, members_text: str, prefix: str | None = None) -> None:
+    def loop_members(self, written: list[str], prefix: str | None = None) -> None:
         """Nodes not yet in the loop: after `Lane.` that lane's (members may carry their
         lane's prefix, as FlowZap's templates write them), else this lane's first."""
-        members = set(re.findall(_NAME, members_text)) | set(re.findall(_NAME, self.after))
+        kinds, toks = lexer.tokens(self.after)
+        members = set(written) | {t.text for kind, t in zip(kinds, toks) if kind == lexer.NAME}
         if prefix is not None:
             named = self.model.lane_by_id.get(prefix)
             if named is not None:
@@ -458,9 +562,9 @@ class _Builder:
                     self.node_item(node)
             return
         lane = self.model.lane_at(self.line)
-        own = [n for n in sorted_nodes(lane.nodes)] if lane is not None else []
+        own = self.kept.lane_nodes(lane) if lane is not None else []
         own_ids = {n.id for n in own}
-        others = [n for n in sorted_nodes(self.model.nodes) if n.id not in own_ids]
+        others = [n for n in self.kept.all_nodes(self.model) if n.id not in own_ids]
         for node in self.offered([n for n in own + others if n.id not in members]):
             self.node_item(node)
 

@@ -2,7 +2,7 @@
 selection ranges.
 
 Every function takes the document (or its model) and code-point positions and answers
-with code-point `Span`s / `Region`s; fz_lsp/server.py converts them to the protocol.
+with code-point `Span`s / `Region`s; fz_lsp/lsp/to_lsp.py converts them to the protocol.
 Positions past the end of a line, on blank lines or on broken lines simply find nothing.
 
 Choices:

@@ -17,7 +17,7 @@ Modifiers: `declaration` (lane id in its header, node id in its declaration) and
 diagram, so it is classified like labels, not like a comment).
 
 Well-formed lines are classified from their parsed statement. A broken line (the one
-being typed) is classified by a small lexer with neighbour rules (a name before `.` is a
+being typed) is classified from the lexer's tokens (syntax/lexer.py) with neighbour rules (a name before `.` is a
 lane when such a lane exists, a node when such a node exists), so highlighting does not
 flicker while typing; a word still being typed after `nX.` is left unclassified.
 
@@ -33,13 +33,12 @@ Pure Python: no pygls/lsprotocol import.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Container, Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
 from fz_lsp import syntax
 from fz_lsp.base.bounded_memo import BoundedMemo
-from fz_lsp.syntax import Tok
+from fz_lsp.syntax import Tok, lexer
 from fz_lsp.syntax.vocabulary import DIRECTIONS
 
 if TYPE_CHECKING:
@@ -125,37 +124,15 @@ def _statement_tokens(
 
 # -- fallback for broken lines -------------------------------------------------------
 
-_LEX = re.compile(
-    r"""(?P<ws>[ \t]+)
-      | (?P<comment>//.*)
-      | (?P<label>\#.*)
-      | (?P<string>"(?:\\.|[^"\\])*"?)
-      | (?P<arrow>->)
-      | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
-      | (?P<punct>.)""",
-    re.VERBOSE | re.DOTALL,
-)
-_LOOP_CONDITION = re.compile(r"\[[^\]]*\]?")
+_STRINGS = (lexer.STRING, lexer.OPEN_STRING)  # a string being typed is a string
+_CONDITIONS = (lexer.CONDITION, lexer.OPEN_CONDITION)
 
 
 def _lex_tokens(
     line: int, text: str, lane_ids: Container[str] = (), node_ids: Container[str] = ()
 ) -> list[SemanticToken]:
-    toks: list[tuple[str, Tok]] = []  # (kind, token) without whitespace
-    pos = 0
-    while pos < len(text):
-        if len(toks) == 1 and toks[0][1].text == "loop" and text[pos] == "[":
-            cond = _LOOP_CONDITION.match(text, pos)
-            assert cond is not None  # it matches any text starting with `[`
-            toks.append(("cond", Tok(cond.group(), cond.start(), cond.end())))
-            pos = cond.end()
-            continue
-        m = _LEX.match(text, pos)
-        assert m is not None  # `punct` matches any character
-        kind = m.lastgroup or "punct"
-        if kind != "ws":
-            toks.append((kind, Tok(m.group(), m.start(), m.end())))
-        pos = m.end()
+    kinds, tokens = lexer.tokens(text)
+    toks = list(zip(kinds, tokens))
 
     def text_at(i: int) -> str | None:
         return toks[i][1].text if 0 <= i < len(toks) else None
@@ -172,20 +149,20 @@ def _lex_tokens(
 
     for i, (kind, tok) in enumerate(toks):
         prev, nxt = text_at(i - 1), text_at(i + 1)
-        if kind == "comment":
+        if kind == lexer.COMMENT:
             if i == 0:
                 put(i, tok, "comment")
-        elif kind == "label":
+        elif kind == lexer.LABEL:
             if i == 0 or prev == "{":
                 put(i, tok, "string", DOC)
-        elif kind in ("string", "cond"):
+        elif kind in _STRINGS or kind in _CONDITIONS:
             put(i, tok, "string")
-        elif kind == "arrow":
+        elif kind == lexer.ARROW:
             put(i, tok, "operator")
-        elif kind == "name":
+        elif kind == lexer.NAME:
             word = tok.text
-            after = text_at(i + 2) if kind_at(i + 2) == "name" else None
-            if i == 0 and word == "loop" and (nxt is None or kind_at(i + 1) in ("cond", "name")):
+            after = text_at(i + 2) if kind_at(i + 2) == lexer.NAME else None
+            if i == 0 and word == "loop" and (nxt is None or kind_at(i + 1) in (*_CONDITIONS, lexer.NAME)):
                 put(i, tok, "keyword")
             elif prev == ".":
                 if word == "handle":
@@ -198,11 +175,11 @@ def _lex_tokens(
                     put(i, tok, "enumMember")
             elif nxt == "{":
                 put(i, tok, "namespace", DECL)
-            elif nxt in (":", "=") and kind_at(i + 2) == "string":
+            elif nxt in (":", "=") and kind_at(i + 2) in _STRINGS:
                 put(i, tok, "property")
             elif i == 0 and nxt == ":":
                 put(i, tok, "variable", DECL)
-            elif i == 2 and prev == ":" and kind_at(0) == "name":
+            elif i == 2 and prev == ":" and kind_at(0) == lexer.NAME:
                 put(i, tok, "type")
             elif nxt == "." and (
                 word in lane_ids or (word not in node_ids and after is not None and not "handle".startswith(after))

@@ -1,21 +1,26 @@
-"""Pure values -> lsprotocol types, in the client's position encoding.
+"""Positions between fz-lsp and the client: code points <-> the client's encoding.
 
-The protocol layer's half of the work: features answer with code-point `Span`s and
-plain dataclasses; this module turns them into lsprotocol objects, converting columns
-through fz_lsp.base.positions (the only place that knows encodings).
+The one place the protocol layer converts positions (through fz_lsp.base.positions, the
+only module that knows encodings). Features answer with code-point `Span`s and `Region`s;
+a `Converter` for one document snapshot turns them into LSP positions and ranges
+(fz_lsp.lsp.to_lsp builds the rest of each answer) and a client's positions into code
+points (fz_lsp.lsp.from_lsp reads the rest of each request).
 
-Imports lsprotocol (types only), never pygls.
+May import: fz_lsp.base, fz_lsp.model (spans), lsprotocol (types only); never pygls.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
 from fz_lsp.base import positions
-from fz_lsp.diagnostics import Diagnostic
-from fz_lsp.model import Span
+
+if TYPE_CHECKING:
+    from fz_lsp.analysis.edits import Region
+    from fz_lsp.model import Span
 
 
 class Converter:
@@ -42,6 +47,10 @@ class Converter:
     def line_range(self, start_line: int, start_col: int, end_line: int, end_col: int) -> types.Range:
         return types.Range(start=self.position(start_line, start_col), end=self.position(end_line, end_col))
 
+    def region(self, region: Region) -> types.Range:
+        """A region over one or more lines (fz_lsp.analysis.edits.Region)."""
+        return self.line_range(region.start_line, region.start_col, region.end_line, region.end_col)
+
     def location(self, span: Span) -> types.Location:
         return types.Location(uri=self.uri, range=self.range(span))
 
@@ -54,18 +63,3 @@ class Converter:
             last = len(self.lines) - 1
             return last, len(self.lines[last])
         return line, positions.from_client(self.lines[line], pos.character, self.encoding)
-
-    def diagnostic(self, d: Diagnostic) -> types.Diagnostic:
-        return types.Diagnostic(
-            range=self.range(d.span),
-            severity=types.DiagnosticSeverity(d.severity),
-            code=d.code,
-            source="flowzap",
-            message=d.message,
-            related_information=[
-                types.DiagnosticRelatedInformation(location=self.location(r.span), message=r.message) for r in d.related
-            ]
-            or None,
-            tags=[types.DiagnosticTag.Unnecessary] if d.unnecessary else None,
-            data=d.data,
-        )

@@ -32,6 +32,7 @@ from fz_lsp.features.share import share_url
 from fz_lsp.features.syntax_reference import syntax_reference
 from fz_lsp.mcp import arguments
 from fz_lsp.mcp.arguments import MAX_DIAGNOSTICS, ToolInputError
+from fz_lsp.syntax.vocabulary import NAME
 
 SEVERITY_NAMES = {1: "error", 2: "warning", 3: "info", 4: "hint"}
 FORMATS = ("svg", "png")
@@ -52,7 +53,7 @@ class Tool:
     run: Callable[[Mapping[str, Any]], Answer]
 
 
-_LANE_HEADER = re.compile(r"^[ \t]*[A-Za-z_][A-Za-z0-9_]*[ \t]*\{", re.MULTILINE)
+_LANE_HEADER = re.compile(r"^[ \t]*" + NAME + r"[ \t]*\{", re.MULTILINE)
 
 
 def _analysed(args: Mapping[str, Any], name: str = "code") -> Document:

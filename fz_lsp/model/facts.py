@@ -58,31 +58,44 @@ class LineFacts:
         if type(st) is NodeDecl:
             attrs: dict[str, tuple[Attribute, Span]] = {}
             for a in st.attributes:
-                attrs.setdefault(a.key.text, (a, Span.of(anchor, a.value)))
-            node_id = st.node.text
+                if a.key.text not in attrs:
+                    value = a.value
+                    attrs[a.key.text] = (a, Span(anchor, value.start, value.end))
+            node_tok, shape = st.node, st.shape
+            node_id = node_tok.text
             self.node = Node(
-                node_id, Span.of(anchor, st.node), None, st.shape.text, Span.of(anchor, st.shape), attrs, st
+                node_id,
+                Span(anchor, node_tok.start, node_tok.end),
+                None,
+                shape.text,
+                Span(anchor, shape.start, shape.end),
+                attrs,
+                st,
             )
             if CANONICAL_ID.match(node_id):
                 self.node.number = int(node_id[1:])
         elif type(st) is EdgeStmt:
             eps = st.endpoints
-            edge = Edge(_ref(eps[0], "source", anchor), _ref(eps[1], "target", anchor), st)
-            edge.chained = [_ref(extra, "target", anchor) for extra in eps[2:]]
+            source, target = _ref(eps[0], "source", anchor), _ref(eps[1], "target", anchor)
+            edge = Edge(source, target, st)
+            if len(eps) > 2:
+                edge.chained = [_ref(extra, "target", anchor) for extra in eps[2:]]
             edge.key = (
-                edge.source.name,
-                edge.source.direction,
-                edge.target.name,
-                edge.target.direction,
+                source.name,
+                source.direction,
+                target.name,
+                target.direction,
                 tuple((r.name, r.direction) for r in edge.chained),
             )
-            edge.foreign = any(t.text != "->" for t in st.arrows)
+            arrows = st.arrows
+            edge.foreign = arrows[0].text != "->" if len(arrows) == 1 else any(t.text != "->" for t in arrows)
             for a in st.attributes:
                 if a.key.text == "label" and edge.label is None:
+                    value = a.value
                     edge.label = a.text
-                    edge.label_span = Span.of(anchor, a.value)
+                    edge.label_span = Span(anchor, value.start, value.end)
             self.edge = edge
-            self.refs = (edge.source, edge.target, *edge.chained)
+            self.refs = (source, target, *edge.chained)
         elif type(st) is LoopStmt:
             cond = st.condition
             loop = Loop(
@@ -198,11 +211,9 @@ def line_facts(statements: Sequence[Statement]) -> list[LineFacts]:
 
 
 def _ref(ep: Endpoint, role: str, anchor: LineAnchor) -> Ref:
+    node, lane = ep.node, ep.lane
+    if lane is None:
+        return Ref(node.text, Span(anchor, node.start, node.end), role, None, None, ep.handle)
     return Ref(
-        ep.node.text,
-        Span.of(anchor, ep.node),
-        role,
-        prefix=ep.lane.text if ep.lane else None,
-        prefix_span=Span.of(anchor, ep.lane) if ep.lane else None,
-        handle=ep.handle,
+        node.text, Span(anchor, node.start, node.end), role, lane.text, Span(anchor, lane.start, lane.end), ep.handle
     )

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from fz_lsp.analysis.views import THEMES
 from fz_lsp.model import Lane
 from fz_lsp.render.architecture import ArchitectureLayout, ComponentLayout, DependencyLayout, StepLayout
+from fz_lsp.render.contents import without_gc
 from fz_lsp.render.sequence import ActivationLayout, FrameLayout, MessageLayout, ParticipantLayout, SequenceLayout
 from fz_lsp.render.textmeasure import FONT_FAMILY
 from fz_lsp.render.workflow import (
@@ -179,8 +180,10 @@ def escape(text: str) -> str:
 
 def _n(value: float) -> str:
     """A coordinate with at most one decimal."""
-    rounded = round(value, 1)
-    return str(int(rounded)) if rounded == int(rounded) else str(rounded)
+    text = f"{value:.1f}"
+    if text.endswith(".0"):
+        text = text[:-2]
+    return "0" if text == "-0" else text
 
 
 def _points(points: Sequence[Point]) -> str:
@@ -334,6 +337,7 @@ def _participant(participant: ParticipantLayout, top: float, bottom: float) -> s
     )
 
 
+@without_gc
 def workflow_svg(layout: WorkflowLayout, theme: str = "light") -> str:
     out = _open("workflow", theme, layout.width, layout.height)
     out.append('<g class="fz-lanes">')
@@ -342,6 +346,10 @@ def workflow_svg(layout: WorkflowLayout, theme: str = "light") -> str:
     out.extend(_loop(loop) for loop in layout.loops)
     out.append('</g><g class="fz-edges">')
     out.extend(_edge(edge, "fz-edge") for edge in layout.edges)
+    out.append('</g><g class="fz-junctions">')
+    out.extend(
+        f'<circle class="fz-arrowhead fz-junction" cx="{_n(x)}" cy="{_n(y)}" r="3"/>' for x, y in layout.junctions
+    )
     out.append('</g><g class="fz-nodes">')
     out.extend(_node(node) for node in layout.nodes)
     out.append("</g></svg>")

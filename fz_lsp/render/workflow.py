@@ -4,49 +4,69 @@ The layout is plain data (boxes, point lists, text blocks) so tests can check it
 geometrically and svg.py only draws it. `layout_workflow(model)` runs the phases of
 fz_lsp/render/layout/ in order, each a pure function over plain data:
 
-1. ranks (layout/ranks.py): columns from the handles' constraints, cycles broken;
-2. ordering (layout/ordering.py): rows inside each lane, nodes stacked in a column, then
-   barycentre sweeps against crossings;
-3. ports, routing, coordinates, labels (layout/router.py, generic: boxes on a grid): each
-   lane is a group of grid rows with a divider between lanes, each node a box in its cell;
-   the router spreads attachment points along sides, routes every edge through empty cells
-   and gutters with a track of its own, sizes the gutters and places each label on its
-   own edge;
-4. loops (layout/loops.py): each frame holds exactly the nodes its `loop` line lists.
+1. placement (layout/pipeline.py, its phases named in `PHASES`): feedback edges, ranks
+   (columns: the flow moves right, a hop to another lane moves a column on), chains and
+   bands (rows inside each lane: the main path on one row, alternatives above and below);
+2. routing (layout/router.py, generic: boxes on a grid): each lane is a group of grid rows
+   with a divider between lanes, each node a box in its cell; edges leaving (entering) one
+   side share a point and run as one trunk with junction dots, a decision's ends sit on
+   its corners, each edge takes the route crossing least, each run its own track, the
+   gutters are sized for them and each label is placed on its own edge;
+3. loops (layout/loops.py): each frame is one outline holding exactly the nodes its `loop`
+   line lists, its tab where no edge runs.
 
-This module holds what is FlowZap's: node contents (shapes, wrapped texts, taskbox cards),
-lane bands and titles, edge kinds (an edge with one unresolved end is a short dashed stub),
-loop tabs, and the mapping of all of it to and from the grid.
+This module holds what is FlowZap's: lane bands and titles, edge kinds (an edge with one
+unresolved end is a short dashed stub), loop tabs, and the mapping of all of it to and
+from the grid; node contents (shapes, wrapped texts, taskbox cards) are contents.py's.
 
 Pure Python: no pygls import.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
-from itertools import pairwise
 
 from fz_lsp.model import Edge, Lane, Loop, Model, Node
+from fz_lsp.render.contents import (
+    EDGE_FONT_SIZE,
+    FONT_SIZE,
+    SMALL_FONT_SIZE,
+    NodeContent,
+    TextBlock,
+    clear_caches,
+    node_content,
+    node_texts,
+    text_block,
+    without_gc,
+)
 from fz_lsp.render.layout.coordinates import Geometry
 from fz_lsp.render.layout.geometry import NORMALS, Box, BoxIndex, Point, union
 from fz_lsp.render.layout.grid import GridEdge, GridLayout, GridNode, GridSpec
 from fz_lsp.render.layout.loops import Frame, frame as loop_region, node_index as loop_node_index
-from fz_lsp.render.layout.ordering import assign_rows, order_rows, place_unlinked
-from fz_lsp.render.layout.ranks import Link, assign_columns
+from fz_lsp.render.layout.pipeline import place
+from fz_lsp.render.layout.ranks import Link
 from fz_lsp.render.layout.router import route_grid
-from fz_lsp.render.textmeasure import block_width, line_height, text_width, wrap
-from fz_lsp.syntax.vocabulary import DIRECTIONS, SHAPES
+from fz_lsp.syntax.vocabulary import DIRECTIONS
 
-__all__ = ["NORMALS", "Box", "Point", "layout_workflow", "union"]
+__all__ = [
+    "EDGE_FONT_SIZE",
+    "FONT_SIZE",
+    "NORMALS",
+    "SMALL_FONT_SIZE",
+    "Box",
+    "NodeContent",
+    "Point",
+    "TextBlock",
+    "clear_caches",
+    "layout_workflow",
+    "node_content",
+    "node_texts",
+    "text_block",
+    "union",
+]
 
 OUTSIDE_LANES_TITLE = "(outside any lane)"
-
-FONT_SIZE = 13
-SMALL_FONT_SIZE = 12
-EDGE_FONT_SIZE = 11
 
 MARGIN = 16
 TITLE_WRAP = 140
@@ -63,55 +83,12 @@ EDGE_LABEL_WRAP = 120
 LABEL_HALO = 3  # background margin around an edge label (svg.py draws 3 px sideways, 1 px up and down)
 LABEL_ROOM_X, LABEL_ROOM_Y = 5, 3  # a label's footprint beyond its text: background and clearance
 LOOP_PAD = 10
+FRAME_NEAR = 2.5  # an edge this close to a frame's side, along it, would seem to run on it
 TAB_CLEARANCE = 6  # between a loop's tab and the row above
 LOOP_LABEL_WRAP = 240
-WRAP_CACHE_SIZE = 4096  # wrapped texts kept (bounded: a long session renders many documents)
 
 # ---------------------------------------------------------------------------
 # Plain data
-
-
-@dataclass(frozen=True, slots=True)
-class TextBlock:
-    """Wrapped text: `x` is the centre (anchor "middle") or left edge (anchor "start")."""
-
-    lines: tuple[str, ...]
-    x: float
-    y: float  # top of the first line
-    size: float
-    bold: bool
-    anchor: str
-    role: str  # what the text is: css class `fz-<role>`
-    width: float
-
-    @property
-    def line_height(self) -> float:
-        return line_height(self.size)
-
-    @property
-    def height(self) -> float:
-        return len(self.lines) * self.line_height
-
-    @property
-    def box(self) -> Box:
-        left = self.x - self.width / 2 if self.anchor == "middle" else self.x
-        return Box(left, self.y, self.width, self.height)
-
-    def moved(self, dx: float, dy: float) -> TextBlock:
-        return replace(self, x=self.x + dx, y=self.y + dy)
-
-    def centred_at(self, x: float, y: float) -> TextBlock:
-        return replace(self, x=x, y=y - self.height / 2, anchor="middle")
-
-
-@dataclass(frozen=True, slots=True)
-class NodeContent:
-    """A node's drawn shape and size, with its text placed relative to its top-left."""
-
-    shape: str  # circle | rectangle | diamond | taskbox | unknown
-    w: float
-    h: float
-    blocks: tuple[TextBlock, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,30 +141,11 @@ class WorkflowLayout:
     nodes: tuple[NodeLayout, ...]
     edges: tuple[EdgeLayout, ...]
     loops: tuple[LoopLayout, ...]
+    junctions: tuple[Point, ...] = ()  # where a fan-out's (fan-in's) trunk parts into branches
 
 
 # ---------------------------------------------------------------------------
-# Text and node contents (shared with the sequence view)
-
-
-def text_block(text: str, max_width: float, size: float, role: str, bold: bool = False) -> TextBlock | None:
-    """`text` wrapped to `max_width`, placed at the origin; None when there is nothing to show."""
-    lines, width = _wrapped(text, max_width, size, bold)
-    if not lines:
-        return None
-    return TextBlock(lines, 0.0, 0.0, size, bold, "middle", role, width)
-
-
-@lru_cache(maxsize=WRAP_CACHE_SIZE)
-def _wrapped(text: str, max_width: float, size: float, bold: bool) -> tuple[tuple[str, ...], float]:
-    """Lines and width of wrapped text: a live preview re-renders mostly the same texts."""
-    lines = tuple(wrap(text, max_width, size, bold))
-    return lines, block_width(lines, size, bold)
-
-
-def clear_caches() -> None:
-    """Forget wrapped texts (benchmarks measure a cold renderer with it)."""
-    _wrapped.cache_clear()
+# Edges and loops
 
 
 def source_side(direction: str | None) -> str:
@@ -206,109 +164,6 @@ def loop_label_text(loop: Loop) -> str:
     return "loop" if loop.condition is None else f"loop [{loop.condition}]"
 
 
-def node_texts(node: Node) -> list[str]:
-    """The texts a node shows: a taskbox card's sections, else the display text."""
-    if node.shape == "taskbox":
-        sections = [v for v in _taskbox_sections(node).values() if v]
-        if sections:
-            return sections
-    return [node.display_text] if node.display_text.strip() else []
-
-
-def _taskbox_sections(node: Node) -> dict[str, str | None]:
-    values = {
-        "task-title": node.label,
-        "task-description": node.attribute("description"),
-        "task-owner": node.attribute("owner"),
-        "task-system": node.attribute("system"),
-    }
-    return {role: (v if v and v.strip() else None) for role, v in values.items()}
-
-
-RECT_WRAP, RECT_PAD_X, RECT_PAD_Y, RECT_MIN_W, RECT_MIN_H = 150, 14, 10, 120, 48
-CIRCLE_WRAPS, CIRCLE_PAD, CIRCLE_MIN = (60, 80, 100, 130), 8, 60
-DIAMOND_WRAPS, DIAMOND_PAD, DIAMOND_MIN_W, DIAMOND_MIN_H = (70, 90, 110, 150), 4, 100, 64
-TASK_WRAP, TASK_PAD, TASK_ACCENT, TASK_ICON, TASK_MIN_W, TASK_MIN_H, TASK_SPACING = 170, 12, 5, 16, 170, 56, 4
-
-
-def node_content(node: Node) -> NodeContent:
-    shape = node.shape if node.shape in SHAPES else "unknown"
-    if shape == "taskbox":
-        sections = _taskbox_sections(node)
-        if any(sections.values()):
-            return _taskbox_content(sections)
-    text = node_texts(node)
-    if shape == "circle":
-        block = min(_wrappings(text[0], CIRCLE_WRAPS), key=_diagonal) if text else None
-        size = max(CIRCLE_MIN, math.ceil(_diagonal(block) + 2 * CIRCLE_PAD))
-        return _centred(shape, size, size, block)
-    if shape == "diamond":
-        # the wrap width giving the most compact diamond (a wide one-line diamond widens its column)
-        options = [_diamond(block) for block in _wrappings(text[0], DIAMOND_WRAPS)] if text else [_diamond(None)]
-        w, h, block = min(options, key=lambda o: (o[0] + 0.6 * o[1], o[0]))
-        return _centred(shape, w, h, block)
-    block = text_block(text[0], RECT_WRAP, FONT_SIZE, "label") if text else None
-    tw, th = (block.width, block.height) if block else (0.0, 0.0)
-    w = max(RECT_MIN_W, math.ceil(tw + 2 * RECT_PAD_X))
-    h = max(RECT_MIN_H, math.ceil(th + 2 * RECT_PAD_Y))
-    return _centred(shape, w, h, block)
-
-
-def _wrappings(text: str, widths: Sequence[float]) -> list[TextBlock | None]:
-    """`text` wrapped at each width, narrowest first, up to the first width that holds it on
-    one line; widths narrower than its longest word are left out (no word is cut to make a
-    shape smaller) unless none is wide enough."""
-    longest = max((text_width(word, FONT_SIZE) for word in text.split()), default=0.0)
-    usable = [w for w in widths if w >= longest] or [widths[-1]]
-    out = []
-    for width in usable:
-        block = text_block(text, width, FONT_SIZE, "label")
-        out.append(block)
-        if block is None or len(block.lines) == 1:
-            break
-    return out
-
-
-def _diamond(block: TextBlock | None) -> tuple[float, float, TextBlock | None]:
-    tw, th = (block.width, block.height) if block else (0.0, 0.0)
-    # a (w/2+p) x (h/2+p) text box fits a diamond with half-diagonals twice as long
-    w = max(DIAMOND_MIN_W, math.ceil(2 * (tw + 2 * DIAMOND_PAD)))
-    h = max(DIAMOND_MIN_H, math.ceil(2 * (th + 2 * DIAMOND_PAD)))
-    return w, h, block
-
-
-def _diagonal(block: TextBlock | None) -> float:
-    """Diameter of the smallest circle around a text block."""
-    return math.hypot(block.width, block.height) if block else 0.0
-
-
-def _centred(shape: str, w: float, h: float, block: TextBlock | None) -> NodeContent:
-    if block is None:
-        return NodeContent(shape, w, h, ())
-    return NodeContent(shape, w, h, (block.centred_at(w / 2, h / 2),))
-
-
-def _taskbox_content(sections: dict[str, str | None]) -> NodeContent:
-    left = TASK_ACCENT + TASK_PAD
-    blocks: list[TextBlock] = []
-    y = float(TASK_PAD)
-    for role, value in sections.items():
-        if value is None:
-            continue
-        bold = role == "task-title"
-        size = FONT_SIZE if bold else SMALL_FONT_SIZE
-        indent = TASK_ICON if role in ("task-owner", "task-system") else 0
-        block = text_block(value, TASK_WRAP - indent, size, role, bold)
-        if block is None:
-            continue
-        blocks.append(replace(block, x=left + indent, y=y, anchor="start"))
-        y += block.height + TASK_SPACING
-    content_w = max(b.x + b.width for b in blocks)
-    w = max(TASK_MIN_W, math.ceil(content_w + TASK_PAD))
-    h = max(TASK_MIN_H, math.ceil(y - TASK_SPACING + TASK_PAD))
-    return NodeContent("taskbox", w, h, tuple(blocks))
-
-
 # ---------------------------------------------------------------------------
 # The layout
 
@@ -322,6 +177,7 @@ def band_lanes(model: Model) -> list[Lane | None]:
     return lanes
 
 
+@without_gc
 def layout_workflow(model: Model) -> WorkflowLayout:
     lanes = band_lanes(model)
     band_of_lane = {id(lane): i for i, lane in enumerate(lanes)}
@@ -342,15 +198,10 @@ def layout_workflow(model: Model) -> WorkflowLayout:
         for i, edge in enumerate(model.edges)
         if edge.source.node is not None and edge.target.node is not None
     ]
-    unlinked = [True] * len(nodes)
-    for link in links:
-        if link.source != link.target:
-            unlinked[link.source] = unlinked[link.target] = False
-    columns, backward_links = assign_columns(len(nodes), bands, links)
-    rows, row_arcs = assign_rows(len(nodes), bands, columns, links, backward_links, unlinked)
-    columns, rows = place_unlinked(bands, columns, rows, unlinked)
-    rows = order_rows(bands, columns, rows, links, row_arcs, len(lanes))
-    backward = {links[k].edge for k in backward_links}
+    shapes = [content.shape for content in contents]
+    placement = place(len(nodes), bands, links, [s == "circle" for s in shapes], [s == "diamond" for s in shapes])
+    columns, rows = placement.columns, placement.rows
+    backward = {links[k].edge for k in placement.backward}
 
     band_rows = [1] * len(lanes)
     for band, row in zip(bands, rows):
@@ -372,10 +223,12 @@ def layout_workflow(model: Model) -> WorkflowLayout:
         (loop, sorted({index[id(ref.node)] for ref in loop.members if ref.node is not None})) for loop in model.loops
     ]
     loop_members = [(loop, members) for loop, members in loop_members if members]
-    for loop, members in loop_members:  # a frame's tab sits in the gutter above its topmost member
+    row_gutter_keep = [0.0] * (row_count + 1)
+    for loop, members in loop_members:  # a frame's tab sits in the gutter above its topmost member, free of tracks
         top = min(grid_rows[v] for v in members)
         room = LOOP_PAD + loop_tab_height(loop) + TAB_CLEARANCE
         row_gutter_min[top] = max(row_gutter_min[top], 2 * room if top in band_starts else room)
+        row_gutter_keep[top] = max(row_gutter_keep[top], room)
     row_min = [0.0] * row_count
     for g, content in zip(grid_rows, contents):
         row_min[g] = max(row_min[g], content.h)
@@ -395,6 +248,8 @@ def layout_workflow(model: Model) -> WorkflowLayout:
         row_gutter_min=tuple(row_gutter_min),
         column_gutter_min=tuple([float(LEAD)] + [float(COLUMN_GAP)] * max(0, column_count - 1) + [float(TRAIL)]),
         row_dividers=frozenset(band_starts),
+        hyperedges=True,
+        row_gutter_keep=tuple(row_gutter_keep),
     )
     grid_nodes = [
         GridNode(grid_rows[i], columns[i], content.w, content.h, GRID_SHAPES.get(content.shape, "rect"))
@@ -417,17 +272,15 @@ def layout_workflow(model: Model) -> WorkflowLayout:
 
     # loops' frames (and tabs, which labels avoid) follow the geometry
     cells = list(zip(grid_rows, columns))
+    occupied = {cell: v for v, cell in enumerate(cells)}
     frames: list[Frame] = []
 
-    def loop_tabs(geometry: Geometry, polylines: Sequence[Sequence[Point]]) -> list[Box]:
+    def loop_tabs(geometry: Geometry, polylines: Sequence[Sequence[Point]], segments: BoxIndex) -> list[Box]:
         frames.clear()
         if not loop_members:
             return []
-        segments = BoxIndex()
-        for points in polylines:
-            for a, b in pairwise(points):
-                segments.add_segment(a, b)
         nodes = loop_node_index(geometry.boxes)
+        banded: set[tuple[int, int]] = set()
         for loop, members in loop_members:
             label = _loop_label(loop)
             frames.append(
@@ -441,6 +294,9 @@ def layout_workflow(model: Model) -> WorkflowLayout:
                     (label.width + 12, loop_tab_height(loop)),
                     segments.count,
                     nodes,
+                    occupied,
+                    lambda a, b: segments.along(a, b, FRAME_NEAR),
+                    banded,
                 )
             )
         return [f.tab for f in frames]
@@ -565,6 +421,7 @@ def _workflow_layout(
         tuple(node_layouts),
         tuple(edge_layouts),
         tuple(loop_layouts),
+        grid.junctions,
     )
 
 

@@ -13,7 +13,7 @@ import unicodedata
 from typing import Any
 
 from fz_lsp.syntax.statements import Tok
-from fz_lsp.syntax.vocabulary import ID_PATTERN
+from fz_lsp.syntax.vocabulary import ID_PATTERN, NAME_CHARS
 
 # a word as a person writes an id: letters and digits of any script, `_`, combining accents,
 # `-` between two of them (`my-lane`)
@@ -44,7 +44,7 @@ def ascii_id(word: str, fallback: str) -> str:
     """`Café` -> `Cafe`, `my-lane` -> `my_lane`, `2fa` -> `_2fa`; `fallback` when nothing of
     the word is ASCII (`销售`)."""
     folded = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode("ascii")
-    folded = re.sub(r"[^A-Za-z0-9_]+", "_", folded).strip("_")
+    folded = re.sub(rf"[^{NAME_CHARS}]+", "_", folded).strip("_")
     if not folded:
         return fallback
     return "_" + folded if folded[0].isdigit() else folded

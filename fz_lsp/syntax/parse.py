@@ -1,7 +1,8 @@
 """Parsing: a line -> its statement, memoised by line text.
 
-A line no memo holds goes through its shape's template (syntax/templates.py), else through
-lark (syntax/grammar.py), and a line the grammar rejects through recovery
+A line no memo holds is built by its shape's template (syntax/templates.py: straight from
+one match of the shape's pattern, else from the lexer's tokens), else parsed by lark
+(syntax/grammar.py), and a line the grammar rejects goes through recovery
 (syntax/recovery.py), which names the slip and keeps what the line still says.
 
 Memos, each within a memory budget (ARCHITECTURE.md, "Caches and their bounds"): a server
@@ -89,6 +90,9 @@ def _parse(line: str) -> Statement:
     parse_count += 1
     if not line or line.isspace():
         return None
+    built = templates.build_line(line)
+    if built is not templates.UNSEEN:
+        return built
     scanned = scan(line)
     if scanned is None:
         return recovered_statement(line)
@@ -96,7 +100,7 @@ def _parse(line: str) -> Statement:
     template = templates.template(shape)
     if template is not None and template is not templates.UNSEEN:
         try:
-            return template[0](toks)
+            return template.build(toks)
         except Exception:  # a saved template that does not fit (a damaged cache file)
             templates.forget(shape)
             return recovered_statement(line)

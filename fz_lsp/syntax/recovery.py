@@ -39,7 +39,7 @@ from fz_lsp.base.i18n import N_, Listing, Msg, msg
 from fz_lsp.syntax.grammar import UNTERMINATED, lark_statement
 from fz_lsp.syntax.invalid_ids import ascii_id, invalid_ids, with_ids
 from fz_lsp.syntax.statements import Attribute, Broken, EdgeStmt, Endpoint, LaneOpen, NodeDecl, Statement, Tok
-from fz_lsp.syntax.vocabulary import DIRECTIONS, NAME, NODE_ATTRIBUTES, SHAPES, spelled_like
+from fz_lsp.syntax.vocabulary import DIRECTIONS, NAME, NAME_CHARS, NODE_ATTRIBUTES, SHAPES, spelled_like
 
 # Lines longer than this get no repair (their nodes are still read from the start of the
 # line): a slip is a short thing, and every search below stays linear on what it reads.
@@ -560,7 +560,7 @@ def _readable_node(line: str) -> NodeDecl | None:
             Tok(a.group(3), a.start(3), a.end(3)),
         )
         for a in re.finditer(
-            r"(?<![A-Za-z0-9_])(" + NAME + r")[ \t]*([:=])[ \t]*(\"(?:\\.|[^\"\\])*\")", line[shape.end :]
+            r"(?<![" + NAME_CHARS + r"])(" + NAME + r")[ \t]*([:=])[ \t]*(\"(?:\\.|[^\"\\])*\")", line[shape.end :]
         )
     )
     attributes = tuple(_shift_attribute(a, shape.end) for a in attributes)

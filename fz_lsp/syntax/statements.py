@@ -10,8 +10,9 @@ May import: fz_lsp.base (stdlib otherwise).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import final
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from typing import Any, final
 
 from fz_lsp.base.i18n import Listing, Msg
 
@@ -162,3 +163,24 @@ def unquote(raw: str) -> str:
     if "\\" in raw:
         raw = re.sub(r"\\(.)", r"\1", raw)
     return raw
+
+
+def fast_constructor(cls: type) -> Callable[..., Any]:
+    """A function that builds a `cls` (a frozen slotted dataclass of this module) from its
+    fields in order, exactly as its own `__init__` does, but ~3x faster: it sets the slots
+    through their descriptors, where a frozen dataclass's `__init__` goes through
+    `object.__setattr__` for every field. Lines are built by the ten thousand on opening a
+    document (the lexer's tokens, the templates' statements)."""
+    names = [f.name for f in fields(cls)]
+    scope: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
+    body = ["    o = _new(_cls)"]
+    for k, name in enumerate(names):
+        scope[f"_set{k}"] = cls.__dict__[name].__set__
+        body.append(f"    _set{k}(o, {name})")
+    source = f"def make({', '.join(names)}):\n" + "\n".join(body) + "\n    return o\n"
+    exec(source, scope)  # our own source, from the dataclass's field names
+    made: Callable[..., Any] = scope["make"]
+    return made
+
+
+new_tok: Callable[[str, int, int], Tok] = fast_constructor(Tok)  # Tok(text, start, end), faster

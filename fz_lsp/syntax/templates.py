@@ -6,15 +6,23 @@ rebuilt with its own tokens. A shape gets a template only when every token of la
 statement coincides with a scanner token, which proves the two cut the line the same way;
 otherwise lark parses every line of that shape.
 
-Templates are memoised by shape within a budget (ARCHITECTURE.md, "Caches and their
-bounds") and kept between processes by syntax/shape_cache.py.
+A line is found its template without scanning it: `build_line` looks its shape_key up
+among the compiled templates, whose line pattern (syntax/lexer.py) matches exactly the lines
+of that shape and gives every token's columns in one match, and builds the statement from
+that match with code written out from the template's source. A line no compiled template
+takes is scanned and built from its tokens (or parsed by lark).
+
+Templates are memoised by shape, compiled ones by key, each within a budget (ARCHITECTURE.md,
+"Caches and their bounds"); templates are kept between processes by syntax/shape_cache.py.
 
 May import: fz_lsp.base, fz_lsp.syntax.statements, fz_lsp.syntax.lexer, fz_lsp.syntax.shape_cache.
 """
 
 from __future__ import annotations
 
+import ast
 import enum
+import re
 from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 from functools import lru_cache
@@ -24,7 +32,7 @@ from typing import Any, Final
 from fz_lsp.base.bounded_memo import BoundedMemo
 from fz_lsp.syntax import shape_cache
 from fz_lsp.syntax.grammar import grammar_text
-from fz_lsp.syntax.lexer import Shape
+from fz_lsp.syntax.lexer import Shape, key_of_shape, line_pattern, shape_key
 from fz_lsp.syntax.statements import (
     Attribute,
     Comment,
@@ -39,15 +47,23 @@ from fz_lsp.syntax.statements import (
     NodeDecl,
     Statement,
     Tok,
+    fast_constructor,
 )
 
-Template = tuple[Callable[[list[Tok]], Statement], str]  # (builder, its source)
-
-TEMPLATE_ENTRY_WEIGHT = 16  # a template counts as the tokens of its shape + this
+TEMPLATE_ENTRY_WEIGHT = 16  # a template counts as the tokens of its shape (or its key's characters) + this
 TEMPLATES_BUDGET = 16_384  # ~600 shapes of a dozen tokens (a document has a few dozen)
 # A shape of more tokens never gets a template: such lines (a loop of thousands of members)
 # do not repeat, and compiling a builder for them costs more than lark's parse.
 TEMPLATE_MAX_TOKENS = 256
+# Compiled templates (a line built from one match: its pattern and code, ~30 KB for a
+# shape of 20 tokens, ~50 KB for 40) are kept for shapes of at most COMPILED_MAX_TOKENS
+# tokens, at most COMPILED_PER_KEY per key, within COMPILED_BUDGET (a key's characters +
+# COMPILED_ENTRY_WEIGHT each): at most 64 keys, where the corpus and the fixtures, 34 files,
+# have 13 (17 shapes).
+COMPILED_MAX_TOKENS = 40
+COMPILED_PER_KEY = 2
+COMPILED_ENTRY_WEIGHT = 128
+COMPILED_BUDGET = 8_192
 
 
 def _toks_of(value: object, out: list[Tok]) -> None:
@@ -75,9 +91,9 @@ def _builder_source(value: object, positions: dict[int, int]) -> str:
     return f"{type(value).__name__}({args})"
 
 
-def _make_template(statement: Statement, toks: list[Tok]) -> Template | None:
-    """(function, its source) rebuilding `statement` from another line's tokens, or None
-    when lark's tokens do not coincide with the scanner's."""
+def _make_template(shape: Shape, statement: Statement, toks: list[Tok]) -> Template | None:
+    """The template rebuilding `statement` from another line's tokens, or None when lark's
+    tokens do not coincide with the scanner's."""
     by_span = {(t.start, t.end, t.text): k for k, t in enumerate(toks)}
     positions: dict[int, int] = {}
     used: list[Tok] = []
@@ -87,8 +103,7 @@ def _make_template(statement: Statement, toks: list[Tok]) -> Template | None:
         if k is None:
             return None
         positions[id(t)] = k
-    source = "lambda t: " + _builder_source(statement, positions)
-    return eval(source, _BUILDER_GLOBALS), source  # our own source
+    return Template(shape, "lambda t: " + _builder_source(statement, positions))
 
 
 _BUILDER_NAMES: dict[str, type] = {
@@ -108,10 +123,99 @@ _BUILDER_NAMES: dict[str, type] = {
         Foreign,
     )
 }
-_BUILDER_GLOBALS: dict[str, Any] = {"__builtins__": {}, **_BUILDER_NAMES}
+# a builder calls the classes' fast constructors (the same objects, built ~3x faster)
+_BUILDER_GLOBALS: dict[str, Any] = {
+    "__builtins__": {},
+    **{name: fast_constructor(cls) for name, cls in _BUILDER_NAMES.items()},
+}
 
-# shape -> (builder, its source: what shape_cache keeps), or None: lark parses every line of that shape
+# what a match builder (_match_builder) sees: each class and a setter per field
+_MATCH_GLOBALS: dict[str, Any] = {"__builtins__": {}, "_new": object.__new__}
+for _name, _cls in _BUILDER_NAMES.items():
+    _MATCH_GLOBALS[_name] = _cls
+    for _k, _field in enumerate(fields(_cls)):
+        _MATCH_GLOBALS[f"_{_name}{_k}"] = _cls.__dict__[_field.name].__set__
+
+
+class Template:
+    """How the lines of one shape are built from the lexer's tokens (`build`), from `source`
+    (learned from lark, or saved and checked by shape_cache)."""
+
+    __slots__ = ("shape", "source", "build")
+
+    def __init__(self, shape: Shape, source: str) -> None:
+        self.shape = shape
+        self.source = source
+        self.build: Callable[[list[Tok]], Statement] = eval(source, _BUILDER_GLOBALS)  # checked source
+
+
+def _match_builder(source: str) -> Callable[[tuple[tuple[int, int], ...], str], Statement]:
+    """`source` (`lambda t: ...t[k]...`) as a function of the spans of a match of its
+    shape's line_pattern (token k in group k + 1) and the line. Written out flat, one object
+    after another, each built as fast_constructor does: no call but the C ones."""
+    lambda_ = ast.parse(source, mode="eval").body
+    assert isinstance(lambda_, ast.Lambda), source
+    body: list[str] = []
+    tokens: dict[int, str] = {}
+
+    def value(node: ast.expr) -> str:
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and type(node.slice.value) is int:
+            k = node.slice.value
+            if k not in tokens:
+                tokens[k] = t = f"t{k}"
+                body.append(f"s, e = r[{k + 1}]; {t} = _new(Tok); _Tok0({t}, line[s:e]); _Tok1({t}, s); _Tok2({t}, e)")
+            return tokens[k]
+        if isinstance(node, ast.Constant) and node.value in (None, True, False):
+            return repr(node.value)
+        if isinstance(node, ast.Tuple):
+            return "(" + "".join(value(v) + ", " for v in node.elts) + ")"
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
+            cls = node.func.id
+            if len(node.args) != len(fields(_BUILDER_NAMES[cls])):
+                raise TypeError(f"{cls} takes {len(fields(_BUILDER_NAMES[cls]))} fields: {source}")
+            parts = [value(a) for a in node.args]
+            o = f"o{len(body)}"
+            body.append(f"{o} = _new({cls}); " + "; ".join(f"_{cls}{k}({o}, {p})" for k, p in enumerate(parts)))
+            return o
+        raise ValueError(f"not a template: {source}")
+
+    result = value(lambda_.body)
+    code = "def build(r, line):\n" + "".join(f"    {line}\n" for line in body) + f"    return {result}\n"
+    scope: dict[str, Any] = {}
+    exec(code, _MATCH_GLOBALS, scope)  # our own code, from a checked template source
+    built: Callable[[tuple[tuple[int, int], ...], str], Statement] = scope["build"]
+    return built
+
+
+class _Compiled:
+    """A template made to build a line straight from one match of its shape's line_pattern
+    (compiled on first use: ~20 KB for a shape of 20 tokens, pattern and code)."""
+
+    __slots__ = ("template", "_pattern", "_from_match")
+
+    def __init__(self, template: Template) -> None:
+        self.template = template
+        self._pattern: re.Pattern[str] | None = None
+        self._from_match: Callable[[tuple[tuple[int, int], ...], str], Statement] | None = None
+
+    def build_line(self, line: str) -> Statement | _Unseen:
+        """The statement of `line` when it is of this shape, else UNSEEN."""
+        pattern = self._pattern
+        if pattern is None:
+            self._from_match = _match_builder(self.template.source)
+            pattern = self._pattern = line_pattern(self.template.shape)
+        m = pattern.fullmatch(line)
+        if m is None:
+            return UNSEEN
+        assert self._from_match is not None
+        return self._from_match(m.regs, line)
+
+
+# shape -> its template, or None: lark parses every line of that shape
 _templates: BoundedMemo[Shape, Template | None] = BoundedMemo(TEMPLATES_BUDGET, TEMPLATE_ENTRY_WEIGHT)
+# key_of_shape -> the compiled templates of the shapes of that key (most often one), the
+# shapes of at most COMPILED_MAX_TOKENS tokens: a line's template found without scanning it
+_compiled: BoundedMemo[str, tuple[_Compiled, ...]] = BoundedMemo(COMPILED_BUDGET, COMPILED_ENTRY_WEIGHT)
 _templates_loaded = False  # the saved templates are taken before the first parse
 _learned = 0  # templates learned from lark since the last save
 _saving = True  # False once saving failed (read-only home, ...): the cache is only an optimisation
@@ -124,17 +228,53 @@ class _Unseen(enum.Enum):
 UNSEEN: Final = _Unseen.UNSEEN  # what `template` answers for a shape never seen
 
 
+def _keep(shape: Shape, made: Template | None) -> None:
+    _templates.put(shape, made)
+    key = key_of_shape(shape)
+    others = tuple(c for c in _compiled.get(key, ()) if c.template.shape != shape)
+    if made is not None and len(shape) <= COMPILED_MAX_TOKENS:
+        others = (_Compiled(made), *others[: COMPILED_PER_KEY - 1])
+    if others:
+        _compiled.put(key, others)
+    else:
+        _compiled.pop(key)
+
+
+def build_line(line: str) -> Statement | _Unseen:
+    """The statement of `line` built by the template of its shape, found by the line's
+    shape_key and checked by one match; UNSEEN when there is none (scan the line)."""
+    if not _templates_loaded:
+        _load_templates()
+    for compiled in _compiled.get(shape_key(line), ()):
+        try:
+            built = compiled.build_line(line)
+        except Exception:  # a saved template that does not fit (a damaged cache file)
+            forget(compiled.template.shape)
+            return UNSEEN
+        if built is not UNSEEN:
+            return built
+    return UNSEEN
+
+
 def template(shape: Shape) -> Template | _Unseen | None:
     """The template of `shape`; None when lark must parse every line of that shape; UNSEEN
     when the shape was never seen (the saved templates are taken first)."""
     if not _templates_loaded:
         _load_templates()
-    return _templates.get(shape, UNSEEN)
+    made = _templates.get(shape, UNSEEN)
+    if (
+        made is not None
+        and made is not UNSEEN
+        and len(shape) <= COMPILED_MAX_TOKENS
+        and not any(c.template is made for c in _compiled.get(key_of_shape(shape), ()))
+    ):
+        _keep(shape, made)  # compiled again, its compiled form having been dropped
+    return made
 
 
 def forget(shape: Shape) -> None:
     """`shape`'s template failed on a line (a damaged cache file): lark parses that shape."""
-    _templates.put(shape, None)
+    _keep(shape, None)
 
 
 def learn(shape: Shape, statement: Statement, toks: list[Tok]) -> None:
@@ -146,8 +286,8 @@ def learn(shape: Shape, statement: Statement, toks: list[Tok]) -> None:
     from fz_lsp.syntax.statements import Broken
 
     ok = statement is not None and type(statement) is not Broken
-    made = _make_template(statement, toks) if ok else None
-    _templates.put(shape, made)
+    made = _make_template(shape, statement, toks) if ok else None
+    _keep(shape, made)
     if made is not None:
         _learned += 1
 
@@ -183,10 +323,10 @@ def _load_templates() -> None:
         if shape in _templates:
             continue
         try:
-            builder = eval(source, _BUILDER_GLOBALS)  # checked by shape_cache.valid_source
+            made = Template(shape, source)  # checked by shape_cache.valid_source
         except Exception:  # not an expression after all: leave the shape to lark
             continue
-        _templates.put(shape, (builder, source))
+        _keep(shape, made)
 
 
 def save_templates() -> None:
@@ -196,7 +336,7 @@ def save_templates() -> None:
     global _learned, _saving
     if _learned and _saving:
         key = _cache_key()
-        sources = [(shape, made[1]) for shape, made in _templates.items() if made is not None]
+        sources = [(shape, made.source) for shape, made in _templates.items() if made is not None]
         # on failure (read-only home, ...) stop trying: the cache is only an optimisation
         _saving = key is not None and shape_cache.save(key, dict(sources[-shape_cache.MAX_SAVED :]))
         _learned = 0

@@ -34,7 +34,10 @@ HANDLE_SIDES = {  # where an edge meets a node for each direction; English, show
 }
 
 # An identifier (lane id, node id, keyword, attribute key): the grammar's NAME terminal.
-NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+NAME_CHARS = "A-Za-z0-9_"  # the characters of an identifier, for a [class] (the first is not a digit)
+NAME = rf"[A-Za-z_][{NAME_CHARS}]*"
+NAME_CHAR = re.compile(rf"[{NAME_CHARS}]")  # `NAME_CHAR.match(c)`: c can be part of an identifier
+NAME_END = rf"(?![{NAME_CHARS}])"  # in a pattern: no identifier goes on here
 ID_PATTERN = re.compile(NAME + r"\Z")  # `ID_PATTERN.match(text)`: the whole text is an identifier
 CANONICAL_ID = re.compile(r"n[1-9][0-9]*\Z")  # the node ids FlowZap's docs ask for: n1, n2, ...
 

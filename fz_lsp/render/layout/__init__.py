@@ -2,10 +2,16 @@
 
 The workflow view (fz_lsp/render/workflow.py) runs them in order:
 
-- `ranks.py`: columns from the handles (`Link`s between node indices), cycles broken;
-- `ordering.py`: rows inside each lane, nodes stacked in a column, barycentre ordering;
-- `router.py`: the **generic grid router** (below);
-- `loops.py`: loop frames holding exactly their member boxes.
+- `pipeline.py`: placement as named phases (`PHASES`): feedback edges and ranks
+  (`ranks.py`: columns from the handles, cycles broken by a depth-first search from the
+  starts), chains and bands (`bands.py`: rows inside each lane, the main path on one row,
+  alternatives above and below it);
+- `router.py`: the **generic grid router** (below), with hyperedges (`trunks.py`) and
+  routes chosen against crossings (`route_choice.py`);
+- `loops.py`: loop frames, each one outline holding exactly its member boxes.
+
+`ordering.py` counts crossings between consecutive columns (the architecture view's
+ordering uses it).
 
 The grid router is what another view of boxes joined by arrows reuses as is (the
 architecture view's components and their dependency arrows):

@@ -41,25 +41,39 @@ class GutterPlan:
     zone_at: float  # the zone's (or divider's) middle, from the gutter's middle
 
 
-def plan_gutter(thickness: Sequence[float], zone: float, divided: bool, minimum: float) -> GutterPlan:
-    """Tracks of the given thicknesses, in order, around a middle zone (or divider gap)."""
+def plan_gutter(
+    thickness: Sequence[float],
+    zone: float,
+    divided: bool,
+    minimum: float,
+    room: Sequence[tuple[float, float]] = (),
+    zone_side: int = 0,
+    keep: float = 0.0,
+) -> GutterPlan:
+    """Tracks of the given thicknesses, in order, around a middle zone (or divider gap); a
+    track with `room` (before, after) keeps that much more free on either side (for the
+    labels of the branches leaving a trunk). A zone with `zone_side` 1 (-1) comes after
+    (before) every track: a fan-out's straight branch has its label beyond the trunk.
+    `keep` is left free of tracks at the gutter's far end (a loop's tab sits there)."""
     n = len(thickness)
     gap = zone if zone > 0 else (DIVIDER_GAP if divided and n else 0.0)
-    split = n // 2 if gap > 0 else n
-    total = sum(thickness) + gap
+    split = (n if zone_side > 0 else 0 if zone_side < 0 else n // 2) if gap > 0 else n
+    extra = [room[k] if k < len(room) else (0.0, 0.0) for k in range(n)]
+    total = sum(thickness) + gap + sum(b + a for b, a in extra)
     margin = TRACK_MARGIN - TRACK_GAP / 2 if n else ZONE_EDGE
-    size = max(minimum, total + 2 * margin) if n or gap else minimum
+    size = max(minimum, total + 2 * margin + keep) if n or gap else max(minimum, keep)
     offsets = []
-    at = -total / 2
+    at = -(total + keep) / 2  # the tracks centred on what the kept room leaves
     zone_at = 0.0
     for k, t in enumerate(thickness):
         if k == split:
             zone_at = at + gap / 2
             at += gap
-        offsets.append(at + t / 2)
-        at += t
+        before, after = extra[k]
+        offsets.append(at + before + t / 2)
+        at += before + t + after
     if split == n:
-        zone_at = at + gap / 2 if gap else 0.0
+        zone_at = at + gap / 2 if gap else -keep / 2
     return GutterPlan(size, offsets, zone_at)
 
 
@@ -92,6 +106,7 @@ def place(
     sizes: Sequence[tuple[float, float]],
     tracks: Tracks,
     zones: dict[tuple[bool, int], float],
+    zone_sides: dict[tuple[bool, int], int] | None = None,
 ) -> Geometry:
     """Absolute positions: columns, rows, gutters (sized for tracks and zones), node boxes."""
     column_width = [spec.column_min(c) for c in range(spec.columns)]
@@ -100,17 +115,29 @@ def place(
         column_width[node.column] = max(column_width[node.column], w)
         row_height[node.row] = max(row_height[node.row], h)
     thickness: dict[tuple[bool, int], list[float]] = {key: [TRACK_GAP] * n for key, n in tracks.slots.items()}
+    room: dict[tuple[bool, int], list[tuple[float, float]]] = {}
     for run in tracks.runs:
         if run.thickness:
             slots = thickness[(run.vertical, run.gutter)]
             slots[run.slot] = max(slots[run.slot], run.thickness)
+        if run.before or run.after:
+            sides = room.setdefault((run.vertical, run.gutter), [(0.0, 0.0)] * tracks.slots[(run.vertical, run.gutter)])
+            b, a = sides[run.slot]
+            sides[run.slot] = (max(b, run.before), max(a, run.after))
 
     def plans(vertical: bool, count: int, minimums: Sequence[float], default: float) -> list[GutterPlan]:
         out = []
         for g in range(count + 1):
             minimum = minimums[g] if g < len(minimums) else default
             divided = not vertical and g in spec.row_dividers
-            out.append(plan_gutter(thickness.get((vertical, g), []), zones.get((vertical, g), 0.0), divided, minimum))
+            key = (vertical, g)
+            side = zone_sides.get(key, 0) if zone_sides else 0
+            keep = spec.row_gutter_keep[g] if not vertical and g < len(spec.row_gutter_keep) else 0.0
+            out.append(
+                plan_gutter(
+                    thickness.get(key, []), zones.get(key, 0.0), divided, minimum, room.get(key, ()), side, keep
+                )
+            )
         return out
 
     column_plans = plans(True, spec.columns, spec.column_gutter_min, COLUMN_GUTTER)
@@ -247,7 +274,16 @@ def _single(
     node = nodes[index]
     gutter = _gutter_beyond(geometry, node, side)
     nx, ny = NORMALS[side]
-    room = abs((gutter[1] if nx + ny > 0 else gutter[0]) - (p[0] if nx else p[1])) - 10
+    # up to the gutter's first track (another edge may run along the same line there)
+    vertical = side in HORIZONTAL_SIDES
+    number = node.column + (1 if side == "right" else 0) if vertical else node.row + (1 if side == "bottom" else 0)
+    plan = (geometry.column_plans if vertical else geometry.row_plans)[number]
+    middle = (gutter[0] + gutter[1]) / 2
+    if plan.offsets:
+        stop = middle + (min(plan.offsets) - TRACK_GAP / 2 if nx + ny > 0 else max(plan.offsets) + TRACK_GAP / 2)
+    else:
+        stop = gutter[1] - 10 if nx + ny > 0 else gutter[0] + 10
+    room = abs(stop - (p[0] if nx else p[1]))
     length = max(8.0, min(DANGLING_LENGTH, room))
     far = (p[0] + nx * length, p[1] + ny * length)
     return (far, p) if end % 2 else (p, far)

@@ -144,6 +144,19 @@ class BoxIndex:
         """How many items meet the box's interior (an item in several cells counts once)."""
         return len(self._meeting(box))
 
+    def along(self, a: Point, b: Point, near: float) -> int:
+        """How many segments run along the axis-parallel segment a-b: on its line (within
+        `near`) for more than 2 px."""
+        horizontal = a[1] == b[1]
+        lo, hi = (min(a[0], b[0]), max(a[0], b[0])) if horizontal else (min(a[1], b[1]), max(a[1], b[1]))
+        at = a[1] if horizontal else a[0]
+        probe = Box(lo, at - near, hi - lo, 2 * near) if horizontal else Box(at - near, lo, 2 * near, hi - lo)
+        count = 0
+        for kind, c, d, e, _, _ in self._meeting(probe).values():
+            if kind == (1 if horizontal else 2) and abs(c - at) <= near and min(hi, e) - max(lo, d) > 2.0:
+                count += 1
+        return count
+
     def owners(self, box: Box) -> set[object]:
         """The owners of the items that meet the box's interior."""
         return {item[5] for item in self._meeting(box).values()}

@@ -42,6 +42,7 @@ class GridEdge:
     target: int | None
     target_side: str
     label: tuple[float, float] | None = None  # (width, height) the label needs, halo included
+    channel: int | None = None  # a feedback edge: the row gutter its way back should run along
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,8 @@ class GridSpec:
     row_gutter_min: Sequence[float] = ()  # per row gutter, rows + 1 of them (missing: ROW_GUTTER)
     column_gutter_min: Sequence[float] = ()  # per column gutter, columns + 1 (missing: COLUMN_GUTTER)
     row_dividers: frozenset[int] = frozenset()  # row gutters drawn with a divider line across their middle
+    hyperedges: bool = False  # ends of one side leaving (entering) a node share a point: trunks with junctions
+    row_gutter_keep: Sequence[float] = ()  # per row gutter: room kept free of tracks next to the row below it
 
     def row_min(self, row: int) -> float:
         return self.row_min_height[row] if row < len(self.row_min_height) else 0.0
@@ -78,6 +81,7 @@ class GridLayout:
     paths: tuple[tuple[Point, ...], ...]  # per edge, source end first; () when not drawn
     labels: tuple[Box | None, ...]  # per edge: where its label goes (the label's full box)
     sides: tuple[tuple[str, str], ...] = field(default=())  # per edge: (source side, target side)
+    junctions: tuple[Point, ...] = ()  # where a trunk parts into branches (hyperedges)
 
     @property
     def right(self) -> float:

@@ -59,50 +59,121 @@ def _slide(lo: float, hi: float, step: float) -> list[float]:
     return out
 
 
+def own_part(points: Sequence[Point], skip_start: float, skip_end: float) -> tuple[list[Point], int]:
+    """The polyline without its first `skip_start` and last `skip_end` pixels (the trunk it
+    shares with edges of the same attachment point), and how many whole segments were
+    dropped at its start. The whole polyline when nothing is its own."""
+    total = sum(abs(b[0] - a[0]) + abs(b[1] - a[1]) for a, b in pairwise(points))
+    if (not skip_start and not skip_end) or total - skip_start - skip_end < 1.0:
+        return list(points), 0
+    out: list[Point] = []
+    dropped = 0
+    walked = 0.0
+    lo, hi = skip_start, total - skip_end
+    for a, b in pairwise(points):
+        length = abs(b[0] - a[0]) + abs(b[1] - a[1])
+        if walked + length <= lo:
+            walked += length
+            dropped += 1
+            continue
+        if walked >= hi:
+            break
+        start = _along(a, b, max(0.0, lo - walked))
+        stop = _along(a, b, min(length, hi - walked))
+        if not out:
+            out.append(start)
+        out.append(stop)
+        walked += length
+    return out, dropped
+
+
+def _along(a: Point, b: Point, d: float) -> Point:
+    length = abs(b[0] - a[0]) + abs(b[1] - a[1])
+    if length == 0:
+        return a
+    f = d / length
+    return (a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f)
+
+
 def candidates(
-    points: Sequence[Point], w: float, h: float, preferred: Sequence[int] = (), hint: Point | None = None
+    points: Sequence[Point],
+    w: float,
+    h: float,
+    preferred: Sequence[int] = (),
+    hint: Point | None = None,
+    near_start: bool = False,
 ) -> Iterator[tuple[Box, float]]:
     """Boxes a label of size w x h may take on a polyline, best first (made as asked for),
     each with the clearance it needs from other lines: a label beside its line keeps
-    `BESIDE_CLEARANCE` from every other one, so it reads as its own line's."""
+    `BESIDE_CLEARANCE` from every other one, so it reads as its own line's. With
+    `near_start` (a decision's branch), the places nearest the polyline's start come first."""
     segments = [(k, points[k], points[k + 1]) for k in range(len(points) - 1) if points[k] != points[k + 1]]
-    order = sorted(segments, key=lambda s: (s[0] not in preferred, -abs(s[2][0] - s[1][0]) - abs(s[2][1] - s[1][1])))
+    if near_start:
+        order = sorted(segments, key=lambda s: (s[0] not in preferred, s[0]))
+    else:
+        order = sorted(
+            segments, key=lambda s: (s[0] not in preferred, -abs(s[2][0] - s[1][0]) - abs(s[2][1] - s[1][1]))
+        )
     if hint is not None:
         yield Box(hint[0] - w / 2, hint[1] - h / 2, w, h), 0.0
     for _, a, b in order:
         if a[1] == b[1]:
             lo, hi = min(a[0], b[0]) + w / 2 + BEND_CLEARANCE, max(a[0], b[0]) - w / 2 - BEND_CLEARANCE
-            for x in _slide(lo, hi, STEP):
+            for x in _positions(lo, hi, a[0] > b[0], near_start):
                 yield Box(x - w / 2, a[1] - h / 2, w, h), 0.0
         else:
             lo, hi = min(a[1], b[1]) + h / 2 + BEND_CLEARANCE, max(a[1], b[1]) - h / 2 - BEND_CLEARANCE
-            for y in _slide(lo, hi, STEP):
+            for y in _positions(lo, hi, a[1] > b[1], near_start):
                 yield Box(a[0] - w / 2, y - h / 2, w, h), 0.0
     for _, a, b in order:
         if a[1] == b[1]:
-            for x in _slide(min(a[0], b[0]), max(a[0], b[0]), STEP):
+            for x in _positions(min(a[0], b[0]), max(a[0], b[0]), a[0] > b[0], near_start):
                 yield Box(x - w / 2, a[1] - h - 1, w, h), BESIDE_CLEARANCE
                 yield Box(x - w / 2, a[1] + 1, w, h), BESIDE_CLEARANCE
         else:
-            for y in _slide(min(a[1], b[1]), max(a[1], b[1]), STEP):
+            for y in _positions(min(a[1], b[1]), max(a[1], b[1]), a[1] > b[1], near_start):
                 yield Box(a[0] + 1, y - h / 2, w, h), BESIDE_CLEARANCE
                 yield Box(a[0] - w - 1, y - h / 2, w, h), BESIDE_CLEARANCE
 
 
+def _positions(lo: float, hi: float, backwards: bool, near_start: bool) -> list[float]:
+    """Where along [lo, hi] to try: from the middle outwards, or from the segment's start
+    (its `hi` end when it runs `backwards`) when `near_start`."""
+    if not near_start:
+        return _slide(lo, hi, STEP)
+    if lo > hi:
+        return []
+    count = int((hi - lo) // STEP) + 1
+    steps = [lo + k * STEP for k in range(count)]
+    return steps[::-1] if backwards else steps
+
+
+def segment_index(paths: Sequence[Sequence[Point]]) -> BoxIndex:
+    """Every segment of the polylines, owned by its polyline's index."""
+    index = BoxIndex()
+    for e, points in enumerate(paths):
+        for a, b in pairwise(points):
+            if a != b:
+                index.add_segment(a, b, owner=e)
+    return index
+
+
 class LabelPlacer:
     def __init__(
-        self, paths: Sequence[Sequence[Point]], boxes: Sequence[Box], obstacles: Sequence[Box], arrows: Sequence[bool]
+        self,
+        paths: Sequence[Sequence[Point]],
+        boxes: Sequence[Box],
+        obstacles: Sequence[Box],
+        arrows: Sequence[bool],
+        segments: BoxIndex | None = None,
     ) -> None:
+        """`segments`: the paths' `segment_index` when the caller has it (it is added to)."""
         self.paths = paths
-        self.index = BoxIndex()
+        self.index = segments if segments is not None else segment_index(paths)
         for box in boxes:
             self.index.add_box(box.inflated(NODE_CLEARANCE))
         for box in obstacles:
             self.index.add_box(box)
-        for e, points in enumerate(paths):
-            for a, b in pairwise(points):
-                if a != b:
-                    self.index.add_segment(a, b, owner=e)
         self.arrows = [arrow_box(points) if arrow else None for points, arrow in zip(paths, arrows)]
 
     def free(self, e: int, box: Box, clearance: float = 0.0) -> bool:
@@ -114,11 +185,25 @@ class LabelPlacer:
     def take(self, box: Box) -> None:
         self.index.add_box(box)
 
-    def place(self, e: int, w: float, h: float, preferred: Sequence[int] = (), hint: Point | None = None) -> Box | None:
+    def place(
+        self,
+        e: int,
+        w: float,
+        h: float,
+        preferred: Sequence[int] = (),
+        hint: Point | None = None,
+        own: tuple[float, float] = (0.0, 0.0),
+        near_start: bool = False,
+    ) -> Box | None:
+        """A free place for edge e's label on the part of its polyline that is its own (not
+        the first `own[0]` and last `own[1]` pixels, shared with a trunk)."""
         arrow = self.arrows[e]
         if hint is not None and arrow is not None:
             hint = _away_from(hint, w, h, arrow, self.paths[e])
-        for box, clearance in candidates(self.paths[e], w, h, preferred, hint):
+        points, dropped = own_part(self.paths[e], *own)
+        if dropped:
+            preferred = [k - dropped for k in preferred if k >= dropped]
+        for box, clearance in candidates(points, w, h, preferred, hint, near_start):
             if self.free(e, box, clearance):
                 self.take(box)
                 return box

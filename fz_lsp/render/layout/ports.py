@@ -185,3 +185,170 @@ def assign_ports(
             if k < len(gaps):
                 at += gaps[k]
     return offsets, sizes
+
+
+# ---------------------------------------------------------------------------
+# Shared ports (hyperedges): one attachment point per node, side and direction
+
+
+def corner_knees(nodes: Sequence[GridNode], edges: Sequence[GridEdge]) -> tuple[list[GridEdge], dict[int, float]]:
+    """A diamond's ports are its four corners. When edges both enter and leave by one
+    corner, those leaving it turn at once (a *knee*): they attach at that corner but start
+    along the perpendicular side's line, up or down (left or right) towards their other
+    end, so no leaving edge runs back along an arriving one. Returns the edges with knee
+    ends moved to that side and each knee end's fixed offset along it (the corner)."""
+    ins: set[tuple[int, str]] = set()
+    for edge in edges:
+        if edge.target is not None and nodes[edge.target].shape == "diamond":
+            ins.add((edge.target, edge.target_side))
+    out = list(edges)
+    fixed: dict[int, float] = {}
+    for i, edge in enumerate(edges):
+        v = edge.source
+        if v is None or nodes[v].shape != "diamond" or (v, edge.source_side) not in ins:
+            continue
+        node = nodes[v]
+        other = nodes[edge.target] if edge.target is not None else node
+        side = edge.source_side
+        if side in HORIZONTAL_SIDES:
+            knee = "top" if other.row < node.row else "bottom"
+            fixed[2 * i] = (node.width if side == "right" else -node.width) / 2
+        else:
+            knee = "left" if other.column < node.column else "right"
+            fixed[2 * i] = (node.height if side == "bottom" else -node.height) / 2
+        out[i] = GridEdge(v, knee, edge.target, edge.target_side, edge.label, edge.channel)
+    return out, fixed
+
+
+def assign_shared_ports(
+    nodes: Sequence[GridNode], edges: Sequence[GridEdge], straight: Sequence[bool], fixed: dict[int, float]
+) -> tuple[list[float], list[tuple[float, float]], list[int]]:
+    """Like `assign_ports`, with the ends of one node's side that leave it sharing one
+    attachment point and those that enter it sharing another (a fan-out or fan-in is one
+    trunk, ELK's hyperedges); a diamond's ends sit on its corners (offset 0, or the knee
+    offsets in `fixed`). Returns each end's offset, each node's size and each end's slot
+    (ends with the same slot share their point)."""
+    ids: dict[tuple[object, ...], int] = {}
+    slot = [-1] * (2 * len(edges))
+    ends: dict[tuple[int, str], list[int]] = {}  # (node, side) -> its ends
+    for i, edge in enumerate(edges):
+        for which, v, side in ((0, edge.source, edge.source_side), (1, edge.target, edge.target_side)):
+            if v is None:
+                continue
+            end = 2 * i + which
+            key = ("knee", v, side, fixed[end]) if end in fixed else (v, side, which)
+            sid = ids.get(key)
+            if sid is None:
+                sid = ids[key] = len(ids)
+            slot[end] = sid
+            ends.setdefault((v, side), []).append(end)
+    parent = list(range(len(ids)))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for i, edge in enumerate(edges):
+        if straight[i] and edge.source is not None and edge.target is not None:
+            a, b = find(slot[2 * i]), find(slot[2 * i + 1])
+            if a != b:
+                parent[a] = b
+
+    def order_key(end: int) -> float:
+        """Where an end's edge heads, as an order along its side (see `_angle`)."""
+        i, which = divmod(end, 2)
+        edge = edges[i]
+        v, side, w, w_side = (
+            (edge.source, edge.source_side, edge.target, edge.target_side)
+            if which == 0
+            else (edge.target, edge.target_side, edge.source, edge.source_side)
+        )
+        assert v is not None
+        other = _side_point(nodes[w], w_side) if w is not None else None
+        angle = _angle(nodes[v], side, other, straight[i])
+        return -angle if side in ("right", "top") else angle
+
+    # the facing sides of neighbours are spread as one list (see assign_ports)
+    groups: list[list[tuple[int, str]]] = []
+    paired: set[tuple[int, str]] = set()
+    for first_side, second_side, by_column in (("right", "left", False), ("bottom", "top", True)):
+        lines: dict[int, list[tuple[int, int]]] = {}
+        for v, node in enumerate(nodes):
+            line, place = (node.column, node.row) if by_column else (node.row, node.column)
+            lines.setdefault(line, []).append((place, v))
+        for members in lines.values():
+            members.sort()
+            for (_, a), (_, b) in pairwise(members):
+                present = [key for key in ((a, first_side), (b, second_side)) if key in ends]
+                if len(present) == 2:
+                    groups.append(present)
+                    paired.update(present)
+    groups.extend([key] for key in ends if key not in paired)
+
+    sizes = [(node.width, node.height) for node in nodes]
+    offsets = [0.0] * (2 * len(edges))
+    slot_of = [-1] * (2 * len(edges))
+    for group in groups:
+        group_ends = [end for node_side in group for end in ends[node_side]]
+        first = find(slot[group_ends[0]])
+        if all(find(slot[end]) == first for end in group_ends):
+            # one shared point for the whole group (a side's fan-out, a straight edge between
+            # facing sides): at the sides' middle, or where a knee must be
+            at = next((fixed[end] for end in group_ends if end in fixed), 0.0)
+            for end in group_ends:
+                offsets[end] = at
+                slot_of[end] = first
+            continue
+        by_slot: dict[int, list[int]] = {}
+        for node_side in group:
+            for end in ends[node_side]:
+                by_slot.setdefault(find(slot[end]), []).append(end)
+        diamond = any(nodes[v].shape == "diamond" for v, _ in group)
+        slots: list[tuple[float | None, float, list[int]]] = []  # (fixed offset or None, order key, ends)
+        for shared in by_slot.values():
+            anchored = next((fixed[end] for end in shared if end in fixed), None)
+            if anchored is None and diamond and any(nodes[_end_node(end, edges)].shape == "diamond" for end in shared):
+                anchored = 0.0
+            order = sum(map(order_key, shared)) / len(shared) if len(by_slot) > 1 else 0.0
+            slots.append((anchored, order, shared))
+        slots.sort(key=lambda s: (s[1], min(s[2])))
+        for (_, _, slot_ends), at in zip(slots, _spread(slots)):
+            root = find(slot[slot_ends[0]])
+            for end in slot_ends:
+                offsets[end] = at
+                slot_of[end] = root
+        for v, side in group:
+            if nodes[v].shape != "diamond":
+                reach = max(abs(offsets[end]) for end in ends[(v, side)])
+                if reach:
+                    sizes[v] = grown_size(nodes[v].shape, side, *sizes[v], reach)
+    return offsets, sizes, slot_of
+
+
+def _end_node(end: int, edges: Sequence[GridEdge]) -> int:
+    edge = edges[end // 2]
+    v = edge.target if end % 2 else edge.source
+    assert v is not None
+    return v
+
+
+def _spread(slots: Sequence[tuple[float | None, float, list[int]]]) -> list[float]:
+    """Offsets for slots in order: fixed ones where they must be, the others PORT_GAP apart
+    around the middle (no fixed slot) or on either side of the first fixed one, in order."""
+    fixed = [k for k, (at, _, _) in enumerate(slots) if at is not None]
+    if not fixed:
+        n = len(slots)
+        return [(k - (n - 1) / 2) * PORT_GAP for k in range(n)]
+    out: list[float | None] = [at for at, _, _ in slots]
+    for k in range(fixed[0] - 1, -1, -1):
+        above = out[k + 1]
+        assert above is not None
+        out[k] = above - PORT_GAP
+    for k in range(fixed[0] + 1, len(slots)):
+        if out[k] is None:
+            below = out[k - 1]
+            assert below is not None
+            out[k] = below + PORT_GAP
+    return [at if at is not None else 0.0 for at in out]

@@ -1,14 +1,31 @@
-"""Phase 1 of the workflow layout: ranks and columns.
+"""Phases 1 to 3 of the workflow layout: feedback edges, continuations, ranks (columns).
 
-Columns are the layers of a left-to-right layered layout (dagre's "rank" phase). The
-handles of an edge say where its target sits relative to its source, as a constraint
-`column(target) - column(source) >= step` (`column_step`): a `right -> left` edge moves at
-least one column right, a `bottom -> top` hand-over keeps the target at or after the
-source's column, a `left`-bound edge moves left. Constraints that close a cycle are found
-by a depth-first search in declaration order and dropped (the edge is drawn "backward",
-like dagre's acyclic phase); the rest are solved by longest paths from the sources, and
-then every source is pulled right next to its successors so a lane does not start far
-left of where its flow begins (columns are reused wherever the constraints allow).
+Columns are the ranks of a left-to-right layered layout, as bpmn.io's auto-layout and
+dagre compute them:
+
+1. **Feedback** (`feedback_links`): a depth-first search from the starts (nodes nothing
+   leads to, circles first, in declaration order; then any node not reached), following
+   each node's edges in the declaration order of their targets, marks the edges that
+   close a cycle. They constrain nothing and are routed later as feedback edges, outside
+   the normal flow.
+2. **Continuations** (`continuations`): each node's main way on, among its other
+   edges: an edge of its own lane leaving right into a left side first, then another
+   edge of its own lane, then one to another lane (declaration order breaks ties). The
+   others are *branches* when the node has more than one way on, and so is every edge
+   out of a decision's bottom into a top (top into a bottom). Another node's branch that
+   comes back into such an outcome from further on in the flow, closing a cycle through
+   it (`branch_returns`), is the feedback edge of that cycle: the outcome stays next to
+   its decision.
+3. **Ranks** (`assign_columns`): every remaining edge says, from its handles, how many
+   columns its target sits right of its source at least (`column_step`): the flow moves
+   right, **a hop to another lane advances one column** (a ping-pong between two lanes
+   reads as a staircase), a branch leaving a bottom (top) into a top (bottom) keeps the
+   column and goes a row down (up), while the same handles on a node's only way on keep
+   the row and move a column right (a lane is not made taller for an End drawn under
+   its predecessor); an edge into a right side, or out of a left side into a top or
+   bottom, puts its target left. Constraints that still close a cycle are dropped in
+   declaration order; the rest are solved by longest paths, and a node no constraint
+   pushes sits right before its first successor.
 
 Input and output are plain lists: nodes are indices 0..n-1, `Link`s join them.
 
@@ -17,8 +34,10 @@ Pure Python: no pygls import.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
+
+HORIZONTAL = frozenset({"left", "right"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,39 +61,251 @@ class Arc:
     link: int
 
 
-def column_step(same_band: bool, s_side: str, t_side: str) -> int:
-    """How many columns the target sits right of its source at least (negative: left)."""
-    if not same_band:
-        return 1 if t_side == "left" else 0
+# ---------------------------------------------------------------------------
+# Phase 1: feedback edges
+
+
+def starts(node_count: int, links: Sequence[Link], circles: Sequence[bool] = ()) -> list[int]:
+    """Where the depth-first search begins: nodes no edge leads to, circles (start events)
+    first, each group in declaration order."""
+    led_to = [False] * node_count
+    for link in links:
+        if link.source != link.target:
+            led_to[link.target] = True
+    sources = [v for v in range(node_count) if not led_to[v]]
+    return sorted(sources, key=lambda v: (not (circles and circles[v]), v))
+
+
+def feedback_links(node_count: int, links: Sequence[Link], circles: Sequence[bool] = ()) -> set[int]:
+    """Indexes of the links that close a cycle in a depth-first search from the starts,
+    each node's links taken in the declaration order of their targets."""
+    out: list[list[tuple[int, int]]] = [[] for _ in range(node_count)]  # (target, link)
+    for k, link in enumerate(links):
+        if link.source != link.target:
+            out[link.source].append((link.target, k))
+    for targets in out:
+        targets.sort()
+    state = [0] * node_count  # 0 unseen, 1 on the stack, 2 done
+    closing: set[int] = set()
+    roots = starts(node_count, links, circles)
+    for root in [*roots, *range(node_count)]:
+        if state[root]:
+            continue
+        state[root] = 1
+        stack = [(root, 0)]
+        while stack:
+            v, i = stack[-1]
+            if i == len(out[v]):
+                state[v] = 2
+                stack.pop()
+                continue
+            stack[-1] = (v, i + 1)
+            w, k = out[v][i]
+            if state[w] == 1:
+                closing.add(k)
+            elif state[w] == 0:
+                state[w] = 1
+                stack.append((w, 0))
+    return closing
+
+
+# ---------------------------------------------------------------------------
+# Phase 2: continuations and branches
+
+
+def link_class(link: Link, bands: Sequence[int]) -> int:
+    """How much a link looks like the flow going straight on: 0 along its lane out of a right
+    side into a left side, 1 along its lane otherwise, 2 to another lane."""
+    if bands[link.source] != bands[link.target]:
+        return 2
+    return 0 if (link.source_side, link.target_side) == ("right", "left") else 1
+
+
+def continuations(
+    node_count: int,
+    bands: Sequence[int],
+    links: Sequence[Link],
+    feedback: set[int],
+    decisions: Sequence[bool] = (),
+) -> tuple[list[int], set[int]]:
+    """Each node's main way on (a link index, -1 for none) and the links that are branches:
+    a node's other ways on when it has more than one, and every edge leaving a decision
+    (`decisions`: the diamonds) from its bottom into a top or from its top into a bottom,
+    which is one of its outcomes whatever else leaves it."""
+    best = [-1] * node_count
+    ways = [0] * node_count
+    outcome: set[int] = set()
+    for k, link in enumerate(links):
+        if k in feedback or link.source == link.target:
+            continue
+        u = link.source
+        ways[u] += 1
+        if decisions and decisions[u] and _vertical(link):
+            outcome.add(k)
+            continue
+        if best[u] == -1 or link_class(link, bands) < link_class(links[best[u]], bands):
+            best[u] = k
+    branches = {
+        k
+        for k, link in enumerate(links)
+        if k not in feedback and link.source != link.target and ways[link.source] > 1 and best[link.source] != k
+    }
+    return best, branches | outcome
+
+
+def _vertical(link: Link) -> bool:
+    return {link.source_side, link.target_side} == {"top", "bottom"}
+
+
+def branch_returns(
+    node_count: int,
+    bands: Sequence[int],
+    links: Sequence[Link],
+    feedback: set[int],
+    branches: set[int],
+    decisions: Sequence[bool] = (),
+    budget: int = 20_000,
+) -> set[int]:
+    """Edges that come back into a decision's outcome: into the target v of an edge p -> v out
+    of a decision's bottom (top) in its own lane, from another node's branch u -> v, where
+    p's flow reaches u later (without passing v) and v leads back to u (a cycle), such as
+    a failed check returning to a review's "changes requested" step. Of that cycle the edge
+    back is the feedback edge, and the outcome keeps its place next to its decision (the
+    searches from p take `budget` steps in all)."""
+    out: list[list[int]] = [[] for _ in range(node_count)]
+    incoming: list[list[int]] = [[] for _ in range(node_count)]
+    for k, link in enumerate(links):
+        if k in feedback or link.source == link.target:
+            continue
+        incoming[link.target].append(k)
+        out[link.source].append(link.target)
+    component: list[int] | None = None
+    returns: set[int] = set()
+    for b in sorted(branches):
+        p, v = links[b].source, links[b].target
+        if bands[p] != bands[v] or not (decisions and decisions[p] and _vertical(links[b])):
+            continue
+        others = {links[k].source: k for k in incoming[v] if k != b and k in branches and links[k].source != p}
+        if not others:
+            continue
+        if component is None:
+            component = strong_components(node_count, links)
+        others = {u: k for u, k in others.items() if component[u] == component[v]}
+        if not others:
+            continue
+        later, budget = _reach(out, p, v, set(others), budget)
+        returns.update(others[u] for u in later)
+    return returns
+
+
+def strong_components(node_count: int, links: Sequence[Link]) -> list[int]:
+    """The strongly connected component of each node (Tarjan's algorithm, iterative)."""
+    out: list[list[int]] = [[] for _ in range(node_count)]
+    for link in links:
+        out[link.source].append(link.target)
+    index = [-1] * node_count
+    low = [0] * node_count
+    on_stack = [False] * node_count
+    component = [-1] * node_count
+    stack: list[int] = []
+    counter = components = 0
+    for root in range(node_count):
+        if index[root] != -1:
+            continue
+        work = [(root, 0)]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack[root] = True
+        while work:
+            v, i = work[-1]
+            if i < len(out[v]):
+                work[-1] = (v, i + 1)
+                w = out[v][i]
+                if index[w] == -1:
+                    index[w] = low[w] = counter
+                    counter += 1
+                    stack.append(w)
+                    on_stack[w] = True
+                    work.append((w, 0))
+                elif on_stack[w]:
+                    low[v] = min(low[v], index[w])
+                continue
+            work.pop()
+            if work:
+                u = work[-1][0]
+                low[u] = min(low[u], low[v])
+            if low[v] == index[v]:
+                while True:
+                    w = stack.pop()
+                    on_stack[w] = False
+                    component[w] = components
+                    if w == v:
+                        break
+                components += 1
+    return component
+
+
+def _reach(out: Sequence[Sequence[int]], start: int, avoid: int, wanted: set[int], budget: int) -> tuple[set[int], int]:
+    """Which of `wanted` a search from `start` (never entering `avoid`) meets, and the budget left."""
+    found: set[int] = set()
+    seen = {start, avoid}
+    todo = [start]
+    while todo and len(found) < len(wanted) and budget > 0:
+        u = todo.pop()
+        for w in out[u]:
+            budget -= 1
+            if w in seen:
+                continue
+            seen.add(w)
+            if w in wanted:
+                found.add(w)
+            todo.append(w)
+    return found, budget
+
+
+# ---------------------------------------------------------------------------
+# Phase 3: ranks
+
+
+def column_step(same_band: bool, s_side: str, t_side: str, branch: bool = True) -> int:
+    """How many columns the target sits right of its source at least (negative: left).
+    `branch`: the link is one of several ways on from its source (not its continuation)."""
     if t_side == "left":
         return 1
     if t_side == "right":
         return -1
     if s_side == "left":
         return -1
+    if not same_band:
+        return 1  # a hop to another lane moves a column on
     if s_side == "right" or s_side == t_side:
         return 1
-    return 0
+    return 0 if branch else 1  # bottom -> top (top -> bottom): a branch below (above), else on along the row
 
 
 def row_step(s_side: str, t_side: str) -> int:
-    """How many rows (same band) the target sits below its source (negative: above)."""
+    """Which way (same lane) a link's target lies from its source: 1 below, -1 above, 0 level."""
     if t_side == "top" and s_side != "top":
         return 1
     if t_side == "bottom" and s_side != "bottom":
         return -1
-    if t_side in ("left", "right"):
+    if t_side in HORIZONTAL:
         return {"bottom": 1, "top": -1}.get(s_side, 0)
     return 0
 
 
-def column_arcs(bands: Sequence[int], links: Sequence[Link]) -> list[Arc]:
-    """One constraint per link between two different nodes."""
+def column_arcs(
+    bands: Sequence[int], links: Sequence[Link], skip: Set[int] = frozenset(), branches: Set[int] | None = None
+) -> list[Arc]:
+    """One constraint per link between two different nodes, but those in `skip`; with no
+    `branches` given every link counts as a branch (its handles taken literally)."""
     arcs = []
     for i, link in enumerate(links):
-        if link.source == link.target:
+        if link.source == link.target or i in skip:
             continue
-        step = column_step(bands[link.source] == bands[link.target], link.source_side, link.target_side)
+        branch = branches is None or i in branches
+        step = column_step(bands[link.source] == bands[link.target], link.source_side, link.target_side, branch)
         if step >= 0:
             arcs.append(Arc(link.source, link.target, step, i))
         else:
@@ -118,6 +349,7 @@ def topological_order(node_count: int, arcs: Sequence[Arc]) -> list[int]:
         indegree[arc.head] += 1
         out[arc.tail].append(arc.head)
     ready = [v for v in range(node_count) if indegree[v] == 0]
+    ready.reverse()
     order: list[int] = []
     while ready:
         v = ready.pop()
@@ -141,9 +373,16 @@ def longest_paths(node_count: int, arcs: Sequence[Arc], order: Sequence[int]) ->
     return value
 
 
-def assign_columns(node_count: int, bands: Sequence[int], links: Sequence[Link]) -> tuple[list[int], set[int]]:
-    """Columns (dense, from 0) and the indexes of the links drawn backward (constraint dropped)."""
-    arcs = column_arcs(bands, links)
+def assign_columns(
+    node_count: int,
+    bands: Sequence[int],
+    links: Sequence[Link],
+    feedback: Set[int] = frozenset(),
+    branches: Set[int] | None = None,
+) -> tuple[list[int], set[int]]:
+    """Columns (dense, from 0) and the links drawn backward: the `feedback` links and those
+    whose column constraint still closed a cycle (dropped in declaration order)."""
+    arcs = column_arcs(bands, links, feedback, branches)
     closing = cycle_closing(node_count, arcs)
     kept = [arc for k, arc in enumerate(arcs) if k not in closing]
     order = topological_order(node_count, kept)
@@ -157,7 +396,7 @@ def assign_columns(node_count: int, bands: Sequence[int], links: Sequence[Link])
     for v in reversed(order):
         if not has_incoming[v] and outgoing[v]:
             columns[v] = max(columns[v], min(columns[a.head] - a.length for a in outgoing[v]))
-    return dense_ranks(columns), {arcs[k].link for k in closing}
+    return dense_ranks(columns), set(feedback) | {arcs[k].link for k in closing}
 
 
 def dense_ranks(values: Sequence[int]) -> list[int]:

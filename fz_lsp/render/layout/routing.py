@@ -60,9 +60,12 @@ class Run:
     hi: int
     edge: int
     line: int  # index of the line in its route
-    ends: tuple[tuple[int, float], tuple[int, float]]  # (which way the neighbour line leaves: -1 | +1, where along)
+    ends: tuple[tuple[int, float], ...]  # per neighbour line: (which way it leaves: -1 | +1, where along)
     thickness: float = 0.0  # room a label on this run needs across the gutter (0: none)
     slot: int = -1
+    before: float = 0.0  # room kept free before (left of, above) its track: labels of branches leaving it
+    after: float = 0.0
+    ports: tuple[tuple[int, float], ...] = ()  # those of `ends` that are port lines (through an attachment point)
 
 
 @dataclass(slots=True)
@@ -176,6 +179,60 @@ def _route(spec: GridSpec, occ: Occupancy, i: int, S: GridNode, ss: str, T: Grid
     return Route([es, (HTRACK, a), (VTRACK, b), et])
 
 
+def alternatives(
+    spec: GridSpec, occ: Occupancy, i: int, nodes: Sequence[GridNode], edges: Sequence[GridEdge]
+) -> list[Route]:
+    """Other routes edge i's ends allow (route_choice.py picks among them): through any
+    gutter both ends reach, or through the gutters only, along the row gutters next to
+    either end's row and the outer gutters of their groups of rows (a lane's boundary), or
+    the column gutters beside either end's column and past either end's row's ends."""
+    edge = edges[i]
+    assert edge.source is not None and edge.target is not None
+    S, T = nodes[edge.source], nodes[edge.target]
+    ss, ts = edge.source_side, edge.target_side
+    es, et = (PORT, 2 * i), (PORT, 2 * i + 1)
+    hs, ht = ss in HORIZONTAL_SIDES, ts in HORIZONTAL_SIDES
+    same = edge.source == edge.target
+    out: list[Route] = []
+    if hs == ht:
+        lo_s, hi_s = _reach(spec, occ, S, ss)
+        lo_t, hi_t = _reach(spec, occ, T, ts)
+        lo, hi = max(lo_s, lo_t), min(hi_s, hi_t)
+        if lo <= hi and (not same or ss == ts):
+            out.extend(Route([es, (VTRACK if hs else HTRACK, k), et]) for k in sorted({lo, hi}))
+    a, b = _exit_gutter(S, ss), _exit_gutter(T, ts)
+    if hs and ht:
+        if a != b:
+            out.extend(Route([es, (VTRACK, a), (HTRACK, j), (VTRACK, b), et]) for j in _row_choices(spec, S, T))
+    elif not hs and not ht:
+        if a != b:
+            ks = {S.column, S.column + 1, T.column, T.column + 1}
+            for r in {S.row - 1, S.row, S.row + 1, T.row - 1, T.row, T.row + 1}:  # around the near rows' ends
+                row = occ.by_row.get(r)
+                if row:
+                    ks.update((row[0], row[-1] + 1))
+            out.extend(
+                Route([es, (HTRACK, a), (VTRACK, k), (HTRACK, b), et]) for k in sorted(ks) if 0 <= k <= spec.columns
+            )
+    elif hs:
+        out.append(Route([es, (VTRACK, a), (HTRACK, b), et]))
+    else:
+        out.append(Route([es, (HTRACK, a), (VTRACK, b), et]))
+    return out
+
+
+def _row_choices(spec: GridSpec, S: GridNode, T: GridNode) -> list[int]:
+    """Row gutters a route between two nodes may run along: next to either node's row and the
+    outer gutters (dividers) of either node's group of rows."""
+    dividers = sorted(spec.row_dividers)
+    out = {S.row, S.row + 1, T.row, T.row + 1}
+    for node in (S, T):
+        k = bisect_right(dividers, node.row)
+        out.add(dividers[k - 1] if k else 0)
+        out.add(dividers[k] if k < len(dividers) else spec.rows)
+    return sorted(j for j in out if 0 <= j <= spec.rows)
+
+
 def _straight(spec: GridSpec, occ: Occupancy, S: GridNode, ss: str, T: GridNode, ts: str) -> bool:
     """The two sides face each other with no node between."""
     if ss == "right" and ts == "left" and S.row == T.row:
@@ -258,6 +315,7 @@ def make_runs(
             vertical = kind == VTRACK
             # the neighbours are perpendicular to this run: horizontal lines for a vertical run
             ends = []
+            ports: list[tuple[int, float]] = []
             extent = []
             for step in (-1, 1):
                 neighbour = lines[k + step]
@@ -271,27 +329,62 @@ def make_runs(
                     assert beyond is not None
                     far = _place(beyond, nodes, edges, vertical_line=vertical)
                 ends.append((1 if far > 2 * gutter else -1, _fine(neighbour, nodes, edges, offsets, not vertical)))
-            runs.append(Run(vertical, gutter, min(extent), max(extent), e, k, (ends[0], ends[1])))
+                if neighbour[0] == PORT:
+                    ports.append(ends[-1])
+            runs.append(Run(vertical, gutter, min(extent), max(extent), e, k, (ends[0], ends[1]), ports=tuple(ports)))
     return runs
 
 
-def assign_tracks(runs: list[Run]) -> Tracks:
-    """A slot per run in each gutter: meeting runs never share one; order keeps crossings few."""
+def assign_tracks(runs: list[Run], trunks: Sequence[Sequence[int]] = ()) -> Tracks:
+    """A slot per run in each gutter: meeting runs never share one; order keeps crossings few.
+    Each group in `trunks` (indexes into `runs`) is one trunk: its runs take one slot."""
+    members: dict[int, list[Run]] = {}
+    units: list[Run] = []
+    in_trunk: set[int] = set()
+    for group in trunks:
+        parts = [runs[r] for r in group]
+        in_trunk.update(group)
+        first = min(parts, key=lambda run: (run.edge, run.line))
+        unit = Run(
+            first.vertical,
+            first.gutter,
+            min(run.lo for run in parts),
+            max(run.hi for run in parts),
+            first.edge,
+            first.line,
+            tuple(end for run in parts for end in run.ends),
+            max(run.thickness for run in parts),
+            ports=tuple(end for run in parts for end in run.ports),
+        )
+        members[id(unit)] = parts
+        units.append(unit)
+    units.extend(run for r, run in enumerate(runs) if r not in in_trunk)
     by_gutter: dict[tuple[bool, int], list[Run]] = {}
-    for run in runs:
+    for run in units:
         by_gutter.setdefault((run.vertical, run.gutter), []).append(run)
     tracks = Tracks(runs)
-    for key, group in by_gutter.items():
-        tracks.slots[key] = _slots(group)
+    for key, gutter_runs in by_gutter.items():
+        tracks.slots[key] = _slots(gutter_runs)
+    for unit in units:
+        for run in members.get(id(unit), ()):
+            run.slot = unit.slot
     return tracks
 
 
+BLOCKED = 1000  # a track order that would lay two edges on one line: as bad as that many crossings
+
+
 def _crossings(first: Run, second: Run) -> int:
-    """Crossings when `first` lies before (left of, above) `second`."""
-    lo2, hi2 = sorted(p for _, p in second.ends)
-    lo1, hi1 = sorted(p for _, p in first.ends)
+    """Crossings when `first` lies before (left of, above) `second`; an order in which a line
+    leaving `first` onwards and a line leaving `second` backwards lie on one coordinate
+    (two diamonds' corners facing each other) would run them together: BLOCKED."""
+    lo2, hi2 = min(p for _, p in second.ends), max(p for _, p in second.ends)
+    lo1, hi1 = min(p for _, p in first.ends), max(p for _, p in first.ends)
     count = sum(1 for d, p in first.ends if d > 0 and lo2 < p < hi2)
     count += sum(1 for d, p in second.ends if d < 0 and lo1 < p < hi1)
+    onwards = {p for d, p in first.ports if d > 0}
+    if onwards:
+        count += BLOCKED * len(onwards.intersection(p for d, p in second.ports if d < 0))
     return count
 
 

@@ -6,8 +6,11 @@ backgrounds, loop frames and tabs) and counts what makes a diagram ambiguous:
 - `overlaps`: two edges drawn over each other: segments of both on one line for more than
   a pixel, while the edges share neither their source port nor their target port (a port
   is a node and a side; which node and side each edge uses comes from the model);
-- `trunks`: edges that do share a port and run together for more than TRUNK px (a
-  fan-out may share a short stub, never a long trunk);
+- `trunks`: edges that share a port and run together anywhere but on one common path
+  from that port (a fan-out is drawn as one trunk that parts into branches, ELK's
+  hyperedges: once parted, two branches never meet or run along each other again);
+- `junctions`: a place where edges sharing a port part after a common run (or join
+  before a common run into one port) with no junction dot drawn there;
 - `through_nodes`: an edge segment crossing a node's drawn shape (an edge's own end may
   touch its node's outline, nothing more);
 - `label_node`, `label_label`, `label_edge`, `label_arrow`, `label_tab`: an edge label's
@@ -15,8 +18,15 @@ backgrounds, loop frames and tabs) and counts what makes a diagram ambiguous:
   arrowhead (with a gap) or a loop's tab;
 - `loop_intruders`: a node inside a loop frame whose `loop` line does not list it;
   `loop_missing`: a listed node not inside its frame;
-- `crossings`: points where segments of two edges cross (reported, not a defect);
-- the diagram's `width` and `height`.
+- `diamond_slanted`: an edge end on a diamond that is not one of its four corners (a
+  decision's ports are its corners, shared by the edges on one side);
+- `split_loops`: a loop frame drawn as more than one outline (or pieces joined by links);
+- `frame_edge`: an edge segment running along a loop frame's border; `tab_edge`: an edge
+  segment through a loop's tab;
+- `crossings`: points where segments of two edges cross (not a defect: a budget, see
+  `crossing_budget`);
+- the diagram's `width` and `height`, its node count and the area its nodes cover
+  (`area_used`: the nodes' bounding boxes over the diagram's area; `width_per_node`).
 
 The model supplies what the SVG does not say: which node and side each edge leaves and
 enters (edges carry `data-edge`, nodes `data-line`) and which nodes each loop lists
@@ -39,7 +49,8 @@ from dataclasses import dataclass, field
 
 SVG = "{http://www.w3.org/2000/svg}"
 EPS = 0.5  # geometry tolerance, px (coordinates are written with one decimal)
-TRUNK = 24.0  # longest run two edges sharing a port may have in common
+JUNCTION_REACH = 1.5  # a junction dot this close to where two branches part counts
+FRAME_NEAR = 2.0  # an edge this close to a frame's border, along it, runs on the border
 ARROW = 10.0  # arrowhead length and width (the marker's userSpaceOnUse size)
 ARROW_GAP = 2.0  # a label keeps this far from its own arrowhead
 DEFECTS = (
@@ -53,7 +64,10 @@ DEFECTS = (
     "label_tab",
     "loop_intruders",
     "loop_missing",
+    "junctions",
 )
+# what the narrative asks of a diagram (issue 22), counted apart from the geometry defects
+NARRATIVE = ("diamond_slanted", "split_loops", "frame_edge", "tab_edge")
 
 Point = tuple[float, float]
 Rect = tuple[float, float, float, float]  # x0, y0, x1, y1
@@ -92,6 +106,7 @@ class DrawnLoop:
     rings: list[list[Point]]
     tab: Rect | None
     members: set[int] = field(default_factory=set)
+    links: int = 0  # dashed lines joining pieces of the frame
 
 
 @dataclass
@@ -101,6 +116,7 @@ class Drawing:
     nodes: list[DrawnNode]
     edges: list[DrawnEdge]
     loops: list[DrawnLoop]
+    junctions: list[Point] = field(default_factory=list)  # junction dots of trunks
 
 
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
@@ -163,7 +179,12 @@ def parse(svg: str) -> Drawing:
             edges.append(_drawn_edge(g))
         elif "fz-loop" in classes:
             loops.append(_drawn_loop(g))
-    return Drawing(width, height, nodes, edges, loops)
+    junctions = [
+        (float(c.get("cx")), float(c.get("cy")))
+        for c in root.iter(f"{SVG}circle")
+        if "fz-junction" in (c.get("class") or "").split()
+    ]
+    return Drawing(width, height, nodes, edges, loops, junctions)
 
 
 def _drawn_node(g: ET.Element) -> DrawnNode:
@@ -191,6 +212,7 @@ def _drawn_edge(g: ET.Element) -> DrawnEdge:
 def _drawn_loop(g: ET.Element) -> DrawnLoop:
     rings: list[list[Point]] = []
     tab = None
+    links = 0
     for el in g:
         classes = (el.get("class") or "").split()
         tag = el.tag.replace(SVG, "")
@@ -202,7 +224,9 @@ def _drawn_loop(g: ET.Element) -> DrawnLoop:
                 rings.extend(_path_rings(el.get("d")))
         elif "fz-loop-tab" in classes:
             tab = _bounds(p for ring in _path_rings(el.get("d")) for p in ring)
-    return DrawnLoop(int(g.get("data-line")), rings, tab)
+        elif "fz-loop-link" in classes:
+            links += len(_path_rings(el.get("d")))
+    return DrawnLoop(int(g.get("data-line")), rings, tab, links=links)
 
 
 def attach_model(drawing: Drawing, model) -> None:
@@ -361,6 +385,9 @@ class _Buckets:
 class Quality:
     width: float
     height: float
+    nodes: int = 0
+    edges: int = 0
+    node_area: float = 0.0  # the nodes' bounding boxes, summed
     crossings: int = 0
     overlaps: int = 0
     trunks: int = 0
@@ -372,6 +399,11 @@ class Quality:
     label_tab: int = 0
     loop_intruders: int = 0
     loop_missing: int = 0
+    junctions: int = 0
+    diamond_slanted: int = 0
+    split_loops: int = 0
+    frame_edge: int = 0
+    tab_edge: int = 0
     details: list[str] = field(default_factory=list)
 
     @property
@@ -381,10 +413,31 @@ class Quality:
     def defect_counts(self) -> dict[str, int]:
         return {name: getattr(self, name) for name in DEFECTS if getattr(self, name)}
 
+    @property
+    def narrative(self) -> int:
+        return sum(getattr(self, name) for name in NARRATIVE)
+
+    def narrative_counts(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in NARRATIVE if getattr(self, name)}
+
+    @property
+    def area_used(self) -> float:
+        """Share of the diagram's area the nodes cover (bounding boxes)."""
+        return self.node_area / (self.width * self.height) if self.width and self.height else 0.0
+
+    @property
+    def width_per_node(self) -> float:
+        return self.width / self.nodes if self.nodes else 0.0
+
     def note(self, kind: str, text: str) -> None:
         setattr(self, kind, getattr(self, kind) + 1)
         if len(self.details) < 40:
             self.details.append(f"{kind}: {text}")
+
+
+def crossing_budget(edges: int) -> int:
+    """The most crossings one diagram may have: max(2, 10 % of its edges)."""
+    return max(2, edges // 10)
 
 
 def measure(svg: str, model) -> Quality:
@@ -414,12 +467,44 @@ def _arrow_rect(edge: DrawnEdge) -> Rect | None:
 
 
 def measure_drawing(d: Drawing) -> Quality:
-    q = Quality(d.width, d.height)
+    q = Quality(d.width, d.height, nodes=len(d.nodes), edges=len(d.edges))
+    q.node_area = sum((n.rect[2] - n.rect[0]) * (n.rect[3] - n.rect[1]) for n in d.nodes)
     _edges_against_edges(d, q)
     _edges_against_nodes(d, q)
+    _diamond_ends(d, q)
     _labels(d, q)
     _loops(d, q)
     return q
+
+
+def _common_run(a: list[Point], b: list[Point]) -> tuple[float, Point]:
+    """How far two polylines starting at one point run together from it, and where they part."""
+    if not a or not b or math.dist(a[0], b[0]) > EPS:
+        return 0.0, a[0] if a else (0.0, 0.0)
+    at = a[0]
+    i = j = 1  # the next vertex of each
+    run = 0.0
+    while i < len(a) and j < len(b):
+        pa, pb = a[i], b[j]
+        da, db = math.dist(at, pa), math.dist(at, pb)
+        if da <= EPS:
+            i += 1
+            continue
+        if db <= EPS:
+            j += 1
+            continue
+        ua = ((pa[0] - at[0]) / da, (pa[1] - at[1]) / da)
+        ub = ((pb[0] - at[0]) / db, (pb[1] - at[1]) / db)
+        if abs(ua[0] - ub[0]) > 1e-6 or abs(ua[1] - ub[1]) > 1e-6:
+            break
+        step = min(da, db)
+        at = (at[0] + ua[0] * step, at[1] + ua[1] * step)
+        run += step
+        if da - step <= EPS:
+            i += 1
+        if db - step <= EPS:
+            j += 1
+    return run, at
 
 
 def _edges_against_edges(d: Drawing, q: Quality) -> None:
@@ -450,14 +535,37 @@ def _edges_against_edges(d: Drawing, q: Quality) -> None:
                     pair = (min(e.index, f.index), max(e.index, f.index))
                     overlap[pair] += min(hi, hi2) - lo2
     by_index = {e.index: e for e in d.edges}
+    dots = _Buckets()
+    for p in d.junctions:
+        dots.add((p[0], p[1], p[0], p[1]), p)
+
+    def dotted(p: Point) -> bool:
+        box = (p[0] - JUNCTION_REACH, p[1] - JUNCTION_REACH, p[0] + JUNCTION_REACH, p[1] + JUNCTION_REACH)
+        return any(math.dist(p, dot) <= JUNCTION_REACH for dot in dots.near(box))
+
     for (i, j), length in sorted(overlap.items()):
         if length <= 1.0:
             continue
         e, f = by_index[i], by_index[j]
         if not _shares_port(e, f):
             q.note("overlaps", f"edges {i} and {j} run together for {length:.0f}px")
-        elif length > TRUNK:
-            q.note("trunks", f"edges {i} and {j} share a {length:.0f}px trunk")
+            continue
+        shared = 0.0
+        for same, forward in (
+            (e.source is not None and e.source == f.source, True),
+            (e.target is not None and e.target == f.target, False),
+        ):
+            if not same:
+                continue
+            a, b = (e.points, f.points) if forward else (e.points[::-1], f.points[::-1])
+            run, parting = _common_run(a, b)
+            shared += run
+            ends = (e.points[0], e.points[-1], f.points[0], f.points[-1])
+            if run > 1.0 and not any(math.dist(parting, end) <= EPS for end in ends) and not dotted(parting):
+                q.note("junctions", f"edges {i} and {j} part at ({parting[0]:.0f}, {parting[1]:.0f}) with no dot")
+        if length > shared + 1.0:
+            apart = length - shared
+            q.note("trunks", f"edges {i} and {j} share a port and run together for {apart:.0f}px away from it")
     # crossings: a horizontal and a vertical segment of two edges meeting inside both
     counted = set()
     for cell in buckets.cells.values():
@@ -493,6 +601,20 @@ def _edges_against_nodes(d: Drawing, q: Quality) -> None:
                     )
 
 
+def _diamond_ends(d: Drawing, q: Quality) -> None:
+    """Every end on a diamond sits on one of its corners."""
+    diamonds = {n.key: n for n in d.nodes if n.shape == "polygon"}
+    for edge in d.edges:
+        for end, point in (
+            (edge.source, edge.points[0] if edge.points else None),
+            (edge.target, edge.points[-1] if edge.points else None),
+        ):
+            if end is None or point is None or end[0] not in diamonds:
+                continue
+            if not any(math.dist(point, corner) <= 1.0 for corner in diamonds[end[0]].polygon):
+                q.note("diamond_slanted", f"edge {edge.index} meets the diamond at line {end[0]} off its corners")
+
+
 def _labels(d: Drawing, q: Quality) -> None:
     nodes = _Buckets()
     for node in d.nodes:
@@ -522,10 +644,43 @@ def _labels(d: Drawing, q: Quality) -> None:
                 q.note("label_tab", f"label of edge {edge.index} on a loop tab")
 
 
+def _outer_rings(rings: list[list[Point]]) -> int:
+    """Rings not inside another ring (holes do not count)."""
+    return sum(
+        1
+        for k, ring in enumerate(rings)
+        if not any(k != m and _inside_polygon(_ring_probe(ring), other) for m, other in enumerate(rings))
+    )
+
+
+def _ring_probe(ring: list[Point]) -> Point:
+    """A point just inside a ring's top-left corner (the rings are rectilinear)."""
+    x = min(p[0] for p in ring)
+    y = min(p[1] for p in ring if p[0] == x)
+    return (x + 0.25, y + 0.25)
+
+
+def _runs_along(a: Point, b: Point, c: Point, e: Point) -> bool:
+    """Segment c-e lies on the line of border a-b (within FRAME_NEAR) for more than 2 px."""
+    if (abs(a[1] - b[1]) <= EPS) != (abs(c[1] - e[1]) <= EPS):
+        return False
+    axis = 0 if abs(a[1] - b[1]) <= EPS else 1  # the coordinate along the border
+    if abs(c[1 - axis] - a[1 - axis]) > FRAME_NEAR:
+        return False
+    common = min(max(a[axis], b[axis]), max(c[axis], e[axis])) - max(min(a[axis], b[axis]), min(c[axis], e[axis]))
+    return common > 2.0
+
+
 def _loops(d: Drawing, q: Quality) -> None:
+    segments = _Buckets()
+    for edge in d.edges:
+        for a, b in edge.segments:
+            segments.add(_segment_rect(a, b), (a, b, edge))
     for loop in d.loops:
         if not loop.rings:
             continue
+        if loop.links or _outer_rings(loop.rings) > 1:
+            q.note("split_loops", f"loop at line {loop.key} is drawn in pieces")
         for node in d.nodes:
             r = _inflate(node.rect, -EPS)
             centre = ((r[0] + r[2]) / 2, (r[1] + r[3]) / 2)
@@ -536,6 +691,18 @@ def _loops(d: Drawing, q: Quality) -> None:
                     q.note("loop_missing", f"loop at line {loop.key} does not hold node at line {node.key}")
             elif crossed or inside:
                 q.note("loop_intruders", f"loop at line {loop.key} holds node at line {node.key}")
+        along: set[int] = set()
+        for ring in loop.rings:
+            for a, b in zip(ring, ring[1:] + ring[:1]):
+                for c, e, edge in segments.near(_inflate(_segment_rect(a, b), FRAME_NEAR)):
+                    if edge.index not in along and _runs_along(a, b, c, e):
+                        along.add(edge.index)
+                        q.note("frame_edge", f"edge {edge.index} runs along the frame of the loop at line {loop.key}")
+        if loop.tab is not None:
+            tab = _inflate(loop.tab, -EPS)
+            crossing = sorted({edge.index for a, b, edge in segments.near(tab) if _clip(a, b, tab) > 0})
+            for index in crossing:
+                q.note("tab_edge", f"edge {index} runs through the tab of the loop at line {loop.key}")
 
 
 # ---------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 dependency arrows (`g.fz-dependency`: the `.fz-edge-line` path, the label background,
 `data-count`, `data-lines`), and answers the problems it finds, as text (none: []):
 
-- every defect tests/layout_quality.py counts for the workflow view (arrows drawn over
+- every defect tests/support/layout_quality.py counts for the workflow view (arrows drawn over
   each other, an arrow through a box, a label on a box, on another label, on another
   arrow or on its own arrowhead), each component box a node and each arrow an edge whose
   ports are (component, side);
@@ -38,16 +38,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations, pairwise
 
-from layout_quality import (
-    EPS,
-    SVG,
-    Drawing,
-    DrawnEdge,
-    DrawnNode,
-    _path_rings,
-    _rect_of,
-    measure_drawing,
-)
+from support.layout_quality import EPS, SVG, Drawing, DrawnEdge, DrawnNode, _path_rings, _rect_of, measure_drawing
 
 Rect = tuple[float, float, float, float]
 Point = tuple[float, float]

@@ -11,7 +11,6 @@ import os
 import sys
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, ExitStack
-from pathlib import Path
 from typing import Any
 
 import anyio
@@ -20,7 +19,19 @@ from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 from mcp.types import CallToolResult
 
-ROOT = Path(__file__).resolve().parents[1]
+from support.paths import ROOT
+
+# the tools `fz-lsp mcp` lists, in order (FlowZap's own MCP server's names)
+TOOL_NAMES = [
+    "flowzap_validate",
+    "flowzap_get_syntax",
+    "flowzap_create_playground",
+    "flowzap_export_graph",
+    "flowzap_diff",
+    "flowzap_apply_change",
+    "flowzap_fix",
+    "flowzap_render",
+]
 COMMAND = [sys.executable, "-m", "fz_lsp", "mcp"]  # `fz-lsp mcp`, this checkout first on the path
 
 

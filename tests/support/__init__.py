@@ -1,0 +1,25 @@
+"""What more than one test module uses, imported by name (`from support.paths import FIXTURES`).
+
+conftest.py holds pytest's hooks and the shared fixtures only; their machinery lives here.
+
+- paths: the checkout, the examples, the fixtures, the real-world corpus, `read_exact`;
+- commands: how tests run fz-lsp (the session's environment, the server and CLI commands,
+  `run_cli`);
+- installed_wheel: fz-lsp's wheel installed alone in a fresh venv (the `installed_wheel`
+  fixture builds it once per session);
+- lsp: the pytest-lsp side (initialize params, `Session`, `R`, `eventually`);
+- lsp_process: `LspProcess`, a real server behind a raw JSON-RPC client that can send
+  anything, and the raw requests of every document method;
+- client_text: the text as an LSP client holds it (columns in the negotiated encoding),
+  checks that an answer's positions lie inside it, edits applied as a client applies them,
+  the diagnostics a fresh analysis expects;
+- chromium: headless Chromium (a DevTools client over a pipe, screenshots, PNG decoding);
+- mcp_client: a real `fz-lsp mcp` process behind the MCP SDK's own client;
+- diagnostic_cases, slips, fixture_verdicts: the tables several suites share (one document
+  per diagnostic code, single-mistake variants of a valid document, what fz-lsp says about
+  each fixture);
+- layout_quality, architecture_quality: the SVG checkers of the layout tests and benchmarks.
+
+No test module imports another one, with one exception by design: the corpus suite
+(test_corpus_*.py) runs each feature module's own property assertion on the corpus.
+"""

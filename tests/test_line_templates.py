@@ -1,0 +1,179 @@
+"""The ways a line becomes a statement agree with lark: a shape's template built from the
+lexer's tokens, and the same template built straight from one match of the shape's line
+pattern (fz_lsp/syntax/templates.py, fz_lsp/syntax/lexer.py)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from hypothesis import given, settings, strategies as st
+
+from fz_lsp import syntax
+from fz_lsp.syntax import lexer, parse as syntax_parse, templates
+from support.paths import ROOT, fixture_files, read_exact
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from generate import generate
+
+
+def built_three_ways(line: str) -> tuple[str, str]:
+    """Check the line's statement from its template (tokens, and one match) against lark's;
+    which ways there were: ("template" | "lark", "match" | "no match")."""
+    lark = syntax_parse.recovered_statement(line)
+    syntax_parse.forget_line(line)
+    assert syntax.parse_line(line) == lark, line  # learns the shape's template
+    scanned = lexer.scan(line)
+    made = templates.template(scanned[0]) if scanned else None
+    if not isinstance(made, templates.Template):
+        # no template for the shape: none was ever learned, or it was dropped from its memo
+        # while the compiled one lived on (two memos, two bounds): then that one builds it
+        by_match = templates.build_line(line)
+        assert by_match is templates.UNSEEN or by_match == lark or not line.strip(), line
+        return "lark", "no match"
+    assert made.build(scanned[1]) == lark, line
+    by_match = templates.build_line(line)
+    if by_match is templates.UNSEEN:
+        return "template", "no match"
+    assert by_match == lark, line
+    return "template", "match"
+
+
+def assert_lines_agree(texts: list[str]) -> dict[tuple[str, str], int]:
+    ways: dict[tuple[str, str], int] = {}
+    for text in texts:
+        for line in text.splitlines():
+            way = built_three_ways(line)
+            ways[way] = ways.get(way, 0) + 1
+    return ways
+
+
+def test_generated_documents_are_built_from_matches_like_lark():
+    ways = assert_lines_agree([generate(600, seed) for seed in (1, 2, 3)])
+    # every node, edge, lane close and most lane headers and loops: a label or condition
+    # holding punctuation (emoji, CJK) has another key and is scanned
+    assert ways[("template", "match")] > 0.9 * sum(ways.values())
+
+
+def test_fixture_and_example_lines_are_built_like_lark():
+    files = fixture_files("*.fz") + fixture_files("truncated/*.partial") + sorted((ROOT / "examples").glob("*.fz"))
+    ways = assert_lines_agree([read_exact(path) for path in files])
+    assert ways[("template", "match")] > ways.get(("template", "no match"), 0)
+
+
+line_alphabet = st.sampled_from(
+    [
+        "n1",
+        "n22",
+        "Lane",
+        "handles",
+        ".",
+        "handle",
+        "(",
+        ")",
+        "right",
+        " ",
+        "\t",
+        "->",
+        "-->",
+        "->>",
+        "==>",
+        "-.->",
+        "--",
+        "-",
+        "=",
+        ":",
+        '"a b"',
+        '"x\\"y"',
+        '"',
+        "[",
+        "]",
+        "[retry]",
+        "{",
+        "}",
+        "# Label",
+        "#",
+        "//c",
+        "/",
+        "loop",
+        "graph",
+        "rectangle",
+        "é",
+        "\\",
+    ]
+)
+lines = st.lists(line_alphabet, min_size=1, max_size=12).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(lines)
+def test_any_line_is_built_like_lark(line):
+    built_three_ways(line)
+
+
+@settings(max_examples=400, deadline=None)
+@given(lines, lines)
+def test_a_shape_s_line_pattern_takes_exactly_the_lines_of_that_shape(line, other):
+    """`line_pattern(shape)` matches a line iff the lexer reads it as that shape, and then
+    each group is that token."""
+    scanned = lexer.scan(line)
+    if scanned is None:
+        return
+    shape = scanned[0]
+    pattern = lexer.line_pattern(shape)
+    for candidate in (line, other, other.replace("n22", "x y"), line.replace(" ", "")):
+        match = pattern.fullmatch(candidate)
+        mine = lexer.scan(candidate)
+        if match is None:
+            assert mine is None or mine[0] != shape, candidate
+        else:
+            assert mine is not None and mine[0] == shape, candidate
+            assert [match.span(k + 1) for k in range(len(shape))] == [(t.start, t.end) for t in mine[1]]
+            # a key tells the lines of a shape but where a label, comment or condition holds
+            # punctuation, a string an escaped quote, or a loop member blanks around its dot
+            assert (
+                lexer.shape_key(candidate) == lexer.key_of_shape(shape)
+                or any(c in candidate for c in '#/[\\"')
+                or shape[:1] == ("loop",)
+            ), candidate
+
+
+def test_a_damaged_template_falls_back_to_lark():
+    line = "n1.handle(right) -> n2.handle(left)"
+    syntax.parse_line(line)
+    shape = lexer.scan(line)[0]
+    made = templates.template(shape)
+    assert isinstance(made, templates.Template)
+    templates._keep(shape, templates.Template(shape, "lambda t: LaneOpen(t[0])"))  # wrong arity
+    other = "n3.handle(right) -> n4.handle(left)"
+    syntax_parse.forget_line(other)
+    assert templates.build_line(other) is templates.UNSEEN
+    assert templates.template(shape) is None  # forgotten: lark parses that shape now
+    assert syntax.parse_line(other) == syntax_parse.recovered_statement(other)
+    templates._keep(shape, made)
+
+
+def corpus_lines_agree(files: list[Path]) -> None:
+    """The corpus suite's check (tests/test_corpus_features.py)."""
+    ways = assert_lines_agree([read_exact(path) for path in files])
+    assert ways[("template", "match")] > 0
+
+
+def test_compiled_templates_stay_within_their_budget():
+    """Lines of many shapes (node declarations of 1 to 80 attributes, loops of 1 to 80
+    members): the compiled templates keep within COMPILED_BUDGET, none for a shape of more
+    than COMPILED_MAX_TOKENS tokens, and every line still parses like lark."""
+    for k in range(1, 81):
+        attributes = " ".join(f'a{j}:"v"' for j in range(k))
+        members = " ".join(f"n{j}" for j in range(k))
+        for line in (f"n1: rectangle {attributes}", f"n2: circle {attributes}", f"loop [c] {members}"):
+            syntax_parse.forget_line(line)
+            assert syntax.parse_line(line) == syntax_parse.recovered_statement(line)
+            built = templates.build_line(line.replace("n1", "n9"))
+            assert built is templates.UNSEEN or built == syntax_parse.recovered_statement(line.replace("n1", "n9"))
+    memo = templates._compiled
+    assert memo.weight <= memo.max_weight and len(memo) <= memo.max_weight // templates.COMPILED_ENTRY_WEIGHT
+    assert memo.evictions > 0  # the bound was reached and kept
+    compiled = [c for group in memo._entries.values() for c in group]
+    assert all(len(c.template.shape) <= templates.COMPILED_MAX_TOKENS for c in compiled)
+    assert all(len(group) <= templates.COMPILED_PER_KEY for group in memo._entries.values())
