@@ -17,21 +17,12 @@ from fz_lsp.base import i18n
 from fz_lsp.cli.ci_report import github_command, sarif_log
 from fz_lsp.cli.files import READ_ERRORS, cannot, read_source
 
-SEVERITY_NAMES = {1: "error", 2: "warning", 3: "info", 4: "hint"}
-
 
 def diagnostic_entry(name: str, d) -> dict:
     """One diagnostic as `check` reports it (1-based line and columns, in characters)."""
-    return {
-        "path": name,
-        "line": d.span.line + 1,
-        "column": d.span.start + 1,
-        "endLine": d.span.line + 1,
-        "endColumn": d.span.end + 1,
-        "severity": SEVERITY_NAMES[d.severity],
-        "code": d.code,
-        "message": d.message,
-    }
+    from fz_lsp.diagnostics import as_record  # with the analysis, not at the CLI's start
+
+    return {"path": name, **as_record(d)}
 
 
 def diagnostic_line(entry: dict) -> str:

@@ -22,10 +22,12 @@ from fz_lsp.diagnostics.codes import (
     FLOWZAP_CHAR_LIMIT,
     HINT,
     INFORMATION,
+    SEVERITY_NAMES,
     WARNING,
     CodeInfo,
     Diagnostic,
     Related,
+    as_record,
     most_severe,
 )
 
@@ -35,10 +37,12 @@ __all__ = [
     "FLOWZAP_CHAR_LIMIT",
     "HINT",
     "INFORMATION",
+    "SEVERITY_NAMES",
     "WARNING",
     "CodeInfo",
     "Diagnostic",
     "Related",
+    "as_record",
     "check",
     "most_severe",
 ]

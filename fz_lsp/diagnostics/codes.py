@@ -105,6 +105,23 @@ CODES: dict[str, CodeInfo] = {
 }
 
 
+SEVERITY_NAMES = {ERROR: "error", WARNING: "warning", INFORMATION: "info", HINT: "hint"}
+
+
+def as_record(d: Diagnostic) -> dict[str, int | str]:
+    """A diagnostic as plain JSON data, as `fz-lsp check --format json` and the MCP server
+    report it: 1-based line and columns (in characters), the severity's name, code, message."""
+    return {
+        "line": d.span.line + 1,
+        "column": d.span.start + 1,
+        "endLine": d.span.line + 1,
+        "endColumn": d.span.end + 1,
+        "severity": SEVERITY_NAMES[d.severity],
+        "code": d.code,
+        "message": d.message,
+    }
+
+
 def most_severe(found: list[Diagnostic], limit: int) -> list[Diagnostic]:
     """At most `limit` of `found`: errors first, then warnings, infos, hints (each kind in
     document order), returned in document order. `found` itself when it is short enough."""

@@ -23,7 +23,7 @@ from fz_lsp import __version__
 from fz_lsp.analysis.document import Document
 from fz_lsp.analysis.settings import Settings
 from fz_lsp.analysis.views import SEQUENCE_ORDERS, THEMES, VIEWS
-from fz_lsp.diagnostics import ERROR, Diagnostic, check
+from fz_lsp.diagnostics import ERROR, Diagnostic, as_record, check
 from fz_lsp.features import change_operations
 from fz_lsp.features.code_actions.fix_all import fix_report, fixable
 from fz_lsp.features.graph_diff import diff_models
@@ -34,7 +34,6 @@ from fz_lsp.mcp import arguments
 from fz_lsp.mcp.arguments import MAX_DIAGNOSTICS, ToolInputError
 from fz_lsp.syntax.vocabulary import NAME
 
-SEVERITY_NAMES = {1: "error", 2: "warning", 3: "info", 4: "hint"}
 FORMATS = ("svg", "png")
 JSON = dict[str, Any]
 
@@ -65,16 +64,7 @@ def _analysed(args: Mapping[str, Any], name: str = "code") -> Document:
 
 
 def _entry(d: Diagnostic, fixable_keys: set[tuple[str, Any]]) -> JSON:
-    return {
-        "line": d.span.line + 1,
-        "column": d.span.start + 1,
-        "endLine": d.span.line + 1,
-        "endColumn": d.span.end + 1,
-        "severity": SEVERITY_NAMES[d.severity],
-        "code": d.code,
-        "message": d.message,
-        "fixable": (d.code, d.span) in fixable_keys,
-    }
+    return {**as_record(d), "fixable": (d.code, d.span) in fixable_keys}
 
 
 def _report(doc: Document, settings: Settings, errors_only: bool = False) -> JSON:
