@@ -33,6 +33,7 @@ from fz_lsp.render.architecture import (
     order_columns,
     step_text,
 )
+from fz_lsp.render.html import zoom_script
 from support.architecture_quality import check_architecture, cut_steps
 from support.commands import SERVER_ENV
 from support.layout_quality import GENERATED, SVG, generated_document
@@ -393,7 +394,8 @@ def test_themes_and_html():
     with pytest.raises(ValueError, match="unknown theme"):
         render_svg(model, "architecture", "sepia")
     page = render_html(model, "architecture", "dark", title="gitops.fz")
-    assert "fz-architecture" in page and page.count("<script") == 0
+    # one script: the page's own pan and zoom (zoom.js), nothing the diagram brought
+    assert "fz-architecture" in page and page.count("<script") == 1 and zoom_script() in page
 
 
 # ---------------------------------------------------------------------------
