@@ -13,13 +13,9 @@ textmeasure).
 
 from __future__ import annotations
 
-import gc
 import math
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import wraps
-from typing import ParamSpec, TypeVar
 
 from fz_lsp.base.bounded_memo import BoundedMemo
 from fz_lsp.model import Node
@@ -31,35 +27,6 @@ CONTENT_MEMO_BUDGET = 8_000_000  # node contents kept: key length + CONTENT_ENTR
 CONTENT_ENTRY_WEIGHT = 1_400  # what a node content takes beyond its key (measured: ~1.4 KB with its slot)
 
 _contents: BoundedMemo[str, NodeContent] = BoundedMemo(CONTENT_MEMO_BUDGET, CONTENT_ENTRY_WEIGHT)
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """No cyclic garbage collection meanwhile: a layout makes hundreds of thousands of small
-    tuples and lists that reference counting frees (none form cycles), and each collection
-    on the way walks the whole model too; measured on the 10,730-line document, the
-    collections took half the time of its preview. The collector's state is restored."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
-def without_gc(function: Callable[P, R]) -> Callable[P, R]:
-    """`function` run with the cyclic garbage collector paused (see `paused_gc`)."""
-
-    @wraps(function)
-    def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        with paused_gc():
-            return function(*args, **kwargs)
-
-    return run
 
 
 @dataclass(frozen=True, slots=True)

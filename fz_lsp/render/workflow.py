@@ -22,7 +22,7 @@ text blocks, lane titles and the texts of edges and loops text.py's (the sequenc
 shares them). Only the render package's entry (render/__init__.py) imports this module.
 
 Pure Python: no pygls import.
-May import: fz_lsp.model, fz_lsp.syntax.vocabulary, fz_lsp.render (contents, layout, text,
+May import: fz_lsp.base, fz_lsp.model, fz_lsp.syntax.vocabulary, fz_lsp.render (contents, layout, text,
 workflow_data).
 """
 
@@ -31,8 +31,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from fz_lsp.base.collector import without_gc
 from fz_lsp.model import Lane, Loop, Model
-from fz_lsp.render.contents import NodeContent, node_content, without_gc
+from fz_lsp.render.contents import NodeContent, node_content
 from fz_lsp.render.layout.coordinates import Geometry
 from fz_lsp.render.layout.geometry import Box, BoxIndex, Point
 from fz_lsp.render.layout.grid import GridEdge, GridLayout, GridNode, GridSpec
