@@ -40,7 +40,8 @@ import gc, json, statistics, sys, time
 sys.path.insert(0, sys.argv[1] + "/benchmarks")
 from generate import generate
 import run
-from fz_lsp.analysis.document import Document, collector_paused
+from fz_lsp.analysis.document import Document
+from fz_lsp.base.collector import collector_paused
 from fz_lsp.analysis.settings import Settings
 from fz_lsp.diagnostics import check as check_with
 

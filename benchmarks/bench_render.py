@@ -38,8 +38,8 @@ from fz_lsp.analysis.architecture import architecture as architecture_of  # noqa
 from fz_lsp.analysis.document import analyse  # noqa: E402
 from fz_lsp.model import Model  # noqa: E402
 from fz_lsp.render import render_svg  # noqa: E402
+from fz_lsp.render.contents import clear_caches  # noqa: E402
 from fz_lsp.render.textmeasure import char_em, text_width  # noqa: E402
-from fz_lsp.render.workflow import clear_caches  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "RESULTS.md"
 SECTION = "## Rendering"

@@ -5,7 +5,8 @@ by walking what is on disk and the import graph, not by trusting the map.
 - at most six plain modules at the top of fz_lsp/;
 - no import cycle between modules (imports inside functions count: grimp reads them;
   `TYPE_CHECKING` blocks do not, they never run);
-- no module over 700 lines.
+- no module over 700 lines;
+- only the render package's entry imports the workflow view.
 The layer rules themselves are import-linter's contracts in pyproject.toml (`lint-imports`,
 run by `bash scripts/dev.sh test`); a test here runs it too, so pytest alone catches a break.
 """
@@ -137,6 +138,13 @@ def test_the_cycle_finder_finds_cycles() -> None:
 
 def test_no_import_cycle_between_modules() -> None:
     assert strongly_connected(import_graph()) == []
+
+
+def test_only_the_render_entry_imports_the_workflow_view() -> None:
+    """What the views share (text blocks, node contents, geometry, the workflow layout's data
+    that svg.py draws) lives in modules of its own, not in the workflow view."""
+    importers = {m for m, imported in import_graph().items() if "fz_lsp.render.workflow" in imported}
+    assert importers == {"fz_lsp.render"}
 
 
 def test_the_layer_contracts_hold() -> None:

@@ -33,8 +33,10 @@ from fz_lsp.lsp.browser_preview import BrowserPreviewServer
 from fz_lsp.model import Model, Node
 from fz_lsp.render import layout_workflow, render_html, render_svg
 from fz_lsp.render.html import zoom_script
+from fz_lsp.render.layout.geometry import Box
+from fz_lsp.render.text import OUTSIDE_LANES_TITLE
 from fz_lsp.render.textmeasure import _pieces, clusters, text_width, wrap
-from fz_lsp.render.workflow import OUTSIDE_LANES_TITLE, Box, NodeLayout
+from fz_lsp.render.workflow_data import NodeLayout
 from support.layout_quality import measure
 from support.sequence_checks import check_sequence
 

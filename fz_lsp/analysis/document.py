@@ -17,12 +17,10 @@ May import: fz_lsp.base, fz_lsp.syntax, fz_lsp.model.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from fz_lsp import syntax
+from fz_lsp.base.collector import collector_paused
 from fz_lsp.base.source import SourceText
 from fz_lsp.model import (
     LineAnchor,
@@ -34,19 +32,6 @@ from fz_lsp.model import (
     link_signature,
     retarget_edge,
 )
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Build many long-lived objects without the garbage collector scanning them again and
-    again as they are created (it costs more than building them on large documents)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class Document:

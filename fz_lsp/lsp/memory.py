@@ -21,8 +21,9 @@ import sys
 from collections.abc import Callable
 from functools import cache
 
-from fz_lsp.analysis.document import Document, collector_paused
+from fz_lsp.analysis.document import Document
 from fz_lsp.analysis.settings import Settings
+from fz_lsp.base.collector import collector_paused
 from fz_lsp.diagnostics import check as check_diagnostics
 
 LARGE_DOCUMENT_LINES = 5_000  # from here on, a model is frozen out of the garbage collector

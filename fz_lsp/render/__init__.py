@@ -28,7 +28,8 @@ from fz_lsp.render.html import html_page
 from fz_lsp.render.sequence import SequenceLayout, layout_sequence
 from fz_lsp.render.sequence_order import DEFAULT_ORDER, ORDERS
 from fz_lsp.render.svg import architecture_svg, sequence_svg, workflow_svg
-from fz_lsp.render.workflow import WorkflowLayout, layout_workflow
+from fz_lsp.render.workflow import layout_workflow
+from fz_lsp.render.workflow_data import WorkflowLayout
 
 __all__ = [
     "ORDERS",

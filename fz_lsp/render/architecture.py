@@ -45,16 +45,8 @@ from fz_lsp.render.layout.ordering import crossing_count
 from fz_lsp.render.layout.ranks import Link
 from fz_lsp.render.layout.router import route_grid
 from fz_lsp.render.return_channels import Return, route_returns
+from fz_lsp.render.text import EDGE_FONT_SIZE, FONT_SIZE, LABEL_ROOM_X, LABEL_ROOM_Y, MARGIN, TextBlock, text_block
 from fz_lsp.render.textmeasure import clusters, text_width
-from fz_lsp.render.workflow import (
-    EDGE_FONT_SIZE,
-    FONT_SIZE,
-    LABEL_ROOM_X,
-    LABEL_ROOM_Y,
-    MARGIN,
-    TextBlock,
-    text_block,
-)
 from fz_lsp.syntax.vocabulary import SHAPES
 
 STEP_FONT_SIZE = 12

@@ -2,100 +2,31 @@
 
 `node_content(node)` sizes a node to its text: a rectangle wraps its label at
 RECT_WRAP, a circle and a diamond try a few wrap widths and keep the most compact shape,
-a taskbox stacks its title, description, owner and system. `text_block` wraps any text.
-Both are memoised within bounds (see ARCHITECTURE.md, "Caches and their bounds"): a live
-preview renders the same document at every keystroke.
+a taskbox stacks its title, description, owner and system (text blocks and font sizes
+are text.py's). Contents are memoised within bounds (see ARCHITECTURE.md, "Caches and
+their bounds"): a live preview renders the same document at every keystroke.
 
 Pure Python: no pygls import.
+May import: fz_lsp.base, fz_lsp.model, fz_lsp.syntax.vocabulary, fz_lsp.render (text,
+textmeasure).
 """
 
 from __future__ import annotations
 
-import gc
 import math
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache, wraps
-from typing import ParamSpec, TypeVar
 
 from fz_lsp.base.bounded_memo import BoundedMemo
 from fz_lsp.model import Node
-from fz_lsp.render.layout.geometry import Box
-from fz_lsp.render.textmeasure import block_width, line_height, text_width, wrap
+from fz_lsp.render.text import FONT_SIZE, SMALL_FONT_SIZE, TextBlock, clear_wrapped_texts, text_block
+from fz_lsp.render.textmeasure import text_width
 from fz_lsp.syntax.vocabulary import SHAPES
 
-FONT_SIZE = 13
-SMALL_FONT_SIZE = 12
-EDGE_FONT_SIZE = 11
-WRAP_CACHE_SIZE = 4096  # wrapped texts kept (bounded: a long session renders many documents)
 CONTENT_MEMO_BUDGET = 8_000_000  # node contents kept: key length + CONTENT_ENTRY_WEIGHT each, about bytes
 CONTENT_ENTRY_WEIGHT = 1_400  # what a node content takes beyond its key (measured: ~1.4 KB with its slot)
 
 _contents: BoundedMemo[str, NodeContent] = BoundedMemo(CONTENT_MEMO_BUDGET, CONTENT_ENTRY_WEIGHT)
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """No cyclic garbage collection meanwhile: a layout makes hundreds of thousands of small
-    tuples and lists that reference counting frees (none form cycles), and each collection
-    on the way walks the whole model too; measured on the 10,730-line document, the
-    collections took half the time of its preview. The collector's state is restored."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
-def without_gc(function: Callable[P, R]) -> Callable[P, R]:
-    """`function` run with the cyclic garbage collector paused (see `paused_gc`)."""
-
-    @wraps(function)
-    def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        with paused_gc():
-            return function(*args, **kwargs)
-
-    return run
-
-
-@dataclass(frozen=True, slots=True)
-class TextBlock:
-    """Wrapped text: `x` is the centre (anchor "middle") or left edge (anchor "start")."""
-
-    lines: tuple[str, ...]
-    x: float
-    y: float  # top of the first line
-    size: float
-    bold: bool
-    anchor: str
-    role: str  # what the text is: css class `fz-<role>`
-    width: float
-
-    @property
-    def line_height(self) -> float:
-        return line_height(self.size)
-
-    @property
-    def height(self) -> float:
-        return len(self.lines) * self.line_height
-
-    @property
-    def box(self) -> Box:
-        left = self.x - self.width / 2 if self.anchor == "middle" else self.x
-        return Box(left, self.y, self.width, self.height)
-
-    def moved(self, dx: float, dy: float) -> TextBlock:
-        return TextBlock(self.lines, self.x + dx, self.y + dy, self.size, self.bold, self.anchor, self.role, self.width)
-
-    def centred_at(self, x: float, y: float) -> TextBlock:
-        y = y - len(self.lines) * line_height(self.size) / 2
-        return TextBlock(self.lines, x, y, self.size, self.bold, "middle", self.role, self.width)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,28 +39,9 @@ class NodeContent:
     blocks: tuple[TextBlock, ...]
 
 
-# ---------------------------------------------------------------------------
-# Wrapped text
-
-
-def text_block(text: str, max_width: float, size: float, role: str, bold: bool = False) -> TextBlock | None:
-    """`text` wrapped to `max_width`, placed at the origin; None when there is nothing to show."""
-    lines, width = _wrapped(text, max_width, size, bold)
-    if not lines:
-        return None
-    return TextBlock(lines, 0.0, 0.0, size, bold, "middle", role, width)
-
-
-@lru_cache(maxsize=WRAP_CACHE_SIZE)
-def _wrapped(text: str, max_width: float, size: float, bold: bool) -> tuple[tuple[str, ...], float]:
-    """Lines and width of wrapped text: a live preview re-renders mostly the same texts."""
-    lines = tuple(wrap(text, max_width, size, bold))
-    return lines, block_width(lines, size, bold)
-
-
 def clear_caches() -> None:
     """Forget wrapped texts and node contents (benchmarks measure a cold renderer with it)."""
-    _wrapped.cache_clear()
+    clear_wrapped_texts()
     _contents.clear()
 
 

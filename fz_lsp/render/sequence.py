@@ -26,8 +26,8 @@ come from fz_lsp/render/sequence_order.py, the edges' kinds, runs and labels fro
 fz_lsp/render/sequence_edges.py.
 
 Pure Python: no pygls import.
-May import: fz_lsp.model, fz_lsp.syntax.vocabulary, fz_lsp.render (layout.geometry,
-sequence_order, sequence_edges, workflow's text helpers).
+May import: fz_lsp.model, fz_lsp.syntax.vocabulary, fz_lsp.render (contents,
+layout.geometry, sequence_order, sequence_edges, text).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from fz_lsp.model import Edge, Lane, Loop, Model, Node
+from fz_lsp.render.contents import node_texts
 from fz_lsp.render.layout.geometry import Box
 from fz_lsp.render.sequence_edges import (
     LABEL_GAP,
@@ -50,19 +51,17 @@ from fz_lsp.render.sequence_edges import (
     wrap_labels,
 )
 from fz_lsp.render.sequence_order import DEFAULT_ORDER, Fragment, timeline
-from fz_lsp.render.workflow import (
+from fz_lsp.render.text import (
     EDGE_FONT_SIZE,
     FONT_SIZE,
     MARGIN,
-    OUTSIDE_LANES_TITLE,
     SMALL_FONT_SIZE,
     TITLE_PAD,
-    TITLE_WRAP,
     TextBlock,
     band_lanes,
     edge_label_text,
+    lane_titles,
     loop_label_text,
-    node_texts,
     text_block,
 )
 from fz_lsp.syntax.vocabulary import SHAPES
@@ -209,12 +208,7 @@ def layout_sequence(model: Model, order: str = DEFAULT_ORDER) -> SequenceLayout:
     tracks = assign_tracks(edges, participant, row, len(lanes))
 
     # columns
-    titles = [lane.title if lane is not None else OUTSIDE_LANES_TITLE for lane in lanes]
-    title_blocks = []
-    for title in titles:
-        block = text_block(title, TITLE_WRAP, FONT_SIZE, "lane-title", bold=True)
-        assert block is not None  # titles are never blank: a lane id is a name
-        title_blocks.append(block)
+    titles, title_blocks = lane_titles(lanes)
     widths = [max(MIN_COLUMN_WIDTH, b.width + 2 * TITLE_PAD) for b in title_blocks]
     for p, content in zip(participant, contents):
         widths[p] = max(widths[p], content.w)

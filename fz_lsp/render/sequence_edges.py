@@ -13,8 +13,7 @@ layout (fz_lsp/render/sequence.py), which gives them the boxes and lifelines:
 - `edge_geometry`: the points and the label's place, once the rows are known.
 
 Pure Python: no pygls import.
-May import: fz_lsp.model, fz_lsp.render (layout.geometry, sequence_order, workflow's text
-helpers).
+May import: fz_lsp.model, fz_lsp.render (layout.geometry, sequence_order, text).
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ from dataclasses import dataclass, replace
 from fz_lsp.model import Edge, Model
 from fz_lsp.render.layout.geometry import Box, Point, union
 from fz_lsp.render.sequence_order import Timeline
-from fz_lsp.render.workflow import EDGE_FONT_SIZE, TextBlock, edge_label_text, text_block
+from fz_lsp.render.text import EDGE_FONT_SIZE, TextBlock, edge_label_text, text_block
 
 LABEL_GAP = 3  # between a label and the arrow under it
 LABEL_INSET = 5  # a label's distance from a lifeline or track beside it

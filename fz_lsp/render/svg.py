@@ -24,22 +24,14 @@ import re
 from collections.abc import Sequence
 
 from fz_lsp.analysis.views import THEMES
+from fz_lsp.base.collector import without_gc
 from fz_lsp.model import Lane
 from fz_lsp.render.architecture import ArchitectureLayout, ComponentLayout, DependencyLayout, StepLayout
-from fz_lsp.render.contents import without_gc
+from fz_lsp.render.layout.geometry import Box, Point
 from fz_lsp.render.sequence import ActivationLayout, FrameLayout, MessageLayout, ParticipantLayout, SequenceLayout
+from fz_lsp.render.text import FONT_SIZE, TextBlock
 from fz_lsp.render.textmeasure import FONT_FAMILY
-from fz_lsp.render.workflow import (
-    FONT_SIZE,
-    BandLayout,
-    Box,
-    EdgeLayout,
-    LoopLayout,
-    NodeLayout,
-    Point,
-    TextBlock,
-    WorkflowLayout,
-)
+from fz_lsp.render.workflow_data import BandLayout, EdgeLayout, LoopLayout, NodeLayout, WorkflowLayout
 
 _PALETTES: dict[str, dict[str, str]] = {
     "light": {

@@ -1,7 +1,7 @@
 """Workflow view: lanes as horizontal bands, nodes on a grid, orthogonal edges with labels.
 
-The layout is plain data (boxes, point lists, text blocks) so tests can check it
-geometrically and svg.py only draws it. `layout_workflow(model)` runs the phases of
+The layout is plain data (workflow_data.py: boxes, point lists, text blocks) so tests can
+check it geometrically and svg.py only draws it. `layout_workflow(model)` runs the phases of
 fz_lsp/render/layout/ in order, each a pure function over plain data:
 
 1. placement (layout/pipeline.py, its phases named in `PHASES`): feedback edges, ranks
@@ -17,60 +17,46 @@ fz_lsp/render/layout/ in order, each a pure function over plain data:
 
 This module holds what is FlowZap's: lane bands and titles, edge kinds (an edge with one
 unresolved end is a short dashed stub), loop tabs, and the mapping of all of it to and
-from the grid; node contents (shapes, wrapped texts, taskbox cards) are contents.py's.
+from the grid; node contents (shapes, wrapped texts, taskbox cards) are contents.py's,
+text blocks, lane titles and the texts of edges and loops text.py's (the sequence view
+shares them). Only the render package's entry (render/__init__.py) imports this module.
 
 Pure Python: no pygls import.
+May import: fz_lsp.base, fz_lsp.model, fz_lsp.syntax.vocabulary, fz_lsp.render (contents, layout, text,
+workflow_data).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from fz_lsp.model import Edge, Lane, Loop, Model, Node
-from fz_lsp.render.contents import (
-    EDGE_FONT_SIZE,
-    FONT_SIZE,
-    SMALL_FONT_SIZE,
-    NodeContent,
-    TextBlock,
-    clear_caches,
-    node_content,
-    node_texts,
-    text_block,
-    without_gc,
-)
+from fz_lsp.base.collector import without_gc
+from fz_lsp.model import Lane, Loop, Model
+from fz_lsp.render.contents import NodeContent, node_content
 from fz_lsp.render.layout.coordinates import Geometry
-from fz_lsp.render.layout.geometry import NORMALS, Box, BoxIndex, Point, union
+from fz_lsp.render.layout.geometry import Box, BoxIndex, Point
 from fz_lsp.render.layout.grid import GridEdge, GridLayout, GridNode, GridSpec
 from fz_lsp.render.layout.loops import Frame, frame as loop_region, node_index as loop_node_index
 from fz_lsp.render.layout.pipeline import place
 from fz_lsp.render.layout.ranks import Link
 from fz_lsp.render.layout.router import route_grid
+from fz_lsp.render.text import (
+    EDGE_FONT_SIZE,
+    LABEL_ROOM_X,
+    LABEL_ROOM_Y,
+    MARGIN,
+    TITLE_PAD,
+    TextBlock,
+    band_lanes,
+    edge_label_text,
+    lane_titles,
+    loop_label_text,
+    text_block,
+)
+from fz_lsp.render.workflow_data import BandLayout, EdgeLayout, LoopLayout, NodeLayout, WorkflowLayout
 from fz_lsp.syntax.vocabulary import DIRECTIONS
 
-__all__ = [
-    "EDGE_FONT_SIZE",
-    "FONT_SIZE",
-    "NORMALS",
-    "SMALL_FONT_SIZE",
-    "Box",
-    "NodeContent",
-    "Point",
-    "TextBlock",
-    "clear_caches",
-    "layout_workflow",
-    "node_content",
-    "node_texts",
-    "text_block",
-    "union",
-]
-
-OUTSIDE_LANES_TITLE = "(outside any lane)"
-
-MARGIN = 16
-TITLE_WRAP = 140
-TITLE_PAD = 12
 TITLE_MIN_WIDTH = 96
 LEAD = 24  # least room between the title strip and the first column
 TRAIL = 24  # least room after the last column
@@ -80,72 +66,13 @@ BAND_PAD = 30  # least room above the first row and below the last row of a lane
 MIN_BAND_HEIGHT = 96
 
 EDGE_LABEL_WRAP = 120
-LABEL_HALO = 3  # background margin around an edge label (svg.py draws 3 px sideways, 1 px up and down)
-LABEL_ROOM_X, LABEL_ROOM_Y = 5, 3  # a label's footprint beyond its text: background and clearance
 LOOP_PAD = 10
 FRAME_NEAR = 2.5  # an edge this close to a frame's side, along it, would seem to run on it
 TAB_CLEARANCE = 6  # between a loop's tab and the row above
 LOOP_LABEL_WRAP = 240
 
 # ---------------------------------------------------------------------------
-# Plain data
-
-
-@dataclass(frozen=True, slots=True)
-class BandLayout:
-    lane: Lane | None  # None: the band of nodes declared outside any lane
-    title: str
-    box: Box
-    title_box: Box
-    title_block: TextBlock
-    rows: tuple[tuple[float, float], ...]  # (top, height) of each row
-
-
-@dataclass(frozen=True, slots=True)
-class NodeLayout:
-    node: Node
-    shape: str
-    box: Box
-    band: int
-    row: int
-    column: int
-    blocks: tuple[TextBlock, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class EdgeLayout:
-    edge: Edge
-    points: tuple[Point, ...]
-    source_side: str
-    target_side: str
-    kind: str  # "full" | "self" | "source-only" | "target-only" (the other end does not resolve)
-    backward: bool  # its handles' column constraint closed a cycle: it constrains nothing
-    label: TextBlock | None  # on its own path, clear of everything else
-
-
-@dataclass(frozen=True, slots=True)
-class LoopLayout:
-    loop: Loop
-    box: Box  # the frame's bounds
-    tab: Box
-    label: TextBlock
-    outline: tuple[tuple[Point, ...], ...] = ()  # rings of the frame when it is not a plain rectangle
-    links: tuple[tuple[Point, ...], ...] = ()  # dashed lines joining parts of a frame whose members lie apart
-
-
-@dataclass(frozen=True, slots=True)
-class WorkflowLayout:
-    width: float
-    height: float
-    bands: tuple[BandLayout, ...]
-    nodes: tuple[NodeLayout, ...]
-    edges: tuple[EdgeLayout, ...]
-    loops: tuple[LoopLayout, ...]
-    junctions: tuple[Point, ...] = ()  # where a fan-out's (fan-in's) trunk parts into branches
-
-
-# ---------------------------------------------------------------------------
-# Edges and loops
+# Edge ends
 
 
 def source_side(direction: str | None) -> str:
@@ -156,25 +83,10 @@ def target_side(direction: str | None) -> str:
     return direction if direction in DIRECTIONS else "left"
 
 
-def edge_label_text(edge: Edge) -> str | None:
-    return edge.label if edge.label and edge.label.strip() else None
-
-
-def loop_label_text(loop: Loop) -> str:
-    return "loop" if loop.condition is None else f"loop [{loop.condition}]"
-
-
 # ---------------------------------------------------------------------------
 # The layout
 
 GRID_SHAPES = {"circle": "circle", "diamond": "diamond"}  # every other shape attaches like a rectangle
-
-
-def band_lanes(model: Model) -> list[Lane | None]:
-    lanes: list[Lane | None] = list(model.lanes)
-    if any(node.lane is None for node in model.nodes):
-        lanes.append(None)
-    return lanes
 
 
 @without_gc
@@ -212,9 +124,8 @@ def layout_workflow(model: Model) -> WorkflowLayout:
     column_count = max(columns, default=-1) + 1
 
     # the grid: lanes are groups of rows, a divider between two lanes
-    titles = [lane.title if lane is not None else OUTSIDE_LANES_TITLE for lane in lanes]
-    title_blocks = [text_block(title, TITLE_WRAP, FONT_SIZE, "lane-title", bold=True) for title in titles]
-    title_width = max([TITLE_MIN_WIDTH] + [b.width + 2 * TITLE_PAD for b in title_blocks if b])
+    titles, title_blocks = lane_titles(lanes)
+    title_width = max([TITLE_MIN_WIDTH] + [b.width + 2 * TITLE_PAD for b in title_blocks])
     band_starts = set(first_row[1:])
     row_gutter_min = [float(BAND_PAD)]
     row_gutter_min += [2.0 * BAND_PAD if g in band_starts else float(ROW_GAP) for g in range(1, row_count)]
@@ -233,7 +144,6 @@ def layout_workflow(model: Model) -> WorkflowLayout:
     for g, content in zip(grid_rows, contents):
         row_min[g] = max(row_min[g], content.h)
     for b, block in enumerate(title_blocks):
-        assert block is not None  # titles are never blank: a lane id is a name
         rows_of_band = range(first_row[b], first_row[b] + band_rows[b])
         natural = 2 * BAND_PAD + sum(row_min[g] for g in rows_of_band) + (band_rows[b] - 1) * ROW_GAP
         needed = max(MIN_BAND_HEIGHT, block.height + 2 * TITLE_PAD)
@@ -326,7 +236,7 @@ def _workflow_layout(
     model: Model,
     lanes: Sequence[Lane | None],
     titles: Sequence[str],
-    title_blocks: Sequence[TextBlock | None],
+    title_blocks: Sequence[TextBlock],
     title_width: float,
     bands: Sequence[int],
     rows: Sequence[int],
@@ -400,7 +310,6 @@ def _workflow_layout(
         end = bottom if b == len(lanes) - 1 else grid.dividers[first_row[b + 1]]
         title_box = Box(MARGIN, top, title_width, end - top)
         block = title_blocks[b]
-        assert block is not None
         band_rows_at = tuple(
             (grid.row_top[g], grid.row_height[g]) for g in range(first_row[b], first_row[b] + band_rows[b])
         )
@@ -426,7 +335,7 @@ def _workflow_layout(
 
 
 # ---------------------------------------------------------------------------
-# Loop tabs and frames (the sequence view draws plain rectangles)
+# Loop tabs
 
 
 def _loop_label(loop: Loop) -> TextBlock:
@@ -437,15 +346,3 @@ def _loop_label(loop: Loop) -> TextBlock:
 
 def loop_tab_height(loop: Loop) -> float:
     return _loop_label(loop).height + 4
-
-
-def loop_frame(loop: Loop, boxes: Sequence[Box]) -> LoopLayout:
-    """A labelled rectangle around `boxes` (at least one), its `loop [...]` tab above them."""
-    bounds = boxes[0]
-    for box in boxes[1:]:
-        bounds = union(bounds, box)
-    label = _loop_label(loop)
-    tab_h = loop_tab_height(loop)
-    x, y = bounds.x - LOOP_PAD, bounds.y - LOOP_PAD - tab_h
-    frame = Box(x, y, bounds.w + 2 * LOOP_PAD, bounds.bottom + LOOP_PAD - y)
-    return LoopLayout(loop, frame, Box(x, y, label.width + 12, tab_h), replace(label, x=x + 6, y=y + 2, anchor="start"))

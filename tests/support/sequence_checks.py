@@ -23,7 +23,7 @@ from fz_lsp.model import Model, Node
 from fz_lsp.render import layout_sequence, render_svg
 from fz_lsp.render.layout.geometry import Box
 from fz_lsp.render.sequence import SequenceLayout
-from fz_lsp.render.workflow import OUTSIDE_LANES_TITLE
+from fz_lsp.render.text import OUTSIDE_LANES_TITLE
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 

@@ -32,7 +32,7 @@ Pure Python: no pygls import.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from itertools import pairwise
 
 from fz_lsp.render.layout.geometry import HORIZONTAL_SIDES, NORMALS
@@ -91,26 +91,26 @@ def _angle(node: GridNode, side: str, other: tuple[float, float] | None, shared:
     return math.atan2(lateral, forward)
 
 
-def assign_ports(
-    nodes: Sequence[GridNode], edges: Sequence[GridEdge], straight: Sequence[bool]
-) -> tuple[list[float], list[tuple[float, float]]]:
-    """Each end's offset along its side (index 2 * edge + 0/1; 0.0 for a missing end) and
-    each node's (width, height) after growing for its ends."""
-    sides: dict[tuple[int, str], list[tuple[float, int]]] = {}  # (node, side) -> [(key, end)]
-    for i, edge in enumerate(edges):
-        both_ends = (
-            (edge.source, edge.source_side, edge.target, edge.target_side),
-            (edge.target, edge.target_side, edge.source, edge.source_side),
-        )
-        for which, (v, side, w, w_side) in enumerate(both_ends):
-            if v is None:
-                continue
-            other = _side_point(nodes[w], w_side) if w is not None else None
-            angle = _angle(nodes[v], side, other, straight[i])
-            key = -angle if side in ("right", "top") else angle  # ascending y (left/right) or x (top/bottom)
-            sides.setdefault((v, side), []).append((key, 2 * i + which))
+def _order_along_side(nodes: Sequence[GridNode], edge: GridEdge, which: int, straight: bool) -> float:
+    """Where the edge heads from its end `which` (0 source, 1 target, which must resolve), as
+    an order along that end's side: ascending y on left and right, x on top and bottom (see
+    `_angle`)."""
+    v, side, w, w_side = (
+        (edge.source, edge.source_side, edge.target, edge.target_side)
+        if which == 0
+        else (edge.target, edge.target_side, edge.source, edge.source_side)
+    )
+    assert v is not None
+    other = _side_point(nodes[w], w_side) if w is not None else None
+    angle = _angle(nodes[v], side, other, straight)
+    return -angle if side in ("right", "top") else angle
 
-    # sides that face each other across empty cells are spread as one list
+
+def _facing_groups(nodes: Sequence[GridNode], used: Collection[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """The `used` (node, side)s in groups whose ends are spread as one list: a right side with
+    the left side of the next node along its row, a bottom side with the top side of the
+    next node down its column, when both are used (they face each other across empty
+    cells); every other used side alone, in `used`'s order."""
     groups: list[list[tuple[int, str]]] = []
     paired: set[tuple[int, str]] = set()
     for first_side, second_side, by_column in (("right", "left", False), ("bottom", "top", True)):
@@ -121,12 +121,27 @@ def assign_ports(
         for members in lines.values():
             members.sort()
             for (_, a), (_, b) in pairwise(members):
-                pair = [(a, first_side), (b, second_side)]
-                present = [key for key in pair if key in sides]
+                present = [key for key in ((a, first_side), (b, second_side)) if key in used]
                 if len(present) == 2:
                     groups.append(present)
                     paired.update(present)
-    groups.extend([key] for key in sides if key not in paired)
+    groups.extend([key] for key in used if key not in paired)
+    return groups
+
+
+def assign_ports(
+    nodes: Sequence[GridNode], edges: Sequence[GridEdge], straight: Sequence[bool]
+) -> tuple[list[float], list[tuple[float, float]]]:
+    """Each end's offset along its side (index 2 * edge + 0/1; 0.0 for a missing end) and
+    each node's (width, height) after growing for its ends."""
+    sides: dict[tuple[int, str], list[tuple[float, int]]] = {}  # (node, side) -> [(key, end)]
+    for i, edge in enumerate(edges):
+        for which, (v, side) in enumerate(((edge.source, edge.source_side), (edge.target, edge.target_side))):
+            if v is not None:
+                key = _order_along_side(nodes, edge, which, straight[i])
+                sides.setdefault((v, side), []).append((key, 2 * i + which))
+
+    groups = _facing_groups(nodes, sides)
 
     end_side = {end: key for key, items in sides.items() for _, end in items}
     slots: list[list[list[int]]] = []  # per group: slots, each the ends sharing it
@@ -257,35 +272,10 @@ def assign_shared_ports(
                 parent[a] = b
 
     def order_key(end: int) -> float:
-        """Where an end's edge heads, as an order along its side (see `_angle`)."""
         i, which = divmod(end, 2)
-        edge = edges[i]
-        v, side, w, w_side = (
-            (edge.source, edge.source_side, edge.target, edge.target_side)
-            if which == 0
-            else (edge.target, edge.target_side, edge.source, edge.source_side)
-        )
-        assert v is not None
-        other = _side_point(nodes[w], w_side) if w is not None else None
-        angle = _angle(nodes[v], side, other, straight[i])
-        return -angle if side in ("right", "top") else angle
+        return _order_along_side(nodes, edges[i], which, straight[i])
 
-    # the facing sides of neighbours are spread as one list (see assign_ports)
-    groups: list[list[tuple[int, str]]] = []
-    paired: set[tuple[int, str]] = set()
-    for first_side, second_side, by_column in (("right", "left", False), ("bottom", "top", True)):
-        lines: dict[int, list[tuple[int, int]]] = {}
-        for v, node in enumerate(nodes):
-            line, place = (node.column, node.row) if by_column else (node.row, node.column)
-            lines.setdefault(line, []).append((place, v))
-        for members in lines.values():
-            members.sort()
-            for (_, a), (_, b) in pairwise(members):
-                present = [key for key in ((a, first_side), (b, second_side)) if key in ends]
-                if len(present) == 2:
-                    groups.append(present)
-                    paired.update(present)
-    groups.extend([key] for key in ends if key not in paired)
+    groups = _facing_groups(nodes, ends)  # the facing sides of neighbours are spread as one list
 
     sizes = [(node.width, node.height) for node in nodes]
     offsets = [0.0] * (2 * len(edges))

@@ -34,7 +34,7 @@ Pure Python: no pygls import.
 
 from __future__ import annotations
 
-from collections.abc import Sequence, Set
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 
 HORIZONTAL = frozenset({"left", "right"})
@@ -85,10 +85,16 @@ def feedback_links(node_count: int, links: Sequence[Link], circles: Sequence[boo
             out[link.source].append((link.target, k))
     for targets in out:
         targets.sort()
-    state = [0] * node_count  # 0 unseen, 1 on the stack, 2 done
+    return back_edges(out, [*starts(node_count, links, circles), *range(node_count)])
+
+
+def back_edges(out: Sequence[Sequence[tuple[int, int]]], roots: Iterable[int]) -> set[int]:
+    """Keys of the edges that close a cycle in an iterative depth-first search from `roots`
+    in turn (one already reached is passed over); `out[v]` lists v's edges as (target, key),
+    in the order they are followed."""
+    state = [0] * len(out)  # 0 unseen, 1 on the stack, 2 done
     closing: set[int] = set()
-    roots = starts(node_count, links, circles)
-    for root in [*roots, *range(node_count)]:
+    for root in roots:
         if state[root]:
             continue
         state[root] = 1
@@ -315,30 +321,10 @@ def column_arcs(
 
 def cycle_closing(node_count: int, arcs: Sequence[Arc]) -> set[int]:
     """Indexes of the arcs that close a cycle in a depth-first search (nodes and arcs in order)."""
-    out: list[list[tuple[int, int]]] = [[] for _ in range(node_count)]
+    out: list[list[tuple[int, int]]] = [[] for _ in range(node_count)]  # (head, arc)
     for k, arc in enumerate(arcs):
-        out[arc.tail].append((k, arc.head))
-    state = [0] * node_count  # 0 unseen, 1 on the stack, 2 done
-    closing: set[int] = set()
-    for root in range(node_count):
-        if state[root]:
-            continue
-        state[root] = 1
-        stack = [(root, 0)]
-        while stack:
-            v, i = stack[-1]
-            if i == len(out[v]):
-                state[v] = 2
-                stack.pop()
-                continue
-            stack[-1] = (v, i + 1)
-            k, w = out[v][i]
-            if state[w] == 1:
-                closing.add(k)
-            elif state[w] == 0:
-                state[w] = 1
-                stack.append((w, 0))
-    return closing
+        out[arc.tail].append((arc.head, k))
+    return back_edges(out, range(node_count))
 
 
 def topological_order(node_count: int, arcs: Sequence[Arc]) -> list[int]:
