@@ -14,6 +14,8 @@ run by `bash scripts/dev.sh test`); a test here runs it too, so pytest alone cat
 from __future__ import annotations
 
 import ast
+import itertools
+import re
 import shutil
 import subprocess
 import sys
@@ -153,3 +155,127 @@ def test_the_layer_contracts_hold() -> None:
         pytest.skip("lint-imports is not installed (it comes with the test extra)")
     run = subprocess.run([lint], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+
+
+# -- ARCHITECTURE.md names only what exists ----------------------------------------------
+
+ARCHITECTURE_MD = ROOT / "ARCHITECTURE.md"
+# Paths the map may name before they land (work merged at the same time); empty between
+# merges. Once a path exists the test fails until it is taken out of this set, so an
+# exception cannot outlive its reason.
+LANDING: frozenset[str] = frozenset()
+_PATH_SUFFIXES = (".py", ".md", ".toml", ".lark", ".js", ".ts", ".fz", ".sh", ".json", "/")
+
+
+def _backticked(text: str) -> list[str]:
+    """The `code spans` of a Markdown text outside its fenced blocks."""
+    outside = re.sub(r"^```.*?^```", "", text, flags=re.S | re.M)
+    return re.findall(r"`([^`\n]+)`", outside)
+
+
+def _named_paths(spans: list[str]) -> list[str]:
+    return [s for s in spans if " " not in s and s.endswith(_PATH_SUFFIXES) and not s.startswith(("-", "."))]
+
+
+def _path_exists(name: str) -> bool:
+    """A path from the repository's root, or from fz_lsp/ (`lsp/protocol.py`); a bare file
+    name (`pyproject.toml`, `lifecycle.py`) anywhere in the repository's own folders."""
+    if "/" not in name:
+        return (ROOT / name).exists() or any(
+            next((ROOT / top).rglob(name), None) is not None for top in ("fz_lsp", "tests", "scripts", "benchmarks")
+        )
+    return (ROOT / name).exists() or (PACKAGE / name).exists()
+
+
+def _namespaces() -> tuple[dict[str, set[str]], set[str]]:
+    """owner -> the names it defines (a module's short name: its top-level names and, for a
+    package, its modules; a class's name: its body, its `__slots__` and every `self.x =` of
+    its methods), and every identifier fz_lsp and tests/support define or use."""
+    owners: dict[str, set[str]] = {}
+    everything: set[str] = set()
+    for path in _modules():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        module = path.parent.name if path.name == "__init__.py" else path.stem
+        top = owners.setdefault(module, set())
+        if path.name == "__init__.py":
+            top.update(p.stem for p in path.parent.iterdir() if p.name != "__pycache__")
+        for node in tree.body:
+            top.update(_defined(node))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                names = owners.setdefault(node.name, set())
+                for item in node.body:
+                    names.update(_defined(item))
+                    if isinstance(item, ast.Assign) and any(
+                        isinstance(t, ast.Name) and t.id == "__slots__" for t in item.targets
+                    ):
+                        names.update(c.value for c in ast.walk(item.value) if isinstance(c, ast.Constant))
+                for sub in ast.walk(node):
+                    if (
+                        isinstance(sub, ast.Attribute)
+                        and isinstance(sub.ctx, ast.Store)
+                        and isinstance(sub.value, ast.Name)
+                        and sub.value.id == "self"
+                    ):
+                        names.add(sub.attr)
+    for path in [*_modules(), *sorted((ROOT / "tests" / "support").glob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            everything.update(_defined(node))
+            if isinstance(node, ast.Name):
+                everything.add(node.id)
+            elif isinstance(node, ast.Attribute):
+                everything.add(node.attr)
+    everything.update(owners)
+    return owners, everything
+
+
+def _defined(node: ast.AST) -> set[str]:
+    """The names a statement defines."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {node.name}
+    if isinstance(node, ast.Assign):
+        return {n.id for t in node.targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+        return {node.target.id}
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return {(a.asname or a.name).split(".")[0] for a in node.names}
+    return set()
+
+
+def test_every_path_architecture_md_names_exists() -> None:
+    named = _named_paths(_backticked(ARCHITECTURE_MD.read_text(encoding="utf-8")))
+    assert len(named) > 50, "the path finder finds the map's paths"
+    missing = sorted({p for p in named if p not in LANDING and not _path_exists(p)})
+    assert missing == [], f"ARCHITECTURE.md names paths that do not exist: {missing}"
+    landed = sorted(p for p in LANDING if _path_exists(p))
+    assert landed == [], f"{landed} exist now: take them out of LANDING"
+
+
+def test_every_name_architecture_md_qualifies_by_one_of_ours_exists() -> None:
+    """`Publisher.schedule`, `to_lsp.diagnostic`, `FlowZapServer.documents`: when the part
+    before a dot is one of our modules or classes, the part after it is defined there; a
+    bare identifier (`place_unlinked`, `LARGE_DOCUMENT_LINES`) is defined or used in fz_lsp
+    or tests/support (pygls's `_request_futures`, which fz_lsp reads, counts)."""
+    owners, everything = _namespaces()
+    unknown = []
+    checked = 0
+    for span in _backticked(ARCHITECTURE_MD.read_text(encoding="utf-8")):
+        name = span.split("(", 1)[0]
+        if not re.fullmatch(r"[A-Za-z_]\w*(\.\w+)*", name) or name.endswith((".py", ".md", ".toml", ".js")):
+            continue
+        parts = name.split(".")
+        if len(parts) == 1:
+            if "_" in name or name[0].isupper():  # an identifier, not a word such as `locale`
+                checked += 1
+                if name not in everything:
+                    unknown.append(span)
+            continue
+        if parts[0] not in owners:  # not ours: `gc.freeze`, a setting's name
+            continue
+        for owner, attr in itertools.pairwise(parts):
+            checked += 1
+            if attr not in owners.get(owner, ()):
+                unknown.append(span)
+                break
+    assert checked > 80, "the name finder finds the map's names"
+    assert unknown == [], f"ARCHITECTURE.md names what fz_lsp does not define: {unknown}"
