@@ -4,7 +4,8 @@ The geometry checks (tests/support/workflow_checks.py, sequence_checks.py) rebui
 expectation from the document model (sides, columns, texts), never from the renderer's own
 helpers, over the examples and over generated documents; every workflow SVG is also measured
 by tests/support/layout_quality.py (no edges drawn over each other, none through a node,
-labels in the clear, loops holding their own nodes). The same checks run over the real-world corpus in test_corpus_render.py.
+labels in the clear, loops holding their own nodes). The same checks run over the real-world
+corpus in test_corpus_render.py.
 """
 
 from __future__ import annotations
