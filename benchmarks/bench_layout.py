@@ -23,7 +23,7 @@ child process (its own `fz_lsp` package); the working tree's analysis supplies t
 both renderings are measured against.
 
 `--review DIR` also screenshots every document but the generated ones, before and after,
-in headless Chromium (tests/test_render_chromium.py's helper) into DIR/before and DIR/after,
+in headless Chromium (tests/support/chromium.py's `screenshot`) into DIR/before and DIR/after,
 with DIR/index.html showing them side by side: what the screenshot review scores.
 
     .venv/bin/python benchmarks/bench_layout.py [--before REF] [--no-write] [--review DIR]
@@ -230,7 +230,7 @@ def _stem(name: str) -> str:
 
 def review(directory: Path, docs, before_svgs: dict[str, str], after_svgs: dict[str, str]) -> None:
     """Screenshots of every non-generated document, before and after, and a page of both."""
-    from test_render_chromium import screenshot
+    from support.chromium import screenshot
 
     chromium = os.environ.get("FZ_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
     rows = []

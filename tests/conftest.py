@@ -100,25 +100,3 @@ def installed_wheel(tmp_path_factory: pytest.TempPathFactory) -> InstalledWheel:
     """fz-lsp's wheel built from this checkout and installed alone in a fresh venv, once per
     session (building it takes seconds); tests run it but never change it."""
     return install_wheel(tmp_path_factory.mktemp("installed-wheel"))
-
-
-# ---------------------------------------------------------------------------
-# Kept for branches written before tests/support (`from conftest import X`); removed once
-# they are merged. New tests import from support: support.paths, support.commands, support.lsp.
-ROOT = paths.ROOT
-EXAMPLES = paths.EXAMPLES
-FIXTURES = paths.FIXTURES
-CORPUS_DIR = paths.CORPUS_DIR
-corpus_files = paths.corpus_files
-fixture_files = paths.fixture_files
-read_exact = paths.read_exact
-SERVER_COMMAND = commands.SERVER_COMMAND
-SERVER_ENV = commands.SERVER_ENV
-CLI_COMMAND = commands.CLI_COMMAND
-run_cli = commands.run_cli
-R = lsp.R
-initialize_params = lsp.initialize_params
-record_publications = lsp.record_publications
-Session = lsp.Session
-eventually = lsp.eventually
-# (end of the block kept for branches written before tests/support)

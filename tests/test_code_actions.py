@@ -13,12 +13,13 @@ from lsprotocol import types
 from lsprotocol.converters import get_converter
 
 from fz_lsp.analysis.document import Document
-from fz_lsp.analysis.edits import Region, TextEdit, apply_client_edits, apply_edits, check_edits
+from fz_lsp.analysis.edits import Region, TextEdit, apply_client_edits, apply_edits
 from fz_lsp.analysis.settings import Settings
 from fz_lsp.features import code_actions
 from fz_lsp.features.code_actions import QUICKFIX, RENUMBER, quick_fixes
 from fz_lsp.features.rename import rename
 from fz_lsp.model import Span
+from support.edit_properties import assert_every_fix_applies_cleanly
 from support.lsp import R
 from support.paths import FIXTURES, fixture_files, read_exact
 
@@ -256,20 +257,6 @@ def test_every_fix_on_every_diagnostic_applies_cleanly():
     texts = [BROKEN] + [read_exact(p) for p in fixture_files("*.fz") + fixture_files("truncated/*.partial")]
     for text in texts:
         assert_every_fix_applies_cleanly(text)
-
-
-def assert_every_fix_applies_cleanly(text: str) -> None:
-    """Every action offered for every diagnostic of `text` is a clean edit that changes the
-    text into one that still analyses (also used by the corpus suite)."""
-    doc = Document(text)
-    diags = check_diagnostics(doc)
-    actions = code_actions.code_actions(doc, Settings(), [(d.code, d.span) for d in diags], None)
-    for a in actions:
-        assert a.edits
-        check_edits(a.edits)
-        out = apply_edits(text, a.edits)
-        assert out != text
-        check_diagnostics(Document(out))  # the result analyses fine
 
 
 # ---------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 Part of the corpus suite (collected only when ../shared/corpus or $FZ_CORPUS_DIR is there,
 see conftest.py). The behaviours themselves are pinned on the project's own fixtures in
 each feature's test module; here every corpus file and every position goes through the
-same functions and must give well-formed answers.
+same functions and must give well-formed answers (the properties both check are in
+tests/support: edit_properties, position_properties, incremental_analysis, ...).
 """
 
 from __future__ import annotations
@@ -19,16 +20,17 @@ from fz_lsp.features.completion import complete
 from fz_lsp.features.hover import hover
 from fz_lsp.features.inlay_hints import label_hints
 from fz_lsp.syntax import parse as syntax_parse
+from support.document_disposal import assert_disposed_document_leaves_no_cycles
+from support.edit_properties import (
+    assert_every_fix_applies_cleanly,
+    assert_format_keeps_meaning_and_is_idempotent,
+    assert_renaming_keeps_the_graph,
+)
+from support.incremental_analysis import diagnostic_summary, edit_texts, model_summary
 from support.paths import CORPUS_DIR, corpus_files, read_exact
-from test_code_actions import assert_every_fix_applies_cleanly
-from test_formatting import assert_format_keeps_meaning_and_is_idempotent
-from test_large_documents import assert_disposed_document_leaves_no_cycles
-from test_line_templates import corpus_lines_agree
-from test_navigation import assert_every_position_is_safe
-from test_rename import assert_renaming_keeps_the_graph
-from test_semantic_tokens import assert_tokens_ordered_disjoint_and_on_their_line
-from test_shape_cache import assert_saved_templates_give_lark_s_statements
-from test_text_and_syntax import diagnostic_summary, edit_texts, model_summary
+from support.position_properties import assert_every_position_is_safe, assert_tokens_ordered_disjoint_and_on_their_line
+from support.shape_cache_probe import assert_saved_templates_give_lark_s_statements
+from support.statement_agreement import corpus_lines_agree
 
 pytestmark = pytest.mark.slow  # the corpus sweep: deselected by -m "not slow"
 

@@ -1,6 +1,6 @@
 """The renderer on every file of the real-world corpus (collected only when the corpus is
 there, see conftest.py): both views' geometry and text, the workflow view's layout quality
-(tests/test_render.py holds the checks), and FlowZap's GitOps template laid out as its
+(tests/support/workflow_checks.py and sequence_checks.py hold the checks), and FlowZap's GitOps template laid out as its
 handles say."""
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from fz_lsp.render import layout_workflow
+from support.models import read_model
 from support.paths import CORPUS_DIR, corpus_files
 from support.sequence_checks import check_sequence
-from test_render import check_workflow, read_model
+from support.workflow_checks import check_workflow
 
 pytestmark = pytest.mark.slow  # the corpus sweep: deselected by -m "not slow"
 

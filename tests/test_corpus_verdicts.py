@@ -16,7 +16,7 @@ from lsprotocol import types
 from support.commands import run_cli
 from support.lsp import Session
 from support.paths import CORPUS_DIR, corpus_files, read_exact
-from test_server_diagnostics import assert_only_errors_of_the_cut, errors, triples
+from support.published_diagnostics import assert_only_errors_of_the_cut, errors, triples
 
 pytestmark = [
     pytest.mark.slow,  # the corpus sweep: deselected by -m "not slow"

@@ -17,8 +17,8 @@ from fz_lsp import syntax
 from fz_lsp.analysis.document import Document
 from fz_lsp.analysis.edits import Region, TextEdit, apply_client_edits, apply_edits
 from fz_lsp.base.source import split_lines
-from fz_lsp.diagnostics import check as check_diagnostics
 from fz_lsp.features import formatting
+from support.edit_properties import assert_format_keeps_meaning_and_is_idempotent, meaning
 from support.lsp import R
 from support.paths import FIXTURES, fixture_files, read_exact
 
@@ -208,49 +208,6 @@ def test_rebuilt_line_must_parse_back_to_the_same_statement():
 # properties: meaning is kept, idempotent, whitespace noise is normalised away
 
 
-def summary(text: str) -> dict:
-    """What a document means: lanes, nodes, edges, loops, unreadable lines and the
-    diagnostics (code, line, message: columns may move, nothing else)."""
-    doc = Document(text)
-    m = doc.model
-
-    def ref(r):
-        return (r.prefix, r.name, r.direction, r.handle.closed if r.handle else None, r.role)
-
-    return {
-        "lanes": [(lane.id, lane.label, lane.label_own_line, lane.header_line, lane.close_line) for lane in m.lanes],
-        "nodes": [
-            (
-                n.id,
-                n.lane.id if n.lane else None,
-                n.shape,
-                [(a.key.text, a.op.text, a.text) for a in n.statement.attributes],
-            )
-            for n in m.nodes
-        ],
-        "edges": [
-            (
-                e.lane.id if e.lane else None,
-                ref(e.source),
-                ref(e.target),
-                [ref(c) for c in e.chained],
-                e.label,
-                [(a.key.text, a.op.text, a.text) for a in e.statement.attributes],
-                [a.text for a in e.statement.arrows],
-            )
-            for e in m.edges
-        ],
-        "loops": [(lp.lane.id if lp.lane else None, lp.condition, [r.name for r in lp.members]) for lp in m.loops],
-        "other": [
-            (i, type(s).__name__, doc.lines[i].strip(" \t"))
-            for i, s in enumerate(m.statements)
-            if isinstance(s, (syntax.Broken, syntax.Comment, syntax.Foreign))
-        ],
-        "diagnostics": [(d.code, d.span.line, d.message) for d in check_diagnostics(doc)],
-        "ends": split_lines(text)[1],
-    }
-
-
 def tokens(value) -> list[syntax.Tok]:
     """Every token inside a statement."""
     if isinstance(value, syntax.Tok):
@@ -299,13 +256,6 @@ def test_fixture_format_keeps_meaning_and_is_idempotent(path, indent):
     assert_format_keeps_meaning_and_is_idempotent(read_exact(path), indent)
 
 
-def assert_format_keeps_meaning_and_is_idempotent(text: str, indent: int) -> None:
-    """(also used by the corpus suite)"""
-    once = fmt(text, indent)
-    assert summary(once) == summary(text)
-    assert fmt(once, indent) == once
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: p.name)
 @settings(
@@ -316,7 +266,7 @@ def test_noisy_variants_format_to_the_same_meaning(path, data, indent):
     original = read_exact(path)
     text = data.draw(noisy(original))
     once = fmt(text, indent)
-    assert summary(once) == summary(text)
+    assert meaning(once) == meaning(text)
     assert fmt(once, indent) == once
     # whitespace noise is normalised away: the variant formats like the original
     # (with the variant's line endings)
@@ -329,7 +279,7 @@ def test_noisy_variants_format_to_the_same_meaning(path, data, indent):
 @given(st.text(alphabet=' \t\r\nabn12{}#:."=->[]()/_loophandlercircleLane', max_size=120))
 def test_arbitrary_text_formats_safely(text):
     once = fmt(text, 2)
-    assert summary(once) == summary(text)
+    assert meaning(once) == meaning(text)
     assert fmt(once, 2) == once
 
 
@@ -456,7 +406,7 @@ async def test_e2e_messy_library_formats_back_to_the_fixture(client, session):
             line = "  }\t"
         messy.append(line)
     messy_text = "\n".join(messy)
-    assert messy_text != text and summary(messy_text)["edges"] == summary(text)["edges"]
+    assert messy_text != text and meaning(messy_text)["edges"] == meaning(text)["edges"]
     uri = await session.open(messy_text, "fmt")
     edits = await format_via(client, uri)
     assert apply_client_edits(messy_text, client_edits(edits)) == text

@@ -11,12 +11,10 @@ import gc
 
 import pytest
 
-from fz_lsp.analysis.document import Document
-from fz_lsp.analysis.settings import Settings
-from fz_lsp.diagnostics import check as check_diagnostics
 from fz_lsp.lsp.memory import LARGE_DOCUMENT_LINES
 from fz_lsp.lsp.session import FlowZapServer
-from support.paths import EXAMPLES, fixture_files, read_exact
+from support.document_disposal import assert_disposed_document_leaves_no_cycles
+from support.paths import EXAMPLES, fixture_files
 
 pytestmark = pytest.mark.slow  # large documents, and a full garbage collection per fixture: deselected by -m "not slow"
 
@@ -72,25 +70,3 @@ def test_a_small_document_is_not_frozen():
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_a_disposed_document_leaves_no_cycles_and_stays_usable(path):
     assert_disposed_document_leaves_no_cycles(path)
-
-
-def assert_disposed_document_leaves_no_cycles(path) -> None:
-    """(also used by the corpus suite)"""
-    text = read_exact(path)
-    expected = [d.message for d in check_diagnostics(Document(text), Settings())]  # also warms the parse memo
-    gc.collect()
-    doc = Document(text, path.as_uri())
-    assert [d.message for d in check_diagnostics(doc, Settings())] == expected
-    doc.dispose()
-    assert [d.message for d in check_diagnostics(doc, Settings())] == expected  # linked again on demand
-    doc.dispose()
-    del doc  # reference counting frees it all: nothing left for the collector
-    was = gc.get_debug()
-    gc.set_debug(gc.DEBUG_SAVEALL)
-    try:
-        found = gc.collect()
-        leftovers = list(gc.garbage)
-        gc.garbage.clear()
-    finally:
-        gc.set_debug(was)
-    assert found == 0, leftovers[:10]

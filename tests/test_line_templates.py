@@ -5,47 +5,16 @@ pattern (fz_lsp/syntax/templates.py, fz_lsp/syntax/lexer.py)."""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from hypothesis import given, settings, strategies as st
 
 from fz_lsp import syntax
 from fz_lsp.syntax import lexer, parse as syntax_parse, templates
 from support.paths import ROOT, fixture_files, read_exact
+from support.statement_agreement import assert_lines_agree, built_three_ways
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import generate
-
-
-def built_three_ways(line: str) -> tuple[str, str]:
-    """Check the line's statement from its template (tokens, and one match) against lark's;
-    which ways there were: ("template" | "lark", "match" | "no match")."""
-    lark = syntax_parse.recovered_statement(line)
-    syntax_parse.forget_line(line)
-    assert syntax.parse_line(line) == lark, line  # learns the shape's template
-    scanned = lexer.scan(line)
-    made = templates.template(scanned[0]) if scanned else None
-    if not isinstance(made, templates.Template):
-        # no template for the shape: none was ever learned, or it was dropped from its memo
-        # while the compiled one lived on (two memos, two bounds): then that one builds it
-        by_match = templates.build_line(line)
-        assert by_match is templates.UNSEEN or by_match == lark or not line.strip(), line
-        return "lark", "no match"
-    assert made.build(scanned[1]) == lark, line
-    by_match = templates.build_line(line)
-    if by_match is templates.UNSEEN:
-        return "template", "no match"
-    assert by_match == lark, line
-    return "template", "match"
-
-
-def assert_lines_agree(texts: list[str]) -> dict[tuple[str, str], int]:
-    ways: dict[tuple[str, str], int] = {}
-    for text in texts:
-        for line in text.splitlines():
-            way = built_three_ways(line)
-            ways[way] = ways.get(way, 0) + 1
-    return ways
 
 
 def test_generated_documents_are_built_from_matches_like_lark():
@@ -151,12 +120,6 @@ def test_a_damaged_template_falls_back_to_lark():
     assert templates.template(shape) is None  # forgotten: lark parses that shape now
     assert syntax.parse_line(other) == syntax_parse.recovered_statement(other)
     templates._keep(shape, made)
-
-
-def corpus_lines_agree(files: list[Path]) -> None:
-    """The corpus suite's check (tests/test_corpus_features.py)."""
-    ways = assert_lines_agree([read_exact(path) for path in files])
-    assert ways[("template", "match")] > 0
 
 
 def test_compiled_templates_stay_within_their_budget():

@@ -6,8 +6,6 @@ real server process asserting exact protocol ranges.
 
 from __future__ import annotations
 
-from itertools import pairwise
-
 import pytest
 from lsprotocol import types
 
@@ -17,6 +15,7 @@ from fz_lsp.features import navigation
 from fz_lsp.model import Span
 from support.lsp import R
 from support.paths import FIXTURES, fixture_files, read_exact
+from support.position_properties import assert_every_position_is_safe
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="module"),
@@ -224,31 +223,6 @@ def test_selection_range_in_attribute_and_on_blank_positions():
 @pytest.mark.parametrize("path", fixture_files("*.fz") + fixture_files("truncated/*.partial"), ids=lambda p: p.name)
 def test_every_position_is_safe(path):
     assert_every_position_is_safe(read_exact(path))
-
-
-def assert_every_position_is_safe(text: str) -> None:
-    """Definition, references, highlights, symbols, folding and selection ranges at every
-    position of `text` stay inside the document (also used by the corpus suite)."""
-    doc = Document(text)
-    m = doc.model
-    n = len(m.lines)
-    syms = navigation.document_symbols(m)
-    for s in syms:
-        assert s.region.contains(Region.of(s.selection))
-        for c in s.children:
-            assert s.region.contains(c.region)
-    for f in navigation.folding_ranges(m):
-        assert 0 <= f.start_line < f.end_line < n
-    for line in range(n + 1):
-        length = len(m.lines[min(line, n - 1)])
-        for col in range(length + 3):
-            for span in navigation.definition(m, line, col) + navigation.references(m, line, col):
-                assert 0 <= span.start <= span.end <= len(m.lines[span.line])
-            navigation.highlights(m, line, col)
-            chain = navigation.selection_range(m, line, col)
-            assert chain and chain[-1] == Region(0, 0, n - 1, len(m.lines[-1]))
-            for inner, outer in pairwise(chain):
-                assert outer.contains(inner) and outer != inner
 
 
 # ---------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from fz_lsp.analysis.edits import apply_client_edits, apply_edits
 from fz_lsp.features import rename
 from fz_lsp.model import Span
 from support.commands import SERVER_COMMAND, SERVER_ENV
+from support.edit_properties import assert_renaming_keeps_the_graph
 from support.lsp import R, Session, initialize_params
 from support.paths import FIXTURES, fixture_files, read_exact
 
@@ -185,33 +186,6 @@ def test_rename_undefined_lane_prefix_and_undefined_node():
 @pytest.mark.parametrize("path", fixture_files("*.fz") + fixture_files("truncated/*.partial"), ids=lambda p: p.name)
 def test_renaming_every_node_and_lane_keeps_the_graph(path):
     assert_renaming_keeps_the_graph(read_exact(path))
-
-
-def assert_renaming_keeps_the_graph(text: str) -> None:
-    """Rename every node and every lane of `text` in turn: the graph stays the same but for
-    the new name (also used by the corpus suite)."""
-    doc = Document(text)
-    m = doc.model
-    for node in m.nodes:
-        new = node.id + "_x"
-        out = apply_edits(text, rename.rename(m, node.line, node.span.start, new))
-        after = Document(out).model
-        before_edges = [(e.source.name, e.target.name, e.source.prefix, e.target.prefix) for e in m.edges]
-        rn = lambda name, old=node.id, new=new: new if name == old else name  # noqa: E731
-        assert [(e.source.name, e.target.name, e.source.prefix, e.target.prefix) for e in after.edges] == [
-            (rn(a), rn(b), p, q) for a, b, p, q in before_edges
-        ]
-        assert [n.id for n in after.nodes] == [rn(n.id) for n in m.nodes]
-        assert [[r.name for r in lp.members] for lp in after.loops] == [
-            [rn(r.name) for r in lp.members] for lp in m.loops
-        ]
-    for lane in m.lanes:
-        new = lane.id + "Z"
-        out = apply_edits(text, rename.rename(m, lane.header_line, lane.id_span.start, new))
-        after = Document(out).model
-        assert [la.id for la in after.lanes] == [new if la.id == lane.id else la.id for la in m.lanes]
-        assert [r.prefix for r in after.refs] == [new if r.prefix == lane.id else r.prefix for r in m.refs]
-        assert [r.name for r in after.refs] == [r.name for r in m.refs]
 
 
 # ---------------------------------------------------------------------------

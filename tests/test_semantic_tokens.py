@@ -15,6 +15,7 @@ from fz_lsp.features.semantic_tokens import TOKEN_MODIFIERS, TOKEN_TYPES, Semant
 from support.commands import SERVER_COMMAND, SERVER_ENV
 from support.lsp import Session, initialize_params
 from support.paths import FIXTURES, fixture_files, read_exact
+from support.position_properties import assert_tokens_ordered_disjoint_and_on_their_line
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="module"),
@@ -230,17 +231,6 @@ def test_encode_in_utf16_and_utf8():
 def test_fixture_tokens_are_ordered_disjoint_and_on_their_line():
     for path in fixture_files("*.fz") + fixture_files("truncated/*.partial"):
         assert_tokens_ordered_disjoint_and_on_their_line(Document(read_exact(path)))
-
-
-def assert_tokens_ordered_disjoint_and_on_their_line(doc: Document) -> None:
-    """(also used by the corpus suite)"""
-    tokens = semantic_tokens(doc)
-    prev = (-1, 0)
-    for t in tokens:
-        assert (t.line, t.start) >= prev
-        assert 0 <= t.start < t.end <= len(doc.lines[t.line])
-        prev = (t.line, t.end)
-    assert len(encode(tokens, lambda n, c: c)) == 5 * len(tokens)
 
 
 PIECES = st.sampled_from(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 import pytest_lsp
 from lsprotocol import types
@@ -17,6 +15,7 @@ from support.diagnostic_cases import CASES, Case
 from support.fixture_verdicts import VERDICTS
 from support.lsp import Session, initialize_params
 from support.paths import FIXTURES, fixture_files, read_exact
+from support.published_diagnostics import assert_only_errors_of_the_cut, errors, triples
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="module"),
@@ -26,18 +25,6 @@ pytestmark = [
 
 def fixture_names() -> list[str]:
     return [p.relative_to(FIXTURES).as_posix() for p in fixture_files("*.fz") + fixture_files("truncated/*.partial")]
-
-
-def triples(diags, code=None):
-    return [
-        (d.range.start.line, d.range.start.character, d.range.end.character)
-        for d in diags
-        if code is None or d.code == code
-    ]
-
-
-def errors(diags):
-    return [d for d in diags if d.severity == types.DiagnosticSeverity.Error]
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if not c.settings], ids=lambda c: c.code)
@@ -124,41 +111,6 @@ TRUNCATED = [p.name for p in fixture_files("truncated/*.partial")]
 @pytest.mark.parametrize("name", TRUNCATED)
 async def test_truncated_file_reports_only_errors_of_the_cut(session: Session, name: str):
     await assert_only_errors_of_the_cut(session, read_exact(FIXTURES / "truncated" / name))
-
-
-async def assert_only_errors_of_the_cut(session: Session, text: str) -> None:
-    """A file cut off part-way has only the errors the cut causes (also used by the corpus
-    suite): a syntax error on the cut line, the last lane left open, and references to
-    nodes or lanes whose declarations were cut away."""
-    uri = await session.open(text, "partial")
-    lines = text.split("\n")
-    last_line = len(lines) - 1
-    diags = errors(session.diagnostics(uri))
-    # the cut line: a syntax error on the last line (or, if the cut fell between
-    # statements, nothing there), and the lane left open
-    assert {d.code for d in diags} <= {"syntax-error", "unclosed-lane", "undefined-node", "undefined-lane"}
-    for d in diags:
-        if d.code == "syntax-error":
-            assert d.range.start.line == last_line
-        if d.code == "unclosed-lane":
-            header = lines[d.range.start.line]
-            assert (
-                header.rstrip().endswith(header.split("{")[0].strip() + " { # " + header.split("# ", 1)[1].strip())
-                or "{" in header
-            )
-            # it is the last lane of the file
-            assert all("{" not in line for line in lines[d.range.start.line + 1 :])
-    assert [d.code for d in diags].count("unclosed-lane") == 1
-    declared = {int(m) for m in re.findall(r"^\s*n(\d+):", text, re.M)}
-    lanes = set(re.findall(r"^\s*(\w+) \{", text, re.M))
-    for d in diags:
-        if d.code == "undefined-node":
-            # only nodes whose declarations were cut away: numbered after every declared one
-            name = lines[d.range.start.line][d.range.start.character : d.range.end.character]
-            assert int(name[1:]) > max(declared), name
-        if d.code == "undefined-lane":
-            name = lines[d.range.start.line][d.range.start.character : d.range.end.character]
-            assert name not in lanes
 
 
 async def test_fix_typed_in_clears_the_diagnostic(session: Session):

@@ -3,44 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from fz_lsp.syntax import shape_cache, templates as syntax_templates
-from support.paths import FIXTURES, ROOT, fixture_files
+from support.paths import FIXTURES, fixture_files
+from support.shape_cache_probe import assert_saved_templates_give_lark_s_statements, probe
 
 NAMES = frozenset(syntax_templates._BUILDER_NAMES)
 LIBRARY = FIXTURES / "library-hold.fz"
 FIXTURE_FILES = fixture_files("*.fz") + fixture_files("truncated/*.partial")
-
-# a child process: parse every line of the given files; print whether lark was loaded and
-# the statements (their repr), so two processes can be compared
-PROBE = r"""
-import json, sys
-from fz_lsp.analysis.document import Document
-statements = []
-for path in sys.argv[1:]:
-    doc = Document(open(path, encoding="utf-8", newline="").read())
-    statements += [repr(st) for st in doc.statements]
-print(json.dumps({"lark": "lark" in sys.modules, "statements": statements}))
-"""
-
-
-def probe(cache: str, *files: Path) -> dict:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "FZ_LSP_CACHE_DIR": cache}
-    out = subprocess.run(
-        [sys.executable, "-c", PROBE, *map(str, files)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return json.loads(out.stdout)
 
 
 @pytest.mark.slow
@@ -59,13 +32,6 @@ def test_a_second_process_parses_known_shapes_without_lark_and_gets_the_same_sta
 @pytest.mark.slow
 def test_saved_templates_give_lark_s_statements_on_every_fixture(tmp_path: Path):
     assert_saved_templates_give_lark_s_statements(tmp_path, FIXTURE_FILES)
-
-
-def assert_saved_templates_give_lark_s_statements(cache: Path, files: list[Path]) -> None:
-    """A first process fills the cache, a second one reads it: both give lark's statements
-    (also used by the corpus suite)."""
-    assert probe(str(cache), *files)["statements"] == probe("", *files)["statements"]
-    assert probe(str(cache), *files)["statements"] == probe("", *files)["statements"]
 
 
 @pytest.mark.slow

@@ -12,6 +12,7 @@ from fz_lsp.base.source import SourceText, split_lines
 from fz_lsp.diagnostics import check as check_diagnostics
 from fz_lsp.model import Span
 from fz_lsp.syntax import grammar as syntax_grammar, parse as syntax_parse
+from support.incremental_analysis import diagnostic_summary, edit_texts, model_summary
 from support.paths import FIXTURES, fixture_files, read_exact
 
 # -- lines and edits ---------------------------------------------------------------
@@ -279,57 +280,6 @@ def test_incremental_model_equals_fresh_parse(text, edits):
     assert summary(doc) == summary(Document(doc.text))
 
 
-def diagnostic_summary(doc: Document):
-    return [
-        (
-            d.code,
-            d.severity,
-            d.message,
-            d.span.line,
-            d.span.start,
-            d.span.end,
-            tuple((r.span.line, r.span.start, r.span.end, r.message) for r in d.related),
-            d.data,
-        )
-        for d in check_diagnostics(doc)
-    ]
-
-
-def model_summary(doc: Document):
-    m = doc.model
-    return (
-        [(lane.id, lane.label, lane.header_line, lane.close_line, [n.id for n in lane.nodes]) for lane in m.lanes],
-        [
-            (
-                n.id,
-                n.span.line,
-                n.span.start,
-                n.shape,
-                n.label,
-                n.display_text,
-                [e.index for e in n.incoming],
-                [e.index for e in n.outgoing],
-                n.lane.id if n.lane else None,
-            )
-            for n in m.nodes
-        ],
-        [
-            (
-                e.index,
-                e.line,
-                e.source.name,
-                e.target.name,
-                e.label,
-                e.key,
-                e.source.direction_span and (e.source.direction_span.line, e.source.direction_span.start),
-                e.target.node.id if e.target.node else None,
-            )
-            for e in m.edges
-        ],
-        [(loop.line, loop.condition, [r.name for r in loop.members]) for loop in m.loops],
-    )
-
-
 def test_typing_in_a_label_keeps_the_model():
     doc = Document(read_exact(LIBRARY))
     model = doc.model
@@ -343,40 +293,6 @@ def test_typing_in_a_label_keeps_the_model():
     assert [d.code for d in check_diagnostics(doc)] == ["unknown-shape"]
     doc.replace((12, 0), (12, 2), "n60")  # a new id changes links: the model is rebuilt
     assert doc.model is not model
-
-
-edit_texts = st.sampled_from(
-    [
-        "",
-        "x",
-        "é",
-        "🎉",
-        " ",
-        "\n",
-        '"',
-        "->",
-        "}",
-        "{",
-        "rect",
-        "n2",
-        "Lane.",
-        'label:"y" ',
-        "(rigth)",
-        "loop [a] n1 n2\n",
-        "\r\n",
-        "// c\n",
-        # slips recovery repairs (their lines keep what they say): fixed and broken in place
-        "handel",
-        "hanlde",
-        ":",
-        ";",
-        "\u201c",
-        "label:Start ",
-        "-->|x|",
-        "A[B]",
-        "# ",
-    ]
-)
 
 
 @pytest.mark.slow

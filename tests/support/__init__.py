@@ -18,8 +18,15 @@ conftest.py holds pytest's hooks and the shared fixtures only; their machinery l
 - diagnostic_cases, slips, fixture_verdicts: the tables several suites share (one document
   per diagnostic code, single-mistake variants of a valid document, what fz-lsp says about
   each fixture);
+- published_diagnostics: what a server published as the tests compare it (`triples`,
+  `errors`) and the rule for a file cut off part-way;
+- edit_properties, position_properties, incremental_analysis, statement_agreement,
+  shape_cache_probe, document_disposal: the properties a feature keeps on any document,
+  checked by its own test module on the fixtures and by the corpus suite
+  (test_corpus_*.py) on the corpus;
+- models, workflow_checks, sequence_checks: a file's model, and what every workflow and
+  sequence view must satisfy, checked against it;
 - layout_quality, architecture_quality: the SVG checkers of the layout tests and benchmarks.
 
-No test module imports another one, with one exception by design: the corpus suite
-(test_corpus_*.py) runs each feature module's own property assertion on the corpus.
+No test module imports another one, nor conftest.py: what two of them share is here.
 """
