@@ -141,10 +141,13 @@ def _completion_kinds() -> dict[str, types.CompletionItemKind]:
     }
 
 
-def completion_item(conv: Converter, item: CompletionItem, support: CompletionSupport) -> types.CompletionItem:
+def completion_item(
+    conv: Converter, item: CompletionItem, support: CompletionSupport, replace: types.Range | None = None
+) -> types.CompletionItem:
     """`detail` (a node's label, a shape's description, ...) is also sent as
     `labelDetails.description` to a client that supports it: VS Code shows that on every
-    row of the list, `detail` only on the selected one."""
+    row of the list, `detail` only on the selected one. `replace`: `item.replace` already
+    converted (the items of one list mostly share it)."""
     return types.CompletionItem(
         label=item.label,
         label_details=types.CompletionItemLabelDetails(description=item.detail)
@@ -156,15 +159,20 @@ def completion_item(conv: Converter, item: CompletionItem, support: CompletionSu
         sort_text=item.sort_text,
         filter_text=item.filter_text,
         insert_text_format=types.InsertTextFormat.Snippet if item.snippet else types.InsertTextFormat.PlainText,
-        text_edit=types.TextEdit(range=conv.range(item.replace), new_text=item.insert_text),
+        text_edit=types.TextEdit(range=replace or conv.range(item.replace), new_text=item.insert_text),
         command=SUGGEST_AGAIN if item.retrigger else None,
     )
 
 
 def completion_list(conv: Converter, found: Completions, support: CompletionSupport) -> types.CompletionList:
-    return types.CompletionList(
-        is_incomplete=found.incomplete, items=[completion_item(conv, item, support) for item in found.items]
-    )
+    ranges: dict[Span, types.Range] = {}  # each replaced span converted once, its Range shared
+    items = []
+    for item in found.items:
+        replace = ranges.get(item.replace)
+        if replace is None:
+            replace = ranges[item.replace] = conv.range(item.replace)
+        items.append(completion_item(conv, item, support, replace))
+    return types.CompletionList(is_incomplete=found.incomplete, items=items)
 
 
 def no_completions() -> types.CompletionList:
