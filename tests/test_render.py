@@ -33,9 +33,10 @@ from fz_lsp.render import layout_workflow, render_html, render_svg
 from fz_lsp.render.html import zoom_script
 from fz_lsp.render.text import OUTSIDE_LANES_TITLE
 from fz_lsp.render.textmeasure import _pieces, clusters, text_width, wrap
+from support.drawn_text import squash
 from support.models import read_model
 from support.sequence_checks import check_sequence
-from support.workflow_checks import check_workflow, overlapping_pairs, squash, svg_texts
+from support.workflow_checks import check_workflow, overlapping_pairs, svg_texts
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((REPO / "examples").glob("*.fz"))

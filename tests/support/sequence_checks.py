@@ -24,12 +24,9 @@ from fz_lsp.render import layout_sequence, render_svg
 from fz_lsp.render.layout.geometry import Box
 from fz_lsp.render.sequence import SequenceLayout
 from fz_lsp.render.text import OUTSIDE_LANES_TITLE
+from support.drawn_text import expected_node_texts, squash
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
-
-
-def squash(text: str) -> str:
-    return "".join(text.split())
 
 
 def ends(model: Model) -> list[tuple[int, int, int]]:
@@ -232,7 +229,7 @@ def check_svg(model: Model, layout: SequenceLayout, root: ET.Element) -> None:
     if any(node.lane is None for node in model.nodes):
         texts.append(OUTSIDE_LANES_TITLE)
     for node in model.nodes:
-        texts.extend(node_texts(node))
+        texts.extend(expected_node_texts(node))
     guards = {op.edge.index for f in layout.frames for op in f.operands if op.edge is not None}
     for edge in model.edges:
         shown = edge.source.node is not None or edge.target.node is not None
@@ -244,12 +241,3 @@ def check_svg(model: Model, layout: SequenceLayout, root: ET.Element) -> None:
         )
     shown = Counter(squash("".join(el.itertext())) for el in root.iter(f"{SVG_NS}text"))
     assert shown == Counter(squash(t) for t in texts)
-
-
-def node_texts(node: Node) -> list[str]:
-    if node.shape == "taskbox":
-        fields = [node.label, node.attribute("description"), node.attribute("owner"), node.attribute("system")]
-        present = [f for f in fields if f and f.strip()]
-        if present:
-            return present
-    return [node.display_text] if node.display_text.strip() else []

@@ -22,11 +22,12 @@ from itertools import pairwise
 
 import pytest
 
-from fz_lsp.model import Model, Node
+from fz_lsp.model import Model
 from fz_lsp.render import layout_workflow, render_svg
 from fz_lsp.render.layout.geometry import Box
 from fz_lsp.render.text import OUTSIDE_LANES_TITLE
 from fz_lsp.render.workflow_data import NodeLayout
+from support.drawn_text import expected_node_texts, squash
 from support.layout_quality import measure
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -34,21 +35,8 @@ SIDES = ("left", "right", "top", "bottom")
 NORMAL = {"left": (-1, 0), "right": (1, 0), "top": (0, -1), "bottom": (0, 1)}
 
 
-def squash(text: str) -> str:
-    return "".join(text.split())
-
-
 def side_or(direction: str | None, default: str) -> str:
     return direction if direction in SIDES else default
-
-
-def expected_node_texts(node: Node) -> list[str]:
-    if node.shape == "taskbox":
-        fields = [node.label, node.attribute("description"), node.attribute("owner"), node.attribute("system")]
-        present = [f for f in fields if f and f.strip()]
-        if present:
-            return present
-    return [node.display_text] if node.display_text.strip() else []
 
 
 def expected_texts(model: Model) -> Counter:
