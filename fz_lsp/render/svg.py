@@ -161,21 +161,36 @@ def _stylesheet(plain: str = _PLAIN_RULES, themed: tuple[tuple[str, dict[str, st
 STYLESHEET = _stylesheet()
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# any character `escape` changes: text without one (most labels and ids) is returned as it is
+_TO_ESCAPE = re.compile("[&<>\"'\r\n\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def escape(text: str) -> str:
     """`text` made safe as XML character data and as a double- or single-quoted attribute."""
+    if _TO_ESCAPE.search(text) is None:
+        return text
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = text.replace('"', "&quot;").replace("'", "&#39;").replace("\r", "&#13;").replace("\n", "&#10;")
     return _NOT_XML.sub("\ufffd", text)
 
 
+_NUMBERS: dict[float, str] = {}  # _n's answers: a diagram repeats few coordinates many times
+_NUMBERS_MAX = 1 << 15  # emptied when it reaches this many (about 4 MB)
+
+
 def _n(value: float) -> str:
     """A coordinate with at most one decimal."""
-    text = f"{value:.1f}"
-    if text.endswith(".0"):
-        text = text[:-2]
-    return "0" if text == "-0" else text
+    text = _NUMBERS.get(value)
+    if text is None:
+        text = f"{value:.1f}"
+        if text.endswith(".0"):
+            text = text[:-2]
+        if text == "-0":
+            text = "0"
+        if len(_NUMBERS) >= _NUMBERS_MAX:
+            _NUMBERS.clear()
+        _NUMBERS[value] = text
+    return text
 
 
 def _points(points: Sequence[Point]) -> str:
