@@ -96,8 +96,16 @@ class BoxIndex:
     def _add(self, x0: float, y0: float, x1: float, y1: float, item: _Item) -> None:
         c = self.CELL
         cells = self._cells
-        for i in range(int(x0 // c), int(x1 // c) + 1):
-            for j in range(int(y0 // c), int(y1 // c) + 1):
+        i0, i1, j0, j1 = int(x0 // c), int(x1 // c), int(y0 // c), int(y1 // c)
+        if i0 == i1 and j0 == j1:  # most items lie in one cell
+            bucket = cells.get((i0, j0))
+            if bucket is None:
+                cells[(i0, j0)] = [item]
+            else:
+                bucket.append(item)
+            return
+        for i in range(i0, i1 + 1):
+            for j in range(j0, j1 + 1):
                 bucket = cells.get((i, j))
                 if bucket is None:
                     cells[(i, j)] = [item]
