@@ -43,20 +43,20 @@ def arrow_box(points: Sequence[Point]) -> Box | None:
     return Box(bx - half, y0, 2 * half, reach)
 
 
-def _slide(lo: float, hi: float, step: float) -> list[float]:
-    """Positions from the middle of [lo, hi] outwards."""
+def _slide(lo: float, hi: float, step: float) -> Iterator[float]:
+    """Positions from the middle of [lo, hi] outwards (made as asked for: the first one
+    free usually ends the search)."""
     if lo > hi:
-        return []
+        return
     mid = (lo + hi) / 2
-    out = [mid]
+    yield mid
     k = 1
     while mid - k * step >= lo or mid + k * step <= hi:
         if mid - k * step >= lo:
-            out.append(mid - k * step)
+            yield mid - k * step
         if mid + k * step <= hi:
-            out.append(mid + k * step)
+            yield mid + k * step
         k += 1
-    return out
 
 
 def own_part(points: Sequence[Point], skip_start: float, skip_end: float) -> tuple[list[Point], int]:
@@ -136,16 +136,16 @@ def candidates(
                 yield Box(a[0] - w - 1, y - h / 2, w, h), BESIDE_CLEARANCE
 
 
-def _positions(lo: float, hi: float, backwards: bool, near_start: bool) -> list[float]:
-    """Where along [lo, hi] to try: from the middle outwards, or from the segment's start
-    (its `hi` end when it runs `backwards`) when `near_start`."""
+def _positions(lo: float, hi: float, backwards: bool, near_start: bool) -> Iterator[float]:
+    """Where along [lo, hi] to try, made as asked for: from the middle outwards, or from
+    the segment's start (its `hi` end when it runs `backwards`) when `near_start`."""
     if not near_start:
         return _slide(lo, hi, STEP)
     if lo > hi:
-        return []
+        return iter(())
     count = int((hi - lo) // STEP) + 1
-    steps = [lo + k * STEP for k in range(count)]
-    return steps[::-1] if backwards else steps
+    steps = range(count - 1, -1, -1) if backwards else range(count)
+    return (lo + k * STEP for k in steps)
 
 
 def segment_index(paths: Sequence[Sequence[Point]]) -> BoxIndex:
