@@ -173,13 +173,12 @@ class BoxIndex:
         c = self.CELL
         x0, y0 = box.x, box.y
         x1, y1 = x0 + box.w, y0 + box.h
-        seen: dict[int, _Item] = {}
+        seen: dict[int, _Item] = {}  # an item in several cells is met once (the same key)
+        cells = self._cells
         for i in range(int(x0 // c), int(x1 // c) + 1):
             for j in range(int(y0 // c), int(y1 // c) + 1):
-                for item in self._cells.get((i, j), ()):
+                for item in cells.get((i, j), ()):
                     kind, a, b, cc, d, _ = item
-                    if id(item) in seen:
-                        continue
                     if kind == 0:
                         hit = a < x1 and x0 < cc and b < y1 and y0 < d
                     elif kind == 1:

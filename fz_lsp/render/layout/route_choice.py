@@ -112,13 +112,22 @@ class SegmentIndex:
         for x0, y0, x1, y1, d0, d1 in segments:
             axis = 0 if y0 == y1 else 1
             at, lo, hi = (y0, x0, x1) if axis == 0 else (x0, y0, y1)
-            if at not in self.known[axis]:
-                self.known[axis].add(at)
+            known = self.known[axis]
+            if at not in known:
+                known.add(at)
                 keys = self.keys[axis]
                 keys.insert(bisect_left(keys, at), at)
             item = (lo, hi, e, d0, d1)
             table = self.lines[axis]
-            for block in range(lo // BLOCK, hi // BLOCK + 1):
+            first, last = lo // BLOCK, hi // BLOCK
+            if first == last:  # most segments lie in one stretch
+                bucket = table.get((at, first))
+                if bucket is None:
+                    table[(at, first)] = [item]
+                else:
+                    bucket.append(item)
+                continue
+            for block in range(first, last + 1):
                 table.setdefault((at, block), []).append(item)
 
     def remove(self, e: int, segments: Sequence[Segment]) -> None:
