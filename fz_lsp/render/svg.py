@@ -215,9 +215,9 @@ def _open(view: str, theme: str, width: float, height: float) -> list[str]:
 
 def _text(block: TextBlock) -> str:
     weight = ' font-weight="bold"' if block.bold else ""
-    x = _n(block.x)
+    x, y, line_height = _n(block.x), block.y, block.line_height
     spans = "".join(
-        f'<tspan x="{x}" y="{_n(block.y + (i + 0.5) * block.line_height)}">{escape(line)}</tspan>'
+        f'<tspan x="{x}" y="{_n(y + (i + 0.5) * line_height)}">{escape(line)}</tspan>'
         for i, line in enumerate(block.lines)
     )
     return (
