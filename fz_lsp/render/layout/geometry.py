@@ -112,9 +112,16 @@ class BoxIndex:
                 else:
                     bucket.append(item)
 
-    def add_box(self, box: Box, owner: object = None) -> None:
-        x1, y1 = box.x + box.w, box.y + box.h
-        self._add(box.x, box.y, x1, y1, (0, box.x, box.y, x1, y1, owner))
+    def add_box(self, box: Box, owner: object = None, grown: float = 0.0) -> None:
+        """The box, `grown` on every side when given (as `box.inflated(grown)`, without
+        making that Box)."""
+        if grown:
+            x0, y0 = box.x - grown, box.y - grown
+            x1, y1 = x0 + (box.w + 2 * grown), y0 + (box.h + 2 * grown)
+        else:
+            x0, y0 = box.x, box.y
+            x1, y1 = x0 + box.w, y0 + box.h
+        self._add(x0, y0, x1, y1, (0, x0, y0, x1, y1, owner))
 
     def add_segment(self, a: Point, b: Point, owner: object = None) -> None:
         if a[1] == b[1]:

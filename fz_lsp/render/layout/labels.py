@@ -171,7 +171,7 @@ class LabelPlacer:
         self.paths = paths
         self.index = segments if segments is not None else segment_index(paths)
         for box in boxes:
-            self.index.add_box(box.inflated(NODE_CLEARANCE))
+            self.index.add_box(box, grown=NODE_CLEARANCE)
         for box in obstacles:
             self.index.add_box(box)
         self.arrows = [arrow_box(points) if arrow else None for points, arrow in zip(paths, arrows)]

@@ -171,9 +171,14 @@ def _along(first, second, lo1: int, hi1: int, lo2: int, hi2: int) -> int:  # typ
 
 
 def choose_routes(
-    spec: GridSpec, nodes: Sequence[GridNode], edges: Sequence[GridEdge], routes: list[Route]
+    spec: GridSpec,
+    nodes: Sequence[GridNode],
+    edges: Sequence[GridEdge],
+    routes: list[Route],
+    occ: Occupancy | None = None,
 ) -> list[Route]:
-    """The routes, each edge that crosses others moved to its alternative crossing least."""
+    """The routes, each edge that crosses others moved to its alternative crossing least
+    (`occ`: the nodes' Occupancy when the caller has it)."""
     segments = [
         _straight_segment(nodes, edges[e])
         if route.straight
@@ -186,7 +191,8 @@ def choose_routes(
     for e, parts in enumerate(segments):
         index.add(e, parts)
     sharing = _sharing(edges)
-    occ = Occupancy(nodes)
+    if occ is None:
+        occ = Occupancy(nodes)
     out = list(routes)
     steps = _straight_steps(nodes, edges, routes)
     todo = [
@@ -304,11 +310,12 @@ def _length(segments: Sequence[Segment]) -> int:
 def _sharing(edges: Sequence[GridEdge]) -> dict[int, set[int]]:
     """Per edge, the edges sharing one of its ports (leaving or entering one node's side):
     they may meet, as one trunk."""
-    by_end: dict[tuple[int, str, int], list[int]] = {}
+    by_end: dict[tuple[int, str, int], list[int]] = {}  # (node, side, 0 source / 1 target) -> edges
     for e, edge in enumerate(edges):
-        for which, (node, side) in enumerate(((edge.source, edge.source_side), (edge.target, edge.target_side))):
-            if node is not None:
-                by_end.setdefault((node, side, which), []).append(e)
+        if edge.source is not None:
+            by_end.setdefault((edge.source, edge.source_side, 0), []).append(e)
+        if edge.target is not None:
+            by_end.setdefault((edge.target, edge.target_side, 1), []).append(e)
     out: dict[int, set[int]] = {}
     for members in by_end.values():
         if len(members) > 1:

@@ -136,8 +136,12 @@ def _reach(spec: GridSpec, occ: Occupancy, node: GridNode, side: str) -> tuple[i
     return occ.previous_in_column(node.column, node.row) + 1, node.row
 
 
-def plan_routes(spec: GridSpec, nodes: Sequence[GridNode], edges: Sequence[GridEdge]) -> list[Route]:
-    occ = Occupancy(nodes)
+def plan_routes(
+    spec: GridSpec, nodes: Sequence[GridNode], edges: Sequence[GridEdge], occ: Occupancy | None = None
+) -> list[Route]:
+    """Each edge's first route; `occ`: the nodes' Occupancy when the caller has it."""
+    if occ is None:
+        occ = Occupancy(nodes)
     routes = []
     for i, edge in enumerate(edges):
         s, t = edge.source, edge.target
