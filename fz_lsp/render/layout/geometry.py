@@ -88,7 +88,7 @@ class BoxIndex:
     Items are flat tuples (kind, a, b, c, d, owner): a box (0, x0, y0, x1, y1), a horizontal
     segment (1, y, x0, x1, 0), a vertical segment (2, x, y0, y1, 0)."""
 
-    CELL = 128.0
+    CELL = 384.0  # about two nodes wide (at 10,730 lines ~4 % faster than 128; the answers do not depend on it)
 
     def __init__(self) -> None:
         self._cells: dict[tuple[int, int], list[_Item]] = {}
