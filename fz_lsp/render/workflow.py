@@ -256,7 +256,7 @@ def _workflow_layout(
     for i, node in enumerate(model.nodes):
         box, content = grid.boxes[i], contents[i]
         dx, dy = box.x + (box.w - content.w) / 2, box.y + (box.h - content.h) / 2
-        blocks = tuple(b.moved(dx, dy) for b in content.blocks)
+        blocks = tuple([b.moved(dx, dy) for b in content.blocks])
         node_layouts.append(NodeLayout(node, content.shape, box, bands[i], rows[i], columns[i], blocks))
 
     edge_layouts = []

@@ -174,10 +174,17 @@ class LabelPlacer:
             self.index.add_box(box, grown=NODE_CLEARANCE)
         for box in obstacles:
             self.index.add_box(box)
-        self.arrows = [arrow_box(points) if arrow else None for points, arrow in zip(paths, arrows)]
+        self.arrowed = arrows
+        self._arrows: dict[int, Box | None] = {}  # edge -> its arrowhead's box, made when first asked
+
+    def arrow(self, e: int) -> Box | None:
+        """Edge e's arrowhead (`arrow_box`), None when it has none: asked only for labelled edges."""
+        if e not in self._arrows:
+            self._arrows[e] = arrow_box(self.paths[e]) if self.arrowed[e] else None
+        return self._arrows[e]
 
     def free(self, e: int, box: Box, clearance: float = 0.0) -> bool:
-        arrow = self.arrows[e]
+        arrow = self.arrow(e)
         if arrow is not None and arrow.overlaps(box):
             return False
         return not self.index.hit(box.inflated(clearance) if clearance else box, ignore=e)
@@ -197,7 +204,7 @@ class LabelPlacer:
     ) -> Box | None:
         """A free place for edge e's label on the part of its polyline that is its own (not
         the first `own[0]` and last `own[1]` pixels, shared with a trunk)."""
-        arrow = self.arrows[e]
+        arrow = self.arrow(e)
         if hint is not None and arrow is not None:
             hint = _away_from(hint, w, h, arrow, self.paths[e])
         points, dropped = own_part(self.paths[e], *own)
