@@ -63,8 +63,10 @@ def own_part(points: Sequence[Point], skip_start: float, skip_end: float) -> tup
     """The polyline without its first `skip_start` and last `skip_end` pixels (the trunk it
     shares with edges of the same attachment point), and how many whole segments were
     dropped at its start. The whole polyline when nothing is its own."""
+    if not skip_start and not skip_end:  # most edges share no trunk
+        return list(points), 0
     total = sum(abs(b[0] - a[0]) + abs(b[1] - a[1]) for a, b in pairwise(points))
-    if (not skip_start and not skip_end) or total - skip_start - skip_end < 1.0:
+    if total - skip_start - skip_end < 1.0:
         return list(points), 0
     out: list[Point] = []
     dropped = 0
