@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fz_lsp.base.frozen import quick_init
+
 Point = tuple[float, float]
 
 SIDES = ("left", "right", "top", "bottom")
@@ -15,6 +17,7 @@ NORMALS: dict[str, Point] = {"left": (-1.0, 0.0), "right": (1.0, 0.0), "top": (0
 OPPOSITE = {"left": "right", "right": "left", "top": "bottom", "bottom": "top"}
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Box:
     x: float
