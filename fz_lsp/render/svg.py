@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from fz_lsp.analysis.views import THEMES
 from fz_lsp.base.collector import without_gc
@@ -161,17 +162,25 @@ def _stylesheet(plain: str = _PLAIN_RULES, themed: tuple[tuple[str, dict[str, st
 STYLESHEET = _stylesheet()
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# any character `escape` changes: text without one (most labels and ids) is returned as it is
+_TO_ESCAPE = re.compile("[&<>\"'\r\n\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def escape(text: str) -> str:
     """`text` made safe as XML character data and as a double- or single-quoted attribute."""
+    if _TO_ESCAPE.search(text) is None:
+        return text
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = text.replace('"', "&quot;").replace("'", "&#39;").replace("\r", "&#13;").replace("\n", "&#10;")
     return _NOT_XML.sub("\ufffd", text)
 
 
+NUMBER_CACHE_ENTRIES = 32_768  # coordinates kept written (a 10,730-line workflow has 25,211 distinct ones)
+
+
+@lru_cache(maxsize=NUMBER_CACHE_ENTRIES)
 def _n(value: float) -> str:
-    """A coordinate with at most one decimal."""
+    """A coordinate with at most one decimal (remembered: a diagram repeats its coordinates)."""
     text = f"{value:.1f}"
     if text.endswith(".0"):
         text = text[:-2]
@@ -200,9 +209,9 @@ def _open(view: str, theme: str, width: float, height: float) -> list[str]:
 
 def _text(block: TextBlock) -> str:
     weight = ' font-weight="bold"' if block.bold else ""
-    x = _n(block.x)
+    x, y, line_height = _n(block.x), block.y, block.line_height
     spans = "".join(
-        f'<tspan x="{x}" y="{_n(block.y + (i + 0.5) * block.line_height)}">{escape(line)}</tspan>'
+        f'<tspan x="{x}" y="{_n(y + (i + 0.5) * line_height)}">{escape(line)}</tspan>'
         for i, line in enumerate(block.lines)
     )
     return (

@@ -14,7 +14,7 @@ edges and loops.
   drawing and the page's edge (`MARGIN`).
 
 Pure Python: no pygls import.
-May import: fz_lsp.model, fz_lsp.render (layout.geometry, textmeasure).
+May import: fz_lsp.base, fz_lsp.model, fz_lsp.render (layout.geometry, textmeasure).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from fz_lsp.base.frozen import quick_init
 from fz_lsp.model import Edge, Lane, Loop, Model
 from fz_lsp.render.layout.geometry import Box
 from fz_lsp.render.textmeasure import block_width, line_height, wrap
@@ -39,6 +40,7 @@ MARGIN = 16  # between a view's drawing (shapes, titles, labels) and the page's 
 LABEL_ROOM_X, LABEL_ROOM_Y = 5, 3  # a label's footprint beyond its text: background and clearance
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class TextBlock:
     """Wrapped text: `x` is the centre (anchor "middle") or left edge (anchor "start")."""

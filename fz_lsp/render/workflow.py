@@ -97,19 +97,18 @@ def layout_workflow(model: Model) -> WorkflowLayout:
     index = {id(node): i for i, node in enumerate(nodes)}
     bands = [band_of_lane[id(node.lane)] for node in nodes]
     contents = [node_content(node) for node in nodes]
+    # each edge's ends (node indices, None when unresolved) and sides, looked up once
+    ends = [
+        (
+            index[id(edge.source.node)] if edge.source.node is not None else None,
+            index[id(edge.target.node)] if edge.target.node is not None else None,
+        )
+        for edge in model.edges
+    ]
+    sides = [(source_side(edge.source.direction), target_side(edge.target.direction)) for edge in model.edges]
 
     # phases 1 and 2: cells
-    links = [
-        Link(
-            i,
-            index[id(edge.source.node)],
-            index[id(edge.target.node)],
-            source_side(edge.source.direction),
-            target_side(edge.target.direction),
-        )
-        for i, edge in enumerate(model.edges)
-        if edge.source.node is not None and edge.target.node is not None
-    ]
+    links = [Link(i, s, t, *sides[i]) for i, (s, t) in enumerate(ends) if s is not None and t is not None]
     shapes = [content.shape for content in contents]
     placement = place(len(nodes), bands, links, [s == "circle" for s in shapes], [s == "diamond" for s in shapes])
     columns, rows = placement.columns, placement.rows
@@ -171,13 +170,13 @@ def layout_workflow(model: Model) -> WorkflowLayout:
     ]
     grid_edges = [
         GridEdge(
-            index[id(edge.source.node)] if edge.source.node is not None else None,
-            source_side(edge.source.direction),
-            index[id(edge.target.node)] if edge.target.node is not None else None,
-            target_side(edge.target.direction),
+            s,
+            source,
+            t,
+            target,
             (block.width + 2 * LABEL_ROOM_X, block.height + 2 * LABEL_ROOM_Y) if block is not None else None,
         )
-        for edge, block in zip(model.edges, label_blocks)
+        for (s, t), (source, target), block in zip(ends, sides, label_blocks)
     ]
 
     # loops' frames (and tabs, which labels avoid) follow the geometry
@@ -224,6 +223,7 @@ def layout_workflow(model: Model) -> WorkflowLayout:
         first_row,
         band_rows,
         contents,
+        sides,
         label_blocks,
         backward,
         grid,
@@ -244,6 +244,7 @@ def _workflow_layout(
     first_row: Sequence[int],
     band_rows: Sequence[int],
     contents: Sequence[NodeContent],
+    sides: Sequence[tuple[str, str]],
     label_blocks: Sequence[TextBlock | None],
     backward: set[int],
     grid: GridLayout,
@@ -255,7 +256,7 @@ def _workflow_layout(
     for i, node in enumerate(model.nodes):
         box, content = grid.boxes[i], contents[i]
         dx, dy = box.x + (box.w - content.w) / 2, box.y + (box.h - content.h) / 2
-        blocks = tuple(b.moved(dx, dy) for b in content.blocks)
+        blocks = tuple([b.moved(dx, dy) for b in content.blocks])
         node_layouts.append(NodeLayout(node, content.shape, box, bands[i], rows[i], columns[i], blocks))
 
     edge_layouts = []
@@ -275,8 +276,7 @@ def _workflow_layout(
             EdgeLayout(
                 edge,
                 points,
-                source_side(edge.source.direction),
-                target_side(edge.target.direction),
+                *sides[i],
                 kind,
                 i in backward,
                 label,
@@ -301,8 +301,14 @@ def _workflow_layout(
 
     drawn = [lp.box for lp in loop_layouts] + [lp.tab for lp in loop_layouts]
     drawn += [e.label.box for e in edge_layouts if e.label is not None]
-    right = max([grid.right] + [b.right for b in drawn] + [p[0] for e in edge_layouts for p in e.points])
-    bottom = max([grid.bottom] + [b.bottom for b in drawn] + [p[1] for e in edge_layouts for p in e.points])
+    right = max([grid.right] + [b.right for b in drawn])
+    bottom = max([grid.bottom] + [b.bottom for b in drawn])
+    for e in edge_layouts:
+        for x, y in e.points:
+            if x > right:
+                right = x
+            if y > bottom:
+                bottom = y
 
     band_layouts = []
     for b, lane in enumerate(lanes):

@@ -2,13 +2,14 @@
 draws and tests check geometrically (boxes, point lists, text blocks).
 
 Pure Python: no pygls import.
-May import: fz_lsp.model, fz_lsp.render (layout.geometry, text).
+May import: fz_lsp.base, fz_lsp.model, fz_lsp.render (layout.geometry, text).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fz_lsp.base.frozen import quick_init
 from fz_lsp.model import Edge, Lane, Loop, Node
 from fz_lsp.render.layout.geometry import Box, Point
 from fz_lsp.render.text import TextBlock
@@ -24,6 +25,7 @@ class BandLayout:
     rows: tuple[tuple[float, float], ...]  # (top, height) of each row
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class NodeLayout:
     node: Node
@@ -35,6 +37,7 @@ class NodeLayout:
     blocks: tuple[TextBlock, ...]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class EdgeLayout:
     edge: Edge

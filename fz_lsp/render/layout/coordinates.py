@@ -225,20 +225,22 @@ def paths(
             out.append(_single(e, route, geometry, nodes, edges, offsets))
             continue
         coords = []
+        ports: dict[int, Point] = {}  # line k -> its end's attachment point
         for k, (kind, ref) in enumerate(lines):
             if kind == PORT:
-                p = end_point(ref, geometry, nodes, edges, offsets)
+                p = ports[k] = end_point(ref, geometry, nodes, edges, offsets)
                 horizontal = _port_side(ref, edges) in HORIZONTAL_SIDES
                 coords.append(p[1] if horizontal else p[0])
             else:
                 coords.append(track_of[(e, k)])
         # line k is horizontal when it is a horizontal port line or a row track
         first_horizontal = _line_horizontal(lines[0], edges)
-        points = [end_point(lines[0][1], geometry, nodes, edges, offsets)]
-        for k in range(len(lines) - 1):
+        last = len(lines) - 1
+        points = [ports[0] if 0 in ports else end_point(lines[0][1], geometry, nodes, edges, offsets)]
+        for k in range(last):
             horizontal = first_horizontal if k % 2 == 0 else not first_horizontal
             points.append((coords[k + 1], coords[k]) if horizontal else (coords[k], coords[k + 1]))
-        points.append(end_point(lines[-1][1], geometry, nodes, edges, offsets))
+        points.append(ports[last] if last in ports else end_point(lines[last][1], geometry, nodes, edges, offsets))
         out.append(tuple(points))
     return out
 

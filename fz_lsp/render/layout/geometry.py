@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fz_lsp.base.frozen import quick_init
+
 Point = tuple[float, float]
 
 SIDES = ("left", "right", "top", "bottom")
@@ -15,6 +17,7 @@ NORMALS: dict[str, Point] = {"left": (-1.0, 0.0), "right": (1.0, 0.0), "top": (0
 OPPOSITE = {"left": "right", "right": "left", "top": "bottom", "bottom": "top"}
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Box:
     x: float
@@ -88,7 +91,7 @@ class BoxIndex:
     Items are flat tuples (kind, a, b, c, d, owner): a box (0, x0, y0, x1, y1), a horizontal
     segment (1, y, x0, x1, 0), a vertical segment (2, x, y0, y1, 0)."""
 
-    CELL = 128.0
+    CELL = 384.0  # about two nodes wide (at 10,730 lines ~4 % faster than 128; the answers do not depend on it)
 
     def __init__(self) -> None:
         self._cells: dict[tuple[int, int], list[_Item]] = {}
@@ -96,17 +99,32 @@ class BoxIndex:
     def _add(self, x0: float, y0: float, x1: float, y1: float, item: _Item) -> None:
         c = self.CELL
         cells = self._cells
-        for i in range(int(x0 // c), int(x1 // c) + 1):
-            for j in range(int(y0 // c), int(y1 // c) + 1):
+        i0, i1, j0, j1 = int(x0 // c), int(x1 // c), int(y0 // c), int(y1 // c)
+        if i0 == i1 and j0 == j1:  # most items lie in one cell
+            bucket = cells.get((i0, j0))
+            if bucket is None:
+                cells[(i0, j0)] = [item]
+            else:
+                bucket.append(item)
+            return
+        for i in range(i0, i1 + 1):
+            for j in range(j0, j1 + 1):
                 bucket = cells.get((i, j))
                 if bucket is None:
                     cells[(i, j)] = [item]
                 else:
                     bucket.append(item)
 
-    def add_box(self, box: Box, owner: object = None) -> None:
-        x1, y1 = box.x + box.w, box.y + box.h
-        self._add(box.x, box.y, x1, y1, (0, box.x, box.y, x1, y1, owner))
+    def add_box(self, box: Box, owner: object = None, grown: float = 0.0) -> None:
+        """The box, `grown` on every side when given (as `box.inflated(grown)`, without
+        making that Box)."""
+        if grown:
+            x0, y0 = box.x - grown, box.y - grown
+            x1, y1 = x0 + (box.w + 2 * grown), y0 + (box.h + 2 * grown)
+        else:
+            x0, y0 = box.x, box.y
+            x1, y1 = x0 + box.w, y0 + box.h
+        self._add(x0, y0, x1, y1, (0, x0, y0, x1, y1, owner))
 
     def add_segment(self, a: Point, b: Point, owner: object = None) -> None:
         if a[1] == b[1]:
@@ -165,13 +183,12 @@ class BoxIndex:
         c = self.CELL
         x0, y0 = box.x, box.y
         x1, y1 = x0 + box.w, y0 + box.h
-        seen: dict[int, _Item] = {}
+        seen: dict[int, _Item] = {}  # an item in several cells is met once (the same key)
+        cells = self._cells
         for i in range(int(x0 // c), int(x1 // c) + 1):
             for j in range(int(y0 // c), int(y1 // c) + 1):
-                for item in self._cells.get((i, j), ()):
+                for item in cells.get((i, j), ()):
                     kind, a, b, cc, d, _ = item
-                    if id(item) in seen:
-                        continue
                     if kind == 0:
                         hit = a < x1 and x0 < cc and b < y1 and y0 < d
                     elif kind == 1:

@@ -21,11 +21,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from fz_lsp.base.frozen import quick_init
 from fz_lsp.render.layout.geometry import Box, Point
 
 SHAPES = ("rect", "circle", "diamond")
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class GridNode:
     row: int
@@ -35,6 +37,7 @@ class GridNode:
     shape: str = "rect"  # rect | circle | diamond: where an edge end meets the outline
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class GridEdge:
     source: int | None  # a node index; None when the edge has no source to draw

@@ -43,28 +43,30 @@ def arrow_box(points: Sequence[Point]) -> Box | None:
     return Box(bx - half, y0, 2 * half, reach)
 
 
-def _slide(lo: float, hi: float, step: float) -> list[float]:
-    """Positions from the middle of [lo, hi] outwards."""
+def _slide(lo: float, hi: float, step: float) -> Iterator[float]:
+    """Positions from the middle of [lo, hi] outwards (made as asked for: the first one
+    free usually ends the search)."""
     if lo > hi:
-        return []
+        return
     mid = (lo + hi) / 2
-    out = [mid]
+    yield mid
     k = 1
     while mid - k * step >= lo or mid + k * step <= hi:
         if mid - k * step >= lo:
-            out.append(mid - k * step)
+            yield mid - k * step
         if mid + k * step <= hi:
-            out.append(mid + k * step)
+            yield mid + k * step
         k += 1
-    return out
 
 
 def own_part(points: Sequence[Point], skip_start: float, skip_end: float) -> tuple[list[Point], int]:
     """The polyline without its first `skip_start` and last `skip_end` pixels (the trunk it
     shares with edges of the same attachment point), and how many whole segments were
     dropped at its start. The whole polyline when nothing is its own."""
+    if not skip_start and not skip_end:  # most edges share no trunk
+        return list(points), 0
     total = sum(abs(b[0] - a[0]) + abs(b[1] - a[1]) for a, b in pairwise(points))
-    if (not skip_start and not skip_end) or total - skip_start - skip_end < 1.0:
+    if total - skip_start - skip_end < 1.0:
         return list(points), 0
     out: list[Point] = []
     dropped = 0
@@ -136,16 +138,16 @@ def candidates(
                 yield Box(a[0] - w - 1, y - h / 2, w, h), BESIDE_CLEARANCE
 
 
-def _positions(lo: float, hi: float, backwards: bool, near_start: bool) -> list[float]:
-    """Where along [lo, hi] to try: from the middle outwards, or from the segment's start
-    (its `hi` end when it runs `backwards`) when `near_start`."""
+def _positions(lo: float, hi: float, backwards: bool, near_start: bool) -> Iterator[float]:
+    """Where along [lo, hi] to try, made as asked for: from the middle outwards, or from
+    the segment's start (its `hi` end when it runs `backwards`) when `near_start`."""
     if not near_start:
         return _slide(lo, hi, STEP)
     if lo > hi:
-        return []
+        return iter(())
     count = int((hi - lo) // STEP) + 1
-    steps = [lo + k * STEP for k in range(count)]
-    return steps[::-1] if backwards else steps
+    steps = range(count - 1, -1, -1) if backwards else range(count)
+    return (lo + k * STEP for k in steps)
 
 
 def segment_index(paths: Sequence[Sequence[Point]]) -> BoxIndex:
@@ -171,13 +173,20 @@ class LabelPlacer:
         self.paths = paths
         self.index = segments if segments is not None else segment_index(paths)
         for box in boxes:
-            self.index.add_box(box.inflated(NODE_CLEARANCE))
+            self.index.add_box(box, grown=NODE_CLEARANCE)
         for box in obstacles:
             self.index.add_box(box)
-        self.arrows = [arrow_box(points) if arrow else None for points, arrow in zip(paths, arrows)]
+        self.arrowed = arrows
+        self._arrows: dict[int, Box | None] = {}  # edge -> its arrowhead's box, made when first asked
+
+    def arrow(self, e: int) -> Box | None:
+        """Edge e's arrowhead (`arrow_box`), None when it has none: asked only for labelled edges."""
+        if e not in self._arrows:
+            self._arrows[e] = arrow_box(self.paths[e]) if self.arrowed[e] else None
+        return self._arrows[e]
 
     def free(self, e: int, box: Box, clearance: float = 0.0) -> bool:
-        arrow = self.arrows[e]
+        arrow = self.arrow(e)
         if arrow is not None and arrow.overlaps(box):
             return False
         return not self.index.hit(box.inflated(clearance) if clearance else box, ignore=e)
@@ -197,7 +206,7 @@ class LabelPlacer:
     ) -> Box | None:
         """A free place for edge e's label on the part of its polyline that is its own (not
         the first `own[0]` and last `own[1]` pixels, shared with a trunk)."""
-        arrow = self.arrows[e]
+        arrow = self.arrow(e)
         if hint is not None and arrow is not None:
             hint = _away_from(hint, w, h, arrow, self.paths[e])
         points, dropped = own_part(self.paths[e], *own)

@@ -363,6 +363,10 @@ def _link(
 
 def outline(rects: Sequence[Box]) -> list[tuple[Point, ...]]:
     """The boundary of a union of rectangles: rings of corner points (even-odd: holes inside)."""
+    if len(rects) == 1:  # most frames: the rectangle's corners, clockwise from its top left
+        x0, y0, x1, y1 = rects[0].x, rects[0].y, rects[0].right, rects[0].bottom
+        if x0 < (x0 + x1) / 2 < x1 and y0 < (y0 + y1) / 2 < y1:  # as the general case finds it covered
+            return [((x0, y0), (x1, y0), (x1, y1), (x0, y1))]
     xs = sorted({v for r in rects for v in (r.x, r.right)})
     ys = sorted({v for r in rects for v in (r.y, r.bottom)})
     covered = set()

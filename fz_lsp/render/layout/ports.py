@@ -121,10 +121,10 @@ def _facing_groups(nodes: Sequence[GridNode], used: Collection[tuple[int, str]])
         for members in lines.values():
             members.sort()
             for (_, a), (_, b) in pairwise(members):
-                present = [key for key in ((a, first_side), (b, second_side)) if key in used]
-                if len(present) == 2:
-                    groups.append(present)
-                    paired.update(present)
+                first, second = (a, first_side), (b, second_side)
+                if first in used and second in used:
+                    groups.append([first, second])
+                    paired.update((first, second))
     groups.extend([key] for key in used if key not in paired)
     return groups
 

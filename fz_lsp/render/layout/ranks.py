@@ -37,9 +37,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 
+from fz_lsp.base.frozen import quick_init
+
 HORIZONTAL = frozenset({"left", "right"})
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Link:
     """A drawn edge between two resolved nodes (indices), with the sides it uses."""
@@ -51,6 +54,7 @@ class Link:
     target_side: str
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Arc:
     """A constraint `value[head] >= value[tail] + length`, made by link `link`."""

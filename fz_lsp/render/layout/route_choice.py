@@ -112,13 +112,22 @@ class SegmentIndex:
         for x0, y0, x1, y1, d0, d1 in segments:
             axis = 0 if y0 == y1 else 1
             at, lo, hi = (y0, x0, x1) if axis == 0 else (x0, y0, y1)
-            if at not in self.known[axis]:
-                self.known[axis].add(at)
+            known = self.known[axis]
+            if at not in known:
+                known.add(at)
                 keys = self.keys[axis]
                 keys.insert(bisect_left(keys, at), at)
             item = (lo, hi, e, d0, d1)
             table = self.lines[axis]
-            for block in range(lo // BLOCK, hi // BLOCK + 1):
+            first, last = lo // BLOCK, hi // BLOCK
+            if first == last:  # most segments lie in one stretch
+                bucket = table.get((at, first))
+                if bucket is None:
+                    table[(at, first)] = [item]
+                else:
+                    bucket.append(item)
+                continue
+            for block in range(first, last + 1):
                 table.setdefault((at, block), []).append(item)
 
     def remove(self, e: int, segments: Sequence[Segment]) -> None:
@@ -162,9 +171,14 @@ def _along(first, second, lo1: int, hi1: int, lo2: int, hi2: int) -> int:  # typ
 
 
 def choose_routes(
-    spec: GridSpec, nodes: Sequence[GridNode], edges: Sequence[GridEdge], routes: list[Route]
+    spec: GridSpec,
+    nodes: Sequence[GridNode],
+    edges: Sequence[GridEdge],
+    routes: list[Route],
+    occ: Occupancy | None = None,
 ) -> list[Route]:
-    """The routes, each edge that crosses others moved to its alternative crossing least."""
+    """The routes, each edge that crosses others moved to its alternative crossing least
+    (`occ`: the nodes' Occupancy when the caller has it)."""
     segments = [
         _straight_segment(nodes, edges[e])
         if route.straight
@@ -177,7 +191,8 @@ def choose_routes(
     for e, parts in enumerate(segments):
         index.add(e, parts)
     sharing = _sharing(edges)
-    occ = Occupancy(nodes)
+    if occ is None:
+        occ = Occupancy(nodes)
     out = list(routes)
     steps = _straight_steps(nodes, edges, routes)
     todo = [
@@ -295,11 +310,12 @@ def _length(segments: Sequence[Segment]) -> int:
 def _sharing(edges: Sequence[GridEdge]) -> dict[int, set[int]]:
     """Per edge, the edges sharing one of its ports (leaving or entering one node's side):
     they may meet, as one trunk."""
-    by_end: dict[tuple[int, str, int], list[int]] = {}
+    by_end: dict[tuple[int, str, int], list[int]] = {}  # (node, side, 0 source / 1 target) -> edges
     for e, edge in enumerate(edges):
-        for which, (node, side) in enumerate(((edge.source, edge.source_side), (edge.target, edge.target_side))):
-            if node is not None:
-                by_end.setdefault((node, side, which), []).append(e)
+        if edge.source is not None:
+            by_end.setdefault((edge.source, edge.source_side, 0), []).append(e)
+        if edge.target is not None:
+            by_end.setdefault((edge.target, edge.target_side, 1), []).append(e)
     out: dict[int, set[int]] = {}
     for members in by_end.values():
         if len(members) > 1:

@@ -47,7 +47,7 @@ from fz_lsp.render.layout.grid import GridEdge, GridLayout, GridNode, GridSpec
 from fz_lsp.render.layout.labels import ARROW, ARROW_GAP, LabelPlacer, segment_index
 from fz_lsp.render.layout.ports import assign_ports, assign_shared_ports, corner_knees
 from fz_lsp.render.layout.route_choice import choose_routes
-from fz_lsp.render.layout.routing import PORT, Route, Run, assign_tracks, make_runs, plan_routes
+from fz_lsp.render.layout.routing import PORT, Occupancy, Route, Run, assign_tracks, make_runs, plan_routes
 from fz_lsp.render.layout.trunks import junction_points, shared_lengths, trunk_groups
 
 ZONE_ROOM = 2.0  # free space either side of a label's footprint in a gutter zone
@@ -64,9 +64,10 @@ def route_grid(
     slot_of: list[int] = []
     if spec.hyperedges:
         edges, fixed = corner_knees(nodes, edges)
-    routes = plan_routes(spec, nodes, edges)
+    occupancy = Occupancy(nodes)
+    routes = plan_routes(spec, nodes, edges, occupancy)
     if spec.hyperedges:
-        routes = choose_routes(spec, nodes, edges, routes)
+        routes = choose_routes(spec, nodes, edges, routes, occupancy)
     if spec.hyperedges:
         offsets, sizes, slot_of = assign_shared_ports(nodes, edges, [r.straight for r in routes], fixed)
     else:

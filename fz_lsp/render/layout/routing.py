@@ -136,8 +136,12 @@ def _reach(spec: GridSpec, occ: Occupancy, node: GridNode, side: str) -> tuple[i
     return occ.previous_in_column(node.column, node.row) + 1, node.row
 
 
-def plan_routes(spec: GridSpec, nodes: Sequence[GridNode], edges: Sequence[GridEdge]) -> list[Route]:
-    occ = Occupancy(nodes)
+def plan_routes(
+    spec: GridSpec, nodes: Sequence[GridNode], edges: Sequence[GridEdge], occ: Occupancy | None = None
+) -> list[Route]:
+    """Each edge's first route; `occ`: the nodes' Occupancy when the caller has it."""
+    if occ is None:
+        occ = Occupancy(nodes)
     routes = []
     for i, edge in enumerate(edges):
         s, t = edge.source, edge.target
@@ -294,12 +298,9 @@ def _end_node(end: int, nodes: Sequence[GridNode], edges: Sequence[GridEdge]) ->
     return nodes[index]
 
 
-def _fine(
-    line: Line, nodes: Sequence[GridNode], edges: Sequence[GridEdge], offsets: Sequence[float], vertical_line: bool
-) -> float:
-    """Like _place, refined by the port's offset: comparable positions for crossing counts."""
-    base = _place(line, nodes, edges, vertical_line) * 1000.0
-    return base + (offsets[line[1]] if line[0] == PORT else 0.0)
+def _fine(place: int, line: Line, offsets: Sequence[float]) -> float:
+    """A line's `_place` (given) refined by the port's offset: comparable positions for crossing counts."""
+    return place * 1000.0 + (offsets[line[1]] if line[0] == PORT else 0.0)
 
 
 def make_runs(
@@ -319,7 +320,8 @@ def make_runs(
             extent = []
             for step in (-1, 1):
                 neighbour = lines[k + step]
-                extent.append(_place(neighbour, nodes, edges, vertical_line=not vertical))
+                place = _place(neighbour, nodes, edges, vertical_line=not vertical)
+                extent.append(place)
                 # which way the neighbour leaves this gutter: towards the line after it
                 beyond = lines[k + 2 * step] if 0 <= k + 2 * step < len(lines) else None
                 if neighbour[0] == PORT:
@@ -328,7 +330,7 @@ def make_runs(
                 else:
                     assert beyond is not None
                     far = _place(beyond, nodes, edges, vertical_line=vertical)
-                ends.append((1 if far > 2 * gutter else -1, _fine(neighbour, nodes, edges, offsets, not vertical)))
+                ends.append((1 if far > 2 * gutter else -1, _fine(place, neighbour, offsets)))
                 if neighbour[0] == PORT:
                     ports.append(ends[-1])
             runs.append(Run(vertical, gutter, min(extent), max(extent), e, k, (ends[0], ends[1]), ports=tuple(ports)))
