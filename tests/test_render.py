@@ -137,6 +137,26 @@ def documents(draw) -> str:
     return "\n".join(lines) + "\n"
 
 
+def test_an_edge_leaving_the_corner_another_enters_bends_into_its_target() -> None:
+    """A diamond's top corner that one edge enters and another leaves: the leaving edge
+    turns at once (a knee, held at the corner) and, as the rectangle beside it cannot take
+    an end that high, bends down into its left side instead of running straight past it
+    (found by the generated documents below: the end was drawn above the rectangle)."""
+    text = (
+        'A { # A\nn1: diamond label:"a"\nn2: rectangle label:"b"\nn3: rectangle label:"c"\n'
+        "n3.handle(right) -> n1.handle(top)\nn1.handle(top) -> n2.handle(left)\n}\n"
+    )
+    model = analyse(text).model
+    layout = layout_workflow(model)
+    boxes = {n.node.id: n.box for n in layout.nodes}
+    corner = (boxes["n1"].x + boxes["n1"].w / 2, boxes["n1"].y)
+    leaving = next(e for e in layout.edges if e.edge.source.node.id == "n1")
+    assert leaving.points[0] == pytest.approx(corner)
+    assert [p[1] for p in leaving.points] == pytest.approx([corner[1], corner[1], boxes["n2"].y + 8, boxes["n2"].y + 8])
+    assert leaving.points[-1][0] == pytest.approx(boxes["n2"].x)  # on n2's left side, 8 px below its top
+    check_workflow(model)
+
+
 @pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())

@@ -62,10 +62,11 @@ def route_grid(
     spec: GridSpec, nodes: Sequence[GridNode], edges: Sequence[GridEdge], obstacles: Obstacles | None = None
 ) -> GridLayout:
     slot_of: list[int] = []
+    fixed: dict[int, float] = {}
     if spec.hyperedges:
         edges, fixed = corner_knees(nodes, edges)
     occupancy = Occupancy(nodes)
-    routes = plan_routes(spec, nodes, edges, occupancy)
+    routes = plan_routes(spec, nodes, edges, occupancy, fixed)
     if spec.hyperedges:
         routes = choose_routes(spec, nodes, edges, routes, occupancy)
     if spec.hyperedges:

@@ -34,11 +34,12 @@ Pure Python: no pygls import.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from fz_lsp.render.layout.geometry import HORIZONTAL_SIDES
+from fz_lsp.render.layout.geometry import HORIZONTAL_SIDES, OPPOSITE
 from fz_lsp.render.layout.grid import GridEdge, GridNode, GridSpec
+from fz_lsp.render.layout.ports import usable_half
 
 PORT, VTRACK, HTRACK = 0, 1, 2
 Line = tuple[int, int]  # (kind, end | gutter)
@@ -137,9 +138,15 @@ def _reach(spec: GridSpec, occ: Occupancy, node: GridNode, side: str) -> tuple[i
 
 
 def plan_routes(
-    spec: GridSpec, nodes: Sequence[GridNode], edges: Sequence[GridEdge], occ: Occupancy | None = None
+    spec: GridSpec,
+    nodes: Sequence[GridNode],
+    edges: Sequence[GridEdge],
+    occ: Occupancy | None = None,
+    fixed: Mapping[int, float] | None = None,
 ) -> list[Route]:
-    """Each edge's first route; `occ`: the nodes' Occupancy when the caller has it."""
+    """Each edge's first route; `occ`: the nodes' Occupancy when the caller has it; `fixed`:
+    ends held at an offset on their side (a diamond's corner reached from a side, see
+    ports.corner_knees), drawn straight only where the facing side can meet them there."""
     if occ is None:
         occ = Occupancy(nodes)
     routes = []
@@ -152,15 +159,47 @@ def plan_routes(
         elif t is None:
             routes.append(Route([(PORT, 2 * i)]))
         else:
-            routes.append(_route(spec, occ, i, nodes[s], edge.source_side, nodes[t], edge.target_side, s == t))
+            S, T = nodes[s], nodes[t]
+            held = (fixed.get(2 * i), fixed.get(2 * i + 1)) if fixed else (None, None)
+            may_be_straight = _held_ends_meet(held[0], S, held[1], T, edge.target_side)
+            routes.append(_route(spec, occ, i, S, edge.source_side, T, edge.target_side, s == t, may_be_straight))
     return routes
 
 
-def _route(spec: GridSpec, occ: Occupancy, i: int, S: GridNode, ss: str, T: GridNode, ts: str, same: bool) -> Route:
+def _held_ends_meet(
+    source_offset: float | None, S: GridNode, target_offset: float | None, T: GridNode, ts: str
+) -> bool:
+    """Whether a straight edge can join ends held at these offsets (None: free to move). The
+    facing nodes of a row or a column share their middle line, so a held end puts the other
+    end at the same offset, which the other side must offer (a diamond: only its corner)."""
+    if source_offset is None and target_offset is None:
+        return True
+    if source_offset is not None and target_offset is not None:
+        return abs(source_offset - target_offset) < 1e-9
+    if source_offset is not None:
+        held, other, side = source_offset, T, ts
+    else:
+        assert target_offset is not None
+        held, other, side = target_offset, S, OPPOSITE[ts]  # a straight edge's source side faces ts
+    room = 0.0 if other.shape == "diamond" else usable_half(other.shape, side, other.width, other.height)
+    return abs(held) <= room
+
+
+def _route(
+    spec: GridSpec,
+    occ: Occupancy,
+    i: int,
+    S: GridNode,
+    ss: str,
+    T: GridNode,
+    ts: str,
+    same: bool,
+    may_be_straight: bool = True,
+) -> Route:
     es, et = (PORT, 2 * i), (PORT, 2 * i + 1)
     hs, ht = ss in HORIZONTAL_SIDES, ts in HORIZONTAL_SIDES
     if not same:
-        if _straight(spec, occ, S, ss, T, ts):
+        if may_be_straight and _straight(spec, occ, S, ss, T, ts):
             return Route([es], straight=True)
         if hs != ht and _corner_free(spec, occ, S, ss, T, ts):
             return Route([es, et])
