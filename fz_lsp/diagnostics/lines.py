@@ -22,7 +22,7 @@ class LineChecks(Reporter):
         settings = self.settings
         for f in self.model.facts:
             cached = f.derived
-            if type(cached) is not tuple or (cached[0] is not settings and cached[0] != settings):
+            if cached is None or (cached[0] is not settings and cached[0] != settings):
                 cached = f.derived = (settings, self.local(f.anchor, f.statement))
             if cached[1]:
                 self.out.extend(cached[1])

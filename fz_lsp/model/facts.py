@@ -36,8 +36,9 @@ class LineFacts:
     Its objects carry spans anchored to the line (LineAnchor), so they stay valid when
     lines are inserted or removed above. `build_model` relinks them (lanes, resolution) on
     every version without creating them again. `derived` is a slot for a layer above to keep
-    what it computed from this line alone (the diagnostics' line checks do): it is emptied
-    whenever the line's content changes, so it is never stale.
+    what it computed from this line alone, as a pair (what it was computed for, the result:
+    the diagnostics' line checks keep (settings, diagnostics)); it is emptied whenever the
+    line's content changes, so it is never stale.
     """
 
     __slots__ = ("anchor", "statement", "node", "edge", "loop", "refs", "derived")
@@ -49,7 +50,7 @@ class LineFacts:
         self.edge: Edge | None = None
         self.loop: Loop | None = None
         self.refs: tuple[Ref, ...] = ()
-        self.derived: object = None
+        self.derived: tuple[object, tuple[Any, ...]] | None = None  # (what it was made for, what was made)
         if type(st) is Broken:  # what the line still says (fz_lsp/recovery.py)
             if st.recovered is None:
                 self.refs = tuple(_ref(ep, "touch", anchor) for ep in st.touches)
