@@ -56,6 +56,7 @@ def test_every_layer_is_a_folder_that_says_what_it_may_import() -> None:
         assert doc and "May import:" in doc, f"fz_lsp/{layer}/__init__.py: its docstring says what it may import"
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_every_module_says_what_it_may_import_or_belongs_to_a_documented_layer() -> None:
     missing = []
     for path in _modules():
@@ -251,6 +252,7 @@ def test_every_path_architecture_md_names_exists() -> None:
     assert landed == [], f"{landed} exist now: take them out of LANDING"
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_every_name_architecture_md_qualifies_by_one_of_ours_exists() -> None:
     """`Publisher.schedule`, `to_lsp.diagnostic`, `FlowZapServer.documents`: when the part
     before a dot is one of our modules or classes, the part after it is defined there; a

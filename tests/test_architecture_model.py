@@ -219,6 +219,7 @@ def test_cli_share_prints_the_url_of_the_file_as_written(tmp_path):
 
 
 @pytest.mark.asyncio(loop_scope="module")
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 async def test_e2e_share_url_of_the_unsaved_text(client, session: Session):
     uri = await session.open(GITOPS, "share")
     session.client.text_document_did_change(

@@ -270,6 +270,7 @@ def test_fenwick_counts_the_spans_straddling_a_point(spans, point):
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 20), st.integers(0, 20), st.integers(0, 9)), max_size=30))
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_range_max_is_the_brute_force_maximum(operations):
     tree, plain = _RangeMax(21), [-1] * 21
     for a, b, value in operations:

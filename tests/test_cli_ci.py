@@ -31,6 +31,7 @@ def json_report(*args: str) -> tuple[int, list[dict]]:
 # -- many files ------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_every_file_is_checked_past_a_missing_one_and_the_worst_status_wins(tmp_path: Path):
     missing = tmp_path / "missing.fz"
     result = run_cli("check", str(CLEAN), str(missing), str(KNOWN))
@@ -78,6 +79,7 @@ def parse_github(line: str) -> tuple[str, dict[str, str], str]:
     return m[1], {k: _unescape(v) for k, v in properties.items()}, _unescape(m["message"])
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_github_format_annotates_each_diagnostic_where_json_puts_it():
     result = run_cli("check", "--format", "github", str(KNOWN))
     assert result.returncode == 1
@@ -140,6 +142,7 @@ def validate_sarif(log: dict) -> None:
     jsonschema.Draft4Validator(schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER).validate(log)
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_sarif_is_valid_sarif_2_1_0_with_one_rule_per_code(tmp_path: Path):
     missing = tmp_path / "missing.fz"
     result = run_cli("check", "--format", "sarif", "--sequence-rules", str(EXAMPLES / "broken.fz"), str(missing))
@@ -242,6 +245,7 @@ def test_format_check_lists_the_files_that_would_change_and_writes_nothing(tmp_p
     assert run_cli("format", "--check", str(tidy)).returncode == 0
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_format_rewrites_in_place_keeping_terminators_bom_and_meaning(tmp_path: Path):
     messy, tidy = tmp_path / "messy.fz", tmp_path / "tidy.fz"
     messy.write_bytes(b"\xef\xbb\xbf" + MESSY.encode())
@@ -254,6 +258,7 @@ def test_format_rewrites_in_place_keeping_terminators_bom_and_meaning(tmp_path: 
     assert indented.stdout == TIDY.replace("\r\nn", "\r\n  n").encode()
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_format_reads_stdin_and_goes_on_past_an_unreadable_file(tmp_path: Path):
     result = run_cli("format", "-", stdin=MESSY.encode(), text=False)  # bytes: CRLF as it is
     assert (result.returncode, result.stdout) == (0, TIDY.encode())
@@ -279,6 +284,7 @@ def test_format_keeps_broken_lines_as_written():
 
 
 @pytest.mark.parametrize("language", ["en", "fr", "zh-CN"])
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_every_argument_of_every_command_has_a_help_text(language: str):
     """Each option and positional argument of the parser says what it is for (argparse's own
     -h/--help and --version aside), in each language; the commands' --help lists them."""
@@ -316,6 +322,7 @@ def readme_workflow() -> dict:
     return yaml.safe_load(block)
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_the_readme_workflow_runs_its_fz_lsp_steps_as_a_runner_would(tmp_path: Path):
     import os
     import subprocess

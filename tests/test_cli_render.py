@@ -7,6 +7,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from support.commands import run_cli
 from support.paths import EXAMPLES, FIXTURES
 
@@ -26,6 +28,7 @@ def test_a_clean_document_renders_with_exit_zero_and_nothing_on_stderr(tmp_path:
     assert out.read_text(encoding="utf-8").startswith("<svg")
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_errors_are_printed_like_check_and_exit_one_but_the_picture_is_written(tmp_path: Path):
     out = tmp_path / "broken.svg"
     path = str(EXAMPLES / "broken.fz")

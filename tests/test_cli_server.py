@@ -73,11 +73,13 @@ def _tcp_session(shutdown: bool) -> subprocess.CompletedProcess:
             proc.wait(timeout=10)
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_the_tcp_server_exits_quietly_after_shutdown_and_exit():
     result = _tcp_session(shutdown=True)
     assert (result.returncode, result.stderr) == (0, "")
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_the_tcp_server_exit_without_shutdown_is_status_1_and_still_quiet():
     result = _tcp_session(shutdown=False)
     assert (result.returncode, result.stderr) == (1, "")

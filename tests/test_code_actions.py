@@ -368,6 +368,7 @@ async def request(client, uri, rng, diagnostics, only=None):
     )
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 async def test_e2e_quick_fixes_for_every_published_diagnostic(client, session):
     uri = await session.open(BROKEN, "ca")
     published = session.diagnostics(uri)

@@ -453,6 +453,7 @@ async def request(client: LanguageClient, uri: str, line: int, character: int) -
     return result
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 async def test_e2e_lane_prefix_on_the_library(session: Session, client: LanguageClient):
     uri = await session.open(with_line(LIBRARY, 8, "n3.handle(bottom) -> Catalog."))
     result = await request(client, uri, 8, 29)
@@ -533,6 +534,7 @@ async def test_e2e_utf16_ranges_after_cjk_and_emoji(session: Session, client: La
     assert result.items[0].text_edit == types.TextEdit(range=R(8, end16 - 1, 8, end16), new_text="n2")
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 async def test_e2e_plain_client_gets_plain_text(plain_client: LanguageClient):
     session = Session(plain_client)
     uri = await session.open(with_line(LIBRARY, 8, "n3.handle(bottom) -> Catalog."))

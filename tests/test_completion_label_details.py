@@ -87,6 +87,7 @@ def _rows(items: list[types.CompletionItem]) -> list[tuple]:
     ]
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 async def test_every_target_row_shows_its_label(vscode_like: LanguageClient):
     items = await _complete(vscode_like, "n2.handle(bottom) -> ", 21)
     assert _rows(items) == [
@@ -114,6 +115,7 @@ async def test_shapes_show_their_description(vscode_like: LanguageClient):
     assert all(i.detail for i in items)
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 async def test_without_label_details_support_only_detail(older: LanguageClient):
     items = await _complete(older, "n2.handle(bottom) -> ", 21)
     assert _rows(items) == [

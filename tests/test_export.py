@@ -23,6 +23,7 @@ from support.png_pixels import dark_pixels
 GITOPS = EXAMPLES / "gitops.fz"
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_the_extension_gives_the_format(tmp_path: Path):
     model = analyse(read_exact(GITOPS)).model
     for name, expected in (
@@ -45,6 +46,7 @@ def test_an_unknown_extension_is_refused_and_nothing_is_written(tmp_path: Path, 
     assert not out.exists()
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_format_names_what_the_extension_does_not_and_may_not_contradict_it(tmp_path: Path):
     model = analyse(read_exact(GITOPS)).model
     out = tmp_path / "diagram.txt"
@@ -72,6 +74,7 @@ async def export(client: LanguageClient, arguments: dict) -> dict:
 
 
 @pytest.mark.asyncio(loop_scope="module")
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 async def test_the_export_command_answers_the_bytes_or_writes_the_file(
     session: Session, client: LanguageClient, tmp_path
 ):
@@ -107,6 +110,7 @@ needs_resvg = pytest.mark.skipif(not png.available(), reason="resvg-py is not in
 
 @needs_resvg
 @pytest.mark.parametrize(("args", "scale"), [((), 1), (("--scale", "2"), 2), (("--scale", "0.5"), 0.5)])
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_render_writes_a_png_of_the_svg_size_times_the_scale(tmp_path: Path, args: tuple, scale: float):
     out = tmp_path / "gitops.png"
     result = run_cli("render", str(GITOPS), "-o", str(out), "--theme", "dark", *args)
@@ -119,6 +123,7 @@ def test_render_writes_a_png_of_the_svg_size_times_the_scale(tmp_path: Path, arg
 
 
 @needs_resvg
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_cjk_emoji_and_accented_labels_come_out_as_glyphs_through_the_cli(tmp_path: Path):
     def drawn(label: str) -> bytes:
         source = tmp_path / "label.fz"
@@ -136,6 +141,7 @@ def test_cjk_emoji_and_accented_labels_come_out_as_glyphs_through_the_cli(tmp_pa
 
 
 @needs_resvg
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_bad_scales_and_pictures_too_large_are_one_line(tmp_path: Path):
     out = tmp_path / "x.png"
     for scale, message in (
@@ -176,6 +182,7 @@ def test_a_png_without_the_rasterizer_says_how_to_install_it(tmp_path: Path):
 
 @needs_resvg
 @pytest.mark.asyncio(loop_scope="module")
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 async def test_the_export_command_draws_png_for_the_editors(session: Session, client: LanguageClient, tmp_path):
     text = read_exact(GITOPS)
     uri = await session.open(text)

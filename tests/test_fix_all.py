@@ -176,6 +176,7 @@ async def replace_text(session: Session, uri: str, version: int, new_text: str) 
 
 
 @pytest.mark.parametrize("slip", FIXABLE, ids=lambda s: s.name)
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 async def test_e2e_quick_fix_removes_the_mistake_and_nothing_else(client, session: Session, slip: Slip):
     text = text_of(variant(slip))
     uri = await session.open(text, "slip")
@@ -252,6 +253,7 @@ def test_check_fix_writes_the_fixes_and_is_idempotent(tmp_path: Path):
     assert path.read_bytes() == text_of(VALID).replace("\n", "\r\n").encode("utf-8")
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_check_fix_reports_what_is_left(tmp_path: Path):
     path = tmp_path / "left.fz"
     broken = list(variant(SLIPS[0]))
@@ -328,6 +330,7 @@ def test_fixable_names_the_diagnostics_with_a_preferred_fix() -> None:
     assert {(code, span.line) for code, span in fixable(doc)} == {("unknown-shape", 1), ("label-operator", 1)}
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_check_fix_of_several_files_says_what_it_fixed_in_each_and_keeps_json_clean(tmp_path: Path):
     import json
 

@@ -186,6 +186,7 @@ def _severities(session: Session, uri: str) -> list[tuple[int, str]]:
 
 
 @pytest.mark.asyncio(loop_scope="module")
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 async def test_strict_setting_is_read_again_on_configuration_change(configured: LanguageClient):
     session = Session(configured)
     uri = await session.open(read_exact(FORMS / "edge-label-colon.fz"), "strict")

@@ -303,6 +303,7 @@ async def format_via(client, uri: str):
     )
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 async def test_e2e_document_formatting(client, session):
     uri = await session.open(MESSY, "fmt")
     edits = await format_via(client, uri)

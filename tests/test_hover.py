@@ -272,6 +272,7 @@ async def request(client: LanguageClient, uri: str, line: int, character: int):
     )
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 async def test_e2e_hover_on_the_library(session: Session, client: LanguageClient):
     uri = await session.open(LIBRARY)
     result = await request(client, uri, 8, 30)
@@ -321,6 +322,7 @@ def with_loop(line: str) -> str:
     return "\n".join(text)
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 async def test_e2e_plain_text_for_clients_without_markdown(plain_client: LanguageClient):
     session = Session(plain_client)
     uri = await session.open(LIBRARY)

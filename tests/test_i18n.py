@@ -86,6 +86,7 @@ def prose(text: str) -> str:
 # completeness
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_the_template_holds_exactly_the_messages_of_the_code(code_messages):
     template = {key(m) for m in entries(read_catalog(TEMPLATE))}
     assert code_messages - template == set(), "run: .venv/bin/python scripts/i18n.py all"

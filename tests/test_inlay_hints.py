@@ -125,6 +125,7 @@ def hint(line: int, character: int, label: str, tooltip: str) -> types.InlayHint
     return types.InlayHint(position=types.Position(line, character), label=label, padding_left=True, tooltip=tooltip)
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 async def test_e2e_library_hints(session: Session, client: LanguageClient):
     uri = await session.open(LIBRARY)
     result = await request(client, uri, R(8, 0, 9, 0))
@@ -197,6 +198,7 @@ async def refresh_client(lsp_client: LanguageClient):
     await lsp_client.shutdown_session()
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 async def test_e2e_settings_change_refreshes_hints(refresh_client: LanguageClient):
     session = Session(refresh_client)
     uri = await session.open(LIBRARY)

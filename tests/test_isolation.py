@@ -124,6 +124,7 @@ def test_every_target_exists():
 
 
 @pytest.mark.parametrize("broken", list(REQUESTS))
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_a_failing_feature_fails_only_its_request(faulty: LspProcess, broken: str):
     uri = f"file:///tmp/fz-isolation/{broken}-{next(_n)}.fz"
     faulty.open(uri, GOOD)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import gc
 import tracemalloc
 
+import pytest
+
 from fz_lsp.analysis.document import analyse
 from fz_lsp.model import Model
 from fz_lsp.render import contents, render_svg
@@ -33,6 +35,7 @@ def test_same_shape_and_text_share_one_content() -> None:
     assert node_content(b.nodes[1]) is not first  # another shape: another content
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_the_memo_stays_within_its_budget() -> None:
     contents.clear_caches()
     memo = contents._contents
@@ -46,6 +49,7 @@ def test_the_memo_stays_within_its_budget() -> None:
     assert len(memo) >= fits - 100
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_an_entry_weighs_at_least_what_it_takes() -> None:
     """CONTENT_ENTRY_WEIGHT (bytes, roughly) covers a rendered node's content: the memo's
     budget is about its memory."""

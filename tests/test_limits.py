@@ -245,6 +245,7 @@ def test_large_document_stays_answerable(name: str):
         print(f"\n{name}:", "; ".join(f"{k} {v}" for k, v in figures.items()))
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_published_diagnostics_are_capped_errors_first():
     """A document with more problems than the cap: errors are kept, warnings cut."""
     warnings = "".join(f"n{i}: rectangle\n" for i in range(1, 1500))  # missing-label warnings

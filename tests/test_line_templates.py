@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sys
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from fz_lsp import syntax
@@ -76,12 +77,14 @@ lines = st.lists(line_alphabet, min_size=1, max_size=12).map("".join)
 
 @settings(max_examples=400, deadline=None)
 @given(lines)
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_any_line_is_built_like_lark(line):
     built_three_ways(line)
 
 
 @settings(max_examples=400, deadline=None)
 @given(lines, lines)
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_a_shape_s_line_pattern_takes_exactly_the_lines_of_that_shape(line, other):
     """`line_pattern(shape)` matches a line iff the lexer reads it as that shape, and then
     each group is that token."""
@@ -122,6 +125,7 @@ def test_a_damaged_template_falls_back_to_lark():
     templates._keep(shape, made)
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_compiled_templates_stay_within_their_budget():
     """Lines of many shapes (node declarations of 1 to 80 attributes, loops of 1 to 80
     members): the compiled templates keep within COMPILED_BUDGET, none for a shape of more

@@ -72,6 +72,7 @@ def _messages(client: LanguageClient) -> list[tuple[types.MessageType, str]]:
 
 
 @in_module_loop
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 async def test_the_start_up_line_is_an_info_log_message(client: LanguageClient):
     await eventually(
         lambda: any(m.startswith(START_UP) for _, m in _messages(client)),

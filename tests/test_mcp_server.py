@@ -86,6 +86,7 @@ def entries(text: str, settings: Settings | None = None) -> list[dict[str, Any]]
     ]
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_the_tools_have_flowzaps_names_and_arguments(client: McpClient) -> None:
     assert client.initialized.server_info.name == "fz-lsp"
     tools = {tool.name: tool for tool in client.list_tools()}
@@ -137,6 +138,7 @@ def test_validate(client: McpClient) -> None:
     ]
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_validate_reports_each_mistake_family_on_its_exact_range(client: McpClient) -> None:
     """tests/support/diagnostic_cases.py: one document per code (ASCII: characters are UTF-16 units)."""
     for case in CASES:
@@ -271,6 +273,7 @@ def test_render_sequence_in_either_order(client: McpClient, order: str) -> None:
     assert result["sequenceOrder"] == order
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_render_png_is_image_content(client: McpClient) -> None:
     result = client.call("flowzap_render", {"code": GITOPS, "format": "png", "scale": 2})
     assert not result.is_error

@@ -366,6 +366,7 @@ def test_closing_every_document_leaves_no_document_model_or_bookkeeping(monkeypa
         gc.unfreeze()
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_freed_memory_goes_back_to_the_system_once_idle(monkeypatch: pytest.MonkeyPatch):
     """A burst of publishes moves one timer; malloc_trim runs once, IDLE_TRIM_S after the last."""
     from fz_lsp.lsp import memory

@@ -229,6 +229,7 @@ def test_every_position_is_safe(path):
 # end to end
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 async def test_e2e_definition(client, session):
     uri = await session.open(LIBRARY, "nav")
     result = await client.text_document_definition_async(

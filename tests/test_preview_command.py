@@ -23,6 +23,7 @@ async def preview(client: LanguageClient, *arguments):
     )
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 async def test_preview_returns_svg_of_unsaved_text(session: Session, client: LanguageClient):
     uri = await session.open(read_exact(FIXTURES / "library-hold.fz"))
     result = await preview(client, {"uri": uri, "view": "workflow"})
@@ -48,6 +49,7 @@ async def test_preview_errors_are_clear(session: Session, client: LanguageClient
         await preview(client, 42)
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 async def test_browser_preview_is_shown_and_follows_edits(browser_client: LanguageClient):
     session = Session(browser_client)
     uri = await session.open(read_exact(FIXTURES / "kettle-single-lane-loop.fz"))

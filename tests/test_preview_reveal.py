@@ -251,6 +251,7 @@ def test_clicks_in_chromium_post_what_was_hit_and_a_drag_posts_nothing(preview, 
     assert got[-1] == ("file:///gitops.fz", {"line": 4, "node": "n4"})
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_clicks_in_the_sequence_view_reach_participants_steps_messages_and_frames(preview, browser_factory):
     """In the sequence view a participant goes to its lane's header, a step to its node, a
     message to its edge's line, a frame to its decision (and branch edges) or loop line."""
@@ -293,6 +294,7 @@ def test_clicks_in_the_sequence_view_reach_participants_steps_messages_and_frame
 
 
 @pytest.mark.asyncio(loop_scope="module")
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 async def test_a_click_reaches_the_editor_as_show_document_with_the_selection(browser_client: LanguageClient):
     session = Session(browser_client)
     text = GITOPS.replace('[label="Webhook"]', '[label="Webhook ☕🚀"]')

@@ -215,6 +215,7 @@ def test_hostile_labels_parse_as_intended():
 
 
 @pytest.mark.parametrize("view", ["workflow", "sequence"])
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_server_preview_svg_keeps_labels_as_text(view: str):
     srv = LspProcess()
     try:
@@ -252,6 +253,7 @@ def run_cli_bytes(*args: str) -> subprocess.CompletedProcess:
     return run_cli(*args, text=False)
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_cli_svg_and_html(evil_file: Path, tmp_path: Path):
     svg = run_cli_bytes("render", str(evil_file))
     assert svg.returncode == 0, svg.stderr
@@ -334,6 +336,7 @@ def live(tmp_path: Path):
     srv.kill()
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_live_page_headers_and_markup(live: LspProcess):
     assert live.url.startswith("http://127.0.0.1:")
     with urllib.request.urlopen(live.url, timeout=10) as response:

@@ -39,6 +39,7 @@ async def open_page(client: LanguageClient, arguments: dict) -> str:
 
 
 @pytest.mark.asyncio(loop_scope="module")
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 async def test_the_theme_argument_is_honoured_and_a_page_without_one_follows_the_setting(
     browser_client: LanguageClient,
 ):

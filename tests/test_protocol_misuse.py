@@ -92,6 +92,7 @@ def still_works(srv: LspProcess) -> None:
 
 
 @pytest.mark.parametrize("method", DOCUMENT_REQUESTS)
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_request_for_a_document_never_opened(server: LspProcess, method: str):
     uri = new_uri("never-opened")
     message = server.call(method, request_params(method, uri, 0, 0))
@@ -292,6 +293,7 @@ def test_out_of_order_versions_keep_every_change(server: LspProcess):
     assert formatted == [], formatted
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_a_burst_of_changes_publishes_only_fresh_diagnostics(fresh: LspProcess):
     fresh.initialize(options={"flowzap": {"diagnostics": {"delayMs": 100}}})
     uri = new_uri("burst")
@@ -394,6 +396,7 @@ def _preview_answers_its_url(fresh: LspProcess, reply) -> None:
 # cancellation
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_cancel_request(server: LspProcess):
     uri = new_uri("cancel")
     big = "".join(f'L{i} {{ # lane {i}\nn{i}: rectangle label:"step {i}"\n}}\n' for i in range(1, 3000))
@@ -535,6 +538,7 @@ def test_cli_unreadable_input_is_one_line_and_exit_2(tmp_path: Path, command: st
 
 
 @pytest.mark.parametrize("command", ["check", "render"])
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_cli_binary_and_invalid_stdin(command: str):
     for data in (b"\x00\x00", b"\xff\xfe\xfd"):
         result = _cli(command, "-", stdin=data)

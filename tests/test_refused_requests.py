@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from support.lsp_process import LspProcess
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_requests_for_a_document_that_is_not_open_log_one_line_each():
     srv = LspProcess()
     try:

@@ -217,6 +217,7 @@ ACCEPTANCE_EDITS = [
 ]
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 async def test_e2e_rename_n6_acceptance_changes(client, session):
     uri = await session.open(LIBRARY, "rename")
     result = await client.text_document_rename_async(params(uri, 12, 1, "n19"))
@@ -327,6 +328,7 @@ async def dc_client(lsp_client: LanguageClient):
     await lsp_client.shutdown_session()
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 async def test_e2e_rename_document_changes_carry_the_version(dc_client):
     s = Session(dc_client)
     uri = await s.open(LIBRARY, "rename-dc")

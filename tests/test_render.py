@@ -491,6 +491,7 @@ def test_document_changed_pushes_the_new_svg(preview) -> None:
     assert stream.fp.readline() == b"", "closing the document ends its streams"
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_slow_browser_never_blocks_and_is_dropped(preview) -> None:
     server, workspace = preview
     uri = "file:///gitops.fz"

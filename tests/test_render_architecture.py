@@ -311,6 +311,7 @@ def test_rows_keep_the_order_and_come_as_near_as_they_can():
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.floats(0, 6, allow_nan=False), min_size=1, max_size=4), st.integers(4, 7))
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_rows_are_the_cheapest_increasing_ones(desired: list[float], height: int):
     rows = _fit_rows(desired, height)
     assert all(a < b for a, b in pairwise(rows)) and rows[0] >= 0 and rows[-1] < height
@@ -489,6 +490,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_cli_renders_the_architecture_view(tmp_path):
     result = run_cli("render", str(GITOPS), "--view", "architecture")
     assert result.returncode == 0, result.stderr
@@ -509,6 +511,7 @@ in_module_loop = pytest.mark.asyncio(loop_scope="module")
 
 
 @in_module_loop
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 async def test_server_preview_answers_the_architecture_view(session: Session, client: LanguageClient):
     text = read_exact(GITOPS)
     uri = await session.open(text)
@@ -536,6 +539,7 @@ async def test_server_preview_answers_the_architecture_view(session: Session, cl
 
 
 @in_module_loop
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 async def test_browser_preview_shows_the_architecture_view(browser_client: LanguageClient):
     session = Session(browser_client)
     text = read_exact(GITOPS)

@@ -57,6 +57,7 @@ def has_font(language: str) -> bool:
 
 @pytest.mark.parametrize("view", ["workflow", "sequence", "architecture"])
 @pytest.mark.parametrize("scale", [1, 2])
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_png_is_the_svg_size_times_the_scale(view: str, scale: int) -> None:
     svg = render_svg(analyse((EXAMPLES / "gitops.fz").read_text(encoding="utf-8")).model, view)
     width, height = svg_size(svg)

@@ -202,6 +202,7 @@ def chronological_documents(draw) -> tuple[str, list[str]]:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(chronological_documents())
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_generated_chronological_documents_keep_their_order(document: tuple[str, list[str]]):
     text, expected = document
     layout = check_sequence(analyse(text).model, "causal")
@@ -220,6 +221,7 @@ def test_every_file_reads_in_order(path: Path, order: str):
 
 @pytest.mark.parametrize("order", ORDERS)
 @pytest.mark.parametrize(("lines", "seed"), GENERATED)
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_generated_documents_read_in_order(lines: int, seed: int, order: str):
     check_sequence(analyse(generate(lines, seed)).model, order)
 
@@ -263,6 +265,7 @@ def test_html_page_and_other_views_follow_the_order():
         assert render_svg(model, view, sequence_order="document") == render_svg(model, view)
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_cli_sequence_order_flag(tmp_path: Path):
     path = SEQUENCE / "approval-lane-by-lane.fz"
     model = read_model(path)
@@ -309,6 +312,7 @@ async def command(client: LanguageClient, name: str, arguments: dict):
 
 
 @pytest.mark.asyncio(loop_scope="module")
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 async def test_the_server_draws_the_order_the_setting_and_the_argument_say(document_order_client: LanguageClient):
     client = document_order_client
     session = Session(client)

@@ -323,6 +323,7 @@ async def full(client: LanguageClient, uri: str) -> list[int]:
     return list(result.data)
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 async def test_e2e_legend_in_capabilities(client: LanguageClient):
     provider = SERVER_CAPABILITIES[-1].semantic_tokens_provider
     assert list(provider.legend.token_types) == list(TOKEN_TYPES)

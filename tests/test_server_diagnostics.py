@@ -28,6 +28,7 @@ def fixture_names() -> list[str]:
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if not c.settings], ids=lambda c: c.code)
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 async def test_each_code_on_its_exact_range(session: Session, case: Case):
     uri = await session.open(case.text, case.code)
     diags = session.diagnostics(uri)
@@ -221,6 +222,7 @@ async def utf8_client(lsp_client: LanguageClient):
     await lsp_client.shutdown_session()
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 async def test_astral_characters_utf8(utf8_client: LanguageClient):
     session = Session(utf8_client)
     text = UNICODE.replace('n2: rectangle label:"处理"', 'n2: rectangle label:"处理 🎯" owner="x"')

@@ -47,6 +47,7 @@ async def configured(lsp_client: LanguageClient):
 
 
 @in_module_loop
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 async def test_workspace_configuration_is_pulled(configured: LanguageClient):
     session = Session(configured)
     uri = await session.open(CROSSING)
@@ -64,6 +65,7 @@ async def test_configuration_change_republishes(configured: LanguageClient):
     await eventually(lambda: list(session.published[uri][-1].diagnostics) == [], message="republished diagnostics")
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_tcp_transport(tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -78,6 +78,7 @@ PREPARE_RENAME = {
     ],
     ids=["tests' client", "no capabilities", "utf-8 and prepareRename"],
 )
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_the_initialize_answer_is_pinned(capabilities: dict, encoding: str, rename: object) -> None:
     server = LspProcess()
     try:
@@ -129,6 +130,7 @@ def _unwanted(modules: list[str]) -> list[str]:
     return [m for m in modules if any(m == name or m.startswith(name + ".") for name in NOT_AT_START)]
 
 
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_importing_the_server_loads_no_renderer_preview_code_actions_or_lark() -> None:
     loaded = _loaded_in_a_fresh_interpreter("import fz_lsp.lsp.server")
     assert _unwanted(loaded["modules"]) == []
@@ -182,6 +184,7 @@ out["catalogs"] = catalogs
 
 
 @pytest.mark.parametrize(("language", "catalogs"), [("en", []), ("fr", ["fr/LC_MESSAGES/fz_lsp.mo"])])
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_serving_the_first_diagnostics_loads_only_what_they_need(tmp_path, language: str, catalogs: list[str]) -> None:
     """In a fresh interpreter: initialize, initialized, didOpen of the seed example, its
     diagnostics published; none of NOT_AT_START was loaded (lark neither: the example's line

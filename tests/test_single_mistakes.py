@@ -91,6 +91,7 @@ def test_two_slips_on_one_line_are_not_half_repaired():
 
 
 @pytest.mark.asyncio(loop_scope="module")
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 async def test_every_slip_gives_one_diagnostic_through_the_server(client: LanguageClient):
     """The same, as an editor sees it: each variant opened in one real server process."""
     session = Session(client)

@@ -34,6 +34,7 @@ texts = st.text(alphabet=st.sampled_from("ab \r\n\u00e9\U0001f680"), max_size=30
     texts,
     st.lists(st.tuples(st.integers(0, 8), st.integers(0, 8), st.integers(0, 8), st.integers(0, 8), texts), max_size=6),
 )
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_replace_equals_string_splice(text, edits):
     src = SourceText(text)
     for l1, c1, l2, c2, new in edits:
@@ -460,6 +461,7 @@ line_alphabet = st.sampled_from(
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(line_alphabet, min_size=1, max_size=14).map("".join))
+@pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
 def test_template_parse_equals_lark_parse(line):
     """A line parsed through a shape template gives exactly lark's statement."""
     assert syntax.parse_line(line) == syntax_parse.recovered_statement(line)
