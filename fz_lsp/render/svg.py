@@ -267,13 +267,31 @@ def _node(node: NodeLayout) -> str:
         parts.append(_circle("fz-node-shape", box))
     elif node.shape == "diamond":
         parts.append(_diamond("fz-node-shape", box))
-    elif node.shape == "taskbox":
-        parts.append(_rect("fz-node-shape", box, 6))
-        parts.append(_rect("fz-task-accent", Box(box.x + 3, box.y + 6, 4, box.h - 12), 2))
-        parts.extend(_task_icon(block) for block in node.blocks if block.role in ("task-owner", "task-system"))
     else:
-        parts.append(_rect("fz-node-shape", box, 8 if node.shape == "rectangle" else 2))
-    parts.extend(_text(block) for block in node.blocks)
+        _card_or_box(parts, node.shape, box, NODE_SIZES)
+    return _close_shape(parts, node.blocks)
+
+
+# (taskbox corner, accent inset from the top, accent width, accent corner, rectangle corner)
+NODE_SIZES = (6, 6, 4, 2, 8)  # the workflow view's nodes
+STEP_SIZES = (5, 4, 3, 1.5, 6)  # the sequence view's steps, a little tighter
+
+
+def _card_or_box(parts: list[str], shape: str, box: Box, sizes: tuple[float, ...]) -> None:
+    """A taskbox's card with its accent bar, or a rounded box (a rectangle; anything else
+    square-cornered), drawn into `parts`."""
+    card, inset, accent, accent_corner, rounded = sizes
+    if shape == "taskbox":
+        parts.append(_rect("fz-node-shape", box, card))
+        parts.append(_rect("fz-task-accent", Box(box.x + 3, box.y + inset, accent, box.h - 2 * inset), accent_corner))
+    else:
+        parts.append(_rect("fz-node-shape", box, rounded if shape == "rectangle" else 2))
+
+
+def _close_shape(parts: list[str], blocks: Sequence[TextBlock]) -> str:
+    """A node's or step's group: its shape in `parts`, then a taskbox's icons and every text."""
+    parts.extend(_task_icon(block) for block in blocks if block.role in ("task-owner", "task-system"))
+    parts.extend(_text(block) for block in blocks)
     parts.append("</g>")
     return "".join(parts)
 
@@ -445,15 +463,9 @@ def _sequence_step(step: ActivationLayout) -> str:
             (box.x + k, box.bottom),
         )
         parts.append(f'<polygon class="fz-node-shape" points="{" ".join(f"{_n(x)},{_n(y)}" for x, y in corners)}"/>')
-    elif step.shape == "taskbox":
-        parts.append(_rect("fz-node-shape", box, 5))
-        parts.append(_rect("fz-task-accent", Box(box.x + 3, box.y + 4, 3, box.h - 8), 1.5))
-        parts.extend(_task_icon(block) for block in step.blocks if block.role in ("task-owner", "task-system"))
     else:
-        parts.append(_rect("fz-node-shape", box, 6 if step.shape == "rectangle" else 2))
-    parts.extend(_text(block) for block in step.blocks)
-    parts.append("</g>")
-    return "".join(parts)
+        _card_or_box(parts, step.shape, box, STEP_SIZES)
+    return _close_shape(parts, step.blocks)
 
 
 def _message(layout: MessageLayout) -> str:
