@@ -237,3 +237,29 @@ def test_lanes_reuse_columns_for_parallel_branches() -> None:
     branches = [at[f"n{i}"] for i in (3, 4, 5, 6)]
     assert {n.column for n in branches} == {at["n2"].column + 1}  # one column, four rows
     assert sorted(n.row for n in branches) == [0, 1, 2, 3]
+
+
+# ---------------------------------------------------------------------------
+# Crossings: within the budget on every example and fixture, and few in total (issue 22)
+
+EVERY_FIXTURE = sorted(p for p in (REPO / "tests" / "fixtures").rglob("*") if p.suffix in (".fz", ".partial"))
+PER_EDGE_GOAL = 0.05  # crossings per edge over all the examples and fixtures
+
+
+@pytest.mark.slow
+def test_examples_and_fixtures_cross_within_their_budget_and_few_in_total() -> None:
+    """Every example and every fixture (of all the tests, not only the layout ones) at most
+    max(2, 10 % of its edges) crossings, and at most PER_EDGE_GOAL per edge over them all:
+    the order/returns diagram's "Notify" runs round the outside rather than across the five
+    hand-overs between the customer and the lanes below, a reply from under a decision
+    climbs beside it rather than across the decision's own branches."""
+    over, edges, crossings = [], 0, 0
+    for path in EXAMPLES + EVERY_FIXTURE:
+        model = analyse(path.read_bytes().decode("utf-8")).model
+        q = measure(render_svg(model), model)
+        edges += q.edges
+        crossings += q.crossings
+        if q.crossings > crossing_budget(q.edges):
+            over.append((path.name, q.crossings, q.edges))
+    assert over == []
+    assert edges > 400 and crossings <= PER_EDGE_GOAL * edges, (crossings, edges)

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from fz_lsp.render.layout.coordinates import ZONE_EDGE, attachment, plan_gutter
 from fz_lsp.render.layout.geometry import Box
 from fz_lsp.render.layout.grid import GridEdge, GridLayout, GridNode, GridSpec
+from fz_lsp.render.layout.route_choice import choose_routes
 from fz_lsp.render.layout.router import route_grid
 from fz_lsp.render.layout.routing import HTRACK, PORT, VTRACK, Run, assign_tracks, plan_routes
 from support.layout_quality import Drawing, DrawnEdge, DrawnNode, measure_drawing
@@ -59,6 +60,45 @@ def test_gutters_only_when_cells_block_the_way() -> None:
     assert lines(nodes, [GridEdge(2, "right", 0, "left")]) == [
         [(PORT, 0), (VTRACK, 3), (HTRACK, 1), (VTRACK, 0), (PORT, 1)]
     ]
+
+
+def test_a_side_to_a_bottom_climbs_past_the_flow_it_would_cross() -> None:
+    """A reply from under a row (node 4's right) into a decision's bottom, under which its
+    branch already stands (node 1): it runs along its own row past the step beside the row
+    above (2 -> 3) and climbs in the gutter next to the decision's column, crossing neither
+    that step nor the step's own edge up into the decision's left (order-returns.fz's
+    "Failed"); the route out of the gutter next to it would cross both."""
+    spec = GridSpec(rows=4, columns=4)
+    nodes = grid((0, 2), (1, 2), (2, 0), (2, 1), (3, 0))
+    edges = [
+        GridEdge(0, "bottom", 1, "top"),
+        GridEdge(2, "right", 3, "left"),
+        GridEdge(4, "right", 0, "bottom"),
+        GridEdge(3, "top", 0, "left"),
+    ]
+    first = plan_routes(spec, nodes, edges)
+    assert first[2].lines == [(PORT, 4), (VTRACK, 1), (HTRACK, 1), (PORT, 5)]
+    chosen = choose_routes(spec, nodes, edges, first)
+    assert chosen[2].lines == [(PORT, 4), (VTRACK, 2), (HTRACK, 1), (PORT, 5)]
+    assert [r.lines for r in chosen] == [r.lines for r in first[:2]] + [chosen[2].lines, first[3].lines]
+
+
+def test_a_long_hop_between_tops_and_bottoms_goes_round_the_outside() -> None:
+    """From a top (node 0, row 2) into a bottom (node 5, row 0) far to the right, with three
+    hand-overs between the rows in the way (1 -> 2, 3 -> 4 down, and back up): over the top of
+    the whole diagram, down the gutter beside the target, in under it (order-returns.fz's
+    "Notify")."""
+    spec = GridSpec(rows=3, columns=6)
+    nodes = grid((2, 0), (0, 1), (2, 2), (2, 3), (0, 4), (0, 5))
+    edges = [
+        GridEdge(1, "bottom", 2, "top"),
+        GridEdge(3, "top", 4, "bottom"),
+        GridEdge(0, "top", 5, "bottom"),
+    ]
+    first = plan_routes(spec, nodes, edges)
+    chosen = choose_routes(spec, nodes, edges, first)
+    assert first[2].lines != chosen[2].lines
+    assert chosen[2].lines == [(PORT, 4), (HTRACK, 2), (VTRACK, 0), (HTRACK, 0), (VTRACK, 5), (HTRACK, 1), (PORT, 5)]
 
 
 def test_a_self_loop_on_one_side_is_a_c_shape() -> None:

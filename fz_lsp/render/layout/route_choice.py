@@ -4,11 +4,12 @@
 `choose_routes` looks at them all on the grid, in half-cells (gutter g at 2g, cell c at
 2c + 1; a route's bends are where its lines meet): each edge whose route crosses another
 tries the alternatives (`routing.alternatives`: the same ends through other gutters, the
-outer gutters of its rows' group, a lane's boundary, among them) and keeps the one with the
-fewest crossings, then the fewest bends, then the shortest; in document order, each choice
-seen by the edges after it, again (up to PASSES sweeps) while a choice still changes; an
-edge whose crossings did not change since no alternative beat it is not weighed again,
-and at most EVALUATIONS alternatives are weighed in all. An edge that must cross whatever
+outer gutters of its rows' group, a lane's boundary, round the outside of the diagram,
+among them) and keeps the one with the fewest crossings, then the fewest bends, then the
+shortest; in document order, each choice seen by the edges after it, again (up to PASSES
+sweeps) while a choice still changes; an edge whose crossings did not change since no
+alternative beat it is not weighed again, and at most max(EVALUATIONS, PER_EDGE x edges)
+alternatives are weighed in all. An edge that must cross whatever
 its route (a decision's branch skipping a step along its row: `_across_a_row`) keeps the
 route it has. So a reply from a branch below a decision runs back along the
 lanes' boundary rather than through the lane's middle, and a feedback edge takes an outer
@@ -32,7 +33,8 @@ from fz_lsp.render.layout.grid import GridEdge, GridNode, GridSpec
 from fz_lsp.render.layout.routing import PORT, VTRACK, Line, Occupancy, Route, alternatives
 
 PASSES = 2  # sweeps over the edges, while one still moves
-EVALUATIONS = 400  # alternatives weighed in all (a bound for very large diagrams: the first edges get them)
+EVALUATIONS = 400  # alternatives weighed in all, at least (a bound for very large diagrams: the first edges get them)
+PER_EDGE = 2  # ... or this many per edge of the diagram
 
 Segment = tuple[int, int, int, int, int, int]  # x0, y0, x1, y1 (half-cells, x0 <= x1, y0 <= y1), d0, d1
 # d0 / d1: which way the route goes on at the segment's low / high end, across it: -1 towards
@@ -202,7 +204,7 @@ def choose_routes(
     ]
     options: dict[int, list[tuple[int, int, Route, list[Segment]]]] = {}  # edge -> (lines, length, route, segments)
     settled: dict[int, int] = {}  # edge -> its crossings when no alternative did better
-    budget = EVALUATIONS
+    budget = max(EVALUATIONS, PER_EDGE * len(edges))
     for _ in range(PASSES):
         moved = False
         for e in todo:

@@ -228,7 +228,9 @@ def alternatives(
     """Other routes edge i's ends allow (route_choice.py picks among them): through any
     gutter both ends reach, or through the gutters only, along the row gutters next to
     either end's row and the outer gutters of their groups of rows (a lane's boundary), or
-    the column gutters beside either end's column and past either end's row's ends."""
+    the column gutters beside either end's column and past either end's row's ends, or round
+    the outside of the diagram (ends on tops or bottoms); an end on a side and one on a top or a
+    bottom meet through any gutter each end's line reaches across empty cells."""
     edge = edges[i]
     assert edge.source is not None and edge.target is not None
     S, T = nodes[edge.source], nodes[edge.target]
@@ -257,10 +259,27 @@ def alternatives(
             out.extend(
                 Route([es, (HTRACK, a), (VTRACK, k), (HTRACK, b), et]) for k in sorted(ks) if 0 <= k <= spec.columns
             )
-    elif hs:
-        out.append(Route([es, (VTRACK, a), (HTRACK, b), et]))
+            # round the outside: over the top or under the bottom of the whole diagram, down
+            # (up) a gutter beside each end (a long hop whose way across is full of the flow)
+            for outer in (0, spec.rows):
+                out.extend(
+                    Route([es, (HTRACK, a), (VTRACK, k1), (HTRACK, outer), (VTRACK, k2), (HTRACK, b), et])
+                    for k1 in (S.column, S.column + 1)
+                    for k2 in (T.column, T.column + 1)
+                    if outer not in (a, b)
+                )
     else:
-        out.append(Route([es, (HTRACK, a), (VTRACK, b), et]))
+        # out of one end along its row (column) to a track across, then along the gutter the
+        # other end's port line reaches: any gutter each end reaches through empty cells (the
+        # nearest, the farthest, and those beside the other end's column or row)
+        lo_s, hi_s = _reach(spec, occ, S, ss)
+        lo_t, hi_t = _reach(spec, occ, T, ts)
+        near_s = (T.column, T.column + 1) if hs else (T.row, T.row + 1)
+        near_t = (S.row, S.row + 1) if hs else (S.column, S.column + 1)
+        across = sorted(k for k in {a, lo_s, hi_s, *near_s} if lo_s <= k <= hi_s)
+        along = sorted(j for j in {b, lo_t, hi_t, *near_t} if lo_t <= j <= hi_t)
+        first, second = (VTRACK, HTRACK) if hs else (HTRACK, VTRACK)
+        out.extend(Route([es, (first, k), (second, j), et]) for k in across for j in along)
     return out
 
 
