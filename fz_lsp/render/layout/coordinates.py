@@ -32,6 +32,7 @@ TRACK_MARGIN = 18.0  # from a gutter's side to its nearest track
 DIVIDER_GAP = 10.0  # tracks keep off a divider line by half this
 ZONE_EDGE = 9.0  # from a gutter's side to a label zone with no track beside it
 DANGLING_LENGTH = 36.0
+STUB_GAP = 4.0  # between the tips of two stubs facing each other across a gutter
 
 
 @dataclass(slots=True)
@@ -285,6 +286,8 @@ def _single(
         stop = middle + (min(plan.offsets) - TRACK_GAP / 2 if nx + ny > 0 else max(plan.offsets) + TRACK_GAP / 2)
     else:
         stop = gutter[1] - 10 if nx + ny > 0 else gutter[0] + 10
+    # never past the gutter's middle: a stub out of the node across may come the other way
+    stop = min(stop, middle - STUB_GAP / 2) if nx + ny > 0 else max(stop, middle + STUB_GAP / 2)
     room = abs(stop - (p[0] if nx else p[1]))
     length = max(8.0, min(DANGLING_LENGTH, room))
     far = (p[0] + nx * length, p[1] + ny * length)

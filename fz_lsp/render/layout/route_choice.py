@@ -194,7 +194,7 @@ def choose_routes(
         index.add(e, parts)
     sharing = _sharing(edges)
     if occ is None:
-        occ = Occupancy(nodes)
+        occ = Occupancy(nodes, edges)
     out = list(routes)
     steps = _straight_steps(nodes, edges, routes)
     todo = [

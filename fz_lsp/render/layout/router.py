@@ -65,7 +65,7 @@ def route_grid(
     fixed: dict[int, float] = {}
     if spec.hyperedges:
         edges, fixed = corner_knees(nodes, edges)
-    occupancy = Occupancy(nodes)
+    occupancy = Occupancy(nodes, edges if spec.hyperedges else ())
     routes = plan_routes(spec, nodes, edges, occupancy, fixed)
     if spec.hyperedges:
         routes = choose_routes(spec, nodes, edges, routes, occupancy)

@@ -76,9 +76,10 @@ class Tracks:
 
 
 class Occupancy:
-    """Which cells hold a node, by row and by column, for range queries."""
+    """Which cells hold a node, by row and by column, for range queries; with the edges,
+    which sides of the nodes they use (`shares_line`)."""
 
-    def __init__(self, nodes: Sequence[GridNode]) -> None:
+    def __init__(self, nodes: Sequence[GridNode], edges: Sequence[GridEdge] = ()) -> None:
         by_row: dict[int, list[int]] = {}
         by_column: dict[int, list[int]] = {}
         for node in nodes:
@@ -86,6 +87,18 @@ class Occupancy:
             by_column.setdefault(node.column, []).append(node.row)
         self.by_row = {r: sorted(cs) for r, cs in by_row.items()}
         self.by_column = {c: sorted(rs) for c, rs in by_column.items()}
+        self.diamonds = {(node.row, node.column) for node in nodes if node.shape == "diamond"}
+        self.used: set[tuple[int, int, str]] = set()  # (row, column, side) of every edge end
+        self.joined: set[tuple[tuple[int, int, str], tuple[int, int, str]]] = set()  # both ends' sides
+        for edge in edges:
+            ends = [
+                (nodes[v].row, nodes[v].column, side)
+                for v, side in ((edge.source, edge.source_side), (edge.target, edge.target_side))
+                if v is not None
+            ]
+            self.used.update(ends)
+            if len(ends) == 2:
+                self.joined.update(((ends[0], ends[1]), (ends[1], ends[0])))
 
     @staticmethod
     def _next(values: list[int] | None, after: int, limit: int) -> int:
@@ -114,6 +127,26 @@ class Occupancy:
     def previous_in_column(self, column: int, row: int) -> int:
         return self._previous(self.by_column.get(column), row)
 
+    def shares_line(self, spec: GridSpec, node: GridNode, side: str) -> bool:
+        """Whether `side` of `node` and the side facing it of the next node that way (across
+        empty cells) may put attachment points on one line: both in use, and both a
+        diamond's corners or joined by an edge (drawn straight). Edges of both would then run
+        along that line between them, so no route runs its port line past its first gutter
+        there (ports.py spreads every other pair of facing sides apart)."""
+        if side == "right":
+            far = (node.row, self.next_in_row(node.row, node.column, spec.columns), "left")
+        elif side == "left":
+            far = (node.row, self.previous_in_row(node.row, node.column), "right")
+        elif side == "bottom":
+            far = (self.next_in_column(node.column, node.row, spec.rows), node.column, "top")
+        else:
+            far = (self.previous_in_column(node.column, node.row), node.column, "bottom")
+        near = (node.row, node.column, side)
+        if far not in self.used or near not in self.used:
+            return False
+        both_diamonds = (node.row, node.column) in self.diamonds and far[:2] in self.diamonds
+        return both_diamonds or (near, far) in self.joined
+
 
 def _exit_gutter(node: GridNode, side: str) -> int:
     """The gutter right next to a side: a column gutter for left/right, a row gutter else."""
@@ -127,7 +160,11 @@ def _exit_gutter(node: GridNode, side: str) -> int:
 
 
 def _reach(spec: GridSpec, occ: Occupancy, node: GridNode, side: str) -> tuple[int, int]:
-    """Gutters a straight run out of `side` (or into it) reaches through empty cells."""
+    """Gutters a straight run out of `side` (or into it) reaches through empty cells (only
+    the first where it may share its line with the side facing it, `Occupancy.shares_line`)."""
+    if occ.shares_line(spec, node, side):
+        first = _exit_gutter(node, side)
+        return first, first
     if side == "right":
         return node.column + 1, occ.next_in_row(node.row, node.column, spec.columns)
     if side == "left":
@@ -223,14 +260,18 @@ def _route(
 
 
 def alternatives(
-    spec: GridSpec, occ: Occupancy, i: int, nodes: Sequence[GridNode], edges: Sequence[GridEdge]
+    spec: GridSpec,
+    occ: Occupancy,
+    i: int,
+    nodes: Sequence[GridNode],
+    edges: Sequence[GridEdge],
 ) -> list[Route]:
     """Other routes edge i's ends allow (route_choice.py picks among them): through any
     gutter both ends reach, or through the gutters only, along the row gutters next to
     either end's row and the outer gutters of their groups of rows (a lane's boundary), or
     the column gutters beside either end's column and past either end's row's ends, or round
     the outside of the diagram (ends on tops or bottoms); an end on a side and one on a top or a
-    bottom meet through any gutter each end's line reaches across empty cells."""
+    bottom meet through any gutter each end's line reaches across empty cells (`_reach`)."""
     edge = edges[i]
     assert edge.source is not None and edge.target is not None
     S, T = nodes[edge.source], nodes[edge.target]
@@ -314,7 +355,10 @@ def is_facing(spec: GridSpec, nodes: Sequence[GridNode], s: int, ss: str, t: int
 
 
 def _corner_free(spec: GridSpec, occ: Occupancy, S: GridNode, ss: str, T: GridNode, ts: str) -> bool:
-    """One bend: out of S along its row (or column) into T's column (or row), all cells empty."""
+    """One bend: out of S along its row (or column) into T's column (or row), all cells empty
+    (and neither line past its first gutter where it may share a facing side's line)."""
+    if occ.shares_line(spec, S, ss) or occ.shares_line(spec, T, ts):
+        return False
     if ss in HORIZONTAL_SIDES:  # corner at (S.row, T.column)
         if ss == "right":
             if not (T.column > S.column and occ.next_in_row(S.row, S.column, spec.columns) > T.column):
