@@ -27,6 +27,7 @@ from support.layout_quality import (
     measure,
     measure_drawing,
     parse,
+    skip_branches,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -34,6 +35,7 @@ EXAMPLES = sorted((REPO / "examples").glob("*.fz"))
 FIXTURES = sorted((REPO / "tests" / "fixtures" / "layout").glob("*.fz"))
 sys.path.insert(0, str(REPO / "benchmarks"))
 from bench_render import benchmark_document  # noqa: E402
+from generate import generate  # noqa: E402
 
 
 def model_of(path: Path):
@@ -264,3 +266,13 @@ def test_examples_and_fixtures_cross_within_their_budget_and_few_in_total() -> N
             over.append((path.name, q.crossings, q.edges))
     assert over == []
     assert edges > 400 and crossings <= PER_EDGE_GOAL * edges, (crossings, edges)
+
+
+@pytest.mark.slow
+def test_generated_documents_cross_only_where_their_skip_branches_force_it() -> None:
+    """generate.py's documents and bench_render.py's: one crossing per decision branch that
+    skips a step of its row into the next step's top (see skip_branches), none besides."""
+    for text in (generate(300), generate(1000), benchmark_document()):
+        model = analyse(text).model
+        forced = skip_branches(model)
+        assert forced > 0 and measure(render_svg(model), model).crossings == forced

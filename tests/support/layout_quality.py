@@ -440,6 +440,40 @@ def crossing_budget(edges: int) -> int:
     return max(2, edges // 10)
 
 
+def skip_branches(model) -> int:
+    """Decisions whose branch out of the bottom skips a step of their row into the top of
+    the step after it: D.right -> S1.left, S1.right -> S2.left and D.bottom -> S2.top, in
+    one lane. Each forces a crossing in any drawing that keeps the flow of the diagram
+    outside that triangle. The handles fix the order of the edges round D (right, bottom,
+    then the way in on its left) and round S2 (top, the way on out of its right, left), so
+    along the cycle D -> S1 -> S2 -> D the way into D and the way on out of S2 lie on
+    opposite sides of it: without a crossing, the triangle must enclose all the flow before
+    D (or all after S2), its bottom edge running round the whole upstream part of the
+    diagram. generate.py's documents are made of such decisions, joined lane to lane."""
+    count = 0
+    for edge in model.edges:
+        decision, after = edge.source.node, edge.target.node
+        if (
+            decision is None
+            or after is None
+            or decision.shape != "diamond"
+            or (edge.source.direction, edge.target.direction) != ("bottom", "top")
+            or decision.lane is not after.lane
+        ):
+            continue
+        for yes in decision.outgoing:
+            step = yes.target.node
+            if step is None or (yes.source.direction, yes.target.direction) != ("right", "left"):
+                continue
+            if any(
+                on.target.node is after and (on.source.direction, on.target.direction) == ("right", "left")
+                for on in step.outgoing
+            ):
+                count += 1
+                break
+    return count
+
+
 def measure(svg: str, model) -> Quality:
     drawing = parse(svg)
     attach_model(drawing, model)
