@@ -1,6 +1,7 @@
 """`fz-lsp` as a person meets it from a terminal: the server on TCP ends quietly after
 shutdown and exit, and a terminal on stdin gets a one-line hint instead of a silent wait
-(a real pseudo-terminal, a real TCP connection)."""
+(a real pseudo-terminal, a real TCP connection). The command lines editors start the server
+with are served without the parser, which would make nothing else of them."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ import time
 
 import pytest
 
+from fz_lsp.cli import SERVER_ARGV
+from fz_lsp.cli.arguments import build_parser
 from support.commands import CLI_COMMAND, SERVER_ENV
 from support.paths import ROOT
 
@@ -154,3 +157,12 @@ def test_no_hint_when_stdin_is_not_a_terminal():
         [*CLI_COMMAND, "check", "-"], input=b"", capture_output=True, env=SERVER_ENV, cwd=ROOT, timeout=60
     )
     assert (result.returncode, result.stderr) == (0, b"")
+
+
+@pytest.mark.parametrize("argv", SERVER_ARGV, ids=lambda argv: " ".join(("fz-lsp", *argv)))
+def test_the_command_lines_served_without_the_parser_are_what_the_parser_makes_the_default_server(argv):
+    """fz_lsp.cli serves SERVER_ARGV as `run_server()` with every option at its default: the
+    parser reads them as no command, no TCP, no log file, no language."""
+    args = build_parser().parse_args(list(argv))
+    assert (args.command, args.tcp, args.log_file, args.lang) == (None, None, None, None)
+    assert set(vars(args)) == {"command", "stdio", "tcp", "log_file", "lang"}  # nothing else to pass on

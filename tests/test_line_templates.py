@@ -110,7 +110,8 @@ def test_a_shape_s_line_pattern_takes_exactly_the_lines_of_that_shape(line, othe
             ), candidate
 
 
-def test_a_damaged_template_falls_back_to_lark():
+def test_a_damaged_template_falls_back_to_lark(monkeypatch):
+    monkeypatch.setattr(templates, "COMPILE_AFTER_LINES", 0)  # the compiled template fails at once
     line = "n1.handle(right) -> n2.handle(left)"
     syntax.parse_line(line)
     shape = lexer.scan(line)[0]
@@ -126,10 +127,11 @@ def test_a_damaged_template_falls_back_to_lark():
 
 
 @pytest.mark.slow  # over 0.25 s here: outside the quick loop (-m 'not slow')
-def test_compiled_templates_stay_within_their_budget():
+def test_compiled_templates_stay_within_their_budget(monkeypatch):
     """Lines of many shapes (node declarations of 1 to 80 attributes, loops of 1 to 80
     members): the compiled templates keep within COMPILED_BUDGET, none for a shape of more
     than COMPILED_MAX_TOKENS tokens, and every line still parses like lark."""
+    monkeypatch.setattr(templates, "COMPILE_AFTER_LINES", 0)  # each shape compiled by its first line
     for k in range(1, 81):
         attributes = " ".join(f'a{j}:"v"' for j in range(k))
         members = " ".join(f"n{j}" for j in range(k))
@@ -144,3 +146,23 @@ def test_compiled_templates_stay_within_their_budget():
     compiled = [c for group in memo._entries.values() for c in group]
     assert all(len(c.template.shape) <= templates.COMPILED_MAX_TOKENS for c in compiled)
     assert all(len(group) <= templates.COMPILED_PER_KEY for group in memo._entries.values())
+
+
+def test_a_shape_s_pattern_is_compiled_after_its_first_lines_and_every_line_agrees():
+    """The first COMPILE_AFTER_LINES lines of a key are left to their tokens (no pattern
+    compiled: a small document's first diagnostics never wait for one), the next one and
+    every later one are built from a match of the compiled pattern; all as lark reads them."""
+    lines = [f'n{k}.handle(right) -> Lane{k}.n{k + 1}.handle(left) [label:"x{k}"]' for k in range(60)]
+    shape = lexer.scan(lines[0])[0]
+    syntax_parse.forget_line(lines[0])
+    syntax.parse_line(lines[0])  # learns the shape's template
+    templates._keep(shape, templates.template(shape))  # compiled afresh: no line of its key met yet
+    built = [templates.build_line(line) for line in lines[1:]]
+    waited = templates.COMPILE_AFTER_LINES
+    assert waited > 0
+    assert built[:waited] == [templates.UNSEEN] * waited
+    for line, statement in zip(lines[1 + waited :], built[waited:]):
+        assert statement == syntax_parse.recovered_statement(line), line
+    for line in lines[1 : 1 + waited]:  # built from their tokens by the template
+        scanned = lexer.scan(line)
+        assert templates.template(scanned[0]).build(scanned[1]) == syntax_parse.recovered_statement(line), line

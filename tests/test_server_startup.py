@@ -5,14 +5,19 @@
 - Importing the server, and serving `initialize` and a first `didOpen` through to its
   diagnostics, loads neither the renderer, the browser preview, the code actions, share,
   the language features nor lark (when the document's line shapes are known); each is
-  checked in a fresh interpreter's `sys.modules`. No timing is asserted here (issue 24's
-  figures come from `python -X importtime` and benchmarks/).
+  checked in a fresh interpreter's `sys.modules`.
+- A real server process started as editors start it (`python -m fz_lsp --stdio`, the
+  `fz-lsp --stdio` entry point) loads none of those either, nor the command line's parser
+  (argparse) or the standard modules only other paths need (NOT_AT_START_STDLIB): read from
+  its own import log (`PYTHONPROFILEIMPORTTIME`), its names only.
+No timing is asserted here (issue 24's figures come from `python -X importtime` and benchmarks/).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from fz_lsp.base.i18n import LOCALE_DIR
-from support.commands import SERVER_ENV
+from support.commands import SERVER_COMMAND, SERVER_ENV
 from support.lsp_process import LspProcess, default_capabilities
 from support.paths import EXAMPLES, ROOT
 
@@ -107,6 +112,19 @@ NOT_AT_START = (
     "fz_lsp.features.formatting",
     "fz_lsp.features.reveal",
     "lark",
+)
+
+
+# what a server started by an editor never loads in a session of initialize, didOpen of the
+# seed example (its line shapes known) and shutdown: the command line's parser, and standard
+# modules that only other paths need (spelling suggestions, saving new shapes, message catalogs)
+NOT_AT_START_STDLIB = (
+    "fz_lsp.cli.arguments",
+    "argparse",
+    "shutil",
+    "difflib",
+    "tempfile",
+    "gettext",
 )
 
 
@@ -232,3 +250,44 @@ def test_every_handler_loaded_on_first_use_exists_and_runs_as_the_table_says() -
         method for method, *_ in server.ON_FIRST_USE
     }
     assert list(registered.commands) == [command for command, *_ in server.COMMANDS]
+
+
+def _entry_point() -> list[str]:
+    script = Path(sys.executable).with_name("fz-lsp")
+    if not script.is_file():
+        pytest.skip(f"no fz-lsp entry point beside {sys.executable} (the package is not installed)")
+    return [str(script), "--stdio"]
+
+
+_IMPORT_LINE = re.compile(r"import time:\s+\d+ \|\s+\d+ \| *(\S+)$", re.MULTILINE)
+
+
+def _modules_of_a_session(command: list[str], env: dict) -> list[str]:
+    """Every module a real server process imports in a session of initialize, didOpen of the
+    seed example, its diagnostics and shutdown (read from its import log on standard error)."""
+    server = LspProcess(command, env={**env, "PYTHONPROFILEIMPORTTIME": "1"})
+    try:
+        server.initialize()
+        uri = (EXAMPLES / "gitops.fz").as_uri()
+        server.open(uri, (EXAMPLES / "gitops.fz").read_text(encoding="utf-8"))
+        assert server.diagnostics(uri, 1) == []
+        assert server.shutdown_and_exit() == 0
+        log = server.all_stderr()
+    finally:
+        server.kill()
+    return _IMPORT_LINE.findall(log)
+
+
+@pytest.mark.parametrize("command", ["python -m fz_lsp --stdio", "fz-lsp --stdio"])
+@pytest.mark.slow  # two server processes
+def test_a_server_started_by_an_editor_loads_only_what_its_first_diagnostics_need(tmp_path, command: str) -> None:
+    """A real process, started as an editor starts it, in English: none of NOT_AT_START nor
+    NOT_AT_START_STDLIB is ever imported (the seed example's line shapes were saved by an
+    earlier process, as on every start but a machine's first)."""
+    argv = SERVER_COMMAND if command.startswith("python") else _entry_point()
+    env = {**SERVER_ENV, "FZ_LSP_CACHE_DIR": str(tmp_path), "LANGUAGE": "en"}
+    _modules_of_a_session(argv, env)  # learns and saves the example's line shapes
+    modules = _modules_of_a_session(argv, env)
+    assert "fz_lsp.lsp.server" in modules and "fz_lsp.diagnostics" in modules  # the log is read whole
+    assert _unwanted(modules) == []
+    assert [m for m in modules if m in NOT_AT_START_STDLIB] == []

@@ -48,6 +48,7 @@ def test_a_tampered_cache_file_is_checked_and_never_runs_code(tmp_path: Path):
         "lambda t: Tok.__class__(t[0])",
         "lambda t: LaneOpen(t[0], t[1], t[2]) if 0 else None",
         "lambda t: LaneOpen(t[0])",  # passes the check, fails when called: lark takes over
+        "lambda t: LaneOpen(t[0], t[1]",  # passes the check, no expression: its first build fails, lark takes over
         "lambda t: NodeDecl(t[0], t[0], t[0], t[0], t[0], t[0], t[0], t[0])",
     ]
     # every saved shape now maps to hostile source; the lines must be parsed by lark instead

@@ -19,6 +19,8 @@ from fz_lsp.base.i18n import is_locale_setting
 
 @dataclass(frozen=True)
 class Settings:
+    """Every `flowzap.*` setting the analysis and the features read, each with its default."""
+
     diagnostics_delay_ms: int = 150  # flowzap.diagnostics.delayMs
     sequence_rules: bool = False  # flowzap.diagnostics.sequenceRules
     strict: bool = False  # flowzap.diagnostics.strict: FlowZap's validator rules are errors, not warnings

@@ -21,6 +21,8 @@ CHOICES = {SHAPE: SHAPES, ATTRIBUTE: NODE_ATTRIBUTES, DIRECTION: DIRECTIONS}
 
 @dataclass(frozen=True)
 class Suggestion:
+    """The sentence about a misspelt word, and the word it was most likely meant to be."""
+
     message: str
     guess: str | None  # the word meant, when one is close enough
 

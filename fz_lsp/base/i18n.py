@@ -37,7 +37,6 @@ Pure Python, standard library only.
 
 from __future__ import annotations
 
-import gettext
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -45,9 +44,12 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, final
+from typing import TYPE_CHECKING, Any, final
 
 from fz_lsp.base.bounded_memo import BoundedMemo
+
+if TYPE_CHECKING:
+    import gettext  # imported where a catalog is read: English, the default, reads none
 
 DOMAIN = "fz_lsp"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
@@ -282,6 +284,8 @@ def _translator_of(language: str) -> Translator:
     folder = CATALOGS.get(language)
     catalog = None
     if folder is not None:
+        import gettext
+
         path = LOCALE_DIR / folder / "LC_MESSAGES" / f"{DOMAIN}.mo"
         try:
             with open(path, "rb") as f:

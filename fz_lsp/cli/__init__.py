@@ -6,6 +6,11 @@ Exit codes: check -> 0 clean or warnings only, 1 errors found, 2 usage error or
 unreadable input; format -> 0 done, 1 would change (--check), 2 unreadable input.
 Messages are one line, never a traceback.
 
+How an editor starts the server (`fz-lsp` or `fz-lsp --stdio`, nothing more: SERVER_ARGV) is
+served without building the parser: argparse and every subcommand's help would delay the
+first diagnostics by ~10 ms, and the parser would make nothing else of those arguments.
+Any other command line goes through the parser (fz_lsp/cli/arguments.py).
+
 Language (fz_lsp/base/i18n.py): `--lang` (before or after the command), else LANGUAGE,
 LC_ALL, LC_MESSAGES, LANG. Diagnostic codes, positions and JSON keys are the same in
 every language; only messages and help texts change (argparse's own words stay English).
@@ -22,11 +27,22 @@ import os
 import sys
 from collections.abc import Sequence
 
-from fz_lsp.cli.arguments import UsageError, build_parser, language_of_argv
+from fz_lsp.cli.usage import UsageError
+
+# the command lines that start the server on stdio with every option at its default
+SERVER_ARGV = ((), ("--stdio",))
 
 
 def run_command(argv: Sequence[str] | None) -> int:
-    language = language_of_argv(sys.argv[1:] if argv is None else argv)
+    given = sys.argv[1:] if argv is None else argv
+    if tuple(given) in SERVER_ARGV:
+        from fz_lsp.base import i18n
+        from fz_lsp.cli.serve import run_server
+
+        return run_server(language=i18n.environment_language())  # no --lang: the environment's
+    from fz_lsp.cli.arguments import build_parser, language_of_argv
+
+    language = language_of_argv(given)
     args = build_parser(language).parse_args(argv)
     if args.command == "check":
         from fz_lsp.cli.check import run_check
@@ -64,7 +80,7 @@ def run_command(argv: Sequence[str] | None) -> int:
         return run_mcp()
     from fz_lsp.cli.serve import run_server
 
-    return run_server(args, language)
+    return run_server(args.tcp, args.log_file, args.lang, language)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,7 +1,7 @@
 """The command line's arguments: the parser of every subcommand, and the language the
 command line asks for (read before parsing, so that help is in it too).
 
-May import: fz_lsp.base, fz_lsp.analysis (views).
+May import: fz_lsp.base, fz_lsp.analysis (views), fz_lsp.cli.usage.
 """
 
 from __future__ import annotations
@@ -13,12 +13,9 @@ from typing import NoReturn
 from fz_lsp import __version__
 from fz_lsp.analysis.views import FORMATS, SEQUENCE_ORDERS, THEMES, VIEWS
 from fz_lsp.base import i18n
+from fz_lsp.cli.usage import UsageError
 
 CHECK_FORMATS = ("text", "json", "github", "sarif")
-
-
-class UsageError(Exception):
-    pass
 
 
 class _Parser(argparse.ArgumentParser):

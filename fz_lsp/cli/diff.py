@@ -2,7 +2,7 @@
 their ends, lanes, loops), as lines for a person or flowzap_diff's JSON; exit 0 no change,
 1 changes (as diff(1)), 2 unreadable input.
 
-May import: fz_lsp.base, fz_lsp.analysis, fz_lsp.features.graph_diff, fz_lsp.cli.files.
+May import: fz_lsp.base, fz_lsp.analysis, fz_lsp.features.graph_diff, fz_lsp.cli.files, fz_lsp.cli.usage.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import json
 import sys
 
 from fz_lsp.base import i18n
-from fz_lsp.cli.arguments import UsageError
 from fz_lsp.cli.files import READ_ERRORS, cannot, read_source
+from fz_lsp.cli.usage import UsageError
 
 
 def run_diff(old_path: str, new_path: str, fmt: str, language: str | None = None) -> int:

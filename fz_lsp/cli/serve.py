@@ -1,16 +1,16 @@
 """`fz-lsp [--stdio | --tcp HOST:PORT]`: run the language server.
 
-May import: everything (it starts fz_lsp.lsp).
+May import: everything (it starts fz_lsp.lsp); not argparse (fz_lsp/cli/__init__.py starts the
+server without it when the command line is `fz-lsp` or `fz-lsp --stdio`).
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 from fz_lsp.base import i18n
-from fz_lsp.cli.arguments import UsageError
 from fz_lsp.cli.files import stdin_is_a_terminal
+from fz_lsp.cli.usage import UsageError
 
 
 def hold_full_collections() -> None:
@@ -35,17 +35,21 @@ def tune_garbage_collector() -> None:
     gc.set_threshold(20_000, 20, 20)
 
 
-def run_server(args: argparse.Namespace, language: str | None = None) -> int:
+def run_server(
+    tcp: str | None = None, log_file: str | None = None, lang: str | None = None, language: str | None = None
+) -> int:
+    """Serve on stdio, or on `tcp` (HOST:PORT); `lang` is `--lang` as given, `language` the
+    language of this command line's messages."""
     import logging
 
-    if args.tcp:
-        host, _, port = args.tcp.rpartition(":")
+    if tcp:
+        host, _, port = tcp.rpartition(":")
         if not host or not port.isdigit():
             raise UsageError(
                 "fz-lsp: "
                 + i18n.translator(language)._("--tcp expects HOST:PORT, e.g. {example}", example="127.0.0.1:2087")
             )
-    if not args.tcp and stdin_is_a_terminal():  # a person typed `fz-lsp`: say what this is
+    if not tcp and stdin_is_a_terminal():  # a person typed `fz-lsp`: say what this is
         print(
             "fz-lsp: "
             + i18n.translator(language)._(
@@ -55,17 +59,17 @@ def run_server(args: argparse.Namespace, language: str | None = None) -> int:
             file=sys.stderr,
             flush=True,
         )
-    if args.log_file:
-        logging.basicConfig(filename=args.log_file, level=logging.INFO)
+    if log_file:
+        logging.basicConfig(filename=log_file, level=logging.INFO)
     hold_full_collections()  # until tune_garbage_collector
     from fz_lsp.lsp import log_forwarding
     from fz_lsp.lsp.server import server
 
-    if getattr(args, "lang", None):  # the language when the client names none (else the environment's)
-        server.process_language = i18n.language_of(args.lang) or i18n.ENGLISH
+    if lang:  # the language when the client names none (else the environment's)
+        server.process_language = i18n.language_of(lang) or i18n.ENGLISH
     log_forwarding.install(server)  # log records -> window/logMessage; stderr for failures
     tune_garbage_collector()
-    if args.tcp:
+    if tcp:
         server.start_tcp(host, int(port))
     else:
         server.start_io()

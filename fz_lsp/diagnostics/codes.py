@@ -18,12 +18,17 @@ FLOWZAP_CHAR_LIMIT = 50_000
 
 @dataclass(frozen=True)
 class Related:
+    """Another place a diagnostic points at (LSP relatedInformation), with what it is."""
+
     span: Span
     message: str
 
 
 @dataclass(frozen=True)
 class Diagnostic:
+    """One problem found: its code, severity, message and span; the other places it concerns,
+    what its quick fixes need (`data`) and whether the span is unnecessary (shown faded)."""
+
     code: str
     severity: int
     message: str

@@ -58,6 +58,8 @@ def action_kinds(only: Sequence[types.CodeActionKind | str] | None) -> list[str]
 
 @dataclass(frozen=True)
 class CompletionSupport:
+    """What the client's completion can show: snippets, documentation formats, label details."""
+
     snippets: bool = False
     documentation_formats: Sequence[types.MarkupKind] | None = None
     label_details: bool = False

@@ -36,7 +36,7 @@ def malloc_trim() -> Callable[[int], int] | None:
     """glibc's malloc_trim, or None (macOS, Windows, musl). The C allocator keeps the memory
     Python frees in large blocks (a preview's SVG, a closed document's text) for reuse and
     counted in the process's resident memory; malloc_trim(0) hands it back (about 1 ms).
-    Looked up on first use (ctypes is not loaded before the first diagnostics)."""
+    Looked up on first use, an idle moment after the first diagnostics (loading ctypes)."""
     if not sys.platform.startswith("linux"):
         return None
     try:
@@ -98,8 +98,10 @@ class DocumentMemory:
 
     def trim_when_idle(self) -> None:
         """Give the heap memory freed by the last burst of work back to the system once the
-        server has published nothing for IDLE_TRIM_S: a keystroke only moves a timer."""
-        if malloc_trim() is None:
+        server has published nothing for IDLE_TRIM_S: a keystroke only moves a timer.
+        malloc_trim is looked up when the timer fires, not by the first publish (ctypes takes
+        ~2 ms to load)."""
+        if not sys.platform.startswith("linux"):  # no malloc_trim (see malloc_trim)
             return
         if self._trim is not None:
             self._trim.cancel()

@@ -26,6 +26,8 @@ _D = TypeVar("_D")
 
 @dataclass(eq=False, slots=True)
 class Lane:
+    """A lane: its id, its display label, the lines it spans and the nodes declared in it."""
+
     id: str
     id_span: Span
     header_line: int
@@ -44,6 +46,8 @@ class Lane:
 
 @dataclass(eq=False, slots=True)
 class Node:
+    """A declared node: its id, lane, shape, attributes, and the edges and loops that touch it."""
+
     id: str
     span: Span  # the id at the declaration
     lane: Lane | None = field(repr=False)
@@ -117,6 +121,8 @@ class Ref:
 
 @dataclass(eq=False, slots=True)
 class Edge:
+    """An edge: its source and target references, its label, and where it is written."""
+
     source: Ref
     target: Ref
     statement: EdgeStmt = field(repr=False)
@@ -146,6 +152,8 @@ class Edge:
 
 @dataclass(eq=False, slots=True)
 class Loop:
+    """A loop: its condition and its members' references."""
+
     keyword_span: Span
     statement: LoopStmt = field(repr=False)
     condition: str | None  # text inside [...]

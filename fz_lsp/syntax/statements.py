@@ -20,6 +20,8 @@ from fz_lsp.base.i18n import Listing, Msg
 @final
 @dataclass(frozen=True, slots=True)
 class Tok:
+    """One token of a line: its text as written and its columns [start, end) in code points."""
+
     text: str
     start: int
     end: int
@@ -28,6 +30,8 @@ class Tok:
 @final
 @dataclass(frozen=True, slots=True)
 class Attribute:
+    """`key:"value"` (or `key="value"`, which FlowZap's validator rejects) on a node or inside an edge's `[...]`."""
+
     key: Tok
     op: Tok  # ":" or "="
     value: Tok  # the quoted string as written, quotes included
@@ -40,6 +44,8 @@ class Attribute:
 @final
 @dataclass(frozen=True, slots=True)
 class Handle:
+    """The `.handle(direction)` of an endpoint, as far as it is written."""
+
     dot: Tok  # the "." before `handle`
     keyword: Tok  # `handle`
     direction: Tok | None  # the word inside (...), None when missing
@@ -55,6 +61,8 @@ class Handle:
 @final
 @dataclass(frozen=True, slots=True)
 class Endpoint:
+    """One end of an edge or a loop member: `nX`, `Lane.nX`, with its handle when written."""
+
     lane: Tok | None  # `Lane` in `Lane.nX`
     node: Tok
     handle: Handle | None
@@ -71,6 +79,8 @@ class Endpoint:
 @final
 @dataclass(frozen=True, slots=True)
 class LaneOpen:
+    """`lane {`, with the `# Display Label` written after the brace."""
+
     lane: Tok
     brace: Tok
     label: Tok | None  # `# Display Label` as written (with the #)
@@ -79,18 +89,24 @@ class LaneOpen:
 @final
 @dataclass(frozen=True, slots=True)
 class LaneClose:
+    """The `}` that closes a lane."""
+
     brace: Tok
 
 
 @final
 @dataclass(frozen=True, slots=True)
 class DisplayLabel:
+    """A `# Display Label` on a line of its own (the old style puts it right after a lane's `{`)."""
+
     label: Tok  # `# Display Label`
 
 
 @final
 @dataclass(frozen=True, slots=True)
 class NodeDecl:
+    """`nX: shape attributes...`: a node declared."""
+
     node: Tok
     colon: Tok
     shape: Tok
@@ -100,6 +116,8 @@ class NodeDecl:
 @final
 @dataclass(frozen=True, slots=True)
 class EdgeStmt:
+    """`source -> target [attributes]`: an edge (a chain of more endpoints is kept to be reported)."""
+
     endpoints: tuple[Endpoint, ...]  # two, or more for a (wrong) chain
     arrows: tuple[Tok, ...]
     attributes: tuple[Attribute, ...]  # inside [...]
@@ -109,6 +127,8 @@ class EdgeStmt:
 @final
 @dataclass(frozen=True, slots=True)
 class LoopStmt:
+    """`loop [condition] members...`."""
+
     keyword: Tok
     condition: Tok | None  # `[text]` with brackets
     members: tuple[Endpoint, ...]  # `nX` or `Lane.nX` (handle always None)
@@ -117,6 +137,8 @@ class LoopStmt:
 @final
 @dataclass(frozen=True, slots=True)
 class Comment:
+    """A `//` line."""
+
     token: Tok
 
 

@@ -10,7 +10,8 @@ A line is found its template without scanning it: `build_line` looks its shape_k
 among the compiled templates, whose line pattern (syntax/lexer.py) matches exactly the lines
 of that shape and gives every token's columns in one match, and builds the statement from
 that match with code written out from the template's source. A line no compiled template
-takes is scanned and built from its tokens (or parsed by lark).
+takes is scanned and built from its tokens (or parsed by lark); so are the first
+COMPILE_AFTER_LINES lines of a key, before its pattern is compiled.
 
 Templates are memoised by shape, compiled ones by key, each within a budget (ARCHITECTURE.md,
 "Caches and their bounds"); templates are kept between processes by syntax/shape_cache.py.
@@ -64,6 +65,12 @@ COMPILED_MAX_TOKENS = 40
 COMPILED_PER_KEY = 2
 COMPILED_ENTRY_WEIGHT = 128
 COMPILED_BUDGET = 8_192
+# A shape's pattern and match builder are compiled for the line of its key after this many
+# (those are built from their tokens, ~10 µs a line slower): compiling costs ~1 ms, repaid
+# from ~100 lines of the shape on. A hand-written document has a few dozen lines of a shape at
+# most (the corpus: 32), so its first diagnostics never wait for a compile; a 10,000-line one
+# compiles the shapes of its thousands of lines.
+COMPILE_AFTER_LINES = 32
 
 
 def _toks_of(value: object, out: list[Tok]) -> None:
@@ -139,14 +146,23 @@ for _name, _cls in _BUILDER_NAMES.items():
 
 class Template:
     """How the lines of one shape are built from the lexer's tokens (`build`), from `source`
-    (learned from lark, or saved and checked by shape_cache)."""
+    (learned from lark, or saved and checked by shape_cache). The source is compiled by the
+    first `build`: a new process takes up to shape_cache.MAX_SAVED saved templates (~0.1 ms
+    each to compile) and a document uses a few dozen."""
 
-    __slots__ = ("shape", "source", "build")
+    __slots__ = ("shape", "source", "_build")
 
     def __init__(self, shape: Shape, source: str) -> None:
         self.shape = shape
         self.source = source
-        self.build: Callable[[list[Tok]], Statement] = eval(source, _BUILDER_GLOBALS)  # checked source
+        self._build: Callable[[list[Tok]], Statement] | None = None
+
+    def build(self, toks: list[Tok]) -> Statement:
+        """The statement of a line of this shape, from its tokens."""
+        build = self._build
+        if build is None:
+            build = self._build = eval(self.source, _BUILDER_GLOBALS)  # checked source
+        return build(toks)
 
 
 def _match_builder(source: str) -> Callable[[tuple[tuple[int, int], ...], str], Statement]:
@@ -189,19 +205,25 @@ def _match_builder(source: str) -> Callable[[tuple[tuple[int, int], ...], str], 
 
 class _Compiled:
     """A template made to build a line straight from one match of its shape's line_pattern
-    (compiled on first use: ~20 KB for a shape of 20 tokens, pattern and code)."""
+    (~20 KB for a shape of 20 tokens, pattern and code), compiled once COMPILE_AFTER_LINES
+    lines of its key were built from their tokens."""
 
-    __slots__ = ("template", "_pattern", "_from_match")
+    __slots__ = ("template", "_pattern", "_from_match", "_lines_before")
 
     def __init__(self, template: Template) -> None:
         self.template = template
         self._pattern: re.Pattern[str] | None = None
         self._from_match: Callable[[tuple[tuple[int, int], ...], str], Statement] | None = None
+        self._lines_before = 0  # lines of its key asked for before it was compiled
 
     def build_line(self, line: str) -> Statement | _Unseen:
-        """The statement of `line` when it is of this shape, else UNSEEN."""
+        """The statement of `line` when it is of this shape, else UNSEEN; UNSEEN for the
+        first COMPILE_AFTER_LINES lines of its key too (built from their tokens)."""
         pattern = self._pattern
         if pattern is None:
+            if self._lines_before < COMPILE_AFTER_LINES:
+                self._lines_before += 1
+                return UNSEEN
             self._from_match = _match_builder(self.template.source)
             pattern = self._pattern = line_pattern(self.template.shape)
         m = pattern.fullmatch(line)
@@ -322,11 +344,9 @@ def _load_templates() -> None:
     for shape, source in saved.items():
         if shape in _templates:
             continue
-        try:
-            made = Template(shape, source)  # checked by shape_cache.valid_source
-        except Exception:  # not an expression after all: leave the shape to lark
-            continue
-        _keep(shape, made)
+        # checked by shape_cache.valid_source; one that fails when it builds a line (a damaged
+        # file) is forgotten then, and lark parses that shape (syntax/parse.py)
+        _keep(shape, Template(shape, source))
 
 
 def save_templates() -> None:

@@ -9,7 +9,6 @@ May import: fz_lsp.base (stdlib otherwise).
 
 from __future__ import annotations
 
-import difflib
 import re
 
 from fz_lsp.base.i18n import N_
@@ -46,7 +45,11 @@ def spelled_like(word: str, guess: str, ratio: float) -> bool:
     """`word` is `guess` or a slip of it: a prefix either way (`rect`, `labels`), any case,
     or as alike as `ratio` by difflib's measure (`rectangel`, `lable`)."""
     low = word.lower()
-    return guess.startswith(low) or low.startswith(guess) or difflib.SequenceMatcher(None, low, guess).ratio() >= ratio
+    if guess.startswith(low) or low.startswith(guess):
+        return True
+    import difflib  # here: a document without slips never needs it
+
+    return difflib.SequenceMatcher(None, low, guess).ratio() >= ratio
 
 
 def nearest(word: str, choices: tuple[str, ...], ratio: float = 0.4) -> str | None:
@@ -59,5 +62,7 @@ def nearest(word: str, choices: tuple[str, ...], ratio: float = 0.4) -> str | No
     prefixed = [c for c in choices if low and (c.startswith(low) or low.startswith(c))]
     if prefixed:
         return prefixed[0]
+    import difflib
+
     close = difflib.get_close_matches(low, choices, n=1, cutoff=ratio)
     return close[0] if close else None

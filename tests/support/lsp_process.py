@@ -73,7 +73,8 @@ class LspProcess:
         self.eof = False
         self.protocol_errors: list[str] = []
         threading.Thread(target=self._read_stdout, daemon=True).start()
-        threading.Thread(target=self._read_stderr, daemon=True).start()
+        self._stderr_reader = threading.Thread(target=self._read_stderr, daemon=True)
+        self._stderr_reader.start()
 
     # -- transport -------------------------------------------------------------
 
@@ -143,6 +144,12 @@ class LspProcess:
 
     def stderr_text(self) -> str:
         return bytes(self._stderr).decode("utf-8", "replace")
+
+    def all_stderr(self, timeout: float = 30) -> str:
+        """Everything the server wrote to standard error, once it has exited."""
+        self.proc.wait(timeout)
+        self._stderr_reader.join(timeout)
+        return self.stderr_text()
 
     def send_bytes(self, data: bytes) -> None:
         with self._write_lock:
