@@ -231,7 +231,7 @@ class Session:
 @dataclass
 class Plan:
     lines: int = 10000
-    rounds: int = 7  # fresh servers per first-squiggle figure
+    rounds: int = 15  # fresh servers per first-squiggle figure
     opens: int = 5  # fresh servers per didOpen figure
     iterations: int = 100  # completion requests
     previews: int = 7
@@ -764,7 +764,7 @@ def parse_args(argv) -> argparse.Namespace:
     )
     p.add_argument("--quick", action="store_true", help="a small document and few repeats (the smoke test)")
     p.add_argument("--lines", type=int, help="size of the big document (default 10000; --quick 300)")
-    p.add_argument("--rounds", type=int, help="fresh servers per first-squiggle figure (default 7; --quick 2)")
+    p.add_argument("--rounds", type=int, help="fresh servers per first-squiggle figure (default 15; --quick 2)")
     p.add_argument("--opens", type=int, help="fresh servers per didOpen figure (default 5; --quick 1)")
     p.add_argument("--iterations", type=int, help="completion requests (default 100; --quick 5)")
     p.add_argument("--previews", type=int, help="previews per commit (default 7; --quick 1)")
@@ -785,7 +785,7 @@ def plan_of(args: argparse.Namespace) -> Plan:
 
     return Plan(
         lines=pick(args.lines, 10000, 300),
-        rounds=pick(args.rounds, 7, 2),
+        rounds=pick(args.rounds, 15, 2),
         opens=pick(args.opens, 5, 1),
         iterations=pick(args.iterations, 100, 5),
         previews=pick(args.previews, 7, 1),
