@@ -84,10 +84,10 @@ def test_a_side_to_a_bottom_climbs_past_the_flow_it_would_cross() -> None:
 
 
 def test_a_long_hop_between_tops_and_bottoms_goes_round_the_outside() -> None:
-    """From a top (node 0, row 2) into a bottom (node 5, row 0) far to the right, with three
-    hand-overs between the rows in the way (1 -> 2, 3 -> 4 down, and back up): over the top of
-    the whole diagram, down the gutter beside the target, in under it (order-returns.fz's
-    "Notify")."""
+    """From a top (node 0, row 2) into a bottom (node 5, row 0) far to the right, with two
+    hand-overs between the rows in the way (1 -> 2 down, 3 -> 4 up): up the gutter beside the
+    source, over the top of the whole diagram, down the gutter beside the target, in under it
+    (order-returns.fz's "Notify")."""
     spec = GridSpec(rows=3, columns=6)
     nodes = grid((2, 0), (0, 1), (2, 2), (2, 3), (0, 4), (0, 5))
     edges = [
@@ -98,7 +98,20 @@ def test_a_long_hop_between_tops_and_bottoms_goes_round_the_outside() -> None:
     first = plan_routes(spec, nodes, edges)
     chosen = choose_routes(spec, nodes, edges, first)
     assert first[2].lines != chosen[2].lines
-    assert chosen[2].lines == [(PORT, 4), (HTRACK, 2), (VTRACK, 0), (HTRACK, 0), (VTRACK, 5), (HTRACK, 1), (PORT, 5)]
+    assert chosen[2].lines == [(PORT, 4), (HTRACK, 2), (VTRACK, 1), (HTRACK, 0), (VTRACK, 5), (HTRACK, 1), (PORT, 5)]
+    assert chosen[2].detour
+
+
+def test_a_way_round_the_outside_must_save_two_crossings() -> None:
+    """The same hop with one hand-over in its way keeps its direct route and its one crossing:
+    a way round the whole diagram to save a single crossing reads worse than the crossing."""
+    spec = GridSpec(rows=3, columns=4)
+    nodes = grid((2, 0), (0, 1), (2, 2), (0, 3))
+    edges = [GridEdge(1, "bottom", 2, "top"), GridEdge(0, "top", 3, "bottom")]
+    first = plan_routes(spec, nodes, edges)
+    chosen = choose_routes(spec, nodes, edges, first)
+    assert chosen[1].lines == first[1].lines == [(PORT, 2), (HTRACK, 2), (PORT, 3)]
+    assert not chosen[1].detour
 
 
 def test_a_self_loop_on_one_side_is_a_c_shape() -> None:

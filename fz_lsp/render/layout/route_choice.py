@@ -5,15 +5,15 @@
 2c + 1; a route's bends are where its lines meet): each edge whose route crosses another
 tries the alternatives (`routing.alternatives`: the same ends through other gutters, the
 outer gutters of its rows' group, a lane's boundary, round the outside of the diagram,
-among them) and keeps the one with the fewest crossings, then the fewest bends, then the
-shortest; in document order, each choice seen by the edges after it, again (up to PASSES
-sweeps) while a choice still changes; an edge whose crossings did not change since no
-alternative beat it is not weighed again, and at most max(EVALUATIONS, PER_EDGE x edges)
-alternatives are weighed in all. An edge that must cross whatever
-its route (a decision's branch skipping a step along its row: `_across_a_row`) keeps the
-route it has. So a reply from a branch below a decision runs back along the
-lanes' boundary rather than through the lane's middle, and a feedback edge takes an outer
-channel when the flow inside would be crossed.
+among them) and keeps the one with the fewest crossings (a route round the outside counts
+DETOUR_COST more: it must save two), then the fewest bends, then the shortest; in document
+order, each choice seen by the edges after it, again (up to PASSES sweeps) while a choice
+still changes; an edge whose crossings did not change since no alternative beat it is not
+weighed again, and at most max(EVALUATIONS, PER_EDGE x edges) alternatives are weighed in
+all. An edge that must cross whatever its route (a decision's branch skipping a step along
+its row: `_across_a_row`) keeps the route it has. So a reply from a branch below a decision
+runs back along the lanes' boundary rather than through the lane's middle, and a feedback
+edge takes an outer channel when the flow inside would be crossed.
 
 Crossings are counted where a horizontal and a vertical segment meet strictly inside
 both (lines that share a gutter get tracks apart later, which this does not guess),
@@ -35,6 +35,7 @@ from fz_lsp.render.layout.routing import PORT, VTRACK, Line, Occupancy, Route, a
 PASSES = 2  # sweeps over the edges, while one still moves
 EVALUATIONS = 400  # alternatives weighed in all, at least (a bound for very large diagrams: the first edges get them)
 PER_EDGE = 2  # ... or this many per edge of the diagram
+DETOUR_COST = 1  # crossings a route round the outside of the diagram counts as: it must save two
 
 Segment = tuple[int, int, int, int, int, int]  # x0, y0, x1, y1 (half-cells, x0 <= x1, y0 <= y1), d0, d1
 # d0 / d1: which way the route goes on at the segment's low / high end, across it: -1 towards
@@ -220,7 +221,7 @@ def choose_routes(
                 ]
                 found.sort(key=lambda option: (option[0], option[1]))
                 options[e] = found
-            best = (now, len(out[e].lines), _length(segments[e]))
+            best = (now + _cost(out[e]), len(out[e].lines), _length(segments[e]))
             chosen = None
             for lines, _, candidate, parts in options[e]:
                 if budget <= 0:
@@ -228,7 +229,7 @@ def choose_routes(
                 budget -= 1
                 if not parts:
                     parts.extend(route_segments(candidate.lines, nodes, edges, e))
-                score = (index.crossings(parts, ignore), lines, _length(parts))
+                score = (index.crossings(parts, ignore) + _cost(candidate), lines, _length(parts))
                 if score < best:
                     best, chosen = score, (candidate, parts)
                     if score[0] == 0:
@@ -298,6 +299,11 @@ def _straight_segment(nodes: Sequence[GridNode], edge: GridEdge) -> list[Segment
 
 def _drawn(edge: GridEdge) -> bool:
     return edge.source is not None and edge.target is not None
+
+
+def _cost(route: Route) -> int:
+    """What a route counts as beyond its crossings: a long way round must be worth it."""
+    return DETOUR_COST if route.detour else 0
 
 
 def _span(lines: Sequence[Line]) -> int:

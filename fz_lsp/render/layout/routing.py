@@ -49,6 +49,7 @@ Line = tuple[int, int]  # (kind, end | gutter)
 class Route:
     lines: list[Line]  # [] for an edge with no drawn end; one port line for a one-ended edge
     straight: bool = False  # its two ends face each other and share one coordinate
+    detour: bool = False  # round the outside of the diagram (route_choice.DETOUR_COST)
 
 
 @dataclass(slots=True)
@@ -304,7 +305,7 @@ def alternatives(
             # (up) a gutter beside each end (a long hop whose way across is full of the flow)
             for outer in (0, spec.rows):
                 out.extend(
-                    Route([es, (HTRACK, a), (VTRACK, k1), (HTRACK, outer), (VTRACK, k2), (HTRACK, b), et])
+                    Route([es, (HTRACK, a), (VTRACK, k1), (HTRACK, outer), (VTRACK, k2), (HTRACK, b), et], detour=True)
                     for k1 in (S.column, S.column + 1)
                     for k2 in (T.column, T.column + 1)
                     if outer not in (a, b)
