@@ -96,6 +96,24 @@ def test_feedback_edges_come_from_a_search_from_the_starts() -> None:
     assert starts(3, [Link(0, 2, 1, "right", "left")], circles=[False, False, True]) == [2, 0]
 
 
+def test_a_start_circle_a_retry_leads_back_to_is_still_a_start() -> None:
+    # lane 0: circle 0 -> 1 -> 2, and 2 back into 0 (a retry); lane 1: circle 3 -> 4, handing
+    # over into 1. Nothing declared before 0 leads to it, so it is a start event: the edge
+    # back is 2 -> 0, and 0 -> 1 stays the flow (searching from 3 alone made 0 -> 1 the edge
+    # back, and drew the start after the step it leads to)
+    links = [
+        Link(0, 0, 1, "right", "left"),
+        Link(1, 1, 2, "right", "left"),
+        Link(2, 2, 0, "bottom", "bottom"),
+        Link(3, 3, 4, "right", "left"),
+        Link(4, 4, 1, "top", "bottom"),
+    ]
+    circles = [True, False, False, True, False]
+    assert starts(5, links, circles) == [0, 3] and feedback_links(5, links, circles) == {2}
+    # a circle only a node declared before it leads to is no start event (an End)
+    assert starts(2, [Link(0, 0, 1, "right", "left")], circles=[False, True]) == [0]
+
+
 def test_feedback_search_takes_targets_in_declaration_order() -> None:
     # 0 -> 2 and 0 -> 1 (written first), 1 -> 2 -> 1: visiting 1 first makes 2 -> 1 the edge
     # back (a waiting list before the copy it waits for, as in library-hold.fz)

@@ -3,8 +3,9 @@
 Columns are the ranks of a left-to-right layered layout, as bpmn.io's auto-layout and
 dagre compute them:
 
-1. **Feedback** (`feedback_links`): a depth-first search from the starts (nodes nothing
-   leads to, circles first, in declaration order; then any node not reached), following
+1. **Feedback** (`feedback_links`): a depth-first search from the starts (start events,
+   circles that lead somewhere and that nothing declared before them leads to, though a
+   retry may lead back; then nodes nothing leads to; then any node not reached), following
    each node's edges in the declaration order of their targets, marks the edges that
    close a cycle. They constrain nothing and are routed later as feedback edges, outside
    the normal flow.
@@ -70,14 +71,22 @@ class Arc:
 
 
 def starts(node_count: int, links: Sequence[Link], circles: Sequence[bool] = ()) -> list[int]:
-    """Where the depth-first search begins: nodes no edge leads to, circles (start events)
-    first, each group in declaration order."""
+    """Where the depth-first search begins, in declaration order within each group: start
+    events first (circles that lead somewhere and that nothing declared before them leads
+    to, as a retry from further on may lead back to its start), then the other nodes no
+    edge leads to."""
     led_to = [False] * node_count
+    led_to_from_before = [False] * node_count
+    leads = [False] * node_count
     for link in links:
         if link.source != link.target:
             led_to[link.target] = True
-    sources = [v for v in range(node_count) if not led_to[v]]
-    return sorted(sources, key=lambda v: (not (circles and circles[v]), v))
+            leads[link.source] = True
+            if link.source < link.target:
+                led_to_from_before[link.target] = True
+    events = [v for v in range(node_count) if circles and circles[v] and leads[v] and not led_to_from_before[v]]
+    chosen = set(events)
+    return events + [v for v in range(node_count) if not led_to[v] and v not in chosen]
 
 
 def feedback_links(node_count: int, links: Sequence[Link], circles: Sequence[bool] = ()) -> set[int]:
