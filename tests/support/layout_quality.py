@@ -440,24 +440,20 @@ def crossing_budget(edges: int) -> int:
     return max(2, edges // 10)
 
 
-def skip_branches(model) -> int:
+def skip_triangles(model) -> list[tuple]:
     """Decisions whose branch out of the bottom skips a step of their row into the top of
-    the step after it: D.right -> S1.left, S1.right -> S2.left and D.bottom -> S2.top, in
-    one lane. Each forces a crossing in any drawing that keeps the flow of the diagram
-    outside that triangle. The handles fix the order of the edges round D (right, bottom,
-    then the way in on its left) and round S2 (top, the way on out of its right, left), so
-    along the cycle D -> S1 -> S2 -> D the way into D and the way on out of S2 lie on
-    opposite sides of it: without a crossing, the triangle must enclose all the flow before
-    D (or all after S2), its bottom edge running round the whole upstream part of the
-    diagram. generate.py's documents are made of such decisions, joined lane to lane."""
-    count = 0
-    for edge in model.edges:
-        decision, after = edge.source.node, edge.target.node
+    the step after it: D.right -> S1.left, S1.right -> S2.left and D.bottom -> S2.top (or
+    the same upside down, D.top -> S2.bottom), as (D, S1, S2, the three edges).
+    generate.py's and bench_render.py's documents are made of them; see
+    `forced_crossings` for what they cost."""
+    triangles = []
+    for branch in model.edges:
+        decision, after = branch.source.node, branch.target.node
         if (
             decision is None
             or after is None
             or decision.shape != "diamond"
-            or (edge.source.direction, edge.target.direction) != ("bottom", "top")
+            or (branch.source.direction, branch.target.direction) not in (("bottom", "top"), ("top", "bottom"))
             or decision.lane is not after.lane
         ):
             continue
@@ -465,13 +461,97 @@ def skip_branches(model) -> int:
             step = yes.target.node
             if step is None or (yes.source.direction, yes.target.direction) != ("right", "left"):
                 continue
-            if any(
-                on.target.node is after and (on.source.direction, on.target.direction) == ("right", "left")
-                for on in step.outgoing
-            ):
-                count += 1
+            on = next(
+                (
+                    on
+                    for on in step.outgoing
+                    if on.target.node is after and (on.source.direction, on.target.direction) == ("right", "left")
+                ),
+                None,
+            )
+            if on is not None:
+                triangles.append((decision, step, after, (branch, yes, on)))
                 break
-    return count
+    return triangles
+
+
+def skip_branches(model) -> int:
+    """How many skip triangles (see `skip_triangles`) the document has."""
+    return len(skip_triangles(model))
+
+
+def forced_crossings(model) -> float:
+    """A lower bound on the crossings of any drawing of the document that keeps every edge
+    on the sides its handles name, from its skip triangles (`skip_triangles`).
+
+    Why. Named sides fix the order of the edges round a node (top, right, bottom, left).
+    Draw a triangle's three edges, joined through D, S1 and S2, as one closed curve C. At D
+    the curve uses the right and bottom sides, so edges on D's left and top leave on one
+    side of C; at S2 it uses the top and left, so edges on S2's right and bottom leave on
+    the other (upside down: D's left and bottom against S2's right and top). A path of
+    other edges joining the two (avoiding D, S1 and S2: S1's top and bottom lie on opposite
+    sides of C, so a path through S1 proves nothing) must cross C, so the edges crossing C
+    form a cut between the two sides: the triangle is *joined*, and owns a crossing.
+
+    How many. A crossing is one pair of edges. When no two triangles share a node, an edge
+    belongs to at most one triangle, so a crossing serves at most two; and every other
+    triangle's three edges lie on a cycle that a cut must break twice, so a cut made of
+    triangle edges alone has at least two. Each joined triangle therefore owns a whole
+    crossing (one with an edge of no triangle, or two halves): the bound is the number of
+    joined triangles. When triangles share nodes, an edge may belong to k of them and a
+    crossing serve 2k: the bound is the joined triangles over 2k. A triangle not joined
+    (the flow after S2 a dead end, say) can have its branch drawn round that part: no
+    crossing is forced, and none is counted."""
+    triangles = skip_triangles(model)
+    neighbours: dict[int, set[int]] = defaultdict(set)
+    for edge in model.edges:
+        s, t = edge.source.node, edge.target.node
+        if s is not None and t is not None and s is not t:
+            neighbours[id(s)].add(id(t))
+            neighbours[id(t)].add(id(s))
+    joined = sum(1 for triangle in triangles if _joined(model, neighbours, triangle))
+    nodes: dict[int, int] = defaultdict(int)
+    edges: dict[int, int] = defaultdict(int)
+    for decision, step, after, own in triangles:
+        for node in (decision, step, after):
+            nodes[id(node)] += 1
+        for edge in own:
+            edges[id(edge)] += 1
+    if all(count == 1 for count in nodes.values()):
+        return float(joined)
+    return joined / (2 * max(edges.values()))
+
+
+def _joined(model, neighbours: dict[int, set[int]], triangle: tuple) -> bool:
+    """Whether a path of edges outside the triangle joins D's free sides (left, and top or
+    bottom, whichever its branch leaves free) to S2's (right, and the side facing the
+    branch), avoiding D, S1 and S2 (see `forced_crossings`)."""
+    decision, step, after, own = triangle
+    branch_side = own[0].source.direction  # D's bottom into S2's top, or D's top into S2's bottom
+    d_free = ("left", "top" if branch_side == "bottom" else "bottom")
+    s2_free = ("right", branch_side)
+    avoid = {id(decision), id(step), id(after)}
+    way_in: set[int] = set()
+    way_out: set[int] = set()
+    for edge in model.edges:
+        if edge in own or edge.source.node is None or edge.target.node is None:
+            continue
+        ends = ((edge.source, edge.target), (edge.target, edge.source))
+        for here, there in ends:
+            if here.node is decision and here.direction in d_free:
+                if there.node is after and there.direction in s2_free:
+                    return True  # an edge straight from D's free side to S2's
+                way_in.add(id(there.node))
+            if here.node is after and here.direction in s2_free:
+                way_out.add(id(there.node))
+    seen = way_in - avoid
+    frontier = list(seen)
+    while frontier:
+        for other in neighbours[frontier.pop()]:
+            if other not in seen and other not in avoid:
+                seen.add(other)
+                frontier.append(other)
+    return bool(seen & way_out)
 
 
 def measure(svg: str, model) -> Quality:
