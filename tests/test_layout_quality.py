@@ -195,6 +195,7 @@ def test_the_benchmark_document_is_clean() -> None:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, 10**6), st.integers(2, 160), st.integers(1, 9))
 @example(26223, 96, 8)  # two diamonds facing down a column: their corners' lines were one line, used by two edges
+@example(79670, 24, 6)  # a loop's band between two pieces, one two rows tall, ran along the edge joining them
 def test_any_generated_document_is_clean(seed: int, nodes: int, lanes: int) -> None:
     """Random dense documents: no defect and the narrative kept, but for a loop's tab,
     which may find no place clear of edges when every spot along its frame's top is

@@ -231,7 +231,8 @@ def _joins(
         if banded is not None:
             banded.update(cell for cell in path if cell not in piece_of)
         for here, there in pairwise(path):
-            out.append(_band(area(here), area(there), here, there, here in piece_of, there in piece_of))
+            middle = _cell_box(here, column_gutters, row_gutters)
+            out.append(_band(area(here), area(there), here, there, here in piece_of, there in piece_of, middle))
     return out
 
 
@@ -309,18 +310,33 @@ def _search(
     return None
 
 
-def _band(a: Box, b: Box, cell_a: tuple[int, int], cell_b: tuple[int, int], a_piece: bool, b_piece: bool) -> Box:
+def _band(
+    a: Box, b: Box, cell_a: tuple[int, int], cell_b: tuple[int, int], a_piece: bool, b_piece: bool, cell: Box
+) -> Box:
     """A band BAND wide from the middle of one neighbouring cell (or the edge of a piece) to
-    the next along a run of empty cells: the frame's way between its pieces."""
+    the next along a run of empty cells: the frame's way between its pieces. Between two
+    pieces it runs on the middle line of their cells (`cell`: the first one's), as edges
+    between them do, when both pieces reach a band's width round it (a piece may span
+    several rows or columns), else in the middle of what the two share."""
     half = BAND / 2
+
+    def shared_middle(low: float, high: float, line: float) -> float:
+        return line if low <= line - half and line + half <= high else (low + high) / 2
+
     if cell_a[0] == cell_b[0]:  # side by side: a horizontal band at the empty cell's middle
-        y = a.cy if not a_piece else b.cy if not b_piece else (max(a.y, b.y) + min(a.bottom, b.bottom)) / 2
+        y = (
+            a.cy
+            if not a_piece
+            else b.cy
+            if not b_piece
+            else shared_middle(max(a.y, b.y), min(a.bottom, b.bottom), cell.cy)
+        )
         first = cell_a[1] < cell_b[1]
         left, left_piece, right, right_piece = (a, a_piece, b, b_piece) if first else (b, b_piece, a, a_piece)
         x0 = left.right if left_piece else left.cx - half
         x1 = right.x if right_piece else right.cx + half
         return Box(x0, y - half, max(0.0, x1 - x0), 2 * half)
-    x = a.cx if not a_piece else b.cx if not b_piece else (max(a.x, b.x) + min(a.right, b.right)) / 2
+    x = a.cx if not a_piece else b.cx if not b_piece else shared_middle(max(a.x, b.x), min(a.right, b.right), cell.cx)
     first = cell_a[0] < cell_b[0]
     upper, upper_piece, lower, lower_piece = (a, a_piece, b, b_piece) if first else (b, b_piece, a, a_piece)
     y0 = upper.bottom if upper_piece else upper.cy - half
