@@ -8,7 +8,17 @@ from itertools import pairwise
 import pytest
 
 from fz_lsp.render.layout.grid import GridEdge, GridNode, GridSpec
-from fz_lsp.render.layout.ports import PORT_GAP, PORT_MIN_GAP, assign_ports, grown_size, usable_half
+from fz_lsp.analysis.document import analyse
+from fz_lsp.render import render_svg
+from fz_lsp.render.layout.ports import (
+    PORT_GAP,
+    PORT_MIN_GAP,
+    _spread,
+    _within_reach,
+    assign_ports,
+    grown_size,
+    usable_half,
+)
 from fz_lsp.render.layout.routing import plan_routes
 
 
@@ -77,3 +87,40 @@ def test_labels_of_parallel_straight_edges_get_room() -> None:
 def test_grown_size(shape: str, side: str, size: tuple[float, float], half: float, grown: tuple[float, float]) -> None:
     assert grown_size(shape, side, *size, half) == grown
     assert usable_half(shape, side, *grown) >= half
+
+
+def test_a_free_slot_past_its_nodes_reach_moves_in_rather_than_grow_the_node() -> None:
+    # a circle's one end (reach 25.3) spread before a diamond's knee at -76 and its corner at 0
+    slots = [(None, -1.0, [93]), (-76.0, 0.0, [94]), (0.0, 1.0, [95])]
+    spread = _spread(slots)
+    assert spread == [-92.0, -76.0, 0.0]
+    assert _within_reach(slots, spread, [25.3, None, None]) == [-16.0, -76.0, 0.0]  # its own side first
+    # no place within reach PORT_GAP clear of the others: it stays, and the node grows as before
+    assert _within_reach(slots, spread, [5.0, None, None]) == spread
+
+
+KNEE = """A { # A
+a: rectangle label:"Before"
+b: rectangle label:"Above"
+d: diamond label:"Check"
+c: circle label:"End"
+b.handle(bottom) -> d.handle(top)
+a.handle(right) -> d.handle(left)
+d.handle(right) -> c.handle(left) [label="Check"]
+d.handle(top) -> d.handle(right)
+c.handle(bottom) -> B.e.handle(top)
+}
+B { # B
+e: rectangle label:"After"
+f: rectangle label:"Below"
+f.handle(top) -> A.d.handle(bottom)
+}
+"""
+
+
+def test_a_circle_facing_a_diamonds_knee_keeps_its_size() -> None:
+    """The End circle's left side faces the decision's right corner, which holds the knee of
+    the decision's own loop: its one end was spread past the knee and the circle grew from
+    r=30 to r=87.5 to reach it (found in a seeded random document)."""
+    svg = render_svg(analyse(KNEE).model)
+    assert '<circle class="fz-node-shape" cx="484" cy="84" r="30"/>' in svg

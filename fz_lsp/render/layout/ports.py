@@ -20,7 +20,10 @@ of the next node in its row; a bottom side and the top side of the next node in 
 column) are spread together, as one list, so no attachment line of one coincides with a
 line of the other: a straight edge between them takes a single slot for both its ends and
 is drawn as one straight line, every other end gets a coordinate of its own. This is what
-lets the router run any two edges side by side without overlap.
+lets the router run any two edges side by side without overlap. When the order puts one
+node's end past what its side offers (the facing side holds a diamond's knee far off the
+middle, say), that end takes the nearest free coordinate within its side, out of order,
+rather than growing its node to reach the one in order (`_within_reach`).
 
 Input: the nodes and edges (grid.py) and the routes' straight edges. Output: each end's
 offset from its side's midpoint (along the side: down or right is positive) and each
@@ -304,7 +307,19 @@ def assign_shared_ports(
             order = sum(map(order_key, shared)) / len(shared) if len(by_slot) > 1 else 0.0
             slots.append((anchored, order, shared))
         slots.sort(key=lambda s: (s[1], min(s[2])))
-        for (_, _, slot_ends), at in zip(slots, _spread(slots)):
+        end_side = {end: node_side for node_side in group for end in ends[node_side]}
+        reaches = [
+            min(
+                (
+                    usable_half(nodes[end_side[end][0]].shape, end_side[end][1], *sizes[end_side[end][0]])
+                    for end in slot_ends
+                    if nodes[end_side[end][0]].shape != "diamond"
+                ),
+                default=None,
+            )
+            for _, _, slot_ends in slots
+        ]
+        for (_, _, slot_ends), at in zip(slots, _within_reach(slots, _spread(slots), reaches)):
             root = find(slot[slot_ends[0]])
             for end in slot_ends:
                 offsets[end] = at
@@ -322,6 +337,31 @@ def _end_node(end: int, edges: Sequence[GridEdge]) -> int:
     v = edge.target if end % 2 else edge.source
     assert v is not None
     return v
+
+
+def _within_reach(
+    slots: Sequence[tuple[float | None, float, list[int]]], offsets: Sequence[float], reaches: Sequence[float | None]
+) -> list[float]:
+    """`offsets` (from `_spread`) with each free slot that lands past what its node's side
+    offers (`reaches`: the least usable half of the nodes its ends sit on, None for no
+    limit) moved to the nearest place within it, PORT_GAP clear of every other slot, on
+    its own side of the middle first. Keeping the order would grow the node to reach it:
+    a circle facing a diamond whose corner holds a knee far off its middle grew several
+    times its size for one edge."""
+    out = list(offsets)
+    step = PORT_GAP / 2
+    for k, ((at, _, _), reach) in enumerate(zip(slots, reaches)):
+        if at is not None or reach is None or abs(out[k]) <= reach:
+            continue
+        sign = -1.0 if out[k] < 0 else 1.0
+        candidates = [0.0]
+        for n in range(1, int(reach // step) + 1):
+            candidates += [sign * n * step, -sign * n * step]
+        others = [q for j, q in enumerate(out) if j != k]
+        spot = next((p for p in candidates if all(abs(p - q) >= PORT_GAP for q in others)), None)
+        if spot is not None:
+            out[k] = spot
+    return out
 
 
 def _spread(slots: Sequence[tuple[float | None, float, list[int]]]) -> list[float]:
