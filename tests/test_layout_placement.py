@@ -18,7 +18,10 @@ every node, and the quality the drawing must have (tests/support/layout_quality.
 - decision-corners.fz: a decision using its four corners (a third branch leaving by the
   corner its input enters): branches above and below the spine, every end on a corner;
 - long-release.fz: a 20-step chain through three lanes: one row per lane, width and area
-  reported.
+  reported;
+- inputs-from-above-and-below.fz: steps that nothing leads to, feeding the flow from a
+  `bottom` into a `top` (from a `top` into a `bottom`): each in the row above (below) the
+  step it feeds, its edge a short drop (climb), not a loop round the lane.
 """
 
 from __future__ import annotations
@@ -96,6 +99,15 @@ EXPECTED: dict[str, dict[str, tuple[int, int]]] = {
         "n5": (2, 2),
     },
     "long-release.fz": {f"n{k}": (k - 1, 0) for k in range(1, 21)},
+    "inputs-from-above-and-below.fz": {
+        "n1": (0, 1),
+        "n2": (1, 1),
+        "n3": (2, 1),
+        "n4": (3, 1),
+        "n5": (4, 1),
+        "n6": (1, 0),
+        "n7": (2, 2),
+    },
 }
 # the crossings each fixture may have: none, but where the handles force one (the
 # feedback edge of loop-outline.fz must reach the bottom of a node two lanes up across

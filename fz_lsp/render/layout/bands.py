@@ -16,8 +16,10 @@ overlap; lanes then keep their nodes' bands as rows. Here:
    its own lane goes the way that edge's handles point (`row_step`: entered from a bottom,
    below; from a top, above; a second `right -> left` branch below its first, siblings in
    source order), starting next to its source's band and moving further out until the
-   band is free over its columns; a chain entered from another lane (or from nowhere)
-   takes the band nearest the main one, towards the lanes its edges lead to, or, when an
+   band is free over its columns; a chain nothing of its lane leads into but that leads
+   down (up) into a placed chain of its lane sits above (below) that one, its edge a
+   short drop; any other chain entered from another lane (or from nowhere) takes the
+   band nearest the main one, towards the lanes its edges lead to, or, when an
    earlier chain of the lane was fed by the same node (a fan-out), the next band below that
    one: siblings side by side in source order. So a lane keeps one row unless it holds
    paths that overlap.
@@ -135,6 +137,7 @@ def assign_bands(
         for v in chain:
             chain_of[v] = c
     entry: list[list[int]] = [[] for _ in node_chains]  # links into a chain's first node
+    exits: list[list[int]] = [[] for _ in node_chains]  # links from a chain up or down into another of its lane
     toward = [0.0] * len(node_chains)  # where a chain's other lanes lie: < 0 above, > 0 below
     fed_by = [-1] * len(node_chains)  # the node of another lane whose edge first leads into the chain
     for k, link in enumerate(links):
@@ -146,8 +149,11 @@ def assign_bands(
             toward[chain_of[t]] += 1 if bands[s] > bands[t] else -1
             if k not in feedback and node_chains[chain_of[t]][0] == t and fed_by[chain_of[t]] == -1:
                 fed_by[chain_of[t]] = s
-        elif k not in feedback and node_chains[chain_of[t]][0] == t and chain_of[s] != chain_of[t]:
-            entry[chain_of[t]].append(k)
+        elif k not in feedback and chain_of[s] != chain_of[t]:
+            if node_chains[chain_of[t]][0] == t:
+                entry[chain_of[t]].append(k)
+            if row_step(link.source_side, link.target_side):
+                exits[chain_of[s]].append(k)
     taken: dict[tuple[int, int], _Band] = {}
     band = [0] * node_count
     placed = [False] * len(node_chains)
@@ -166,6 +172,12 @@ def assign_bands(
             candidates = _outwards(base + step if step else base, step or 1)
         elif feeder != -1 and (lane, feeder) in last_fed:
             candidates = _outwards(last_fed[(lane, feeder)] + 1, 1)  # siblings side by side, in source order
+        elif leads := [k for k in exits[c] if placed[chain_of[links[k].target]]]:
+            # nothing of its lane leads into it, but it leads down (up) into a placed chain:
+            # it sits above (below) that one, as its edge's handles point
+            k = min(leads, key=lambda k: (order[links[k].target], k))
+            step = row_step(links[k].source_side, links[k].target_side)
+            candidates = _outwards(band[links[k].target] - step, -step)
         else:
             candidates = _nearest(1 if toward[c] >= 0 else -1)
         for b in candidates:
