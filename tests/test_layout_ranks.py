@@ -18,6 +18,7 @@ from fz_lsp.render.layout.ranks import (
     cycle_closing,
     dense_ranks,
     feedback_links,
+    start_events,
     starts,
     strong_components,
 )
@@ -112,6 +113,38 @@ def test_a_start_circle_a_retry_leads_back_to_is_still_a_start() -> None:
     assert starts(5, links, circles) == [0, 3] and feedback_links(5, links, circles) == {2}
     # a circle only a node declared before it leads to is no start event (an End)
     assert starts(2, [Link(0, 0, 1, "right", "left")], circles=[False, True]) == [0]
+
+
+def test_a_retry_to_a_lanes_start_is_the_edge_back_though_another_lane_enters_its_flow_first() -> None:
+    # lane 0: circle 0 hands over into node 2 of lane 1; lane 1: circle 1 -> 2 -> 3, and 3
+    # back into 1 (a retry). Searching from 0 meets 1 through the retry first; the retry,
+    # not 1 -> 2, is the edge back, so lane 1 reads from its start
+    links = [
+        Link(0, 0, 2, "bottom", "top"),
+        Link(1, 1, 2, "right", "left"),
+        Link(2, 2, 3, "right", "left"),
+        Link(3, 3, 1, "bottom", "bottom"),
+    ]
+    circles, lanes = [True, True, False, False], [0, 1, 1, 1]
+    assert feedback_links(4, links, circles, lanes) == {3}
+    assert feedback_links(4, links, circles) == {3}  # without lanes, every edge into a start waits
+    # a circle further down its lane is no start event, whatever leads to it
+    assert start_events(4, links, [True, False, True, False], lanes) == [0]
+
+
+def test_a_hand_over_into_a_start_from_another_lane_is_followed_as_any_edge() -> None:
+    # lane 0: circle 0 hands over to 3 (lane 2), which hands over into circle 1, the start
+    # of lane 1, whose flow 1 -> 2 leads back to 3: the search runs 0, 3, 1, 2 and the
+    # edge back is 2 -> 3 (the start is entered by its hand-over, as written)
+    links = [
+        Link(0, 0, 3, "bottom", "top"),
+        Link(1, 3, 1, "top", "bottom"),
+        Link(2, 1, 2, "right", "left"),
+        Link(3, 2, 3, "bottom", "top"),
+    ]
+    circles, lanes = [True, True, False, False], [0, 1, 1, 2]
+    assert start_events(4, links, circles, lanes) == [0, 1]
+    assert feedback_links(4, links, circles, lanes) == {3}
 
 
 def test_feedback_search_takes_targets_in_declaration_order() -> None:

@@ -58,7 +58,7 @@ def place(
     """Every node's cell; `lanes` gives each node's lane, `circles` which nodes are circles
     (start events come first among the starts), `decisions` which are diamonds (their
     edges out of a bottom or a top are outcomes: branches)."""
-    feedback = feedback_links(node_count, links, circles)
+    feedback = feedback_links(node_count, links, circles, lanes)
     continuation, branches = continuations(node_count, lanes, links, feedback, decisions)
     returns = branch_returns(node_count, lanes, links, feedback, branches, decisions)
     if returns:
@@ -70,7 +70,7 @@ def place(
         if link.source != link.target:
             linked[link.source] = linked[link.target] = True
     node_chains = [c for c in chains(node_count, lanes, columns, links, backward, continuation) if linked[c[0]]]
-    order = discovery_order(node_count, links, starts(node_count, links, circles))
+    order = discovery_order(node_count, links, starts(node_count, links, circles, lanes))
     bands = assign_bands(node_count, lanes, columns, links, backward, node_chains, order)
     columns = place_unlinked(lanes, columns, bands, node_chains, linked)
     rows = normalise_rows(lanes, bands)

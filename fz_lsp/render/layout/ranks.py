@@ -4,8 +4,10 @@ Columns are the ranks of a left-to-right layered layout, as bpmn.io's auto-layou
 dagre compute them:
 
 1. **Feedback** (`feedback_links`): a depth-first search from the starts (start events,
-   circles that lead somewhere and that nothing declared before them leads to, though a
-   retry may lead back; then nodes nothing leads to; then any node not reached), following
+   circles first in their lane that lead somewhere and that nothing declared before them
+   leads to, though a retry may lead back; then nodes nothing leads to; then any node not
+   reached; a retry within a lane back to its start event is the edge back even when the
+   search meets the start through it first), following
    each node's edges in the declaration order of their targets, marks the edges that
    close a cycle. They constrain nothing and are routed later as feedback edges, outside
    the normal flow.
@@ -35,7 +37,7 @@ Pure Python: no pygls import.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass
 
 from fz_lsp.base.frozen import quick_init
@@ -70,26 +72,48 @@ class Arc:
 # Phase 1: feedback edges
 
 
-def starts(node_count: int, links: Sequence[Link], circles: Sequence[bool] = ()) -> list[int]:
-    """Where the depth-first search begins, in declaration order within each group: start
-    events first (circles that lead somewhere and that nothing declared before them leads
-    to, as a retry from further on may lead back to its start), then the other nodes no
-    edge leads to."""
-    led_to = [False] * node_count
+def start_events(
+    node_count: int, links: Sequence[Link], circles: Sequence[bool] = (), lanes: Sequence[int] = ()
+) -> list[int]:
+    """Circles first in their lane (`lanes`: each node's lane, when given) that lead
+    somewhere and that nothing declared before them leads to (a retry from further on may
+    lead back to its start), in declaration order. A circle further down its lane that
+    leads on is an End with a way back, or a step drawn round."""
+    if not circles:
+        return []
+    first_in_lane = [True] * node_count
+    if lanes:
+        seen: set[int] = set()
+        for v, lane in enumerate(lanes):
+            first_in_lane[v] = lane not in seen
+            seen.add(lane)
     led_to_from_before = [False] * node_count
     leads = [False] * node_count
     for link in links:
         if link.source != link.target:
-            led_to[link.target] = True
             leads[link.source] = True
             if link.source < link.target:
                 led_to_from_before[link.target] = True
-    events = [v for v in range(node_count) if circles and circles[v] and leads[v] and not led_to_from_before[v]]
+    return [v for v in range(node_count) if circles[v] and first_in_lane[v] and leads[v] and not led_to_from_before[v]]
+
+
+def starts(
+    node_count: int, links: Sequence[Link], circles: Sequence[bool] = (), lanes: Sequence[int] = ()
+) -> list[int]:
+    """Where the depth-first search begins, in declaration order within each group: start
+    events first (`start_events`), then the other nodes no edge leads to."""
+    led_to = [False] * node_count
+    for link in links:
+        if link.source != link.target:
+            led_to[link.target] = True
+    events = start_events(node_count, links, circles, lanes)
     chosen = set(events)
     return events + [v for v in range(node_count) if not led_to[v] and v not in chosen]
 
 
-def feedback_links(node_count: int, links: Sequence[Link], circles: Sequence[bool] = ()) -> set[int]:
+def feedback_links(
+    node_count: int, links: Sequence[Link], circles: Sequence[bool] = (), lanes: Sequence[int] = ()
+) -> set[int]:
     """Indexes of the links that close a cycle in a depth-first search from the starts,
     each node's links taken in the declaration order of their targets."""
     out: list[list[tuple[int, int]]] = [[] for _ in range(node_count)]  # (target, link)
@@ -98,15 +122,30 @@ def feedback_links(node_count: int, links: Sequence[Link], circles: Sequence[boo
             out[link.source].append((link.target, k))
     for targets in out:
         targets.sort()
-    return back_edges(out, [*starts(node_count, links, circles), *range(node_count)])
+    events = set(start_events(node_count, links, circles, lanes))
+    return back_edges(
+        out,
+        [*starts(node_count, links, circles, lanes), *range(node_count)],
+        lambda v, w: w in events and (not lanes or lanes[v] == lanes[w]),
+    )
 
 
-def back_edges(out: Sequence[Sequence[tuple[int, int]]], roots: Iterable[int]) -> set[int]:
+def back_edges(
+    out: Sequence[Sequence[tuple[int, int]]],
+    roots: Iterable[int],
+    waits: Callable[[int, int], bool] | None = None,
+) -> set[int]:
     """Keys of the edges that close a cycle in an iterative depth-first search from `roots`
     in turn (one already reached is passed over); `out[v]` lists v's edges as (target, key),
-    in the order they are followed."""
+    in the order they are followed. An edge v -> w that `waits(v, w)` (a retry within its
+    lane back to the lane's start event, which must be among the roots) is not followed:
+    w is entered only as a root, and the edge closes a cycle when w's flow leads back to
+    v (a retry to the start of a flow that an earlier start's flow runs into: the retry is
+    the edge back, not the start's own way on). A hand-over from another lane into a start
+    is followed as any edge."""
     state = [0] * len(out)  # 0 unseen, 1 on the stack, 2 done
     closing: set[int] = set()
+    waiting: list[tuple[int, int, int]] = []  # (source, start event, key)
     for root in roots:
         if state[root]:
             continue
@@ -123,9 +162,30 @@ def back_edges(out: Sequence[Sequence[tuple[int, int]]], roots: Iterable[int]) -
             if state[w] == 1:
                 closing.add(k)
             elif state[w] == 0:
+                if waits is not None and waits(v, w):
+                    waiting.append((v, w, k))
+                    continue
                 state[w] = 1
                 stack.append((w, 0))
+    for v, w, k in waiting:
+        if _reaches(out, w, v, closing):
+            closing.add(k)
     return closing
+
+
+def _reaches(out: Sequence[Sequence[tuple[int, int]]], start: int, goal: int, skip: Set[int]) -> bool:
+    """Whether `goal` can be reached from `start` by edges whose keys are not in `skip`."""
+    seen = {start}
+    frontier = [start]
+    while frontier:
+        v = frontier.pop()
+        if v == goal:
+            return True
+        for w, k in out[v]:
+            if k not in skip and w not in seen:
+                seen.add(w)
+                frontier.append(w)
+    return False
 
 
 # ---------------------------------------------------------------------------
