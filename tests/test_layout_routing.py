@@ -13,6 +13,8 @@ from itertools import pairwise
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from fz_lsp.analysis.document import analyse
+from fz_lsp.render import layout_workflow
 from fz_lsp.render.layout.coordinates import ZONE_EDGE, attachment, plan_gutter
 from fz_lsp.render.layout.geometry import Box
 from fz_lsp.render.layout.grid import GridEdge, GridLayout, GridNode, GridSpec
@@ -241,3 +243,31 @@ def test_the_router_never_overlaps_edges_crosses_boxes_or_hides_labels(case) -> 
             assert a[0] == b[0] or a[1] == b[1], f"not orthogonal: {points}"
     quality = measure_drawing(drawing(layout, edges))
     assert quality.defects == 0, quality.details
+
+
+SKIP_TO_THE_END = """A { # Warehouse
+n1: circle label:"Order in"
+n2: rectangle label:"Pick the items"
+n3: diamond label:"Gift wrap?"
+n4: rectangle label:"Wrap"
+n5: circle label:"Shipped"
+n1.handle(right) -> n2.handle(left)
+n2.handle(right) -> n3.handle(left)
+n3.handle(right) -> n4.handle(left) [label="Yes"]
+n3.handle(top) -> n5.handle(bottom) [label="No"]
+n4.handle(right) -> n5.handle(left)
+}
+"""
+
+
+def test_of_two_ways_round_that_cross_nothing_the_shorter_is_taken() -> None:
+    """A decision's top branch into the bottom of the lane's last node: round the end of the
+    row (past Shipped and up into its bottom), not round its start (behind Order in and
+    under the whole flow), which crosses nothing either but is nearly twice as long; the
+    first of the two in the order the gutters are listed was taken."""
+    layout = layout_workflow(analyse(SKIP_TO_THE_END).model)
+    boxes = {n.node.id: n.box for n in layout.nodes}
+    (branch,) = [e for e in layout.edges if e.edge.label == "No"]
+    xs = [x for x, _ in branch.points]
+    assert min(xs) == boxes["n3"].cx and max(xs) > boxes["n5"].right
+    assert [p[1] for p in branch.points] == [56.0, 34.0, 34.0, 142.0, 142.0, 124.0]

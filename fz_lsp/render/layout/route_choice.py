@@ -6,7 +6,8 @@
 tries the alternatives (`routing.alternatives`: the same ends through other gutters, the
 outer gutters of its rows' group, a lane's boundary, round the outside of the diagram,
 among them) and keeps the one with the fewest crossings (a route round the outside counts
-DETOUR_COST more: it must save two), then the fewest bends, then the shortest; in document
+DETOUR_COST more: it must save two), then the fewest bends, then the shortest (options are
+weighed in that order, so the first that crosses nothing is the shortest such); in document
 order, each choice seen by the edges after it, again (up to PASSES sweeps) while a choice
 still changes; an edge whose crossings did not change since no alternative beat it is not
 weighed again, and at most max(EVALUATIONS, PER_EDGE x edges) alternatives are weighed in
@@ -36,6 +37,7 @@ PASSES = 2  # sweeps over the edges, while one still moves
 EVALUATIONS = 400  # alternatives weighed in all, at least (a bound for very large diagrams: the first edges get them)
 PER_EDGE = 2  # ... or this many per edge of the diagram
 DETOUR_COST = 1  # crossings a route round the outside of the diagram counts as: it must save two
+LONG = 1 << 20  # options are weighed fewest bends first, then fewest gutters, then shortest
 
 Segment = tuple[int, int, int, int, int, int]  # x0, y0, x1, y1 (half-cells, x0 <= x1, y0 <= y1), d0, d1
 # d0 / d1: which way the route goes on at the segment's low / high end, across it: -1 towards
@@ -214,11 +216,13 @@ def choose_routes(
             if now == 0 or settled.get(e) == now or budget <= 0:
                 continue
             if e not in options:
-                found: list[tuple[int, int, Route, list[Segment]]] = [
-                    (len(candidate.lines), _span(candidate.lines), candidate, [])
-                    for candidate in alternatives(spec, occ, e, nodes, edges)
-                    if candidate.lines != out[e].lines
-                ]
+                found: list[tuple[int, int, Route, list[Segment]]] = []
+                for candidate in alternatives(spec, occ, e, nodes, edges):
+                    if candidate.lines != out[e].lines:
+                        parts = route_segments(candidate.lines, nodes, edges, e)
+                        found.append(
+                            (len(candidate.lines), _span(candidate.lines) * LONG + _length(parts), candidate, parts)
+                        )
                 found.sort(key=lambda option: (option[0], option[1]))
                 options[e] = found
             best = (now + _cost(out[e]), len(out[e].lines), _length(segments[e]))
@@ -227,8 +231,6 @@ def choose_routes(
                 if budget <= 0:
                     break
                 budget -= 1
-                if not parts:
-                    parts.extend(route_segments(candidate.lines, nodes, edges, e))
                 score = (index.crossings(parts, ignore) + _cost(candidate), lines, _length(parts))
                 if score < best:
                     best, chosen = score, (candidate, parts)
@@ -242,7 +244,7 @@ def choose_routes(
             out[e], segments[e] = chosen
             index.add(e, segments[e])
             options[e] = [option for option in options[e] if option[2] is not chosen[0]]
-            options[e].append((len(old[0].lines), _span(old[0].lines), old[0], old[1]))
+            options[e].append((len(old[0].lines), _span(old[0].lines) * LONG + _length(old[1]), old[0], old[1]))
             options[e].sort(key=lambda option: (option[0], option[1]))
             moved = True
         if not moved:
