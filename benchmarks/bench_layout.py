@@ -322,8 +322,9 @@ def main() -> int:
         + (f" ({', '.join(over)})" if over else "")
         + f". On the examples, fixtures and corpus alone: {files_per_edge:.3f} per edge. "
         + f"The documents of generate.py and bench_render.py have {bench_crossings} crossings on {bench_edges} edges, "
-        + f"one for each of their {skips} decision branches that skip a step of their row into the next step's top, "
-        + f"{bench_crossings - skips} besides. No drawing that keeps the sides their handles name can have fewer than "
+        + f"all of them where one of their {skips} decision branches that skip a step of their row into the next "
+        "step's top crosses the flow it skips (the others go round the End that closes their row). "
+        + "No drawing that keeps the sides their handles name can have fewer than "
         + f"{forced:g} ({forced / bench_edges:.3f} per edge; `forced_crossings` in tests/support/layout_quality.py, "
         "with the proof: such a branch, the step it skips and the step after it make a closed curve with the flow "
         "before on one side and the flow after on the other, so any path of other edges joining the two crosses "

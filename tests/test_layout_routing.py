@@ -14,14 +14,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from fz_lsp.analysis.document import analyse
-from fz_lsp.render import layout_workflow
+from fz_lsp.render import layout_workflow, render_svg
 from fz_lsp.render.layout.coordinates import ZONE_EDGE, attachment, plan_gutter
 from fz_lsp.render.layout.geometry import Box
 from fz_lsp.render.layout.grid import GridEdge, GridLayout, GridNode, GridSpec
 from fz_lsp.render.layout.route_choice import choose_routes
 from fz_lsp.render.layout.router import route_grid
 from fz_lsp.render.layout.routing import HTRACK, PORT, VTRACK, Run, assign_tracks, plan_routes
-from support.layout_quality import Drawing, DrawnEdge, DrawnNode, measure_drawing
+from support.layout_quality import Drawing, DrawnEdge, DrawnNode, measure, measure_drawing
 
 SPEC = GridSpec(rows=3, columns=3)
 
@@ -271,3 +271,33 @@ def test_of_two_ways_round_that_cross_nothing_the_shorter_is_taken() -> None:
     xs = [x for x, _ in branch.points]
     assert min(xs) == boxes["n3"].cx and max(xs) > boxes["n5"].right
     assert [p[1] for p in branch.points] == [56.0, 34.0, 34.0, 142.0, 142.0, 124.0]
+
+
+SKIP_BEFORE_THE_END = """A { # Review
+n1: circle label:"Draft in"
+n6: rectangle label:"Check spelling"
+n2: diamond label:"Minor edit?"
+n3: rectangle label:"Full review"
+n4: rectangle label:"Publish"
+n5: circle label:"Live"
+n1.handle(right) -> n6.handle(left)
+n6.handle(right) -> n2.handle(left)
+n2.handle(right) -> n3.handle(left) [label="No"]
+n3.handle(right) -> n4.handle(left)
+n2.handle(bottom) -> n4.handle(top) [label="Yes"]
+n4.handle(right) -> n5.handle(left)
+}
+"""
+
+
+def test_a_branch_skipping_a_step_goes_round_the_end_that_closes_its_row() -> None:
+    """A decision's bottom branch into the top of the step after the one it skips must cross
+    the row's flow, or go round one of its ends; when only the End follows that step, the
+    way round it is the shortest and crosses nothing (a wall that goes on is crossed: see
+    test_generated_documents_cross_only_where_their_skip_branches_force_it)."""
+    model = analyse(SKIP_BEFORE_THE_END).model
+    layout = layout_workflow(model)
+    boxes = {n.node.id: n.box for n in layout.nodes}
+    (branch,) = [e for e in layout.edges if e.edge.label == "Yes"]
+    assert max(x for x, _ in branch.points) > boxes["n5"].right
+    assert measure(render_svg(model), model).crossings == 0

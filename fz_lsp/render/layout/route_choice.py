@@ -11,8 +11,9 @@ weighed in that order, so the first that crosses nothing is the shortest such); 
 order, each choice seen by the edges after it, again (up to PASSES sweeps) while a choice
 still changes; an edge whose crossings did not change since no alternative beat it is not
 weighed again, and at most max(EVALUATIONS, PER_EDGE x edges) alternatives are weighed in
-all. An edge that must cross whatever its route (a decision's branch skipping a step along
-its row: `_across_a_row`) keeps the route it has. So a reply from a branch below a decision
+all. An edge that must cross or go a long way round (a decision's branch skipping a step
+along its row, the row going on past the nodes beyond: `_across_a_row`) keeps the route it
+has; when the row ends right after, the way round its End is weighed. So a reply from a branch below a decision
 runs back along the lanes' boundary rather than through the lane's middle, and a feedback
 edge takes an outer channel when the flow inside would be crossed.
 
@@ -255,10 +256,13 @@ def choose_routes(
 def _across_a_row(
     e: int, nodes: Sequence[GridNode], edges: Sequence[GridEdge], steps: set[tuple[int, int, int]], occ: Occupancy
 ) -> bool:
-    """Whether edge e must cross at least once whatever its route: out of one side of a row
-    (its bottom, say) into the other side (a top) of a node further along that row, the
+    """Whether edge e must cross at least once, or go a long way round: out of one side of a
+    row (its bottom, say) into the other side (a top) of a node further along that row, the
     nodes from before its source to after its target joined by straight edges (a
-    decision's branch that skips a step: the flow along the row is a wall between them)."""
+    decision's branch that skips a step: the flow along the row is a wall between them),
+    and the wall going on past the row's first or last node beyond them (when the node
+    after the target ends the row, the way round it is short: an End, say, is passed
+    round, and the search weighs it)."""
     edge = edges[e]
     assert edge.source is not None and edge.target is not None
     S, T = nodes[edge.source], nodes[edge.target]
@@ -267,8 +271,8 @@ def _across_a_row(
     row = occ.by_row.get(S.row, [])
     lo, hi = sorted((S.column, T.column))
     k0, k1 = bisect_left(row, lo), bisect_left(row, hi)
-    if k0 == 0 or k1 + 1 >= len(row):
-        return False  # the wall must go on past both ends
+    if k0 == 0 or k1 + 1 >= len(row) - 1 or k0 - 1 == 0:
+        return False  # the wall must go on past both ends, and past the nodes beyond them
     wall = row[k0 - 1 : k1 + 2]
     return all((S.row, a, b) in steps for a, b in pairwise(wall))
 
