@@ -38,7 +38,7 @@ PASSES = 2  # sweeps over the edges, while one still moves
 EVALUATIONS = 400  # alternatives weighed in all, at least (a bound for very large diagrams: the first edges get them)
 PER_EDGE = 2  # ... or this many per edge of the diagram
 DETOUR_COST = 1  # crossings a route round the outside of the diagram counts as: it must save two
-LONG = 1 << 20  # options are weighed fewest bends first, then fewest gutters, then shortest
+LONG = 1 << 20  # options are weighed fewest bends first, then fewest gutters, then not behind, then shortest
 
 Segment = tuple[int, int, int, int, int, int]  # x0, y0, x1, y1 (half-cells, x0 <= x1, y0 <= y1), d0, d1
 # d0 / d1: which way the route goes on at the segment's low / high end, across it: -1 towards
@@ -216,14 +216,16 @@ def choose_routes(
             now = index.crossings(segments[e], ignore)
             if now == 0 or settled.get(e) == now or budget <= 0:
                 continue
+            source, target = edges[e].source, edges[e].target
+            assert source is not None and target is not None
+            # a forward edge should not run behind its source (a feedback edge goes back anyway)
+            first = 2 * nodes[source].column + 1 if nodes[source].column <= nodes[target].column else -1
             if e not in options:
                 found: list[tuple[int, int, Route, list[Segment]]] = []
                 for candidate in alternatives(spec, occ, e, nodes, edges):
                     if candidate.lines != out[e].lines:
                         parts = route_segments(candidate.lines, nodes, edges, e)
-                        found.append(
-                            (len(candidate.lines), _span(candidate.lines) * LONG + _length(parts), candidate, parts)
-                        )
+                        found.append((len(candidate.lines), _order(candidate.lines, parts, first), candidate, parts))
                 found.sort(key=lambda option: (option[0], option[1]))
                 options[e] = found
             best = (now + _cost(out[e]), len(out[e].lines), _length(segments[e]))
@@ -245,7 +247,7 @@ def choose_routes(
             out[e], segments[e] = chosen
             index.add(e, segments[e])
             options[e] = [option for option in options[e] if option[2] is not chosen[0]]
-            options[e].append((len(old[0].lines), _span(old[0].lines) * LONG + _length(old[1]), old[0], old[1]))
+            options[e].append((len(old[0].lines), _order(old[0].lines, old[1], first), old[0], old[1]))
             options[e].sort(key=lambda option: (option[0], option[1]))
             moved = True
         if not moved:
@@ -260,9 +262,8 @@ def _across_a_row(
     row (its bottom, say) into the other side (a top) of a node further along that row, the
     nodes from before its source to after its target joined by straight edges (a
     decision's branch that skips a step: the flow along the row is a wall between them),
-    and the wall going on past the row's first or last node beyond them (when the node
-    after the target ends the row, the way round it is short: an End, say, is passed
-    round, and the search weighs it)."""
+    and the wall going on past the nodes beyond them (when one of those ends the row, the
+    way round it is short: an End, say, is passed round, and the search weighs it)."""
     edge = edges[e]
     assert edge.source is not None and edge.target is not None
     S, T = nodes[edge.source], nodes[edge.target]
@@ -271,7 +272,7 @@ def _across_a_row(
     row = occ.by_row.get(S.row, [])
     lo, hi = sorted((S.column, T.column))
     k0, k1 = bisect_left(row, lo), bisect_left(row, hi)
-    if k0 == 0 or k1 + 1 >= len(row) - 1 or k0 - 1 == 0:
+    if k0 <= 1 or k1 + 1 >= len(row) - 1:
         return False  # the wall must go on past both ends, and past the nodes beyond them
     wall = row[k0 - 1 : k1 + 2]
     return all((S.row, a, b) in steps for a, b in pairwise(wall))
@@ -315,6 +316,14 @@ def _cost(route: Route) -> int:
 def _span(lines: Sequence[Line]) -> int:
     """How many lines a route has through gutters (an order for weighing options cheaply)."""
     return sum(1 for kind, _ in lines if kind != PORT)
+
+
+def _order(lines: Sequence[Line], segments: Sequence[Segment], first: int) -> int:
+    """Where an option comes among those with as many bends: fewest gutters, then not
+    running behind a forward edge's source (left of `first`, the half-cell of its column:
+    round the start of a row, against the flow), then shortest."""
+    behind = any(x0 < first for x0, _, _, _, _, _ in segments)
+    return (2 * _span(lines) + behind) * LONG + _length(segments)
 
 
 def _length(segments: Sequence[Segment]) -> int:
