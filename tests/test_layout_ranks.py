@@ -214,3 +214,22 @@ def test_self_links_make_no_constraint() -> None:
 
 def test_dense_ranks() -> None:
     assert dense_ranks([4, 0, 9, 4]) == [1, 0, 2, 1]
+
+
+def test_a_step_reached_from_another_lane_first_keeps_its_way_in_and_its_retry_is_the_way_back() -> None:
+    # lane 0: circle 0 hands over into 3; lane 1: circle 1 -> 2 -> 3, and 3 back into 2 from
+    # bottom to bottom (a U-turn). The search meets 3 first, then 2 through the U-turn, and
+    # 2 -> 3 (the flow straight on) closes the cycle; the U-turn is made the way back
+    links = [
+        Link(0, 0, 3, "bottom", "top"),
+        Link(1, 1, 2, "right", "left"),
+        Link(2, 2, 3, "right", "left"),
+        Link(3, 3, 2, "bottom", "bottom"),
+    ]
+    circles, lanes = [True, True, False, False], [0, 1, 1, 1]
+    assert feedback_links(4, links, circles, lanes) == {3}
+    assert assign_columns(4, lanes, links, {3}) == ([1, 0, 1, 2], {3})  # 1 -> 2 -> 3 left to right
+    # without a U-turn on the way round (3 back into 2 from its right into a left side,
+    # a flow written that way), the search's edge back stays
+    links[3] = Link(3, 3, 2, "right", "left")
+    assert feedback_links(4, links, circles, lanes) == {2}

@@ -7,7 +7,9 @@ dagre compute them:
    circles first in their lane that lead somewhere and that nothing declared before them
    leads to, though a retry may lead back; then nodes nothing leads to; then any node not
    reached; a retry within a lane back to its start event is the edge back even when the
-   search meets the start through it first), following
+   search meets the start through it first, and an edge back that is the flow going
+   straight on is exchanged for a U-turn, bottom into bottom, on the way round its cycle),
+   following
    each node's edges in the declaration order of their targets, marks the edges that
    close a cycle. They constrain nothing and are routed later as feedback edges, outside
    the normal flow.
@@ -123,11 +125,74 @@ def feedback_links(
     for targets in out:
         targets.sort()
     events = set(start_events(node_count, links, circles, lanes))
-    return back_edges(
+    closing = back_edges(
         out,
         [*starts(node_count, links, circles, lanes), *range(node_count)],
         lambda v, w: w in events and (not lanes or lanes[v] == lanes[w]),
     )
+    return _returns_for_flow(out, links, closing, lanes)
+
+
+def _u_turn(link: Link, lanes: Sequence[int]) -> bool:
+    """A link within one lane from a top into a top, or a bottom into a bottom: drawn as a
+    way back (a retry under the row), whatever order the search met its ends in."""
+    return (
+        link.source_side == link.target_side
+        and link.source_side in ("top", "bottom")
+        and (not lanes or lanes[link.source] == lanes[link.target])
+    )
+
+
+def _returns_for_flow(
+    out: Sequence[Sequence[tuple[int, int]]], links: Sequence[Link], closing: set[int], lanes: Sequence[int]
+) -> set[int]:
+    """`closing` with each edge back that is the flow going straight on (out of a right side
+    into a left side, in one lane) exchanged for a U-turn (`_u_turn`) on the way round its
+    cycle, when one is there and the exchange leaves no cycle through the flow edge: a node
+    the search reached from another lane first (its retry followed before the step that
+    leads into it) keeps the step as the way in and the retry as the way back."""
+    closing = set(closing)
+    for k in sorted(closing):
+        link = links[k]
+        if (link.source_side, link.target_side) != ("right", "left") or (
+            lanes and lanes[link.source] != lanes[link.target]
+        ):
+            continue
+        path = _path(out, link.target, link.source, closing)
+        turn = next((j for j in path if _u_turn(links[j], lanes)), None)
+        if turn is None:
+            continue
+        closing.discard(k)
+        closing.add(turn)
+        if _reaches(out, link.target, link.source, closing):
+            closing.discard(turn)
+            closing.add(k)
+    return closing
+
+
+def _path(out: Sequence[Sequence[tuple[int, int]]], start: int, goal: int, skip: Set[int]) -> list[int]:
+    """The keys of the edges of a shortest path from `start` to `goal` avoiding `skip`
+    (empty when there is none)."""
+    came: dict[int, tuple[int, int]] = {}
+    seen = {start}
+    frontier = [start]
+    while frontier:
+        following = []
+        for v in frontier:
+            for w, k in out[v]:
+                if k not in skip and w not in seen:
+                    seen.add(w)
+                    came[w] = (v, k)
+                    following.append(w)
+        frontier = following
+    if goal not in came:
+        return []
+    keys = []
+    v = goal
+    while v != start:
+        v, k = came[v]
+        keys.append(k)
+    return keys[::-1]
 
 
 def back_edges(
