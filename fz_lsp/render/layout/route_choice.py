@@ -13,9 +13,10 @@ still changes; an edge whose crossings did not change since no alternative beat 
 weighed again, and at most max(EVALUATIONS, PER_EDGE x edges) alternatives are weighed in
 all. An edge that must cross or go a long way round (a decision's branch skipping a step
 along its row, the row going on past the nodes beyond: `_across_a_row`) keeps the route it
-has; when the row ends right after, the way round its End is weighed. So a reply from a branch below a decision
-runs back along the lanes' boundary rather than through the lane's middle, and a feedback
-edge takes an outer channel when the flow inside would be crossed.
+has; when the row ends (or starts) right beyond them, the way round that end is weighed.
+So a reply from a branch below a decision runs back along the lanes' boundary rather than
+through the lane's middle, and a feedback edge takes an outer channel when the flow inside
+would be crossed.
 
 Crossings are counted where a horizontal and a vertical segment meet strictly inside
 both (lines that share a gutter get tracks apart later, which this does not guess),
